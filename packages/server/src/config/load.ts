@@ -1,0 +1,71 @@
+import { ConfigSchema, type Config } from './schema.js';
+
+/** Environment variable for each setting. */
+const ENV_NAMES: Record<keyof Config, string> = {
+  host: 'HOST',
+  port: 'PORT',
+  logLevel: 'LOG_LEVEL',
+  staticDir: 'STATIC_DIR',
+  janusUrl: 'JANUS_URL',
+  janusApiSecret: 'JANUS_API_SECRET',
+  janusAdminKey: 'JANUS_ADMIN_KEY',
+  janusBin: 'JANUS_BIN',
+  janusWsPort: 'JANUS_WS_PORT',
+  janusRtpPortRange: 'JANUS_RTP_PORT_RANGE',
+  janusIceEnforceList: 'JANUS_ICE_ENFORCE_LIST',
+  janusIceIgnoreList: 'JANUS_ICE_IGNORE_LIST',
+  janusDebugLevel: 'JANUS_DEBUG_LEVEL',
+  heartbeatMs: 'HEARTBEAT_MS',
+  maxParticipantsPerRoom: 'MAX_PARTICIPANTS_PER_ROOM',
+};
+
+/** Flag for each setting: the kebab-case of its name (`--janus-url`, `--port`). */
+const FLAG_NAMES = Object.fromEntries(
+  Object.keys(ENV_NAMES).map((key) => [`--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, key]),
+) as Record<string, keyof Config>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads flags (`--name value` or `--name=value`), which win over environment variables. */
+function parseFlags(argv: readonly string[], problems: string[]): Partial<Record<keyof Config, string>> {
+  const values: Partial<Record<keyof Config, string>> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const key = FLAG_NAMES[flag];
+    if (!key) {
+      problems.push(`unknown option ${flag} (known: ${Object.keys(FLAG_NAMES).join(', ')})`);
+      if (inline === undefined && argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) i++;
+      continue;
+    }
+    const value = inline ?? argv[++i];
+    if (value === undefined) problems.push(`option ${flag} needs a value`);
+    else values[key] = value;
+  }
+  return values;
+}
+
+/** Builds the configuration from the environment and command line, or throws a ConfigError naming every bad value. */
+export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Config {
+  const problems: string[] = [];
+  const flags = parseFlags(argv, problems);
+  const raw: Record<string, string> = {};
+  for (const [key, envName] of Object.entries(ENV_NAMES) as [keyof Config, string][]) {
+    const value = flags[key] ?? env[envName];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const result = ConfigSchema.safeParse(raw);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const key = String(issue.path[0]) as keyof Config;
+      problems.push(`${ENV_NAMES[key] ?? key} (${raw[key] ?? 'unset'}): ${issue.message}`);
+    }
+  }
+  if (problems.length > 0 || !result.success) throw new ConfigError(problems);
+  return result.data;
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { jcfgString, renderJanusConfig } from './janus-config.js';
+
+const base = {
+  dir: '/tmp/j',
+  apiSecret: 'sec"ret',
+  adminSecret: 'adm',
+  adminKey: 'key',
+  wsPort: 8188,
+  rtpPortRange: '20000-20100',
+  iceEnforceList: undefined,
+  iceIgnoreList: 'vmnet',
+  debugLevel: 3,
+};
+
+describe('renderJanusConfig', () => {
+  it('binds the WebSocket transport to loopback only and disables admin transports', () => {
+    const ws = renderJanusConfig(base)['janus.transport.websockets.jcfg']!;
+    expect(ws).toContain('ws_ip = "127.0.0.1"');
+    expect(ws).toContain('ws_port = 8188');
+    expect(ws).toContain('admin_ws = false');
+  });
+
+  it('escapes secrets and sets the admin key on VideoRoom', () => {
+    const files = renderJanusConfig(base);
+    expect(files['janus.jcfg']).toContain('api_secret = "sec\\"ret"');
+    expect(files['janus.plugin.videoroom.jcfg']).toContain('admin_key = "key"');
+    expect(files['janus.jcfg']).toContain('rtp_port_range = "20000-20100"');
+  });
+
+  it('writes ice_enforce_list only when given', () => {
+    expect(renderJanusConfig(base)['janus.jcfg']).not.toContain('ice_enforce_list');
+    expect(renderJanusConfig({ ...base, iceEnforceList: '127.0.0.1' })['janus.jcfg']).toContain(
+      'ice_enforce_list = "127.0.0.1"',
+    );
+  });
+
+  it('quotes backslashes', () => {
+    expect(jcfgString('a\\b')).toBe('"a\\\\b"');
+  });
+});

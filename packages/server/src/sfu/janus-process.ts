@@ -1,0 +1,167 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Logger } from '../logger.js';
+import { JANUS_PLUGINS, JANUS_TRANSPORTS, renderJanusConfig } from './janus-config.js';
+
+export const JANUS_LIB_DIR = '/usr/lib/x86_64-linux-gnu/janus';
+
+export interface JanusProcessOptions {
+  bin: string;
+  wsPort: number;
+  rtpPortRange: string;
+  iceEnforceList: string | undefined;
+  iceIgnoreList: string;
+  debugLevel: number;
+  logger: Logger;
+}
+
+/** Where to reach a running Janus and the credentials it was started with. */
+export interface JanusEndpoint {
+  url: string;
+  apiSecret: string;
+  adminKey: string;
+}
+
+interface JanusProcessEvents {
+  /** Janus died unexpectedly; it is being restarted and every session it had is gone. */
+  crashed: [code: number | null, signal: NodeJS.Signals | null];
+  /** A (re)started Janus is accepting connections. */
+  ready: [JanusEndpoint];
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function waitForPort(port: number, deadline: number, alive: () => boolean): Promise<void> {
+  while (Date.now() < deadline) {
+    if (!alive()) throw new Error('janus exited during startup');
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`janus did not open port ${port} in time`);
+}
+
+/**
+ * Owns one Janus child process: generates its config (VideoRoom + WebSocket transport on 127.0.0.1, fresh random
+ * secrets per start), starts it, restarts it with back-off when it dies, and stops it.
+ */
+export class JanusProcess extends EventEmitter<JanusProcessEvents> {
+  private child: ChildProcess | undefined;
+  private dir: string | undefined;
+  private stopping = false;
+  private restarts = 0;
+  endpoint: JanusEndpoint | undefined;
+
+  constructor(private readonly options: JanusProcessOptions) {
+    super();
+  }
+
+  async start(): Promise<JanusEndpoint> {
+    const { logger } = this.options;
+    const dir = await mkdtemp(join(tmpdir(), 'backdrop-janus-'));
+    this.dir = dir;
+    for (const [folder, files] of [
+      ['plugins', JANUS_PLUGINS],
+      ['transports', JANUS_TRANSPORTS],
+      ['events', []],
+      ['loggers', []],
+    ] as const) {
+      await mkdir(join(dir, folder));
+      for (const file of files) await symlink(join(JANUS_LIB_DIR, folder, file), join(dir, folder, file));
+    }
+    const wsPort = this.options.wsPort || (await freePort());
+    const secrets = { apiSecret: randomBytes(24).toString('hex'), adminKey: randomBytes(24).toString('hex') };
+    const files = renderJanusConfig({
+      dir,
+      ...secrets,
+      adminSecret: randomBytes(24).toString('hex'),
+      wsPort,
+      rtpPortRange: this.options.rtpPortRange,
+      iceEnforceList: this.options.iceEnforceList,
+      iceIgnoreList: this.options.iceIgnoreList,
+      debugLevel: this.options.debugLevel,
+    });
+    for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text, { mode: 0o600 });
+
+    const child = spawn(this.options.bin, ['-F', dir, '-C', join(dir, 'janus.jcfg'), '-o'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    const janusLog = logger.child({ name: 'janus' });
+    for (const stream of [child.stdout, child.stderr]) {
+      createInterface({ input: stream! }).on('line', (line) => {
+        if (/\[ERR\]|FATAL|error/i.test(line)) janusLog.warn(line);
+        else janusLog.debug(line);
+      });
+    }
+    let exited = false;
+    const spawnError = new Promise<never>((_, reject) => child.once('error', reject));
+    child.once('exit', (code, signal) => {
+      exited = true;
+      if (this.child === child) this.onExit(code, signal);
+    });
+    await Promise.race([waitForPort(wsPort, Date.now() + 15_000, () => !exited), spawnError]);
+    const endpoint = { url: `ws://127.0.0.1:${wsPort}`, ...secrets };
+    this.endpoint = endpoint;
+    logger.info({ pid: child.pid, url: endpoint.url }, 'janus started');
+    this.emit('ready', endpoint);
+    return endpoint;
+  }
+
+  private onExit(code: number | null, signal: NodeJS.Signals | null): void {
+    this.child = undefined;
+    this.endpoint = undefined;
+    const dir = this.dir;
+    if (dir) void rm(dir, { recursive: true, force: true });
+    if (this.stopping) return;
+    const { logger } = this.options;
+    logger.error({ code, signal }, 'janus exited unexpectedly');
+    this.emit('crashed', code, signal);
+    const delay = Math.min(30_000, 500 * 2 ** this.restarts++);
+    setTimeout(() => {
+      if (this.stopping) return;
+      this.start().then(
+        () => {
+          this.restarts = 0;
+        },
+        (error: unknown) => logger.error({ err: error }, 'janus restart failed'),
+      );
+    }, delay).unref();
+  }
+
+  /** Stops Janus (SIGTERM, then SIGKILL after 3 s) and removes its generated config. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const child = this.child;
+    if (child && child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+      await exited;
+      clearTimeout(timer);
+    }
+    if (this.dir) await rm(this.dir, { recursive: true, force: true });
+  }
+}

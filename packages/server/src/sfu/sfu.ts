@@ -1,0 +1,50 @@
+import type { EventEmitter } from 'node:events';
+
+/** A stream of a subscriber PeerConnection: which m-line carries which feed's audio or video. */
+export interface SfuStream {
+  mid: string;
+  feedId: number;
+  kind: 'audio' | 'video';
+}
+
+/** An SDP offer from the SFU for a subscriber, with the streams it carries. */
+export interface SfuOffer {
+  sdp: string;
+  streams: SfuStream[];
+}
+
+export interface SfuPublisherEvents {
+  /** The publisher's PeerConnection is up: others may subscribe now. */
+  connected: [];
+  /** The publisher's PeerConnection went away (ICE failure, browser gone). */
+  hangup: [reason: string];
+}
+
+/** One participant's sending side in the SFU. */
+export interface SfuPublisher extends EventEmitter<SfuPublisherEvents> {
+  /** Sends the browser's offer; resolves with the SFU's answer SDP. */
+  publish(offerSdp: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface SfuSubscriberEvents {
+  /** The SFU renegotiated on its own (e.g. a publisher vanished): the browser must answer this offer. */
+  offer: [SfuOffer];
+}
+
+/** One participant's receiving side: a single multistream PeerConnection carrying every feed it wants. */
+export interface SfuSubscriber extends EventEmitter<SfuSubscriberEvents> {
+  /** Adds and removes feeds; resolves with the offer to send to the browser, or null if nothing changed. */
+  update(change: { add: number[]; remove: number[] }): Promise<SfuOffer | null>;
+  /** Hands the browser's answer to the last offer to the SFU. */
+  answer(sdp: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** What the room layer needs from an SFU. VideoRoomSfu implements it over Janus; tests use a fake. */
+export interface Sfu {
+  createRoom(roomId: number, maxPublishers: number): Promise<void>;
+  destroyRoom(roomId: number): Promise<void>;
+  createPublisher(roomId: number, feedId: number, display: string): Promise<SfuPublisher>;
+  createSubscriber(roomId: number): Promise<SfuSubscriber>;
+}

@@ -1,0 +1,201 @@
+import { EventEmitter } from 'node:events';
+import type { Logger } from '../logger.js';
+import { type JanusClient, JanusError, pluginData } from './janus-client.js';
+import { type JanusMessage, VideoRoomData } from './janus-schemas.js';
+import type {
+  Sfu,
+  SfuOffer,
+  SfuPublisher,
+  SfuPublisherEvents,
+  SfuStream,
+  SfuSubscriber,
+  SfuSubscriberEvents,
+} from './sfu.js';
+
+const PLUGIN = 'janus.plugin.videoroom';
+
+/** Validates a VideoRoom reply and throws a JanusError for plugin errors or unexpected event names. */
+function videoRoomData(message: JanusMessage, expected: string[]): VideoRoomData {
+  const result = VideoRoomData.safeParse(pluginData(message));
+  if (!result.success) throw new JanusError(`unexpected VideoRoom reply: ${result.error.message}`);
+  if (!expected.includes(result.data.videoroom)) {
+    throw new JanusError(`expected VideoRoom ${expected.join('/')}, got ${result.data.videoroom}`);
+  }
+  return result.data;
+}
+
+function toOffer(message: JanusMessage, data: VideoRoomData): SfuOffer | null {
+  if (!message.jsep) return null;
+  if (message.jsep.type !== 'offer') throw new JanusError('subscriber jsep is not an offer');
+  const streams: SfuStream[] = [];
+  for (const s of data.streams ?? []) {
+    if (s.active === false || s.feed_id === undefined) continue;
+    if (s.type !== 'audio' && s.type !== 'video') continue;
+    streams.push({ mid: s.mid, feedId: s.feed_id, kind: s.type });
+  }
+  return { sdp: message.jsep.sdp, streams };
+}
+
+/**
+ * Routes Janus events to the handle objects that own them. One per JanusClient.
+ */
+class HandleRouter {
+  private readonly listeners = new Map<number, (message: JanusMessage) => void>();
+  constructor(client: JanusClient) {
+    client.on('handleEvent', (handleId, message) => this.listeners.get(handleId)?.(message));
+  }
+  add(handleId: number, listener: (message: JanusMessage) => void): void {
+    this.listeners.set(handleId, listener);
+  }
+  remove(handleId: number): void {
+    this.listeners.delete(handleId);
+  }
+}
+
+class VideoRoomPublisher extends EventEmitter<SfuPublisherEvents> implements SfuPublisher {
+  private closed = false;
+  constructor(
+    private readonly client: JanusClient,
+    private readonly router: HandleRouter,
+    private readonly handleId: number,
+  ) {
+    super();
+    router.add(handleId, (message) => {
+      if (message.janus === 'webrtcup') this.emit('connected');
+      else if (message.janus === 'hangup') this.emit('hangup', message.reason ?? 'hangup');
+    });
+  }
+
+  async publish(offerSdp: string): Promise<string> {
+    const reply = await this.client.pluginMessage(this.handleId, { request: 'publish' }, { type: 'offer', sdp: offerSdp });
+    videoRoomData(reply, ['event']);
+    if (reply.jsep?.type !== 'answer') throw new JanusError('publish returned no answer');
+    return reply.jsep.sdp;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.router.remove(this.handleId);
+    if (this.client.isOpen) await this.client.detach(this.handleId).catch(() => undefined);
+  }
+}
+
+class VideoRoomSubscriber extends EventEmitter<SfuSubscriberEvents> implements SfuSubscriber {
+  private joined = false;
+  private closed = false;
+  constructor(
+    private readonly client: JanusClient,
+    private readonly router: HandleRouter,
+    private readonly handleId: number,
+    private readonly roomId: number,
+    private readonly logger: Logger,
+  ) {
+    super();
+    router.add(handleId, (message) => {
+      if (message.janus !== 'event' || !message.jsep) return;
+      try {
+        const offer = toOffer(message, videoRoomData(message, ['updated', 'attached']));
+        if (offer) this.emit('offer', offer);
+      } catch (error) {
+        logger.warn({ err: error }, 'ignoring unsolicited subscriber event');
+      }
+    });
+  }
+
+  async update(change: { add: number[]; remove: number[] }): Promise<SfuOffer | null> {
+    if (!this.joined) {
+      if (change.add.length === 0) return null;
+      const reply = await this.client.pluginMessage(this.handleId, {
+        request: 'join',
+        ptype: 'subscriber',
+        room: this.roomId,
+        streams: change.add.map((feed) => ({ feed })),
+      });
+      this.joined = true;
+      return toOffer(reply, videoRoomData(reply, ['attached']));
+    }
+    const reply = await this.client.pluginMessage(this.handleId, {
+      request: 'update',
+      ...(change.add.length ? { subscribe: change.add.map((feed) => ({ feed })) } : {}),
+      ...(change.remove.length ? { unsubscribe: change.remove.map((feed) => ({ feed })) } : {}),
+    });
+    return toOffer(reply, videoRoomData(reply, ['updated', 'event']));
+  }
+
+  async answer(sdp: string): Promise<void> {
+    const reply = await this.client.pluginMessage(this.handleId, { request: 'start' }, { type: 'answer', sdp });
+    videoRoomData(reply, ['event']);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.router.remove(this.handleId);
+    if (this.client.isOpen) await this.client.detach(this.handleId).catch(() => undefined);
+  }
+}
+
+/** The Sfu over one Janus VideoRoom plugin, through the server's JanusClient. */
+export class VideoRoomSfu implements Sfu {
+  private readonly router: HandleRouter;
+  private controlHandle: Promise<number> | undefined;
+
+  constructor(
+    private readonly client: JanusClient,
+    private readonly adminKey: string | undefined,
+    private readonly logger: Logger,
+  ) {
+    this.router = new HandleRouter(client);
+  }
+
+  private control(): Promise<number> {
+    this.controlHandle ??= this.client.attach(PLUGIN);
+    return this.controlHandle;
+  }
+
+  async createRoom(roomId: number, maxPublishers: number): Promise<void> {
+    const data = await this.client.pluginRequest(await this.control(), {
+      request: 'create',
+      room: roomId,
+      ...(this.adminKey ? { admin_key: this.adminKey } : {}),
+      permanent: false,
+      is_private: true,
+      publishers: maxPublishers,
+      audiocodec: 'opus',
+      videocodec: 'vp8',
+      bitrate: 1_500_000,
+      fir_freq: 5,
+      notify_joining: false,
+    });
+    if (data.videoroom !== 'created') throw new JanusError(`room create: unexpected ${String(data.videoroom)}`);
+  }
+
+  async destroyRoom(roomId: number): Promise<void> {
+    await this.client.pluginRequest(await this.control(), { request: 'destroy', room: roomId, permanent: false });
+  }
+
+  async createPublisher(roomId: number, feedId: number, display: string): Promise<SfuPublisher> {
+    const handleId = await this.client.attach(PLUGIN);
+    const publisher = new VideoRoomPublisher(this.client, this.router, handleId);
+    try {
+      const reply = await this.client.pluginMessage(handleId, {
+        request: 'join',
+        ptype: 'publisher',
+        room: roomId,
+        id: feedId,
+        display,
+      });
+      videoRoomData(reply, ['joined']);
+      return publisher;
+    } catch (error) {
+      await publisher.close();
+      throw error;
+    }
+  }
+
+  async createSubscriber(roomId: number): Promise<SfuSubscriber> {
+    const handleId = await this.client.attach(PLUGIN);
+    return new VideoRoomSubscriber(this.client, this.router, handleId, roomId, this.logger);
+  }
+}

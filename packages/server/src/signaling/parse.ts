@@ -1,0 +1,46 @@
+import { CLIENT_MESSAGE_TYPES, ClientMessage, MAX_MESSAGE_BYTES } from '@backdrop/protocol';
+import type { z } from 'zod';
+import { ServerError } from '../errors.js';
+
+export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; error: ServerError; replyTo?: string | number };
+
+function describe(issues: z.core.$ZodIssue[]): string {
+  return issues
+    .slice(0, 5)
+    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .join('; ');
+}
+
+function requestId(value: unknown): string | number | undefined {
+  if (typeof value !== 'object' || value === null || !('id' in value)) return undefined;
+  const id = (value as { id: unknown }).id;
+  if (typeof id === 'string' && id.length <= 64) return id;
+  if (typeof id === 'number' && Number.isSafeInteger(id)) return id;
+  return undefined;
+}
+
+/** Parses one WebSocket frame from a browser. Never throws: a bad frame becomes an error to reply with. */
+export function parseClientMessage(data: Buffer | string): ParseResult {
+  const size = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
+  if (size > MAX_MESSAGE_BYTES) {
+    return { ok: false, error: new ServerError('too_large', `message is ${size} bytes; the limit is ${MAX_MESSAGE_BYTES}`) };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(data.toString());
+  } catch {
+    return { ok: false, error: new ServerError('bad_json', 'message is not valid JSON') };
+  }
+  const replyTo = requestId(json);
+  const type = typeof json === 'object' && json !== null ? (json as { type?: unknown }).type : undefined;
+  if (typeof type !== 'string' || !(CLIENT_MESSAGE_TYPES as string[]).includes(type)) {
+    const error = new ServerError('bad_message', `unknown message type; expected one of ${CLIENT_MESSAGE_TYPES.join(', ')}`);
+    return replyTo === undefined ? { ok: false, error } : { ok: false, error, replyTo };
+  }
+  const result = ClientMessage.safeParse(json);
+  if (!result.success) {
+    const error = new ServerError('bad_message', `invalid ${type} message: ${describe(result.error.issues)}`);
+    return replyTo === undefined ? { ok: false, error } : { ok: false, error, replyTo };
+  }
+  return { ok: true, message: result.data };
+}

@@ -1,0 +1,68 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Logger } from '../logger.js';
+import type { RoomRegistry } from '../rooms/registry.js';
+import { SignalingConnection } from './connection.js';
+
+/** Frames above this close the socket (1009); frames between 64 KiB and this get an error reply instead. */
+const MAX_FRAME_BYTES = 1024 * 1024;
+
+/**
+ * The signalling WebSocket endpoint. It pings every socket each `heartbeatMs`; one that has not answered the
+ * previous ping is terminated, so a vanished browser leaves its room within two heartbeats.
+ */
+export class SignalingServer {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, clientTracking: true });
+  private readonly connections = new Map<WebSocket, SignalingConnection>();
+  private readonly alive = new WeakSet<WebSocket>();
+  private readonly heartbeat: NodeJS.Timeout;
+  private nextId = 1;
+
+  constructor(
+    private readonly registry: RoomRegistry,
+    heartbeatMs: number,
+    private readonly logger: Logger,
+  ) {
+    this.heartbeat = setInterval(() => this.beat(), heartbeatMs);
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.wss.handleUpgrade(request, socket, head, (ws) => {
+      const logger = this.logger.child({ conn: this.nextId++ });
+      this.alive.add(ws);
+      ws.on('pong', () => this.alive.add(ws));
+      ws.on('error', (error) => logger.debug({ err: error }, 'websocket error'));
+      ws.on('close', () => this.connections.delete(ws));
+      this.connections.set(ws, new SignalingConnection(ws, this.registry, logger));
+    });
+  }
+
+  private beat(): void {
+    for (const [ws, connection] of this.connections) {
+      if (!this.alive.has(ws)) {
+        this.logger.info('terminating unresponsive signalling connection');
+        ws.terminate();
+        void connection.close();
+        continue;
+      }
+      this.alive.delete(ws);
+      ws.ping();
+    }
+  }
+
+  /** Closes every connection with a code the client SDK understands (1012: service restart, 1001: going away). */
+  closeAll(code: number, reason: string): void {
+    for (const connection of this.connections.values()) void connection.close(code, reason);
+  }
+
+  close(): void {
+    clearInterval(this.heartbeat);
+    this.closeAll(1001, 'server shutting down');
+    this.wss.close();
+  }
+}
