@@ -1,0 +1,67 @@
+import { EventEmitter } from 'node:events';
+import type { Sfu, SfuOffer, SfuPublisher, SfuPublisherEvents, SfuSubscriber, SfuSubscriberEvents } from '../sfu/sfu.js';
+
+/** An in-memory SFU for logic tests: it records calls and offers predictable SDP. */
+export class FakeSfu implements Sfu {
+  readonly rooms = new Set<number>();
+  readonly calls: string[] = [];
+  readonly publishers: FakePublisher[] = [];
+  readonly subscribers: FakeSubscriber[] = [];
+  createDelayMs = 0;
+
+  async createRoom(roomId: number): Promise<void> {
+    this.calls.push('createRoom');
+    await new Promise((r) => setTimeout(r, this.createDelayMs));
+    if (this.rooms.has(roomId)) throw new Error('room exists');
+    this.rooms.add(roomId);
+  }
+  async destroyRoom(roomId: number): Promise<void> {
+    this.calls.push('destroyRoom');
+    this.rooms.delete(roomId);
+  }
+  async createPublisher(_roomId: number, feedId: number): Promise<SfuPublisher> {
+    const p = new FakePublisher(feedId);
+    this.publishers.push(p);
+    return p;
+  }
+  async createSubscriber(): Promise<SfuSubscriber> {
+    const s = new FakeSubscriber();
+    this.subscribers.push(s);
+    return s;
+  }
+}
+
+export class FakePublisher extends EventEmitter<SfuPublisherEvents> implements SfuPublisher {
+  closed = false;
+  constructor(readonly feedId: number) {
+    super();
+  }
+  async publish(): Promise<string> {
+    return 'answer-sdp';
+  }
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}
+
+export class FakeSubscriber extends EventEmitter<SfuSubscriberEvents> implements SfuSubscriber {
+  readonly feeds = new Set<number>();
+  readonly answers: string[] = [];
+  updates = 0;
+  closed = false;
+  async update(change: { add: number[]; remove: number[] }): Promise<SfuOffer | null> {
+    this.updates++;
+    for (const f of change.add) this.feeds.add(f);
+    for (const f of change.remove) this.feeds.delete(f);
+    return {
+      sdp: `offer-${this.updates}`,
+      streams: [...this.feeds].map((feedId, i) => ({ mid: String(i), feedId, kind: 'video' as const })),
+    };
+  }
+  async answer(sdp: string): Promise<void> {
+    this.answers.push(sdp);
+  }
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}

@@ -1,0 +1,42 @@
+import { MAX_MESSAGE_BYTES } from '@backdrop/protocol';
+import { describe, expect, it } from 'vitest';
+import { parseClientMessage } from './parse.js';
+
+const errorCode = (data: string) => {
+  const r = parseClientMessage(data);
+  return r.ok ? 'ok' : r.error.code;
+};
+
+describe('parseClientMessage', () => {
+  it('accepts a join and trims the name', () => {
+    const r = parseClientMessage(JSON.stringify({ type: 'join', id: 3, room: 'daily-sync', name: '  Ada  ' }));
+    expect(r).toMatchObject({ ok: true, message: { type: 'join', room: 'daily-sync', name: 'Ada', id: 3 } });
+  });
+
+  it('rejects bad JSON, unknown types and oversized frames with distinct codes', () => {
+    expect(errorCode('{')).toBe('bad_json');
+    expect(errorCode('{"type":"explode"}')).toBe('bad_message');
+    expect(errorCode('"join"')).toBe('bad_message');
+    expect(errorCode(JSON.stringify({ type: 'join', room: 'r', name: 'x'.repeat(MAX_MESSAGE_BYTES) }))).toBe('too_large');
+  });
+
+  it('rejects bad room names and names', () => {
+    for (const room of ['', 'UPPER', 'a b', 'a/b', 'x'.repeat(65), 'caf\u00e9']) {
+      expect(errorCode(JSON.stringify({ type: 'join', room, name: 'n' })), room).toBe('bad_message');
+    }
+    for (const name of ['', '   ', 'n'.repeat(65), 'a\u0000b']) {
+      expect(errorCode(JSON.stringify({ type: 'join', room: 'ok', name })), name).toBe('bad_message');
+    }
+    expect(errorCode(JSON.stringify({ type: 'join', room: 'ok', name: 'n'.repeat(64) }))).toBe('ok');
+  });
+
+  it('never accepts a client-supplied participant id or any unknown field', () => {
+    expect(errorCode(JSON.stringify({ type: 'leave', participantId: 'p_x' }))).toBe('bad_message');
+    expect(errorCode(JSON.stringify({ type: 'join', room: 'ok', name: 'n', from: 'p_x' }))).toBe('bad_message');
+  });
+
+  it('echoes a usable request id on errors', () => {
+    const r = parseClientMessage(JSON.stringify({ type: 'publish', id: 'req-9', sdp: 5 }));
+    expect(r).toMatchObject({ ok: false, replyTo: 'req-9' });
+  });
+});

@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+// `npm test`: installs what is missing (Janus, Chromium, ffmpeg, Firefox + Xvfb, npm dependencies), builds,
+// type-checks, lints, then runs every vitest project inside a fresh network namespace that has only loopback
+// (see ../shared/NOTES-webrtc-testing.md): no test can reach or depend on any other network.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, build, ensureDebianPackages, ensureNodeModules, fail } from './ensure.mjs';
+
+ensureDebianPackages(['janus', 'chromium', 'ffmpeg', 'firefox-esr', 'xvfb', 'iproute2', 'util-linux'], 'tests: SFU, browsers, fake cameras');
+ensureNodeModules();
+build();
+
+const bin = (name) => join(ROOT, 'node_modules/.bin', name);
+function step(name, cmd, args) {
+  const started = Date.now();
+  console.log(`\n[test] ${name}`);
+  const result = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit' });
+  console.log(`[test] ${name}: ${result.status === 0 ? 'ok' : 'FAILED'} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  return result.status === 0;
+}
+
+if (!step('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'])) fail('type errors (see above)');
+if (!step('lint', bin('biome'), ['check', '.'])) fail('lint errors (see above); `npm run format` fixes formatting');
+
+if (process.getuid?.() !== 0) fail('the tests run in their own network namespace (unshare -n), which needs root.');
+const resultsDir = join(ROOT, 'test-results');
+mkdirSync(resultsDir, { recursive: true });
+const resultsFile = join(resultsDir, 'vitest.json');
+const extra = process.argv.slice(2).map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+// 127.0.0.1/32 on an ifb device gives Janus a non-loopback-flagged interface carrying 127.0.0.1.
+const inNamespace = `set -e
+ip link set lo up
+ip link add jlo0 type ifb
+ip addr add 127.0.0.1/32 dev jlo0
+ip link set jlo0 up
+export JANUS_ICE_ENFORCE_LIST=127.0.0.1
+exec '${bin('vitest')}' run --reporter=default --reporter=json --outputFile.json='${resultsFile}' ${extra}`;
+const ok = step('vitest (unit, browser, e2e) in an isolated network namespace', 'unshare', ['-n', 'sh', '-c', inNamespace]);
+
+try {
+  const summary = JSON.parse(readFileSync(resultsFile, 'utf8'));
+  console.log(`\n${summary.numPassedTests} passed, ${summary.numFailedTests} failed, ${summary.numPendingTests} skipped`);
+} catch {
+  console.log('\n0 passed, 1 failed');
+}
+process.exit(ok ? 0 : 1);

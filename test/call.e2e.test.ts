@@ -1,0 +1,121 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeCamera, REF_H, REF_W, makeCamera, thumbnailDistance } from './support/cameras.js';
+import { type LaunchedBrowser, launchChromium } from './support/chromium.js';
+import { type TestServer, startTestServer } from './support/server.js';
+
+interface RemoteTile {
+  name: string;
+  width: number;
+  height: number;
+  frames: number;
+  thumbnail: number[];
+}
+
+/** Reads every remote tile of a page: size, decoded frame count and a REF_W x REF_H RGBA thumbnail. */
+function readRemoteTiles(page: Page): Promise<RemoteTile[]> {
+  return page.evaluate(
+    ([w, h]) =>
+      [...document.querySelectorAll<HTMLVideoElement>('video[data-participant-name]')].map((video) => {
+        const canvas = document.createElement('canvas');
+        canvas.width = w;
+        canvas.height = h;
+        const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
+        ctx.imageSmoothingQuality = 'high';
+        ctx.drawImage(video, 0, 0, w, h);
+        return {
+          name: video.dataset.participantName ?? '',
+          width: video.videoWidth,
+          height: video.videoHeight,
+          frames: video.getVideoPlaybackQuality().totalVideoFrames,
+          thumbnail: [...ctx.getImageData(0, 0, w, h).data],
+        };
+      }),
+    [REF_W, REF_H] as const,
+  );
+}
+
+async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+const PEOPLE = [
+  { name: 'Alice', camera: 'red' },
+  { name: 'Bob', camera: 'blue' },
+  { name: 'Chandra', camera: 'violet' },
+] as const;
+
+describe('a three-person call through the real server and Janus', () => {
+  let server: TestServer;
+  const browsers: LaunchedBrowser[] = [];
+  const pages = new Map<string, Page>();
+  const cameras = new Map<string, FakeCamera>();
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    for (const person of PEOPLE) {
+      const camera = makeCamera(person.camera);
+      cameras.set(person.name, camera);
+      const browser = await launchChromium({ fakeCamera: camera.file });
+      browsers.push(browser);
+      const page = await browser.context.newPage();
+      page.on('pageerror', (error) => console.error(`[${person.name}] page error`, error));
+      await page.goto(`${server.url}/r/e2e-call?name=${person.name}&autojoin=1`);
+      pages.set(person.name, page);
+    }
+  });
+
+  afterAll(async () => {
+    await Promise.all(browsers.map((b) => b.close()));
+    await server?.stop();
+  });
+
+  it('shows each participant exactly the two others, decoding, at the camera size, with the right picture', async () => {
+    for (const person of PEOPLE) {
+      const page = pages.get(person.name)!;
+      const others = PEOPLE.filter((p) => p !== person);
+      const first = await waitFor(`${person.name} to see two decoding tiles`, 60_000, async () => {
+        const tiles = await readRemoteTiles(page);
+        return tiles.length === 2 && tiles.every((t) => t.frames > 0 && t.width > 0) ? tiles : undefined;
+      });
+      expect(first.map((t) => t.name).sort()).toEqual(others.map((o) => o.name).sort());
+      await new Promise((r) => setTimeout(r, 1500));
+      const later = await readRemoteTiles(page);
+      expect(later).toHaveLength(2);
+      for (const tile of later) {
+        const before = first.find((t) => t.name === tile.name)!;
+        const camera = cameras.get(tile.name)!;
+        expect(tile.frames, `${person.name} sees ${tile.name}'s frames advance`).toBeGreaterThan(before.frames);
+        expect([tile.width, tile.height], `${tile.name}'s video size at ${person.name}`).toEqual([camera.width, camera.height]);
+        const distances = [...cameras.entries()].map(([name, cam]) => ({ name, d: thumbnailDistance(cam.reference, tile.thumbnail, 4) }));
+        const own = distances.find((d) => d.name === tile.name)!.d;
+        expect(own, `${tile.name}'s picture at ${person.name} (distances ${JSON.stringify(distances)})`).toBeLessThan(25);
+        for (const other of distances) if (other.name !== tile.name) expect(own).toBeLessThan(other.d / 2);
+      }
+    }
+  });
+
+  it('drops the tile of someone who leaves within 5 s for everyone else', async () => {
+    const leaving = PEOPLE[2].name;
+    const started = Date.now();
+    await browsers[2]!.close();
+    for (const person of PEOPLE.slice(0, 2)) {
+      await waitFor(`${person.name} to drop ${leaving}'s tile`, 5_000, async () => {
+        const tiles = await readRemoteTiles(pages.get(person.name)!);
+        return tiles.length === 1 && tiles[0]!.name !== leaving ? true : undefined;
+      });
+    }
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});

@@ -1,0 +1,69 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export const ROOT = join(import.meta.dirname, '../..');
+const SERVER_MAIN = join(ROOT, 'packages/server/dist/main.js');
+
+export interface TestServer {
+  url: string;
+  wsUrl: string;
+  process: ChildProcess;
+  /** Log lines the server printed (pino JSON), for assertions and post-mortems. */
+  logs: string[];
+  stop(): Promise<void>;
+}
+
+/** Starts the built server (and so its own Janus) on a free port, as `npm start` would. */
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  if (!existsSync(SERVER_MAIN)) throw new Error('server is not built: run `npm test` (or `npm run build`) first');
+  if (!process.env.JANUS_ICE_ENFORCE_LIST) {
+    throw new Error('media tests must run inside the network namespace that `npm test` creates (JANUS_ICE_ENFORCE_LIST unset)');
+  }
+  const child = spawn(process.execPath, ['--enable-source-maps', SERVER_MAIN], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'debug', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: string[] = [];
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${logs.join('\n')}`)), 20_000);
+    for (const stream of [child.stdout!, child.stderr!]) {
+      createInterface({ input: stream }).on('line', (line) => {
+        logs.push(line);
+        const match = /"url":"(http:\/\/[^"]+)".*backdrop listening/.exec(line);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]!);
+        }
+      });
+    }
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${logs.join('\n')}`));
+    });
+  });
+  return {
+    url,
+    wsUrl: `${url.replace(/^http/, 'ws')}/ws`,
+    process: child,
+    logs,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 8000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Resident memory of a process, in KiB, from /proc. */
+export async function rssKiB(pid: number): Promise<number> {
+  const { readFile } = await import('node:fs/promises');
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const match = /VmRSS:\s+(\d+)/.exec(status);
+  if (!match) throw new Error('no VmRSS');
+  return Number(match[1]);
+}
