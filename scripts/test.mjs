@@ -27,16 +27,8 @@ if (process.getuid?.() !== 0) fail('the tests run in their own network namespace
 const resultsDir = join(ROOT, 'test-results');
 mkdirSync(resultsDir, { recursive: true });
 const resultsFile = join(resultsDir, 'vitest.json');
-const extra = process.argv.slice(2).map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
-// 127.0.0.1/32 on an ifb device gives Janus a non-loopback-flagged interface carrying 127.0.0.1.
-const inNamespace = `set -e
-ip link set lo up
-ip link add jlo0 type ifb
-ip addr add 127.0.0.1/32 dev jlo0
-ip link set jlo0 up
-export JANUS_ICE_ENFORCE_LIST=127.0.0.1
-exec '${bin('vitest')}' run --reporter=default --reporter=json --outputFile.json='${resultsFile}' ${extra}`;
-const ok = step('vitest (unit, browser, e2e) in an isolated network namespace', 'unshare', ['-n', 'sh', '-c', inNamespace]);
+const vitestArgs = ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${resultsFile}`, ...process.argv.slice(2)];
+const ok = step('vitest (unit, browser, e2e) in an isolated network namespace', join(ROOT, 'scripts/netns.sh'), [bin('vitest'), ...vitestArgs]);
 
 try {
   const summary = JSON.parse(readFileSync(resultsFile, 'utf8'));
