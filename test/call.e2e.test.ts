@@ -100,6 +100,7 @@ describe('a three-person call through the real server and Janus', () => {
         expect([tile.width, tile.height], `${tile.name}'s video size at ${person.name}`).toEqual([camera.width, camera.height]);
         const distances = [...cameras.entries()].map(([name, cam]) => ({ name, d: thumbnailDistance(cam.reference, tile.thumbnail, 4) }));
         const own = distances.find((d) => d.name === tile.name)!.d;
+        console.log(`${person.name} sees ${tile.name}: ${tile.width}x${tile.height}, distances ${distances.map((d) => `${d.name}=${d.d.toFixed(1)}`).join(' ')}`);
         expect(own, `${tile.name}'s picture at ${person.name} (distances ${JSON.stringify(distances)})`).toBeLessThan(25);
         for (const other of distances) if (other.name !== tile.name) expect(own).toBeLessThan(other.d / 2);
       }
