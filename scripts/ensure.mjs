@@ -14,6 +14,7 @@ export function fail(message) {
 }
 
 function isInstalled(pkg) {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a dpkg-query format, not a template
   const result = spawnSync('dpkg-query', ['-W', '-f=${db:Status-Status}', pkg], { encoding: 'utf8' });
   return result.status === 0 && result.stdout.trim() === 'installed';
 }
@@ -24,12 +25,16 @@ function hasCommand(cmd) {
 
 /** Installs the Debian packages that are missing; explains clearly why it cannot when it cannot. */
 export function ensureDebianPackages(packages, purpose) {
-  if (!hasCommand('dpkg-query')) fail(`this is not a Debian-like system; install ${packages.join(', ')} yourself (${purpose}).`);
+  if (!hasCommand('dpkg-query'))
+    fail(`this is not a Debian-like system; install ${packages.join(', ')} yourself (${purpose}).`);
   const missing = packages.filter((p) => !isInstalled(p));
   if (missing.length === 0) return;
-  if (!hasCommand('apt-get')) fail(`apt-get is not available; install ${missing.join(', ')} yourself (${purpose}).`);
+  if (!hasCommand('apt-get'))
+    fail(`apt-get is not available; install ${missing.join(', ')} yourself (${purpose}).`);
   if (process.getuid?.() !== 0) {
-    fail(`${missing.join(', ')} must be installed (${purpose}), which needs root. Run as root, or: sudo apt-get install -y ${missing.join(' ')}`);
+    fail(
+      `${missing.join(', ')} must be installed (${purpose}), which needs root. Run as root, or: sudo apt-get install -y ${missing.join(' ')}`,
+    );
   }
   console.log(`[setup] installing Debian packages: ${missing.join(' ')} (${purpose})`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };

@@ -5,9 +5,12 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, build, ensureDebianPackages, ensureNodeModules, fail } from './ensure.mjs';
+import { build, ensureDebianPackages, ensureNodeModules, fail, ROOT } from './ensure.mjs';
 
-ensureDebianPackages(['janus', 'chromium', 'ffmpeg', 'firefox-esr', 'xvfb', 'iproute2', 'util-linux'], 'tests: SFU, browsers, fake cameras');
+ensureDebianPackages(
+  ['janus', 'chromium', 'ffmpeg', 'firefox-esr', 'xvfb', 'iproute2', 'util-linux'],
+  'tests: SFU, browsers, fake cameras',
+);
 ensureNodeModules();
 build();
 
@@ -16,23 +19,39 @@ function step(name, cmd, args) {
   const started = Date.now();
   console.log(`\n[test] ${name}`);
   const result = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit' });
-  console.log(`[test] ${name}: ${result.status === 0 ? 'ok' : 'FAILED'} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  console.log(
+    `[test] ${name}: ${result.status === 0 ? 'ok' : 'FAILED'} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
   return result.status === 0;
 }
 
 if (!step('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'])) fail('type errors (see above)');
-if (!step('lint', bin('biome'), ['check', '.'])) fail('lint errors (see above); `npm run format` fixes formatting');
+if (!step('lint', bin('biome'), ['check', '.']))
+  fail('lint errors (see above); `npm run format` fixes formatting');
 
-if (process.getuid?.() !== 0) fail('the tests run in their own network namespace (unshare -n), which needs root.');
+if (process.getuid?.() !== 0)
+  fail('the tests run in their own network namespace (unshare -n), which needs root.');
 const resultsDir = join(ROOT, 'test-results');
 mkdirSync(resultsDir, { recursive: true });
 const resultsFile = join(resultsDir, 'vitest.json');
-const vitestArgs = ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${resultsFile}`, ...process.argv.slice(2)];
-const ok = step('vitest (unit, browser, e2e) in an isolated network namespace', join(ROOT, 'scripts/netns.sh'), [bin('vitest'), ...vitestArgs]);
+const vitestArgs = [
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${resultsFile}`,
+  ...process.argv.slice(2),
+];
+const ok = step(
+  'vitest (unit, browser, e2e) in an isolated network namespace',
+  join(ROOT, 'scripts/netns.sh'),
+  [bin('vitest'), ...vitestArgs],
+);
 
 try {
   const summary = JSON.parse(readFileSync(resultsFile, 'utf8'));
-  console.log(`\n${summary.numPassedTests} passed, ${summary.numFailedTests} failed, ${summary.numPendingTests} skipped`);
+  console.log(
+    `\n${summary.numPassedTests} passed, ${summary.numFailedTests} failed, ${summary.numPendingTests} skipped`,
+  );
 } catch {
   console.log('\n0 passed, 1 failed');
 }

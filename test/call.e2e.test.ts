@@ -1,8 +1,8 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeCamera, REF_H, REF_W, makeCamera, thumbnailDistance } from './support/cameras.js';
+import { type FakeCamera, makeCamera, REF_H, REF_W, thumbnailDistance } from './support/cameras.js';
 import { type LaunchedBrowser, launchChromium } from './support/chromium.js';
-import { type TestServer, startTestServer } from './support/server.js';
+import { startTestServer, type TestServer } from './support/server.js';
 
 interface RemoteTile {
   name: string;
@@ -96,12 +96,25 @@ describe('a three-person call through the real server and Janus', () => {
       for (const tile of later) {
         const before = first.find((t) => t.name === tile.name)!;
         const camera = cameras.get(tile.name)!;
-        expect(tile.frames, `${person.name} sees ${tile.name}'s frames advance`).toBeGreaterThan(before.frames);
-        expect([tile.width, tile.height], `${tile.name}'s video size at ${person.name}`).toEqual([camera.width, camera.height]);
-        const distances = [...cameras.entries()].map(([name, cam]) => ({ name, d: thumbnailDistance(cam.reference, tile.thumbnail, 4) }));
+        expect(tile.frames, `${person.name} sees ${tile.name}'s frames advance`).toBeGreaterThan(
+          before.frames,
+        );
+        expect([tile.width, tile.height], `${tile.name}'s video size at ${person.name}`).toEqual([
+          camera.width,
+          camera.height,
+        ]);
+        const distances = [...cameras.entries()].map(([name, cam]) => ({
+          name,
+          d: thumbnailDistance(cam.reference, tile.thumbnail, 4),
+        }));
         const own = distances.find((d) => d.name === tile.name)!.d;
-        console.log(`${person.name} sees ${tile.name}: ${tile.width}x${tile.height}, distances ${distances.map((d) => `${d.name}=${d.d.toFixed(1)}`).join(' ')}`);
-        expect(own, `${tile.name}'s picture at ${person.name} (distances ${JSON.stringify(distances)})`).toBeLessThan(25);
+        console.log(
+          `${person.name} sees ${tile.name}: ${tile.width}x${tile.height}, distances ${distances.map((d) => `${d.name}=${d.d.toFixed(1)}`).join(' ')}`,
+        );
+        expect(
+          own,
+          `${tile.name}'s picture at ${person.name} (distances ${JSON.stringify(distances)})`,
+        ).toBeLessThan(25);
         for (const other of distances) if (other.name !== tile.name) expect(own).toBeLessThan(other.d / 2);
       }
     }

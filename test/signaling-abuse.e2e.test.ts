@@ -2,7 +2,7 @@ import type { ServerMessage } from '@backdrop/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { silentClient } from './support/raw-ws.js';
-import { type TestServer, rssKiB, startTestServer } from './support/server.js';
+import { rssKiB, startTestServer, type TestServer } from './support/server.js';
 
 /** A scripted signalling client: collects every message the server sends. */
 class Client {
@@ -114,7 +114,9 @@ describe('signalling under hostile input', () => {
     const normal = await Client.open(server.wsUrl);
     normal.send({ type: 'join', id: 'n1', room: 'victim-room', name: '  Normal person  ' });
     const normalJoined = await normal.waitFor((m) => m.type === 'joined');
-    expect(normalJoined.type === 'joined' && normalJoined.participants).toEqual([{ id: victimId, name: 'Victim' }]);
+    expect(normalJoined.type === 'joined' && normalJoined.participants).toEqual([
+      { id: victimId, name: 'Victim' },
+    ]);
     const seen = await victim.waitFor((m) => m.type === 'participantJoined');
     expect(seen.type === 'participantJoined' && seen.participant.name).toBe('Normal person');
 
@@ -127,7 +129,9 @@ describe('signalling under hostile input', () => {
     const watcher = await Client.open(server.wsUrl);
     watcher.send({ type: 'join', id: 1, room: 'ghost-room', name: 'Watcher' });
     await watcher.waitFor((m) => m.type === 'joined');
-    const ghost = await silentClient(server.wsUrl, [JSON.stringify({ type: 'join', room: 'ghost-room', name: 'Ghost' })]);
+    const ghost = await silentClient(server.wsUrl, [
+      JSON.stringify({ type: 'join', room: 'ghost-room', name: 'Ghost' }),
+    ]);
     await watcher.waitFor((m) => m.type === 'participantJoined');
     const started = Date.now();
     await watcher.waitFor((m) => m.type === 'participantLeft', 5_000);

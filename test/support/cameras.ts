@@ -41,10 +41,39 @@ export function makeCamera(name: keyof typeof LAYOUTS, width = 640, height = 480
       `color=c=white:s=32x32:r=15:d=4[box]`,
       `[q][box]overlay=x='mod(t*120,${width - 32})':y=${h - 16}[out]`,
     ].join(';');
-    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'nullsrc', '-filter_complex', graph, '-map', '[out]', '-pix_fmt', 'yuv420p', '-t', '4', file]);
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'nullsrc',
+      '-filter_complex',
+      graph,
+      '-map',
+      '[out]',
+      '-pix_fmt',
+      'yuv420p',
+      '-t',
+      '4',
+      file,
+    ]);
   }
   const reference = execFileSync('ffmpeg', [
-    '-v', 'error', '-i', file, '-frames:v', '1', '-vf', `scale=${REF_W}:${REF_H}:flags=area`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-',
+    '-v',
+    'error',
+    '-i',
+    file,
+    '-frames:v',
+    '1',
+    '-vf',
+    `scale=${REF_W}:${REF_H}:flags=area`,
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgb24',
+    '-',
   ]);
   return { name, file, width, height, reference: new Uint8Array(reference) };
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type Socket, connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 
 /** A masked client text frame (RFC 6455), for a socket that speaks WebSocket by hand. */
 export function clientTextFrame(text: string): Buffer {

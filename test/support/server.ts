@@ -17,9 +17,12 @@ export interface TestServer {
 
 /** Starts the built server (and so its own Janus) on a free port, as `npm start` would. */
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-  if (!existsSync(SERVER_MAIN)) throw new Error('server is not built: run `npm test` (or `npm run build`) first');
+  if (!existsSync(SERVER_MAIN))
+    throw new Error('server is not built: run `npm test` (or `npm run build`) first');
   if (!process.env.JANUS_ICE_ENFORCE_LIST) {
-    throw new Error('media tests must run inside the network namespace that `npm test` creates (JANUS_ICE_ENFORCE_LIST unset)');
+    throw new Error(
+      'media tests must run inside the network namespace that `npm test` creates (JANUS_ICE_ENFORCE_LIST unset)',
+    );
   }
   const child = spawn(process.execPath, ['--enable-source-maps', SERVER_MAIN], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'debug', ...env },

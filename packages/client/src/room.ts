@@ -41,7 +41,9 @@ export class Room extends TypedEmitter<RoomEvents> {
   private _localParticipantId: string | undefined;
 
   constructor(private readonly options: RoomOptions) {
-    super((error) => this.emit('error', new BackdropError('invalid_state', 'a Room event listener threw', { cause: error })));
+    super((error) =>
+      this.emit('error', new BackdropError('invalid_state', 'a Room event listener threw', { cause: error })),
+    );
   }
 
   get state(): ConnectionState {
@@ -79,7 +81,9 @@ export class Room extends TypedEmitter<RoomEvents> {
     } catch (error) {
       this.teardown();
       this.setState('failed');
-      throw error instanceof BackdropError ? error : new BackdropError('connection_failed', 'could not join', { cause: error });
+      throw error instanceof BackdropError
+        ? error
+        : new BackdropError('connection_failed', 'could not join', { cause: error });
     }
   }
 
@@ -87,7 +91,10 @@ export class Room extends TypedEmitter<RoomEvents> {
   async publish(tracks: MediaStreamTrack[]): Promise<void> {
     const signaling = this.requireConnected();
     if (this.publisherPc) throw BackdropError.invalidState('already publishing');
-    const pc = new RTCPeerConnection({ iceServers: this.options.iceServers ?? [], bundlePolicy: 'max-bundle' });
+    const pc = new RTCPeerConnection({
+      iceServers: this.options.iceServers ?? [],
+      bundlePolicy: 'max-bundle',
+    });
     this.publisherPc = pc;
     const stream = new MediaStream(tracks);
     for (const track of tracks) pc.addTransceiver(track, { direction: 'sendonly', streams: [stream] });
@@ -98,7 +105,10 @@ export class Room extends TypedEmitter<RoomEvents> {
     });
     await pc.setLocalDescription(await pc.createOffer());
     await iceGatheringDone(pc);
-    const answer = await signaling.request({ type: 'publish', sdp: pc.localDescription!.sdp }, 'publishAnswer');
+    const answer = await signaling.request(
+      { type: 'publish', sdp: pc.localDescription!.sdp },
+      'publishAnswer',
+    );
     await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
   }
 
@@ -135,7 +145,10 @@ export class Room extends TypedEmitter<RoomEvents> {
         this.subscriberQueue = this.subscriberQueue
           .then(() => this.applySubscriberOffer(message))
           .catch((error: unknown) =>
-            this.emit('error', new BackdropError('media_failed', 'could not receive media', { cause: error })),
+            this.emit(
+              'error',
+              new BackdropError('media_failed', 'could not receive media', { cause: error }),
+            ),
           );
         break;
       case 'error':
@@ -167,7 +180,10 @@ export class Room extends TypedEmitter<RoomEvents> {
 
   private subscriber(): RTCPeerConnection {
     if (this.subscriberPc) return this.subscriberPc;
-    const pc = new RTCPeerConnection({ iceServers: this.options.iceServers ?? [], bundlePolicy: 'max-bundle' });
+    const pc = new RTCPeerConnection({
+      iceServers: this.options.iceServers ?? [],
+      bundlePolicy: 'max-bundle',
+    });
     pc.addEventListener('connectionstatechange', () => {
       if (pc.connectionState === 'failed' && this.subscriberPc === pc) {
         this.emit('error', new BackdropError('media_failed', 'the connection receiving media failed'));
@@ -191,12 +207,14 @@ export class Room extends TypedEmitter<RoomEvents> {
   /** Moves each receiver track to the participant its m-line now carries. */
   private applyStreams(pc: RTCPeerConnection, streams: ServerMessageOf<'subscriberOffer'>['streams']): void {
     const active = streams.filter((s) => this._participants.has(s.participantId));
-    const tracks = new Map(pc.getTransceivers().flatMap((t) => (t.mid ? [[t.mid, t.receiver.track] as const] : [])));
+    const tracks = new Map(
+      pc.getTransceivers().flatMap((t) => (t.mid ? [[t.mid, t.receiver.track] as const] : [])),
+    );
     for (const move of planTrackMoves(this.midOwners, active)) {
       const track = tracks.get(move.mid);
       const from = move.from ? this._participants.get(move.from) : undefined;
       const to = move.to ? this._participants.get(move.to) : undefined;
-      if (track && from && from.stream.getTrackById(track.id)) {
+      if (track && from?.stream.getTrackById(track.id)) {
         from.stream.removeTrack(track);
         this.emit('trackUnsubscribed', track, from);
       }
@@ -215,7 +233,12 @@ export class Room extends TypedEmitter<RoomEvents> {
     this.setState('disconnected');
     this.emit(
       'error',
-      new BackdropError('connection_lost', code === 1012 ? 'the media server restarted; please rejoin' : `disconnected from the server (${code} ${reason})`),
+      new BackdropError(
+        'connection_lost',
+        code === 1012
+          ? 'the media server restarted; please rejoin'
+          : `disconnected from the server (${code} ${reason})`,
+      ),
     );
   }
 

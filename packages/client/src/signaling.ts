@@ -35,7 +35,8 @@ export class SignalingChannel extends TypedEmitter<SignalingEvents> {
         reject(new BackdropError('connection_failed', `bad signalling URL ${url}`, { cause: error }));
         return;
       }
-      const fail = () => reject(new BackdropError('connection_failed', 'could not reach the Backdrop server'));
+      const fail = () =>
+        reject(new BackdropError('connection_failed', 'could not reach the Backdrop server'));
       ws.addEventListener('error', fail, { once: true });
       ws.addEventListener(
         'message',
@@ -109,7 +110,8 @@ export class SignalingChannel extends TypedEmitter<SignalingEvents> {
   private onClose(code: number, reason: string): void {
     if (this.isClosed) return;
     this.isClosed = true;
-    for (const waiter of this.waiting.values()) waiter.reject(new BackdropError('connection_lost', 'signalling connection closed'));
+    for (const waiter of this.waiting.values())
+      waiter.reject(new BackdropError('connection_lost', 'signalling connection closed'));
     this.waiting.clear();
     this.emit('closed', code, reason);
   }

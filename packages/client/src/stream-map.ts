@@ -11,7 +11,10 @@ export interface TrackMove {
  * says which mids changed owner. The SFU recycles inactive m-lines for new feeds, so a mid can move from one
  * participant to another, or to nobody.
  */
-export function planTrackMoves(before: ReadonlyMap<string, string>, streams: readonly SubscribedStream[]): TrackMove[] {
+export function planTrackMoves(
+  before: ReadonlyMap<string, string>,
+  streams: readonly SubscribedStream[],
+): TrackMove[] {
   const after = new Map(streams.map((s) => [s.mid, s.participantId]));
   const mids = new Set([...before.keys(), ...after.keys()]);
   const moves: TrackMove[] = [];

@@ -5,11 +5,11 @@ import type { Config } from './config/schema.js';
 import { createHttpServer } from './http/server.js';
 import type { Logger } from './logger.js';
 import { RoomRegistry } from './rooms/registry.js';
-import { SignalingServer } from './signaling/server.js';
 import { JanusClient } from './sfu/janus-client.js';
 import { type JanusEndpoint, JanusProcess } from './sfu/janus-process.js';
 import type { Sfu } from './sfu/sfu.js';
 import { VideoRoomSfu } from './sfu/videoroom.js';
+import { SignalingServer } from './signaling/server.js';
 
 export interface RunningServer {
   url: string;
@@ -66,18 +66,32 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       registry.abandonAll();
       signaling.closeAll(1012, 'media server restarted');
       // An external Janus is retried here; our own one is restarted by JanusProcess, which reconnects below.
-      if (!janusProcess) setTimeout(() => void connectJanus(target).catch((e: unknown) => logger.error({ err: e }, 'janus reconnect failed')), 2000).unref();
+      if (!janusProcess)
+        setTimeout(
+          () =>
+            void connectJanus(target).catch((e: unknown) =>
+              logger.error({ err: e }, 'janus reconnect failed'),
+            ),
+          2000,
+        ).unref();
     });
   };
   await connectJanus(endpoint);
   janusProcess?.on('ready', (next) => {
-    connectJanus(next).catch((error: unknown) => logger.error({ err: error }, 'could not connect to restarted janus'));
+    connectJanus(next).catch((error: unknown) =>
+      logger.error({ err: error }, 'could not connect to restarted janus'),
+    );
   });
 
   const http = createHttpServer({
     staticDir: config.staticDir ? resolve(config.staticDir) : defaultStaticDir(),
     logger: logger.child({ name: 'http' }),
-    health: () => ({ ok: janus?.isOpen === true, janus: janus?.isOpen ? 'up' : 'down', rooms: registry.size, connections: signaling.connectionCount }),
+    health: () => ({
+      ok: janus?.isOpen === true,
+      janus: janus?.isOpen ? 'up' : 'down',
+      rooms: registry.size,
+      connections: signaling.connectionCount,
+    }),
     onUpgrade: (request, socket, head) => signaling.handleUpgrade(request, socket, head),
   });
   await new Promise<void>((resolveListen, reject) => {
@@ -100,4 +114,3 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     },
   };
 }
-

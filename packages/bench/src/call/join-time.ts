@@ -18,13 +18,17 @@ const guest = await launchChromium({ fakeCamera: makeCamera('blue').file });
 try {
   const hostPage = await host.context.newPage();
   await hostPage.goto(`${server.url}/r/join-bench?name=Host&autojoin=1`);
-  await hostPage.waitForFunction(() => document.body.dataset.state === 'in-call', undefined, { timeout: 30_000 });
+  await hostPage.waitForFunction(() => document.body.dataset.state === 'in-call', undefined, {
+    timeout: 30_000,
+  });
   const samples: number[] = [];
   for (let i = 0; i < joins; i++) {
     const page = await guest.context.newPage();
     await page.goto(`${server.url}/r/join-bench?name=Guest${i}&autojoin=1`);
     const handle = await page.waitForFunction(
-      () => (window as unknown as { backdropMetrics?: { firstRemoteFrameMs: number | null } }).backdropMetrics?.firstRemoteFrameMs ?? null,
+      () =>
+        (window as unknown as { backdropMetrics?: { firstRemoteFrameMs: number | null } }).backdropMetrics
+          ?.firstRemoteFrameMs ?? null,
       undefined,
       { timeout: 30_000, polling: 50 },
     );
@@ -35,9 +39,13 @@ try {
   const sorted = [...samples].sort((a, b) => a - b);
   const version = host.context.browser()?.version() ?? 'unknown';
   console.log(`join time: page load (navigation start) -> first remote video frame rendered`);
-  console.log(`conditions: ${joins} joins into a room with 1 publisher (640x480 15 fps fake camera), headless Chromium ${version}, ${cpus().length} cores (${cpus()[0]?.model}), loopback-only network namespace, flags ${CHROMIUM_ARGS.length} (see test/support/chromium.ts)`);
+  console.log(
+    `conditions: ${joins} joins into a room with 1 publisher (640x480 15 fps fake camera), headless Chromium ${version}, ${cpus().length} cores (${cpus()[0]?.model}), loopback-only network namespace, flags ${CHROMIUM_ARGS.length} (see test/support/chromium.ts)`,
+  );
   console.log(`samples ms: ${samples.map((s) => s.toFixed(0)).join(', ')}`);
-  console.log(`p50 ${percentile(sorted, 50).toFixed(0)} ms, p95 ${percentile(sorted, 95).toFixed(0)} ms, min ${sorted[0]!.toFixed(0)} ms, max ${sorted.at(-1)!.toFixed(0)} ms`);
+  console.log(
+    `p50 ${percentile(sorted, 50).toFixed(0)} ms, p95 ${percentile(sorted, 95).toFixed(0)} ms, min ${sorted[0]!.toFixed(0)} ms, max ${sorted.at(-1)!.toFixed(0)} ms`,
+  );
 } finally {
   await Promise.all([host.close(), guest.close()]);
   await server.stop();

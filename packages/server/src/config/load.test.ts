@@ -11,7 +11,11 @@ describe('loadConfig', () => {
   });
 
   it('reads env and lets flags win', () => {
-    const config = loadConfig({ PORT: '9000', JANUS_ICE_ENFORCE_LIST: '127.0.0.1' }, ['--port', '9100', '--janus-url=ws://127.0.0.1:8188']);
+    const config = loadConfig({ PORT: '9000', JANUS_ICE_ENFORCE_LIST: '127.0.0.1' }, [
+      '--port',
+      '9100',
+      '--janus-url=ws://127.0.0.1:8188',
+    ]);
     expect(config.port).toBe(9100);
     expect(config.janusIceEnforceList).toBe('127.0.0.1');
     expect(config.janusUrl).toBe('ws://127.0.0.1:8188');
@@ -19,7 +23,11 @@ describe('loadConfig', () => {
 
   it('names every bad value in one error', () => {
     try {
-      loadConfig({ PORT: 'eighty', JANUS_RTP_PORT_RANGE: '40000-20000', LOG_LEVEL: 'loud' }, ['--janus-url', 'http://x', '--nope']);
+      loadConfig({ PORT: 'eighty', JANUS_RTP_PORT_RANGE: '40000-20000', LOG_LEVEL: 'loud' }, [
+        '--janus-url',
+        'http://x',
+        '--nope',
+      ]);
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);

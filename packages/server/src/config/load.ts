@@ -1,4 +1,4 @@
-import { ConfigSchema, type Config } from './schema.js';
+import { type Config, ConfigSchema } from './schema.js';
 
 /** Environment variable for each setting. */
 const ENV_NAMES: Record<keyof Config, string> = {
@@ -36,7 +36,9 @@ function parseFlags(argv: readonly string[], problems: string[]): Partial<Record
   const values: Partial<Record<keyof Config, string>> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] = arg.includes('=')
+      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+      : [arg, undefined];
     const key = FLAG_NAMES[flag];
     if (!key) {
       problems.push(`unknown option ${flag} (known: ${Object.keys(FLAG_NAMES).join(', ')})`);

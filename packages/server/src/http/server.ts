@@ -1,4 +1,4 @@
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { ROOM_NAME_PATTERN } from '@backdrop/protocol';
 import type { Logger } from '../logger.js';
@@ -64,16 +64,23 @@ async function route(req: IncomingMessage, res: ServerResponse, options: HttpOpt
   }
   const index = join(options.staticDir, 'index.html');
   if (path === '/' || path === '/index.html') {
-    if (!(await sendFile(res, index, 'none'))) errorPage(res, 500, 'App not built', 'Run npm start to build the web app.');
+    if (!(await sendFile(res, index, 'none')))
+      errorPage(res, 500, 'App not built', 'Run npm start to build the web app.');
     return;
   }
   if (path.startsWith('/r/')) {
     const room = path.slice(3);
     if (!ROOM_NAME_PATTERN.test(room)) {
-      errorPage(res, 400, 'Not a valid room link', 'Room names are 1 to 64 characters: lowercase letters a-z, digits 0-9 and hyphens.');
+      errorPage(
+        res,
+        400,
+        'Not a valid room link',
+        'Room names are 1 to 64 characters: lowercase letters a-z, digits 0-9 and hyphens.',
+      );
       return;
     }
-    if (!(await sendFile(res, index, 'none'))) errorPage(res, 500, 'App not built', 'Run npm start to build the web app.');
+    if (!(await sendFile(res, index, 'none')))
+      errorPage(res, 500, 'App not built', 'Run npm start to build the web app.');
     return;
   }
   const file = resolveInside(options.staticDir, path);

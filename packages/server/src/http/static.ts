@@ -37,7 +37,11 @@ export function resolveInside(root: string, urlPath: string): string | undefined
 }
 
 /** Streams a file if it exists; returns false (nothing written) if it does not. */
-export async function sendFile(res: ServerResponse, path: string, cache: 'immutable' | 'none'): Promise<boolean> {
+export async function sendFile(
+  res: ServerResponse,
+  path: string,
+  cache: 'immutable' | 'none',
+): Promise<boolean> {
   const info = await stat(path).catch(() => undefined);
   if (!info?.isFile()) return false;
   res.writeHead(200, {

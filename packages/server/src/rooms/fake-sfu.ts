@@ -1,5 +1,12 @@
 import { EventEmitter } from 'node:events';
-import type { Sfu, SfuOffer, SfuPublisher, SfuPublisherEvents, SfuSubscriber, SfuSubscriberEvents } from '../sfu/sfu.js';
+import type {
+  Sfu,
+  SfuOffer,
+  SfuPublisher,
+  SfuPublisherEvents,
+  SfuSubscriber,
+  SfuSubscriberEvents,
+} from '../sfu/sfu.js';
 
 /** An in-memory SFU for logic tests: it records calls and offers predictable SDP. */
 export class FakeSfu implements Sfu {

@@ -17,7 +17,10 @@ describe('RoomRegistry', () => {
     const sfu = new FakeSfu();
     sfu.createDelayMs = 20;
     const registry = new RoomRegistry(() => sfu, 8, logger);
-    const [a, b] = await Promise.all([registry.join('r', 'A', inbox().send), registry.join('r', 'B', inbox().send)]);
+    const [a, b] = await Promise.all([
+      registry.join('r', 'A', inbox().send),
+      registry.join('r', 'B', inbox().send),
+    ]);
     expect(a.room).toBe(b.room);
     expect(sfu.calls.filter((c) => c === 'createRoom')).toHaveLength(1);
     expect(a.room.size).toBe(2);
@@ -46,7 +49,10 @@ describe('RoomRegistry', () => {
     const b = await registry.join('r', 'B', inbox().send);
     expect(a.participant.id).not.toBe(b.participant.id);
     expect(a.participant.id).toMatch(/^p_/);
-    expect(boxA.messages).toContainEqual({ type: 'participantJoined', participant: { id: b.participant.id, name: 'B' } });
+    expect(boxA.messages).toContainEqual({
+      type: 'participantJoined',
+      participant: { id: b.participant.id, name: 'B' },
+    });
     await registry.leave(b.room, b.participant);
     expect(boxA.messages).toContainEqual({ type: 'participantLeft', participantId: b.participant.id });
   });

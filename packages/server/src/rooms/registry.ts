@@ -37,7 +37,11 @@ export class RoomRegistry {
     return next;
   }
 
-  join(name: string, displayName: string, send: MessageSink): Promise<{ room: Room; participant: Participant }> {
+  join(
+    name: string,
+    displayName: string,
+    send: MessageSink,
+  ): Promise<{ room: Room; participant: Participant }> {
     return this.withLock(name, async () => {
       let room = this.rooms.get(name);
       if (!room) {

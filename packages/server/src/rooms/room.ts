@@ -3,7 +3,7 @@ import type { ServerMessage, SubscribedStream } from '@backdrop/protocol';
 import { ServerError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Sfu, SfuStream } from '../sfu/sfu.js';
-import { type MessageSink, Participant, newIdentity } from './participant.js';
+import { type MessageSink, newIdentity, Participant } from './participant.js';
 import { Subscription } from './subscription.js';
 
 /** How long a leaving publisher stays in the SFU so the others' unsubscribes land before it vanishes. */
@@ -52,7 +52,8 @@ export class Room extends EventEmitter<{ participantClosed: [Participant] }> {
       const subscriber = await this.sfu.createSubscriber(this.sfuRoomId);
       subscription = new Subscription(
         subscriber,
-        (offer) => send({ type: 'subscriberOffer', sdp: offer.sdp, streams: this.describeStreams(offer.streams) }),
+        (offer) =>
+          send({ type: 'subscriberOffer', sdp: offer.sdp, streams: this.describeStreams(offer.streams) }),
         logger,
       );
     } catch (error) {
@@ -64,12 +65,14 @@ export class Room extends EventEmitter<{ participantClosed: [Participant] }> {
       if (!this.participants.has(id)) return;
       logger.info('publisher connected');
       participant.publishing = true;
-      for (const other of this.participants.values()) if (other !== participant) other.subscription.want(feedId);
+      for (const other of this.participants.values())
+        if (other !== participant) other.subscription.want(feedId);
     });
     publisher.on('hangup', (reason) => {
       logger.info({ reason }, 'publisher hung up');
       participant.publishing = false;
-      for (const other of this.participants.values()) if (other !== participant) other.subscription.unwant(feedId);
+      for (const other of this.participants.values())
+        if (other !== participant) other.subscription.unwant(feedId);
     });
     for (const other of this.participants.values()) if (other.publishing) subscription.want(other.feedId);
     this.broadcast({ type: 'participantJoined', participant: participant.info });

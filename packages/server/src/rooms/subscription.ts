@@ -1,5 +1,5 @@
-import type { Logger } from '../logger.js';
 import { ServerError } from '../errors.js';
+import type { Logger } from '../logger.js';
 import type { SfuOffer, SfuSubscriber } from '../sfu/sfu.js';
 
 const ANSWER_TIMEOUT_MS = 15_000;
@@ -92,7 +92,10 @@ export class Subscription {
   private async negotiate(offer: SfuOffer): Promise<void> {
     const answer = new Promise<string>((resolve, reject) => {
       this.waitingAnswer = { resolve, reject };
-      setTimeout(() => reject(new Error('browser did not answer the subscriber offer in time')), ANSWER_TIMEOUT_MS).unref();
+      setTimeout(
+        () => reject(new Error('browser did not answer the subscriber offer in time')),
+        ANSWER_TIMEOUT_MS,
+      ).unref();
     });
     this.deliverOffer(offer);
     try {

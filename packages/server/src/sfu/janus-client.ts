@@ -99,7 +99,10 @@ export class JanusClient extends EventEmitter<JanusClientEvents> {
     body: object,
     jsep?: { type: 'offer' | 'answer'; sdp: string },
   ): Promise<JanusMessage> {
-    const reply = await this.request({ janus: 'message', handle_id: handleId, body, ...(jsep ? { jsep } : {}) }, true);
+    const reply = await this.request(
+      { janus: 'message', handle_id: handleId, body, ...(jsep ? { jsep } : {}) },
+      true,
+    );
     pluginData(reply);
     return reply;
   }
@@ -107,7 +110,12 @@ export class JanusClient extends EventEmitter<JanusClientEvents> {
   private request(message: Record<string, unknown>, waitForEvent = false): Promise<JanusMessage> {
     if (this.closed) return Promise.reject(new JanusError('janus connection is closed'));
     const transaction = randomBytes(8).toString('hex');
-    const full = { ...message, transaction, apisecret: this.apiSecret, ...(this.sessionId ? { session_id: this.sessionId } : {}) };
+    const full = {
+      ...message,
+      transaction,
+      apisecret: this.apiSecret,
+      ...(this.sessionId ? { session_id: this.sessionId } : {}),
+    };
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(transaction);

@@ -67,7 +67,11 @@ class VideoRoomPublisher extends EventEmitter<SfuPublisherEvents> implements Sfu
   }
 
   async publish(offerSdp: string): Promise<string> {
-    const reply = await this.client.pluginMessage(this.handleId, { request: 'publish' }, { type: 'offer', sdp: offerSdp });
+    const reply = await this.client.pluginMessage(
+      this.handleId,
+      { request: 'publish' },
+      { type: 'offer', sdp: offerSdp },
+    );
     videoRoomData(reply, ['event']);
     if (reply.jsep?.type !== 'answer') throw new JanusError('publish returned no answer');
     return reply.jsep.sdp;
@@ -89,7 +93,7 @@ class VideoRoomSubscriber extends EventEmitter<SfuSubscriberEvents> implements S
     private readonly router: HandleRouter,
     private readonly handleId: number,
     private readonly roomId: number,
-    private readonly logger: Logger,
+    logger: Logger,
   ) {
     super();
     router.add(handleId, (message) => {
@@ -124,7 +128,11 @@ class VideoRoomSubscriber extends EventEmitter<SfuSubscriberEvents> implements S
   }
 
   async answer(sdp: string): Promise<void> {
-    const reply = await this.client.pluginMessage(this.handleId, { request: 'start' }, { type: 'answer', sdp });
+    const reply = await this.client.pluginMessage(
+      this.handleId,
+      { request: 'start' },
+      { type: 'answer', sdp },
+    );
     videoRoomData(reply, ['event']);
   }
 
@@ -168,11 +176,16 @@ export class VideoRoomSfu implements Sfu {
       fir_freq: 5,
       notify_joining: false,
     });
-    if (data.videoroom !== 'created') throw new JanusError(`room create: unexpected ${String(data.videoroom)}`);
+    if (data.videoroom !== 'created')
+      throw new JanusError(`room create: unexpected ${String(data.videoroom)}`);
   }
 
   async destroyRoom(roomId: number): Promise<void> {
-    await this.client.pluginRequest(await this.control(), { request: 'destroy', room: roomId, permanent: false });
+    await this.client.pluginRequest(await this.control(), {
+      request: 'destroy',
+      room: roomId,
+      permanent: false,
+    });
   }
 
   async createPublisher(roomId: number, feedId: number, display: string): Promise<SfuPublisher> {

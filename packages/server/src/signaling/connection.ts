@@ -39,7 +39,12 @@ export class SignalingConnection {
   }
 
   private sendError(error: ServerError, replyTo?: string | number): void {
-    this.send({ type: 'error', code: error.code, message: error.message, ...(replyTo === undefined ? {} : { replyTo }) });
+    this.send({
+      type: 'error',
+      code: error.code,
+      message: error.message,
+      ...(replyTo === undefined ? {} : { replyTo }),
+    });
   }
 
   private onFrame(data: Buffer, isBinary: boolean): void {
@@ -130,7 +135,9 @@ export class SignalingConnection {
     this.send({ type: 'publishAnswer', ...(message.id === undefined ? {} : { replyTo: message.id }), sdp });
   }
 
-  private async onSubscriberAnswer(message: Extract<ClientMessage, { type: 'subscriberAnswer' }>): Promise<void> {
+  private async onSubscriberAnswer(
+    message: Extract<ClientMessage, { type: 'subscriberAnswer' }>,
+  ): Promise<void> {
     this.joined().participant.subscription.answer(message.sdp);
   }
 

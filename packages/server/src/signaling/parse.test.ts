@@ -9,7 +9,9 @@ const errorCode = (data: string) => {
 
 describe('parseClientMessage', () => {
   it('accepts a join and trims the name', () => {
-    const r = parseClientMessage(JSON.stringify({ type: 'join', id: 3, room: 'daily-sync', name: '  Ada  ' }));
+    const r = parseClientMessage(
+      JSON.stringify({ type: 'join', id: 3, room: 'daily-sync', name: '  Ada  ' }),
+    );
     expect(r).toMatchObject({ ok: true, message: { type: 'join', room: 'daily-sync', name: 'Ada', id: 3 } });
   });
 
@@ -17,7 +19,9 @@ describe('parseClientMessage', () => {
     expect(errorCode('{')).toBe('bad_json');
     expect(errorCode('{"type":"explode"}')).toBe('bad_message');
     expect(errorCode('"join"')).toBe('bad_message');
-    expect(errorCode(JSON.stringify({ type: 'join', room: 'r', name: 'x'.repeat(MAX_MESSAGE_BYTES) }))).toBe('too_large');
+    expect(errorCode(JSON.stringify({ type: 'join', room: 'r', name: 'x'.repeat(MAX_MESSAGE_BYTES) }))).toBe(
+      'too_large',
+    );
   });
 
   it('rejects bad room names and names', () => {
@@ -32,7 +36,9 @@ describe('parseClientMessage', () => {
 
   it('never accepts a client-supplied participant id or any unknown field', () => {
     expect(errorCode(JSON.stringify({ type: 'leave', participantId: 'p_x' }))).toBe('bad_message');
-    expect(errorCode(JSON.stringify({ type: 'join', room: 'ok', name: 'n', from: 'p_x' }))).toBe('bad_message');
+    expect(errorCode(JSON.stringify({ type: 'join', room: 'ok', name: 'n', from: 'p_x' }))).toBe(
+      'bad_message',
+    );
   });
 
   it('echoes a usable request id on errors', () => {

@@ -2,7 +2,9 @@ import { CLIENT_MESSAGE_TYPES, ClientMessage, MAX_MESSAGE_BYTES } from '@backdro
 import type { z } from 'zod';
 import { ServerError } from '../errors.js';
 
-export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; error: ServerError; replyTo?: string | number };
+export type ParseResult =
+  | { ok: true; message: ClientMessage }
+  | { ok: false; error: ServerError; replyTo?: string | number };
 
 function describe(issues: z.core.$ZodIssue[]): string {
   return issues
@@ -23,7 +25,10 @@ function requestId(value: unknown): string | number | undefined {
 export function parseClientMessage(data: Buffer | string): ParseResult {
   const size = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
   if (size > MAX_MESSAGE_BYTES) {
-    return { ok: false, error: new ServerError('too_large', `message is ${size} bytes; the limit is ${MAX_MESSAGE_BYTES}`) };
+    return {
+      ok: false,
+      error: new ServerError('too_large', `message is ${size} bytes; the limit is ${MAX_MESSAGE_BYTES}`),
+    };
   }
   let json: unknown;
   try {
@@ -34,7 +39,10 @@ export function parseClientMessage(data: Buffer | string): ParseResult {
   const replyTo = requestId(json);
   const type = typeof json === 'object' && json !== null ? (json as { type?: unknown }).type : undefined;
   if (typeof type !== 'string' || !(CLIENT_MESSAGE_TYPES as string[]).includes(type)) {
-    const error = new ServerError('bad_message', `unknown message type; expected one of ${CLIENT_MESSAGE_TYPES.join(', ')}`);
+    const error = new ServerError(
+      'bad_message',
+      `unknown message type; expected one of ${CLIENT_MESSAGE_TYPES.join(', ')}`,
+    );
     return replyTo === undefined ? { ok: false, error } : { ok: false, error, replyTo };
   }
   const result = ClientMessage.safeParse(json);

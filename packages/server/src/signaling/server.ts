@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../logger.js';
 import type { RoomRegistry } from '../rooms/registry.js';
 import { SignalingConnection } from './connection.js';
@@ -13,7 +13,11 @@ const MAX_FRAME_BYTES = 1024 * 1024;
  * previous ping is terminated, so a vanished browser leaves its room within two heartbeats.
  */
 export class SignalingServer {
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, clientTracking: true });
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_FRAME_BYTES,
+    clientTracking: true,
+  });
   private readonly connections = new Map<WebSocket, SignalingConnection>();
   private readonly alive = new WeakSet<WebSocket>();
   private readonly heartbeat: NodeJS.Timeout;
