@@ -12,7 +12,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 const joins = Number(process.argv[2] ?? 7);
-const server = await startTestServer({ LOG_LEVEL: 'warn' });
+const server = await startTestServer({ LOG_LEVEL: 'info' });
 const host = await launchChromium({ fakeCamera: makeCamera('red').file });
 const guest = await launchChromium({ fakeCamera: makeCamera('blue').file });
 try {
