@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { BudgetController, QUALITY_LEVELS, shouldSegment } from './budget.js';
+
+function feed(
+  c: BudgetController,
+  frames: number,
+  costMs: number,
+  start = 0,
+  intervalMs = 1000 / 30,
+): number {
+  let t = start;
+  for (let i = 0; i < frames; i++) {
+    t += intervalMs;
+    c.frameArrived(t);
+    c.frameDone(costMs, t);
+  }
+  return t;
+}
+
+describe('BudgetController', () => {
+  it('stays at full quality when it keeps up', () => {
+    const c = new BudgetController();
+    feed(c, 300, 10);
+    expect(c.snapshot().level).toBe(0);
+    expect(c.snapshot().decisions).toHaveLength(0);
+  });
+  it('first reuses masks on alternate frames, then cheapens refinement and blur', () => {
+    const c = new BudgetController();
+    let t = feed(c, 12, 40);
+    expect(c.snapshot().level).toBe(1);
+    expect(c.quality.segmentEvery).toBe(2);
+    expect(c.quality.refineScale).toBe(1);
+    t = feed(c, 12, 40, t);
+    expect(c.snapshot().level).toBeGreaterThanOrEqual(2);
+    expect(c.quality.refineScale).toBeLessThan(1);
+    feed(c, 100, 40, t);
+    expect(c.snapshot().level).toBe(QUALITY_LEVELS.length - 1);
+    const d = c.snapshot().decisions;
+    expect(d.map((x) => x.to)).toEqual([1, 2, 3]);
+    expect(d[0]!.reason).toMatch(/budget/);
+  });
+  it('ignores a short spike', () => {
+    const c = new BudgetController();
+    let t = feed(c, 30, 8);
+    t = feed(c, 2, 200, t);
+    feed(c, 30, 8, t);
+    expect(c.snapshot().level).toBe(0);
+  });
+  it('steps back up after a long cheap stretch', () => {
+    const c = new BudgetController();
+    let t = feed(c, 12, 40);
+    expect(c.snapshot().level).toBe(1);
+    t = feed(c, 200, 3, t);
+    expect(c.snapshot().level).toBe(0);
+  });
+  it('uses the camera interval as budget', () => {
+    const c = new BudgetController();
+    feed(c, 50, 40, 0, 100); // 10 fps camera: 40 ms fits in 80 ms
+    expect(c.snapshot().level).toBe(0);
+    expect(c.snapshot().budgetMs).toBeCloseTo(80, 0);
+  });
+});
+
+describe('shouldSegment', () => {
+  it('segments every Nth frame and always without a mask', () => {
+    const q = { ...QUALITY_LEVELS[1]! };
+    expect([0, 1, 2, 3].map((i) => shouldSegment(i, q, true))).toEqual([true, false, true, false]);
+    expect(shouldSegment(1, q, false)).toBe(true);
+  });
+});

@@ -1,0 +1,54 @@
+/** Pure kernel maths shared by the WebGL stages and their tests. No DOM, no GL. */
+
+/** Normalised 1-D Gaussian weights for offsets -radius..radius. */
+export function gaussianWeights(radius: number, sigma: number): number[] {
+  if (!Number.isInteger(radius) || radius < 0)
+    throw new RangeError(`radius must be a whole number >= 0: ${radius}`);
+  if (!(sigma > 0)) throw new RangeError(`sigma must be > 0: ${sigma}`);
+  const raw: number[] = [];
+  for (let i = -radius; i <= radius; i++) raw.push(Math.exp(-(i * i) / (2 * sigma * sigma)));
+  const sum = raw.reduce((a, b) => a + b, 0);
+  return raw.map((w) => w / sum);
+}
+
+/**
+ * Blur settings for a user-facing strength in [0, 1], at a working resolution `scale` of the output
+ * (0.5 = half size). Taps are spaced so that a fixed tap count covers +-2 sigma at any strength.
+ */
+export function blurParams(strength: number, outputHeight: number, scale: number, taps: number) {
+  const s = Math.min(1, Math.max(0, strength));
+  // Sigma in output pixels: 0 -> barely (2 % of height / 6), 1 -> strong (~5 % of height).
+  const sigmaOut = outputHeight * (0.006 + 0.05 * s);
+  const sigma = Math.max(0.5, sigmaOut * scale);
+  const radius = Math.floor(taps / 2);
+  const step = Math.max(1, (2 * sigma) / Math.max(1, radius));
+  // Weights sampled at the tap positions (in working pixels), normalised.
+  const weights: number[] = [];
+  for (let i = -radius; i <= radius; i++) weights.push(Math.exp(-((i * step) ** 2) / (2 * sigma * sigma)));
+  const sum = weights.reduce((a, b) => a + b, 0);
+  return { sigma, step, radius, weights: weights.map((w) => w / sum) };
+}
+
+/** Joint bilateral weight of one tap: spatial Gaussian times range Gaussian on the guide colour distance. */
+export function bilateralWeight(
+  distSq: number,
+  colourDistSq: number,
+  sigmaSpace: number,
+  sigmaRange: number,
+): number {
+  return Math.exp(-distSq / (2 * sigmaSpace * sigmaSpace) - colourDistSq / (2 * sigmaRange * sigmaRange));
+}
+
+/** Edge sharpening applied after upsampling: a smoothstep between `low` and `high`. */
+export const EDGE = { low: 0.25, high: 0.75 } as const;
+
+export function smoothstep(edge0: number, edge1: number, x: number): number {
+  const t = Math.min(1, Math.max(0, (x - edge0) / (edge1 - edge0)));
+  return t * t * (3 - 2 * t);
+}
+
+/** GLSL float literal (always has a decimal point). */
+export function glslFloat(x: number): string {
+  const s = Number.isInteger(x) ? `${x}.0` : `${x}`;
+  return s.includes('e') ? x.toFixed(8) : s;
+}
