@@ -86,3 +86,35 @@ export function thumbnailDistance(rgb: Uint8Array, other: ArrayLike<number>, oth
   }
   return sum / (REF_W * REF_H * 3);
 }
+
+export const ASTRONAUT = join(ROOT, 'packages/effects/test/fixtures/astronaut.png');
+
+/**
+ * A fake camera showing a real person: the public-domain astronaut portrait, scaled to 640 wide and cropped to
+ * 640x480 from the top (head, shoulders, flag and wall behind). 15 fps, 2 s loop, still picture.
+ */
+export function makePortraitCamera(): { file: string; width: number; height: number } {
+  mkdirSync(CACHE_DIR, { recursive: true });
+  const file = join(CACHE_DIR, 'camera-astronaut-640x480.y4m');
+  if (!existsSync(file)) {
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-loop',
+      '1',
+      '-i',
+      ASTRONAUT,
+      '-t',
+      '2',
+      '-r',
+      '15',
+      '-vf',
+      'scale=640:640,crop=640:480:0:0,format=yuv420p',
+      '-pix_fmt',
+      'yuv420p',
+      file,
+    ]);
+  }
+  return { file, width: 640, height: 480 };
+}
