@@ -1,7 +1,7 @@
 // Installs what Backdrop needs and is missing: Debian packages (as root, via apt-get) and npm dependencies.
 // Uses only Node built-ins, so it runs before `npm ci`. Every step is skipped when already done, so once
 // installed, `npm start` and `npm test` work with no network at all.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,5 +56,9 @@ export function ensureNodeModules() {
 
 /** Builds the server bundle and the web app (esbuild; about a second). */
 export function build() {
-  execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, stdio: 'inherit' });
+  const result = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+  if (result.status !== 0) fail('the build failed (see above).');
 }
