@@ -1,0 +1,38 @@
+// Build contract with the app (packages/app/build.mjs): extra esbuild entry points and files to copy into /assets/.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** The installed package's folder, looked up like Node does (some packages do not export package.json). */
+function packageDir(name) {
+  for (let dir = here; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', name);
+    if (existsSync(join(candidate, 'package.json'))) return candidate;
+    if (dirname(dir) === dir) throw new Error(`effects assets: ${name} is not installed`);
+  }
+}
+
+/** esbuild entry points: the effects worker, bundled to /assets/effects-worker.js. */
+export function effectsEntryPoints() {
+  return { 'effects-worker': join(here, 'src/worker/worker.ts') };
+}
+
+/** Files copied under /assets/: the model and its licence, and the MediaPipe Tasks wasm runtime. */
+export function effectsAssets() {
+  const tasks = join(packageDir('@mediapipe/tasks-vision'), 'wasm');
+  const twilio = packageDir('@twilio/video-processors');
+  const out = [
+    {
+      from: join(twilio, 'dist/build/selfie_segmentation_landscape.tflite'),
+      to: 'effects/selfie_segmentation_landscape.tflite',
+    },
+    { from: join(twilio, 'LICENSE.md'), to: 'effects/LICENSE-video-processors.md' },
+    { from: join(here, 'assets/MODEL-LICENSE.txt'), to: 'effects/MODEL-LICENSE.txt' },
+  ];
+  for (const name of ['vision_wasm_internal', 'vision_wasm_nosimd_internal']) {
+    for (const ext of ['js', 'wasm'])
+      out.push({ from: join(tasks, `${name}.${ext}`), to: `effects/${name}.${ext}` });
+  }
+  return out;
+}

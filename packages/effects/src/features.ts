@@ -1,0 +1,61 @@
+/**
+ * Feature detection, done once, in one place. Everything else asks `detectFeatures()` and picks an
+ * implementation from the answer; nothing else sniffs the browser.
+ */
+export interface Features {
+  /** MediaStreamTrackProcessor + MediaStreamTrackGenerator on the page (Chromium): the streams pipeline. */
+  trackStreams: boolean;
+  /** Streams are transferable to a worker. */
+  transferableStreams: boolean;
+  worker: boolean;
+  offscreenCanvas: boolean;
+  /** requestVideoFrameCallback on video elements (the frames pipeline's clock). */
+  videoFrameCallback: boolean;
+  canvasCaptureStream: boolean;
+  videoFrame: boolean;
+}
+
+let cached: Features | null = null;
+
+export function detectFeatures(): Features {
+  if (cached) return cached;
+  const g = globalThis as unknown as Record<string, unknown>;
+  let transferableStreams = false;
+  try {
+    const { port1 } = new MessageChannel();
+    const rs = new ReadableStream();
+    port1.postMessage(rs, [rs as unknown as Transferable]);
+    port1.close();
+    transferableStreams = true;
+  } catch {
+    transferableStreams = false;
+  }
+  const hasDocument = typeof document !== 'undefined';
+  cached = {
+    trackStreams:
+      typeof g.MediaStreamTrackProcessor === 'function' && typeof g.MediaStreamTrackGenerator === 'function',
+    transferableStreams,
+    worker: typeof Worker === 'function',
+    offscreenCanvas: typeof OffscreenCanvas === 'function',
+    videoFrameCallback:
+      typeof HTMLVideoElement !== 'undefined' && 'requestVideoFrameCallback' in HTMLVideoElement.prototype,
+    canvasCaptureStream: hasDocument && typeof HTMLCanvasElement.prototype.captureStream === 'function',
+    videoFrame: typeof g.VideoFrame === 'function',
+  };
+  return cached;
+}
+
+/** Whether a WebGL2 context can be made in this realm (worker or page). Checked once per realm. */
+let webgl2: boolean | null = null;
+export function hasWebGL2(): boolean {
+  if (webgl2 !== null) return webgl2;
+  try {
+    const canvas = new OffscreenCanvas(1, 1);
+    const gl = canvas.getContext('webgl2');
+    webgl2 = gl !== null;
+    gl?.getExtension('WEBGL_lose_context')?.loseContext();
+  } catch {
+    webgl2 = false;
+  }
+  return webgl2;
+}

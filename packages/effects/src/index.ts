@@ -1,0 +1,21 @@
+export { loadBackgroundImage } from './background-image.js';
+export { EffectError, type EffectErrorCode } from './errors.js';
+export { detectFeatures, type Features } from './features.js';
+export { type LogLevel, type LogSink, setEffectsLogSink } from './log.js';
+export type { BudgetDecision, BudgetSnapshot, QualityLevel } from './mask/budget.js';
+export { type EffectMode, IMAGE_LIMITS } from './mask/mode.js';
+export {
+  createMaskProcessor,
+  type MaskProcessor,
+  type MaskProcessorOptions,
+  type MaskResult,
+} from './mask-processor.js';
+export type { Progress } from './segmentation/fetch-progress.js';
+export type { Delegate } from './segmentation/segmenter.js';
+export {
+  BackgroundEffect,
+  type BackgroundEffectEvents,
+  type BackgroundEffectOptions,
+  createBackgroundEffect,
+} from './track/background-effect.js';
+export type { EffectStats, Stage } from './worker/stats.js';

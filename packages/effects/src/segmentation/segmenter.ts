@@ -1,0 +1,106 @@
+import { FilesetResolver, ImageSegmenter } from '@mediapipe/tasks-vision';
+import { EffectError } from '../errors.js';
+import { fetchWithProgress, type Progress } from './fetch-progress.js';
+
+export type Delegate = 'CPU' | 'GPU';
+
+/** A person-probability map at model resolution, top row first. */
+export interface ModelMask {
+  width: number;
+  height: number;
+  data: Float32Array;
+}
+
+export interface Segmenter {
+  readonly delegate: Delegate;
+  /** NOTE: synchronous inference, ~10 ms on the CPU delegate here; call it off the main thread. */
+  segment(image: ImageData, timestampMs: number): ModelMask;
+  close(): void;
+}
+
+export interface LoadedRuntime {
+  fileset: { wasmLoaderPath: string; wasmBinaryPath: string };
+  model: Uint8Array;
+  /** Revokes the blob URL made for the wasm binary. */
+  release(): void;
+}
+
+export const MODEL_FILE = 'selfie_segmentation_landscape.tflite';
+
+/** Downloads the wasm runtime and the model from our own asset base, reporting progress. */
+export async function loadRuntime(options: {
+  assetBase: string;
+  modelUrl?: string;
+  onProgress: (p: Progress) => void;
+}): Promise<LoadedRuntime> {
+  const base = options.assetBase.endsWith('/') ? options.assetBase : `${options.assetBase}/`;
+  const simd = await FilesetResolver.isSimdSupported();
+  const name = simd ? 'vision_wasm_internal' : 'vision_wasm_nosimd_internal';
+  const modelUrl = options.modelUrl ?? `${base}${MODEL_FILE}`;
+  const [wasm, model] = await Promise.all([
+    fetchWithProgress(`${base}${name}.wasm`, options.onProgress),
+    fetchWithProgress(modelUrl, options.onProgress),
+  ]);
+  // A TFLite flatbuffer carries the identifier "TFL3" at byte 4; catch an HTML error page or junk early.
+  const ident = String.fromCharCode(...model.subarray(4, 8));
+  if (ident !== 'TFL3') throw new EffectError('model_load_failed', `${modelUrl} is not a TFLite model`);
+  const wasmBinaryPath = URL.createObjectURL(
+    new Blob([wasm.buffer as ArrayBuffer], { type: 'application/wasm' }),
+  );
+  return {
+    fileset: { wasmLoaderPath: `${base}${name}.js`, wasmBinaryPath },
+    model,
+    release: () => URL.revokeObjectURL(wasmBinaryPath),
+  };
+}
+
+export async function createSegmenter(runtime: LoadedRuntime, delegate: Delegate): Promise<Segmenter> {
+  let segmenter: ImageSegmenter;
+  try {
+    segmenter = await ImageSegmenter.createFromOptions(runtime.fileset, {
+      baseOptions: { modelAssetBuffer: runtime.model, delegate },
+      runningMode: 'VIDEO',
+      outputConfidenceMasks: true,
+      outputCategoryMask: false,
+      // Tasks needs a GL canvas for its image input even on the CPU delegate.
+      canvas: new OffscreenCanvas(1, 1),
+    });
+  } catch (cause) {
+    throw new EffectError('model_load_failed', `could not create the segmenter (${delegate})`, { cause });
+  }
+  const labels = segmenter.getLabels();
+  let lastTs = -1;
+  return {
+    delegate,
+    segment(image, timestampMs) {
+      // VIDEO mode needs strictly increasing timestamps.
+      const ts = Math.max(lastTs + 1, Math.round(timestampMs));
+      lastTs = ts;
+      let result: ReturnType<ImageSegmenter['segmentForVideo']>;
+      try {
+        result = segmenter.segmentForVideo(image, ts);
+      } catch (cause) {
+        throw new EffectError('segmentation_failed', 'the model failed on a frame', { cause });
+      }
+      try {
+        const masks = result.confidenceMasks;
+        if (!masks || masks.length === 0)
+          throw new EffectError('segmentation_failed', 'the model returned no mask');
+        const personIndex =
+          masks.length === 1
+            ? 0
+            : Math.max(
+                0,
+                labels.findIndex((l) => /person|human|foreground/i.test(l)),
+              );
+        const mask = masks[personIndex === -1 ? masks.length - 1 : personIndex]!;
+        return { width: mask.width, height: mask.height, data: new Float32Array(mask.getAsFloat32Array()) };
+      } finally {
+        result.close();
+      }
+    },
+    close() {
+      segmenter.close();
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import type { SerializedError } from '../errors.js';
+import type { Progress } from '../segmentation/fetch-progress.js';
+import type { Delegate } from '../segmentation/segmenter.js';
+import type { EngineOptions } from './engine.js';
+import type { ResolvedMode } from './resolved-mode.js';
+import type { EffectStats } from './stats.js';
+
+/** Messages from the page to the effects worker. */
+export type ToWorker =
+  | {
+      type: 'init';
+      options: EngineOptions;
+      mode: ResolvedMode;
+      /** 'streams': frames arrive on `readable` and leave on `writable`. 'frames': one message per frame. */
+      pipeline: 'streams' | 'frames';
+      readable?: ReadableStream<VideoFrame>;
+      writable?: WritableStream<VideoFrame>;
+    }
+  | { type: 'mode'; id: number; mode: ResolvedMode }
+  | { type: 'frame'; frame: VideoFrame | ImageBitmap; timestampMs: number }
+  | { type: 'dispose' };
+
+/** Messages from the effects worker to the page. */
+export type FromWorker =
+  | { type: 'progress'; progress: Progress }
+  | {
+      type: 'ready';
+      delegate: Delegate;
+      runtime: 'webgl2' | 'canvas2d';
+      measuredMs: Partial<Record<Delegate, number>>;
+    }
+  | { type: 'error'; error: SerializedError }
+  | { type: 'modeApplied'; id: number }
+  | { type: 'stats'; stats: EffectStats }
+  /** 'frames' pipeline: the processed frame, or null when no frame could be made. */
+  | { type: 'frame'; bitmap: ImageBitmap | null }
+  | { type: 'disposed' };

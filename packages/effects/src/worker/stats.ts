@@ -1,0 +1,73 @@
+import type { BudgetSnapshot } from '../mask/budget.js';
+
+export type Stage = 'prepare' | 'segment' | 'refine' | 'composite' | 'output' | 'total';
+export const STAGES: readonly Stage[] = ['prepare', 'segment', 'refine', 'composite', 'output', 'total'];
+
+export interface EffectStats {
+  state: 'loading' | 'ready' | 'failed' | 'disposed';
+  runtime: 'webgl2' | 'canvas2d' | null;
+  delegate: 'CPU' | 'GPU' | null;
+  /** Median ms per inference of each delegate measured at start-up (empty when a cached choice was used). */
+  delegateMeasuredMs: Partial<Record<'CPU' | 'GPU', number>>;
+  pipeline: 'streams' | 'frames' | 'page' | null;
+  fpsIn: number;
+  fpsOut: number;
+  framesIn: number;
+  framesOut: number;
+  /** Frames whose output was the privacy frame (no usable mask yet, or the model failed). */
+  privacyFrames: number;
+  /** Exponential moving average ms per stage ('total' = the whole frame in the worker). */
+  msPerStage: Record<Stage, number>;
+  msPerFrameP50: number;
+  msPerFrameP95: number;
+  budget: BudgetSnapshot | null;
+}
+
+/** Rolling per-stage timing: EMA per stage and percentiles of the total over the last frames. */
+export class StageTimer {
+  private readonly ema = new Map<Stage, number>();
+  private readonly totals: number[] = [];
+
+  add(stage: Stage, ms: number): void {
+    const prev = this.ema.get(stage);
+    this.ema.set(stage, prev === undefined ? ms : prev + 0.1 * (ms - prev));
+    if (stage === 'total') {
+      this.totals.push(ms);
+      if (this.totals.length > 300) this.totals.shift();
+    }
+  }
+
+  perStage(): Record<Stage, number> {
+    const out = {} as Record<Stage, number>;
+    for (const s of STAGES) out[s] = round(this.ema.get(s) ?? 0);
+    return out;
+  }
+
+  percentile(p: number): number {
+    if (this.totals.length === 0) return 0;
+    const s = [...this.totals].sort((a, b) => a - b);
+    return round(s[Math.min(s.length - 1, Math.floor(p * s.length))]!);
+  }
+}
+
+/** Counts events over a sliding one-second window. */
+export class RateMeter {
+  private readonly times: number[] = [];
+  count = 0;
+
+  tick(now: number): void {
+    this.count++;
+    this.times.push(now);
+    while (this.times.length > 0 && this.times[0]! < now - 2000) this.times.shift();
+  }
+
+  rate(now: number): number {
+    const recent = this.times.filter((t) => t >= now - 2000);
+    if (recent.length < 2) return 0;
+    return round(((recent.length - 1) * 1000) / Math.max(1, now - recent[0]!));
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}

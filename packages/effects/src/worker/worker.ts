@@ -1,0 +1,123 @@
+/// <reference lib="webworker" />
+import { EffectError, serializeError } from '../errors.js';
+import { Engine } from './engine.js';
+import type { FromWorker, ToWorker } from './protocol.js';
+
+/**
+ * The effects worker: owns the Engine and, on the streams pipeline, the frame loop. Loaded as a classic
+ * worker so that MediaPipe's wasm loader can use importScripts.
+ */
+declare const self: DedicatedWorkerGlobalScope;
+
+let engine: Engine | null = null;
+let pipeline: 'streams' | 'frames' | null = null;
+let statsTimer: ReturnType<typeof setInterval> | null = null;
+let stopped = false;
+
+function post(message: FromWorker, transfer: Transferable[] = []): void {
+  self.postMessage(message, transfer);
+}
+
+function reportError(error: unknown, fallback: 'render_failed' | 'worker_failed'): void {
+  post({ type: 'error', error: serializeError(error, fallback) });
+}
+
+/** Reads camera frames, writes processed ones. Every input frame is closed in `finally`. */
+async function runStreams(
+  readable: ReadableStream<VideoFrame>,
+  writable: WritableStream<VideoFrame>,
+): Promise<void> {
+  const reader = readable.getReader();
+  const writer = writable.getWriter();
+  try {
+    while (!stopped) {
+      const { done, value: frame } = await reader.read();
+      if (done || !frame) break;
+      let output: VideoFrame | null = null;
+      try {
+        if (engine && !stopped) {
+          engine.process(frame, frame.timestamp / 1000);
+          const t = performance.now();
+          output = new VideoFrame(engine.canvas, { timestamp: frame.timestamp });
+          engine.frameDelivered(performance.now() - t);
+        }
+      } catch (error) {
+        // No output for this frame rather than anything unprocessed.
+        reportError(error, 'render_failed');
+      } finally {
+        frame.close();
+      }
+      if (output) {
+        // The generator's sink takes ownership of the frame.
+        await writer.write(output).catch((error: unknown) => {
+          output?.close();
+          throw error;
+        });
+      }
+    }
+  } catch (error) {
+    if (!stopped)
+      reportError(
+        new EffectError('worker_failed', 'the frame stream broke', { cause: error }),
+        'worker_failed',
+      );
+  } finally {
+    reader.releaseLock();
+    await writer.close().catch(() => undefined);
+  }
+}
+
+function processOne(frame: VideoFrame | ImageBitmap, timestampMs: number): void {
+  let bitmap: ImageBitmap | null = null;
+  try {
+    if (engine) {
+      engine.process(frame, timestampMs);
+      const t = performance.now();
+      bitmap = engine.canvas.transferToImageBitmap();
+      engine.frameDelivered(performance.now() - t);
+    }
+  } catch (error) {
+    reportError(error, 'render_failed');
+  } finally {
+    frame.close();
+  }
+  post({ type: 'frame', bitmap }, bitmap ? [bitmap] : []);
+}
+
+self.onmessage = (event: MessageEvent<ToWorker>) => {
+  const message = event.data;
+  switch (message.type) {
+    case 'init': {
+      pipeline = message.pipeline;
+      engine = new Engine(new OffscreenCanvas(1, 1), message.options, {
+        progress: (progress) => post({ type: 'progress', progress }),
+        ready: (info) => post({ type: 'ready', ...info }),
+        error: (error) => post({ type: 'error', error: serializeError(error, 'worker_failed') }),
+      });
+      engine.setMode(message.mode);
+      void engine.start();
+      statsTimer = setInterval(() => {
+        if (engine) post({ type: 'stats', stats: engine.stats(pipeline) });
+      }, 500);
+      if (message.pipeline === 'streams' && message.readable && message.writable) {
+        void runStreams(message.readable, message.writable);
+      }
+      break;
+    }
+    case 'mode':
+      engine?.setMode(message.mode);
+      post({ type: 'modeApplied', id: message.id });
+      break;
+    case 'frame':
+      processOne(message.frame, message.timestampMs);
+      break;
+    case 'dispose':
+      stopped = true;
+      if (statsTimer) clearInterval(statsTimer);
+      engine?.dispose();
+      engine = null;
+      post({ type: 'disposed' });
+      self.close();
+      break;
+  }
+};
