@@ -31,7 +31,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   const logs: string[] = [];
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
+      child.kill('SIGTERM');
       reject(new Error(`server did not start:\n${logs.join('\n')}`));
     }, 20_000);
     for (const stream of [child.stdout!, child.stderr!]) {

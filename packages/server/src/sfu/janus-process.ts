@@ -111,6 +111,10 @@ export class JanusProcess extends EventEmitter<JanusProcessEvents> {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
+    // Janus must not outlive us, whatever way we exit (a crash, process.exit).
+    const killOnExit = () => child.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    child.once('exit', () => process.off('exit', killOnExit));
     const janusLog = logger.child({ name: 'janus' });
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream! }).on('line', (line) => {
