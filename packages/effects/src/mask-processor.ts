@@ -10,8 +10,8 @@ export interface MaskProcessorOptions {
   delegate?: Delegate | 'auto';
   /** Let the budget controller lower quality under load (default false: always full quality). */
   adaptive?: boolean;
-  /** Use the Canvas2D slow path. */
-  forceCanvas2d?: boolean;
+  /** Compositing back end (default 'auto': measured). */
+  renderer?: 'auto' | 'webgl2' | 'canvas2d';
 }
 
 export interface MaskResult {
@@ -40,13 +40,12 @@ export interface MaskProcessor {
  */
 export function createMaskProcessor(options: MaskProcessorOptions = {}): MaskProcessor {
   const engine = new Engine(
-    new OffscreenCanvas(1, 1),
     {
       assetBase: new URL(options.assetBase ?? '/assets/effects/', location.href).href,
       ...(options.modelUrl ? { modelUrl: new URL(options.modelUrl, location.href).href } : {}),
       delegate: options.delegate ?? 'auto',
       adaptive: options.adaptive ?? false,
-      forceCanvas2d: options.forceCanvas2d ?? false,
+      renderer: options.renderer ?? 'auto',
     },
     {
       progress: () => undefined,

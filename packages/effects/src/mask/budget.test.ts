@@ -61,6 +61,17 @@ describe('BudgetController', () => {
   });
 });
 
+describe('nominal interval', () => {
+  it('keeps the camera rate as budget when frames reach it sparsely', () => {
+    const c = new BudgetController();
+    c.setNominalInterval(1000 / 30);
+    // We only see every 5th frame because we are slow: 150 ms apart, 100 ms each.
+    feed(c, 12, 100, 0, 150);
+    expect(c.snapshot().level).toBeGreaterThan(0);
+    expect(c.snapshot().budgetMs).toBeCloseTo(26.7, 0);
+  });
+});
+
 describe('shouldSegment', () => {
   it('segments every Nth frame and always without a mask', () => {
     const q = { ...QUALITY_LEVELS[1]! };

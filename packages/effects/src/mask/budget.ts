@@ -69,6 +69,7 @@ export class BudgetController {
   private cost = Number.NaN;
   private interval = Number.NaN;
   private lastTs = Number.NaN;
+  private nominal = Number.NaN;
   private over = 0;
   private under = 0;
   private readonly decisions: BudgetDecision[] = [];
@@ -85,6 +86,19 @@ export class BudgetController {
     return this.levels[this.level]!;
   }
 
+  /**
+   * The camera's own frame interval (from its settings). Frames that reach us can be sparser than the
+   * camera's when we fall behind, so the budget never uses a measured interval longer than this.
+   */
+  setNominalInterval(ms: number): void {
+    this.nominal = ms > 0 ? ms : Number.NaN;
+  }
+
+  private get effectiveInterval(): number {
+    if (Number.isNaN(this.nominal)) return this.interval;
+    return Number.isNaN(this.interval) ? this.nominal : Math.min(this.interval, this.nominal);
+  }
+
   /** Records a camera frame's timestamp (ms) for the frame-interval estimate. */
   frameArrived(timestampMs: number): void {
     const dt = timestampMs - this.lastTs;
@@ -96,11 +110,12 @@ export class BudgetController {
 
   /** Records what one frame cost (ms) and returns a decision if the level changed. */
   frameDone(costMs: number, timestampMs: number): BudgetDecision | null {
-    if (Number.isNaN(this.interval)) {
+    const interval = this.effectiveInterval;
+    if (Number.isNaN(interval)) {
       this.cost = Number.isNaN(this.cost) ? costMs : this.ema(this.cost, costMs);
       return null;
     }
-    const budget = this.interval * this.options.headroom;
+    const budget = interval * this.options.headroom;
     // A single stall (GC, tab switch) must not push the level down: clip outliers before averaging.
     const sample = Math.min(costMs, 2 * budget);
     this.cost = Number.isNaN(this.cost) ? sample : this.ema(this.cost, sample);
@@ -135,8 +150,8 @@ export class BudgetController {
       level: this.level,
       quality: this.quality,
       costMsEma: this.cost,
-      frameIntervalMsEma: this.interval,
-      budgetMs: this.interval * this.options.headroom,
+      frameIntervalMsEma: this.effectiveInterval,
+      budgetMs: this.effectiveInterval * this.options.headroom,
       decisions: [...this.decisions],
     };
   }

@@ -3,6 +3,7 @@ import type { QualityLevel } from '../mask/budget.js';
 import { coverCrop, privacySize } from '../mask/geometry.js';
 import { blurParams, EDGE, smoothstep } from '../mask/kernels.js';
 import { smoothMaskInPlace } from '../mask/smoothing.js';
+import { jointBilateralUpsample } from '../mask/upsample.js';
 import { type CompositeParams, type Compositor, MODEL_INPUT } from './compositor.js';
 import { type FrameSource, sourceSize } from './source-stage.js';
 
@@ -19,19 +20,26 @@ const toHex = (c: number) =>
     .toString(16)
     .padStart(2, '0');
 
+/** Long side of the CPU refinement buffer at full quality (scaled by the level's refineScale). */
+const WORK_LONG_SIDE = 384;
+
 /**
- * The slow path for realms without WebGL2: Canvas2D compositing, temporal smoothing on the CPU at model
- * resolution and a smooth (bilinear) upscale of the mask instead of the joint bilateral filter. The blur
- * uses the canvas `filter` where the browser has it, a heavy downscale otherwise.
+ * The Canvas2D back end: for realms without WebGL2, and where software GL is slower than the CPU raster
+ * (chosen by measurement). Joint bilateral upsampling and temporal smoothing run on the CPU at a working
+ * resolution; the canvas scales the result to the output. The blur uses the canvas `filter` at reduced
+ * size where the browser has it, a heavy downscale otherwise.
  */
 export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
   const ctx = context(canvas);
-  const frame = new OffscreenCanvas(1, 1);
-  const frameCtx = context(frame);
+  let current: FrameSource | null = null;
+  const work = new OffscreenCanvas(1, 1);
+  const workCtx = context(work, true);
+  const small = new OffscreenCanvas(1, 1);
+  const smallCtx = context(small);
+  let workNow: Uint8ClampedArray | null = null;
+  let workPrev: Uint8ClampedArray | null = null;
   const low = new OffscreenCanvas(MODEL_INPUT.width, MODEL_INPUT.height);
   const lowCtx = context(low, true);
-  const maskLow = new OffscreenCanvas(MODEL_INPUT.width, MODEL_INPUT.height);
-  const maskLowCtx = context(maskLow, true);
   const alpha = new OffscreenCanvas(1, 1);
   const alphaCtx = context(alpha, true);
   const person = new OffscreenCanvas(1, 1);
@@ -43,6 +51,7 @@ export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
   let lowPrev: Uint8ClampedArray | null = null;
   let mask: { data: Float32Array; width: number; height: number } | null = null;
   let smoothed: Float32Array | null = null;
+  let refined: Float32Array | null = null;
   let background: ImageBitmap | null = null;
   let refinedOnce = false;
   let size = { width: 1, height: 1 };
@@ -60,13 +69,13 @@ export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
     canvas,
     prepare(source: FrameSource) {
       size = sourceSize(source);
-      for (const c of [canvas, frame, person]) {
+      current = source;
+      for (const c of [canvas, person]) {
         if (c.width !== size.width || c.height !== size.height) {
           c.width = size.width;
           c.height = size.height;
         }
       }
-      frameCtx.drawImage(source as CanvasImageSource, 0, 0);
       lowCtx.drawImage(source as CanvasImageSource, 0, 0, low.width, low.height);
       lowPrev = lowNow;
       lowNow = lowCtx.getImageData(0, 0, low.width, low.height).data;
@@ -86,27 +95,47 @@ export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
       mask = { data, width, height };
     },
     refine(quality: QualityLevel) {
-      if (!mask || !lowNow) throw EffectError.invalidState('refine() before any mask');
+      if (!mask || !lowNow || !current) throw EffectError.invalidState('refine() before any mask');
       if (mask.width !== low.width || mask.height !== low.height)
         throw new EffectError('render_failed', 'unexpected mask size');
-      const current = new Float32Array(mask.data);
-      smoothMaskInPlace(current, refinedOnce ? smoothed : null, lowNow, refinedOnce ? lowPrev : null);
-      smoothed = current;
+      const long = Math.min(
+        Math.max(size.width, size.height),
+        Math.round(WORK_LONG_SIDE * quality.refineScale),
+      );
+      const k = long / Math.max(size.width, size.height);
+      const w = Math.max(1, Math.round(size.width * k));
+      const h = Math.max(1, Math.round(size.height * k));
+      if (work.width !== w || work.height !== h) {
+        work.width = w;
+        work.height = h;
+        refinedOnce = false;
+      }
+      workCtx.drawImage(current as CanvasImageSource, 0, 0, w, h);
+      workPrev = workNow;
+      workNow = workCtx.getImageData(0, 0, w, h).data;
+      if (!refined || refined.length !== w * h) refined = new Float32Array(w * h);
+      jointBilateralUpsample({
+        mask: mask.data,
+        maskWidth: mask.width,
+        maskHeight: mask.height,
+        guideLow: lowNow,
+        guideHigh: workNow,
+        width: w,
+        height: h,
+        out: refined,
+      });
+      const fresh = !refinedOnce || !smoothed || smoothed.length !== refined.length;
+      smoothMaskInPlace(refined, fresh ? null : smoothed, workNow, fresh ? null : workPrev);
+      [smoothed, refined] = [refined, smoothed];
       refinedOnce = true;
-      const image = maskLowCtx.createImageData(low.width, low.height);
-      for (let i = 0; i < current.length; i++)
-        image.data[i * 4 + 3] = smoothstep(EDGE.low, EDGE.high, current[i]!) * 255;
-      maskLowCtx.putImageData(image, 0, 0);
-      const w = Math.max(1, Math.round(size.width * quality.refineScale));
-      const h = Math.max(1, Math.round(size.height * quality.refineScale));
       if (alpha.width !== w || alpha.height !== h) {
         alpha.width = w;
         alpha.height = h;
       }
-      alphaCtx.clearRect(0, 0, w, h);
-      alphaCtx.imageSmoothingEnabled = true;
-      alphaCtx.imageSmoothingQuality = 'high';
-      alphaCtx.drawImage(maskLow, 0, 0, w, h);
+      const image = alphaCtx.createImageData(w, h);
+      const a = smoothed!;
+      for (let i = 0; i < a.length; i++) image.data[i * 4 + 3] = smoothstep(EDGE.low, EDGE.high, a[i]!) * 255;
+      alphaCtx.putImageData(image, 0, 0);
     },
     composite(params: CompositeParams) {
       let mode = params.mode;
@@ -114,6 +143,8 @@ export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
       if (mode === 'replace' && !background) mode = 'privacy';
       ctx.filter = 'none';
       ctx.globalCompositeOperation = 'source-over';
+      const frame = current as CanvasImageSource | null;
+      if (!frame) throw EffectError.invalidState('composite() before prepare()');
       if (mode === 'none') {
         ctx.drawImage(frame, 0, 0);
         return;
@@ -130,9 +161,19 @@ export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
       personCtx.globalCompositeOperation = 'source-over';
       if (mode === 'blur') {
         if (hasFilter) {
-          ctx.filter = `blur(${blurParams(params.strength, size.height, 1, 9).sigma.toFixed(1)}px)`;
-          ctx.drawImage(frame, 0, 0);
-          ctx.filter = 'none';
+          // Blur at reduced size, then scale up: the filter's cost grows with pixels and radius.
+          const scale = params.quality.blurScale;
+          const sw = Math.max(1, Math.round(size.width * scale));
+          const sh = Math.max(1, Math.round(size.height * scale));
+          if (small.width !== sw || small.height !== sh) {
+            small.width = sw;
+            small.height = sh;
+          }
+          smallCtx.filter = `blur(${blurParams(params.strength, size.height, scale, 9).sigma.toFixed(1)}px)`;
+          smallCtx.drawImage(frame, 0, 0, sw, sh);
+          smallCtx.filter = 'none';
+          ctx.imageSmoothingEnabled = true;
+          ctx.drawImage(small, 0, 0, size.width, size.height);
         } else {
           drawPrivacy();
         }
@@ -156,10 +197,16 @@ export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
       ctx.drawImage(person, 0, 0);
     },
     readAlpha() {
-      const data = alphaCtx.getImageData(0, 0, alpha.width, alpha.height).data;
-      const out = new Uint8Array(alpha.width * alpha.height);
+      // At the frame's own size: the refined alpha scaled up exactly as composite() scales it.
+      person.width = size.width;
+      person.height = size.height;
+      personCtx.clearRect(0, 0, size.width, size.height);
+      personCtx.imageSmoothingEnabled = true;
+      personCtx.drawImage(alpha, 0, 0, size.width, size.height);
+      const data = personCtx.getImageData(0, 0, size.width, size.height).data;
+      const out = new Uint8Array(size.width * size.height);
       for (let i = 0; i < out.length; i++) out[i] = data[i * 4 + 3]!;
-      return { width: alpha.width, height: alpha.height, data: out };
+      return { width: size.width, height: size.height, data: out };
     },
     setBackground(image) {
       background = image;
@@ -171,7 +218,9 @@ export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
       background = null;
       mask = null;
       smoothed = null;
-      for (const c of [frame, low, maskLow, alpha, person, tiny]) {
+      refined = null;
+      current = null;
+      for (const c of [work, small, low, alpha, person, tiny]) {
         c.width = 1;
         c.height = 1;
       }

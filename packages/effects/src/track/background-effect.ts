@@ -25,8 +25,8 @@ export interface BackgroundEffectOptions {
   mode?: EffectMode;
   /** 'auto' picks streams (MediaStreamTrackProcessor) where available, else frames (requestVideoFrameCallback). */
   pipeline?: 'auto' | 'streams' | 'frames';
-  /** Test hook for the slow path: composite with Canvas2D even where WebGL2 exists. */
-  forceCanvas2d?: boolean;
+  /** Compositing back end: 'auto' (default) measures WebGL2 against Canvas2D once and caches the winner. */
+  renderer?: 'auto' | 'webgl2' | 'canvas2d';
 }
 
 export interface BackgroundEffectEvents {
@@ -37,25 +37,36 @@ export interface BackgroundEffectEvents {
   error: (error: EffectError) => void;
 }
 
-const DELEGATE_CACHE_KEY = 'backdrop.effects.delegate.v1';
+const CHOICE_CACHE_KEY = 'backdrop.effects.choice.v1';
 
-function cachedDelegate(): Delegate | null {
+interface CachedChoice {
+  delegate: Delegate;
+  renderer: 'webgl2' | 'canvas2d';
+}
+
+/** The delegate and back end measured last time in this browser (same user agent), if any. */
+function cachedChoice(): CachedChoice | null {
   try {
-    const raw = globalThis.localStorage?.getItem(DELEGATE_CACHE_KEY);
-    const parsed = raw ? (JSON.parse(raw) as { ua?: string; delegate?: string }) : null;
-    if (parsed?.ua === navigator.userAgent && (parsed.delegate === 'CPU' || parsed.delegate === 'GPU'))
-      return parsed.delegate;
+    const raw = globalThis.localStorage?.getItem(CHOICE_CACHE_KEY);
+    const parsed = raw ? (JSON.parse(raw) as { ua?: string; delegate?: string; renderer?: string }) : null;
+    if (
+      parsed?.ua === navigator.userAgent &&
+      (parsed.delegate === 'CPU' || parsed.delegate === 'GPU') &&
+      (parsed.renderer === 'webgl2' || parsed.renderer === 'canvas2d')
+    ) {
+      return { delegate: parsed.delegate, renderer: parsed.renderer };
+    }
   } catch {
-    // No storage (privacy mode, worker): measure again.
+    // No storage (privacy mode): measure again.
   }
   return null;
 }
 
-function storeDelegate(delegate: Delegate): void {
+function storeChoice(choice: CachedChoice): void {
   try {
     globalThis.localStorage?.setItem(
-      DELEGATE_CACHE_KEY,
-      JSON.stringify({ ua: navigator.userAgent, delegate }),
+      CHOICE_CACHE_KEY,
+      JSON.stringify({ ua: navigator.userAgent, ...choice }),
     );
   } catch {
     // Not fatal: the next start measures again.
@@ -82,6 +93,7 @@ export class BackgroundEffect extends TypedEmitter<BackgroundEffectEvents> {
     output: MediaStreamTrack,
     private readonly frames: FramesPipeline | null,
     private readonly source: MediaStreamTrack,
+    private readonly cacheChoice: boolean,
   ) {
     super();
     this.track = output;
@@ -146,7 +158,7 @@ export class BackgroundEffect extends TypedEmitter<BackgroundEffectEvents> {
         break;
       case 'ready':
         if (this.state === 'loading') this.state = 'running';
-        storeDelegate(message.delegate);
+        if (this.cacheChoice) storeChoice({ delegate: message.delegate, renderer: message.runtime });
         for (const w of this.readyWaiters.splice(0)) w.resolve();
         this.emit('ready', { delegate: message.delegate, runtime: message.runtime });
         break;
@@ -205,18 +217,22 @@ export async function createBackgroundEffect(
     throw EffectError.unsupported('this browser can neither process track streams nor capture a canvas');
   }
   const delegate = options.delegate ?? 'auto';
+  const renderer = options.renderer ?? 'auto';
+  const cached = delegate === 'auto' || renderer === 'auto' ? cachedChoice() : null;
   const engineOptions: EngineOptions = {
     assetBase,
     ...(options.modelUrl ? { modelUrl: new URL(options.modelUrl, location.href).href } : {}),
-    delegate: delegate === 'auto' ? (cachedDelegate() ?? 'auto') : delegate,
+    delegate: delegate === 'auto' ? (cached?.delegate ?? 'auto') : delegate,
     adaptive: true,
-    forceCanvas2d: options.forceCanvas2d ?? false,
+    ...(cameraTrack.getSettings().frameRate ? { frameRate: cameraTrack.getSettings().frameRate } : {}),
+    renderer: renderer === 'auto' ? (cached?.renderer ?? 'auto') : renderer,
   };
+  const cacheChoice = delegate === 'auto' && renderer === 'auto';
   // Classic worker: MediaPipe's wasm loader uses importScripts.
   const worker = new Worker(workerUrl, { name: 'backdrop-effects' });
   if (streams) {
     const { readable, writable, output } = createTrackStreams(cameraTrack);
-    const effect = new BackgroundEffect(worker, 'streams', output, null, cameraTrack);
+    const effect = new BackgroundEffect(worker, 'streams', output, null, cameraTrack, cacheChoice);
     const message: ToWorker = {
       type: 'init',
       options: engineOptions,
@@ -236,7 +252,7 @@ export async function createBackgroundEffect(
     const message: ToWorker = { type: 'frame', frame, timestampMs };
     worker.postMessage(message, [frame]);
   });
-  const effect = new BackgroundEffect(worker, 'frames', frames.track, frames, cameraTrack);
+  const effect = new BackgroundEffect(worker, 'frames', frames.track, frames, cameraTrack, cacheChoice);
   const message: ToWorker = { type: 'init', options: engineOptions, mode: initialMode, pipeline: 'frames' };
   worker.postMessage(message, transferablesOf(initialMode));
   return effect;

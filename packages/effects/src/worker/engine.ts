@@ -2,10 +2,9 @@ import { EffectError } from '../errors.js';
 import { hasWebGL2 } from '../features.js';
 import { createLogger } from '../log.js';
 import { BudgetController, QUALITY_LEVELS, shouldSegment } from '../mask/budget.js';
-import { createCanvas2DCompositor } from '../render/canvas2d-compositor.js';
+import { chooseCompositor, createCompositor, type Renderer } from '../render/choose-compositor.js';
 import type { Compositor } from '../render/compositor.js';
 import type { FrameSource } from '../render/source-stage.js';
-import { createWebGLCompositor } from '../render/webgl-compositor.js';
 import { chooseDelegate } from '../segmentation/delegate.js';
 import type { Progress } from '../segmentation/fetch-progress.js';
 import { type Delegate, loadRuntime, type ModelMask, type Segmenter } from '../segmentation/segmenter.js';
@@ -18,8 +17,10 @@ export interface EngineOptions {
   delegate: Delegate | 'auto';
   /** Let the frame-budget controller lower quality under load (off for the mask processor). */
   adaptive: boolean;
-  /** Force the Canvas2D compositor even where WebGL2 exists (tests of the slow path). */
-  forceCanvas2d?: boolean;
+  /** The camera's frame rate, the rate the output must keep. */
+  frameRate?: number;
+  /** The compositing back end; 'auto' measures both once the model is loaded and keeps the faster. */
+  renderer: Renderer | 'auto';
 }
 
 export interface EngineCallbacks {
@@ -28,6 +29,7 @@ export interface EngineCallbacks {
     delegate: Delegate;
     runtime: Compositor['runtime'];
     measuredMs: Partial<Record<Delegate, number>>;
+    rendererMeasuredMs: Partial<Record<Renderer, number>>;
   }): void;
   error(error: EffectError): void;
 }
@@ -39,7 +41,8 @@ export interface EngineCallbacks {
  */
 export class Engine {
   state: 'loading' | 'ready' | 'failed' | 'disposed' = 'loading';
-  private readonly compositor: Compositor;
+  private compositor: Compositor;
+  private rendererMeasuredMs: Partial<Record<Renderer, number>> = {};
   private segmenter: Segmenter | null = null;
   private mode: ResolvedMode = { kind: 'none' };
   private readonly budget: BudgetController;
@@ -52,21 +55,25 @@ export class Engine {
   private lastRaw: ModelMask | null = null;
   private measuredMs: Partial<Record<Delegate, number>> = {};
   private readonly log = createLogger('effects.engine');
+  private pending: { cost: number; timestampMs: number } | null = null;
 
   constructor(
-    readonly canvas: OffscreenCanvas,
     private readonly options: EngineOptions,
     private readonly callbacks: EngineCallbacks,
   ) {
-    this.compositor =
-      !options.forceCanvas2d && hasWebGL2()
-        ? createWebGLCompositor(canvas)
-        : createCanvas2DCompositor(canvas);
+    // Until the measured choice is made, the cheap-to-create Canvas2D back end draws the privacy frames.
+    this.compositor = createCompositor(options.renderer === 'webgl2' && hasWebGL2() ? 'webgl2' : 'canvas2d');
     this.budget = new BudgetController({}, options.adaptive ? QUALITY_LEVELS : [QUALITY_LEVELS[0]!]);
+    if (options.frameRate) this.budget.setNominalInterval(1000 / options.frameRate);
   }
 
-  get runtime(): Compositor['runtime'] {
+  get runtime(): Renderer {
     return this.compositor.runtime;
+  }
+
+  /** The canvas the current back end draws the output on (it changes once, when the back end is chosen). */
+  get canvas(): OffscreenCanvas {
+    return this.compositor.canvas;
   }
 
   /** Loads the runtime and model and picks the delegate. Failure leaves the engine in 'failed' (privacy frames). */
@@ -88,12 +95,14 @@ export class Engine {
       } finally {
         runtime.release();
       }
+      if (this.options.renderer === 'auto') this.swapCompositor();
       this.state = 'ready';
       this.log.info('ready', { delegate: this.segmenter.delegate, runtime: this.runtime });
       this.callbacks.ready({
         delegate: this.segmenter.delegate,
         runtime: this.runtime,
         measuredMs: this.measuredMs,
+        rendererMeasuredMs: this.rendererMeasuredMs,
       });
     } catch (error) {
       this.fail(error, 'model_load_failed');
@@ -144,15 +153,19 @@ export class Engine {
       });
       this.timer.add('composite', performance.now() - t2);
     }
-    const cost = performance.now() - t0;
-    this.timer.add('total', cost);
-    this.budget.frameDone(cost, timestampMs);
+    this.pending = { cost: performance.now() - t0, timestampMs };
   }
 
-  /** Records that the caller delivered an output frame (and what that cost). */
+  /** Records that the caller delivered an output frame (and what making it cost). */
   frameDelivered(outputMs: number): void {
     this.fpsOut.tick(performance.now());
     this.timer.add('output', outputMs);
+    if (this.pending) {
+      const cost = this.pending.cost + outputMs;
+      this.timer.add('total', cost);
+      this.budget.frameDone(cost, this.pending.timestampMs);
+      this.pending = null;
+    }
   }
 
   /** The mask-processor path: the same stages, then the final alpha and the bare model output. */
@@ -177,6 +190,7 @@ export class Engine {
       runtime: this.runtime,
       delegate: this.segmenter?.delegate ?? null,
       delegateMeasuredMs: this.measuredMs,
+      rendererMeasuredMs: this.rendererMeasuredMs,
       pipeline,
       fpsIn: this.fpsIn.rate(now),
       fpsOut: this.fpsOut.rate(now),
@@ -198,6 +212,17 @@ export class Engine {
     this.segmenter?.close();
     this.segmenter = null;
     this.compositor.dispose();
+  }
+
+  /** NOTE: measuring takes a few frames' time (a second under software GL); done once, then cached by the page. */
+  private swapCompositor(): void {
+    const choice = chooseCompositor();
+    this.rendererMeasuredMs = choice.measuredMs;
+    const old = this.compositor;
+    this.compositor = choice.compositor;
+    if (this.mode.kind === 'replace') this.compositor.setBackground(this.mode.image);
+    this.reset();
+    old.dispose();
   }
 
   /** Runs the model when due and refines; false (and 'failed') when the model crashed. */

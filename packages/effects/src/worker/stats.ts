@@ -9,6 +9,8 @@ export interface EffectStats {
   delegate: 'CPU' | 'GPU' | null;
   /** Median ms per inference of each delegate measured at start-up (empty when a cached choice was used). */
   delegateMeasuredMs: Partial<Record<'CPU' | 'GPU', number>>;
+  /** Median ms per frame of each compositing back end measured at start-up (empty when cached/forced). */
+  rendererMeasuredMs: Partial<Record<'webgl2' | 'canvas2d', number>>;
   pipeline: 'streams' | 'frames' | 'page' | null;
   fpsIn: number;
   fpsOut: number;

@@ -89,7 +89,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
   switch (message.type) {
     case 'init': {
       pipeline = message.pipeline;
-      engine = new Engine(new OffscreenCanvas(1, 1), message.options, {
+      engine = new Engine(message.options, {
         progress: (progress) => post({ type: 'progress', progress }),
         ready: (info) => post({ type: 'ready', ...info }),
         error: (error) => post({ type: 'error', error: serializeError(error, 'worker_failed') }),

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { jointBilateralUpsample } from './upsample.js';
+
+/** An RGBA image whose left part (x < edge * width) is black and the rest white. */
+function split(width: number, height: number, edge: number): Uint8ClampedArray {
+  const d = new Uint8ClampedArray(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const v = (x + 0.5) / width < edge ? 0 : 255;
+      d.set([v, v, v, 255], (y * width + x) * 4);
+    }
+  }
+  return d;
+}
+
+describe('jointBilateralUpsample', () => {
+  it('keeps a flat mask flat', () => {
+    const mask = new Float32Array(16).fill(0.7);
+    const out = jointBilateralUpsample({
+      mask,
+      maskWidth: 4,
+      maskHeight: 4,
+      guideLow: split(4, 4, 0.5),
+      guideHigh: split(16, 16, 0.5),
+      width: 16,
+      height: 16,
+    });
+    for (const v of out) expect(v).toBeCloseTo(0.7, 5);
+  });
+
+  it('snaps a blurry mask edge to the image edge', () => {
+    // The model says "person" on the left half but with a soft ramp; the picture has a hard edge at 0.5.
+    const mw = 8;
+    const mask = new Float32Array(mw * 2);
+    for (let y = 0; y < 2; y++)
+      for (let x = 0; x < mw; x++) mask[y * mw + x] = [1, 1, 1, 0.7, 0.3, 0, 0, 0][x]!;
+    const width = 64;
+    const out = jointBilateralUpsample({
+      mask,
+      maskWidth: mw,
+      maskHeight: 2,
+      guideLow: split(mw, 2, 0.5),
+      guideHigh: split(width, 8, 0.5),
+      width,
+      height: 8,
+    });
+    const row = [...out.slice(3 * width, 4 * width)];
+    // Across the image edge the mask jumps (a plain bilinear upsample moves ~0.05 per output pixel here),
+    // and samples from the far side of the edge are left out.
+    expect(row[31]! - row[32]!).toBeGreaterThan(0.35);
+    expect(row[30]!).toBeGreaterThan(0.75);
+    expect(row[33]!).toBeLessThan(0.25);
+  });
+
+  it('rejects mismatched sizes', () => {
+    expect(() =>
+      jointBilateralUpsample({
+        mask: new Float32Array(3),
+        maskWidth: 2,
+        maskHeight: 2,
+        guideLow: new Uint8ClampedArray(16),
+        guideHigh: new Uint8ClampedArray(16),
+        width: 2,
+        height: 2,
+      }),
+    ).toThrow(RangeError);
+  });
+});

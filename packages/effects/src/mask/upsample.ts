@@ -1,0 +1,96 @@
+/**
+ * Joint bilateral upsampling on the CPU (Kopf et al. 2007), for the Canvas2D path: the model's low-resolution
+ * mask is resampled at a working resolution, each of the 3x3 nearest model pixels weighted by its distance
+ * and by how close its colour is to the colour of the output pixel. Pure: typed arrays in, typed array out.
+ */
+export interface UpsampleInput {
+  mask: Float32Array;
+  maskWidth: number;
+  maskHeight: number;
+  /** The camera frame at mask resolution, RGBA. */
+  guideLow: Uint8ClampedArray;
+  /** The camera frame at output (working) resolution, RGBA. */
+  guideHigh: Uint8ClampedArray;
+  width: number;
+  height: number;
+  /** Spatial sigma in mask pixels. */
+  sigmaSpace?: number;
+  /** Range sigma in 0..255 colour units. */
+  sigmaRange?: number;
+  out?: Float32Array;
+}
+
+const LUT_SHIFT = 6;
+const lutCache = new Map<number, Float32Array>();
+
+/** exp(-d2 / (2 sigma^2)) tabulated by d2 >> LUT_SHIFT, d2 being a squared RGB distance. */
+function rangeLut(sigmaRange: number): Float32Array {
+  let lut = lutCache.get(sigmaRange);
+  if (!lut) {
+    lut = new Float32Array(((3 * 255 * 255) >> LUT_SHIFT) + 1);
+    for (let i = 0; i < lut.length; i++)
+      lut[i] = Math.exp(-((i << LUT_SHIFT) + (1 << (LUT_SHIFT - 1))) / (2 * sigmaRange * sigmaRange));
+    lutCache.set(sigmaRange, lut);
+  }
+  return lut;
+}
+
+/** For each output coordinate along one axis: the centre model index and 3 spatial weights. */
+function axisTable(outSize: number, lowSize: number, sigma: number) {
+  const centre = new Int32Array(outSize);
+  const weights = new Float32Array(outSize * 3);
+  for (let x = 0; x < outSize; x++) {
+    const f = ((x + 0.5) * lowSize) / outSize - 0.5;
+    const c = Math.min(lowSize - 1, Math.max(0, Math.round(f)));
+    centre[x] = c;
+    for (let k = -1; k <= 1; k++) {
+      const d = c + k - f;
+      weights[x * 3 + k + 1] = Math.exp(-(d * d) / (2 * sigma * sigma));
+    }
+  }
+  return { centre, weights };
+}
+
+export function jointBilateralUpsample(input: UpsampleInput): Float32Array {
+  const { mask, maskWidth: mw, maskHeight: mh, guideLow, guideHigh, width, height } = input;
+  if (mask.length !== mw * mh || guideLow.length !== mw * mh * 4 || guideHigh.length !== width * height * 4) {
+    throw new RangeError('jointBilateralUpsample: sizes do not match');
+  }
+  const out = input.out ?? new Float32Array(width * height);
+  if (out.length !== width * height)
+    throw new RangeError('jointBilateralUpsample: output size does not match');
+  const lut = rangeLut(input.sigmaRange ?? 30);
+  const sx = axisTable(width, mw, input.sigmaSpace ?? 1);
+  const sy = axisTable(height, mh, input.sigmaSpace ?? 1);
+  for (let y = 0; y < height; y++) {
+    const cy = sy.centre[y]!;
+    for (let x = 0; x < width; x++) {
+      const cx = sx.centre[x]!;
+      const o = (y * width + x) * 4;
+      const r = guideHigh[o]!;
+      const g = guideHigh[o + 1]!;
+      const b = guideHigh[o + 2]!;
+      let sum = 0;
+      let wsum = 0;
+      for (let j = -1; j <= 1; j++) {
+        const ly = cy + j;
+        if (ly < 0 || ly >= mh) continue;
+        const wy = sy.weights[y * 3 + j + 1]!;
+        for (let i = -1; i <= 1; i++) {
+          const lx = cx + i;
+          if (lx < 0 || lx >= mw) continue;
+          const li = ly * mw + lx;
+          const p = li * 4;
+          const dr = guideLow[p]! - r;
+          const dg = guideLow[p + 1]! - g;
+          const db = guideLow[p + 2]! - b;
+          const w = wy * sx.weights[x * 3 + i + 1]! * lut[(dr * dr + dg * dg + db * db) >> LUT_SHIFT]!;
+          sum += w * mask[li]!;
+          wsum += w;
+        }
+      }
+      out[y * width + x] = wsum > 1e-12 ? sum / wsum : mask[cy * mw + cx]!;
+    }
+  }
+  return out;
+}

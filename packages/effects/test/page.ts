@@ -1,0 +1,277 @@
+/**
+ * Test page for the effects browser tests: starts an effect on the fake camera and analyses every output
+ * frame against the raw camera (corner patches, face patch). Driven through `window.fx`.
+ */
+import {
+  type BackgroundEffect,
+  type BackgroundEffectOptions,
+  createBackgroundEffect,
+  createMaskProcessor,
+  type EffectMode,
+} from '../src/index.js';
+
+const W = 640;
+const H = 480;
+const P = 24;
+const CORNERS = [
+  { x: 2, y: 2 },
+  { x: W - P - 2, y: 2 },
+  { x: 2, y: H - P - 2 },
+  { x: W - P - 2, y: H - P - 2 },
+];
+const FACE = { x: 250, y: 120, w: 70, h: 80 };
+
+interface Patch {
+  data: Uint8ClampedArray;
+  w: number;
+  h: number;
+}
+export interface PatchStats {
+  mad: number;
+  hf: number;
+  key: number;
+}
+export interface FrameReport {
+  t: number;
+  corners: PatchStats[];
+  face: PatchStats;
+  rawLike: boolean;
+}
+
+let camera: MediaStreamTrack | null = null;
+let effect: BackgroundEffect | null = null;
+let raw: { corners: Patch[]; face: Patch } | null = null;
+let reports: FrameReport[] = [];
+const errors: Array<{ code: string; message: string }> = [];
+let progressEvents = 0;
+let key: [number, number, number] = [0, 255, 0];
+let monitoring = false;
+const canvas = new OffscreenCanvas(W, H);
+const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
+
+function grab(r: { x: number; y: number; w?: number; h?: number }): Patch {
+  const w = r.w ?? P;
+  const h = r.h ?? P;
+  return { data: ctx.getImageData(r.x, r.y, w, h).data, w, h };
+}
+
+function luma(d: Uint8ClampedArray, i: number): number {
+  return 0.299 * d[i]! + 0.587 * d[i + 1]! + 0.114 * d[i + 2]!;
+}
+
+function highFrequency(p: Patch): number {
+  let sum = 0;
+  for (let y = 0; y < p.h - 1; y++) {
+    for (let x = 0; x < p.w - 1; x++) {
+      const i = (y * p.w + x) * 4;
+      sum +=
+        Math.abs(luma(p.data, i) - luma(p.data, i + 4)) +
+        Math.abs(luma(p.data, i) - luma(p.data, i + p.w * 4));
+    }
+  }
+  return sum / ((p.w - 1) * (p.h - 1));
+}
+
+function compare(out: Patch, ref: Patch): PatchStats {
+  let mad = 0;
+  let keyCount = 0;
+  for (let i = 0; i < out.data.length; i += 4) {
+    mad +=
+      Math.abs(out.data[i]! - ref.data[i]!) +
+      Math.abs(out.data[i + 1]! - ref.data[i + 1]!) +
+      Math.abs(out.data[i + 2]! - ref.data[i + 2]!);
+    const dk =
+      Math.abs(out.data[i]! - key[0]) +
+      Math.abs(out.data[i + 1]! - key[1]) +
+      Math.abs(out.data[i + 2]! - key[2]);
+    if (dk < 60) keyCount++;
+  }
+  const n = out.data.length / 4;
+  return { mad: mad / (3 * n), hf: highFrequency(out), key: keyCount / n };
+}
+
+function analyse(source: CanvasImageSource): FrameReport {
+  ctx.drawImage(source, 0, 0, W, H);
+  const ref = raw!;
+  const corners = CORNERS.map((c, i) => compare(grab(c), ref.corners[i]!));
+  const face = compare(grab(FACE), ref.face);
+  // Raw background shows if a detailed corner keeps its detail and matches the camera.
+  const rawLike = corners.some((c, i) => {
+    const rawHf = highFrequency(ref.corners[i]!);
+    return rawHf > 4 && c.mad < 20 && c.hf > 0.5 * rawHf;
+  });
+  return { t: performance.now(), corners, face, rawLike };
+}
+
+async function firstFrame(track: MediaStreamTrack): Promise<void> {
+  const video = document.createElement('video');
+  video.muted = true;
+  video.srcObject = new MediaStream([track]);
+  await video.play();
+  await new Promise<void>((resolve) => video.requestVideoFrameCallback(() => resolve()));
+  ctx.drawImage(video, 0, 0, W, H);
+  video.pause();
+  video.srcObject = null;
+}
+
+async function monitor(track: MediaStreamTrack): Promise<void> {
+  monitoring = true;
+  const g = globalThis as unknown as {
+    MediaStreamTrackProcessor?: new (i: {
+      track: MediaStreamTrack;
+    }) => { readable: ReadableStream<VideoFrame> };
+  };
+  if (g.MediaStreamTrackProcessor) {
+    const reader = new g.MediaStreamTrackProcessor({ track }).readable.getReader();
+    while (monitoring) {
+      const { done, value } = await reader.read();
+      if (done || !value) break;
+      try {
+        reports.push(analyse(value));
+      } finally {
+        value.close();
+      }
+    }
+    reader.releaseLock();
+    return;
+  }
+  const video = document.createElement('video');
+  video.muted = true;
+  video.srcObject = new MediaStream([track]);
+  await video.play();
+  const onFrame = () => {
+    if (!monitoring) return;
+    if (video.videoWidth > 0) reports.push(analyse(video));
+    video.requestVideoFrameCallback(onFrame);
+  };
+  video.requestVideoFrameCallback(onFrame);
+}
+
+async function gradientImage(): Promise<ImageBitmap> {
+  const c = new OffscreenCanvas(800, 600);
+  const g = c.getContext('2d')!;
+  const grad = g.createLinearGradient(0, 0, 800, 600);
+  grad.addColorStop(0, '#203080');
+  grad.addColorStop(1, '#f0a020');
+  g.fillStyle = grad;
+  g.fillRect(0, 0, 800, 600);
+  return c.transferToImageBitmap();
+}
+
+async function toMode(
+  m: EffectMode | { kind: 'replace'; image: 'gradient' | 'not-an-image' | 'fixture' },
+): Promise<EffectMode> {
+  if (m.kind === 'remove')
+    key = (m.color.match(/[0-9a-f]{2}/gi) ?? []).map((h) => Number.parseInt(h, 16)) as [
+      number,
+      number,
+      number,
+    ];
+  if (m.kind !== 'replace' || typeof m.image !== 'string') return m as EffectMode;
+  if (m.image === 'gradient') return { kind: 'replace', image: await gradientImage() };
+  if (m.image === 'not-an-image')
+    return { kind: 'replace', image: await (await fetch('/fixtures/not-an-image.png')).blob() };
+  return { kind: 'replace', image: '/fixtures/astronaut.png' };
+}
+
+const fx = {
+  async start(options: BackgroundEffectOptions & { initialMode?: EffectMode }) {
+    const stream = await navigator.mediaDevices.getUserMedia({
+      video: { width: W, height: H, frameRate: 30 },
+    });
+    camera = stream.getVideoTracks()[0]!;
+    await firstFrame(camera);
+    raw = { corners: CORNERS.map((c) => grab(c)), face: grab(FACE) };
+    const mode = options.initialMode ? await toMode(options.initialMode) : undefined;
+    effect = await createBackgroundEffect(camera, {
+      assetBase: '/assets/effects/',
+      workerUrl: '/assets/effects-worker.js',
+      ...options,
+      ...(mode ? { mode } : {}),
+    });
+    effect.on('error', (e) =>
+      errors.push({
+        code: e.code,
+        message: `${e.message}${e.cause instanceof Error ? `: ${e.cause.message}` : ''}`,
+      }),
+    );
+    effect.on('modelProgress', () => progressEvents++);
+    void monitor(effect.track);
+    return {
+      pipeline: effect.pipeline,
+      rawCornerHf: raw.corners.map(highFrequency),
+      rawFaceHf: highFrequency(raw.face),
+    };
+  },
+  async ready(): Promise<string | null> {
+    try {
+      await effect!.whenReady();
+      return null;
+    } catch (e) {
+      return (e as { code?: string }).code ?? String(e);
+    }
+  },
+  async setMode(m: Parameters<typeof toMode>[0]): Promise<string | null> {
+    try {
+      await effect!.setMode(await toMode(m));
+      return null;
+    } catch (e) {
+      return (e as { code?: string }).code ?? String(e);
+    }
+  },
+  take(): FrameReport[] {
+    const r = reports;
+    reports = [];
+    return r;
+  },
+  info() {
+    return {
+      errors,
+      progressEvents,
+      stats: effect?.stats() ?? null,
+      state: effect?.state,
+      trackState: effect?.track.readyState,
+    };
+  },
+  async stop() {
+    monitoring = false;
+    effect?.dispose();
+    camera?.stop();
+    return effect?.track.readyState;
+  },
+  async maskProcessor() {
+    const mp = createMaskProcessor({ assetBase: '/assets/effects/', delegate: 'CPU' });
+    const image = await createImageBitmap(await (await fetch('/fixtures/astronaut.png')).blob());
+    const mean = (a: Uint8Array, w: number, x0: number, y0: number, x1: number, y1: number) => {
+      let s = 0;
+      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) s += a[y * w + x]!;
+      return s / ((x1 - x0) * (y1 - y0));
+    };
+    const times: number[] = [];
+    let last = null as Awaited<ReturnType<typeof mp.process>> | null;
+    for (let i = 0; i < 5; i++) {
+      mp.reset();
+      const t = performance.now();
+      last = await mp.process(image, i * 1000);
+      times.push(performance.now() - t);
+    }
+    const r = last!;
+    let rawMax = 0;
+    for (const v of r.raw.data) rawMax = Math.max(rawMax, v);
+    const out = {
+      width: r.width,
+      height: r.height,
+      alphaLength: r.alpha.length,
+      face: mean(r.alpha, r.width, 200, 90, 260, 160),
+      cornerTopRight: mean(r.alpha, r.width, 470, 2, 510, 42),
+      raw: { width: r.raw.width, height: r.raw.height, length: r.raw.data.length, max: rawMax },
+      msPerImage: times,
+      stats: mp.stats(),
+    };
+    mp.dispose();
+    image.close();
+    return out;
+  },
+};
+
+(globalThis as unknown as { fx: typeof fx }).fx = fx;
