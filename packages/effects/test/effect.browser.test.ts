@@ -35,56 +35,224 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function openPage(): Promise<Page> {
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const log = (line: string) => process.stderr.write(`[effects] ${line}\n`);
+
+/** Opens the test page, runs `body` with it, and always disposes the effect and closes the page. */
+async function withPage(body: (page: Page) => Promise<void>): Promise<void> {
   const page = await browser.context.newPage();
-  page.on('pageerror', (e) => process.stderr.write(`pageerror: ${e.message}\n`));
-  await page.goto(server.url);
-  await page.waitForFunction(() => 'fx' in globalThis);
-  return page;
+  page.on('pageerror', (e) => log(`pageerror: ${e.message}`));
+  try {
+    await page.goto(server.url);
+    await page.waitForFunction(() => 'fx' in globalThis);
+    await body(page);
+  } finally {
+    await page.evaluate(() => fx.stop()).catch(() => undefined);
+    await page.close();
+  }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function start(page: Page, options: Record<string, unknown>) {
+  return page.evaluate((o) => fx.start(o), options);
+}
 
 async function collect(page: Page, ms: number): Promise<FrameReport[]> {
   await sleep(ms);
   return page.evaluate(() => fx.take());
 }
 
-describe('background effect in headless Chromium (astronaut fake camera)', () => {
-  it('remove: corners become the key colour, the face stays', async () => {
-    const page = await openPage();
-    try {
-      const started = await page.evaluate(() =>
-        fx.start({ initialMode: { kind: 'remove', color: '#00ff00' } }),
-      );
+function assertKeyed(frame: FrameReport) {
+  for (const c of frame.corners) expect(c.key).toBeGreaterThanOrEqual(0.95);
+  expect(frame.face.key).toBeLessThan(0.05);
+  // The face is the camera's own pixels.
+  expect(frame.face.mad).toBeLessThan(20);
+}
+
+const fmt = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(' ');
+
+describe('background effect in headless Chromium (astronaut fake camera, 640x480)', () => {
+  it('remove: corners become the key colour, the face stays; stats report the choices', async () => {
+    await withPage(async (page) => {
+      const started = await start(page, { initialMode: { kind: 'remove', color: '#00ff00' } });
       expect(started.pipeline).toBe('streams');
-      const readyErr = await page.evaluate(() => fx.ready());
-      if (readyErr)
-        process.stderr.write(
-          `ready failed: ${JSON.stringify((await page.evaluate(() => fx.info())).errors)}\n`,
-        );
-      expect(readyErr).toBeNull();
-      await collect(page, 1000);
-      const frames = await collect(page, 6000);
+      expect(await page.evaluate(() => fx.ready())).toBeNull();
+      await collect(page, 1500);
+      const frames = await collect(page, 4000);
       const last = frames.at(-1)!;
-      process.stderr.write(
-        `remove: ${frames.length} frames in 2 s; corners key: ${last.corners.map((c) => c.key.toFixed(3)).join(' ')} face key ${last.face.key.toFixed(3)} face mad ${last.face.mad.toFixed(1)}\n`,
-      );
-      process.stderr.write(`stats: ${JSON.stringify((await page.evaluate(() => fx.info())).stats)}\n`);
-      process.stderr.write(JSON.stringify((await page.evaluate(() => fx.info())).errors) + '\n');
-      expect(frames.length).toBeGreaterThan(10);
-      for (const c of last.corners) expect(c.key).toBeGreaterThanOrEqual(0.95);
-      expect(last.face.key).toBeLessThan(0.05);
-      expect(last.face.mad).toBeLessThan(20);
-      expect(frames.some((f) => f.rawLike)).toBe(false);
       const info = await page.evaluate(() => fx.info());
-      process.stderr.write(`stats: ${JSON.stringify(info.stats)}\n`);
-      process.stderr.write(JSON.stringify(info.errors) + '\n');
+      log(
+        `remove: ${frames.length} frames in 4 s; corner key ${fmt(last.corners.map((c) => c.key))}; face key ${last.face.key}`,
+      );
+      log(`stats: ${JSON.stringify(info.stats)}`);
+      expect(frames.length).toBeGreaterThan(40);
+      for (const f of frames.slice(-10)) assertKeyed(f);
+      expect(frames.some((f) => f.rawLike)).toBe(false);
       expect(info.errors).toEqual([]);
       expect(info.progressEvents).toBeGreaterThan(0);
-    } finally {
-      await page.evaluate(() => fx.stop()).catch(() => undefined);
-      await page.close();
-    }
+      const stats = info.stats as {
+        delegate: string;
+        runtime: string;
+        fpsOut: number;
+        budget: { level: number };
+      };
+      expect(['CPU', 'GPU']).toContain(stats.delegate);
+      expect(['webgl2', 'canvas2d']).toContain(stats.runtime);
+      expect(stats.budget.level).toBeGreaterThanOrEqual(0);
+    });
+  });
+
+  it('blur: the face stays sharp, the corners are blurred', async () => {
+    await withPage(async (page) => {
+      const started = await start(page, { initialMode: { kind: 'blur', strength: 0.6 } });
+      expect(await page.evaluate(() => fx.ready())).toBeNull();
+      await collect(page, 1500);
+      const frames = await collect(page, 2000);
+      const last = frames.at(-1)!;
+      log(
+        `blur: face hf ${last.face.hf.toFixed(2)} (raw ${started.rawFaceHf.toFixed(2)}), corner hf ${fmt(last.corners.map((c) => c.hf))} (raw ${fmt(started.rawCornerHf)})`,
+      );
+      expect(last.face.hf).toBeGreaterThan(0.8 * started.rawFaceHf);
+      expect(last.face.mad).toBeLessThan(20);
+      // The flag corners (left) are the detailed ones: their detail must be gone.
+      for (const i of [0, 2]) expect(last.corners[i]!.hf).toBeLessThan(0.35 * started.rawCornerHf[i]!);
+      expect(frames.some((f) => f.rawLike)).toBe(false);
+    });
+  });
+
+  it('switching modes 20 times (and starting before the model loads) never shows the raw background', async () => {
+    await withPage(async (page) => {
+      await start(page, { initialMode: { kind: 'remove', color: '#00ff00' } });
+      const modes = [
+        { kind: 'blur', strength: 0.6 },
+        { kind: 'remove', color: '#ff00ff' },
+        { kind: 'replace', image: 'gradient' },
+        { kind: 'blur', strength: 1 },
+        { kind: 'remove', color: '#0000ff' },
+      ];
+      const frames: FrameReport[] = [];
+      for (let i = 0; i < 20; i++) {
+        expect(await page.evaluate((m) => fx.setMode(m), modes[i % modes.length]!)).toBeNull();
+        frames.push(...(await collect(page, 150 + (i % 3) * 100)));
+      }
+      frames.push(...(await collect(page, 500)));
+      const info = await page.evaluate(() => fx.info());
+      log(
+        `switching: ${frames.length} frames, privacy frames ${(info.stats as { privacyFrames: number }).privacyFrames}`,
+      );
+      expect(frames.length).toBeGreaterThan(60);
+      expect(frames.filter((f) => f.rawLike)).toEqual([]);
+      expect(info.errors).toEqual([]);
+    });
+  });
+
+  for (const [name, modelUrl] of [
+    ['missing (404)', '/broken/missing.tflite'],
+    ['corrupt (random bytes)', '/broken/corrupt.tflite'],
+    ['corrupt (valid header, broken body)', '/broken/headed.tflite'],
+  ] as const) {
+    it(`model ${name}: an error event fires and no frame shows the raw background`, async () => {
+      await withPage(async (page) => {
+        await start(page, { modelUrl, initialMode: { kind: 'blur', strength: 0.6 } });
+        expect(await page.evaluate(() => fx.ready())).toBe('model_load_failed');
+        const frames = await collect(page, 2000);
+        const info = await page.evaluate(() => fx.info());
+        log(`broken model ${name}: ${frames.length} frames; errors ${JSON.stringify(info.errors)}`);
+        expect(info.errors.map((e) => e.code)).toContain('model_load_failed');
+        expect(info.state).toBe('failed');
+        expect(frames.length).toBeGreaterThan(10);
+        expect(frames.filter((f) => f.rawLike)).toEqual([]);
+        // The privacy frame hides the face too.
+        for (const f of frames) expect(f.face.mad).toBeGreaterThan(20);
+      });
+    });
+  }
+
+  for (const renderer of ['webgl2', 'canvas2d'] as const) {
+    it(`remove works on the ${renderer} back end`, async () => {
+      await withPage(async (page) => {
+        await start(page, { renderer, delegate: 'CPU', initialMode: { kind: 'remove', color: '#00ff00' } });
+        expect(await page.evaluate(() => fx.ready())).toBeNull();
+        await collect(page, 2500);
+        const frames = await collect(page, 2500);
+        const info = await page.evaluate(() => fx.info());
+        const s = info.stats as {
+          runtime: string;
+          fpsOut: number;
+          msPerFrameP50: number;
+          msPerStage: unknown;
+        };
+        log(
+          `${renderer}: ${frames.length} frames in 2.5 s, fpsOut ${s.fpsOut}, p50 ${s.msPerFrameP50} ms, stages ${JSON.stringify(s.msPerStage)}`,
+        );
+        expect(s.runtime).toBe(renderer);
+        expect(frames.length).toBeGreaterThan(2);
+        assertKeyed(frames.at(-1)!);
+        expect(frames.some((f) => f.rawLike)).toBe(false);
+      });
+    });
+  }
+
+  it('the frames pipeline (requestVideoFrameCallback + captureStream, used where MSTP is missing) works', async () => {
+    await withPage(async (page) => {
+      const started = await start(page, {
+        pipeline: 'frames',
+        initialMode: { kind: 'remove', color: '#00ff00' },
+      });
+      expect(started.pipeline).toBe('frames');
+      expect(await page.evaluate(() => fx.ready())).toBeNull();
+      await collect(page, 2000);
+      const frames = await collect(page, 2000);
+      const info = await page.evaluate(() => fx.info());
+      log(
+        `frames pipeline: ${frames.length} frames in 2 s, stats fpsOut ${(info.stats as { fpsOut: number }).fpsOut}`,
+      );
+      expect(frames.length).toBeGreaterThan(10);
+      assertKeyed(frames.at(-1)!);
+      expect(frames.some((f) => f.rawLike)).toBe(false);
+    });
+  });
+
+  it('a user image that is not an image is refused with a typed error and the previous effect stays', async () => {
+    await withPage(async (page) => {
+      await start(page, { initialMode: { kind: 'remove', color: '#00ff00' } });
+      expect(await page.evaluate(() => fx.ready())).toBeNull();
+      expect(await page.evaluate(() => fx.setMode({ kind: 'replace', image: 'not-an-image' }))).toBe(
+        'invalid_image',
+      );
+      expect(await page.evaluate(() => fx.setMode({ kind: 'remove', color: 'green' }))).toBe('invalid_mode');
+      await collect(page, 1000);
+      const frames = await collect(page, 1000);
+      assertKeyed(frames.at(-1)!);
+      // A real image (the bundled fixture by URL) is accepted.
+      expect(await page.evaluate(() => fx.setMode({ kind: 'replace', image: 'fixture' }))).toBeNull();
+    });
+  });
+
+  it('dispose() ends the output track', async () => {
+    await withPage(async (page) => {
+      await start(page, { initialMode: { kind: 'blur' } });
+      expect(await page.evaluate(() => fx.ready())).toBeNull();
+      expect(await page.evaluate(() => fx.stop())).toBe('ended');
+    });
+  });
+
+  it('createMaskProcessor: final alpha at the image size, raw model output at model size', async () => {
+    await withPage(async (page) => {
+      const r = (await page.evaluate(() => fx.maskProcessor())) as {
+        width: number;
+        height: number;
+        alphaLength: number;
+        face: number;
+        cornerTopRight: number;
+        raw: { width: number; height: number; length: number; max: number };
+        msPerImage: number[];
+      };
+      log(`mask processor: ${JSON.stringify({ ...r, stats: undefined })}`);
+      expect([r.width, r.height, r.alphaLength]).toEqual([512, 512, 512 * 512]);
+      expect([r.raw.width, r.raw.height, r.raw.length]).toEqual([256, 144, 256 * 144]);
+      expect(r.raw.max).toBeGreaterThan(0.9);
+      expect(r.face).toBeGreaterThan(230);
+      expect(r.cornerTopRight).toBeLessThan(20);
+    });
   });
 });

@@ -161,12 +161,14 @@ async function gradientImage(): Promise<ImageBitmap> {
 async function toMode(
   m: EffectMode | { kind: 'replace'; image: 'gradient' | 'not-an-image' | 'fixture' },
 ): Promise<EffectMode> {
-  if (m.kind === 'remove')
+  // Only a valid colour becomes the key the analysis looks for (an invalid one is refused by the effect).
+  if (m.kind === 'remove' && /^#[0-9a-f]{6}$/i.test(m.color)) {
     key = (m.color.match(/[0-9a-f]{2}/gi) ?? []).map((h) => Number.parseInt(h, 16)) as [
       number,
       number,
       number,
     ];
+  }
   if (m.kind !== 'replace' || typeof m.image !== 'string') return m as EffectMode;
   if (m.image === 'gradient') return { kind: 'replace', image: await gradientImage() };
   if (m.image === 'not-an-image')
