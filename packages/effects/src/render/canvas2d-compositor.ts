@@ -1,6 +1,7 @@
 import { EffectError } from '../errors.js';
 import type { QualityLevel } from '../mask/budget.js';
 import { coverCrop, privacySize } from '../mask/geometry.js';
+import { maskWeightedBlur } from '../mask/blur.js';
 import { blurParams, EDGE, smoothstep } from '../mask/kernels.js';
 import { smoothMaskInPlace } from '../mask/smoothing.js';
 import { jointBilateralUpsample } from '../mask/upsample.js';
@@ -26,8 +27,8 @@ const WORK_LONG_SIDE = 384;
 /**
  * The Canvas2D back end: for realms without WebGL2, and where software GL is slower than the CPU raster
  * (chosen by measurement). Joint bilateral upsampling and temporal smoothing run on the CPU at a working
- * resolution; the canvas scales the result to the output. The blur uses the canvas `filter` at reduced
- * size where the browser has it, a heavy downscale otherwise.
+ * resolution; the canvas scales the result to the output. The background blur is mask-weighted on the CPU at
+ * reduced size (no halo) and scaled up.
  */
 export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
   const ctx = context(canvas);
@@ -35,7 +36,7 @@ export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
   const work = new OffscreenCanvas(1, 1);
   const workCtx = context(work, true);
   const small = new OffscreenCanvas(1, 1);
-  const smallCtx = context(small);
+  const smallCtx = context(small, true);
   let workNow: Uint8ClampedArray | null = null;
   let workPrev: Uint8ClampedArray | null = null;
   const low = new OffscreenCanvas(MODEL_INPUT.width, MODEL_INPUT.height);
@@ -46,9 +47,10 @@ export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
   const personCtx = context(person);
   const tiny = new OffscreenCanvas(1, 1);
   const tinyCtx = context(tiny);
-  const hasFilter = 'filter' in ctx;
+  const smallAlpha = new OffscreenCanvas(1, 1);
+  const smallAlphaCtx = context(smallAlpha, true);
+  let alphaImage: ImageData | null = null;
   let lowNow: Uint8ClampedArray | null = null;
-  let lowPrev: Uint8ClampedArray | null = null;
   let mask: { data: Float32Array; width: number; height: number } | null = null;
   let smoothed: Float32Array | null = null;
   let refined: Float32Array | null = null;
@@ -77,7 +79,6 @@ export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
         }
       }
       lowCtx.drawImage(source as CanvasImageSource, 0, 0, low.width, low.height);
-      lowPrev = lowNow;
       lowNow = lowCtx.getImageData(0, 0, low.width, low.height).data;
       const t = privacySize(size.width, size.height);
       if (tiny.width !== t.width || tiny.height !== t.height) {
@@ -132,10 +133,11 @@ export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
         alpha.width = w;
         alpha.height = h;
       }
-      const image = alphaCtx.createImageData(w, h);
+      if (!alphaImage || alphaImage.width !== w || alphaImage.height !== h) alphaImage = alphaCtx.createImageData(w, h);
+      const out = alphaImage.data;
       const a = smoothed!;
-      for (let i = 0; i < a.length; i++) image.data[i * 4 + 3] = smoothstep(EDGE.low, EDGE.high, a[i]!) * 255;
-      alphaCtx.putImageData(image, 0, 0);
+      for (let i = 0; i < a.length; i++) out[i * 4 + 3] = smoothstep(EDGE.low, EDGE.high, a[i]!) * 255;
+      alphaCtx.putImageData(alphaImage, 0, 0);
     },
     composite(params: CompositeParams) {
       let mode = params.mode;
@@ -160,23 +162,34 @@ export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
       personCtx.drawImage(alpha, 0, 0, size.width, size.height);
       personCtx.globalCompositeOperation = 'source-over';
       if (mode === 'blur') {
-        if (hasFilter) {
-          // Blur at reduced size, then scale up: the filter's cost grows with pixels and radius.
-          const scale = params.quality.blurScale;
-          const sw = Math.max(1, Math.round(size.width * scale));
-          const sh = Math.max(1, Math.round(size.height * scale));
-          if (small.width !== sw || small.height !== sh) {
-            small.width = sw;
-            small.height = sh;
+        // Mask-weighted blur on the CPU at a quarter of the refinement's blur scale: no halo, any browser.
+        const scale = params.quality.blurScale / 2;
+        const sw = Math.max(1, Math.round(size.width * scale));
+        const sh = Math.max(1, Math.round(size.height * scale));
+        for (const c of [small, smallAlpha]) {
+          if (c.width !== sw || c.height !== sh) {
+            c.width = sw;
+            c.height = sh;
           }
-          smallCtx.filter = `blur(${blurParams(params.strength, size.height, scale, 9).sigma.toFixed(1)}px)`;
-          smallCtx.drawImage(frame, 0, 0, sw, sh);
-          smallCtx.filter = 'none';
-          ctx.imageSmoothingEnabled = true;
-          ctx.drawImage(small, 0, 0, size.width, size.height);
-        } else {
-          drawPrivacy();
         }
+        smallCtx.drawImage(frame, 0, 0, sw, sh);
+        const pixels = smallCtx.getImageData(0, 0, sw, sh);
+        smallAlphaCtx.clearRect(0, 0, sw, sh);
+        smallAlphaCtx.drawImage(alpha, 0, 0, sw, sh);
+        const a = smallAlphaCtx.getImageData(0, 0, sw, sh).data;
+        const weights = new Uint8Array(sw * sh);
+        for (let i = 0; i < weights.length; i++) weights[i] = a[i * 4 + 3]!;
+        maskWeightedBlur({
+          rgba: pixels.data,
+          alpha: weights,
+          width: sw,
+          height: sh,
+          sigma: blurParams(params.strength, size.height, scale, 9).sigma,
+          out: pixels.data,
+        });
+        smallCtx.putImageData(pixels, 0, 0);
+        ctx.imageSmoothingEnabled = true;
+        ctx.drawImage(small, 0, 0, size.width, size.height);
       } else if (mode === 'replace' && background) {
         const r = coverCrop(background.width, background.height, size.width, size.height);
         ctx.drawImage(
@@ -220,7 +233,7 @@ export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
       smoothed = null;
       refined = null;
       current = null;
-      for (const c of [work, small, low, alpha, person, tiny]) {
+      for (const c of [work, small, smallAlpha, low, alpha, person, tiny]) {
         c.width = 1;
         c.height = 1;
       }
