@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { gridLayout } from './layout.js';
+
+describe('gridLayout', () => {
+  it('fills a wide screen with one tile', () => {
+    expect(gridLayout(1, 1600, 900, 0)).toMatchObject({
+      columns: 1,
+      rows: 1,
+      tileWidth: 1600,
+      tileHeight: 900,
+    });
+  });
+
+  it('puts two side by side on a wide screen and stacked on a tall one', () => {
+    expect(gridLayout(2, 1600, 600)).toMatchObject({ columns: 2, rows: 1 });
+    expect(gridLayout(2, 400, 900)).toMatchObject({ columns: 1, rows: 2 });
+  });
+
+  it('uses a 3x3 grid for nine on a 16:9 screen and never overflows', () => {
+    const l = gridLayout(9, 1920, 1080);
+    expect([l.columns, l.rows]).toEqual([3, 3]);
+    for (let n = 1; n <= 25; n++) {
+      const g = gridLayout(n, 1280, 720);
+      expect(g.columns * g.rows).toBeGreaterThanOrEqual(n);
+      expect(g.columns * g.tileWidth + (g.columns - 1) * 8).toBeLessThanOrEqual(1280);
+      expect(g.rows * g.tileHeight + (g.rows - 1) * 8).toBeLessThanOrEqual(720);
+    }
+  });
+});

@@ -1,0 +1,30 @@
+export interface GridLayout {
+  columns: number;
+  rows: number;
+  /** Tile size in px, 16:9, the largest that fits. */
+  tileWidth: number;
+  tileHeight: number;
+}
+
+/**
+ * Chooses columns and rows for `count` 16:9 tiles in a `width` x `height` area (gap between tiles) so the tiles
+ * are as large as possible. Pure.
+ */
+export function gridLayout(
+  count: number,
+  width: number,
+  height: number,
+  gap = 8,
+  aspect = 16 / 9,
+): GridLayout {
+  const n = Math.max(1, count);
+  let best: GridLayout = { columns: 1, rows: n, tileWidth: 0, tileHeight: 0 };
+  for (let columns = 1; columns <= n; columns++) {
+    const rows = Math.ceil(n / columns);
+    const maxW = (width - gap * (columns - 1)) / columns;
+    const maxH = (height - gap * (rows - 1)) / rows;
+    const tileWidth = Math.max(0, Math.min(maxW, maxH * aspect));
+    if (tileWidth > best.tileWidth) best = { columns, rows, tileWidth, tileHeight: tileWidth / aspect };
+  }
+  return { ...best, tileWidth: Math.floor(best.tileWidth), tileHeight: Math.floor(best.tileHeight) };
+}

@@ -1,0 +1,146 @@
+import {
+  type BackgroundEffect,
+  createBackgroundEffect,
+  EffectError,
+  type EffectMode,
+  loadBackgroundImage,
+} from '@backdrop/effects';
+import type { EffectChoice } from './params.js';
+
+/** The user's choice as shown in the picker; `custom` is an uploaded image that never leaves the browser. */
+export type PickerChoice = EffectChoice | { kind: 'custom'; image: ImageBitmap; label: string };
+
+function toMode(choice: PickerChoice): EffectMode {
+  switch (choice.kind) {
+    case 'none':
+      return { kind: 'none' };
+    case 'blur':
+      return { kind: 'blur' };
+    case 'remove':
+      return { kind: 'remove', color: choice.color };
+    case 'replace':
+      return { kind: 'replace', image: `/backgrounds/${choice.background}.jpg` };
+    case 'custom':
+      return { kind: 'replace', image: choice.image };
+  }
+}
+
+export interface MediaCallbacks {
+  onProgress(fraction: number | null, label: string): void;
+  onReady(): void;
+  onEffectError(message: string): void;
+}
+
+/**
+ * The local camera and microphone, and the background effect between the camera and everything else: the
+ * preview and the published track both show `videoTrack`, so what you see is what others get.
+ */
+export class LocalMedia {
+  private effect: BackgroundEffect | undefined;
+  choice: PickerChoice = { kind: 'none' };
+
+  private constructor(
+    readonly audio: MediaStreamTrack | undefined,
+    readonly camera: MediaStreamTrack | undefined,
+  ) {}
+
+  /** Opens camera and microphone; either may be missing (denied or absent), which `problem` explains. */
+  static async open(): Promise<{ media: LocalMedia; problem?: string }> {
+    const tryGet = async (constraints: MediaStreamConstraints) => {
+      try {
+        return await navigator.mediaDevices.getUserMedia(constraints);
+      } catch (error) {
+        return error as Error;
+      }
+    };
+    if (!navigator.mediaDevices?.getUserMedia) {
+      return {
+        media: new LocalMedia(undefined, undefined),
+        problem: 'This browser cannot use a camera here (a secure https:// page is needed).',
+      };
+    }
+    const both = await tryGet({
+      audio: true,
+      video: { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } },
+    });
+    if (!(both instanceof Error)) {
+      return { media: new LocalMedia(both.getAudioTracks()[0], both.getVideoTracks()[0]) };
+    }
+    const audioOnly = await tryGet({ audio: true });
+    const reason =
+      both.name === 'NotAllowedError' ? 'Camera access was denied.' : 'No camera could be opened.';
+    if (!(audioOnly instanceof Error)) {
+      return {
+        media: new LocalMedia(audioOnly.getAudioTracks()[0], undefined),
+        problem: `${reason} You can join with audio only.`,
+      };
+    }
+    return {
+      media: new LocalMedia(undefined, undefined),
+      problem: `${reason} No microphone either: you can still join to watch and listen.`,
+    };
+  }
+
+  /**
+   * Starts the effect pipeline with the initial choice. If the browser cannot run effects at all, 'none' falls
+   * back to the raw camera; any other choice keeps the camera off rather than show the real background.
+   */
+  async startEffect(choice: PickerChoice, callbacks: MediaCallbacks): Promise<void> {
+    if (!this.camera) return;
+    this.choice = choice;
+    try {
+      const effect = await createBackgroundEffect(this.camera, { mode: toMode(choice) });
+      this.effect = effect;
+      effect.on('modelProgress', (p) =>
+        callbacks.onProgress(p.total ? p.loaded / p.total : null, `Loading ${p.asset}`),
+      );
+      effect.on('ready', () => callbacks.onReady());
+      effect.on('error', (error) =>
+        callbacks.onEffectError(
+          `Background effect failed (${error.message}). Your camera shows a blurred picture until you choose "None".`,
+        ),
+      );
+    } catch (error) {
+      this.effect = undefined;
+      callbacks.onEffectError(
+        choice.kind === 'none'
+          ? `Background effects are not available in this browser (${(error as Error).message}).`
+          : `Background effects are not available in this browser (${(error as Error).message}); your camera stays off.`,
+      );
+    }
+  }
+
+  /** What the preview shows and what is published: the processed track, or the raw camera without effects. */
+  get videoTrack(): MediaStreamTrack | undefined {
+    if (this.effect) return this.effect.track;
+    return this.choice.kind === 'none' ? this.camera : undefined;
+  }
+
+  get effectsAvailable(): boolean {
+    return this.effect !== undefined;
+  }
+
+  /** Switches the effect; on a bad image the previous effect stays and the error says why. */
+  async setChoice(choice: PickerChoice): Promise<void> {
+    if (!this.effect)
+      throw new EffectError('unsupported', 'background effects are not available in this browser');
+    await this.effect.setMode(toMode(choice));
+    if (this.choice.kind === 'custom' && choice !== this.choice) this.choice.image.close();
+    this.choice = choice;
+  }
+
+  /** Validates an uploaded file as a background; throws EffectError with a clear message if it is not usable. */
+  static async loadUpload(file: File): Promise<ImageBitmap> {
+    return loadBackgroundImage(file);
+  }
+
+  stats() {
+    return this.effect?.stats() ?? null;
+  }
+
+  close(): void {
+    this.effect?.dispose();
+    this.camera?.stop();
+    this.audio?.stop();
+  }
+}
