@@ -176,12 +176,32 @@ async function toMode(
   return { kind: 'replace', image: '/fixtures/astronaut.png' };
 }
 
+let painter: ReturnType<typeof setInterval> | null = null;
+
+/** A "camera" made of the astronaut picture on a canvas, for browsers whose fake camera is synthetic. */
+async function canvasCamera(): Promise<MediaStreamTrack> {
+  const image = await createImageBitmap(await (await fetch('/fixtures/astronaut.png')).blob());
+  const c = document.createElement('canvas');
+  c.width = W;
+  c.height = H;
+  const g = c.getContext('2d')!;
+  // Same framing as the y4m camera: scale to 640 wide, keep the top 480 rows.
+  const paint = () => g.drawImage(image, 0, 0, W, W);
+  paint();
+  painter = setInterval(paint, 1000 / 30);
+  return c.captureStream(30).getVideoTracks()[0]!;
+}
+
 const fx = {
-  async start(options: BackgroundEffectOptions & { initialMode?: EffectMode }) {
-    const stream = await navigator.mediaDevices.getUserMedia({
-      video: { width: W, height: H, frameRate: 30 },
-    });
-    camera = stream.getVideoTracks()[0]!;
+  async start(options: BackgroundEffectOptions & { initialMode?: EffectMode; source?: 'camera' | 'canvas' }) {
+    if (options.source === 'canvas') {
+      camera = await canvasCamera();
+    } else {
+      const stream = await navigator.mediaDevices.getUserMedia({
+        video: { width: W, height: H, frameRate: 30 },
+      });
+      camera = stream.getVideoTracks()[0]!;
+    }
     await firstFrame(camera);
     raw = { corners: CORNERS.map((c) => grab(c)), face: grab(FACE) };
     const mode = options.initialMode ? await toMode(options.initialMode) : undefined;
@@ -237,6 +257,7 @@ const fx = {
   },
   async stop() {
     monitoring = false;
+    if (painter) clearInterval(painter);
     effect?.dispose();
     camera?.stop();
     return effect?.track.readyState;

@@ -19,7 +19,13 @@ describe('maskWeightedBlur', () => {
   });
 
   it('keeps a flat image flat', () => {
-    const out = maskWeightedBlur({ rgba: image(20, 10, () => 90), alpha: new Uint8Array(200), width: 20, height: 10, sigma: 3 });
+    const out = maskWeightedBlur({
+      rgba: image(20, 10, () => 90),
+      alpha: new Uint8Array(200),
+      width: 20,
+      height: 10,
+      sigma: 3,
+    });
     for (let i = 0; i < out.length; i += 4) expect(out[i]).toBe(90);
   });
 
@@ -49,8 +55,14 @@ describe('maskWeightedBlur', () => {
   });
 
   it('rejects mismatched sizes', () => {
-    expect(() => maskWeightedBlur({ rgba: new Uint8ClampedArray(8), alpha: new Uint8Array(3), width: 2, height: 1, sigma: 1 })).toThrow(
-      RangeError,
-    );
+    expect(() =>
+      maskWeightedBlur({
+        rgba: new Uint8ClampedArray(8),
+        alpha: new Uint8Array(3),
+        width: 2,
+        height: 1,
+        sigma: 1,
+      }),
+    ).toThrow(RangeError);
   });
 });

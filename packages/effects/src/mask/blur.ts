@@ -22,7 +22,15 @@ export function boxRadius(sigma: number): number {
 }
 
 /** One running-sum box pass over `src` (channels interleaved) along rows (stride 1) or columns. */
-function boxPass(src: Float32Array, dst: Float32Array, width: number, height: number, ch: number, r: number, horizontal: boolean) {
+function boxPass(
+  src: Float32Array,
+  dst: Float32Array,
+  width: number,
+  height: number,
+  ch: number,
+  r: number,
+  horizontal: boolean,
+) {
   const lines = horizontal ? height : width;
   const len = horizontal ? width : height;
   const step = (horizontal ? 1 : width) * ch;
@@ -49,7 +57,8 @@ function boxPass(src: Float32Array, dst: Float32Array, width: number, height: nu
 export function maskWeightedBlur(input: WeightedBlurInput): Uint8ClampedArray {
   const { rgba, alpha, width, height } = input;
   const n = width * height;
-  if (rgba.length !== n * 4 || alpha.length !== n) throw new RangeError('maskWeightedBlur: sizes do not match');
+  if (rgba.length !== n * 4 || alpha.length !== n)
+    throw new RangeError('maskWeightedBlur: sizes do not match');
   const out = input.out ?? new Uint8ClampedArray(n * 4);
   // Channels: background-weighted r, g, b, the weight, and plain r, g, b (used where there is no background).
   const CH = 7;

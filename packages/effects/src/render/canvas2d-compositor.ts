@@ -1,7 +1,7 @@
 import { EffectError } from '../errors.js';
+import { maskWeightedBlur } from '../mask/blur.js';
 import type { QualityLevel } from '../mask/budget.js';
 import { coverCrop, privacySize } from '../mask/geometry.js';
-import { maskWeightedBlur } from '../mask/blur.js';
 import { blurParams, EDGE, smoothstep } from '../mask/kernels.js';
 import { smoothMaskInPlace } from '../mask/smoothing.js';
 import { jointBilateralUpsample } from '../mask/upsample.js';
@@ -133,7 +133,8 @@ export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
         alpha.width = w;
         alpha.height = h;
       }
-      if (!alphaImage || alphaImage.width !== w || alphaImage.height !== h) alphaImage = alphaCtx.createImageData(w, h);
+      if (!alphaImage || alphaImage.width !== w || alphaImage.height !== h)
+        alphaImage = alphaCtx.createImageData(w, h);
       const out = alphaImage.data;
       const a = smoothed!;
       for (let i = 0; i < a.length; i++) out[i * 4 + 3] = smoothstep(EDGE.low, EDGE.high, a[i]!) * 255;
