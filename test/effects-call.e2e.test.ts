@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makePortraitCamera } from './support/cameras.js';
@@ -53,14 +54,58 @@ function readTiles(page: Page): Promise<TileRegions[]> {
 const distance = (a: readonly number[], b: readonly number[]) =>
   Math.max(...a.map((v, i) => Math.abs(v - b[i]!)));
 
+/** The raw camera's mean colour in the same corner squares, decoded by ffmpeg, to prove they changed. */
+function rawCorners(file: string): number[][] {
+  const w = 160;
+  const h = 120;
+  const rgb = execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-i',
+    file,
+    '-frames:v',
+    '1',
+    '-vf',
+    `scale=${w}:${h}`,
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgb24',
+    '-',
+  ]);
+  const s = Math.round(w * 0.12);
+  const mean = (x0: number) => {
+    const sum = [0, 0, 0];
+    for (let y = 0; y < s; y++)
+      for (let x = x0; x < x0 + s; x++) for (let c = 0; c < 3; c++) sum[c]! += rgb[(y * w + x) * 3 + c]!;
+    return sum.map((v) => v / (s * s));
+  };
+  return [mean(0), mean(w - s)];
+}
+
+/**
+ * A corner shows the sender's key colour: close to it (saturated colours shift a little through the YUV
+ * conversions and VP8), closer to it than to any other participant's key, and far from the real background.
+ */
+function showsKey(corner: readonly number[], key: readonly number[], raw: readonly number[]): boolean {
+  const own = distance(corner, key);
+  return (
+    own < 64 &&
+    PEOPLE.every((p) => p.key === key || distance(corner, p.key) > own) &&
+    distance(corner, raw) > 60
+  );
+}
+
 describe('a call where everyone removes their background', () => {
   let server: TestServer;
   const browsers: LaunchedBrowser[] = [];
   const pages = new Map<string, Page>();
+  let raw: number[][] = [];
 
   beforeAll(async () => {
     server = await startTestServer();
     const camera = makePortraitCamera();
+    raw = rawCorners(camera.file);
     for (const person of PEOPLE) {
       const browser = await launchChromium({ fakeCamera: camera.file });
       browsers.push(browser);
@@ -93,7 +138,7 @@ describe('a call where everyone removes their background', () => {
           tiles.length === 2 &&
           tiles.every((t) => {
             const key = PEOPLE.find((p) => p.name === t.name)?.key;
-            return key !== undefined && t.frames > 0 && t.corners.every((c) => distance(c, key) < 40);
+            return key !== undefined && t.frames > 0 && t.corners.every((c, i) => showsKey(c, key, raw[i]!));
           });
         if (!ok) await new Promise((r) => setTimeout(r, 500));
       }
@@ -107,8 +152,13 @@ describe('a call where everyone removes their background', () => {
       );
       for (const tile of tiles) {
         const key = PEOPLE.find((p) => p.name === tile.name)!.key;
-        for (const corner of tile.corners)
-          expect(distance(corner, key), `${tile.name}'s corner at ${person.name}`).toBeLessThan(40);
+        tile.corners.forEach((corner, i) => {
+          const what = `${tile.name}'s corner ${JSON.stringify(corner.map(Math.round))} at ${person.name}`;
+          expect(
+            showsKey(corner, key, raw[i]!),
+            `${what}; raw ${JSON.stringify(raw[i]!.map(Math.round))}`,
+          ).toBe(true);
+        });
         expect(distance(tile.face, key), `${tile.name}'s face is not key colour`).toBeGreaterThan(60);
       }
     }
