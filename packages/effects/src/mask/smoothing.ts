@@ -26,6 +26,19 @@ export function luma(r: number, g: number, b: number): number {
   return 0.299 * r + 0.587 * g + 0.114 * b;
 }
 
+const factorLuts = new Map<TemporalParams, Float32Array>();
+
+/** temporalFactor() tabulated for integer luma differences 0..255. */
+function factorLut(params: TemporalParams): Float32Array {
+  let lut = factorLuts.get(params);
+  if (!lut) {
+    lut = new Float32Array(256);
+    for (let d = 0; d < 256; d++) lut[d] = temporalFactor(d / 255, params);
+    factorLuts.set(params, lut);
+  }
+  return lut;
+}
+
 /**
  * CPU version for the Canvas2D path: smooths `current` in place against `previous` (same size), with luma
  * from two RGBA frames of that size. Returns `current`. `previous` null means first frame: no smoothing.
@@ -45,12 +58,16 @@ export function smoothMaskInPlace(
   ) {
     throw new RangeError('mask and frame sizes differ');
   }
+  const lut = factorLut(params);
   for (let i = 0; i < current.length; i++) {
     const o = i * 4;
+    // Integer Rec. 601 luma difference (weights x256, as in luma()).
     const d =
-      luma(frame[o]!, frame[o + 1]!, frame[o + 2]!) -
-      luma(previousFrame[o]!, previousFrame[o + 1]!, previousFrame[o + 2]!);
-    const k = temporalFactor(d / 255, params);
+      (77 * (frame[o]! - previousFrame[o]!) +
+        150 * (frame[o + 1]! - previousFrame[o + 1]!) +
+        29 * (frame[o + 2]! - previousFrame[o + 2]!)) >>
+      8;
+    const k = lut[d < 0 ? -d : d]!;
     const p = previous[i]!;
     current[i] = p + k * (current[i]! - p);
   }

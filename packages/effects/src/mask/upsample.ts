@@ -21,6 +21,8 @@ export interface UpsampleInput {
 }
 
 const LUT_SHIFT = 6;
+/** A 3x3 neighbourhood whose values span less than this counts as flat. */
+const FLAT_RANGE = 0.02;
 const lutCache = new Map<number, Float32Array>();
 
 /** exp(-d2 / (2 sigma^2)) tabulated by d2 >> LUT_SHIFT, d2 being a squared RGB distance. */
@@ -60,12 +62,33 @@ export function jointBilateralUpsample(input: UpsampleInput): Float32Array {
   if (out.length !== width * height)
     throw new RangeError('jointBilateralUpsample: output size does not match');
   const lut = rangeLut(input.sigmaRange ?? 30);
+  // Where the model is sure (its 3x3 neighbourhood is flat), there is no edge to snap: copy the value.
+  // That is most of the picture, and skips the nine range weights there.
+  const flat = new Uint8Array(mw * mh);
+  for (let ly = 0; ly < mh; ly++) {
+    for (let lx = 0; lx < mw; lx++) {
+      let lo = 1;
+      let hi = 0;
+      for (let j = Math.max(0, ly - 1); j <= Math.min(mh - 1, ly + 1); j++) {
+        for (let i = Math.max(0, lx - 1); i <= Math.min(mw - 1, lx + 1); i++) {
+          const v = mask[j * mw + i]!;
+          if (v < lo) lo = v;
+          if (v > hi) hi = v;
+        }
+      }
+      flat[ly * mw + lx] = hi - lo < FLAT_RANGE ? 1 : 0;
+    }
+  }
   const sx = axisTable(width, mw, input.sigmaSpace ?? 1);
   const sy = axisTable(height, mh, input.sigmaSpace ?? 1);
   for (let y = 0; y < height; y++) {
     const cy = sy.centre[y]!;
     for (let x = 0; x < width; x++) {
       const cx = sx.centre[x]!;
+      if (flat[cy * mw + cx]) {
+        out[y * width + x] = mask[cy * mw + cx]!;
+        continue;
+      }
       const o = (y * width + x) * 4;
       const r = guideHigh[o]!;
       const g = guideHigh[o + 1]!;

@@ -21,6 +21,9 @@ const toHex = (c: number) =>
     .toString(16)
     .padStart(2, '0');
 
+/** The edge smoothstep, tabulated: alpha in 0..1 (x1023) to 0..255. */
+const EDGE_LUT = new Uint8ClampedArray(1024).map((_, i) => smoothstep(EDGE.low, EDGE.high, i / 1023) * 255);
+
 /** Long side of the CPU refinement buffer at full quality (scaled by the level's refineScale). */
 const WORK_LONG_SIDE = 384;
 
@@ -137,7 +140,8 @@ export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
         alphaImage = alphaCtx.createImageData(w, h);
       const out = alphaImage.data;
       const a = smoothed!;
-      for (let i = 0; i < a.length; i++) out[i * 4 + 3] = smoothstep(EDGE.low, EDGE.high, a[i]!) * 255;
+      for (let i = 0; i < a.length; i++)
+        out[i * 4 + 3] = EDGE_LUT[Math.min(1023, Math.max(0, (a[i]! * 1023) | 0))]!;
       alphaCtx.putImageData(alphaImage, 0, 0);
     },
     composite(params: CompositeParams) {
