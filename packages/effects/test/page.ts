@@ -46,6 +46,8 @@ const errors: Array<{ code: string; message: string }> = [];
 let progressEvents = 0;
 let key: [number, number, number] = [0, 255, 0];
 let monitoring = false;
+let analysing = true;
+let counted = 0;
 const canvas = new OffscreenCanvas(W, H);
 const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
 
@@ -127,7 +129,8 @@ async function monitor(track: MediaStreamTrack): Promise<void> {
       const { done, value } = await reader.read();
       if (done || !value) break;
       try {
-        reports.push(analyse(value));
+        counted++;
+        if (analysing) reports.push(analyse(value));
       } finally {
         value.close();
       }
@@ -141,7 +144,8 @@ async function monitor(track: MediaStreamTrack): Promise<void> {
   await video.play();
   const onFrame = () => {
     if (!monitoring) return;
-    if (video.videoWidth > 0) reports.push(analyse(video));
+    counted++;
+    if (analysing && video.videoWidth > 0) reports.push(analyse(video));
     video.requestVideoFrameCallback(onFrame);
   };
   video.requestVideoFrameCallback(onFrame);
@@ -193,7 +197,16 @@ async function canvasCamera(): Promise<MediaStreamTrack> {
 }
 
 const fx = {
-  async start(options: BackgroundEffectOptions & { initialMode?: EffectMode; source?: 'camera' | 'canvas' }) {
+  async start(
+    options: BackgroundEffectOptions & {
+      initialMode?: EffectMode;
+      source?: 'camera' | 'canvas';
+      analyse?: boolean;
+      width?: number;
+      height?: number;
+    },
+  ) {
+    analysing = options.analyse ?? true;
     if (options.source === 'canvas') {
       camera = await canvasCamera();
     } else {
@@ -240,6 +253,10 @@ const fx = {
     } catch (e) {
       return (e as { code?: string }).code ?? String(e);
     }
+  },
+  /** Output frames seen so far (analysed or not). */
+  counted(): number {
+    return counted;
   },
   take(): FrameReport[] {
     const r = reports;

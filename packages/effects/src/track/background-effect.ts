@@ -25,6 +25,8 @@ export interface BackgroundEffectOptions {
   mode?: EffectMode;
   /** 'auto' picks streams (MediaStreamTrackProcessor) where available, else frames (requestVideoFrameCallback). */
   pipeline?: 'auto' | 'streams' | 'frames';
+  /** Test-only: make the model throw after this many inferences (checks the privacy fallback). */
+  testing?: { failSegmentationAfter?: number };
   /** Compositing back end: 'auto' (default) measures WebGL2 against Canvas2D once and caches the winner. */
   renderer?: 'auto' | 'webgl2' | 'canvas2d';
 }
@@ -224,6 +226,9 @@ export async function createBackgroundEffect(
     ...(options.modelUrl ? { modelUrl: new URL(options.modelUrl, location.href).href } : {}),
     delegate: delegate === 'auto' ? (cached?.delegate ?? 'auto') : delegate,
     adaptive: true,
+    ...(options.testing?.failSegmentationAfter !== undefined
+      ? { failSegmentationAfter: options.testing.failSegmentationAfter }
+      : {}),
     ...(cameraTrack.getSettings().frameRate ? { frameRate: cameraTrack.getSettings().frameRate } : {}),
     renderer: renderer === 'auto' ? (cached?.renderer ?? 'auto') : renderer,
   };

@@ -19,6 +19,8 @@ export interface EngineOptions {
   adaptive: boolean;
   /** The camera's frame rate, the rate the output must keep. */
   frameRate?: number;
+  /** Test-only fault injection: the model throws on the inference after this many. */
+  failSegmentationAfter?: number;
   /** The compositing back end; 'auto' measures both once the model is loaded and keeps the faster. */
   renderer: Renderer | 'auto';
 }
@@ -56,6 +58,7 @@ export class Engine {
   private measuredMs: Partial<Record<Delegate, number>> = {};
   private readonly log = createLogger('effects.engine');
   private pending: { cost: number; timestampMs: number } | null = null;
+  private inferences = 0;
 
   constructor(
     private readonly options: EngineOptions,
@@ -233,6 +236,9 @@ export class Engine {
     try {
       if (shouldSegment(this.frameIndex, quality, this.haveMask)) {
         const t = performance.now();
+        if (this.inferences++ === this.options.failSegmentationAfter) {
+          throw new EffectError('segmentation_failed', 'injected fault (testing)');
+        }
         const mask = segmenter.segment(this.compositor.modelInput(), timestampMs);
         this.compositor.setMask(mask.data, mask.width, mask.height);
         this.lastRaw = mask;
