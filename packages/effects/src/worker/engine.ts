@@ -5,7 +5,7 @@ import { BudgetController, QUALITY_LEVELS, shouldSegment } from '../mask/budget.
 import { chooseCompositor, createCompositor, type Renderer } from '../render/choose-compositor.js';
 import type { Compositor } from '../render/compositor.js';
 import type { FrameSource } from '../render/source-stage.js';
-import { chooseDelegate } from '../segmentation/delegate.js';
+import { chooseDelegate, type DelegateChoice } from '../segmentation/delegate.js';
 import type { Progress } from '../segmentation/fetch-progress.js';
 import { type Delegate, loadRuntime, type ModelMask, type Segmenter } from '../segmentation/segmenter.js';
 import type { ResolvedMode } from './resolved-mode.js';
@@ -24,6 +24,36 @@ export interface EngineOptions {
   /** The compositing back end; 'auto' measures both once the model is loaded and keeps the faster. */
   renderer: Renderer | 'auto';
 }
+
+/** What the engine builds on; replaced by fakes in the Node logic tests (engine.test.ts). */
+export interface EngineDeps {
+  createCompositor(renderer: Renderer): Compositor;
+  chooseCompositor(): ReturnType<typeof chooseCompositor>;
+  loadSegmenter(options: EngineOptions, onProgress: (p: Progress) => void): Promise<DelegateChoice>;
+}
+
+async function loadSegmenter(
+  options: EngineOptions,
+  onProgress: (p: Progress) => void,
+): Promise<DelegateChoice> {
+  const runtime = await loadRuntime({
+    assetBase: options.assetBase,
+    ...(options.modelUrl ? { modelUrl: options.modelUrl } : {}),
+    onProgress,
+  });
+  try {
+    return await chooseDelegate(runtime, { width: 256, height: 144 }, options.delegate);
+  } finally {
+    runtime.release();
+  }
+}
+
+export const REAL_ENGINE_DEPS: EngineDeps = {
+  createCompositor: (renderer) =>
+    createCompositor(renderer === 'webgl2' && hasWebGL2() ? 'webgl2' : 'canvas2d'),
+  chooseCompositor,
+  loadSegmenter,
+};
 
 export interface EngineCallbacks {
   progress(p: Progress): void;
@@ -63,9 +93,10 @@ export class Engine {
   constructor(
     private readonly options: EngineOptions,
     private readonly callbacks: EngineCallbacks,
+    private readonly deps: EngineDeps = REAL_ENGINE_DEPS,
   ) {
     // Until the measured choice is made, the cheap-to-create Canvas2D back end draws the privacy frames.
-    this.compositor = createCompositor(options.renderer === 'webgl2' && hasWebGL2() ? 'webgl2' : 'canvas2d');
+    this.compositor = deps.createCompositor(options.renderer === 'webgl2' ? 'webgl2' : 'canvas2d');
     this.budget = new BudgetController({}, options.adaptive ? QUALITY_LEVELS : [QUALITY_LEVELS[0]!]);
     if (options.frameRate) this.budget.setNominalInterval(1000 / options.frameRate);
   }
@@ -82,22 +113,13 @@ export class Engine {
   /** Loads the runtime and model and picks the delegate. Failure leaves the engine in 'failed' (privacy frames). */
   async start(): Promise<void> {
     try {
-      const runtime = await loadRuntime({
-        assetBase: this.options.assetBase,
-        ...(this.options.modelUrl ? { modelUrl: this.options.modelUrl } : {}),
-        onProgress: (p) => this.callbacks.progress(p),
-      });
-      try {
-        const choice = await chooseDelegate(runtime, { width: 256, height: 144 }, this.options.delegate);
-        if (this.state === 'disposed') {
-          choice.segmenter.close();
-          return;
-        }
-        this.segmenter = choice.segmenter;
-        this.measuredMs = choice.measuredMs;
-      } finally {
-        runtime.release();
+      const choice = await this.deps.loadSegmenter(this.options, (p) => this.callbacks.progress(p));
+      if (this.state === 'disposed') {
+        choice.segmenter.close();
+        return;
       }
+      this.segmenter = choice.segmenter;
+      this.measuredMs = choice.measuredMs;
       if (this.options.renderer === 'auto') this.swapCompositor();
       this.state = 'ready';
       this.log.info('ready', { delegate: this.segmenter.delegate, runtime: this.runtime });
@@ -219,7 +241,7 @@ export class Engine {
 
   /** NOTE: measuring takes a few frames' time (a second under software GL); done once, then cached by the page. */
   private swapCompositor(): void {
-    const choice = chooseCompositor();
+    const choice = this.deps.chooseCompositor();
     this.rendererMeasuredMs = choice.measuredMs;
     const old = this.compositor;
     this.compositor = choice.compositor;
