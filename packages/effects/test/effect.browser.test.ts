@@ -144,6 +144,12 @@ describe('background effect in headless Chromium (astronaut fake camera, 640x480
         { kind: 'remove', color: '#0000ff' },
       ];
       const frames: FrameReport[] = [];
+      // Frames before the model loads are privacy frames; once it is loaded, switching must add none.
+      expect(await page.evaluate(() => fx.ready())).toBeNull();
+      frames.push(...(await collectAtLeast(page, 10)));
+      await sleep(600);
+      const privacyBefore = ((await page.evaluate(() => fx.info())).stats as { privacyFrames: number })
+        .privacyFrames;
       for (let i = 0; i < 20; i++) {
         expect(await page.evaluate((m) => fx.setMode(m), modes[i % modes.length]!)).toBeNull();
         frames.push(...(await collect(page, 150 + (i % 3) * 100)));
@@ -156,6 +162,11 @@ describe('background effect in headless Chromium (astronaut fake camera, 640x480
       expect(frames.length).toBeGreaterThan(30);
       expect(frames.filter((f) => f.rawLike)).toEqual([]);
       expect(info.errors).toEqual([]);
+      // No glitch frames while switching (a privacy frame would be one).
+      await sleep(600);
+      const privacyAfter = ((await page.evaluate(() => fx.info())).stats as { privacyFrames: number })
+        .privacyFrames;
+      expect(privacyAfter).toBe(privacyBefore);
     });
   });
 
