@@ -1,128 +1,108 @@
 import { type BackdropError, type RemoteParticipant, Room } from '@backdrop/client';
+import type { CallEnd } from './connection.js';
+import { createControls } from './controls.js';
 import { h, setPageState } from './dom.js';
+import { renderEnded } from './ended.js';
 import { gridLayout } from './layout.js';
+import { createLogger } from './log.js';
 import type { LocalMedia } from './media.js';
+import { watchFirstRemoteFrame } from './metrics.js';
 import { createEffectPicker } from './picker.js';
 import { createStatsOverlay } from './stats-overlay.js';
 import { createTile, type Tile } from './tile.js';
-
-interface Metrics {
-  /** ms from navigation start to the first remote video frame on screen. */
-  firstRemoteFrameMs: number | null;
-}
-
-declare global {
-  interface Window {
-    backdropMetrics: Metrics;
-  }
-}
 
 function signalingUrl(): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
 }
 
-function recordFirstFrame(video: HTMLVideoElement): void {
-  const mark = () => {
-    if (window.backdropMetrics.firstRemoteFrameMs === null)
-      window.backdropMetrics.firstRemoteFrameMs = performance.now();
-  };
-  if ('requestVideoFrameCallback' in video) video.requestVideoFrameCallback(mark);
-  else (video as HTMLVideoElement).addEventListener('playing', mark, { once: true });
+/** Matches `.grid { padding }` in app.css: the layout is computed for the area inside it. */
+const GRID_PADDING = 8;
+
+export interface CallOptions {
+  roomName: string;
+  name: string;
+  media: LocalMedia;
+  /** Back to the lobby; the call has already released the room (not the camera). */
+  onExit(): void;
 }
 
 /** Joins the room and runs the call screen until the user leaves or the connection is lost. */
-export async function startCall(
-  root: HTMLElement,
-  roomName: string,
-  name: string,
-  media: LocalMedia,
-  onExit: () => void,
-): Promise<void> {
+export async function startCall(root: HTMLElement, options: CallOptions): Promise<void> {
+  const { roomName, name, media } = options;
+  const log = createLogger('call', { room: roomName });
   setPageState('joining');
-  window.backdropMetrics ??= { firstRemoteFrameMs: null };
   const room = new Room({ signalingUrl: signalingUrl() });
   const tiles = new Map<string, Tile>();
   const grid = h('main', { class: 'grid', 'aria-label': 'Participants' });
-  const banner = h('p', { class: 'message', role: 'status' });
+  const banner = h('p', { class: 'message banner', role: 'alert' });
   const showMessage = (text: string, kind: 'error' | 'info' = 'info') => {
     banner.textContent = text;
-    banner.className = `message ${kind}`;
+    banner.className = `message banner ${kind}`;
+    banner.hidden = text === '';
   };
+  showMessage('');
 
   const local = createTile({ name, local: true });
-  const localStream = new MediaStream(
-    [media.videoTrack].filter((t): t is MediaStreamTrack => t !== undefined),
-  );
-  local.setStream(localStream);
+  local.setStream(new MediaStream([media.videoTrack].filter((t) => t !== undefined)));
+  local.setMuted(!(media.audio?.enabled ?? false));
+  local.setCameraOff(!(media.videoTrack?.enabled ?? false));
   grid.append(local.element);
 
   const relayout = () => {
     const count = grid.children.length;
-    const { columns, tileWidth, tileHeight } = gridLayout(
-      count,
-      grid.clientWidth || innerWidth,
-      grid.clientHeight || innerHeight - 80,
-    );
+    const width = (grid.clientWidth || innerWidth) - 2 * GRID_PADDING;
+    const height = (grid.clientHeight || innerHeight - 80) - 2 * GRID_PADDING;
+    const { columns, tileWidth, tileHeight } = gridLayout(count, width, height, GRID_PADDING);
     grid.style.gridTemplateColumns = `repeat(${columns}, ${tileWidth}px)`;
     grid.style.setProperty('--tile-h', `${tileHeight}px`);
     grid.dataset.count = String(count);
   };
   const resizeObserver = new ResizeObserver(relayout);
 
-  const addTile = (p: RemoteParticipant) => {
-    if (tiles.has(p.id)) return;
+  const addTile = (p: RemoteParticipant): Tile => {
+    const existing = tiles.get(p.id);
+    if (existing) return existing;
+    log.info('participant joined', { participant: p.id, name: p.name });
     const tile = createTile({ name: p.name, participantId: p.id, local: false });
     tile.setStream(p.stream);
-    recordFirstFrame(tile.video);
+    watchFirstRemoteFrame(tile.video);
     tiles.set(p.id, tile);
     grid.append(tile.element);
     relayout();
+    return tile;
   };
   const removeTile = (p: RemoteParticipant) => {
+    log.info('participant left', { participant: p.id });
     tiles.get(p.id)?.element.remove();
     tiles.delete(p.id);
     relayout();
   };
   room.on('participantJoined', addTile);
   room.on('participantLeft', removeTile);
-  room.on('trackSubscribed', (_track, p) => tiles.get(p.id)?.setStream(p.stream));
+  room.on('trackSubscribed', (_track, p) => addTile(p).setStream(p.stream));
   room.on('trackUnsubscribed', (_track, p) => tiles.get(p.id)?.setStream(p.stream));
-  room.on('error', (error: BackdropError) => showMessage(error.message, 'error'));
 
-  // Controls.
-  const micButton = h(
-    'button',
-    { type: 'button', class: 'control', 'aria-pressed': 'false', disabled: !media.audio },
-    'Mute',
-  );
-  micButton.addEventListener('click', () => {
-    if (!media.audio) return;
-    media.audio.enabled = !media.audio.enabled;
-    micButton.textContent = media.audio.enabled ? 'Mute' : 'Unmute';
-    micButton.setAttribute('aria-pressed', String(!media.audio.enabled));
-    local.setMuted(!media.audio.enabled);
+  let lastError: BackdropError | undefined;
+  room.on('error', (error) => {
+    lastError = error;
+    log.warn('room error', { code: error.code, message: error.message, cause: error.cause });
+    showMessage(error.message, 'error');
   });
-  const camButton = h(
-    'button',
-    { type: 'button', class: 'control', 'aria-pressed': 'false', disabled: !media.videoTrack },
-    'Stop video',
-  );
-  camButton.addEventListener('click', () => {
-    const track = media.videoTrack;
-    if (!track) return;
-    track.enabled = !track.enabled;
-    camButton.textContent = track.enabled ? 'Stop video' : 'Start video';
-    camButton.setAttribute('aria-pressed', String(!track.enabled));
-  });
+
   const effectsPanel = h(
     'section',
-    { class: 'panel', hidden: true, 'aria-label': 'Background effects' },
+    { class: 'panel', id: 'effects-panel', hidden: true, 'aria-label': 'Background effects' },
     h('h2', {}, 'Background'),
     createEffectPicker(media, showMessage),
   );
   const effectsButton = h(
     'button',
-    { type: 'button', class: 'control', onclick: () => (effectsPanel.hidden = !effectsPanel.hidden) },
+    {
+      type: 'button',
+      class: 'control',
+      'aria-controls': 'effects-panel',
+      onclick: () => (effectsPanel.hidden = !effectsPanel.hidden),
+    },
     'Background',
   );
   const stats = createStatsOverlay(() => media.stats());
@@ -132,63 +112,64 @@ export async function startCall(
     { type: 'button', class: 'control', onclick: () => (stats.element.hidden = !stats.element.hidden) },
     'Stats',
   );
-  const leaveButton = h('button', { type: 'button', class: 'control danger' }, 'Leave');
 
-  const bar = h(
-    'footer',
-    { class: 'controls' },
-    h('span', { class: 'room-label' }, roomName),
-    micButton,
-    camButton,
-    effectsButton,
-    statsButton,
-    leaveButton,
-  );
-  root.replaceChildren(h('div', { class: 'call' }, banner, grid, effectsPanel, stats.element, bar));
-  resizeObserver.observe(grid);
-  relayout();
-
-  const finish = (title: string, detail: string, state: 'left' | 'error') => {
+  let ended = false;
+  const end = (how: CallEnd) => {
+    if (ended) return;
+    ended = true;
     resizeObserver.disconnect();
     stats.dispose();
-    setPageState(state);
-    root.replaceChildren(
-      h(
-        'div',
-        { class: 'card' },
-        h('h1', {}, title),
-        h('p', {}, detail),
-        h(
-          'button',
-          {
-            type: 'button',
-            class: 'primary',
-            onclick: () => void startCall(root, roomName, name, media, onExit),
-          },
-          'Rejoin',
-        ),
-        h('button', { type: 'button', onclick: onExit }, 'Back to lobby'),
-      ),
-    );
+    removeEventListener('pagehide', onPageHide);
+    renderEnded(root, {
+      roomName,
+      end: how,
+      onRejoin: () => void startCall(root, options),
+      onLobby: options.onExit,
+    });
   };
-  leaveButton.addEventListener('click', async () => {
-    leaveButton.disabled = true;
-    await room.leave();
-    finish('You left the meeting', `Room ${roomName}`, 'left');
+  const onPageHide = () => void room.leave();
+  addEventListener('pagehide', onPageHide);
+
+  let leaving = false;
+  const controls = createControls({
+    roomName,
+    audio: media.audio,
+    video: () => media.videoTrack,
+    onMicChange: (on) => local.setMuted(!on),
+    onCameraChange: (on) => local.setCameraOff(!on),
+    onLeave: async () => {
+      leaving = true;
+      controls.setLeaving();
+      await room.leave();
+      end({ kind: 'left' });
+    },
+    extra: [effectsButton, statsButton],
   });
+  controls.setConnectionState(room.state);
   room.on('connectionStateChanged', (state) => {
-    if (state === 'disconnected' && document.body.dataset.state === 'in-call') {
-      finish('Disconnected', 'The connection to the server was lost.', 'error');
+    log.info('connection state', { state });
+    controls.setConnectionState(state);
+    if (state === 'disconnected' && !leaving && document.body.dataset.state === 'in-call') {
+      // The SDK reports why (e.g. the media server restarted) right after the state change.
+      queueMicrotask(() => end({ kind: 'lost', error: lastError }));
     }
   });
 
+  root.replaceChildren(
+    h('div', { class: 'call' }, banner, grid, effectsPanel, stats.element, controls.element),
+  );
+  resizeObserver.observe(grid);
+  relayout();
+
   try {
     await room.join(roomName, name);
-    const tracks = [media.audio, media.videoTrack].filter((t): t is MediaStreamTrack => t !== undefined);
+    log.info('joined', { participant: room.localParticipantId, others: room.participants.size });
+    const tracks = [media.audio, media.videoTrack].filter((t) => t !== undefined);
     if (tracks.length > 0) await room.publish(tracks);
-    setPageState('in-call');
+    if (!ended) setPageState('in-call');
   } catch (error) {
-    await room.leave().catch(() => undefined);
-    finish('Could not join', (error as Error).message, 'error');
+    log.error('could not join', { error });
+    await room.leave();
+    end({ kind: 'join-failed', error });
   }
 }

@@ -1,12 +1,14 @@
 import { DisplayName } from '@backdrop/protocol';
 import { startCall } from './call.js';
 import { h, setPageState } from './dom.js';
+import { createLogger } from './log.js';
 import { LocalMedia } from './media.js';
 import type { PageParams } from './params.js';
 import { createEffectPicker } from './picker.js';
 import { createTile } from './tile.js';
 
 const NAME_KEY = 'backdrop.displayName';
+const log = createLogger('lobby');
 
 function storedName(): string {
   try {
@@ -16,10 +18,34 @@ function storedName(): string {
   }
 }
 
+function rememberName(name: string): void {
+  try {
+    localStorage.setItem(NAME_KEY, name);
+  } catch (error) {
+    // Private mode or storage disabled: the name is simply asked again next time.
+    log.debug('display name not remembered', { error });
+  }
+}
+
+/** The room's link with a Copy button, so the first person can invite the others. */
+function inviteLink(roomName: string): HTMLElement {
+  const url = `${location.origin}/r/${roomName}`;
+  const copy = h('button', { type: 'button', class: 'small' }, 'Copy link');
+  copy.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(url);
+      copy.textContent = 'Copied';
+    } catch {
+      copy.textContent = 'Select and copy';
+    }
+  });
+  return h('p', { class: 'invite' }, h('span', { class: 'invite-url' }, url), copy);
+}
+
 /** The lobby: your preview with the background picker, your name, and Join. */
 export async function renderLobby(root: HTMLElement, roomName: string, params: PageParams): Promise<void> {
   setPageState('lobby');
-  const message = h('p', { class: 'message', role: 'status' });
+  const message = h('p', { class: 'message', role: 'status', 'aria-live': 'polite' });
   const showMessage = (text: string, kind: 'error' | 'info' = 'info') => {
     message.textContent = text;
     message.className = `message ${kind}`;
@@ -35,22 +61,36 @@ export async function renderLobby(root: HTMLElement, roomName: string, params: P
     name: 'name',
     maxlength: 64,
     autocomplete: 'name',
+    placeholder: 'How others will see you',
     required: true,
+    'aria-describedby': 'name-error',
     value: params.name ?? storedName(),
   });
-  const joinButton = h('button', { type: 'submit', class: 'primary', disabled: true }, 'Join');
-  const preview = createTile({ name: 'Preview', local: true });
-  const pickerSlot = h('div', { class: 'picker-slot' });
+  const nameError = h('p', { class: 'message error', id: 'name-error', role: 'alert' });
+  const joinButton = h('button', { type: 'submit', class: 'primary', disabled: true }, 'Starting camera…');
+  const preview = createTile({ name: params.name ?? (storedName() || '?'), local: true, label: 'Preview' });
+  // The background effect picker (issue 3) is mounted here once the camera and effect pipeline are up.
+  const pickerSlot = h(
+    'section',
+    { class: 'picker-slot', 'aria-label': 'Background' },
+    h('h2', {}, 'Background'),
+  );
   const form = h(
     'form',
-    { class: 'card lobby' },
-    h('h1', {}, `Join ${roomName}`),
-    h('div', { class: 'preview' }, preview.element, progress),
-    pickerSlot,
-    h('label', { for: 'display-name' }, 'Your name'),
-    nameInput,
-    message,
-    joinButton,
+    { class: 'card lobby', 'aria-labelledby': 'lobby-title' },
+    h('div', { class: 'lobby-media' }, h('div', { class: 'preview' }, preview.element, progress), pickerSlot),
+    h(
+      'div',
+      { class: 'lobby-join' },
+      h('h1', { id: 'lobby-title' }, 'Ready to join?'),
+      h('p', { class: 'lead' }, 'Room ', h('strong', {}, roomName)),
+      inviteLink(roomName),
+      h('label', { for: 'display-name' }, 'Your name'),
+      nameInput,
+      nameError,
+      message,
+      joinButton,
+    ),
   );
   root.replaceChildren(form);
   if (params.problems.length > 0) showMessage(params.problems.join(' '), 'error');
@@ -68,31 +108,41 @@ export async function renderLobby(root: HTMLElement, roomName: string, params: P
     },
     onEffectError: (text) => showMessage(text, 'error'),
   });
-  preview.setStream(
-    new MediaStream([media.videoTrack].filter((t): t is MediaStreamTrack => t !== undefined)),
-  );
-  pickerSlot.replaceChildren(createEffectPicker(media, showMessage));
+  preview.setStream(new MediaStream([media.videoTrack].filter((t) => t !== undefined)));
+  pickerSlot.append(createEffectPicker(media, showMessage));
   joinButton.disabled = false;
+  joinButton.textContent = media.videoTrack ? 'Join' : 'Join without camera';
 
+  let joining = false;
   const join = () => {
+    if (joining) return;
     const name = DisplayName.safeParse(nameInput.value);
     if (!name.success) {
-      showMessage(`Name: ${name.error.issues[0]?.message ?? 'invalid'}`, 'error');
+      nameError.textContent = `Name: ${name.error.issues[0]?.message ?? 'invalid'}`;
+      nameInput.focus();
       return;
     }
-    try {
-      localStorage.setItem(NAME_KEY, name.data);
-    } catch {
-      // Not remembered; not a problem.
-    }
-    void startCall(root, roomName, name.data, media, () => {
-      media.close();
-      void renderLobby(root, roomName, { ...params, autojoin: false });
+    joining = true;
+    rememberName(name.data);
+    void startCall(root, {
+      roomName,
+      name: name.data,
+      media,
+      onExit: () => {
+        media.close();
+        void renderLobby(root, roomName, { ...params, name: name.data, autojoin: false });
+      },
     });
   };
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     join();
   });
-  if (params.autojoin && params.name) join();
+  nameInput.addEventListener('input', () => {
+    if (DisplayName.safeParse(nameInput.value).success) nameError.textContent = '';
+  });
+  if (params.autojoin) {
+    if (params.name) join();
+    else showMessage('autojoin=1 needs name=… in the link as well: enter your name and press Join.', 'error');
+  }
 }

@@ -1,14 +1,30 @@
 import { h } from './dom.js';
+import { createLogger } from './log.js';
+
+const log = createLogger('tile');
 
 export interface Tile {
   element: HTMLElement;
   video: HTMLVideoElement;
   setStream(stream: MediaStream): void;
+  /** Shows the "muted" mark next to the name. */
   setMuted(audioMuted: boolean): void;
+  /** Shows the initial instead of the picture (our own camera turned off). */
+  setCameraOff(off: boolean): void;
 }
 
-/** One participant's tile: video (or initial when there is none) and a name label. */
-export function createTile(options: { name: string; participantId?: string; local: boolean }): Tile {
+/**
+ * One participant's tile: video (or their initial when there is none) and a name label. Remote tiles carry
+ * `data-participant-name` and `data-participant-id` on the `<video>` for scripts; their audio plays through the
+ * same element, so only our own (local) video is muted.
+ */
+export function createTile(options: {
+  name: string;
+  participantId?: string;
+  local: boolean;
+  /** Caption instead of the name (the lobby preview). */
+  label?: string;
+}): Tile {
   const video = h('video', { autoplay: true, playsinline: true });
   video.muted = options.local;
   if (options.local) video.dataset.local = 'true';
@@ -16,15 +32,19 @@ export function createTile(options: { name: string; participantId?: string; loca
     video.dataset.participantName = options.name;
     if (options.participantId) video.dataset.participantId = options.participantId;
   }
-  const label = h('span', { class: 'tile-name' }, options.local ? `${options.name} (you)` : options.name);
+  const label = h(
+    'span',
+    { class: 'tile-name' },
+    options.label ?? (options.local ? `${options.name} (you)` : options.name),
+  );
   const avatar = h(
     'span',
     { class: 'tile-avatar', 'aria-hidden': 'true' },
-    options.name.slice(0, 1).toUpperCase(),
+    [...options.name][0]?.toUpperCase() ?? '?',
   );
   const element = h(
     'figure',
-    { class: `tile${options.local ? ' local' : ''}` },
+    { class: `tile${options.local ? ' local' : ''}`, 'aria-label': options.local ? 'You' : options.name },
     avatar,
     video,
     h('figcaption', {}, label),
@@ -36,13 +56,19 @@ export function createTile(options: { name: string; participantId?: string; loca
     video,
     setStream(stream) {
       if (video.srcObject !== stream) video.srcObject = stream;
+      // The SDK adds tracks from script, which fires no `addtrack`: callers call setStream again on changes.
       refresh(stream);
-      stream.onaddtrack = () => refresh(stream);
-      stream.onremovetrack = () => refresh(stream);
-      video.play().catch(() => undefined);
+      video.play().catch((error: unknown) => {
+        // Aborted when the stream changes again before playback starts; anything else is worth a line.
+        if ((error as Error).name !== 'AbortError')
+          log.warn('video did not start playing', { participant: options.participantId, error });
+      });
     },
     setMuted(audioMuted) {
       element.classList.toggle('audio-muted', audioMuted);
+    },
+    setCameraOff(off) {
+      element.classList.toggle('camera-off', off);
     },
   };
 }
