@@ -21,82 +21,71 @@ export function boxRadius(sigma: number): number {
   return Math.max(0, Math.round((w - 1) / 2));
 }
 
-/** One running-sum box pass over `src` (channels interleaved) along rows (stride 1) or columns. */
-function boxPass(
-  src: Float32Array,
-  dst: Float32Array,
-  width: number,
-  height: number,
-  ch: number,
-  r: number,
-  horizontal: boolean,
-) {
+/**
+ * One running-sum box pass over a single plane, along rows (horizontal) or columns. Edges repeat the border
+ * value. Planar and single-channel so the loop stays tight.
+ */
+function boxPass(src: Float32Array, dst: Float32Array, width: number, height: number, r: number, horizontal: boolean) {
   const lines = horizontal ? height : width;
   const len = horizontal ? width : height;
-  const step = (horizontal ? 1 : width) * ch;
-  const acc = new Float64Array(ch);
+  const step = horizontal ? 1 : width;
+  const lineStep = horizontal ? width : 1;
   const norm = 1 / (2 * r + 1);
+  const last = len - 1;
   for (let line = 0; line < lines; line++) {
-    const base = (horizontal ? line * width : line) * ch;
-    acc.fill(0);
-    // Edges repeat the border pixel.
-    for (let k = -r; k <= r; k++) {
-      const i = base + Math.min(len - 1, Math.max(0, k)) * step;
-      for (let c = 0; c < ch; c++) acc[c]! += src[i + c]!;
-    }
+    const base = line * lineStep;
+    let acc = 0;
+    for (let k = -r; k <= r; k++) acc += src[base + (k < 0 ? 0 : k > last ? last : k) * step]!;
     for (let p = 0; p < len; p++) {
-      const o = base + p * step;
-      for (let c = 0; c < ch; c++) dst[o + c] = acc[c]! * norm;
-      const add = base + Math.min(len - 1, p + r + 1) * step;
-      const sub = base + Math.max(0, p - r) * step;
-      for (let c = 0; c < ch; c++) acc[c]! += src[add + c]! - src[sub + c]!;
+      dst[base + p * step] = acc * norm;
+      const add = p + r + 1;
+      const sub = p - r;
+      acc += src[base + (add > last ? last : add) * step]! - src[base + (sub < 0 ? 0 : sub) * step]!;
     }
+  }
+}
+
+function blurPlane(plane: Float32Array, scratch: Float32Array, width: number, height: number, r: number): void {
+  for (let pass = 0; pass < PASSES; pass++) {
+    boxPass(plane, scratch, width, height, r, true);
+    boxPass(scratch, plane, width, height, r, false);
   }
 }
 
 export function maskWeightedBlur(input: WeightedBlurInput): Uint8ClampedArray {
   const { rgba, alpha, width, height } = input;
   const n = width * height;
-  if (rgba.length !== n * 4 || alpha.length !== n)
-    throw new RangeError('maskWeightedBlur: sizes do not match');
+  if (rgba.length !== n * 4 || alpha.length !== n) throw new RangeError('maskWeightedBlur: sizes do not match');
   const out = input.out ?? new Uint8ClampedArray(n * 4);
-  // Channels: background-weighted r, g, b, the weight, and plain r, g, b (used where there is no background).
-  const CH = 7;
-  let a = new Float32Array(n * CH);
-  let b = new Float32Array(n * CH);
+  // Planes: background-weighted r, g, b, and the weight itself.
+  const planes = [new Float32Array(n), new Float32Array(n), new Float32Array(n), new Float32Array(n)] as const;
+  const [pr, pg, pb, pw] = planes;
   for (let i = 0; i < n; i++) {
     const w = 1 - alpha[i]! / 255;
-    const o = i * CH;
     const p = i * 4;
-    a[o] = rgba[p]! * w;
-    a[o + 1] = rgba[p + 1]! * w;
-    a[o + 2] = rgba[p + 2]! * w;
-    a[o + 3] = w;
-    a[o + 4] = rgba[p]!;
-    a[o + 5] = rgba[p + 1]!;
-    a[o + 6] = rgba[p + 2]!;
+    pr[i] = rgba[p]! * w;
+    pg[i] = rgba[p + 1]! * w;
+    pb[i] = rgba[p + 2]! * w;
+    pw[i] = w;
   }
   const r = boxRadius(input.sigma);
   if (r > 0) {
-    for (let pass = 0; pass < PASSES; pass++) {
-      boxPass(a, b, width, height, CH, r, true);
-      [a, b] = [b, a];
-      boxPass(a, b, width, height, CH, r, false);
-      [a, b] = [b, a];
-    }
+    const scratch = new Float32Array(n);
+    for (const plane of planes) blurPlane(plane, scratch, width, height, r);
   }
   for (let i = 0; i < n; i++) {
-    const o = i * CH;
     const p = i * 4;
-    const w = a[o + 3]!;
+    const w = pw[i]!;
+    // Where the whole neighbourhood is person there is no background colour to show; the pixel is the
+    // person's own (alpha ~ 1 there, so the compositor shows the person over it anyway).
     if (w > 0.02) {
-      out[p] = a[o]! / w;
-      out[p + 1] = a[o + 1]! / w;
-      out[p + 2] = a[o + 2]! / w;
+      out[p] = pr[i]! / w;
+      out[p + 1] = pg[i]! / w;
+      out[p + 2] = pb[i]! / w;
     } else {
-      out[p] = a[o + 4]!;
-      out[p + 1] = a[o + 5]!;
-      out[p + 2] = a[o + 6]!;
+      out[p] = rgba[p]!;
+      out[p + 1] = rgba[p + 1]!;
+      out[p + 2] = rgba[p + 2]!;
     }
     out[p + 3] = 255;
   }
