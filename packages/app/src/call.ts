@@ -43,10 +43,31 @@ export async function startCall(root: HTMLElement, options: CallOptions): Promis
   showMessage('');
 
   const local = createTile({ name, local: true });
-  local.setStream(new MediaStream([media.videoTrack].filter((t) => t !== undefined)));
+  const showLocalVideo = (track: MediaStreamTrack | undefined) =>
+    local.setStream(new MediaStream(track ? [track] : []));
+  showLocalVideo(media.videoTrack);
   local.setMuted(!(media.audio?.enabled ?? false));
-  local.setCameraOff(!(media.videoTrack?.enabled ?? false));
+  local.setCameraOff(!media.cameraEnabled);
   grid.append(local.element);
+
+  // The published video follows the effect choice (raw camera for none, the effect's track otherwise).
+  let publishedVideo: MediaStreamTrack | undefined;
+  let published = false;
+  const syncPublishedVideo = async () => {
+    const track = media.videoTrack;
+    if (!published || track === publishedVideo || !track) return;
+    try {
+      await room.replaceVideoTrack(track);
+      publishedVideo = track;
+    } catch (error) {
+      log.warn('could not switch the published video', { error });
+      showMessage('Your new background could not be sent; others may still see the previous one.', 'error');
+    }
+  };
+  const stopFollowingVideo = media.onVideoTrackChange((track) => {
+    showLocalVideo(track);
+    void syncPublishedVideo();
+  });
 
   const relayout = () => {
     const count = grid.children.length;
@@ -119,6 +140,7 @@ export async function startCall(root: HTMLElement, options: CallOptions): Promis
     ended = true;
     resizeObserver.disconnect();
     stats.dispose();
+    stopFollowingVideo();
     removeEventListener('pagehide', onPageHide);
     renderEnded(root, {
       roomName,
@@ -133,10 +155,20 @@ export async function startCall(root: HTMLElement, options: CallOptions): Promis
   let leaving = false;
   const controls = createControls({
     roomName,
-    audio: media.audio,
-    video: () => media.videoTrack,
-    onMicChange: (on) => local.setMuted(!on),
-    onCameraChange: (on) => local.setCameraOff(!on),
+    mic: media.audio && {
+      get: () => media.audio?.enabled ?? false,
+      set: (on) => {
+        if (media.audio) media.audio.enabled = on;
+        local.setMuted(!on);
+      },
+    },
+    camera: media.camera && {
+      get: () => media.cameraEnabled,
+      set: (on) => {
+        media.setCameraEnabled(on);
+        local.setCameraOff(!on);
+      },
+    },
     onLeave: async () => {
       leaving = true;
       controls.setLeaving();
@@ -164,8 +196,12 @@ export async function startCall(root: HTMLElement, options: CallOptions): Promis
   try {
     await room.join(roomName, name);
     log.info('joined', { participant: room.localParticipantId, others: room.participants.size });
-    const tracks = [media.audio, media.videoTrack].filter((t) => t !== undefined);
+    publishedVideo = media.videoTrack;
+    const tracks = [media.audio, publishedVideo].filter((t) => t !== undefined);
     if (tracks.length > 0) await room.publish(tracks);
+    published = publishedVideo !== undefined;
+    // The choice may have changed while publishing.
+    await syncPublishedVideo();
     if (!ended) setPageState('in-call');
   } catch (error) {
     log.error('could not join', { error });

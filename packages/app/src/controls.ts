@@ -2,13 +2,16 @@ import type { ConnectionState } from '@backdrop/client';
 import { connectionBadge } from './connection.js';
 import { h } from './dom.js';
 
+/** Something the user turns on and off; absent when there is nothing to switch (no microphone, no camera). */
+export interface Switch {
+  get(): boolean;
+  set(on: boolean): void;
+}
+
 export interface ControlsOptions {
   roomName: string;
-  audio: MediaStreamTrack | undefined;
-  video: () => MediaStreamTrack | undefined;
-  /** Called after the mic or camera was switched, with the new on/off state. */
-  onMicChange(on: boolean): void;
-  onCameraChange(on: boolean): void;
+  mic: Switch | undefined;
+  camera: Switch | undefined;
   onLeave(): void;
   /** Extra buttons (background panel, stats) placed before Leave. */
   extra: HTMLElement[];
@@ -25,42 +28,26 @@ export interface Controls {
  * keeps the streams and turning back on is instant), panel buttons, Leave.
  */
 export function createControls(options: ControlsOptions): Controls {
-  const toggle = (
-    track: () => MediaStreamTrack | undefined,
-    labels: { on: string; off: string },
-    onChange: (on: boolean) => void,
-  ) => {
-    const button = h('button', { type: 'button', class: 'control' });
+  const toggle = (target: Switch | undefined, labels: { on: string; off: string; name: string }) => {
+    const button = h('button', { type: 'button', class: 'control', 'aria-label': labels.name });
     const render = () => {
-      const t = track();
-      const on = t?.enabled ?? false;
-      button.disabled = t === undefined;
+      const on = target?.get() ?? false;
+      button.disabled = target === undefined;
       button.textContent = on ? labels.on : labels.off;
+      button.title = target ? `${labels.name} ${on ? 'on' : 'off'}` : `No ${labels.name.toLowerCase()}`;
       button.setAttribute('aria-pressed', String(!on));
       button.classList.toggle('off', !on);
     };
     button.addEventListener('click', () => {
-      const t = track();
-      if (!t) return;
-      t.enabled = !t.enabled;
+      if (!target) return;
+      target.set(!target.get());
       render();
-      onChange(t.enabled);
     });
     render();
     return button;
   };
-  const mic = toggle(
-    () => options.audio,
-    { on: 'Mute', off: 'Unmute' },
-    (on) => options.onMicChange(on),
-  );
-  mic.setAttribute('aria-label', 'Microphone');
-  mic.title = 'Microphone on/off';
-  const camera = toggle(options.video, { on: 'Stop video', off: 'Start video' }, (on) =>
-    options.onCameraChange(on),
-  );
-  camera.setAttribute('aria-label', 'Camera');
-  camera.title = 'Camera on/off';
+  const mic = toggle(options.mic, { on: 'Mute', off: 'Unmute', name: 'Microphone' });
+  const camera = toggle(options.camera, { on: 'Stop video', off: 'Start video', name: 'Camera' });
   const leave = h(
     'button',
     { type: 'button', class: 'control danger', onclick: () => options.onLeave() },

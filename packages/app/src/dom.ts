@@ -20,4 +20,6 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 /** Sets the page state scripts and CSS key on: landing, lobby, joining, in-call, left, error. */
 export function setPageState(state: 'landing' | 'lobby' | 'joining' | 'in-call' | 'left' | 'error'): void {
   document.body.dataset.state = state;
+  // A performance mark per state lets a script see where the time to first remote frame goes.
+  performance.mark(`backdrop:${state}`);
 }

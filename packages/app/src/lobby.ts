@@ -96,6 +96,7 @@ export async function renderLobby(root: HTMLElement, roomName: string, params: P
   if (params.problems.length > 0) showMessage(params.problems.join(' '), 'error');
 
   const { media, problem } = await LocalMedia.open();
+  performance.mark('backdrop:media-open');
   if (problem) showMessage(problem, 'error');
   await media.startEffect(params.effect ?? { kind: 'none' }, {
     onProgress(fraction) {
@@ -108,7 +109,11 @@ export async function renderLobby(root: HTMLElement, roomName: string, params: P
     },
     onEffectError: (text) => showMessage(text, 'error'),
   });
-  preview.setStream(new MediaStream([media.videoTrack].filter((t) => t !== undefined)));
+  performance.mark('backdrop:effect-started');
+  const showPreview = (track: MediaStreamTrack | undefined) =>
+    preview.setStream(new MediaStream(track ? [track] : []));
+  showPreview(media.videoTrack);
+  const stopPreview = media.onVideoTrackChange(showPreview);
   pickerSlot.append(createEffectPicker(media, showMessage));
   joinButton.disabled = false;
   joinButton.textContent = media.videoTrack ? 'Join' : 'Join without camera';
@@ -123,6 +128,7 @@ export async function renderLobby(root: HTMLElement, roomName: string, params: P
       return;
     }
     joining = true;
+    stopPreview();
     rememberName(name.data);
     void startCall(root, {
       roomName,

@@ -32,12 +32,17 @@ export interface MediaCallbacks {
 }
 
 /**
- * The local camera and microphone, and the background effect between the camera and everything else: the
- * preview and the published track both show `videoTrack`, so what you see is what others get.
+ * The local camera and microphone, and the background effect between the camera and everything else. The
+ * preview and the published track both show `videoTrack`, so what you see is what others get: the raw camera
+ * while the choice is `none` (no worker in the path, so the first frame is not held up by the model loading),
+ * the effect's track otherwise. `onVideoTrackChange` tells the preview and the call when that switches.
  */
 export class LocalMedia {
   private effect: BackgroundEffect | undefined;
   choice: PickerChoice = { kind: 'none' };
+  private readonly videoTrackListeners = new Set<(track: MediaStreamTrack | undefined) => void>();
+  private cameraOn = true;
+  private switching: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly audio: MediaStreamTrack | undefined,
@@ -82,8 +87,9 @@ export class LocalMedia {
   }
 
   /**
-   * Starts the effect pipeline with the initial choice. If the browser cannot run effects at all, 'none' falls
-   * back to the raw camera; any other choice keeps the camera off rather than show the real background.
+   * Starts the effect pipeline with the initial choice, so the model is loaded (with progress) before anyone
+   * picks an effect. If the browser cannot run effects at all, 'none' still shows the raw camera; any other
+   * choice keeps the camera off rather than show the real background.
    */
   async startEffect(choice: PickerChoice, callbacks: MediaCallbacks): Promise<void> {
     if (!this.camera) return;
@@ -110,23 +116,55 @@ export class LocalMedia {
     }
   }
 
-  /** What the preview shows and what is published: the processed track, or the raw camera without effects. */
+  /** What the preview shows and what is published: the raw camera for `none`, else the processed track. */
   get videoTrack(): MediaStreamTrack | undefined {
-    if (this.effect) return this.effect.track;
-    return this.choice.kind === 'none' ? this.camera : undefined;
+    if (this.choice.kind === 'none') return this.camera;
+    return this.effect?.track;
+  }
+
+  /** Calls `listener` whenever `videoTrack` becomes a different track; returns the unsubscribe. */
+  onVideoTrackChange(listener: (track: MediaStreamTrack | undefined) => void): () => void {
+    this.videoTrackListeners.add(listener);
+    return () => this.videoTrackListeners.delete(listener);
+  }
+
+  /** Whether the camera is on (there is a camera and the user has not turned it off). */
+  get cameraEnabled(): boolean {
+    return this.camera !== undefined && this.cameraOn;
+  }
+
+  /** Turns the camera picture on or off for everyone (black frames; the track and the SFU stream stay). */
+  setCameraEnabled(on: boolean): void {
+    this.cameraOn = on;
+    if (this.camera) this.camera.enabled = on;
+    if (this.effect) this.effect.track.enabled = on;
   }
 
   get effectsAvailable(): boolean {
     return this.effect !== undefined;
   }
 
-  /** Switches the effect; on a bad image the previous effect stays and the error says why. */
-  async setChoice(choice: PickerChoice): Promise<void> {
+  /**
+   * Switches the effect; on a bad image the previous effect stays and the error says why. The effect applies
+   * the new mode before `videoTrack` moves to its track, so a switch away from `none` never publishes a raw
+   * frame from the effect's track.
+   */
+  setChoice(choice: PickerChoice): Promise<void> {
+    // One switch at a time, so quick clicks cannot interleave and leave videoTrack on the wrong track.
+    const run = this.switching.then(() => this.applyChoice(choice));
+    this.switching = run.catch(() => undefined);
+    return run;
+  }
+
+  private async applyChoice(choice: PickerChoice): Promise<void> {
     if (!this.effect)
       throw new EffectError('unsupported', 'background effects are not available in this browser');
+    const before = this.videoTrack;
     await this.effect.setMode(toMode(choice));
     if (this.choice.kind === 'custom' && choice !== this.choice) this.choice.image.close();
     this.choice = choice;
+    const after = this.videoTrack;
+    if (after !== before) for (const listener of this.videoTrackListeners) listener(after);
   }
 
   /** Validates an uploaded file as a background; throws EffectError with a clear message if it is not usable. */
@@ -139,6 +177,7 @@ export class LocalMedia {
   }
 
   close(): void {
+    this.videoTrackListeners.clear();
     this.effect?.dispose();
     this.camera?.stop();
     this.audio?.stop();
