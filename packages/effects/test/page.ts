@@ -254,6 +254,18 @@ const fx = {
       return (e as { code?: string }).code ?? String(e);
     }
   },
+  /** Sets the colour the analysis counts as "key" (for replace: the background's corner colour). */
+  setKey(color: string) {
+    key = (color.match(/[0-9a-f]{2}/gi) ?? []).map((h) => Number.parseInt(h, 16)) as [number, number, number];
+  },
+  /** The last analysed output frame as a PNG data URL (for looking at, in debugging). */
+  async snapshot(): Promise<string> {
+    const blob = await canvas.convertToBlob({ type: 'image/png' });
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    let text = '';
+    for (const b of bytes) text += String.fromCharCode(b);
+    return `data:image/png;base64,${btoa(text)}`;
+  },
   /** Output frames seen so far (analysed or not). */
   counted(): number {
     return counted;

@@ -25,7 +25,14 @@ export function boxRadius(sigma: number): number {
  * One running-sum box pass over a single plane, along rows (horizontal) or columns. Edges repeat the border
  * value. Planar and single-channel so the loop stays tight.
  */
-function boxPass(src: Float32Array, dst: Float32Array, width: number, height: number, r: number, horizontal: boolean) {
+function boxPass(
+  src: Float32Array,
+  dst: Float32Array,
+  width: number,
+  height: number,
+  r: number,
+  horizontal: boolean,
+) {
   const lines = horizontal ? height : width;
   const len = horizontal ? width : height;
   const step = horizontal ? 1 : width;
@@ -35,17 +42,23 @@ function boxPass(src: Float32Array, dst: Float32Array, width: number, height: nu
   for (let line = 0; line < lines; line++) {
     const base = line * lineStep;
     let acc = 0;
-    for (let k = -r; k <= r; k++) acc += src[base + (k < 0 ? 0 : k > last ? last : k) * step]!;
+    for (let k = -r; k <= r; k++) acc += src[base + Math.min(last, Math.max(0, k)) * step]!;
     for (let p = 0; p < len; p++) {
       dst[base + p * step] = acc * norm;
       const add = p + r + 1;
       const sub = p - r;
-      acc += src[base + (add > last ? last : add) * step]! - src[base + (sub < 0 ? 0 : sub) * step]!;
+      acc += src[base + Math.min(last, add) * step]! - src[base + Math.max(0, sub) * step]!;
     }
   }
 }
 
-function blurPlane(plane: Float32Array, scratch: Float32Array, width: number, height: number, r: number): void {
+function blurPlane(
+  plane: Float32Array,
+  scratch: Float32Array,
+  width: number,
+  height: number,
+  r: number,
+): void {
   for (let pass = 0; pass < PASSES; pass++) {
     boxPass(plane, scratch, width, height, r, true);
     boxPass(scratch, plane, width, height, r, false);
@@ -55,10 +68,16 @@ function blurPlane(plane: Float32Array, scratch: Float32Array, width: number, he
 export function maskWeightedBlur(input: WeightedBlurInput): Uint8ClampedArray {
   const { rgba, alpha, width, height } = input;
   const n = width * height;
-  if (rgba.length !== n * 4 || alpha.length !== n) throw new RangeError('maskWeightedBlur: sizes do not match');
+  if (rgba.length !== n * 4 || alpha.length !== n)
+    throw new RangeError('maskWeightedBlur: sizes do not match');
   const out = input.out ?? new Uint8ClampedArray(n * 4);
   // Planes: background-weighted r, g, b, and the weight itself.
-  const planes = [new Float32Array(n), new Float32Array(n), new Float32Array(n), new Float32Array(n)] as const;
+  const planes = [
+    new Float32Array(n),
+    new Float32Array(n),
+    new Float32Array(n),
+    new Float32Array(n),
+  ] as const;
   const [pr, pg, pb, pw] = planes;
   for (let i = 0; i < n; i++) {
     const w = 1 - alpha[i]! / 255;

@@ -3,6 +3,7 @@ import { maskWeightedBlur } from '../mask/blur.js';
 import type { QualityLevel } from '../mask/budget.js';
 import { coverCrop, privacySize } from '../mask/geometry.js';
 import { blurParams, EDGE, smoothstep } from '../mask/kernels.js';
+import { lightWrapAlpha } from '../mask/light-wrap.js';
 import { smoothMaskInPlace } from '../mask/smoothing.js';
 import { jointBilateralUpsample } from '../mask/upsample.js';
 import { type CompositeParams, type Compositor, MODEL_INPUT } from './compositor.js';
@@ -31,7 +32,7 @@ const WORK_LONG_SIDE = 384;
  * The Canvas2D back end: for realms without WebGL2, and where software GL is slower than the CPU raster
  * (chosen by measurement). Joint bilateral upsampling and temporal smoothing run on the CPU at a working
  * resolution; the canvas scales the result to the output. The background blur is mask-weighted on the CPU at
- * reduced size (no halo) and scaled up.
+ * reduced size (no halo) and scaled up; a replaced background gets light wrapping like the WebGL2 path.
  */
 export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
   const ctx = context(canvas);
@@ -53,6 +54,68 @@ export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
   const smallAlpha = new OffscreenCanvas(1, 1);
   const smallAlphaCtx = context(smallAlpha, true);
   let alphaImage: ImageData | null = null;
+  // Light wrapping: a very blurred copy of the background, masked to a band just inside the person's edge.
+  const bgSoft = new OffscreenCanvas(1, 1);
+  const bgSoftCtx = context(bgSoft);
+  let bgSoftFor: { image: ImageBitmap; width: number; height: number } | null = null;
+  const wrapMask = new OffscreenCanvas(1, 1);
+  const wrapMaskCtx = context(wrapMask);
+  const wrapLayer = new OffscreenCanvas(1, 1);
+  const wrapLayerCtx = context(wrapLayer);
+  let wrapImage: ImageData | null = null;
+
+  const drawLightWrap = (image: ImageBitmap) => {
+    if (!alphaImage) return;
+    const sw = Math.max(1, Math.round(size.width / 16));
+    const sh = Math.max(1, Math.round(size.height / 16));
+    if (!bgSoftFor || bgSoftFor.image !== image || bgSoftFor.width !== sw || bgSoftFor.height !== sh) {
+      bgSoft.width = sw;
+      bgSoft.height = sh;
+      const r = coverCrop(image.width, image.height, size.width, size.height);
+      bgSoftCtx.imageSmoothingQuality = 'high';
+      bgSoftCtx.drawImage(
+        image,
+        r.x * image.width,
+        r.y * image.height,
+        r.width * image.width,
+        r.height * image.height,
+        0,
+        0,
+        sw,
+        sh,
+      );
+      bgSoftFor = { image, width: sw, height: sh };
+    }
+    const { width: w, height: h } = alphaImage;
+    if (wrapMask.width !== w || wrapMask.height !== h) {
+      wrapMask.width = w;
+      wrapMask.height = h;
+    }
+    if (!wrapImage || wrapImage.width !== w || wrapImage.height !== h)
+      wrapImage = wrapMaskCtx.createImageData(w, h);
+    const band = lightWrapAlpha({
+      alpha: alphaImage.data,
+      stride: 4,
+      offset: 3,
+      width: w,
+      height: h,
+      radius: 0.012 * Math.max(w, h),
+      strength: 0.5,
+    });
+    for (let i = 0; i < band.length; i++) wrapImage.data[i * 4 + 3] = band[i]!;
+    wrapMaskCtx.putImageData(wrapImage, 0, 0);
+    if (wrapLayer.width !== size.width || wrapLayer.height !== size.height) {
+      wrapLayer.width = size.width;
+      wrapLayer.height = size.height;
+    }
+    wrapLayerCtx.globalCompositeOperation = 'source-over';
+    wrapLayerCtx.imageSmoothingEnabled = true;
+    wrapLayerCtx.drawImage(bgSoft, 0, 0, size.width, size.height);
+    wrapLayerCtx.globalCompositeOperation = 'destination-in';
+    wrapLayerCtx.drawImage(wrapMask, 0, 0, size.width, size.height);
+    wrapLayerCtx.globalCompositeOperation = 'source-over';
+    ctx.drawImage(wrapLayer, 0, 0);
+  };
   let lowNow: Uint8ClampedArray | null = null;
   let mask: { data: Float32Array; width: number; height: number } | null = null;
   let smoothed: Float32Array | null = null;
@@ -215,6 +278,7 @@ export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
         ctx.fillRect(0, 0, size.width, size.height);
       }
       ctx.drawImage(person, 0, 0);
+      if (mode === 'replace' && background) drawLightWrap(background);
     },
     readAlpha() {
       // At the frame's own size: the refined alpha scaled up exactly as composite() scales it.
@@ -230,6 +294,7 @@ export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
     },
     setBackground(image) {
       background = image;
+      bgSoftFor = null;
     },
     resetTemporal() {
       refinedOnce = false;
@@ -240,7 +305,7 @@ export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
       smoothed = null;
       refined = null;
       current = null;
-      for (const c of [work, small, smallAlpha, low, alpha, person, tiny]) {
+      for (const c of [work, small, smallAlpha, low, alpha, person, tiny, bgSoft, wrapMask, wrapLayer]) {
         c.width = 1;
         c.height = 1;
       }

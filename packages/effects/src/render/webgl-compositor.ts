@@ -107,7 +107,9 @@ export function createWebGLCompositor(canvas: OffscreenCanvas): Compositor {
       const blurred =
         mode === 'blur'
           ? blur.render({
-              frame: source,
+              // Sample the area-averaged model-size copy: the blur works at a quarter size or less, and the
+              // full-size frame would alias into blocks there.
+              frame: { texture: lowNow.texture, width: source.width, height: source.height },
               alpha,
               strength: params.strength,
               scale: params.quality.blurScale,
