@@ -45,7 +45,7 @@ function inviteLink(roomName: string): HTMLElement {
 /** The lobby: your preview with the background picker, your name, and Join. */
 export async function renderLobby(root: HTMLElement, roomName: string, params: PageParams): Promise<void> {
   setPageState('lobby');
-  const message = h('p', { class: 'message', role: 'status', 'aria-live': 'polite' });
+  const message = h('p', { class: 'message', id: 'lobby-message', role: 'status', 'aria-live': 'polite' });
   const showMessage = (text: string, kind: 'error' | 'info' = 'info') => {
     message.textContent = text;
     message.className = `message ${kind}`;
@@ -93,7 +93,11 @@ export async function renderLobby(root: HTMLElement, roomName: string, params: P
     ),
   );
   root.replaceChildren(form);
-  if (params.problems.length > 0) showMessage(params.problems.join(' '), 'error');
+  if (params.problems.length > 0) {
+    const list = h('ul', { class: 'link-problems', role: 'alert', 'aria-label': 'Problems with this link' });
+    for (const problem of params.problems) list.append(h('li', {}, problem));
+    message.before(list);
+  }
 
   const { media, problem } = await LocalMedia.open();
   performance.mark('backdrop:media-open');

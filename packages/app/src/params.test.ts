@@ -17,12 +17,30 @@ describe('parseParams', () => {
       background: 'lagoon',
     });
     expect(parseParams('?effect=replace&background=../../etc').problems[0]).toMatch(/one of dusk/);
+    expect(parseParams('?effect=remove&background=red').problems[0]).toMatch(/colour like #00b140/);
   });
 
   it('refuses to autojoin with a broken link and says why', () => {
     const p = parseParams(`?name=${'x'.repeat(65)}&autojoin=1&effect=sparkle`);
     expect(p.autojoin).toBe(false);
-    expect(p.problems).toHaveLength(3);
+    expect(p.problems).toEqual([
+      'The name in the link is not valid: name must be at most 64 characters.',
+      'effect in the link must be none, blur, replace or remove.',
+      'Not joining automatically: fix the link or press Join.',
+    ]);
+  });
+
+  it('treats autojoin=0 as no, and anything else but 1 as a mistake', () => {
+    expect(parseParams('?autojoin=0')).toMatchObject({ autojoin: false, problems: [] });
+    expect(parseParams('?name=Ada&autojoin=yes')).toMatchObject({
+      autojoin: false,
+      problems: ['autojoin in the link must be 1 or 0.'],
+    });
+  });
+
+  it('refuses names that are blank or carry control characters', () => {
+    expect(parseParams('?name=%20%20&autojoin=1').autojoin).toBe(false);
+    expect(parseParams('?name=a%00b').name).toBeUndefined();
   });
 
   it('has no opinion when nothing is given', () => {

@@ -37,12 +37,12 @@ export function parseParams(search: string): PageParams {
   if (rawName !== null) {
     const parsed = DisplayName.safeParse(rawName);
     if (parsed.success) name = parsed.data;
-    else problems.push(`name: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    else problems.push(`The name in the link is not valid: ${parsed.error.issues[0]?.message ?? 'invalid'}.`);
   }
   const autojoinRaw = q.get('autojoin');
   const autojoin = autojoinRaw === '1' || autojoinRaw === 'true';
   if (autojoinRaw !== null && !autojoin && autojoinRaw !== '0' && autojoinRaw !== 'false') {
-    problems.push('autojoin must be 1 or 0');
+    problems.push('autojoin in the link must be 1 or 0.');
   }
   const background = q.get('background');
   let effect: EffectChoice | undefined;
@@ -58,18 +58,19 @@ export function parseParams(search: string): PageParams {
     case 'replace': {
       const bundled = BUNDLED_BACKGROUNDS.find((b) => b === background);
       if (bundled) effect = { kind: 'replace', background: bundled };
-      else problems.push(`background for replace must be one of ${BUNDLED_BACKGROUNDS.join(', ')}`);
+      else problems.push(`With effect=replace, background must be one of ${BUNDLED_BACKGROUNDS.join(', ')}.`);
       break;
     }
     case 'remove':
       if (background !== null && HEX.test(background))
         effect = { kind: 'remove', color: background.toLowerCase() };
       else if (background === null) effect = { kind: 'remove', color: '#00b140' };
-      else problems.push('background for remove must be a colour like #00b140');
+      else problems.push('With effect=remove, background must be a colour like #00b140.');
       break;
     default:
-      problems.push('effect must be none, blur, replace or remove');
+      problems.push('effect in the link must be none, blur, replace or remove.');
   }
-  if (problems.length > 0 && autojoin) problems.push('Not joining automatically until the link is fixed.');
+  if (problems.length > 0 && autojoin)
+    problems.push('Not joining automatically: fix the link or press Join.');
   return { name, autojoin: autojoin && problems.length === 0, effect, problems };
 }

@@ -1,0 +1,130 @@
+import { chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CHROMIUM_ARGS,
+  CHROMIUM_PATH,
+  type LaunchedBrowser,
+  launchChromium,
+} from '../../../test/support/chromium.js';
+import { type StaticServer, serveDist } from './static-server.js';
+
+/** The pages in real Chromium against the built app, without a signalling server (joins fail on purpose). */
+describe('app pages', () => {
+  let server: StaticServer;
+  let browser: LaunchedBrowser;
+  let page: Page;
+  const pageErrors: Error[] = [];
+
+  beforeAll(async () => {
+    server = await serveDist();
+    browser = await launchChromium();
+    page = await browser.context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  const state = () => page.evaluate(() => document.body.dataset.state);
+  const waitForState = (wanted: string) =>
+    page.waitForFunction((s) => document.body.dataset.state === s, wanted, { timeout: 30_000 });
+
+  it('landing suggests a valid room, refuses a bad one, and opens the room link', async () => {
+    await page.goto(`${server.url}/`);
+    await waitForState('landing');
+    const suggested = await page.inputValue('#room-name');
+    expect(suggested).toMatch(/^[a-z0-9-]{1,64}$/);
+    await page.fill('#room-name', 'Not a room!');
+    await page.click('button[type=submit]');
+    expect(await page.textContent('[role=alert]')).toMatch(/a-z, 0-9 and -/);
+    expect(new URL(page.url()).pathname).toBe('/');
+    await page.fill('#room-name', 'design-review');
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${server.url}/r/design-review`);
+    await waitForState('lobby');
+  });
+
+  it('lobby shows the camera preview, asks for a name, and remembers it', async () => {
+    await page.waitForSelector('.lobby button[type=submit]:not([disabled])', { timeout: 30_000 });
+    const preview = await page.waitForFunction(
+      () => {
+        const v = document.querySelector<HTMLVideoElement>('.preview video');
+        return v && v.videoWidth > 0 && !v.paused ? v.videoWidth : 0;
+      },
+      undefined,
+      { timeout: 30_000 },
+    );
+    expect(await preview.jsonValue()).toBeGreaterThan(0);
+    expect(await page.$('.picker-slot')).not.toBeNull();
+    await page.fill('#display-name', '   ');
+    await page.click('.lobby button[type=submit]');
+    expect(await page.textContent('#name-error')).toMatch(/must not be empty/);
+    expect(await state()).toBe('lobby');
+    // No signalling server here: joining fails, and says so.
+    await page.fill('#display-name', '  Grace Hopper ');
+    await page.click('.lobby button[type=submit]');
+    await waitForState('error');
+    expect(await page.textContent('h1')).toBe('Could not join');
+    expect(await page.evaluate(() => localStorage.getItem('backdrop.displayName'))).toBe('Grace Hopper');
+    await page.click('text=Back to lobby');
+    await waitForState('lobby');
+    expect(await page.inputValue('#display-name')).toBe('Grace Hopper');
+  });
+
+  it('joins by itself from a script link, and explains a broken one instead', async () => {
+    await page.goto(`${server.url}/r/design-review?name=Ada&autojoin=1`);
+    await waitForState('error'); // joined (and failed: no server), without a click
+    expect(await page.evaluate(() => window.backdropMetrics)).toEqual({ firstRemoteFrameMs: null });
+    const marks = await page.evaluate(() => performance.getEntriesByType('mark').map((m) => m.name));
+    expect(marks).toEqual(expect.arrayContaining(['backdrop:lobby', 'backdrop:joining', 'backdrop:error']));
+
+    await page.goto(`${server.url}/r/design-review?name=${'x'.repeat(65)}&autojoin=1&effect=sparkle`);
+    await waitForState('lobby');
+    await page.waitForSelector('.lobby button[type=submit]:not([disabled])', { timeout: 30_000 });
+    const problems = await page.$$eval('.link-problems li', (items) => items.map((li) => li.textContent));
+    expect(problems).toEqual([
+      'The name in the link is not valid: name must be at most 64 characters.',
+      'effect in the link must be none, blur, replace or remove.',
+      'Not joining automatically: fix the link or press Join.',
+    ]);
+    await page.waitForTimeout(500);
+    expect(await state()).toBe('lobby');
+  });
+
+  it('rejects a malformed room path with an error page', async () => {
+    await page.goto(`${server.url}/r/UPPER`);
+    await waitForState('error');
+    expect(await page.textContent('h1')).toMatch(/not valid/);
+  });
+
+  it('threw no page errors', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+describe('lobby without camera permission', () => {
+  it('says the camera was denied and still lets you join', async () => {
+    const server = await serveDist();
+    // A fake camera exists, but without --use-fake-ui-for-media-stream nobody grants the permission.
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream'],
+    });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${server.url}/r/design-review`);
+      const join = await page.waitForSelector('.lobby button[type=submit]:not([disabled])', {
+        timeout: 30_000,
+      });
+      expect(await join.textContent()).toBe('Join without camera');
+      expect(await page.textContent('#lobby-message')).toMatch(/denied|No camera/);
+      expect(await page.$eval('.preview .tile', (el) => el.classList.contains('no-video'))).toBe(true);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  });
+});
