@@ -270,7 +270,7 @@ describe('background effect in headless Chromium (astronaut fake camera, 640x480
     });
   });
 
-  it('a user image that is not an image is refused with a typed error and the previous effect stays', async () => {
+  it('user images that are not images, or too big, are refused with typed errors; the previous effect stays', async () => {
     await withPage(async (page) => {
       await start(page, { initialMode: { kind: 'remove', color: '#00ff00' } });
       expect(await page.evaluate(() => fx.ready())).toBeNull();
@@ -278,6 +278,12 @@ describe('background effect in headless Chromium (astronaut fake camera, 640x480
         'invalid_image',
       );
       expect(await page.evaluate(() => fx.setMode({ kind: 'remove', color: 'green' }))).toBe('invalid_mode');
+      expect(await page.evaluate(() => fx.setMode({ kind: 'replace', image: 'huge-bytes' }))).toBe(
+        'image_too_large',
+      );
+      expect(await page.evaluate(() => fx.setMode({ kind: 'replace', image: 'huge-pixels' }))).toBe(
+        'image_too_large',
+      );
       await collectAtLeast(page, 10);
       const frames = await collectAtLeast(page, 10);
       assertKeyed(frames.at(-1)!);

@@ -163,7 +163,9 @@ async function gradientImage(): Promise<ImageBitmap> {
 }
 
 async function toMode(
-  m: EffectMode | { kind: 'replace'; image: 'gradient' | 'not-an-image' | 'fixture' },
+  m:
+    | EffectMode
+    | { kind: 'replace'; image: 'gradient' | 'not-an-image' | 'fixture' | 'huge-bytes' | 'huge-pixels' },
 ): Promise<EffectMode> {
   // Only a valid colour becomes the key the analysis looks for (an invalid one is refused by the effect).
   if (m.kind === 'remove' && /^#[0-9a-f]{6}$/i.test(m.color)) {
@@ -175,6 +177,13 @@ async function toMode(
   }
   if (m.kind !== 'replace' || typeof m.image !== 'string') return m as EffectMode;
   if (m.image === 'gradient') return { kind: 'replace', image: await gradientImage() };
+  if (m.image === 'huge-bytes')
+    return { kind: 'replace', image: new Blob([new Uint8Array(21 * 1024 * 1024)], { type: 'image/png' }) };
+  if (m.image === 'huge-pixels') {
+    const big = new OffscreenCanvas(8200, 16);
+    big.getContext('2d')!.fillRect(0, 0, 8200, 16);
+    return { kind: 'replace', image: await big.convertToBlob({ type: 'image/png' }) };
+  }
   if (m.image === 'not-an-image')
     return { kind: 'replace', image: await (await fetch('/fixtures/not-an-image.png')).blob() };
   return { kind: 'replace', image: '/fixtures/astronaut.png' };
