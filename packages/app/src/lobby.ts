@@ -78,7 +78,8 @@ export async function renderLobby(root: HTMLElement, roomName: string, params: P
   const form = h(
     'form',
     { class: 'card lobby', 'aria-labelledby': 'lobby-title' },
-    h('div', { class: 'lobby-media' }, h('div', { class: 'preview' }, preview.element, progress), pickerSlot),
+    h('div', { class: 'preview' }, preview.element, progress),
+    pickerSlot,
     h(
       'div',
       { class: 'lobby-join' },
