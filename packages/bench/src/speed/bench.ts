@@ -1,0 +1,241 @@
+// Speed benchmark: `npm run -w @backdrop/bench bench:speed [-- --json <file>] [--seconds N] [--warmup N]
+// [--size WxH]... [--processor none|backdrop-blur|backdrop-replace|livekit-blur|livekit-replace]... [--frames <dir>]`.
+// Each run gets a fresh headless Chromium whose fake camera is a y4m made from real video frames.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, launchChromium } from '../../../../test/support/chromium.js';
+import { startPageServer } from '../support/page-server.js';
+import { treeCpuMs, treePssMB } from '../support/process-tree.js';
+import { makeCamera } from './camera.js';
+import { formatTable, PROCESSORS, type Processor, per, percentile, round, type SpeedRun } from './figures.js';
+import type { SpeedApi, WindowResult } from './page/main.js';
+
+const here = import.meta.dirname;
+const repo = resolve(here, '../../../..');
+const benchDir = resolve(here, '../..');
+
+interface Args {
+  json: string | null;
+  seconds: number;
+  warmup: number;
+  sizes: Array<{ width: number; height: number }>;
+  processors: Processor[];
+  frames: string;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = {
+    json: null,
+    seconds: 20,
+    warmup: 5,
+    sizes: [],
+    processors: [],
+    frames: join(repo, '../shared/evaldata/davis2016/rollerblade/images'),
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    const value = argv[++i];
+    if (value === undefined) throw new Error(`${flag} needs a value`);
+    if (flag === '--json') args.json = resolve(value);
+    else if (flag === '--seconds') args.seconds = Number(value);
+    else if (flag === '--warmup') args.warmup = Number(value);
+    else if (flag === '--frames') args.frames = resolve(value);
+    else if (flag === '--size') {
+      const match = /^(\d+)x(\d+)$/.exec(value);
+      if (!match) throw new Error('--size wants WIDTHxHEIGHT, e.g. 1280x720');
+      args.sizes.push({ width: Number(match[1]), height: Number(match[2]) });
+    } else if (flag === '--processor') {
+      if (!(PROCESSORS as readonly string[]).includes(value))
+        throw new Error(`--processor must be one of ${PROCESSORS.join(', ')}`);
+      args.processors.push(value as Processor);
+    } else throw new Error(`unknown option ${flag}`);
+  }
+  if (!(args.seconds > 0) || !(args.warmup >= 0))
+    throw new Error('--seconds and --warmup must be numbers > 0');
+  if (args.sizes.length === 0)
+    args.sizes = [
+      { width: 640, height: 480 },
+      { width: 1280, height: 720 },
+    ];
+  if (args.processors.length === 0) args.processors = [...PROCESSORS];
+  return args;
+}
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+function version(pkg: string): string {
+  const path = join(repo, 'node_modules', pkg, 'package.json');
+  return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
+}
+
+function chromiumVersion(): string | null {
+  try {
+    const text = execFileSync(CHROMIUM_PATH, ['--version'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    return /(\d+\.\d+\.\d+\.\d+)/.exec(text)?.[1] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+interface Measured {
+  run: SpeedRun;
+  details: Record<string, unknown>;
+  userAgent: string;
+}
+
+async function measure(
+  url: string,
+  camera: string,
+  processor: Processor,
+  size: { width: number; height: number },
+  args: Args,
+): Promise<Measured> {
+  const browser = await launchChromium({ fakeCamera: camera });
+  try {
+    const page = await browser.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(url);
+    await page.waitForFunction(() => document.body.dataset.ready === '1');
+    const got = await page.evaluate(
+      (o) => (globalThis as unknown as { speedApi: SpeedApi }).speedApi.start(o),
+      { processor, ...size },
+    );
+    if (got.width !== size.width || got.height !== size.height)
+      throw new Error(`camera is ${got.width}x${got.height}, wanted ${size.width}x${size.height}`);
+    await sleep(args.warmup * 1000);
+    const cpu0 = await treeCpuMs();
+    const mem0 = await treePssMB();
+    const heap0 = await page.evaluate(() =>
+      (globalThis as unknown as { speedApi: SpeedApi }).speedApi.jsHeapMB(),
+    );
+    await page.evaluate(() => (globalThis as unknown as { speedApi: SpeedApi }).speedApi.mark());
+    await sleep(args.seconds * 1000);
+    const w: WindowResult = await page.evaluate(() =>
+      (globalThis as unknown as { speedApi: SpeedApi }).speedApi.read(),
+    );
+    const cpu1 = await treeCpuMs();
+    const mem1 = await treePssMB();
+    const userAgent = await page.evaluate(() => navigator.userAgent);
+    const p50 = w.effectStats?.p50 ?? percentile(w.effectMs ?? [], 50);
+    const p95 = w.effectStats?.p95 ?? percentile(w.effectMs ?? [], 95);
+    const run: SpeedRun = {
+      processor,
+      ...size,
+      fpsIn: round(w.fpsIn),
+      fpsOut: round(per(w.framesOut, w.seconds)),
+      effectMsP50: round(p50),
+      effectMsP95: round(p95),
+      cpuMsPerFrame: round(per(cpu1 - cpu0, w.framesOut)),
+      longTaskMsPerS: round(per(w.longTaskMs, w.seconds)),
+      memStartMB: round(mem0, 0),
+      memEndMB: round(mem1, 0),
+    };
+    const details = {
+      processor,
+      ...size,
+      measuredSeconds: round(w.seconds, 2),
+      framesOut: w.framesOut,
+      cpuSeconds: round((cpu1 - cpu0) / 1000, 2),
+      jsHeapStartMB: round(heap0),
+      jsHeapEndMB: round(w.jsHeapMB),
+      effectSamples: w.effectMs?.length ?? null,
+      backdrop: w.effectStats?.details ?? null,
+      pageErrors: errors.slice(0, 5),
+    };
+    return { run, details, userAgent };
+  } finally {
+    await browser.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const load = loadavg();
+  const server = await startPageServer({ entry: join(here, 'page/main.ts') });
+  const runs: SpeedRun[] = [];
+  const details: Array<Record<string, unknown>> = [];
+  let userAgent = '';
+  try {
+    for (const size of args.sizes) {
+      const camera = await makeCamera(args.frames, size.width, size.height, join(benchDir, '.cache'));
+      for (const processor of args.processors) {
+        process.stdout.write(`${processor} ${size.width}x${size.height} ... `);
+        try {
+          const m = await measure(server.url, camera, processor, size, args);
+          runs.push(m.run);
+          details.push(m.details);
+          userAgent = m.userAgent;
+          console.log(
+            `${m.run.fpsOut ?? '–'} fps out, effect p50 ${m.run.effectMsP50 ?? '–'} ms, CPU ${m.run.cpuMsPerFrame ?? '–'} ms/frame`,
+          );
+        } catch (error) {
+          console.log(`failed: ${error instanceof Error ? error.message : String(error)}`);
+          details.push({ processor, ...size, error: String(error) });
+        }
+      }
+    }
+  } finally {
+    await server.close();
+  }
+  const conditions = {
+    date: new Date().toISOString(),
+    chromium: chromiumVersion() ?? /Chrome\/([\d.]+)/.exec(userAgent)?.[1] ?? null,
+    headless: true,
+    flags: [
+      ...CHROMIUM_ARGS,
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      '--use-file-for-fake-video-capture=<y4m>',
+    ],
+    cores: cpus().length,
+    cpuModel: cpus()[0]?.model ?? null,
+    loadAverageAtStart: load.map((l) => round(l, 2)),
+    camera: `y4m 30 fps from ${args.frames}, scaled to cover and centre-cropped, looped by Chromium`,
+    warmupSeconds: args.warmup,
+    measuredSeconds: args.seconds,
+    versions: {
+      node: process.version,
+      '@livekit/track-processors': version('@livekit/track-processors'),
+      'livekit @mediapipe/tasks-vision': version(
+        '@livekit/track-processors/node_modules/@mediapipe/tasks-vision',
+      ),
+      'backdrop @mediapipe/tasks-vision': version('@mediapipe/tasks-vision'),
+    },
+    method: {
+      fpsIn: "camera track's getSettings().frameRate (nominal)",
+      fpsOut: 'requestVideoFrameCallback count on a <video> showing the output track / window seconds',
+      effectMs:
+        'backdrop: effect.stats() msPerFrameP50/P95 (worker, last 300 frames); livekit: onFrameProcessed filterTimeMs (segmentation + drawing + new VideoFrame, on the main thread); none: null',
+      cpuMsPerFrame:
+        'utime+stime (+reaped children) of all Chromium processes from /proc/<pid>/stat over the window / frames out',
+      longTaskMsPerS: 'PerformanceObserver longtask durations on the page main thread / window seconds',
+      mem: 'sum of Pss (/proc/<pid>/smaps_rollup) of all Chromium processes after warm-up (start) and at the end of the window',
+      livekit:
+        'livekit-client LocalVideoTrack.setProcessor(BackgroundProcessor(...)) with default options (GPU delegate: SwiftShader here), blurRadius 10 / a generated 1280x720 image; local wasm and selfie_segmentation_landscape.tflite',
+      backdrop:
+        'createBackgroundEffect(track, { mode }) with defaults (adaptive budget, measured delegate and back end), blur strength 0.6 / the same image',
+    },
+    runDetails: details,
+  };
+  console.log(
+    `\nconditions: Chromium ${conditions.chromium} headless, ${conditions.cores} cores (${conditions.cpuModel}), load average at start ${conditions.loadAverageAtStart.join(' ')}, ${args.warmup} s warm-up + ${args.seconds} s measured per run\n`,
+  );
+  console.log(formatTable(runs));
+  if (args.json) {
+    await mkdir(dirname(args.json), { recursive: true });
+    await writeFile(args.json, `${JSON.stringify({ runs, conditions }, null, 2)}\n`);
+    console.log(`\nwrote ${args.json}`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench:speed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exit(1);
+});

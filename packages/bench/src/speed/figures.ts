@@ -1,0 +1,103 @@
+/** Speed-bench figures: percentiles, the JSON run record, and the printed table with ratios. Pure. */
+
+export const PROCESSORS = [
+  'none',
+  'backdrop-blur',
+  'backdrop-replace',
+  'livekit-blur',
+  'livekit-replace',
+] as const;
+export type Processor = (typeof PROCESSORS)[number];
+
+export interface SpeedRun {
+  processor: Processor;
+  width: number;
+  height: number;
+  fpsIn: number | null;
+  fpsOut: number | null;
+  effectMsP50: number | null;
+  effectMsP95: number | null;
+  cpuMsPerFrame: number | null;
+  longTaskMsPerS: number | null;
+  memStartMB: number | null;
+  memEndMB: number | null;
+}
+
+export type Figure = Exclude<keyof SpeedRun, 'processor' | 'width' | 'height'>;
+
+/** Nearest-rank percentile (p in 0..100); null for no values. */
+export function percentile(values: readonly number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1]!;
+}
+
+export function round(value: number | null | undefined, digits = 1): number | null {
+  if (value === null || value === undefined || !Number.isFinite(value)) return null;
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+/** Per frame (or per second) figure: null when the divisor is zero or unknown. */
+export function per(total: number | null, count: number | null): number | null {
+  if (total === null || count === null || count <= 0) return null;
+  return total / count;
+}
+
+/** Backdrop divided by LiveKit for one figure (null when either is missing or LiveKit's is zero). */
+export function ratio(backdrop: number | null, livekit: number | null): number | null {
+  if (backdrop === null || livekit === null || livekit === 0) return null;
+  return backdrop / livekit;
+}
+
+const COLUMNS: Array<{ key: Figure; title: string; digits: number }> = [
+  { key: 'fpsIn', title: 'fps in', digits: 1 },
+  { key: 'fpsOut', title: 'fps out', digits: 1 },
+  { key: 'effectMsP50', title: 'effect ms p50', digits: 1 },
+  { key: 'effectMsP95', title: 'effect ms p95', digits: 1 },
+  { key: 'cpuMsPerFrame', title: 'CPU ms/frame', digits: 1 },
+  { key: 'longTaskMsPerS', title: 'long task ms/s', digits: 1 },
+  { key: 'memStartMB', title: 'mem start MB', digits: 0 },
+  { key: 'memEndMB', title: 'mem end MB', digits: 0 },
+];
+
+function show(value: number | null, digits: number): string {
+  return value === null ? '–' : value.toFixed(digits);
+}
+
+function line(cells: string[], widths: number[]): string {
+  return cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+}
+
+/** The runs as a text table, then, per resolution and mode, the Backdrop/LiveKit ratio of every figure. */
+export function formatTable(runs: readonly SpeedRun[]): string {
+  const header = ['run', ...COLUMNS.map((c) => c.title)];
+  const rows = runs.map((r) => [
+    `${r.processor} ${r.width}x${r.height}`,
+    ...COLUMNS.map((c) => show(r[c.key], c.digits)),
+  ]);
+  const ratios: string[][] = [];
+  const sizes = [...new Set(runs.map((r) => `${r.width}x${r.height}`))];
+  for (const size of sizes) {
+    for (const mode of ['blur', 'replace'] as const) {
+      const find = (name: string) =>
+        runs.find((r) => r.processor === name && `${r.width}x${r.height}` === size);
+      const b = find(`backdrop-${mode}`);
+      const l = find(`livekit-${mode}`);
+      if (!b || !l) continue;
+      ratios.push([
+        `Backdrop/LiveKit ${mode} ${size}`,
+        ...COLUMNS.map((c) => {
+          const r = ratio(b[c.key], l[c.key]);
+          return r === null ? '–' : `${r.toFixed(2)}x`;
+        }),
+      ]);
+    }
+  }
+  const all = [header, ...rows, ...ratios];
+  const widths = header.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
+  const out = [line(header, widths), ...rows.map((r) => line(r, widths))];
+  if (ratios.length > 0) out.push('', ...ratios.map((r) => line(r, widths)));
+  return out.join('\n');
+}

@@ -1,0 +1,155 @@
+/**
+ * Speed-bench page: puts one processor on the fake camera, shows its output track in a <video> and counts
+ * what is delivered. Driven by the speed CLI through `window.speedApi`.
+ */
+import { type BackgroundEffect, createBackgroundEffect } from '@backdrop/effects';
+import { BackgroundProcessor } from '@livekit/track-processors';
+import { LocalVideoTrack } from 'livekit-client';
+import { backgroundImage } from './background.js';
+
+export type SpeedProcessor =
+  | 'none'
+  | 'backdrop-blur'
+  | 'backdrop-replace'
+  | 'livekit-blur'
+  | 'livekit-replace';
+
+export interface WindowResult {
+  seconds: number;
+  framesOut: number;
+  fpsIn: number | null;
+  effectMs: number[] | null;
+  /** Backdrop's own percentiles (its last 300 frames), when it is the processor. */
+  effectStats: { p50: number; p95: number; details: Record<string, unknown> } | null;
+  longTaskMs: number;
+  jsHeapMB: number | null;
+}
+
+export interface SpeedApi {
+  start(options: {
+    processor: SpeedProcessor;
+    width: number;
+    height: number;
+  }): Promise<{ width: number; height: number }>;
+  /** Starts a measuring window (counters reset). */
+  mark(): void;
+  /** Ends the window started by mark(). */
+  read(): WindowResult;
+  jsHeapMB(): number | null;
+}
+
+let video: HTMLVideoElement | undefined;
+let camera: MediaStreamTrack | undefined;
+let effect: BackgroundEffect | undefined;
+let livekitMs: number[] = [];
+let frames = 0;
+let longTaskMs = 0;
+let windowStart = 0;
+let processorName: SpeedProcessor = 'none';
+
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) longTaskMs += entry.duration;
+}).observe({ type: 'longtask', buffered: false });
+
+function jsHeapMB(): number | null {
+  // Non-standard (Chromium): bucketed unless cross-origin isolated, which this page is.
+  const memory = (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory;
+  return memory ? memory.usedJSHeapSize / 2 ** 20 : null;
+}
+
+async function process(kind: SpeedProcessor, track: MediaStreamTrack): Promise<MediaStreamTrack> {
+  if (kind === 'none') return track;
+  if (kind === 'backdrop-blur' || kind === 'backdrop-replace') {
+    effect = await createBackgroundEffect(track, {
+      mode:
+        kind === 'backdrop-blur'
+          ? { kind: 'blur', strength: 0.6 }
+          : { kind: 'replace', image: await backgroundImage() },
+    });
+    await effect.whenReady();
+    return effect.track;
+  }
+  // As an app does it: livekit-client's LocalVideoTrack with the processor set on it.
+  const assetPaths = {
+    tasksVisionFileSet: '/livekit/wasm',
+    modelAssetPath: '/livekit/selfie_segmentation_landscape.tflite',
+  };
+  const onFrameProcessed = (stats: { filterTimeMs: number }) => {
+    // filterTimeMs spans segmentation + drawing + the new VideoFrame (processingTimeMs counts segmentation twice).
+    livekitMs.push(stats.filterTimeMs);
+  };
+  const processor =
+    kind === 'livekit-blur'
+      ? BackgroundProcessor({ mode: 'background-blur', blurRadius: 10, assetPaths, onFrameProcessed })
+      : BackgroundProcessor({
+          mode: 'virtual-background',
+          imagePath: URL.createObjectURL(await backgroundImage()),
+          assetPaths,
+          onFrameProcessed,
+        });
+  const local = new LocalVideoTrack(track, undefined, true);
+  await local.setProcessor(processor);
+  return local.mediaStreamTrack;
+}
+
+const api: SpeedApi = {
+  async start({ processor, width, height }) {
+    processorName = processor;
+    const stream = await navigator.mediaDevices.getUserMedia({
+      video: { width: { exact: width }, height: { exact: height }, frameRate: 30 },
+    });
+    camera = stream.getVideoTracks()[0]!;
+    const output = await process(processor, camera);
+    video = document.createElement('video');
+    video.muted = true;
+    video.playsInline = true;
+    video.srcObject = new MediaStream([output]);
+    document.body.append(video);
+    await video.play();
+    const count = () => {
+      frames++;
+      video?.requestVideoFrameCallback(count);
+    };
+    video.requestVideoFrameCallback(count);
+    const settings = camera.getSettings();
+    return { width: settings.width ?? 0, height: settings.height ?? 0 };
+  },
+  mark() {
+    frames = 0;
+    longTaskMs = 0;
+    livekitMs = [];
+    windowStart = performance.now();
+  },
+  read() {
+    const seconds = (performance.now() - windowStart) / 1000;
+    const stats = effect?.stats();
+    return {
+      seconds,
+      framesOut: frames,
+      fpsIn: camera?.getSettings().frameRate ?? null,
+      effectMs: processorName.startsWith('livekit') ? livekitMs : null,
+      effectStats: stats
+        ? {
+            p50: stats.msPerFrameP50,
+            p95: stats.msPerFrameP95,
+            details: {
+              runtime: stats.runtime,
+              delegate: stats.delegate,
+              pipeline: stats.pipeline,
+              fpsIn: stats.fpsIn,
+              fpsOut: stats.fpsOut,
+              msPerStage: stats.msPerStage,
+              budgetLevel: stats.budget?.level ?? null,
+              privacyFrames: stats.privacyFrames,
+            },
+          }
+        : null,
+      longTaskMs,
+      jsHeapMB: jsHeapMB(),
+    };
+  },
+  jsHeapMB,
+};
+
+(globalThis as unknown as { speedApi: SpeedApi }).speedApi = api;
+document.body.dataset.ready = '1';

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { descendants, parsePssKb, parseStat } from './proc-stat.js';
+
+describe('parseStat', () => {
+  it('reads pid, ppid and CPU ticks even when the name has spaces and parentheses', () => {
+    const line =
+      '4242 (Chrome_Child) (x)) S 4000 4242 4242 0 -1 4194560 100 0 0 0 150 50 7 3 20 0 12 0 500 1000 200 18446744073709551615';
+    expect(parseStat(line)).toEqual({ pid: 4242, ppid: 4000, comm: 'Chrome_Child) (x)', ticks: 210 });
+  });
+
+  it('refuses text that is not a stat line', () => {
+    expect(() => parseStat('garbage')).toThrow(/stat/);
+  });
+});
+
+describe('descendants', () => {
+  it('walks the whole tree below a pid, not its siblings', () => {
+    const p = (pid: number, ppid: number) => ({ pid, ppid, comm: 'x', ticks: 0 });
+    const tree = [p(1, 0), p(10, 1), p(11, 10), p(12, 11), p(13, 10), p(20, 1)];
+    expect(descendants(tree, 10).map((s) => s.pid)).toEqual([11, 13, 12]);
+  });
+});
+
+describe('parsePssKb', () => {
+  it('finds the Pss line', () => {
+    expect(parsePssKb('Rss:    2048 kB\nPss:    1024 kB\nPss_Anon:  10 kB\n')).toBe(1024);
+    expect(parsePssKb('Rss: 1 kB')).toBeNull();
+  });
+});

@@ -1,0 +1,56 @@
+/** CPU time and memory of a process tree (the browser a benchmark launched), read from /proc. Linux only. */
+import { execFileSync } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import { descendants, type ProcStat, parsePssKb, parseStat } from './proc-stat.js';
+
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+async function allStats(): Promise<ProcStat[]> {
+  const pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name));
+  const stats = await Promise.all(
+    pids.map((pid) =>
+      readFile(`/proc/${pid}/stat`, 'utf8').then(
+        (text) => parseStat(text),
+        () => null, // exited while we looked
+      ),
+    ),
+  );
+  return stats.filter((s): s is ProcStat => s !== null);
+}
+
+/**
+ * The browsers started by `root` (default: this Node process) and all their helper processes: direct children
+ * whose name says chrom(e|ium), and everything below them (not esbuild or other tools Node started).
+ */
+export async function childTree(root = process.pid): Promise<ProcStat[]> {
+  const stats = await allStats();
+  const browsers = stats.filter((s) => s.ppid === root && /chrom/i.test(s.comm));
+  return browsers.flatMap((b) => [b, ...descendants(stats, b.pid)]);
+}
+
+/** CPU milliseconds (user + system, including reaped children) of every process below `root`. */
+export async function treeCpuMs(root = process.pid): Promise<number> {
+  const tree = await childTree(root);
+  return (tree.reduce((sum, s) => sum + s.ticks, 0) * 1000) / CLOCK_TICKS;
+}
+
+/** Proportional set size (shared pages split between sharers) of every process below `root`, in MB. */
+export async function treePssMB(root = process.pid): Promise<number | null> {
+  const tree = await childTree(root);
+  let kb = 0;
+  let seen = 0;
+  for (const s of tree) {
+    const pss = parsePssKb(await readFile(`/proc/${s.pid}/smaps_rollup`, 'utf8').catch(() => ''));
+    if (pss !== null) {
+      kb += pss;
+      seen++;
+    }
+  }
+  return seen === 0 ? null : kb / 1024;
+}
