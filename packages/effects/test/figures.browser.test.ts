@@ -22,6 +22,12 @@ afterEach(async () => {
   await server?.close();
 });
 
+// FIGURES_MODES=blur limits the run (e.g. while comparing one change).
+const MODES = [
+  { kind: 'blur', strength: 0.6 },
+  { kind: 'remove', color: '#00ff00' },
+].filter((m) => !process.env.FIGURES_MODES || process.env.FIGURES_MODES.split(',').includes(m.kind));
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('effect figures in headless Chromium', () => {
@@ -29,10 +35,7 @@ describe('effect figures in headless Chromium', () => {
     [640, 480],
     [1280, 720],
   ] as const) {
-    for (const mode of [
-      { kind: 'blur', strength: 0.6 },
-      { kind: 'remove', color: '#00ff00' },
-    ]) {
+    for (const mode of MODES) {
       it(`${mode.kind} at ${width}x${height}`, async () => {
         server = await startPageServer();
         browser = await launchChromium({ fakeCamera: await makeFakeCamera(width, height) });

@@ -36,7 +36,9 @@ const WORK_LONG_SIDE = 384;
  */
 export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
   const ctx = context(canvas);
-  let current: FrameSource | null = null;
+  let current: OffscreenCanvas | null = null;
+  const frameCopy = new OffscreenCanvas(1, 1);
+  const frameCopyCtx = context(frameCopy);
   const work = new OffscreenCanvas(1, 1);
   const workCtx = context(work, true);
   const small = new OffscreenCanvas(1, 1);
@@ -137,14 +139,16 @@ export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
     canvas,
     prepare(source: FrameSource) {
       size = sourceSize(source);
-      current = source;
-      for (const c of [canvas, person]) {
+      // Convert the camera frame (often YUV) to RGB once; every later draw reads this copy.
+      current = frameCopy;
+      for (const c of [canvas, person, frameCopy]) {
         if (c.width !== size.width || c.height !== size.height) {
           c.width = size.width;
           c.height = size.height;
         }
       }
-      lowCtx.drawImage(source as CanvasImageSource, 0, 0, low.width, low.height);
+      frameCopyCtx.drawImage(source as CanvasImageSource, 0, 0);
+      lowCtx.drawImage(frameCopy, 0, 0, low.width, low.height);
       lowNow = lowCtx.getImageData(0, 0, low.width, low.height).data;
       const t = privacySize(size.width, size.height);
       if (tiny.width !== t.width || tiny.height !== t.height) {
@@ -305,7 +309,19 @@ export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
       smoothed = null;
       refined = null;
       current = null;
-      for (const c of [work, small, smallAlpha, low, alpha, person, tiny, bgSoft, wrapMask, wrapLayer]) {
+      for (const c of [
+        frameCopy,
+        work,
+        small,
+        smallAlpha,
+        low,
+        alpha,
+        person,
+        tiny,
+        bgSoft,
+        wrapMask,
+        wrapLayer,
+      ]) {
         c.width = 1;
         c.height = 1;
       }
