@@ -49,8 +49,15 @@ export async function createFramesPipeline(
         frame.close();
         return;
       }
-      send(frame, mediaTimeMs);
+      try {
+        send(frame, mediaTimeMs);
+      } catch (error) {
+        // Not transferred: still ours to close.
+        frame.close();
+        throw error;
+      }
     } catch {
+      // This camera frame is skipped; the next callback tries again.
       inFlight = false;
     }
   };
