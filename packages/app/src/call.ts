@@ -33,7 +33,8 @@ export async function startCall(root: HTMLElement, options: CallOptions): Promis
   setPageState('joining');
   const room = new Room({ signalingUrl: signalingUrl() });
   const tiles = new Map<string, Tile>();
-  const grid = h('main', { class: 'grid', 'aria-label': 'Participants' });
+  const tilesBox = h('div', { class: 'tiles' });
+  const grid = h('main', { class: 'grid', 'aria-label': 'Participants' }, tilesBox);
   const banner = h('p', { class: 'message banner', role: 'alert' });
   const showMessage = (text: string, kind: 'error' | 'info' = 'info') => {
     banner.textContent = text;
@@ -48,7 +49,7 @@ export async function startCall(root: HTMLElement, options: CallOptions): Promis
   showLocalVideo(media.videoTrack);
   local.setMuted(!(media.audio?.enabled ?? false));
   local.setCameraOff(!media.cameraEnabled);
-  grid.append(local.element);
+  tilesBox.append(local.element);
 
   // The published video follows the effect choice (raw camera for none, the effect's track otherwise).
   let publishedVideo: MediaStreamTrack | undefined;
@@ -70,12 +71,13 @@ export async function startCall(root: HTMLElement, options: CallOptions): Promis
   });
 
   const relayout = () => {
-    const count = grid.children.length;
+    const count = tilesBox.children.length;
     const width = (grid.clientWidth || innerWidth) - 2 * GRID_PADDING;
     const height = (grid.clientHeight || innerHeight - 80) - 2 * GRID_PADDING;
-    const { columns, tileWidth, tileHeight } = gridLayout(count, width, height, GRID_PADDING);
-    grid.style.gridTemplateColumns = `repeat(${columns}, ${tileWidth}px)`;
-    grid.style.setProperty('--tile-h', `${tileHeight}px`);
+    const { tileWidth, tileHeight, rowWidth } = gridLayout(count, width, height, GRID_PADDING);
+    tilesBox.style.width = `${rowWidth}px`;
+    tilesBox.style.setProperty('--tile-w', `${tileWidth}px`);
+    tilesBox.style.setProperty('--tile-h', `${tileHeight}px`);
     grid.dataset.count = String(count);
   };
   const resizeObserver = new ResizeObserver(relayout);
@@ -88,7 +90,7 @@ export async function startCall(root: HTMLElement, options: CallOptions): Promis
     tile.setStream(p.stream);
     watchFirstRemoteFrame(tile.video);
     tiles.set(p.id, tile);
-    grid.append(tile.element);
+    tilesBox.append(tile.element);
     relayout();
     return tile;
   };
@@ -121,8 +123,13 @@ export async function startCall(root: HTMLElement, options: CallOptions): Promis
     {
       type: 'button',
       class: 'control',
+      'data-control': 'background',
       'aria-controls': 'effects-panel',
-      onclick: () => (effectsPanel.hidden = !effectsPanel.hidden),
+      'aria-expanded': 'false',
+      onclick: () => {
+        effectsPanel.hidden = !effectsPanel.hidden;
+        effectsButton.setAttribute('aria-expanded', String(!effectsPanel.hidden));
+      },
     },
     'Background',
   );
@@ -130,7 +137,12 @@ export async function startCall(root: HTMLElement, options: CallOptions): Promis
   stats.element.hidden = true;
   const statsButton = h(
     'button',
-    { type: 'button', class: 'control', onclick: () => (stats.element.hidden = !stats.element.hidden) },
+    {
+      type: 'button',
+      class: 'control',
+      'data-control': 'stats',
+      onclick: () => (stats.element.hidden = !stats.element.hidden),
+    },
     'Stats',
   );
 

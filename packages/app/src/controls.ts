@@ -28,14 +28,18 @@ export interface Controls {
  * keeps the streams and turning back on is instant), panel buttons, Leave.
  */
 export function createControls(options: ControlsOptions): Controls {
-  const toggle = (target: Switch | undefined, labels: { on: string; off: string; name: string }) => {
-    const button = h('button', { type: 'button', class: 'control', 'aria-label': labels.name });
+  // The visible text says what a click does ("Mute" / "Unmute"), so it is the accessible name too; scripts find
+  // the buttons by data-control.
+  const toggle = (
+    target: Switch | undefined,
+    labels: { on: string; off: string; name: string; control: string },
+  ) => {
+    const button = h('button', { type: 'button', class: 'control', 'data-control': labels.control });
     const render = () => {
       const on = target?.get() ?? false;
       button.disabled = target === undefined;
       button.textContent = on ? labels.on : labels.off;
       button.title = target ? `${labels.name} ${on ? 'on' : 'off'}` : `No ${labels.name.toLowerCase()}`;
-      button.setAttribute('aria-pressed', String(!on));
       button.classList.toggle('off', !on);
     };
     button.addEventListener('click', () => {
@@ -46,11 +50,16 @@ export function createControls(options: ControlsOptions): Controls {
     render();
     return button;
   };
-  const mic = toggle(options.mic, { on: 'Mute', off: 'Unmute', name: 'Microphone' });
-  const camera = toggle(options.camera, { on: 'Stop video', off: 'Start video', name: 'Camera' });
+  const mic = toggle(options.mic, { on: 'Mute', off: 'Unmute', name: 'Microphone', control: 'mic' });
+  const camera = toggle(options.camera, {
+    on: 'Stop video',
+    off: 'Start video',
+    name: 'Camera',
+    control: 'camera',
+  });
   const leave = h(
     'button',
-    { type: 'button', class: 'control danger', onclick: () => options.onLeave() },
+    { type: 'button', class: 'control danger', 'data-control': 'leave', onclick: () => options.onLeave() },
     'Leave',
   );
   const status = h('span', { class: 'connection', role: 'status', 'aria-live': 'polite' });

@@ -22,8 +22,18 @@ describe('gridLayout', () => {
     for (let n = 1; n <= 25; n++) {
       const g = gridLayout(n, 1280, 720);
       expect(g.columns * g.rows).toBeGreaterThanOrEqual(n);
-      expect(g.columns * g.tileWidth + (g.columns - 1) * 8).toBeLessThanOrEqual(1280);
+      expect(g.rowWidth).toBe(g.columns * g.tileWidth + (g.columns - 1) * 8);
+      expect(g.rowWidth).toBeLessThanOrEqual(1280);
       expect(g.rows * g.tileHeight + (g.rows - 1) * 8).toBeLessThanOrEqual(720);
     }
+  });
+
+  it('gives a phone in portrait one column for up to three people', () => {
+    for (const n of [1, 2, 3]) expect(gridLayout(n, 374, 680)).toMatchObject({ columns: 1, rows: n });
+  });
+
+  it('copes with no room at all and with nobody', () => {
+    expect(gridLayout(0, 800, 600)).toMatchObject({ columns: 1, rows: 1 });
+    expect(gridLayout(4, 0, 0)).toMatchObject({ tileWidth: 0, tileHeight: 0 });
   });
 });

@@ -4,6 +4,8 @@ export interface GridLayout {
   /** Tile size in px, 16:9, the largest that fits. */
   tileWidth: number;
   tileHeight: number;
+  /** Width of a full row (tiles and gaps): the tile area's width, so a short last row can be centred. */
+  rowWidth: number;
 }
 
 /**
@@ -18,7 +20,7 @@ export function gridLayout(
   aspect = 16 / 9,
 ): GridLayout {
   const n = Math.max(1, count);
-  let best: GridLayout = { columns: 1, rows: n, tileWidth: 0, tileHeight: 0 };
+  let best = { columns: 1, rows: n, tileWidth: 0, tileHeight: 0 };
   for (let columns = 1; columns <= n; columns++) {
     const rows = Math.ceil(n / columns);
     const maxW = (width - gap * (columns - 1)) / columns;
@@ -26,5 +28,11 @@ export function gridLayout(
     const tileWidth = Math.max(0, Math.min(maxW, maxH * aspect));
     if (tileWidth > best.tileWidth) best = { columns, rows, tileWidth, tileHeight: tileWidth / aspect };
   }
-  return { ...best, tileWidth: Math.floor(best.tileWidth), tileHeight: Math.floor(best.tileHeight) };
+  const tileWidth = Math.floor(best.tileWidth);
+  return {
+    ...best,
+    tileWidth,
+    tileHeight: Math.floor(best.tileHeight),
+    rowWidth: best.columns * tileWidth + (best.columns - 1) * gap,
+  };
 }
