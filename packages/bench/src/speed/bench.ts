@@ -24,6 +24,7 @@ interface Args {
   sizes: Array<{ width: number; height: number }>;
   processors: Processor[];
   frames: string;
+  livekitDelegate: 'CPU' | 'GPU' | undefined;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -34,6 +35,7 @@ function parseArgs(argv: string[]): Args {
     sizes: [],
     processors: [],
     frames: join(repo, '../shared/evaldata/davis2016/rollerblade/images'),
+    livekitDelegate: undefined,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
@@ -43,7 +45,10 @@ function parseArgs(argv: string[]): Args {
     else if (flag === '--seconds') args.seconds = Number(value);
     else if (flag === '--warmup') args.warmup = Number(value);
     else if (flag === '--frames') args.frames = resolve(value);
-    else if (flag === '--size') {
+    else if (flag === '--livekit-delegate') {
+      if (value !== 'CPU' && value !== 'GPU') throw new Error('--livekit-delegate must be CPU or GPU');
+      args.livekitDelegate = value;
+    } else if (flag === '--size') {
       const match = /^(\d+)x(\d+)$/.exec(value);
       if (!match) throw new Error('--size wants WIDTHxHEIGHT, e.g. 1280x720');
       args.sizes.push({ width: Number(match[1]), height: Number(match[2]) });
@@ -105,7 +110,7 @@ async function measure(
     await page.waitForFunction(() => document.body.dataset.ready === '1');
     const got = await page.evaluate(
       (o) => (globalThis as unknown as { speedApi: SpeedApi }).speedApi.start(o),
-      { processor, ...size },
+      { processor, ...size, ...(args.livekitDelegate ? { livekitDelegate: args.livekitDelegate } : {}) },
     );
     if (got.width !== size.width || got.height !== size.height)
       throw new Error(`camera is ${got.width}x${got.height}, wanted ${size.width}x${size.height}`);
@@ -197,6 +202,8 @@ async function main(): Promise<void> {
     cores: cpus().length,
     cpuModel: cpus()[0]?.model ?? null,
     loadAverageAtStart: load.map((l) => round(l, 2)),
+    loadAverageAtEnd: loadavg().map((l) => round(l, 2)),
+    livekitDelegate: args.livekitDelegate ?? 'GPU (default)',
     camera: `y4m 30 fps from ${args.frames}, scaled to cover and centre-cropped, looped by Chromium`,
     warmupSeconds: args.warmup,
     measuredSeconds: args.seconds,
@@ -217,15 +224,14 @@ async function main(): Promise<void> {
         'utime+stime (+reaped children) of all Chromium processes from /proc/<pid>/stat over the window / frames out',
       longTaskMsPerS: 'PerformanceObserver longtask durations on the page main thread / window seconds',
       mem: 'sum of Pss (/proc/<pid>/smaps_rollup) of all Chromium processes after warm-up (start) and at the end of the window',
-      livekit:
-        'livekit-client LocalVideoTrack.setProcessor(BackgroundProcessor(...)) with default options (GPU delegate: SwiftShader here), blurRadius 10 / a generated 1280x720 image; local wasm and selfie_segmentation_landscape.tflite',
+      livekit: `livekit-client LocalVideoTrack.setProcessor(BackgroundProcessor(...)), blurRadius 10 / a generated 1280x720 image; local wasm and selfie_segmentation_landscape.tflite; delegate ${args.livekitDelegate ?? 'GPU (its default; SwiftShader software GL here)'}`,
       backdrop:
         'createBackgroundEffect(track, { mode }) with defaults (adaptive budget, measured delegate and back end), blur strength 0.6 / the same image',
     },
     runDetails: details,
   };
   console.log(
-    `\nconditions: Chromium ${conditions.chromium} headless, ${conditions.cores} cores (${conditions.cpuModel}), load average at start ${conditions.loadAverageAtStart.join(' ')}, ${args.warmup} s warm-up + ${args.seconds} s measured per run\n`,
+    `\nconditions: Chromium ${conditions.chromium} headless, ${conditions.cores} cores (${conditions.cpuModel}), load average ${conditions.loadAverageAtStart.join(' ')} at start, ${conditions.loadAverageAtEnd.join(' ')} at end, LiveKit delegate ${conditions.livekitDelegate}, ${args.warmup} s warm-up + ${args.seconds} s measured per run\n`,
   );
   console.log(formatTable(runs));
   if (args.json) {

@@ -30,6 +30,8 @@ export interface SpeedApi {
     processor: SpeedProcessor;
     width: number;
     height: number;
+    /** LiveKit's segmentation delegate; unset keeps its default (GPU), as a user gets it. */
+    livekitDelegate?: 'CPU' | 'GPU';
   }): Promise<{ width: number; height: number }>;
   /** Starts a measuring window (counters reset). */
   mark(): void;
@@ -57,7 +59,11 @@ function jsHeapMB(): number | null {
   return memory ? memory.usedJSHeapSize / 2 ** 20 : null;
 }
 
-async function process(kind: SpeedProcessor, track: MediaStreamTrack): Promise<MediaStreamTrack> {
+async function process(
+  kind: SpeedProcessor,
+  track: MediaStreamTrack,
+  livekitDelegate: 'CPU' | 'GPU' | undefined,
+): Promise<MediaStreamTrack> {
   if (kind === 'none') return track;
   if (kind === 'backdrop-blur' || kind === 'backdrop-replace') {
     effect = await createBackgroundEffect(track, {
@@ -78,14 +84,18 @@ async function process(kind: SpeedProcessor, track: MediaStreamTrack): Promise<M
     // filterTimeMs spans segmentation + drawing + the new VideoFrame (processingTimeMs counts segmentation twice).
     livekitMs.push(stats.filterTimeMs);
   };
+  const common = {
+    assetPaths,
+    onFrameProcessed,
+    ...(livekitDelegate ? { segmenterOptions: { delegate: livekitDelegate } } : {}),
+  };
   const processor =
     kind === 'livekit-blur'
-      ? BackgroundProcessor({ mode: 'background-blur', blurRadius: 10, assetPaths, onFrameProcessed })
+      ? BackgroundProcessor({ mode: 'background-blur', blurRadius: 10, ...common })
       : BackgroundProcessor({
           mode: 'virtual-background',
           imagePath: URL.createObjectURL(await backgroundImage()),
-          assetPaths,
-          onFrameProcessed,
+          ...common,
         });
   const local = new LocalVideoTrack(track, undefined, true);
   await local.setProcessor(processor);
@@ -93,13 +103,13 @@ async function process(kind: SpeedProcessor, track: MediaStreamTrack): Promise<M
 }
 
 const api: SpeedApi = {
-  async start({ processor, width, height }) {
+  async start({ processor, width, height, livekitDelegate }) {
     processorName = processor;
     const stream = await navigator.mediaDevices.getUserMedia({
       video: { width: { exact: width }, height: { exact: height }, frameRate: 30 },
     });
     camera = stream.getVideoTracks()[0]!;
-    const output = await process(processor, camera);
+    const output = await process(processor, camera, livekitDelegate);
     video = document.createElement('video');
     video.muted = true;
     video.playsInline = true;
