@@ -5,7 +5,11 @@ import {
   type EffectMode,
   loadBackgroundImage,
 } from '@backdrop/effects';
+import { createLogger } from './log.js';
+import { classifyMediaError, describeMediaProblem } from './media-problems.js';
 import type { EffectChoice } from './params.js';
+
+const log = createLogger('media');
 
 /** The user's choice as shown in the picker; `custom` is an uploaded image that never leaves the browser. */
 export type PickerChoice = EffectChoice | { kind: 'custom'; image: ImageBitmap; label: string };
@@ -49,41 +53,38 @@ export class LocalMedia {
     readonly camera: MediaStreamTrack | undefined,
   ) {}
 
-  /** Opens camera and microphone; either may be missing (denied or absent), which `problem` explains. */
+  /** Opens camera and microphone; either may be missing (denied, absent, busy), which `problem` explains. */
   static async open(): Promise<{ media: LocalMedia; problem?: string }> {
+    if (!navigator.mediaDevices?.getUserMedia) {
+      return {
+        media: new LocalMedia(undefined, undefined),
+        problem: 'This browser cannot use a camera or microphone here (a secure https:// page is needed).',
+      };
+    }
     const tryGet = async (constraints: MediaStreamConstraints) => {
       try {
         return await navigator.mediaDevices.getUserMedia(constraints);
       } catch (error) {
-        return error as Error;
+        log.info('getUserMedia failed', { constraints, error });
+        return classifyMediaError((error as Error).name);
       }
     };
-    if (!navigator.mediaDevices?.getUserMedia) {
-      return {
-        media: new LocalMedia(undefined, undefined),
-        problem: 'This browser cannot use a camera here (a secure https:// page is needed).',
-      };
-    }
-    const both = await tryGet({
-      audio: true,
-      video: { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } },
-    });
-    if (!(both instanceof Error)) {
+    const video = { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } };
+    // One request for both (one permission prompt); if that fails, each device on its own, so a missing
+    // microphone does not cost the camera or the other way round.
+    const both = await tryGet({ audio: true, video });
+    if (typeof both !== 'string') {
       return { media: new LocalMedia(both.getAudioTracks()[0], both.getVideoTracks()[0]) };
     }
-    const audioOnly = await tryGet({ audio: true });
-    const reason =
-      both.name === 'NotAllowedError' ? 'Camera access was denied.' : 'No camera could be opened.';
-    if (!(audioOnly instanceof Error)) {
-      return {
-        media: new LocalMedia(audioOnly.getAudioTracks()[0], undefined),
-        problem: `${reason} You can join with audio only.`,
-      };
-    }
-    return {
-      media: new LocalMedia(undefined, undefined),
-      problem: `${reason} No microphone either: you can still join to watch and listen.`,
-    };
+    const cameraOnly = await tryGet({ video });
+    const micOnly = await tryGet({ audio: true });
+    const camera = typeof cameraOnly === 'string' ? undefined : cameraOnly.getVideoTracks()[0];
+    const audio = typeof micOnly === 'string' ? undefined : micOnly.getAudioTracks()[0];
+    const problem = describeMediaProblem(
+      typeof cameraOnly === 'string' ? cameraOnly : undefined,
+      typeof micOnly === 'string' ? micOnly : undefined,
+    );
+    return { media: new LocalMedia(audio, camera), ...(problem ? { problem } : {}) };
   }
 
   /**
