@@ -154,6 +154,7 @@ export async function startCall(root: HTMLElement, options: CallOptions): Promis
     stats.dispose();
     stopFollowingVideo();
     removeEventListener('pagehide', onPageHide);
+    removeEventListener('keydown', onKeyDown);
     renderEnded(root, {
       roomName,
       end: how,
@@ -163,6 +164,14 @@ export async function startCall(root: HTMLElement, options: CallOptions): Promis
   };
   const onPageHide = () => void room.leave();
   addEventListener('pagehide', onPageHide);
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'Escape' && !effectsPanel.hidden) {
+      effectsPanel.hidden = true;
+      effectsButton.setAttribute('aria-expanded', 'false');
+      effectsButton.focus();
+    }
+  };
+  addEventListener('keydown', onKeyDown);
 
   let leaving = false;
   const controls = createControls({
