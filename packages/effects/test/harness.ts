@@ -19,6 +19,7 @@ const TYPES: Record<string, string> = {
   '.js': 'text/javascript',
   '.wasm': 'application/wasm',
   '.png': 'image/png',
+  '.jpg': 'image/jpeg',
   '.tflite': 'application/octet-stream',
   '.txt': 'text/plain',
   '.md': 'text/plain',
@@ -60,7 +61,7 @@ export interface PageServer {
  * Serves the test page, the effects worker and assets with COOP/COEP on 127.0.0.1. Extra routes: a missing
  * model (404), a corrupt one (random bytes), one with a valid header but a broken body, and the fixtures.
  */
-export async function startPageServer(): Promise<PageServer> {
+export async function startPageServer(extraFiles: Map<string, Uint8Array> = new Map()): Promise<PageServer> {
   const bundle = await esbuild.build({
     entryPoints: { page: join(EFFECTS_DIR, 'test/page.ts'), ...effectsEntryPoints() },
     bundle: true,
@@ -88,6 +89,7 @@ export async function startPageServer(): Promise<PageServer> {
   headed.set(new TextEncoder().encode('\0\0\0\0TFL3'), 0);
   files.set('/broken/headed.tflite', headed);
   files.set('/fixtures/not-an-image.png', new TextEncoder().encode('this is not a png'));
+  for (const [path, body] of extraFiles) files.set(path, body);
 
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;

@@ -39,8 +39,12 @@ export function bilateralWeight(
   return Math.exp(-distSq / (2 * sigmaSpace * sigmaSpace) - colourDistSq / (2 * sigmaRange * sigmaRange));
 }
 
-/** Edge sharpening applied after upsampling: a smoothstep between `low` and `high`. */
-export const EDGE = { low: 0.25, high: 0.75 } as const;
+/**
+ * Edge sharpening applied after upsampling: a smoothstep between `low` and `high`. Centred a little above 0.5
+ * because the model's mask runs slightly wide of the person (a halo): on the eg2016 portraits (60 images,
+ * Canvas2D back end) IoU at alpha 0.5 was 0.9401 centred at 0.5, 0.9517 at 0.6, 0.9505 at 0.7 (raw 0.9497).
+ */
+export const EDGE = { low: 0.35, high: 0.85 } as const;
 
 export function smoothstep(edge0: number, edge1: number, x: number): number {
   const t = Math.min(1, Math.max(0, (x - edge0) / (edge1 - edge0)));

@@ -52,6 +52,26 @@ describe('jointBilateralUpsample', () => {
     expect(row[33]!).toBeLessThan(0.25);
   });
 
+  it('a 5x5 kernel also snaps to the edge', () => {
+    const mw = 8;
+    const mask = new Float32Array(mw * 4);
+    for (let y = 0; y < 4; y++)
+      for (let x = 0; x < mw; x++) mask[y * mw + x] = [1, 1, 1, 0.7, 0.3, 0, 0, 0][x]!;
+    const width = 64;
+    const out = jointBilateralUpsample({
+      mask,
+      maskWidth: mw,
+      maskHeight: 4,
+      guideLow: split(mw, 4, 0.5),
+      guideHigh: split(width, 16, 0.5),
+      width,
+      height: 16,
+      radius: 2,
+    });
+    const row = [...out.slice(8 * width, 9 * width)];
+    expect(row[31]! - row[32]!).toBeGreaterThan(0.35);
+  });
+
   it('rejects mismatched sizes', () => {
     expect(() =>
       jointBilateralUpsample({

@@ -1,6 +1,6 @@
 /**
  * Joint bilateral upsampling on the CPU (Kopf et al. 2007), for the Canvas2D path: the model's low-resolution
- * mask is resampled at a working resolution, each of the 3x3 nearest model pixels weighted by its distance
+ * mask is resampled at a working resolution, each of the (2r+1)^2 nearest model pixels weighted by its distance
  * and by how close its colour is to the colour of the output pixel. Pure: typed arrays in, typed array out.
  */
 export interface UpsampleInput {
@@ -17,11 +17,13 @@ export interface UpsampleInput {
   sigmaSpace?: number;
   /** Range sigma in 0..255 colour units. */
   sigmaRange?: number;
+  /** Kernel radius in mask pixels: 1 gives 3x3 taps, 2 gives 5x5. */
+  radius?: number;
   out?: Float32Array;
 }
 
 const LUT_SHIFT = 6;
-/** A 3x3 neighbourhood whose values span less than this counts as flat. */
+/** A kernel neighbourhood whose values span less than this counts as flat. */
 const FLAT_RANGE = 0.02;
 const lutCache = new Map<number, Float32Array>();
 
@@ -37,17 +39,18 @@ function rangeLut(sigmaRange: number): Float32Array {
   return lut;
 }
 
-/** For each output coordinate along one axis: the centre model index and 3 spatial weights. */
-function axisTable(outSize: number, lowSize: number, sigma: number) {
+/** For each output coordinate along one axis: the centre model index and 2r+1 spatial weights. */
+function axisTable(outSize: number, lowSize: number, sigma: number, r: number) {
+  const taps = 2 * r + 1;
   const centre = new Int32Array(outSize);
-  const weights = new Float32Array(outSize * 3);
+  const weights = new Float32Array(outSize * taps);
   for (let x = 0; x < outSize; x++) {
     const f = ((x + 0.5) * lowSize) / outSize - 0.5;
     const c = Math.min(lowSize - 1, Math.max(0, Math.round(f)));
     centre[x] = c;
-    for (let k = -1; k <= 1; k++) {
+    for (let k = -r; k <= r; k++) {
       const d = c + k - f;
-      weights[x * 3 + k + 1] = Math.exp(-(d * d) / (2 * sigma * sigma));
+      weights[x * taps + k + r] = Math.exp(-(d * d) / (2 * sigma * sigma));
     }
   }
   return { centre, weights };
@@ -62,15 +65,17 @@ export function jointBilateralUpsample(input: UpsampleInput): Float32Array {
   if (out.length !== width * height)
     throw new RangeError('jointBilateralUpsample: output size does not match');
   const lut = rangeLut(input.sigmaRange ?? 30);
-  // Where the model is sure (its 3x3 neighbourhood is flat), there is no edge to snap: copy the value.
-  // That is most of the picture, and skips the nine range weights there.
+  const r = Math.max(1, Math.round(input.radius ?? 1));
+  const taps = 2 * r + 1;
+  // Where the model is sure (its kernel neighbourhood is flat), there is no edge to snap: copy the value.
+  // That is most of the picture, and skips the range weights there.
   const flat = new Uint8Array(mw * mh);
   for (let ly = 0; ly < mh; ly++) {
     for (let lx = 0; lx < mw; lx++) {
       let lo = 1;
       let hi = 0;
-      for (let j = Math.max(0, ly - 1); j <= Math.min(mh - 1, ly + 1); j++) {
-        for (let i = Math.max(0, lx - 1); i <= Math.min(mw - 1, lx + 1); i++) {
+      for (let j = Math.max(0, ly - r); j <= Math.min(mh - 1, ly + r); j++) {
+        for (let i = Math.max(0, lx - r); i <= Math.min(mw - 1, lx + r); i++) {
           const v = mask[j * mw + i]!;
           if (v < lo) lo = v;
           if (v > hi) hi = v;
@@ -79,8 +84,8 @@ export function jointBilateralUpsample(input: UpsampleInput): Float32Array {
       flat[ly * mw + lx] = hi - lo < FLAT_RANGE ? 1 : 0;
     }
   }
-  const sx = axisTable(width, mw, input.sigmaSpace ?? 1);
-  const sy = axisTable(height, mh, input.sigmaSpace ?? 1);
+  const sx = axisTable(width, mw, input.sigmaSpace ?? r, r);
+  const sy = axisTable(height, mh, input.sigmaSpace ?? r, r);
   for (let y = 0; y < height; y++) {
     const cy = sy.centre[y]!;
     for (let x = 0; x < width; x++) {
@@ -90,24 +95,24 @@ export function jointBilateralUpsample(input: UpsampleInput): Float32Array {
         continue;
       }
       const o = (y * width + x) * 4;
-      const r = guideHigh[o]!;
-      const g = guideHigh[o + 1]!;
-      const b = guideHigh[o + 2]!;
+      const red = guideHigh[o]!;
+      const green = guideHigh[o + 1]!;
+      const blue = guideHigh[o + 2]!;
       let sum = 0;
       let wsum = 0;
-      for (let j = -1; j <= 1; j++) {
+      for (let j = -r; j <= r; j++) {
         const ly = cy + j;
         if (ly < 0 || ly >= mh) continue;
-        const wy = sy.weights[y * 3 + j + 1]!;
-        for (let i = -1; i <= 1; i++) {
+        const wy = sy.weights[y * taps + j + r]!;
+        for (let i = -r; i <= r; i++) {
           const lx = cx + i;
           if (lx < 0 || lx >= mw) continue;
           const li = ly * mw + lx;
           const p = li * 4;
-          const dr = guideLow[p]! - r;
-          const dg = guideLow[p + 1]! - g;
-          const db = guideLow[p + 2]! - b;
-          const w = wy * sx.weights[x * 3 + i + 1]! * lut[(dr * dr + dg * dg + db * db) >> LUT_SHIFT]!;
+          const dr = guideLow[p]! - red;
+          const dg = guideLow[p + 1]! - green;
+          const db = guideLow[p + 2]! - blue;
+          const w = wy * sx.weights[x * taps + i + r]! * lut[(dr * dr + dg * dg + db * db) >> LUT_SHIFT]!;
           sum += w * mask[li]!;
           wsum += w;
         }

@@ -194,6 +194,7 @@ export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
         guideHigh: workNow,
         width: w,
         height: h,
+        radius: quality.bilateralRadius,
         out: refined,
       });
       const fresh = !refinedOnce || !smoothed || smoothed.length !== refined.length;
