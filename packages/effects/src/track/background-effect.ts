@@ -94,7 +94,6 @@ export class BackgroundEffect extends TypedEmitter<BackgroundEffectEvents> {
     readonly pipeline: 'streams' | 'frames',
     output: MediaStreamTrack,
     private readonly frames: FramesPipeline | null,
-    private readonly source: MediaStreamTrack,
     private readonly cacheChoice: boolean,
   ) {
     super();
@@ -133,7 +132,7 @@ export class BackgroundEffect extends TypedEmitter<BackgroundEffectEvents> {
     return this.latestStats;
   }
 
-  /** Stops the worker, releases every frame and GPU object, and ends `track`. Idempotent. */
+  /** Stops the worker, releases every frame and GPU object, and ends `track`. Idempotent. The camera track passed in stays the caller's: it is not stopped. */
   dispose(): void {
     if (this.state === 'disposed') return;
     this.state = 'disposed';
@@ -146,7 +145,6 @@ export class BackgroundEffect extends TypedEmitter<BackgroundEffectEvents> {
     this.pendingModes.clear();
     for (const w of this.readyWaiters.splice(0)) w.reject(EffectError.invalidState('disposed'));
     this.removeAllListeners();
-    void this.source;
   }
 
   private post(message: ToWorker, transfer: Transferable[] = []): void {
@@ -237,7 +235,7 @@ export async function createBackgroundEffect(
   const worker = new Worker(workerUrl, { name: 'backdrop-effects' });
   if (streams) {
     const { readable, writable, output } = createTrackStreams(cameraTrack);
-    const effect = new BackgroundEffect(worker, 'streams', output, null, cameraTrack, cacheChoice);
+    const effect = new BackgroundEffect(worker, 'streams', output, null, cacheChoice);
     const message: ToWorker = {
       type: 'init',
       options: engineOptions,
@@ -257,7 +255,7 @@ export async function createBackgroundEffect(
     const message: ToWorker = { type: 'frame', frame, timestampMs };
     worker.postMessage(message, [frame]);
   });
-  const effect = new BackgroundEffect(worker, 'frames', frames.track, frames, cameraTrack, cacheChoice);
+  const effect = new BackgroundEffect(worker, 'frames', frames.track, frames, cacheChoice);
   const message: ToWorker = { type: 'init', options: engineOptions, mode: initialMode, pipeline: 'frames' };
   worker.postMessage(message, transferablesOf(initialMode));
   return effect;
