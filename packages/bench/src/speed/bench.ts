@@ -1,5 +1,5 @@
 // Speed benchmark: `npm run -w @backdrop/bench bench:speed [-- --json <file>] [--seconds N] [--warmup N]
-// [--size WxH]... [--processor none|backdrop-blur|backdrop-replace|livekit-blur|livekit-replace]... [--frames <dir>]`.
+// [--mem-seconds N] [--size WxH]... [--processor none|backdrop-blur|backdrop-replace|livekit-blur|livekit-replace]... [--frames <dir>]`.
 // Each run gets a fresh headless Chromium whose fake camera is a y4m made from real video frames.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -21,6 +21,8 @@ interface Args {
   json: string | null;
   seconds: number;
   warmup: number;
+  /** Seconds after the processor started at which the end memory is read (at least the end of the window). */
+  memSeconds: number;
   sizes: Array<{ width: number; height: number }>;
   processors: Processor[];
   frames: string;
@@ -32,6 +34,7 @@ function parseArgs(argv: string[]): Args {
     json: null,
     seconds: 20,
     warmup: 5,
+    memSeconds: 60,
     sizes: [],
     processors: [],
     frames: join(repo, '../shared/evaldata/davis2016/rollerblade/images'),
@@ -44,6 +47,7 @@ function parseArgs(argv: string[]): Args {
     if (flag === '--json') args.json = resolve(value);
     else if (flag === '--seconds') args.seconds = Number(value);
     else if (flag === '--warmup') args.warmup = Number(value);
+    else if (flag === '--mem-seconds') args.memSeconds = Number(value);
     else if (flag === '--frames') args.frames = resolve(value);
     else if (flag === '--livekit-delegate') {
       if (value !== 'CPU' && value !== 'GPU') throw new Error('--livekit-delegate must be CPU or GPU');
@@ -58,8 +62,8 @@ function parseArgs(argv: string[]): Args {
       args.processors.push(value as Processor);
     } else throw new Error(`unknown option ${flag}`);
   }
-  if (!(args.seconds > 0) || !(args.warmup >= 0))
-    throw new Error('--seconds and --warmup must be numbers > 0');
+  if (!(args.seconds > 0) || !(args.warmup >= 0) || !(args.memSeconds >= 0))
+    throw new Error('--seconds, --warmup and --mem-seconds must be numbers > 0');
   if (args.sizes.length === 0)
     args.sizes = [
       { width: 640, height: 480 },
@@ -114,6 +118,7 @@ async function measure(
     );
     if (got.width !== size.width || got.height !== size.height)
       throw new Error(`camera is ${got.width}x${got.height}, wanted ${size.width}x${size.height}`);
+    const started = Date.now();
     await sleep(args.warmup * 1000);
     const cpu0 = await treeCpuMs();
     const mem0 = await treePssMB();
@@ -126,7 +131,13 @@ async function measure(
       (globalThis as unknown as { speedApi: SpeedApi }).speedApi.read(),
     );
     const cpu1 = await treeCpuMs();
+    // Memory growth (leaks) shows over a longer span than the measuring window: keep running until memSeconds.
+    await sleep(Math.max(0, started + args.memSeconds * 1000 - Date.now()));
     const mem1 = await treePssMB();
+    const heap1 = await page.evaluate(() =>
+      (globalThis as unknown as { speedApi: SpeedApi }).speedApi.jsHeapMB(),
+    );
+    const memAfterS = (Date.now() - started) / 1000;
     const userAgent = await page.evaluate(() => navigator.userAgent);
     const p50 = w.effectStats?.p50 ?? percentile(w.effectMs ?? [], 50);
     const p95 = w.effectStats?.p95 ?? percentile(w.effectMs ?? [], 95);
@@ -134,7 +145,7 @@ async function measure(
       processor,
       ...size,
       fpsIn: round(w.fpsIn),
-      fpsOut: round(per(w.framesOut, w.seconds)),
+      fpsOut: round(per(w.framesOut, w.seconds), 2),
       effectMsP50: round(p50),
       effectMsP95: round(p95),
       cpuMsPerFrame: round(per(cpu1 - cpu0, w.framesOut)),
@@ -149,7 +160,8 @@ async function measure(
       framesOut: w.framesOut,
       cpuSeconds: round((cpu1 - cpu0) / 1000, 2),
       jsHeapStartMB: round(heap0),
-      jsHeapEndMB: round(w.jsHeapMB),
+      jsHeapEndMB: round(heap1),
+      memEndAfterSeconds: round(memAfterS, 1),
       effectSamples: w.effectMs?.length ?? null,
       backdrop: w.effectStats?.details ?? null,
       pageErrors: errors.slice(0, 5),
@@ -223,7 +235,7 @@ async function main(): Promise<void> {
       cpuMsPerFrame:
         'utime+stime (+reaped children) of all Chromium processes from /proc/<pid>/stat over the window / frames out',
       longTaskMsPerS: 'PerformanceObserver longtask durations on the page main thread / window seconds',
-      mem: 'sum of Pss (/proc/<pid>/smaps_rollup) of all Chromium processes after warm-up (start) and at the end of the window',
+      mem: `sum of Pss (/proc/<pid>/smaps_rollup) of all Chromium processes after the warm-up (start) and ${args.memSeconds} s after the processor started (end; never before the end of the window); JS heap (performance.memory) at the same moments in runDetails`,
       livekit: `livekit-client LocalVideoTrack.setProcessor(BackgroundProcessor(...)), blurRadius 10 / a generated 1280x720 image; local wasm and selfie_segmentation_landscape.tflite; delegate ${args.livekitDelegate ?? 'GPU (its default; SwiftShader software GL here)'}`,
       backdrop:
         'createBackgroundEffect(track, { mode }) with defaults (adaptive budget, measured delegate and back end), blur strength 0.6 / the same image',
