@@ -227,6 +227,17 @@ describe('background effect in headless Chromium (astronaut fake camera, 640x480
     });
   });
 
+  it('a worker that cannot start: worker_failed error, and the output carries no frame at all', async () => {
+    await withPage(async (page) => {
+      await start(page, { workerUrl: '/assets/missing-worker.js', initialMode: { kind: 'blur' } });
+      await page.waitForFunction(() => fx.info().errors.length > 0, undefined, { timeout: 30_000 });
+      const info = await page.evaluate(() => fx.info());
+      expect(info.errors.map((e) => e.code)).toContain('worker_failed');
+      const frames = await collect(page, 1500);
+      expect(frames).toEqual([]);
+    });
+  });
+
   for (const renderer of ['webgl2', 'canvas2d'] as const) {
     it(`remove works on the ${renderer} back end`, async () => {
       await withPage(async (page) => {
