@@ -245,6 +245,7 @@ async function main(): Promise<void> {
   console.log(
     `\nconditions: Chromium ${conditions.chromium} headless, ${conditions.cores} cores (${conditions.cpuModel}), load average ${conditions.loadAverageAtStart.join(' ')} at start, ${conditions.loadAverageAtEnd.join(' ')} at end, LiveKit delegate ${conditions.livekitDelegate}, ${args.warmup} s warm-up + ${args.seconds} s measured per run\n`,
   );
+  console.log(`flags: ${conditions.flags.join(' ')}\n`);
   console.log(formatTable(runs));
   if (args.json) {
     await mkdir(dirname(args.json), { recursive: true });
