@@ -39,6 +39,8 @@ export class Room extends TypedEmitter<RoomEvents> {
   /** Subscriber offers are applied one after another. */
   private subscriberQueue: Promise<void> = Promise.resolve();
   private _localParticipantId: string | undefined;
+  /** Set while leave() runs, so the socket closing under it is not reported as a lost connection. */
+  private leaving = false;
 
   constructor(private readonly options: RoomOptions) {
     super((error) =>
@@ -120,11 +122,13 @@ export class Room extends TypedEmitter<RoomEvents> {
   }
 
   async leave(): Promise<void> {
+    this.leaving = true;
     const signaling = this.signaling;
     if (signaling && this._state === 'connected') {
       await signaling.request({ type: 'leave' }, 'left').catch(() => undefined);
     }
     this.teardown();
+    this.leaving = false;
     this.setState('disconnected');
   }
 
@@ -228,7 +232,7 @@ export class Room extends TypedEmitter<RoomEvents> {
   }
 
   private onSignalingClosed(code: number, reason: string): void {
-    if (this._state !== 'connected') return;
+    if (this._state !== 'connected' || this.leaving) return;
     this.teardown();
     this.setState('disconnected');
     this.emit(
