@@ -233,6 +233,10 @@ describe('background effect in headless Chromium (astronaut fake camera, 640x480
       await page.waitForFunction(() => fx.info().errors.length > 0, undefined, { timeout: 30_000 });
       const info = await page.evaluate(() => fx.info());
       expect(info.errors.map((e) => e.code)).toContain('worker_failed');
+      // A switch cannot be applied any more: it fails instead of hanging.
+      expect(await page.evaluate(() => fx.setMode({ kind: 'remove', color: '#00ff00' }))).toBe(
+        'worker_failed',
+      );
       const frames = await collect(page, 1500);
       expect(frames).toEqual([]);
     });

@@ -84,7 +84,11 @@ export class BackgroundEffect extends TypedEmitter<BackgroundEffectEvents> {
   readonly track: MediaStreamTrack;
   private latestStats: EffectStats | null = null;
   private modeId = 0;
-  private readonly pendingModes = new Map<number, () => void>();
+  private readonly pendingModes = new Map<
+    number,
+    { resolve: () => void; reject: (e: EffectError) => void }
+  >();
+  private workerDead = false;
   private readonly readyWaiters: Array<{ resolve: () => void; reject: (e: EffectError) => void }> = [];
   private lastError: EffectError | null = null;
   private readonly log = createLogger('effects.track');
@@ -114,7 +118,11 @@ export class BackgroundEffect extends TypedEmitter<BackgroundEffectEvents> {
       throw EffectError.invalidState('setMode() after dispose()');
     }
     const id = ++this.modeId;
-    const applied = new Promise<void>((resolve) => this.pendingModes.set(id, resolve));
+    if (this.workerDead) {
+      if (resolved.kind === 'replace') resolved.image.close();
+      throw this.lastError ?? new EffectError('worker_failed', 'the effects worker is gone');
+    }
+    const applied = new Promise<void>((resolve, reject) => this.pendingModes.set(id, { resolve, reject }));
     this.post({ type: 'mode', id, mode: resolved }, transferablesOf(resolved));
     await applied;
   }
@@ -141,7 +149,7 @@ export class BackgroundEffect extends TypedEmitter<BackgroundEffectEvents> {
     // Give the worker a moment to free its GL context, then make sure it is gone.
     setTimeout(() => this.worker.terminate(), 500);
     this.track.stop();
-    for (const resolve of this.pendingModes.values()) resolve();
+    for (const pending of this.pendingModes.values()) pending.resolve();
     this.pendingModes.clear();
     for (const w of this.readyWaiters.splice(0)) w.reject(EffectError.invalidState('disposed'));
     this.removeAllListeners();
@@ -166,7 +174,7 @@ export class BackgroundEffect extends TypedEmitter<BackgroundEffectEvents> {
         this.onError(deserializeError(message.error));
         break;
       case 'modeApplied':
-        this.pendingModes.get(message.id)?.();
+        this.pendingModes.get(message.id)?.resolve();
         this.pendingModes.delete(message.id);
         break;
       case 'stats':
@@ -184,6 +192,12 @@ export class BackgroundEffect extends TypedEmitter<BackgroundEffectEvents> {
   private onError(error: EffectError): void {
     if (this.state === 'disposed') return;
     this.lastError = error;
+    if (error.code === 'worker_failed') {
+      // No 'modeApplied' will ever come: fail the waiting switches instead of leaving them hanging.
+      this.workerDead = true;
+      for (const pending of this.pendingModes.values()) pending.reject(error);
+      this.pendingModes.clear();
+    }
     if (
       error.code === 'model_load_failed' ||
       error.code === 'segmentation_failed' ||
