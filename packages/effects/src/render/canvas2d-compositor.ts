@@ -141,7 +141,7 @@ export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
       size = sourceSize(source);
       // Convert the camera frame (often YUV) to RGB once; every later draw reads this copy.
       current = frameCopy;
-      for (const c of [canvas, person, frameCopy]) {
+      for (const c of [canvas, frameCopy]) {
         if (c.width !== size.width || c.height !== size.height) {
           c.width = size.width;
           c.height = size.height;
@@ -229,12 +229,14 @@ export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
         drawPrivacy();
         return;
       }
-      personCtx.globalCompositeOperation = 'source-over';
-      personCtx.clearRect(0, 0, size.width, size.height);
-      personCtx.drawImage(frame, 0, 0);
-      personCtx.globalCompositeOperation = 'destination-in';
-      personCtx.drawImage(alpha, 0, 0, size.width, size.height);
-      personCtx.globalCompositeOperation = 'source-over';
+      // Straight onto the output, three full-size passes: the mask, the camera inside it, the background
+      // behind it.
+      ctx.imageSmoothingEnabled = true;
+      ctx.globalCompositeOperation = 'copy';
+      ctx.drawImage(alpha, 0, 0, size.width, size.height);
+      ctx.globalCompositeOperation = 'source-in';
+      ctx.drawImage(frame, 0, 0);
+      ctx.globalCompositeOperation = 'destination-over';
       if (mode === 'blur') {
         // Mask-weighted blur on the CPU at a quarter of the refinement's blur scale: no halo, any browser.
         const scale = params.quality.blurScale / 2;
@@ -282,7 +284,7 @@ export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
         ctx.fillStyle = `#${toHex(params.color[0])}${toHex(params.color[1])}${toHex(params.color[2])}`;
         ctx.fillRect(0, 0, size.width, size.height);
       }
-      ctx.drawImage(person, 0, 0);
+      ctx.globalCompositeOperation = 'source-over';
       if (mode === 'replace' && background) drawLightWrap(background);
     },
     readAlpha() {
