@@ -77,6 +77,12 @@ async function main(): Promise<void> {
     const tab: Page = await browser.context.newPage();
     const pageErrors: string[] = [];
     tab.on('pageerror', (e) => pageErrors.push(String(e)));
+    if (process.env.EVAL_DEBUG) {
+      tab.on('console', (m) => console.log(`[page] ${m.text()}`));
+      tab.on('crash', () => console.log('[page] crashed'));
+      tab.on('requestfailed', (r) => console.log(`[page] failed ${r.url()}`));
+      tab.on('response', (r) => r.status() >= 400 && console.log(`[page] ${r.status()} ${r.url()}`));
+    }
     await tab.goto(`${url}/`);
     await tab.waitForFunction(() => document.body.dataset.ready === '1');
     for (const processor of args.processors) {
