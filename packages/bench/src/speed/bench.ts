@@ -8,7 +8,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, launchChromium } from '../../../../test/support/chromium.js';
 import { startPageServer } from '../support/page-server.js';
-import { treeCpuMs, treePssMB } from '../support/process-tree.js';
+import { treeCpuMs, treePss } from '../support/process-tree.js';
 import { makeCamera } from './camera.js';
 import { formatTable, PROCESSORS, type Processor, per, percentile, round, type SpeedRun } from './figures.js';
 import type { SpeedApi, WindowResult } from './page/main.js';
@@ -121,7 +121,7 @@ async function measure(
     const started = Date.now();
     await sleep(args.warmup * 1000);
     const cpu0 = await treeCpuMs();
-    const mem0 = await treePssMB();
+    const mem0 = await treePss();
     const heap0 = await page.evaluate(() =>
       (globalThis as unknown as { speedApi: SpeedApi }).speedApi.jsHeapMB(),
     );
@@ -133,7 +133,7 @@ async function measure(
     const cpu1 = await treeCpuMs();
     // Memory growth (leaks) shows over a longer span than the measuring window: keep running until memSeconds.
     await sleep(Math.max(0, started + args.memSeconds * 1000 - Date.now()));
-    const mem1 = await treePssMB();
+    const mem1 = await treePss();
     const heap1 = await page.evaluate(() =>
       (globalThis as unknown as { speedApi: SpeedApi }).speedApi.jsHeapMB(),
     );
@@ -150,8 +150,8 @@ async function measure(
       effectMsP95: round(p95),
       cpuMsPerFrame: round(per(cpu1 - cpu0, w.framesOut)),
       longTaskMsPerS: round(per(w.longTaskMs, w.seconds)),
-      memStartMB: round(mem0, 0),
-      memEndMB: round(mem1, 0),
+      memStartMB: round(mem0?.totalMB, 0),
+      memEndMB: round(mem1?.totalMB, 0),
     };
     const details = {
       processor,
@@ -162,6 +162,8 @@ async function measure(
       jsHeapStartMB: round(heap0),
       jsHeapEndMB: round(heap1),
       memEndAfterSeconds: round(memAfterS, 1),
+      memStartByTypeMB: mem0?.byTypeMB ?? null,
+      memEndByTypeMB: mem1?.byTypeMB ?? null,
       effectSamples: w.effectMs?.length ?? null,
       backdrop: w.effectStats?.details ?? null,
       pageErrors: errors.slice(0, 5),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { descendants, parsePssKb, parseStat } from './proc-stat.js';
+import { descendants, parsePssKb, parseStat, processType } from './proc-stat.js';
 
 describe('parseStat', () => {
   it('reads pid, ppid and CPU ticks even when the name has spaces and parentheses', () => {
@@ -25,5 +25,13 @@ describe('parsePssKb', () => {
   it('finds the Pss line', () => {
     expect(parsePssKb('Rss:    2048 kB\nPss:    1024 kB\nPss_Anon:  10 kB\n')).toBe(1024);
     expect(parsePssKb('Rss: 1 kB')).toBeNull();
+  });
+});
+
+describe('processType', () => {
+  it("reads Chromium's --type= switch", () => {
+    expect(processType('/usr/lib/chromium/chromium\0--type=gpu-process\0--no-sandbox\0')).toBe('gpu-process');
+    expect(processType('/usr/lib/chromium/chromium\0--headless\0')).toBe('browser');
+    expect(processType('/usr/lib/chromium/chromium --type=renderer --lang=en-US')).toBe('renderer');
   });
 });

@@ -54,3 +54,12 @@ export function parsePssKb(text: string): number | null {
   const match = /^Pss:\s+(\d+) kB/m.exec(text);
   return match ? Number(match[1]) : null;
 }
+
+/**
+ * Chromium's process type from /proc/<pid>/cmdline: its `--type=` value, else 'browser'. Arguments are
+ * NUL-separated, except in children that rewrote their title, where they are separated by spaces.
+ */
+export function processType(cmdline: string): string {
+  for (const arg of cmdline.split(/[\0 ]/)) if (arg.startsWith('--type=')) return arg.slice('--type='.length);
+  return 'browser';
+}

@@ -1,7 +1,7 @@
 /** CPU time and memory of a process tree (the browser a benchmark launched), read from /proc. Linux only. */
 import { execFileSync } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
-import { descendants, type ProcStat, parsePssKb, parseStat } from './proc-stat.js';
+import { descendants, type ProcStat, parsePssKb, parseStat, processType } from './proc-stat.js';
 
 const CLOCK_TICKS = (() => {
   try {
@@ -40,17 +40,25 @@ export async function treeCpuMs(root = process.pid): Promise<number> {
   return (tree.reduce((sum, s) => sum + s.ticks, 0) * 1000) / CLOCK_TICKS;
 }
 
-/** Proportional set size (shared pages split between sharers) of every process below `root`, in MB. */
-export async function treePssMB(root = process.pid): Promise<number | null> {
+/**
+ * Proportional set size (shared pages split between sharers) of the browser tree below `root`, in MB: the total
+ * and per Chromium process type (browser, renderer, gpu-process, utility...). Null when nothing could be read.
+ */
+export async function treePss(
+  root = process.pid,
+): Promise<{ totalMB: number; byTypeMB: Record<string, number> } | null> {
   const tree = await childTree(root);
-  let kb = 0;
+  const byTypeMB: Record<string, number> = {};
+  let totalMB = 0;
   let seen = 0;
   for (const s of tree) {
     const pss = parsePssKb(await readFile(`/proc/${s.pid}/smaps_rollup`, 'utf8').catch(() => ''));
-    if (pss !== null) {
-      kb += pss;
-      seen++;
-    }
+    if (pss === null) continue;
+    const type = processType(await readFile(`/proc/${s.pid}/cmdline`, 'utf8').catch(() => ''));
+    byTypeMB[type] = (byTypeMB[type] ?? 0) + pss / 1024;
+    totalMB += pss / 1024;
+    seen++;
   }
-  return seen === 0 ? null : kb / 1024;
+  for (const type of Object.keys(byTypeMB)) byTypeMB[type] = Math.round(byTypeMB[type]!);
+  return seen === 0 ? null : { totalMB, byTypeMB };
 }
