@@ -106,6 +106,7 @@ async function measure(
   args: Args,
 ): Promise<Measured> {
   const browser = await launchChromium({ fakeCamera: camera });
+  let stopSampler = () => {};
   try {
     const page = await browser.context.newPage();
     const errors: string[] = [];
@@ -119,6 +120,14 @@ async function measure(
     if (got.width !== size.width || got.height !== size.height)
       throw new Error(`camera is ${got.width}x${got.height}, wanted ${size.width}x${size.height}`);
     const started = Date.now();
+    // A memory sample every 10 s tells a plateau (allocator high-water mark) from steady growth (a leak).
+    const memTimeline: Array<{ s: number; mb: number | null }> = [];
+    const sampler = setInterval(() => {
+      void treePss().then((m) =>
+        memTimeline.push({ s: Math.round((Date.now() - started) / 1000), mb: round(m?.totalMB, 0) }),
+      );
+    }, 10_000);
+    stopSampler = () => clearInterval(sampler);
     await sleep(args.warmup * 1000);
     const cpu0 = await treeCpuMs();
     const mem0 = await treePss();
@@ -133,6 +142,7 @@ async function measure(
     const cpu1 = await treeCpuMs();
     // Memory growth (leaks) shows over a longer span than the measuring window: keep running until memSeconds.
     await sleep(Math.max(0, started + args.memSeconds * 1000 - Date.now()));
+    stopSampler();
     const mem1 = await treePss();
     const heap1 = await page.evaluate(() =>
       (globalThis as unknown as { speedApi: SpeedApi }).speedApi.jsHeapMB(),
@@ -164,12 +174,14 @@ async function measure(
       memEndAfterSeconds: round(memAfterS, 1),
       memStartByTypeMB: mem0?.byTypeMB ?? null,
       memEndByTypeMB: mem1?.byTypeMB ?? null,
+      memTimelineMB: memTimeline,
       effectSamples: w.effectMs?.length ?? null,
       backdrop: w.effectStats?.details ?? null,
       pageErrors: errors.slice(0, 5),
     };
     return { run, details, userAgent };
   } finally {
+    stopSampler();
     await browser.close();
   }
 }
