@@ -25,10 +25,8 @@ export async function serveStatic(mounts: Record<string, string>): Promise<{ url
     const prefix = prefixes.find((p) => path.startsWith(p));
     const root = prefix ? mounts[prefix]! : undefined;
     const file = root ? normalize(join(root, path.slice(prefix!.length) || 'index.html')) : undefined;
-    const info =
-      file && file.startsWith(root! + (root!.endsWith(sep) ? '' : sep))
-        ? await stat(file).catch(() => null)
-        : null;
+    const inside = root !== undefined && file?.startsWith(root + (root.endsWith(sep) ? '' : sep)) === true;
+    const info = inside && file ? await stat(file).catch(() => null) : null;
     if (!file || !info?.isFile()) {
       res.writeHead(404).end();
       return;
