@@ -75,6 +75,19 @@ function parseArgs(argv: string[]): Args {
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
+/** page.evaluate never times out by itself: a processor that never starts must fail the run, not hang it. */
+async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took over ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 function version(pkg: string): string {
   const path = join(repo, 'node_modules', pkg, 'package.json');
   return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
@@ -113,9 +126,14 @@ async function measure(
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(url);
     await page.waitForFunction(() => document.body.dataset.ready === '1');
-    const got = await page.evaluate(
-      (o) => (globalThis as unknown as { speedApi: SpeedApi }).speedApi.start(o),
-      { processor, ...size, ...(args.livekitDelegate ? { livekitDelegate: args.livekitDelegate } : {}) },
+    const got = await withTimeout(
+      page.evaluate((o) => (globalThis as unknown as { speedApi: SpeedApi }).speedApi.start(o), {
+        processor,
+        ...size,
+        ...(args.livekitDelegate ? { livekitDelegate: args.livekitDelegate } : {}),
+      }),
+      180_000,
+      `starting ${processor}`,
     );
     if (got.width !== size.width || got.height !== size.height)
       throw new Error(`camera is ${got.width}x${got.height}, wanted ${size.width}x${size.height}`);
@@ -168,6 +186,7 @@ async function measure(
       ...size,
       measuredSeconds: round(w.seconds, 2),
       framesOut: w.framesOut,
+      fpsIn: w.fpsInCounted ? 'counted (track stats)' : 'nominal (getSettings)',
       cpuSeconds: round((cpu1 - cpu0) / 1000, 2),
       jsHeapStartMB: round(heap0),
       jsHeapEndMB: round(heap1),
@@ -242,7 +261,8 @@ async function main(): Promise<void> {
       'backdrop @mediapipe/tasks-vision': version('@mediapipe/tasks-vision'),
     },
     method: {
-      fpsIn: "camera track's getSettings().frameRate (nominal)",
+      fpsIn:
+        'frames the camera track delivered in the window (MediaStreamTrack.stats.totalFrames) / seconds; its nominal getSettings().frameRate where stats are missing',
       fpsOut: 'requestVideoFrameCallback count on a <video> showing the output track / window seconds',
       effectMs:
         'backdrop: effect.stats() msPerFrameP50/P95 (worker, last 300 frames); livekit: onFrameProcessed filterTimeMs (segmentation + drawing + new VideoFrame, on the main thread); none: null',

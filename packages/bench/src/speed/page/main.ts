@@ -18,6 +18,8 @@ export interface WindowResult {
   seconds: number;
   framesOut: number;
   fpsIn: number | null;
+  /** True when fpsIn was counted (track stats), false when it is the camera's nominal rate. */
+  fpsInCounted: boolean;
   effectMs: number[] | null;
   /** Backdrop's own percentiles (its last 300 frames), when it is the processor. */
   effectStats: { p50: number; p95: number; details: Record<string, unknown> } | null;
@@ -45,6 +47,13 @@ let camera: MediaStreamTrack | undefined;
 let effect: BackgroundEffect | undefined;
 let livekitMs: number[] = [];
 let frames = 0;
+let cameraFramesAtMark: number | null = null;
+
+/** Frames the camera delivered so far (MediaStreamTrack.stats, Chromium 121+), or null where unsupported. */
+function cameraFrames(): number | null {
+  const stats = (camera as (MediaStreamTrack & { stats?: { totalFrames?: number } }) | undefined)?.stats;
+  return typeof stats?.totalFrames === 'number' ? stats.totalFrames : null;
+}
 let longTaskMs = 0;
 let windowStart = 0;
 let processorName: SpeedProcessor = 'none';
@@ -126,6 +135,7 @@ const api: SpeedApi = {
   },
   mark() {
     frames = 0;
+    cameraFramesAtMark = cameraFrames();
     longTaskMs = 0;
     livekitMs = [];
     windowStart = performance.now();
@@ -133,10 +143,15 @@ const api: SpeedApi = {
   read() {
     const seconds = (performance.now() - windowStart) / 1000;
     const stats = effect?.stats();
+    const delivered = cameraFrames();
     return {
       seconds,
       framesOut: frames,
-      fpsIn: camera?.getSettings().frameRate ?? null,
+      fpsIn:
+        delivered !== null && cameraFramesAtMark !== null
+          ? (delivered - cameraFramesAtMark) / seconds
+          : (camera?.getSettings().frameRate ?? null),
+      fpsInCounted: delivered !== null && cameraFramesAtMark !== null,
       effectMs: processorName.startsWith('livekit') ? livekitMs : null,
       effectStats: stats
         ? {
