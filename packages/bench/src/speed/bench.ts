@@ -9,69 +9,14 @@ import { dirname, join, resolve } from 'node:path';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, launchChromium } from '../../../../test/support/chromium.js';
 import { startPageServer } from '../support/page-server.js';
 import { treeCpuMs, treePss } from '../support/process-tree.js';
+import { type Args, parseArgs } from './args.js';
 import { makeCamera } from './camera.js';
-import { formatTable, PROCESSORS, type Processor, per, percentile, round, type SpeedRun } from './figures.js';
+import { formatTable, type Processor, per, percentile, round, type SpeedRun } from './figures.js';
 import type { SpeedApi, WindowResult } from './page/main.js';
 
 const here = import.meta.dirname;
 const repo = resolve(here, '../../../..');
 const benchDir = resolve(here, '../..');
-
-interface Args {
-  json: string | null;
-  seconds: number;
-  warmup: number;
-  /** Seconds after the processor started at which the end memory is read (at least the end of the window). */
-  memSeconds: number;
-  sizes: Array<{ width: number; height: number }>;
-  processors: Processor[];
-  frames: string;
-  livekitDelegate: 'CPU' | 'GPU' | undefined;
-}
-
-function parseArgs(argv: string[]): Args {
-  const args: Args = {
-    json: null,
-    seconds: 20,
-    warmup: 5,
-    memSeconds: 60,
-    sizes: [],
-    processors: [],
-    frames: join(repo, '../shared/evaldata/davis2016/rollerblade/images'),
-    livekitDelegate: undefined,
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    const value = argv[++i];
-    if (value === undefined) throw new Error(`${flag} needs a value`);
-    if (flag === '--json') args.json = resolve(value);
-    else if (flag === '--seconds') args.seconds = Number(value);
-    else if (flag === '--warmup') args.warmup = Number(value);
-    else if (flag === '--mem-seconds') args.memSeconds = Number(value);
-    else if (flag === '--frames') args.frames = resolve(value);
-    else if (flag === '--livekit-delegate') {
-      if (value !== 'CPU' && value !== 'GPU') throw new Error('--livekit-delegate must be CPU or GPU');
-      args.livekitDelegate = value;
-    } else if (flag === '--size') {
-      const match = /^(\d+)x(\d+)$/.exec(value);
-      if (!match) throw new Error('--size wants WIDTHxHEIGHT, e.g. 1280x720');
-      args.sizes.push({ width: Number(match[1]), height: Number(match[2]) });
-    } else if (flag === '--processor') {
-      if (!(PROCESSORS as readonly string[]).includes(value))
-        throw new Error(`--processor must be one of ${PROCESSORS.join(', ')}`);
-      args.processors.push(value as Processor);
-    } else throw new Error(`unknown option ${flag}`);
-  }
-  if (!(args.seconds > 0) || !(args.warmup >= 0) || !(args.memSeconds >= 0))
-    throw new Error('--seconds, --warmup and --mem-seconds must be numbers > 0');
-  if (args.sizes.length === 0)
-    args.sizes = [
-      { width: 640, height: 480 },
-      { width: 1280, height: 720 },
-    ];
-  if (args.processors.length === 0) args.processors = [...PROCESSORS];
-  return args;
-}
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
@@ -206,7 +151,10 @@ async function measure(
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseArgs(
+    process.argv.slice(2),
+    join(repo, '../shared/evaldata/davis2016/rollerblade/images'),
+  );
   const load = loadavg();
   const server = await startPageServer({ entry: join(here, 'page/main.ts') });
   const runs: SpeedRun[] = [];
