@@ -1,5 +1,5 @@
-// Speed benchmark: `npm run -w @backdrop/bench bench:speed [-- --json <file>] [--seconds N] [--warmup N]
-// [--mem-seconds N] [--size WxH]... [--processor none|backdrop-blur|backdrop-replace|livekit-blur|livekit-replace]... [--frames <dir>]`.
+// Speed benchmark: `npm run bench:speed [-- --json <file>] [--seconds N] [--warmup N]
+// [--mem-seconds N] [--size WxH]... [--processor none|backdrop-blur|backdrop-replace|livekit-blur|livekit-replace]... [--frames <dir>] [--livekit-delegate CPU|GPU]`.
 // Each run gets a fresh headless Chromium whose fake camera is a y4m made from real video frames.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -229,6 +229,19 @@ async function main(): Promise<void> {
   );
   console.log(`flags: ${conditions.flags.join(' ')}\n`);
   console.log(formatTable(runs));
+  const levels = details.flatMap((d) => {
+    const backdrop = d.backdrop as { budgetLevel?: number; budgetQuality?: Record<string, number> } | null;
+    if (!backdrop || backdrop.budgetLevel === undefined) return [];
+    const q = backdrop.budgetQuality;
+    const how = q
+      ? ` (model every ${q.segmentEvery} frame(s), refinement at ${q.refineScale}x, blur at ${q.blurScale}x)`
+      : '';
+    return [`  ${d.processor} ${d.width}x${d.height}: level ${backdrop.budgetLevel}${how}`];
+  });
+  if (levels.length > 0)
+    console.log(
+      `\nBackdrop's frame-budget level at the end of each run (0 = full quality):\n${levels.join('\n')}`,
+    );
   if (args.json) {
     await mkdir(dirname(args.json), { recursive: true });
     await writeFile(args.json, `${JSON.stringify({ runs, conditions }, null, 2)}\n`);

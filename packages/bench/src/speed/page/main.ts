@@ -165,6 +165,7 @@ const api: SpeedApi = {
               fpsOut: stats.fpsOut,
               msPerStage: stats.msPerStage,
               budgetLevel: stats.budget?.level ?? null,
+              budgetQuality: stats.budget?.quality ?? null,
               privacyFrames: stats.privacyFrames,
             },
           }
