@@ -1,7 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makePortraitCamera } from './support/cameras.js';
+import { firstFrameRgb, makePortraitCamera } from './support/cameras.js';
 import { type LaunchedBrowser, launchChromium } from './support/chromium.js';
 import { startTestServer, type TestServer } from './support/server.js';
 
@@ -58,21 +57,7 @@ const distance = (a: readonly number[], b: readonly number[]) =>
 function rawCorners(file: string): number[][] {
   const w = 160;
   const h = 120;
-  const rgb = execFileSync('ffmpeg', [
-    '-v',
-    'error',
-    '-i',
-    file,
-    '-frames:v',
-    '1',
-    '-vf',
-    `scale=${w}:${h}`,
-    '-f',
-    'rawvideo',
-    '-pix_fmt',
-    'rgb24',
-    '-',
-  ]);
+  const rgb = firstFrameRgb(file, w, h);
   const s = Math.round(w * 0.12);
   const mean = (x0: number) => {
     const sum = [0, 0, 0];

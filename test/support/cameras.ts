@@ -60,7 +60,13 @@ export function makeCamera(name: keyof typeof LAYOUTS, width = 640, height = 480
       file,
     ]);
   }
-  const reference = execFileSync('ffmpeg', [
+  const reference = firstFrameRgb(file, REF_W, REF_H, 'area');
+  return { name, file, width, height, reference: new Uint8Array(reference) };
+}
+
+/** The first frame of a video file, scaled to width x height, as packed RGB (decoded by ffmpeg). */
+export function firstFrameRgb(file: string, width: number, height: number, flags = 'bicubic'): Buffer {
+  return execFileSync('ffmpeg', [
     '-v',
     'error',
     '-i',
@@ -68,14 +74,13 @@ export function makeCamera(name: keyof typeof LAYOUTS, width = 640, height = 480
     '-frames:v',
     '1',
     '-vf',
-    `scale=${REF_W}:${REF_H}:flags=area`,
+    `scale=${width}:${height}:flags=${flags}`,
     '-f',
     'rawvideo',
     '-pix_fmt',
     'rgb24',
     '-',
   ]);
-  return { name, file, width, height, reference: new Uint8Array(reference) };
 }
 
 /** Mean absolute difference per channel between two RGB(A) thumbnails of REF_W x REF_H. */
