@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { build, ensureDebianPackages, ensureNodeModules, fail, ROOT } from './ensure.mjs';
 
 ensureDebianPackages(
-  ['janus', 'chromium', 'ffmpeg', 'firefox-esr', 'xvfb', 'iproute2', 'util-linux'],
+  ['janus', 'chromium', 'ffmpeg', 'firefox-esr', 'xvfb', 'iproute2', 'util-linux', 'procps'],
   'tests: SFU, browsers, fake cameras',
 );
 ensureNodeModules();
