@@ -68,6 +68,18 @@ export interface Texture {
   dispose(): void;
 }
 
+/** A texture object with linear filtering and edge clamping, for data uploaded later with texImage2D. */
+export function createSampledTexture(gl: WebGL2RenderingContext): WebGLTexture {
+  const texture = gl.createTexture();
+  if (!texture) throw new EffectError('render_failed', 'createTexture failed');
+  gl.bindTexture(gl.TEXTURE_2D, texture);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.LINEAR);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
+  return texture;
+}
+
 export function createTexture(
   gl: WebGL2RenderingContext,
   options: { width: number; height: number; format: 'rgba8' | 'r8'; filter?: 'linear' | 'nearest' },

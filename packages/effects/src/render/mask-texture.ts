@@ -1,14 +1,8 @@
-import { EffectError } from '../errors.js';
+import { createSampledTexture } from './gl.js';
 
 /** Holds the model's person probability (model resolution) as an R8 texture with linear filtering. */
 export function createMaskTextureStage(gl: WebGL2RenderingContext) {
-  const texture = gl.createTexture();
-  if (!texture) throw new EffectError('render_failed', 'createTexture failed');
-  gl.bindTexture(gl.TEXTURE_2D, texture);
-  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.LINEAR);
-  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
-  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
-  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
+  const texture = createSampledTexture(gl);
   let bytes = new Uint8Array(0);
   const state = { width: 0, height: 0 };
   return {

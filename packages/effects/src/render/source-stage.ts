@@ -1,4 +1,4 @@
-import { EffectError } from '../errors.js';
+import { createSampledTexture } from './gl.js';
 
 export type FrameSource = VideoFrame | ImageBitmap | ImageData | OffscreenCanvas;
 
@@ -9,13 +9,7 @@ export function sourceSize(source: FrameSource): { width: number; height: number
 
 /** Uploads the camera frame into a texture (v = 0 is the image's top row). */
 export function createSourceStage(gl: WebGL2RenderingContext) {
-  const texture = gl.createTexture();
-  if (!texture) throw new EffectError('render_failed', 'createTexture failed');
-  gl.bindTexture(gl.TEXTURE_2D, texture);
-  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.LINEAR);
-  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
-  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
-  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
+  const texture = createSampledTexture(gl);
   const state = { width: 0, height: 0 };
   return {
     texture,
