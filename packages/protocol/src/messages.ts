@@ -61,6 +61,10 @@ export const SubscribedStream = z.strictObject({
 });
 export type SubscribedStream = z.infer<typeof SubscribedStream>;
 
+/**
+ * Every error the server replies with. Each refusal has its own code so the app can explain it; the meaning of
+ * each is in ARCHITECTURE.md ("Errors").
+ */
 export const ErrorCode = z.enum([
   'bad_json',
   'bad_message',
@@ -69,6 +73,26 @@ export const ErrorCode = z.enum([
   'sfu_error',
   'internal',
   'shutting_down',
+  /** The display name is not well-formed Unicode, or holds control, format or bidi-override characters. */
+  'invalid_name',
+  /** The publisher's SDP offer is not one the product sends (directions, m-lines, codecs, size). */
+  'bad_sdp',
+  /** Too many messages on this socket; the socket is closed if it goes on. */
+  'rate_limited',
+  /** The room has its maximum number of participants. */
+  'room_full',
+  /** The server has its maximum number of participants, over all rooms. */
+  'server_full',
+  /** The server has its maximum number of rooms: no new room can open now. */
+  'too_many_rooms',
+  /** Too many joins from this address in the last minute. */
+  'join_rate_limited',
+  /** Too many new rooms opened from this address in the last minute. */
+  'room_create_rate_limited',
+  /** Too many signalling connections from this address. */
+  'too_many_connections',
+  /** The media server is down or restarting; try again shortly. */
+  'sfu_unavailable',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -92,6 +116,11 @@ export const ServerMessage = z.discriminatedUnion('type', [
     streams: z.array(SubscribedStream),
   }),
   z.strictObject({ type: z.literal('left'), replyTo: ReplyTo }),
+  /**
+   * The server is going down in `drainMs`: new joins are refused with `shutting_down`, and the socket closes
+   * with 1001 after the drain. A client should reconnect (another node, or this one once it is back).
+   */
+  z.strictObject({ type: z.literal('shuttingDown'), drainMs: z.number().int().min(0) }),
   z.strictObject({
     type: z.literal('error'),
     replyTo: ReplyTo,

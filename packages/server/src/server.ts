@@ -92,7 +92,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       rooms: registry.size,
       connections: signaling.connectionCount,
     }),
-    onUpgrade: (request, socket, head) => signaling.handleUpgrade(request, socket, head),
+    onUpgrade: (request, socket, head, clientAddress) =>
+      signaling.handleUpgrade(request, socket, head, clientAddress),
   });
   await new Promise<void>((resolveListen, reject) => {
     http.once('error', reject);

@@ -17,6 +17,17 @@ const ENV_NAMES: Record<keyof Config, string> = {
   janusDebugLevel: 'JANUS_DEBUG_LEVEL',
   heartbeatMs: 'HEARTBEAT_MS',
   maxParticipantsPerRoom: 'MAX_PARTICIPANTS_PER_ROOM',
+  maxRooms: 'MAX_ROOMS',
+  maxParticipants: 'MAX_PARTICIPANTS',
+  maxConnectionsPerAddress: 'MAX_CONNECTIONS_PER_ADDRESS',
+  joinsPerMinutePerAddress: 'JOINS_PER_MINUTE_PER_ADDRESS',
+  roomCreationsPerMinutePerAddress: 'ROOM_CREATIONS_PER_MINUTE_PER_ADDRESS',
+  messagesPerSecond: 'MESSAGES_PER_SECOND',
+  badMessagesPerMinute: 'BAD_MESSAGES_PER_MINUTE',
+  sendBufferLimitBytes: 'SEND_BUFFER_LIMIT_BYTES',
+  trustProxy: 'TRUST_PROXY',
+  sfuRequestTimeoutMs: 'SFU_REQUEST_TIMEOUT_MS',
+  shutdownDrainMs: 'SHUTDOWN_DRAIN_MS',
 };
 
 /** Flag for each setting: the kebab-case of its name (`--janus-url`, `--port`). */

@@ -22,6 +22,26 @@ const Duration = z.coerce
   .min(100, 'must be at least 100 ms')
   .max(600_000, 'must be at most 600000 ms');
 
+const Count = z.coerce
+  .number({ message: 'must be a number' })
+  .int('must be a whole number')
+  .min(1, 'must be at least 1')
+  .max(1_000_000, 'must be at most 1000000');
+
+const IpList = z
+  .string()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part !== ''),
+  )
+  .pipe(
+    z
+      .array(z.union([z.ipv4(), z.ipv6()], { message: 'must be a comma-separated list of IP addresses' }))
+      .min(1, 'must name at least one IP address'),
+  );
+
 /** Every setting the server reads, from the environment or the command line. */
 export const ConfigSchema = z.object({
   host: z.string().min(1, 'must not be empty').default('127.0.0.1'),
@@ -41,6 +61,34 @@ export const ConfigSchema = z.object({
   /** How often the server pings browsers; two missed pongs remove a participant. */
   heartbeatMs: Duration.default(10_000),
   maxParticipantsPerRoom: z.coerce.number().int().min(2).max(100).default(16),
+
+  // Limits (issue 8). Every refusal has its own protocol error code.
+  /** Global caps: rooms open at once, and participants over all rooms. */
+  maxRooms: Count.default(500),
+  maxParticipants: Count.default(2000),
+  /** Per client address: signalling sockets open at once, joins and room creations per minute. */
+  maxConnectionsPerAddress: Count.default(20),
+  joinsPerMinutePerAddress: Count.default(30),
+  roomCreationsPerMinutePerAddress: Count.default(10),
+  /** Per socket: sustained messages per second (bursts of 4x allowed), and bad messages per minute. */
+  messagesPerSecond: Count.default(20),
+  badMessagesPerMinute: Count.default(30),
+  /** A socket whose unsent data passes this many bytes is closed (it stopped reading). */
+  sendBufferLimitBytes: z.coerce
+    .number()
+    .int()
+    .min(16 * 1024)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024),
+  /**
+   * Proxies whose `X-Forwarded-For` is believed: a comma-separated list of IP addresses. Unset: the client
+   * address is the socket's peer address, and the header is ignored.
+   */
+  trustProxy: IpList.optional(),
+  /** Every request to Janus fails after this long; no room lock is held past it. */
+  sfuRequestTimeoutMs: Duration.default(5_000),
+  /** On SIGTERM: refuse new joins, tell clients `shuttingDown`, and close this long after. */
+  shutdownDrainMs: z.coerce.number().int().min(0).max(600_000).default(10_000),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -25,7 +25,13 @@ export interface HttpOptions {
   staticDir: string;
   logger: Logger;
   health: () => Record<string, unknown>;
-  onUpgrade: (request: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => void;
+  /** A WebSocket upgrade at /ws that passed the origin check; `clientAddress` is who it came from. */
+  onUpgrade: (
+    request: IncomingMessage,
+    socket: import('node:stream').Duplex,
+    head: Buffer,
+    clientAddress: string,
+  ) => void;
 }
 
 function safeHost(origin: string): string | undefined {
@@ -110,7 +116,7 @@ export function createHttpServer(options: HttpOptions): Server {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
     }
-    options.onUpgrade(request, socket, head);
+    options.onUpgrade(request, socket, head, request.socket.remoteAddress ?? 'unknown');
   });
   return server;
 }

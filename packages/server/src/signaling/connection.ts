@@ -27,6 +27,8 @@ export class SignalingConnection {
     private readonly socket: WebSocket,
     private readonly registry: RoomRegistry,
     logger: Logger,
+    /** True once the server is draining for shutdown: joins are refused. */
+    private readonly draining: () => boolean = () => false,
   ) {
     this.logger = logger;
     socket.on('message', (data, isBinary) => this.onFrame(data as Buffer, isBinary));
@@ -98,6 +100,8 @@ export class SignalingConnection {
 
   private async onJoin(message: Extract<ClientMessage, { type: 'join' }>): Promise<void> {
     if (this.state !== 'open') throw ServerError.invalidState(`cannot join while ${this.state}`);
+    if (this.draining())
+      throw new ServerError('shutting_down', 'the server is shutting down; join again in a moment');
     this.state = 'joining';
     try {
       const membership = await this.registry.join(message.room, message.name, (m) => this.send(m));

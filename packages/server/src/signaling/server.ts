@@ -35,15 +35,29 @@ export class SignalingServer {
     return this.connections.size;
   }
 
-  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+  /** Set by `drain()`: the server is going down, so new joins are refused with `shutting_down`. */
+  private drainMs: number | undefined;
+
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, clientAddress: string): void {
     this.wss.handleUpgrade(request, socket, head, (ws) => {
-      const logger = this.logger.child({ conn: this.nextId++ });
+      const logger = this.logger.child({ conn: this.nextId++, client: clientAddress });
       this.alive.add(ws);
       ws.on('pong', () => this.alive.add(ws));
       ws.on('error', (error) => logger.debug({ err: error }, 'websocket error'));
       ws.on('close', () => this.connections.delete(ws));
-      this.connections.set(ws, new SignalingConnection(ws, this.registry, logger));
+      const connection = new SignalingConnection(ws, this.registry, logger, () => this.drainMs !== undefined);
+      this.connections.set(ws, connection);
+      if (this.drainMs !== undefined) connection.send({ type: 'shuttingDown', drainMs: this.drainMs });
     });
+  }
+
+  /**
+   * The server is going down in `drainMs`: every client is told (`shuttingDown`) so it can come back later,
+   * and from now on joins are refused with `shutting_down`. Closing is the caller's job, after the drain.
+   */
+  drain(drainMs: number): void {
+    this.drainMs = drainMs;
+    for (const connection of this.connections.values()) connection.send({ type: 'shuttingDown', drainMs });
   }
 
   private beat(): void {
