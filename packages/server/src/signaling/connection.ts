@@ -27,6 +27,8 @@ export class SignalingConnection {
     private readonly socket: WebSocket,
     private readonly registry: RoomRegistry,
     logger: Logger,
+    /** Who this is, for per-address limits: the peer address, or X-Forwarded-For from a trusted proxy. */
+    readonly clientAddress: string,
     /** True once the server is draining for shutdown: joins are refused. */
     private readonly draining: () => boolean = () => false,
   ) {

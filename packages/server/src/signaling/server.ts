@@ -45,7 +45,13 @@ export class SignalingServer {
       ws.on('pong', () => this.alive.add(ws));
       ws.on('error', (error) => logger.debug({ err: error }, 'websocket error'));
       ws.on('close', () => this.connections.delete(ws));
-      const connection = new SignalingConnection(ws, this.registry, logger, () => this.drainMs !== undefined);
+      const connection = new SignalingConnection(
+        ws,
+        this.registry,
+        logger,
+        clientAddress,
+        () => this.drainMs !== undefined,
+      );
       this.connections.set(ws, connection);
       if (this.drainMs !== undefined) connection.send({ type: 'shuttingDown', drainMs: this.drainMs });
     });
