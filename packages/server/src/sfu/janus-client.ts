@@ -76,11 +76,11 @@ export class JanusClient extends EventEmitter<JanusClientEvents> {
     options: JanusClientOptions,
   ) {
     super();
-    const pingMs = options.pingMs ?? 2000;
+    const pingMs = options.pingMs ?? 1000;
     this.options = {
       ...options,
       pingMs,
-      pongTimeoutMs: options.pongTimeoutMs ?? pingMs * 3,
+      pongTimeoutMs: options.pongTimeoutMs ?? pingMs * 4,
       maxConsecutiveTimeouts: options.maxConsecutiveTimeouts ?? 3,
     };
     ws.on('message', (data) => this.onMessage(data.toString()));
