@@ -254,4 +254,28 @@ describe('hostile: SFU faults, SDP abuse and shutdown', () => {
     logFigures('SIGTERM drain', { drainMs, closedAfterMs, exitedMs, janusLeft: alive(janus) });
     expect(alive(janus)).toBe(false);
   });
+
+  it('a second SIGTERM during the drain stops at once, Janus included', async () => {
+    const s = await startTestServer({ ...BASE_ENV, SHUTDOWN_DRAIN_MS: '30000' });
+    const janus = janusPidOf(s.process.pid!);
+    const inCall = await timedJoin(s.wsUrl, 'impatient', 'InCall');
+    expect(inCall.reply.type).toBe('joined');
+    const exited = new Promise<number | null>((resolve) => s.process.once('exit', (code) => resolve(code)));
+    s.process.kill('SIGTERM');
+    await inCall.client.next((m) => m.type === 'shuttingDown', 2000);
+    const secondAt = Date.now();
+    s.process.kill('SIGTERM');
+    const code = await exited;
+    const stoppedMs = Date.now() - secondAt;
+    const started = Date.now();
+    while (alive(janus) && Date.now() - started < 2000) await new Promise((r) => setTimeout(r, 20));
+    logFigures('second SIGTERM', {
+      drainMs: 30000,
+      exitCode: code,
+      stoppedMsAfterSecondSignal: stoppedMs,
+      janusLeft: alive(janus),
+    });
+    expect(stoppedMs).toBeLessThan(2000);
+    expect(alive(janus)).toBe(false);
+  });
 });
