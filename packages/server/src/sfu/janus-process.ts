@@ -148,7 +148,8 @@ export class JanusProcess extends EventEmitter<JanusProcessEvents> {
     } catch (error) {
       // A Janus that did not come up is not left running: forget it (no restart), kill it, wait for it.
       this.child = undefined;
-      if (!exited) {
+      // A spawn that failed (no pid) may never emit 'exit'.
+      if (!exited && child.pid !== undefined) {
         const gone = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGKILL');
         await gone;

@@ -5,9 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { checkPublisherOffer } from './publisher-offer.js';
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', name), 'utf8');
-/** Chromium: microphone, camera and screen, three send-only transceivers (as packages/client sends them). */
+// Real offers, captured from the browsers on this machine with fake devices and send-only transceivers as
+// packages/client adds them. Chromium 156: microphone, camera and a second video (the screen's m-line).
+
 const chromium = fixture('chromium-offer.sdp');
-/** Firefox ESR: microphone and camera. */
+// Firefox ESR 153 (no OpenH264 here): microphone and camera.
 const firefox = fixture('firefox-offer.sdp');
 
 function reason(sdp: string): string {
@@ -89,7 +91,7 @@ describe('checkPublisherOffer', () => {
     const { session, media } = sections(firefox);
     const pcmuOnly = media[0]!.replace('109 9 0 8 101', '0');
     expect(reason(session + pcmuOnly + media[1])).toMatch(/does not offer opus/);
-    const noVp8 = media[1]!.replace('120 124 121 125 126 127 97 98 123 122 119', '121 125');
+    const noVp8 = media[1]!.replace('120 124 121 125 99 100 123 122 119', '121 125 99 100');
     expect(reason(session + media[0] + noVp8)).toMatch(/does not offer vp8/);
   });
 });
