@@ -17,17 +17,28 @@ const logger = createLogger(config.logLevel);
 try {
   const server = await startServer(config, logger);
   let stopping = false;
+  // First SIGTERM/SIGINT: drain (clients told, joins refused), then close with 1001 and stop Janus. A second
+  // one stops at once; our Janus dies with us (the 'exit' handler and its parent-death signal).
   const stop = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: stopping at once');
+      process.exit(1);
+    }
     stopping = true;
-    logger.info({ signal }, 'shutting down');
-    server.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    logger.info({ signal, drainMs: config.shutdownDrainMs }, 'shutting down');
+    server
+      .drain(config.shutdownDrainMs)
+      .then(() => server.close())
+      .then(
+        () => {
+          logger.info('shut down');
+          process.exit(0);
+        },
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

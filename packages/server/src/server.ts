@@ -1,18 +1,26 @@
 import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CLOSE_CODES } from '@backdrop/protocol';
 import type { Config } from './config/schema.js';
+import { ServerError } from './errors.js';
 import { createHttpServer } from './http/server.js';
 import type { Logger } from './logger.js';
 import { RoomRegistry } from './rooms/registry.js';
-import { JanusClient } from './sfu/janus-client.js';
-import { type JanusEndpoint, JanusProcess } from './sfu/janus-process.js';
+import { JanusLink } from './sfu/janus-link.js';
+import { JanusProcess } from './sfu/janus-process.js';
 import type { Sfu } from './sfu/sfu.js';
 import { VideoRoomSfu } from './sfu/videoroom.js';
 import { SignalingServer } from './signaling/server.js';
 
 export interface RunningServer {
   url: string;
+  /**
+   * Graceful shutdown: tell every client (`shuttingDown`), refuse joins, report unhealthy, and wait up to
+   * `drainMs` (less if every room emptied). Then call `close()`.
+   */
+  drain(drainMs: number): Promise<void>;
+  /** Closes every socket (1001), the HTTP server, the Janus session, and stops our Janus. */
   close(): Promise<void>;
 }
 
@@ -21,9 +29,13 @@ function defaultStaticDir(): string {
   return resolve(dirname(fileURLToPath(import.meta.url)), '../../app/dist');
 }
 
+/** How often a draining server checks whether every room has emptied. */
+const DRAIN_POLL_MS = 100;
+
 /**
- * Starts Backdrop: Janus (ours, or the one at --janus-url), the connection to it, rooms, signalling and HTTP.
- * If our Janus dies, every participant is disconnected (code 1012) and Janus is restarted.
+ * Starts Backdrop: Janus (ours, or the one at --janus-url), the link to it, rooms, signalling and HTTP.
+ * Whenever Janus goes down (crash, lost session, stopped answering), every participant is disconnected (1012),
+ * joins get `sfu_unavailable`, /healthz answers 503, and the JanusLink brings it back.
  */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const janusProcess = config.janusUrl
@@ -36,17 +48,27 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         iceIgnoreList: config.janusIceIgnoreList,
         debugLevel: config.janusDebugLevel,
         logger,
+        sessionTimeoutS: config.janusSessionTimeoutS,
+        startTimeoutMs: config.janusStartTimeoutMs,
       });
-  const endpoint: JanusEndpoint = janusProcess
-    ? await janusProcess.start()
-    : { url: config.janusUrl!, apiSecret: config.janusApiSecret ?? '', adminKey: config.janusAdminKey ?? '' };
+  const link = new JanusLink({
+    process: janusProcess,
+    external: config.janusUrl
+      ? { url: config.janusUrl, apiSecret: config.janusApiSecret ?? '', adminKey: config.janusAdminKey ?? '' }
+      : undefined,
+    client: {
+      requestTimeoutMs: config.sfuRequestTimeoutMs,
+      // A third of Janus's session timeout: two keepalives may be late before Janus drops the session.
+      keepaliveMs: Math.max(1000, Math.floor((config.janusSessionTimeoutS * 1000) / 3)),
+    },
+    logger: logger.child({ name: 'janus-link' }),
+  });
 
-  let closing = false;
   let sfu: Sfu | undefined;
-  let janus: JanusClient | undefined;
+  let draining = false;
   const registry = new RoomRegistry(
     () => {
-      if (!sfu) throw new Error('the SFU is not connected');
+      if (!sfu) throw new ServerError('sfu_unavailable', 'the media server is restarting; try again shortly');
       return sfu;
     },
     config.maxParticipantsPerRoom,
@@ -54,44 +76,31 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   );
   const signaling = new SignalingServer(registry, config.heartbeatMs, logger.child({ name: 'signaling' }));
 
-  const connectJanus = async (target: JanusEndpoint): Promise<void> => {
-    const client = await JanusClient.connect(target.url, target.apiSecret, logger);
-    janus = client;
-    sfu = new VideoRoomSfu(client, target.adminKey || undefined, logger.child({ name: 'sfu' }));
-    client.on('closed', () => {
-      if (janus !== client || closing) return;
-      logger.error('lost the connection to janus: disconnecting every participant');
-      sfu = undefined;
-      janus = undefined;
-      registry.abandonAll();
-      signaling.closeAll(1012, 'media server restarted');
-      // An external Janus is retried here; our own one is restarted by JanusProcess, which reconnects below.
-      if (!janusProcess)
-        setTimeout(
-          () =>
-            void connectJanus(target).catch((e: unknown) =>
-              logger.error({ err: e }, 'janus reconnect failed'),
-            ),
-          2000,
-        ).unref();
-    });
-  };
-  await connectJanus(endpoint);
-  janusProcess?.on('ready', (next) => {
-    connectJanus(next).catch((error: unknown) =>
-      logger.error({ err: error }, 'could not connect to restarted janus'),
-    );
+  link.on('up', (client, endpoint) => {
+    sfu = new VideoRoomSfu(client, endpoint.adminKey || undefined, logger.child({ name: 'sfu' }));
   });
+  link.on('down', (reason) => {
+    logger.error({ reason }, 'janus is down: disconnecting every participant');
+    sfu = undefined;
+    registry.abandonAll();
+    signaling.closeAll(CLOSE_CODES.serviceRestart, 'media server restarted');
+  });
+  await link.start();
 
   const http = createHttpServer({
     staticDir: config.staticDir ? resolve(config.staticDir) : defaultStaticDir(),
     logger: logger.child({ name: 'http' }),
-    health: () => ({
-      ok: janus?.isOpen === true,
-      janus: janus?.isOpen ? 'up' : 'down',
-      rooms: registry.size,
-      connections: signaling.connectionCount,
-    }),
+    health: () => {
+      const janus = link.health;
+      return {
+        ok: janus.state === 'up' && !draining,
+        janus: janus.state,
+        ...(janus.state === 'down' ? { reason: janus.reason } : {}),
+        ...(draining ? { draining: true } : {}),
+        rooms: registry.size,
+        connections: signaling.connectionCount,
+      };
+    },
     onUpgrade: (request, socket, head, clientAddress) =>
       signaling.handleUpgrade(request, socket, head, clientAddress),
   });
@@ -105,13 +114,20 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 
   return {
     url,
+    async drain(drainMs) {
+      draining = true;
+      signaling.drain(drainMs);
+      logger.info({ drainMs, rooms: registry.size }, 'draining: joins refused, clients told to come back');
+      const deadline = Date.now() + drainMs;
+      while (Date.now() < deadline && registry.size > 0) {
+        await new Promise((r) => setTimeout(r, Math.min(DRAIN_POLL_MS, deadline - Date.now())));
+      }
+    },
     async close() {
-      closing = true;
       signaling.close();
       await new Promise((r) => http.close(r));
       http.closeAllConnections();
-      janus?.close();
-      await janusProcess?.stop();
+      await link.stop();
     },
   };
 }

@@ -28,6 +28,8 @@ const ENV_NAMES: Record<keyof Config, string> = {
   trustProxy: 'TRUST_PROXY',
   sfuRequestTimeoutMs: 'SFU_REQUEST_TIMEOUT_MS',
   shutdownDrainMs: 'SHUTDOWN_DRAIN_MS',
+  janusSessionTimeoutS: 'JANUS_SESSION_TIMEOUT_S',
+  janusStartTimeoutMs: 'JANUS_START_TIMEOUT_MS',
 };
 
 /** Flag for each setting: the kebab-case of its name (`--janus-url`, `--port`). */

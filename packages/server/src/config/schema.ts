@@ -89,6 +89,13 @@ export const ConfigSchema = z.object({
   sfuRequestTimeoutMs: Duration.default(5_000),
   /** On SIGTERM: refuse new joins, tell clients `shuttingDown`, and close this long after. */
   shutdownDrainMs: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  /**
+   * Janus drops a session silent this long (its `session_timeout`); we keep ours alive every third of it. With
+   * `--janus-url`, set it to (at most) that Janus's own value.
+   */
+  janusSessionTimeoutS: z.coerce.number().int().min(3).max(3600).default(60),
+  /** Our Janus must open its port this long after starting, or it is killed and the start fails. */
+  janusStartTimeoutMs: Duration.default(15_000),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -64,8 +64,13 @@ async function route(req: IncomingMessage, res: ServerResponse, options: HttpOpt
     return;
   }
   if (path === '/healthz') {
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
-    res.end(JSON.stringify(options.health()));
+    const health = options.health();
+    // 503 while Janus is down or the server drains, so a load balancer stops sending people here.
+    res.writeHead(health.ok === false ? 503 : 200, {
+      'Content-Type': 'application/json',
+      'Cache-Control': 'no-store',
+    });
+    res.end(JSON.stringify(health));
     return;
   }
   const index = join(options.staticDir, 'index.html');

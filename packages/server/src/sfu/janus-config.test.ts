@@ -38,4 +38,11 @@ describe('renderJanusConfig', () => {
   it('quotes backslashes', () => {
     expect(jcfgString('a\\b')).toBe('"a\\\\b"');
   });
+
+  it('sets the session timeout (60 s unless configured)', () => {
+    expect(renderJanusConfig(base)['janus.jcfg']).toContain('session_timeout = 60\n');
+    expect(renderJanusConfig({ ...base, sessionTimeoutS: 5 })['janus.jcfg']).toContain(
+      'session_timeout = 5\n',
+    );
+  });
 });

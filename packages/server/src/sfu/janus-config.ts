@@ -10,6 +10,8 @@ export interface JanusConfigOptions {
   iceEnforceList: string | undefined;
   iceIgnoreList: string;
   debugLevel: number;
+  /** Janus drops a session that sent nothing for this long; 60 s if unset. */
+  sessionTimeoutS?: number;
 }
 
 /** The only Janus modules we load: VideoRoom and the WebSocket transport. */
@@ -40,7 +42,7 @@ export function renderJanusConfig(o: JanusConfigOptions): Record<string, string>
   server_name = "backdrop-janus"
   api_secret = ${jcfgString(o.apiSecret)}
   admin_secret = ${jcfgString(o.adminSecret)}
-  session_timeout = 60
+  session_timeout = ${o.sessionTimeoutS ?? 60}
   reclaim_session_timeout = 0
   protected_folders = ["/bin", "/boot", "/dev", "/etc", "/lib", "/proc", "/sbin", "/sys", "/usr", "/var"]
 }

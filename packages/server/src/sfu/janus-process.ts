@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -19,7 +20,17 @@ export interface JanusProcessOptions {
   iceIgnoreList: string;
   debugLevel: number;
   logger: Logger;
+  /** Janus's `session_timeout`, in seconds (60 if unset). */
+  sessionTimeoutS?: number;
+  /** A Janus that has not opened its port this long after spawning is killed, and the start fails. */
+  startTimeoutMs?: number;
 }
+
+/**
+ * `setpriv --pdeathsig SIGKILL` makes the kernel kill Janus when our process dies, even by SIGKILL, when no
+ * 'exit' handler runs. setpriv execs Janus, so the child's pid is Janus's.
+ */
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((path) => existsSync(path));
 
 /** Where to reach a running Janus and the credentials it was started with. */
 export interface JanusEndpoint {
@@ -104,12 +115,15 @@ export class JanusProcess extends EventEmitter<JanusProcessEvents> {
       iceEnforceList: this.options.iceEnforceList,
       iceIgnoreList: this.options.iceIgnoreList,
       debugLevel: this.options.debugLevel,
+      ...(this.options.sessionTimeoutS === undefined
+        ? {}
+        : { sessionTimeoutS: this.options.sessionTimeoutS }),
     });
     for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text, { mode: 0o600 });
 
-    const child = spawn(this.options.bin, ['-F', dir, '-C', join(dir, 'janus.jcfg'), '-o'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const janusArgs = [this.options.bin, '-F', dir, '-C', join(dir, 'janus.jcfg'), '-o'];
+    const [command, ...args] = SETPRIV ? [SETPRIV, '--pdeathsig', 'SIGKILL', '--', ...janusArgs] : janusArgs;
+    const child = spawn(command!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     // Janus must not outlive us, whatever way we exit (a crash, process.exit).
     const killOnExit = () => child.kill('SIGKILL');
@@ -128,7 +142,21 @@ export class JanusProcess extends EventEmitter<JanusProcessEvents> {
       exited = true;
       if (this.child === child) this.onExit(code, signal);
     });
-    await Promise.race([waitForPort(wsPort, Date.now() + 15_000, () => !exited), spawnError]);
+    const startTimeoutMs = this.options.startTimeoutMs ?? 15_000;
+    try {
+      await Promise.race([waitForPort(wsPort, Date.now() + startTimeoutMs, () => !exited), spawnError]);
+    } catch (error) {
+      // A Janus that did not come up is not left running: forget it (no restart), kill it, wait for it.
+      this.child = undefined;
+      // A spawn that failed (no pid) may never emit 'exit'.
+      if (!exited && child.pid !== undefined) {
+        const gone = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGKILL');
+        await gone;
+      }
+      await rm(dir, { recursive: true, force: true });
+      throw error;
+    }
     const endpoint = { url: `ws://127.0.0.1:${wsPort}`, ...secrets };
     this.endpoint = endpoint;
     logger.info({ pid: child.pid, url: endpoint.url }, 'janus started');
@@ -142,9 +170,13 @@ export class JanusProcess extends EventEmitter<JanusProcessEvents> {
     const dir = this.dir;
     if (dir) void rm(dir, { recursive: true, force: true });
     if (this.stopping) return;
-    const { logger } = this.options;
-    logger.error({ code, signal }, 'janus exited unexpectedly');
+    this.options.logger.error({ code, signal }, 'janus exited unexpectedly');
     this.emit('crashed', code, signal);
+    this.scheduleRestart();
+  }
+
+  /** Starts Janus again after a back-off (0.5 s doubling to 30 s), until one start succeeds. */
+  private scheduleRestart(): void {
     const delay = Math.min(30_000, 500 * 2 ** this.restarts++);
     setTimeout(() => {
       if (this.stopping) return;
@@ -152,9 +184,28 @@ export class JanusProcess extends EventEmitter<JanusProcessEvents> {
         () => {
           this.restarts = 0;
         },
-        (error: unknown) => logger.error({ err: error }, 'janus restart failed'),
+        (error: unknown) => {
+          this.options.logger.error({ err: error }, 'janus restart failed');
+          this.scheduleRestart();
+        },
       );
     }, delay).unref();
+  }
+
+  /** The running Janus's pid, if any. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /**
+   * Kills the Janus with this pid (SIGKILL, which also ends a stopped process) if it is still ours; the usual
+   * crash path then restarts it. Used when Janus is alive but no longer answers.
+   */
+  kill(pid: number): void {
+    if (this.child?.pid === pid && this.child.exitCode === null) {
+      this.options.logger.warn({ pid }, 'janus is not answering: killing it to restart it');
+      this.child.kill('SIGKILL');
+    }
   }
 
   /** Stops Janus (SIGTERM, then SIGKILL after 3 s) and removes its generated config. */

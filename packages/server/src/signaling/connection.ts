@@ -6,6 +6,7 @@ import type { Participant } from '../rooms/participant.js';
 import type { RoomRegistry } from '../rooms/registry.js';
 import type { Room } from '../rooms/room.js';
 import { parseClientMessage } from './parse.js';
+import { checkPublisherOffer } from './publisher-offer.js';
 
 /** Valid messages waiting to be handled, at most; a client that floods past this gets errors. */
 const MAX_QUEUED = 16;
@@ -132,10 +133,13 @@ export class SignalingConnection {
 
   private async onPublish(message: Extract<ClientMessage, { type: 'publish' }>): Promise<void> {
     const { participant } = this.joined();
+    const offer = checkPublisherOffer(message.sdp);
+    if (!offer.ok) throw new ServerError('bad_sdp', `publish offer refused: ${offer.reason}`);
     let sdp: string;
     try {
       sdp = await participant.publisher.publish(message.sdp);
     } catch (error) {
+      if (error instanceof ServerError) throw error;
       throw ServerError.sfu(`publish failed: ${(error as Error).message}`, error);
     }
     this.send({ type: 'publishAnswer', ...(message.id === undefined ? {} : { replyTo: message.id }), sdp });
