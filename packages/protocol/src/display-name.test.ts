@@ -62,6 +62,7 @@ describe('checkDisplayName', () => {
     ['ZWJ family emoji', '👨\u200d👩\u200d👧'],
     ['emoji presentation selector', '❤\ufe0f Kim'],
     ['flag', '🇳🇬 Chidi'],
+    ['rainbow flag (selector then ZWJ)', '🏳\ufe0f\u200d🌈'],
     ['64 characters', 'n'.repeat(64)],
     ['64 emoji', '\u{1f600}'.repeat(64)],
     ['punctuation', "O'Brien-Smith, Jr."],

@@ -21,7 +21,7 @@ const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/u;
 /** Something a reader can see: a letter, digit, symbol or punctuation mark. */
 const VISIBLE = /[\p{L}\p{N}\p{S}\p{P}]/u;
 const LETTER = /[\p{L}\p{M}]/u;
-const PICTOGRAPH = /[\p{Extended_Pictographic}\p{Emoji_Modifier}\u{fe0f}]/u;
+const PICTOGRAPH = /\p{Extended_Pictographic}|\p{Emoji_Modifier}|\p{Variation_Selector}/u;
 
 function hex(ch: string): string {
   return `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
