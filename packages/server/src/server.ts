@@ -44,14 +44,11 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   let closing = false;
   let sfu: Sfu | undefined;
   let janus: JanusClient | undefined;
-  const registry = new RoomRegistry(
-    () => {
-      if (!sfu) throw new Error('the SFU is not connected');
-      return sfu;
-    },
-    config.maxParticipantsPerRoom,
-    logger.child({ name: 'rooms' }),
-  );
+  const registry = new RoomRegistry({
+    sfu: () => sfu,
+    limits: config,
+    logger: logger.child({ name: 'rooms' }),
+  });
   const signaling = new SignalingServer(registry, config.heartbeatMs, logger.child({ name: 'signaling' }));
 
   const connectJanus = async (target: JanusEndpoint): Promise<void> => {
