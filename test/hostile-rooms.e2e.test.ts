@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   expectUnharmed,
   figures,
@@ -25,7 +25,9 @@ const QUIET_SOCKET_LIMITS = {
   MAX_CONNECTIONS_PER_ADDRESS: '1000',
 };
 
-const ATTACKER: Origin = { via: '127.0.0.1', forwardedFor: '203.0.113.10' };
+// One address per role: a role's refused attempts count against its own address only.
+const NAMER: Origin = { via: '127.0.0.3', forwardedFor: '203.0.113.3' };
+const FLOODER: Origin = { via: '127.0.0.1', forwardedFor: '203.0.113.10' };
 const HOST: Origin = { via: '127.0.0.4', forwardedFor: '203.0.113.4' };
 const CREATOR: Origin = { via: '127.0.0.5', forwardedFor: '203.0.113.20' };
 const HOG: Origin = { via: '127.0.0.3', forwardedFor: '203.0.113.30' };
@@ -47,6 +49,16 @@ function tally(outcomes: string[]): Record<string, number> {
 
 describe('rooms under hostile joins', () => {
   let server: TestServer;
+  const opened: RoomsClient[] = [];
+  const open = async (origin: Origin): Promise<RoomsClient> => {
+    const client = await RoomsClient.open(server.wsUrl, origin);
+    opened.push(client);
+    return client;
+  };
+  // A failed test must not leave its sockets (and so its rooms) behind for the next one.
+  afterEach(async () => {
+    for (const client of opened.splice(0)) await client.close();
+  });
 
   beforeAll(async () => {
     server = await startTestServer({
@@ -62,10 +74,10 @@ describe('rooms under hostile joins', () => {
   it('refuses ill-formed and copied names at once with invalid_name, and the room stays joinable', async () => {
     const before = await figures(server);
     const room = 'names-room';
-    const host = await RoomsClient.open(server.wsUrl, HOST);
+    const host = await open(HOST);
     expect(outcome(await host.request({ type: 'join', room, name: 'Alice' }))).toBe('joined');
     // Three sockets at once: three lone-surrogate names used to hold the room's lock for 3 x 10 s.
-    const attackers = await Promise.all([1, 2, 3].map(() => RoomsClient.open(server.wsUrl, ATTACKER)));
+    const attackers = await Promise.all([1, 2, 3].map(() => open(NAMER)));
     const names: [string, string][] = [
       ['lone surrogate', '\ud800'],
       ['zero-width space', 'a\u200bb'],
@@ -93,9 +105,9 @@ describe('rooms under hostile joins', () => {
     const before = await figures(server);
     const room = 'flood-room';
     // Someone stays in the room, so the flood's joins never open (and count as creating) a room.
-    const anchor = await RoomsClient.open(server.wsUrl, HOST);
+    const anchor = await open(HOST);
     expect(outcome(await anchor.request({ type: 'join', room, name: 'Anchor' }))).toBe('joined');
-    const flooders = await Promise.all([1, 2, 3, 4].map(() => RoomsClient.open(server.wsUrl, ATTACKER)));
+    const flooders = await Promise.all([1, 2, 3, 4].map(() => open(FLOODER)));
     const started = performance.now();
     const outcomes: string[] = [];
     let flooding = true;
@@ -132,7 +144,7 @@ describe('rooms under hostile joins', () => {
 
   it('limits a room-creation flood from one address with room_create_rate_limited', async () => {
     const before = await figures(server);
-    const creator = await RoomsClient.open(server.wsUrl, CREATOR);
+    const creator = await open(CREATOR);
     const started = performance.now();
     const outcomes: string[] = [];
     // Fewer attempts than the join allowance, so only the creation limit can refuse them.
@@ -191,8 +203,10 @@ describe('rooms at the global caps', () => {
       ROOM_CREATIONS_PER_MINUTE_PER_ADDRESS: '1000',
     });
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await releaseHogs();
+  });
+  afterAll(async () => {
     await server?.stop();
   });
 
