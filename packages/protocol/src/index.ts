@@ -1,2 +1,3 @@
+export * from './display-name.js';
 export * from './limits.js';
 export * from './messages.js';

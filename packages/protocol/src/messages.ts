@@ -1,23 +1,23 @@
 import { z } from 'zod';
-import { MAX_SDP_CHARS, NAME_MAX_CHARS, ROOM_NAME_PATTERN } from './limits.js';
+import { checkDisplayName } from './display-name.js';
+import { MAX_SDP_CHARS, ROOM_NAME_PATTERN } from './limits.js';
 
 /** A room name as it appears in `/r/<room>`. */
 export const RoomName = z
   .string()
   .regex(ROOM_NAME_PATTERN, 'room names are 1-64 characters of a-z, 0-9 and -');
 
-/** A display name: trimmed, 1-64 characters, no control characters. */
-export const DisplayName = z
-  .string()
-  .transform((s) => s.trim())
-  .pipe(
-    z
-      .string()
-      .min(1, 'name must not be empty')
-      .max(NAME_MAX_CHARS, `name must be at most ${NAME_MAX_CHARS} characters`)
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting them is the point
-      .regex(/^[^\u0000-\u001f\u007f]*$/, 'name must not contain control characters'),
-  );
+/**
+ * A display name: well-formed Unicode, NFC, trimmed, 1-64 characters, nothing invisible, no control, format,
+ * bidi-override, line-separator, private-use or unassigned characters (see display-name.ts). A refusal carries
+ * `params.errorCode: 'invalid_name'`, so the server answers with that code rather than `bad_message`.
+ */
+export const DisplayName = z.string().transform((raw, ctx) => {
+  const check = checkDisplayName(raw);
+  if (check.ok) return check.name;
+  ctx.addIssue({ code: 'custom', message: check.reason, params: { errorCode: 'invalid_name' } });
+  return z.NEVER;
+});
 
 const Sdp = z.string().min(1).max(MAX_SDP_CHARS);
 /** Optional request id echoed back as `replyTo`, so a client can match replies. */

@@ -3,7 +3,6 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CLOSE_CODES } from '@backdrop/protocol';
 import type { Config } from './config/schema.js';
-import { ServerError } from './errors.js';
 import { createHttpServer } from './http/server.js';
 import type { Logger } from './logger.js';
 import { RoomRegistry } from './rooms/registry.js';
@@ -66,14 +65,11 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 
   let sfu: Sfu | undefined;
   let draining = false;
-  const registry = new RoomRegistry(
-    () => {
-      if (!sfu) throw new ServerError('sfu_unavailable', 'the media server is restarting; try again shortly');
-      return sfu;
-    },
-    config.maxParticipantsPerRoom,
-    logger.child({ name: 'rooms' }),
-  );
+  const registry = new RoomRegistry({
+    sfu: () => sfu,
+    limits: config,
+    logger: logger.child({ name: 'rooms' }),
+  });
   const signaling = new SignalingServer(registry, config.heartbeatMs, logger.child({ name: 'signaling' }));
 
   link.on('up', (client, endpoint) => {

@@ -1,22 +1,72 @@
 import { randomInt } from 'node:crypto';
+import { ServerError } from '../errors.js';
+import { KeyedBuckets, perMinute } from '../limits/token-bucket.js';
 import type { Logger } from '../logger.js';
 import type { Sfu } from '../sfu/sfu.js';
 import type { MessageSink, Participant } from './participant.js';
-import { Room } from './room.js';
+import { Room, type Seat } from './room.js';
+
+/** The caps and per-address rates the registry enforces; `Config` has them all. */
+export interface RoomLimits {
+  maxParticipantsPerRoom: number;
+  /** Rooms open at once, over the server. */
+  maxRooms: number;
+  /** Participants (and joins in progress) over all rooms. */
+  maxParticipants: number;
+  /** Join attempts per client address per minute, refused ones included. */
+  joinsPerMinutePerAddress: number;
+  /** Joins that would open a new room, per client address per minute. */
+  roomCreationsPerMinutePerAddress: number;
+}
+
+export interface RoomRegistryOptions {
+  /** The SFU now, or undefined while it is down (joins are then refused with `sfu_unavailable`). */
+  sfu: () => Sfu | undefined;
+  limits: RoomLimits;
+  logger: Logger;
+  /** Clock for the rate limits; tests pass their own. */
+  now?: () => number;
+}
+
+export interface JoinRequest {
+  room: string;
+  name: string;
+  /** Who asks, for the per-address rates. */
+  clientAddress: string;
+  send: MessageSink;
+}
+
+/** How often idle per-address buckets are dropped. */
+const SWEEP_INTERVAL_MS = 60_000;
 
 /**
- * All live rooms by name. Every change to one room (first join creates it in the SFU, last leave destroys it)
- * runs under that room's lock, so two simultaneous first joins create one room.
+ * All live rooms by name. A room's lock covers only its creation or destruction in the SFU (one request, with
+ * the SFU's deadline) and the map change, so two simultaneous first joins create one room. A participant's own
+ * SFU handles are made outside the lock, holding a seat that keeps the room alive meanwhile: one slow or stuck
+ * join never blocks the other joins and leaves of its room.
  */
 export class RoomRegistry {
   private readonly rooms = new Map<string, Room>();
   private readonly locks = new Map<string, Promise<unknown>>();
+  /** Rooms whose SFU creation is under way: counted against `maxRooms` with the open ones. */
+  private creating = 0;
+  private readonly joins: KeyedBuckets;
+  private readonly creations: KeyedBuckets;
+  private readonly now: () => number;
+  private lastSweepMs: number;
+  private readonly sfu: () => Sfu | undefined;
+  private readonly limits: RoomLimits;
+  private readonly logger: Logger;
 
-  constructor(
-    private readonly sfu: () => Sfu,
-    private readonly maxParticipants: number,
-    private readonly logger: Logger,
-  ) {}
+  constructor(options: RoomRegistryOptions) {
+    this.sfu = options.sfu;
+    this.limits = options.limits;
+    this.logger = options.logger;
+    this.now = options.now ?? Date.now;
+    this.joins = new KeyedBuckets(perMinute(this.limits.joinsPerMinutePerAddress));
+    this.creations = new KeyedBuckets(perMinute(this.limits.roomCreationsPerMinutePerAddress));
+    this.lastSweepMs = this.now();
+  }
 
   get(name: string): Room | undefined {
     return this.rooms.get(name);
@@ -24,6 +74,13 @@ export class RoomRegistry {
 
   get size(): number {
     return this.rooms.size;
+  }
+
+  /** Participants and joins in progress, over all rooms. */
+  get occupancy(): number {
+    let total = 0;
+    for (const room of this.rooms.values()) total += room.occupancy;
+    return total;
   }
 
   private withLock<T>(name: string, work: () => Promise<T>): Promise<T> {
@@ -37,50 +94,124 @@ export class RoomRegistry {
     return next;
   }
 
-  join(
-    name: string,
-    displayName: string,
-    send: MessageSink,
-  ): Promise<{ room: Room; participant: Participant }> {
-    return this.withLock(name, async () => {
-      let room = this.rooms.get(name);
-      if (!room) {
-        const sfuRoomId = randomInt(1, 2 ** 47);
-        await this.sfu().createRoom(sfuRoomId, this.maxParticipants);
-        room = new Room(name, sfuRoomId, this.sfu(), this.maxParticipants, this.logger.child({ room: name }));
-        this.rooms.set(name, room);
-        this.logger.info({ room: name, sfuRoomId }, 'room created');
-      }
-      try {
-        return { room, participant: await room.addParticipant(displayName, send) };
-      } catch (error) {
-        if (room.size === 0) await this.destroy(room);
-        throw error;
-      }
+  private requireSfu(): Sfu {
+    const sfu = this.sfu();
+    if (!sfu)
+      throw new ServerError('sfu_unavailable', 'the media server is not available; try again shortly');
+    return sfu;
+  }
+
+  private checkServerCapacity(): void {
+    if (this.occupancy >= this.limits.maxParticipants) {
+      throw new ServerError(
+        'server_full',
+        `the server has its maximum of ${this.limits.maxParticipants} participants; try again later`,
+      );
+    }
+  }
+
+  async join(request: JoinRequest): Promise<{ room: Room; participant: Participant }> {
+    const nowMs = this.now();
+    if (nowMs - this.lastSweepMs >= SWEEP_INTERVAL_MS) {
+      this.lastSweepMs = nowMs;
+      this.joins.sweep(nowMs);
+      this.creations.sweep(nowMs);
+    }
+    if (!this.joins.take(request.clientAddress, nowMs)) {
+      throw new ServerError(
+        'join_rate_limited',
+        `too many joins from your address (at most ${this.limits.joinsPerMinutePerAddress} a minute); wait a moment`,
+      );
+    }
+    this.checkServerCapacity();
+    const { room, seat } = await this.withLock(request.room, () => this.takeSeat(request, nowMs));
+    try {
+      return { room, participant: await room.admit(seat, request.send) };
+    } catch (error) {
+      await this.destroyIfEmpty(room);
+      throw error;
+    }
+  }
+
+  /** Under the room's lock: opens the room if needed, then holds a seat in it. */
+  private async takeSeat(request: JoinRequest, nowMs: number): Promise<{ room: Room; seat: Seat }> {
+    const room = this.rooms.get(request.room) ?? (await this.create(request, nowMs));
+    try {
+      this.checkServerCapacity();
+      return { room, seat: room.reserve(request.name) };
+    } catch (error) {
+      if (room.isEmpty && this.rooms.get(room.name) === room) await this.destroy(room);
+      throw error;
+    }
+  }
+
+  private async create(request: JoinRequest, nowMs: number): Promise<Room> {
+    if (this.rooms.size + this.creating >= this.limits.maxRooms) {
+      throw new ServerError(
+        'too_many_rooms',
+        `the server has its maximum of ${this.limits.maxRooms} rooms open; try again later`,
+      );
+    }
+    if (!this.creations.take(request.clientAddress, nowMs)) {
+      throw new ServerError(
+        'room_create_rate_limited',
+        `too many new rooms from your address (at most ${this.limits.roomCreationsPerMinutePerAddress} a minute)`,
+      );
+    }
+    const sfu = this.requireSfu();
+    const sfuRoomId = randomInt(1, 2 ** 47);
+    this.creating++;
+    try {
+      await sfu.createRoom(sfuRoomId, this.limits.maxParticipantsPerRoom);
+    } finally {
+      this.creating--;
+    }
+    const name = request.room;
+    const room = new Room(
+      name,
+      sfuRoomId,
+      sfu,
+      this.limits.maxParticipantsPerRoom,
+      this.logger.child({ room: name }),
+    );
+    this.rooms.set(name, room);
+    this.logger.info({ room: name, sfuRoomId }, 'room created');
+    return room;
+  }
+
+  /** Removes the participant at once; the room is destroyed if that left it empty. */
+  async leave(room: Room, participant: Participant): Promise<void> {
+    room.removeParticipant(participant);
+    await this.destroyIfEmpty(room);
+  }
+
+  private async destroyIfEmpty(room: Room): Promise<void> {
+    if (!room.isEmpty || this.rooms.get(room.name) !== room) return;
+    await this.withLock(room.name, async () => {
+      // A join may have taken a seat while this waited for the lock.
+      if (room.isEmpty && this.rooms.get(room.name) === room) await this.destroy(room);
     });
   }
 
-  leave(room: Room, participant: Participant): Promise<void> {
-    return this.withLock(room.name, async () => {
-      room.removeParticipant(participant);
-      if (room.size === 0 && this.rooms.get(room.name) === room) await this.destroy(room);
-    });
-  }
-
+  /** Under the room's lock. */
   private async destroy(room: Room): Promise<void> {
     this.rooms.delete(room.name);
+    const sfu = this.sfu();
+    if (!sfu) return;
     try {
-      await this.sfu().destroyRoom(room.sfuRoomId);
+      await sfu.destroyRoom(room.sfuRoomId);
       this.logger.info({ room: room.name }, 'room destroyed');
     } catch (error) {
       this.logger.warn({ err: error, room: room.name }, 'room destroy failed');
     }
   }
 
-  /** The SFU was lost: forget every room without talking to it. Returns the participants that were in them. */
-  abandonAll(): Participant[] {
-    const participants = [...this.rooms.values()].flatMap((r) => [...r.participants.values()]);
+  /**
+   * The SFU was lost: every room and handle in it is gone. Forgets the rooms without talking to the SFU and
+   * closes their participants' handles locally; joins in progress are refused when their handles come back.
+   */
+  abandonAll(): void {
+    for (const room of this.rooms.values()) room.abandon();
     this.rooms.clear();
-    return participants;
   }
 }

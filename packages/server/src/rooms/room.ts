@@ -1,5 +1,4 @@
-import { EventEmitter } from 'node:events';
-import type { ServerMessage, SubscribedStream } from '@backdrop/protocol';
+import { displayNameKey, type ServerMessage, type SubscribedStream } from '@backdrop/protocol';
 import { ServerError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Sfu, SfuStream } from '../sfu/sfu.js';
@@ -9,9 +8,23 @@ import { Subscription } from './subscription.js';
 /** How long a leaving publisher stays in the SFU so the others' unsubscribes land before it vanishes. */
 const LEAVE_GRACE_MS = 3_000;
 
-/** One meeting: its participants and its room in the SFU. Creation and removal are the registry's job. */
-export class Room extends EventEmitter<{ participantClosed: [Participant] }> {
+/**
+ * A place held in a room for a join whose SFU handles are still being made. It counts towards the room's cap
+ * and keeps its name taken, and while any seat is held the room is not empty, so it is not destroyed.
+ */
+export interface Seat {
+  readonly name: string;
+  readonly key: string;
+}
+
+/**
+ * One meeting: its participants and its room in the SFU. Creation and removal are the registry's job.
+ * 'abandoned': the SFU was lost, so every handle in it is gone; nothing joins it any more.
+ */
+export class Room {
   readonly participants = new Map<string, Participant>();
+  private readonly seats = new Set<Seat>();
+  private state: 'open' | 'abandoned' = 'open';
 
   constructor(
     readonly name: string,
@@ -19,12 +32,21 @@ export class Room extends EventEmitter<{ participantClosed: [Participant] }> {
     private readonly sfu: Sfu,
     private readonly maxParticipants: number,
     private readonly logger: Logger,
-  ) {
-    super();
-  }
+  ) {}
 
+  /** Participants in the room (joins still being made not counted). */
   get size(): number {
     return this.participants.size;
+  }
+
+  /** Participants plus joins in progress: what the room's and the server's caps count. */
+  get occupancy(): number {
+    return this.participants.size + this.seats.size;
+  }
+
+  /** No one in it and no one joining: the registry may destroy it. */
+  get isEmpty(): boolean {
+    return this.occupancy === 0;
   }
 
   private broadcast(message: ServerMessage, except?: Participant): void {
@@ -40,27 +62,65 @@ export class Room extends EventEmitter<{ participantClosed: [Participant] }> {
     });
   }
 
-  async addParticipant(name: string, send: MessageSink): Promise<Participant> {
-    if (this.participants.size >= this.maxParticipants) {
-      throw ServerError.invalidState(`room ${this.name} is full (${this.maxParticipants} participants)`);
+  /**
+   * Holds a place for `name` at once (synchronously, so two joins cannot both take the last place or one
+   * name): refused if the room is full, or someone in it or joining it already uses that name.
+   */
+  reserve(name: string): Seat {
+    if (this.state !== 'open')
+      throw new ServerError('sfu_unavailable', 'the media server restarted; join again');
+    if (this.occupancy >= this.maxParticipants) {
+      throw new ServerError('room_full', `room ${this.name} is full (${this.maxParticipants} participants)`);
     }
+    const key = displayNameKey(name);
+    const taken =
+      [...this.participants.values()].some((p) => displayNameKey(p.name) === key) ||
+      [...this.seats].some((s) => s.key === key);
+    if (taken) throw new ServerError('invalid_name', 'someone in this room already uses that name');
+    const seat = { name, key };
+    this.seats.add(seat);
+    return seat;
+  }
+
+  /**
+   * Makes the seat's SFU handles and admits the participant; the seat is given up either way. Runs outside the
+   * registry's lock: each SFU request has its own deadline, and a join that fails part way closes what it made.
+   */
+  async admit(seat: Seat, send: MessageSink): Promise<Participant> {
+    try {
+      const participant = await this.createParticipant(seat.name, send);
+      if (this.state !== 'open') {
+        void participant.close();
+        throw new ServerError('sfu_unavailable', 'the media server restarted; join again');
+      }
+      this.addParticipant(participant);
+      return participant;
+    } finally {
+      this.seats.delete(seat);
+    }
+  }
+
+  private async createParticipant(name: string, send: MessageSink): Promise<Participant> {
     const { id, feedId } = newIdentity();
     const logger = this.logger.child({ participant: id });
     const publisher = await this.sfu.createPublisher(this.sfuRoomId, feedId, name);
-    let subscription: Subscription;
     try {
       const subscriber = await this.sfu.createSubscriber(this.sfuRoomId);
-      subscription = new Subscription(
+      const subscription = new Subscription(
         subscriber,
         (offer) =>
           send({ type: 'subscriberOffer', sdp: offer.sdp, streams: this.describeStreams(offer.streams) }),
         logger,
       );
+      return new Participant(id, feedId, name, send, publisher, subscription, logger);
     } catch (error) {
       await publisher.close();
       throw error;
     }
-    const participant = new Participant(id, feedId, name, send, publisher, subscription, logger);
+  }
+
+  private addParticipant(participant: Participant): void {
+    const { id, feedId, publisher, subscription, logger } = participant;
     publisher.on('connected', () => {
       if (!this.participants.has(id)) return;
       logger.info('publisher connected');
@@ -77,8 +137,7 @@ export class Room extends EventEmitter<{ participantClosed: [Participant] }> {
     for (const other of this.participants.values()) if (other.publishing) subscription.want(other.feedId);
     this.broadcast({ type: 'participantJoined', participant: participant.info });
     this.participants.set(id, participant);
-    logger.info({ name, size: this.participants.size }, 'participant joined');
-    return participant;
+    logger.info({ name: participant.name, size: this.participants.size }, 'participant joined');
   }
 
   /**
@@ -93,8 +152,19 @@ export class Room extends EventEmitter<{ participantClosed: [Participant] }> {
     for (const other of others) other.subscription.unwant(participant.feedId);
     const settled = Promise.all(others.map((o) => o.subscription.settled()));
     const grace = new Promise((resolve) => setTimeout(resolve, LEAVE_GRACE_MS).unref());
-    void Promise.race([settled, grace])
-      .then(() => participant.close())
-      .finally(() => this.emit('participantClosed', participant));
+    void Promise.race([settled, grace]).then(() => participant.close());
+  }
+
+  /**
+   * The SFU was lost: drops every participant and closes their handles at once. The handles are gone with the
+   * SFU, so closing only settles local state (it does not wait on the SFU); joins in progress are refused.
+   */
+  abandon(): void {
+    if (this.state === 'abandoned') return;
+    this.state = 'abandoned';
+    const participants = [...this.participants.values()];
+    this.participants.clear();
+    for (const participant of participants) void participant.close();
+    this.logger.info({ participants: participants.length }, 'room abandoned');
   }
 }

@@ -38,12 +38,6 @@ export class Subscription {
     this.kick();
   }
 
-  /** The feed is gone from the SFU already; forget it without asking the SFU to remove it. */
-  forget(feedId: number): void {
-    this.desired.delete(feedId);
-    this.current.delete(feedId);
-  }
-
   /** Resolves the outstanding offer with the browser's answer. */
   answer(sdp: string): void {
     if (!this.waitingAnswer) throw ServerError.invalidState('no subscriber offer is waiting for an answer');

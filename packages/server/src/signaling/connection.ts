@@ -107,7 +107,12 @@ export class SignalingConnection {
       throw new ServerError('shutting_down', 'the server is shutting down; join again in a moment');
     this.state = 'joining';
     try {
-      const membership = await this.registry.join(message.room, message.name, (m) => this.send(m));
+      const membership = await this.registry.join({
+        room: message.room,
+        name: message.name,
+        clientAddress: this.clientAddress,
+        send: (m) => this.send(m),
+      });
       // The socket may have closed while the SFU was busy: undo the join.
       if ((this.state as State) === 'closed') {
         await this.registry.leave(membership.room, membership.participant);

@@ -29,7 +29,7 @@ describe('parseClientMessage', () => {
       expect(errorCode(JSON.stringify({ type: 'join', room, name: 'n' })), room).toBe('bad_message');
     }
     for (const name of ['', '   ', 'n'.repeat(65), 'a\u0000b']) {
-      expect(errorCode(JSON.stringify({ type: 'join', room: 'ok', name })), name).toBe('bad_message');
+      expect(errorCode(JSON.stringify({ type: 'join', room: 'ok', name })), name).toBe('invalid_name');
     }
     expect(errorCode(JSON.stringify({ type: 'join', room: 'ok', name: 'n'.repeat(64) }))).toBe('ok');
   });

@@ -1,4 +1,4 @@
-import { CLIENT_MESSAGE_TYPES, ClientMessage, MAX_MESSAGE_BYTES } from '@backdrop/protocol';
+import { CLIENT_MESSAGE_TYPES, ClientMessage, ErrorCode, MAX_MESSAGE_BYTES } from '@backdrop/protocol';
 import type { z } from 'zod';
 import { ServerError } from '../errors.js';
 
@@ -11,6 +11,15 @@ function describe(issues: z.core.$ZodIssue[]): string {
     .slice(0, 5)
     .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
     .join('; ');
+}
+
+/** A schema may name the error code for its refusal (e.g. `invalid_name` from DisplayName). */
+function issueCode(issues: z.core.$ZodIssue[]): ErrorCode | undefined {
+  for (const issue of issues) {
+    const code = ErrorCode.safeParse(issue.code === 'custom' ? issue.params?.errorCode : undefined);
+    if (code.success) return code.data;
+  }
+  return undefined;
 }
 
 function requestId(value: unknown): string | number | undefined {
@@ -47,7 +56,10 @@ export function parseClientMessage(data: Buffer | string): ParseResult {
   }
   const result = ClientMessage.safeParse(json);
   if (!result.success) {
-    const error = new ServerError('bad_message', `invalid ${type} message: ${describe(result.error.issues)}`);
+    const error = new ServerError(
+      issueCode(result.error.issues) ?? 'bad_message',
+      `invalid ${type} message: ${describe(result.error.issues)}`,
+    );
     return replyTo === undefined ? { ok: false, error } : { ok: false, error, replyTo };
   }
   return { ok: true, message: result.data };

@@ -6,19 +6,41 @@ import type {
   SfuPublisherEvents,
   SfuSubscriber,
   SfuSubscriberEvents,
-} from '../sfu/sfu.js';
+} from '../src/sfu/sfu.js';
 
-/** An in-memory SFU for logic tests: it records calls and offers predictable SDP. */
+/**
+ * What a fake SFU request does: answer at once (undefined), fail with this error, never answer ('hang'), or
+ * wait for this promise (and fail if it rejects).
+ */
+export type FakeOutcome = undefined | Error | 'hang' | Promise<unknown>;
+
+/**
+ * An in-memory SFU for logic tests: it records calls and offers predictable SDP. `next` scripts the outcome of
+ * the coming requests by method, one entry per call, so a test can make one join hang or fail.
+ */
 export class FakeSfu implements Sfu {
   readonly rooms = new Set<number>();
   readonly calls: string[] = [];
   readonly publishers: FakePublisher[] = [];
   readonly subscribers: FakeSubscriber[] = [];
+  readonly next: Record<'createRoom' | 'createPublisher' | 'createSubscriber', FakeOutcome[]> = {
+    createRoom: [],
+    createPublisher: [],
+    createSubscriber: [],
+  };
   createDelayMs = 0;
 
+  private async outcome(method: keyof FakeSfu['next']): Promise<void> {
+    this.calls.push(method);
+    const outcome = this.next[method].shift();
+    if (outcome === 'hang') await new Promise(() => undefined);
+    if (outcome instanceof Error) throw outcome;
+    if (outcome instanceof Promise) await outcome;
+  }
+
   async createRoom(roomId: number): Promise<void> {
-    this.calls.push('createRoom');
     await new Promise((r) => setTimeout(r, this.createDelayMs));
+    await this.outcome('createRoom');
     if (this.rooms.has(roomId)) throw new Error('room exists');
     this.rooms.add(roomId);
   }
@@ -27,11 +49,13 @@ export class FakeSfu implements Sfu {
     this.rooms.delete(roomId);
   }
   async createPublisher(_roomId: number, feedId: number): Promise<SfuPublisher> {
+    await this.outcome('createPublisher');
     const p = new FakePublisher(feedId);
     this.publishers.push(p);
     return p;
   }
   async createSubscriber(): Promise<SfuSubscriber> {
+    await this.outcome('createSubscriber');
     const s = new FakeSubscriber();
     this.subscribers.push(s);
     return s;
