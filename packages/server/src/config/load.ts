@@ -28,6 +28,9 @@ const ENV_NAMES: Record<keyof Config, string> = {
   trustProxy: 'TRUST_PROXY',
   sfuRequestTimeoutMs: 'SFU_REQUEST_TIMEOUT_MS',
   shutdownDrainMs: 'SHUTDOWN_DRAIN_MS',
+  httpHeadersTimeoutMs: 'HTTP_HEADERS_TIMEOUT_MS',
+  httpRequestTimeoutMs: 'HTTP_REQUEST_TIMEOUT_MS',
+  httpKeepAliveTimeoutMs: 'HTTP_KEEP_ALIVE_TIMEOUT_MS',
 };
 
 /** Flag for each setting: the kebab-case of its name (`--janus-url`, `--port`). */

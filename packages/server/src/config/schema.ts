@@ -89,6 +89,11 @@ export const ConfigSchema = z.object({
   sfuRequestTimeoutMs: Duration.default(5_000),
   /** On SIGTERM: refuse new joins, tell clients `shuttingDown`, and close this long after. */
   shutdownDrainMs: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  /** An HTTP client must send its request headers within this long, and its whole request within the next. */
+  httpHeadersTimeoutMs: Duration.default(10_000),
+  httpRequestTimeoutMs: Duration.default(30_000),
+  /** An idle keep-alive HTTP connection is closed after this long. */
+  httpKeepAliveTimeoutMs: Duration.default(5_000),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
