@@ -223,6 +223,7 @@ function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, o
     refuseRaw(socket, refusal.status);
     return;
   }
+  log.debug('websocket upgrade');
   try {
     options.onUpgrade(request, socket, head, client);
   } catch (error) {
@@ -251,13 +252,7 @@ export function createHttpServer(options: HttpOptions): Server {
   // status that says why, then close. Without this listener Node answers silently; with it, we log the reason.
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     const status =
-      error.code === 'HPE_HEADER_OVERFLOW'
-        ? 431
-        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-          ? 408
-          : error.code === 'HPE_INVALID_METHOD'
-            ? 405
-            : 400;
+      error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
     const client = clientAddress(socket.remoteAddress, undefined, undefined);
     if (error.code === 'ECONNRESET' || error.code === 'EPIPE') {
       options.logger.debug({ client, err: error.code }, 'http client reset the connection');
