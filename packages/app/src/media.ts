@@ -11,6 +11,15 @@ import type { EffectChoice } from './params.js';
 
 const log = createLogger('media');
 
+// The app build (build.mjs) names the effects worker and files by content hash and defines these; anywhere
+// else (a test bundler) they are unset and the effects library's defaults apply.
+declare const __BACKDROP_EFFECTS_BASE__: string | undefined;
+declare const __BACKDROP_EFFECTS_WORKER__: string | undefined;
+const EFFECTS_FILES =
+  typeof __BACKDROP_EFFECTS_BASE__ === 'string' && typeof __BACKDROP_EFFECTS_WORKER__ === 'string'
+    ? { assetBase: __BACKDROP_EFFECTS_BASE__, workerUrl: __BACKDROP_EFFECTS_WORKER__ }
+    : {};
+
 /** The user's choice as shown in the picker; `custom` is an uploaded image that never leaves the browser. */
 export type PickerChoice = EffectChoice | { kind: 'custom'; image: ImageBitmap; label: string };
 
@@ -96,7 +105,7 @@ export class LocalMedia {
     if (!this.camera) return;
     this.choice = choice;
     try {
-      const effect = await createBackgroundEffect(this.camera, { mode: toMode(choice) });
+      const effect = await createBackgroundEffect(this.camera, { mode: toMode(choice), ...EFFECTS_FILES });
       this.effect = effect;
       effect.on('modelProgress', (p) =>
         callbacks.onProgress(p.total ? p.loaded / p.total : null, `Loading ${p.asset}`),

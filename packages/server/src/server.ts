@@ -86,6 +86,10 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const http = createHttpServer({
     staticDir: config.staticDir ? resolve(config.staticDir) : defaultStaticDir(),
     logger: logger.child({ name: 'http' }),
+    trustProxy: config.trustProxy,
+    headersTimeoutMs: config.httpHeadersTimeoutMs,
+    requestTimeoutMs: config.httpRequestTimeoutMs,
+    keepAliveTimeoutMs: config.httpKeepAliveTimeoutMs,
     health: () => {
       const janus = link.health;
       return {

@@ -30,6 +30,9 @@ const ENV_NAMES: Record<keyof Config, string> = {
   shutdownDrainMs: 'SHUTDOWN_DRAIN_MS',
   janusSessionTimeoutS: 'JANUS_SESSION_TIMEOUT_S',
   janusStartTimeoutMs: 'JANUS_START_TIMEOUT_MS',
+  httpHeadersTimeoutMs: 'HTTP_HEADERS_TIMEOUT_MS',
+  httpRequestTimeoutMs: 'HTTP_REQUEST_TIMEOUT_MS',
+  httpKeepAliveTimeoutMs: 'HTTP_KEEP_ALIVE_TIMEOUT_MS',
 };
 
 /** Flag for each setting: the kebab-case of its name (`--janus-url`, `--port`). */

@@ -96,6 +96,11 @@ export const ConfigSchema = z.object({
   janusSessionTimeoutS: z.coerce.number().int().min(3).max(3600).default(60),
   /** Our Janus must open its port this long after starting, or it is killed and the start fails. */
   janusStartTimeoutMs: Duration.default(15_000),
+  /** An HTTP client must send its request headers within this long, and its whole request within the next. */
+  httpHeadersTimeoutMs: Duration.default(10_000),
+  httpRequestTimeoutMs: Duration.default(30_000),
+  /** An idle keep-alive HTTP connection is closed after this long. */
+  httpKeepAliveTimeoutMs: Duration.default(5_000),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -1,8 +1,17 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { ROOM_NAME_PATTERN } from '@backdrop/protocol';
 import type { Logger } from '../logger.js';
-import { resolveInside, sendFile } from './static.js';
+import { clientAddress } from './client-address.js';
+import { type CachePolicy, isHashedAsset, resolveInside, sendFile } from './static.js';
 
 /**
  * Headers on every response. COOP/COEP make the app cross-origin isolated (SharedArrayBuffer, wasm threads);
@@ -25,13 +34,36 @@ export interface HttpOptions {
   staticDir: string;
   logger: Logger;
   health: () => Record<string, unknown>;
+  /** Proxies whose X-Forwarded-For is believed (config `trustProxy`); unset: the peer address is the client. */
+  trustProxy?: readonly string[] | undefined;
+  /** Slow clients: headers, whole request, idle keep-alive (config `http*TimeoutMs`). */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
   /** A WebSocket upgrade at /ws that passed the origin check; `clientAddress` is who it came from. */
-  onUpgrade: (
-    request: IncomingMessage,
-    socket: import('node:stream').Duplex,
-    head: Buffer,
-    clientAddress: string,
-  ) => void;
+  onUpgrade: (request: IncomingMessage, socket: Duplex, head: Buffer, clientAddress: string) => void;
+}
+
+/** Request targets are logged, but only this much of them: an attacker chooses their length. */
+const LOGGED_TARGET_CHARS = 200;
+
+function loggedTarget(target: string | undefined): string | undefined {
+  return target && target.length > LOGGED_TARGET_CHARS ? `${target.slice(0, LOGGED_TARGET_CHARS)}…` : target;
+}
+
+/**
+ * The path of a request target, or undefined if it is not one. An origin-form target (`/x`) is always read as
+ * a path, even `//[` which `new URL(target, base)` would take for a host; an absolute-form target must parse.
+ */
+export function requestPath(target: string | undefined): string | undefined {
+  if (!target) return undefined;
+  try {
+    if (target.startsWith('/')) return new URL(`http://localhost${target}`).pathname;
+    const url = new URL(target);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.pathname : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function safeHost(origin: string): string | undefined {
@@ -56,13 +88,38 @@ main{max-width:32rem;padding:2rem}a{color:#8ab4f8}</style></head>
   res.end(body);
 }
 
-async function route(req: IncomingMessage, res: ServerResponse, options: HttpOptions): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  const path = url.pathname;
-  if (req.method !== 'GET' && req.method !== 'HEAD') {
-    res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+/** A request refused before routing: plain status, the connection closed (its framing may not be trusted). */
+function refuse(res: ServerResponse, status: number, headers: Record<string, string> = {}): void {
+  res.shouldKeepAlive = false;
+  res.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Cache-Control': 'no-store',
+    ...headers,
+  });
+  res.end(`${STATUS_CODES[status] ?? 'Error'}\n`);
+}
+
+/** Writes a bare HTTP response on a socket the HTTP parser gave up (upgrade or client error) and closes it. */
+function refuseRaw(socket: Duplex, status: number): void {
+  if (!socket.writable) {
+    socket.destroy();
     return;
   }
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+  );
+  // A peer that never reads must not keep the socket: end() waits for the write to drain.
+  setTimeout(() => socket.destroy(), 2000).unref();
+}
+
+const APP_NOT_BUILT = ['App not built', 'Run npm start to build the web app.'] as const;
+
+async function route(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  options: HttpOptions,
+): Promise<void> {
   if (path === '/healthz') {
     const health = options.health();
     // 503 while Janus is down or the server drains, so a load balancer stops sending people here.
@@ -75,8 +132,7 @@ async function route(req: IncomingMessage, res: ServerResponse, options: HttpOpt
   }
   const index = join(options.staticDir, 'index.html');
   if (path === '/' || path === '/index.html') {
-    if (!(await sendFile(res, index, 'none')))
-      errorPage(res, 500, 'App not built', 'Run npm start to build the web app.');
+    if (!(await sendFile(req, res, index, 'revalidate'))) errorPage(res, 500, ...APP_NOT_BUILT);
     return;
   }
   if (path.startsWith('/r/')) {
@@ -90,38 +146,122 @@ async function route(req: IncomingMessage, res: ServerResponse, options: HttpOpt
       );
       return;
     }
-    if (!(await sendFile(res, index, 'none')))
-      errorPage(res, 500, 'App not built', 'Run npm start to build the web app.');
+    if (!(await sendFile(req, res, index, 'revalidate'))) errorPage(res, 500, ...APP_NOT_BUILT);
     return;
   }
   const file = resolveInside(options.staticDir, path);
-  if (file && (await sendFile(res, file, path.startsWith('/assets/') ? 'immutable' : 'none'))) return;
+  const cache: CachePolicy = isHashedAsset(path) ? 'immutable' : 'revalidate';
+  if (file && (await sendFile(req, res, file, cache))) return;
   errorPage(res, 404, 'Not found', `Nothing lives at ${path}.`);
+}
+
+/** True for the error a stream pipeline reports when the client went away mid-response. */
+function isClientAbort(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNRESET' || code === 'EPIPE';
+}
+
+function handleRequest(req: IncomingMessage, res: ServerResponse, options: HttpOptions): void {
+  const client = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], options.trustProxy);
+  const log = options.logger.child({ client, method: req.method, url: loggedTarget(req.url) });
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+  res.on('finish', () => log.debug({ status: res.statusCode }, 'http request'));
+
+  const path = requestPath(req.url);
+  if (path === undefined) {
+    log.info({ status: 400, reason: 'malformed request target' }, 'http request refused');
+    refuse(res, 400);
+    return;
+  }
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    log.info({ status: 405, reason: 'only GET and HEAD are served' }, 'http request refused');
+    refuse(res, 405, { Allow: 'GET, HEAD' });
+    return;
+  }
+  const length = req.headers['content-length'];
+  if ((length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined) {
+    log.info({ status: 413, reason: 'a GET or HEAD request with a body' }, 'http request refused');
+    refuse(res, 413);
+    return;
+  }
+  route(req, res, path, options).catch((error: unknown) => {
+    if (isClientAbort(error)) {
+      log.debug({ status: res.statusCode }, 'http client went away mid-response');
+      return;
+    }
+    log.error({ err: error }, 'http request failed');
+    if (!res.headersSent) errorPage(res, 500, 'Server error', 'Something went wrong on our side.');
+    else res.destroy();
+  });
+}
+
+/** Why an upgrade request is refused, or undefined if it may go on to the WebSocket handshake. */
+function upgradeRefusal(request: IncomingMessage): { status: number; reason: string } | undefined {
+  const path = requestPath(request.url);
+  if (path === undefined) return { status: 400, reason: 'malformed request target' };
+  if (path !== '/ws') return { status: 404, reason: 'websocket upgrades are served at /ws only' };
+  if (request.method !== 'GET') return { status: 405, reason: 'a websocket upgrade must be a GET' };
+  // A browser page on another site must not be able to drive a user's signalling socket.
+  const origin = request.headers.origin;
+  if (origin !== undefined && safeHost(origin) !== request.headers.host)
+    return { status: 403, reason: 'origin is not this host' };
+  return undefined;
+}
+
+function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, options: HttpOptions): void {
+  const client = clientAddress(
+    request.socket.remoteAddress,
+    request.headers['x-forwarded-for'],
+    options.trustProxy,
+  );
+  const log = options.logger.child({ client, method: request.method, url: loggedTarget(request.url) });
+  // Until the WebSocket library takes the socket, its errors (a reset mid-handshake) are ours to swallow.
+  const onError = (error: Error) => log.debug({ err: error }, 'upgrade socket error');
+  socket.on('error', onError);
+  const refusal = upgradeRefusal(request);
+  if (refusal) {
+    log.info({ status: refusal.status, reason: refusal.reason }, 'websocket upgrade refused');
+    refuseRaw(socket, refusal.status);
+    return;
+  }
+  log.debug('websocket upgrade');
+  try {
+    options.onUpgrade(request, socket, head, client);
+  } catch (error) {
+    log.error({ err: error }, 'websocket upgrade failed');
+    refuseRaw(socket, 500);
+  }
 }
 
 /** The HTTP server: the built web app, room links, a health check, and the signalling WebSocket upgrade at /ws. */
 export function createHttpServer(options: HttpOptions): Server {
-  const server = createServer((req, res) => {
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
-    route(req, res, options).catch((error: unknown) => {
-      options.logger.error({ err: error, url: req.url }, 'http request failed');
-      if (!res.headersSent) errorPage(res, 500, 'Server error', 'Something went wrong on our side.');
-      else res.destroy();
-    });
-  });
-  server.on('upgrade', (request, socket, head) => {
-    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-    if (path !== '/ws') {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+  const headersTimeout = Math.min(options.headersTimeoutMs, options.requestTimeoutMs);
+  const server = createServer(
+    {
+      headersTimeout,
+      requestTimeout: options.requestTimeoutMs,
+      keepAliveTimeout: options.keepAliveTimeoutMs,
+      // How often Node looks for connections past those timeouts (its default, 30 s, would let them linger).
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(headersTimeout / 4))),
+    },
+    (req, res) => handleRequest(req, res, options),
+  );
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) =>
+    handleUpgrade(request, socket, head, options),
+  );
+  // A request the parser could not read (bad request line or header, headers too big, too slow): answer the
+  // status that says why, then close. Without this listener Node answers silently; with it, we log the reason.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    const status =
+      error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    const client = clientAddress(socket.remoteAddress, undefined, undefined);
+    if (error.code === 'ECONNRESET' || error.code === 'EPIPE') {
+      options.logger.debug({ client, err: error.code }, 'http client reset the connection');
+      socket.destroy();
       return;
     }
-    // A browser page on another site must not be able to drive a user's signalling socket.
-    const origin = request.headers.origin;
-    if (origin !== undefined && safeHost(origin) !== request.headers.host) {
-      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
-      return;
-    }
-    options.onUpgrade(request, socket, head, request.socket.remoteAddress ?? 'unknown');
+    options.logger.info({ client, status, reason: error.code ?? error.message }, 'http request refused');
+    refuseRaw(socket, status);
   });
   return server;
 }
