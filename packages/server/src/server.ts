@@ -52,7 +52,15 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     config.maxParticipantsPerRoom,
     logger.child({ name: 'rooms' }),
   );
-  const signaling = new SignalingServer(registry, config.heartbeatMs, logger.child({ name: 'signaling' }));
+  const signaling = new SignalingServer({
+    registry,
+    logger: logger.child({ name: 'signaling' }),
+    heartbeatMs: config.heartbeatMs,
+    maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+    messagesPerSecond: config.messagesPerSecond,
+    badMessagesPerMinute: config.badMessagesPerMinute,
+    sendBufferLimitBytes: config.sendBufferLimitBytes,
+  });
 
   const connectJanus = async (target: JanusEndpoint): Promise<void> => {
     const client = await JanusClient.connect(target.url, target.apiSecret, logger);
