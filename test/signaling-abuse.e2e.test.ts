@@ -74,7 +74,13 @@ describe('signalling under hostile input', () => {
   let server: TestServer;
 
   beforeAll(async () => {
-    server = await startTestServer({ HEARTBEAT_MS: '1000' });
+    // One attacker socket sends 3 x 1,200 hostile frames at once: lift the per-socket rate limits (tested in
+    // hostile-signaling.e2e.test.ts) so that every frame reaches the parser and gets its own error reply.
+    server = await startTestServer({
+      HEARTBEAT_MS: '1000',
+      MESSAGES_PER_SECOND: '100000',
+      BAD_MESSAGES_PER_MINUTE: '1000000',
+    });
   });
   afterAll(async () => {
     await server?.stop();
