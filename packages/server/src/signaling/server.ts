@@ -72,31 +72,39 @@ export class SignalingServer {
   /** Set by `drain()`: the server is going down, so new joins are refused with `shutting_down`. */
   private drainMs: number | undefined;
 
+  /** Never throws: an upgrade that fails here is logged and its socket destroyed. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, clientAddress: string): void {
-    this.wss.handleUpgrade(request, socket, head, (ws) => {
-      const logger = this.logger.child({ conn: this.nextId++, client: clientAddress });
-      ws.on('error', (error) => logger.debug({ err: error }, 'websocket error'));
-      if (!this.perAddress.acquire(clientAddress)) {
-        this.refuse(ws, logger, clientAddress);
-        return;
-      }
-      const pings = new PingTracker();
-      ws.on('pong', (data) => pings.pong(data));
-      ws.on('close', () => {
-        this.connections.delete(ws);
-        this.perAddress.release(clientAddress);
-      });
-      const connection = new SignalingConnection(
-        ws,
-        this.registry,
-        logger,
-        clientAddress,
-        this.limits,
-        () => this.drainMs !== undefined,
-      );
-      this.connections.set(ws, { connection, pings, logger });
-      if (this.drainMs !== undefined) connection.send({ type: 'shuttingDown', drainMs: this.drainMs });
+    try {
+      this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, clientAddress));
+    } catch (error) {
+      this.logger.warn({ err: error, client: clientAddress }, 'signalling upgrade failed');
+      socket.destroy();
+    }
+  }
+
+  private accept(ws: WebSocket, clientAddress: string): void {
+    const logger = this.logger.child({ conn: this.nextId++, client: clientAddress });
+    ws.on('error', (error) => logger.debug({ err: error }, 'websocket error'));
+    if (!this.perAddress.acquire(clientAddress)) {
+      this.refuse(ws, logger, clientAddress);
+      return;
+    }
+    const pings = new PingTracker();
+    ws.on('pong', (data) => pings.pong(data));
+    ws.on('close', () => {
+      this.connections.delete(ws);
+      this.perAddress.release(clientAddress);
     });
+    const connection = new SignalingConnection(
+      ws,
+      this.registry,
+      logger,
+      clientAddress,
+      this.limits,
+      () => this.drainMs !== undefined,
+    );
+    this.connections.set(ws, { connection, pings, logger });
+    if (this.drainMs !== undefined) connection.send({ type: 'shuttingDown', drainMs: this.drainMs });
   }
 
   /** One socket too many from this address: told why, then closed; the earlier ones are untouched. */
