@@ -70,11 +70,14 @@ function hostileMessages(victimId: string): unknown[] {
   return out;
 }
 
-describe('signalling under hostile input', () => {
+describe('signalling under a flood of hostile frames', () => {
   let server: TestServer;
 
   beforeAll(async () => {
-    server = await startTestServer({ HEARTBEAT_MS: '1000' });
+    // One attacker socket sends 3 x 2,000 hostile frames (7 MB) at once: lift the per-socket rate limits
+    // (tested in hostile-signaling.e2e.test.ts) so that every frame reaches the parser and gets its own error
+    // reply. The default 10 s heartbeat: the attacker's pongs queue behind its own flood.
+    server = await startTestServer({ MESSAGES_PER_SECOND: '100000', BAD_MESSAGES_PER_MINUTE: '1000000' });
   });
   afterAll(async () => {
     await server?.stop();
@@ -123,6 +126,17 @@ describe('signalling under hostile input', () => {
     const health = (await (await fetch(`${server.url}/healthz`)).json()) as { ok: boolean };
     expect(health.ok).toBe(true);
     for (const c of [victim, attacker, normal]) c.ws.close();
+  });
+});
+
+describe('signalling with a short heartbeat', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer({ HEARTBEAT_MS: '1000' });
+  });
+  afterAll(async () => {
+    await server?.stop();
   });
 
   it('removes a browser that vanishes without closing within two heartbeats', async () => {

@@ -70,7 +70,15 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     limits: config,
     logger: logger.child({ name: 'rooms' }),
   });
-  const signaling = new SignalingServer(registry, config.heartbeatMs, logger.child({ name: 'signaling' }));
+  const signaling = new SignalingServer({
+    registry,
+    logger: logger.child({ name: 'signaling' }),
+    heartbeatMs: config.heartbeatMs,
+    maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+    messagesPerSecond: config.messagesPerSecond,
+    badMessagesPerMinute: config.badMessagesPerMinute,
+    sendBufferLimitBytes: config.sendBufferLimitBytes,
+  });
 
   link.on('up', (client, endpoint) => {
     sfu = new VideoRoomSfu(client, endpoint.adminKey || undefined, logger.child({ name: 'sfu' }));

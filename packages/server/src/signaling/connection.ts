@@ -1,4 +1,4 @@
-import type { ClientMessage, ServerMessage } from '@backdrop/protocol';
+import { CLOSE_CODES, type ClientMessage, type ServerMessage } from '@backdrop/protocol';
 import type WebSocket from 'ws';
 import { ServerError, toServerError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -7,15 +7,24 @@ import type { RoomRegistry } from '../rooms/registry.js';
 import type { Room } from '../rooms/room.js';
 import { parseClientMessage } from './parse.js';
 import { checkPublisherOffer } from './publisher-offer.js';
+import { type SocketLimitOptions, SocketLimits } from './socket-limits.js';
 
 /** Valid messages waiting to be handled, at most; a client that floods past this gets errors. */
 const MAX_QUEUED = 16;
+/** After we send a close frame, how long the client has to answer it before the socket is destroyed. */
+const CLOSE_GRACE_MS = 2000;
 
 type State = 'open' | 'joining' | 'joined' | 'closed';
 
+export interface ConnectionLimits extends SocketLimitOptions {
+  /** A socket whose unsent data passes this many bytes has stopped reading: it is terminated. */
+  sendBufferLimitBytes: number;
+}
+
 /**
- * One browser's signalling WebSocket. Frames are parsed at once (bad ones answered with an error, the socket stays
- * usable); valid messages are handled one at a time, in order, by one handler per type.
+ * One browser's signalling WebSocket. Frames are rate-limited, then parsed at once (bad ones answered with an
+ * error, the socket stays usable until it sends too many); valid messages are handled one at a time, in
+ * order, by one handler per type.
  */
 export class SignalingConnection {
   private state: State = 'open';
@@ -23,6 +32,8 @@ export class SignalingConnection {
   private queue: Promise<void> = Promise.resolve();
   private queued = 0;
   private logger: Logger;
+  private readonly rates: SocketLimits;
+  private rateLimitLogged = false;
 
   constructor(
     private readonly socket: WebSocket,
@@ -30,17 +41,38 @@ export class SignalingConnection {
     logger: Logger,
     /** Who this is, for per-address limits: the peer address, or X-Forwarded-For from a trusted proxy. */
     readonly clientAddress: string,
+    private readonly limits: ConnectionLimits,
     /** True once the server is draining for shutdown: joins are refused. */
     private readonly draining: () => boolean = () => false,
   ) {
     this.logger = logger;
-    socket.on('message', (data, isBinary) => this.onFrame(data as Buffer, isBinary));
+    this.rates = new SocketLimits(limits, Date.now());
+    socket.on('message', (data, isBinary) => {
+      // A throw here would escape into ws and could end the process: contain it, answer, carry on.
+      try {
+        this.onFrame(data as Buffer, isBinary);
+      } catch (error) {
+        this.logger.error({ err: error }, 'signalling frame handler failed');
+        this.sendError(toServerError(error));
+      }
+    });
     socket.on('close', () => void this.close());
     this.send({ type: 'welcome', protocol: 1 });
   }
 
+  /** Sends if open; a socket that has stopped reading (unsent data past the limit) is terminated instead. */
   send(message: ServerMessage): void {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(message));
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    this.socket.send(JSON.stringify(message));
+    const buffered = this.socket.bufferedAmount;
+    if (buffered > this.limits.sendBufferLimitBytes && this.state !== 'closed') {
+      this.logger.warn(
+        { bufferedBytes: buffered, limitBytes: this.limits.sendBufferLimitBytes },
+        'terminating a signalling socket that stopped reading (slow consumer)',
+      );
+      // Its buffer is full, so a close frame would never arrive: destroy the socket.
+      void this.close(CLOSE_CODES.slowConsumer, 'slow consumer', { terminate: true });
+    }
   }
 
   private sendError(error: ServerError, replyTo?: string | number): void {
@@ -54,13 +86,18 @@ export class SignalingConnection {
 
   private onFrame(data: Buffer, isBinary: boolean): void {
     if (this.state === 'closed') return;
+    const verdict = this.rates.message(Date.now());
+    if (verdict !== 'accept') {
+      this.onRateLimited(verdict);
+      return;
+    }
     if (isBinary) {
-      this.sendError(new ServerError('bad_message', 'binary frames are not accepted'));
+      this.refuseBadMessage(new ServerError('bad_message', 'binary frames are not accepted'));
       return;
     }
     const parsed = parseClientMessage(data);
     if (!parsed.ok) {
-      this.sendError(parsed.error, parsed.replyTo);
+      this.refuseBadMessage(parsed.error, parsed.replyTo);
       return;
     }
     if (this.queued >= MAX_QUEUED) {
@@ -81,6 +118,43 @@ export class SignalingConnection {
         this.queued--;
       }
     });
+  }
+
+  private onRateLimited(verdict: 'refuse' | 'drop' | 'close'): void {
+    if (verdict === 'close') {
+      this.logger.warn(
+        { messagesPerSecond: this.limits.messagesPerSecond },
+        'closing a signalling socket that kept sending over its message rate',
+      );
+      void this.close(CLOSE_CODES.rateLimited, 'too many messages');
+      return;
+    }
+    if (!this.rateLimitLogged) {
+      this.rateLimitLogged = true;
+      this.logger.info(
+        { messagesPerSecond: this.limits.messagesPerSecond },
+        'signalling socket rate-limited',
+      );
+    }
+    if (verdict === 'refuse') {
+      this.sendError(
+        new ServerError(
+          'rate_limited',
+          `more than ${this.limits.messagesPerSecond} messages per second: messages are dropped, and the connection is closed if this goes on`,
+        ),
+      );
+    }
+  }
+
+  /** Answers a bad message; one too many in a minute closes the socket. */
+  private refuseBadMessage(error: ServerError, replyTo?: string | number): void {
+    this.sendError(error, replyTo);
+    if (this.rates.badMessage(Date.now()) || this.state === 'closed') return;
+    this.logger.warn(
+      { badMessagesPerMinute: this.limits.badMessagesPerMinute, lastError: error.code },
+      'closing a signalling socket that sent too many invalid messages',
+    );
+    void this.close(CLOSE_CODES.tooManyBadMessages, 'too many invalid messages');
   }
 
   private handle(message: ClientMessage): Promise<void> {
@@ -164,13 +238,19 @@ export class SignalingConnection {
     this.send({ type: 'left', ...(message.id === undefined ? {} : { replyTo: message.id }) });
   }
 
-  /** Idempotent: the socket closed, was found dead, or the server is shutting down. */
-  async close(code?: number, reason?: string): Promise<void> {
+  /**
+   * Idempotent: the socket closed, was found dead, broke a limit, or the server is shutting down. With a code,
+   * a close frame is sent and the socket destroyed if the client has not finished closing within
+   * CLOSE_GRACE_MS; with `terminate`, it is destroyed at once (after the close frame, for a client that reads).
+   */
+  async close(code?: number, reason?: string, options: { terminate?: boolean } = {}): Promise<void> {
     if (this.state === 'closed') return;
     this.state = 'closed';
     const membership = this.membership;
     this.membership = undefined;
-    if (code !== undefined) this.socket.close(code, reason);
+    if (code !== undefined && this.socket.readyState === this.socket.OPEN) this.socket.close(code, reason);
+    if (options.terminate) this.socket.terminate();
+    else if (code !== undefined) setTimeout(() => this.socket.terminate(), CLOSE_GRACE_MS).unref();
     if (membership) await this.registry.leave(membership.room, membership.participant).catch(() => undefined);
   }
 }

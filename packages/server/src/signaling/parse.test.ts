@@ -1,4 +1,4 @@
-import { MAX_MESSAGE_BYTES } from '@backdrop/protocol';
+import { MAX_CONTROL_MESSAGE_BYTES, MAX_MESSAGE_BYTES } from '@backdrop/protocol';
 import { describe, expect, it } from 'vitest';
 import { parseClientMessage } from './parse.js';
 
@@ -39,6 +39,27 @@ describe('parseClientMessage', () => {
     expect(errorCode(JSON.stringify({ type: 'join', room: 'ok', name: 'n', from: 'p_x' }))).toBe(
       'bad_message',
     );
+  });
+
+  it('refuses messages without SDP above the control limit, before or after parsing', () => {
+    const pad = 'x'.repeat(MAX_CONTROL_MESSAGE_BYTES);
+    expect(errorCode(JSON.stringify({ type: 'join', room: 'ok', name: pad }))).toBe('too_large');
+    expect(errorCode(JSON.stringify({ type: 'leave', pad }))).toBe('too_large');
+    expect(errorCode(`{"type":"nope","x":"${pad}"}`)).toBe('too_large');
+    // Naming an SDP type inside another field does not get a control message through.
+    const r = parseClientMessage(JSON.stringify({ type: 'join', id: 7, room: 'publish', name: 'n', p: pad }));
+    expect(r).toMatchObject({ ok: false, replyTo: 7, error: { code: 'too_large' } });
+    // Just under the limit, the usual checks apply.
+    const small = JSON.stringify({ type: 'leave', pad: '' });
+    const fill = 'x'.repeat(MAX_CONTROL_MESSAGE_BYTES - small.length);
+    expect(errorCode(JSON.stringify({ type: 'leave', pad: fill }))).toBe('bad_message');
+  });
+
+  it('lets SDP messages up to the full message limit', () => {
+    const sdp = `v=0\r\n${'a=x\r\n'.repeat(3000)}`;
+    expect(sdp.length).toBeGreaterThan(MAX_CONTROL_MESSAGE_BYTES);
+    expect(errorCode(JSON.stringify({ type: 'publish', id: 1, sdp }))).toBe('ok');
+    expect(errorCode(JSON.stringify({ type: 'subscriberAnswer', sdp }))).toBe('ok');
   });
 
   it('echoes a usable request id on errors', () => {

@@ -1,4 +1,10 @@
-import { CLIENT_MESSAGE_TYPES, ClientMessage, ErrorCode, MAX_MESSAGE_BYTES } from '@backdrop/protocol';
+import {
+  CLIENT_MESSAGE_TYPES,
+  ClientMessage,
+  ErrorCode,
+  MAX_CONTROL_MESSAGE_BYTES,
+  MAX_MESSAGE_BYTES,
+} from '@backdrop/protocol';
 import type { z } from 'zod';
 import { ServerError } from '../errors.js';
 
@@ -30,23 +36,35 @@ function requestId(value: unknown): string | number | undefined {
   return undefined;
 }
 
+/** The only message types that carry SDP, and so the only ones allowed above MAX_CONTROL_MESSAGE_BYTES. */
+const SDP_TYPES: readonly string[] = ['publish', 'subscriberAnswer'];
+
+function tooLarge(size: number, limit: number, what: string): ServerError {
+  return new ServerError('too_large', `${what} is ${size} bytes; the limit is ${limit}`);
+}
+
 /** Parses one WebSocket frame from a browser. Never throws: a bad frame becomes an error to reply with. */
 export function parseClientMessage(data: Buffer | string): ParseResult {
   const size = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
-  if (size > MAX_MESSAGE_BYTES) {
-    return {
-      ok: false,
-      error: new ServerError('too_large', `message is ${size} bytes; the limit is ${MAX_MESSAGE_BYTES}`),
-    };
+  if (size > MAX_MESSAGE_BYTES) return { ok: false, error: tooLarge(size, MAX_MESSAGE_BYTES, 'message') };
+  const text = data.toString();
+  // Above the control limit only an SDP message may pass: without either type name in it, refuse unparsed.
+  const large = size > MAX_CONTROL_MESSAGE_BYTES;
+  if (large && !SDP_TYPES.some((t) => text.includes(`"${t}"`))) {
+    return { ok: false, error: tooLarge(size, MAX_CONTROL_MESSAGE_BYTES, 'a message without SDP') };
   }
   let json: unknown;
   try {
-    json = JSON.parse(data.toString());
+    json = JSON.parse(text);
   } catch {
     return { ok: false, error: new ServerError('bad_json', 'message is not valid JSON') };
   }
   const replyTo = requestId(json);
   const type = typeof json === 'object' && json !== null ? (json as { type?: unknown }).type : undefined;
+  if (large && !(typeof type === 'string' && SDP_TYPES.includes(type))) {
+    const error = tooLarge(size, MAX_CONTROL_MESSAGE_BYTES, 'a message without SDP');
+    return replyTo === undefined ? { ok: false, error } : { ok: false, error, replyTo };
+  }
   if (typeof type !== 'string' || !(CLIENT_MESSAGE_TYPES as string[]).includes(type)) {
     const error = new ServerError(
       'bad_message',
