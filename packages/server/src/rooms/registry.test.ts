@@ -54,6 +54,27 @@ describe('RoomRegistry', () => {
     expect(a.room.size).toBe(2);
   });
 
+  it('tells each of two simultaneous joiners about the other exactly once, joined first', async () => {
+    const { sfu, join } = setup();
+    sfu.createDelayMs = 20;
+    const [boxA, boxB] = [inbox(), inbox()];
+    await Promise.all([join('r', 'A', undefined, boxA.send), join('r', 'B', undefined, boxB.send)]);
+    for (const [box, other] of [
+      [boxA, 'B'],
+      [boxB, 'A'],
+    ] as const) {
+      expect(box.messages[0]?.type).toBe('joined');
+      const listed = box.messages.flatMap((m) =>
+        m.type === 'joined'
+          ? m.participants.map((p) => p.name)
+          : m.type === 'participantJoined'
+            ? [m.participant.name]
+            : [],
+      );
+      expect(listed).toEqual([other]);
+    }
+  });
+
   it('destroys the SFU room when the last participant leaves, and a later join creates a new one', async () => {
     const { sfu, registry, join } = setup();
     const a = await join('r', 'A');

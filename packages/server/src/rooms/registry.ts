@@ -34,6 +34,8 @@ export interface JoinRequest {
   /** Who asks, for the per-address rates. */
   clientAddress: string;
   send: MessageSink;
+  /** The join's request id, echoed on the `joined` reply. */
+  replyTo?: string | number;
 }
 
 /** How often idle per-address buckets are dropped. */
@@ -126,7 +128,7 @@ export class RoomRegistry {
     this.checkServerCapacity();
     const { room, seat } = await this.withLock(request.room, () => this.takeSeat(request, nowMs));
     try {
-      return { room, participant: await room.admit(seat, request.send) };
+      return { room, participant: await room.admit(seat, request.send, request.replyTo) };
     } catch (error) {
       await this.destroyIfEmpty(room);
       throw error;

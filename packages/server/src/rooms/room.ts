@@ -86,14 +86,14 @@ export class Room {
    * Makes the seat's SFU handles and admits the participant; the seat is given up either way. Runs outside the
    * registry's lock: each SFU request has its own deadline, and a join that fails part way closes what it made.
    */
-  async admit(seat: Seat, send: MessageSink): Promise<Participant> {
+  async admit(seat: Seat, send: MessageSink, replyTo?: string | number): Promise<Participant> {
     try {
       const participant = await this.createParticipant(seat.name, send);
       if (this.state !== 'open') {
         void participant.close();
         throw new ServerError('sfu_unavailable', 'the media server restarted; join again');
       }
-      this.addParticipant(participant);
+      this.addParticipant(participant, replyTo);
       return participant;
     } finally {
       this.seats.delete(seat);
@@ -119,7 +119,11 @@ export class Room {
     }
   }
 
-  private addParticipant(participant: Participant): void {
+  /**
+   * Admits a participant: it gets `joined` (with everyone here at this moment) before anyone else hears of it,
+   * and before any later `participantJoined`, so concurrent joins never list each other twice.
+   */
+  private addParticipant(participant: Participant, replyTo?: string | number): void {
     const { id, feedId, publisher, subscription, logger } = participant;
     publisher.on('connected', () => {
       if (!this.participants.has(id)) return;
@@ -133,6 +137,13 @@ export class Room {
       participant.publishing = false;
       for (const other of this.participants.values())
         if (other !== participant) other.subscription.unwant(feedId);
+    });
+    participant.send({
+      type: 'joined',
+      ...(replyTo === undefined ? {} : { replyTo }),
+      room: this.name,
+      participantId: id,
+      participants: [...this.participants.values()].map((p) => p.info),
     });
     for (const other of this.participants.values()) if (other.publishing) subscription.want(other.feedId);
     this.broadcast({ type: 'participantJoined', participant: participant.info });

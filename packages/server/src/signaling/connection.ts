@@ -186,6 +186,7 @@ export class SignalingConnection {
         name: message.name,
         clientAddress: this.clientAddress,
         send: (m) => this.send(m),
+        ...(message.id === undefined ? {} : { replyTo: message.id }),
       });
       // The socket may have closed while the SFU was busy: undo the join.
       if ((this.state as State) === 'closed') {
@@ -194,16 +195,8 @@ export class SignalingConnection {
       }
       this.membership = membership;
       this.state = 'joined';
+      // The room sent `joined` itself, at the moment it admitted us (see Room.addParticipant).
       this.logger = this.logger.child({ room: message.room, participant: membership.participant.id });
-      this.send({
-        type: 'joined',
-        ...(message.id === undefined ? {} : { replyTo: message.id }),
-        room: message.room,
-        participantId: membership.participant.id,
-        participants: [...membership.room.participants.values()]
-          .filter((p) => p !== membership.participant)
-          .map((p) => p.info),
-      });
     } catch (error) {
       if (this.state === 'joining') this.state = 'open';
       throw error instanceof ServerError ? error : ServerError.sfu('could not join the room', error);
