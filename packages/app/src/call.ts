@@ -1,5 +1,5 @@
 import { type BackdropError, type RemoteParticipant, Room } from '@backdrop/client';
-import type { CallEnd } from './connection.js';
+import { type CallEnd, describeError, nameRefusal, shutdownNotice } from './connection.js';
 import { createControls } from './controls.js';
 import { h, setPageState } from './dom.js';
 import { renderEnded } from './ended.js';
@@ -24,6 +24,8 @@ export interface CallOptions {
   media: LocalMedia;
   /** Back to the lobby; the call has already released the room (not the camera). */
   onExit(): void;
+  /** The server refused the display name: back to the lobby with `message` by the name field. */
+  onNameRefused(message: string): void;
 }
 
 /** Joins the room and runs the call screen until the user leaves or the connection is lost. */
@@ -31,7 +33,10 @@ export async function startCall(root: HTMLElement, options: CallOptions): Promis
   const { roomName, name, media } = options;
   const log = createLogger('call', { room: roomName });
   setPageState('joining');
-  const room = new Room({ signalingUrl: signalingUrl() });
+  const room = new Room({
+    signalingUrl: signalingUrl(),
+    log: createLogger('client.room', { room: roomName }),
+  });
   const tiles = new Map<string, Tile>();
   const tilesBox = h('div', { class: 'tiles' });
   const grid = h('main', { class: 'grid', 'aria-label': 'Participants' }, tilesBox);
@@ -40,6 +45,7 @@ export async function startCall(root: HTMLElement, options: CallOptions): Promis
     banner.textContent = text;
     banner.className = `message banner ${kind}`;
     banner.hidden = text === '';
+    delete banner.dataset.notice;
   };
   showMessage('');
 
@@ -109,7 +115,12 @@ export async function startCall(root: HTMLElement, options: CallOptions): Promis
   room.on('error', (error) => {
     lastError = error;
     log.warn('room error', { code: error.code, message: error.message, cause: error.cause });
-    showMessage(error.message, 'error');
+    showMessage(describeError(error), 'error');
+  });
+  room.on('shuttingDown', ({ drainMs }) => {
+    log.info('server shutting down', { drainMs });
+    showMessage(shutdownNotice(drainMs), 'info');
+    banner.dataset.notice = 'shutting-down';
   });
 
   const effectsPanel = h(
@@ -155,6 +166,11 @@ export async function startCall(root: HTMLElement, options: CallOptions): Promis
     stopFollowingVideo();
     removeEventListener('pagehide', onPageHide);
     removeEventListener('keydown', onKeyDown);
+    const refusedName = how.kind === 'join-failed' ? nameRefusal(how.error) : undefined;
+    if (refusedName !== undefined) {
+      options.onNameRefused(refusedName);
+      return;
+    }
     renderEnded(root, {
       roomName,
       end: how,

@@ -1,4 +1,5 @@
 import type { BackdropError, ConnectionState } from '@backdrop/client';
+import { CLOSE_CODES, type ErrorCode } from '@backdrop/protocol';
 
 /** How the connection state reads in the call's status pill. */
 export interface ConnectionBadge {
@@ -19,6 +20,147 @@ export function connectionBadge(state: ConnectionState): ConnectionBadge {
     case 'failed':
       return { label: 'Connection failed', tone: 'bad' };
   }
+}
+
+/** A refusal or disconnection in plain language: what happened, and what the user can do about it. */
+export interface Explanation {
+  what: string;
+  todo: string;
+}
+
+const TRY_LATER = 'Try again in a minute.';
+const RELOAD = 'Reload the page and join again. If it keeps happening, tell whoever runs this server.';
+
+/** Every error code the server sends (the Record makes a new code a type error until it is explained here). */
+const SERVER_CODES: Record<ErrorCode, Explanation> = {
+  invalid_name: {
+    what: 'This name cannot be used: it has invisible, control or text-direction characters, or is not valid text.',
+    todo: 'Type your name again using ordinary letters, digits and punctuation.',
+  },
+  room_full: {
+    what: 'This meeting is full.',
+    todo: 'Wait for someone to leave and join again, or meet in another room.',
+  },
+  server_full: {
+    what: 'This server has as many people in meetings as it can take right now.',
+    todo: 'Try again later.',
+  },
+  too_many_rooms: {
+    what: 'This server cannot open another meeting room right now.',
+    todo: 'Join a meeting that is already running, or try again later.',
+  },
+  join_rate_limited: {
+    what: 'Too many join attempts came from your network in the last minute.',
+    todo: TRY_LATER,
+  },
+  room_create_rate_limited: {
+    what: 'Too many new rooms were opened from your network in the last minute.',
+    todo: `Join a room that is already running, or ${TRY_LATER.toLowerCase()}`,
+  },
+  too_many_connections: {
+    what: 'Too many connections to this server come from your network.',
+    todo: 'Close other Backdrop tabs or windows, then join again.',
+  },
+  sfu_unavailable: {
+    what: 'The media server is down or restarting.',
+    todo: TRY_LATER,
+  },
+  shutting_down: {
+    what: 'The server is restarting.',
+    todo: TRY_LATER,
+  },
+  rate_limited: {
+    what: 'This page sent the server too many messages too quickly.',
+    todo: 'Wait a moment, then join again.',
+  },
+  bad_sdp: {
+    what: 'The server did not accept how this browser wants to send your camera and microphone.',
+    todo: 'Reload the page and join again, or try another browser.',
+  },
+  sfu_error: {
+    what: 'The media server had a problem setting up your call.',
+    todo: 'Join again.',
+  },
+  bad_json: { what: 'The server could not read a message from this page.', todo: RELOAD },
+  bad_message: { what: 'The server did not understand a message from this page.', todo: RELOAD },
+  too_large: { what: 'This page sent the server a message that was too large.', todo: RELOAD },
+  invalid_state: { what: 'This page asked the server for something out of order.', todo: RELOAD },
+  internal: { what: 'Something went wrong on the server.', todo: 'Join again in a moment.' },
+};
+
+const CHECK_NETWORK = 'Check your network connection, then join again.';
+
+/** The close codes of the signalling socket (CLOSE_CODES, plus 1006: it just went away). */
+const CLOSE_REASONS: Record<keyof typeof CLOSE_CODES | 'abnormal', Explanation> = {
+  goingAway: { what: 'The server restarted.', todo: TRY_LATER },
+  messageTooBig: { what: 'This page sent the server a message that was too large.', todo: RELOAD },
+  serviceRestart: { what: 'The media server restarted.', todo: 'Join again.' },
+  rateLimited: {
+    what: 'The server disconnected this page for sending too many messages.',
+    todo: 'Wait a moment, then reload the page and join again.',
+  },
+  tooManyBadMessages: {
+    what: 'The server disconnected this page after messages it could not understand.',
+    todo: RELOAD,
+  },
+  slowConsumer: {
+    what: 'Your connection could not keep up with the server.',
+    todo: CHECK_NETWORK,
+  },
+  tooManyConnections: SERVER_CODES.too_many_connections,
+  heartbeatTimeout: {
+    what: 'Your connection stopped answering the server.',
+    todo: CHECK_NETWORK,
+  },
+  abnormal: { what: 'The connection to the server was lost.', todo: CHECK_NETWORK },
+};
+
+const CLOSE_BY_NUMBER = new Map<number, Explanation>([
+  ...Object.entries(CLOSE_CODES).map(
+    ([name, code]) => [code, CLOSE_REASONS[name as keyof typeof CLOSE_CODES]] as const,
+  ),
+  [1006, CLOSE_REASONS.abnormal],
+]);
+
+/** A server error code in plain language. Pure. */
+export function explainServerCode(code: ErrorCode): Explanation {
+  return SERVER_CODES[code];
+}
+
+/** A WebSocket close code in plain language, or undefined for a code the server does not use. Pure. */
+export function explainCloseCode(code: number): Explanation | undefined {
+  return CLOSE_BY_NUMBER.get(code);
+}
+
+/** What the server said about an SDK error (its error code first, else the close code), if anything. Pure. */
+export function explainError(error: unknown): Explanation | undefined {
+  const { code, serverCode, closeCode } = (error ?? {}) as Partial<BackdropError>;
+  if (serverCode !== undefined && serverCode in SERVER_CODES) return explainServerCode(serverCode);
+  // A socket that never opened (1006) is "could not reach the server", which the SDK's message already says.
+  if (closeCode === undefined || (code === 'connection_failed' && closeCode === 1006)) return undefined;
+  return explainCloseCode(closeCode);
+}
+
+/** One line for a banner: the explanation if there is one, else the error's own message as a sentence. Pure. */
+export function describeError(error: unknown): string {
+  const explained = explainError(error);
+  return explained ? `${explained.what} ${explained.todo}` : sentence(messageOf(error));
+}
+
+/**
+ * The text for the lobby's name field when the server refused the display name (`invalid_name`), which keeps
+ * the user in the lobby instead of the end screen; undefined for every other error. Pure.
+ */
+export function nameRefusal(error: unknown): string | undefined {
+  if ((error as Partial<BackdropError> | undefined)?.serverCode !== 'invalid_name') return undefined;
+  const { what, todo } = SERVER_CODES.invalid_name;
+  return `Name: ${what} ${todo}`;
+}
+
+/** The call's notice after the server's `shuttingDown`. Pure. */
+export function shutdownNotice(drainMs: number): string {
+  const seconds = Math.max(1, Math.round(drainMs / 1000));
+  return `The server is restarting… This call ends in about ${seconds} s; join again in a minute.`;
 }
 
 /** Why a call screen ended, as the end screen tells it. */
@@ -52,6 +194,7 @@ export function endScreen(end: CallEnd, roomName: string): EndScreen {
     case 'left':
       return { title: 'You left the meeting', detail: `You were in ${roomName}.`, state: 'left' };
     case 'join-failed': {
+      const explained = explainError(end.error);
       const code = (end.error as Partial<BackdropError> | undefined)?.code;
       const hint =
         code === 'connection_failed' || code === 'timeout'
@@ -59,7 +202,9 @@ export function endScreen(end: CallEnd, roomName: string): EndScreen {
           : '';
       return {
         title: 'Could not join',
-        detail: `${sentence(messageOf(end.error))}${hint}`,
+        detail: explained
+          ? `${explained.what} ${explained.todo}`
+          : `${sentence(messageOf(end.error))}${hint}`,
         state: 'error',
       };
     }
@@ -67,7 +212,7 @@ export function endScreen(end: CallEnd, roomName: string): EndScreen {
       return {
         title: 'Disconnected',
         detail: end.error
-          ? sentence(end.error.message)
+          ? describeError(end.error)
           : 'The connection to the server was lost. You can rejoin.',
         state: 'error',
       };

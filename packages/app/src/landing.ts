@@ -1,25 +1,6 @@
 import { RoomName } from '@backdrop/protocol';
 import { h, setPageState } from './dom.js';
-
-const WORDS = [
-  'amber',
-  'birch',
-  'cedar',
-  'delta',
-  'ember',
-  'fjord',
-  'grove',
-  'harbor',
-  'iris',
-  'juniper',
-  'kestrel',
-  'lumen',
-];
-
-function randomRoomName(): string {
-  const pick = () => WORDS[crypto.getRandomValues(new Uint32Array(1))[0]! % WORDS.length]!;
-  return `${pick()}-${pick()}-${crypto.getRandomValues(new Uint16Array(1))[0]! % 1000}`;
-}
+import { suggestRoomName } from './room-names.js';
 
 /** The start page: name a room (or take a suggested one) and go to its link. */
 export function renderLanding(root: HTMLElement): void {
@@ -27,7 +8,7 @@ export function renderLanding(root: HTMLElement): void {
   const input = h('input', {
     id: 'room-name',
     name: 'room',
-    value: randomRoomName(),
+    value: suggestRoomName(),
     autocomplete: 'off',
     maxlength: 64,
     required: true,

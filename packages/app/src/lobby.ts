@@ -118,7 +118,7 @@ export async function renderLobby(root: HTMLElement, roomName: string, params: P
   const showPreview = (track: MediaStreamTrack | undefined) =>
     preview.setStream(new MediaStream(track ? [track] : []));
   showPreview(media.videoTrack);
-  const stopPreview = media.onVideoTrackChange(showPreview);
+  let stopPreview = media.onVideoTrackChange(showPreview);
   pickerSlot.append(createEffectPicker(media, showMessage));
   joinButton.disabled = false;
   joinButton.textContent = media.videoTrack ? 'Join' : 'Join without camera';
@@ -143,6 +143,18 @@ export async function renderLobby(root: HTMLElement, roomName: string, params: P
         media.close();
         void renderLobby(root, roomName, { ...params, name: name.data, autojoin: false });
       },
+      // Same lobby, same camera: only the name has to change.
+      onNameRefused: (text) => {
+        root.replaceChildren(form);
+        setPageState('lobby');
+        showPreview(media.videoTrack);
+        stopPreview = media.onVideoTrackChange(showPreview);
+        rememberName('');
+        nameError.textContent = text;
+        nameInput.setAttribute('aria-invalid', 'true');
+        nameInput.focus();
+        joining = false;
+      },
     });
   };
   form.addEventListener('submit', (event) => {
@@ -150,7 +162,10 @@ export async function renderLobby(root: HTMLElement, roomName: string, params: P
     join();
   });
   nameInput.addEventListener('input', () => {
-    if (DisplayName.safeParse(nameInput.value).success) nameError.textContent = '';
+    if (DisplayName.safeParse(nameInput.value).success) {
+      nameError.textContent = '';
+      nameInput.removeAttribute('aria-invalid');
+    }
   });
   if (params.autojoin) {
     if (params.name) join();

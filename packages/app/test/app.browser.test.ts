@@ -130,3 +130,106 @@ describe('lobby without camera permission', () => {
     }
   });
 });
+
+/** The app against a scripted signalling endpoint: each refusal is explained where the user can act on it. */
+describe('server refusals', () => {
+  let browser: LaunchedBrowser;
+  const welcome = JSON.stringify({ type: 'welcome', protocol: 1 });
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  async function lobbyWith(server: StaticServer, name: string): Promise<Page> {
+    const page = await browser.context.newPage();
+    await page.goto(`${server.url}/r/design-review`);
+    await page.waitForSelector('.lobby button[type=submit]:not([disabled])', { timeout: 30_000 });
+    await page.fill('#display-name', name);
+    await page.click('.lobby button[type=submit]');
+    return page;
+  }
+
+  it('a refused name keeps you in the lobby with the reason by the name field', async () => {
+    const server = await serveDist((socket, onMessage) => {
+      socket.send(welcome);
+      onMessage((m) => {
+        if (m.type === 'join')
+          socket.send(
+            JSON.stringify({ type: 'error', replyTo: m.id, code: 'invalid_name', message: 'bidi override' }),
+          );
+      });
+    });
+    try {
+      const page = await lobbyWith(server, 'Mallory');
+      await page.waitForFunction(() => document.querySelector('#name-error')?.textContent !== '', undefined, {
+        timeout: 10_000,
+      });
+      expect(await page.evaluate(() => document.body.dataset.state)).toBe('lobby');
+      expect(await page.textContent('#name-error')).toMatch(/^Name: This name cannot be used/);
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('display-name');
+      await page.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a full room ends on a screen that says so, not in the server words', async () => {
+    const server = await serveDist((socket, onMessage) => {
+      socket.send(welcome);
+      onMessage((m) => {
+        if (m.type === 'join')
+          socket.send(
+            JSON.stringify({ type: 'error', replyTo: m.id, code: 'room_full', message: 'full (8)' }),
+          );
+      });
+    });
+    try {
+      const page = await lobbyWith(server, 'Ann');
+      await page.waitForFunction(() => document.body.dataset.state === 'error', undefined, {
+        timeout: 10_000,
+      });
+      expect(await page.textContent('h1')).toBe('Could not join');
+      expect(await page.textContent('.ended [role=alert]')).toMatch(/^This meeting is full\./);
+      await page.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('shuttingDown shows "The server is restarting…", and the close after it is explained', async () => {
+    const server = await serveDist((socket, onMessage) => {
+      socket.send(welcome);
+      onMessage((m) => {
+        if (m.type !== 'join') return;
+        socket.send(
+          JSON.stringify({
+            type: 'joined',
+            replyTo: m.id,
+            room: 'design-review',
+            participantId: 'p_1',
+            participants: [],
+          }),
+        );
+        socket.send(JSON.stringify({ type: 'shuttingDown', drainMs: 2000 }));
+        setTimeout(() => socket.close(1001, 'shutting down'), 2000);
+      });
+    });
+    try {
+      const page = await lobbyWith(server, 'Ann');
+      const notice = await page.waitForSelector('[data-notice=shutting-down]', { timeout: 10_000 });
+      expect(await notice.textContent()).toMatch(/^The server is restarting… This call ends in about 2 s/);
+      await page.waitForFunction(() => document.body.dataset.state === 'error', undefined, {
+        timeout: 10_000,
+      });
+      expect(await page.textContent('.ended [role=alert]')).toBe(
+        'The server restarted. Try again in a minute.',
+      );
+      await page.close();
+    } finally {
+      await server.close();
+    }
+  });
+});

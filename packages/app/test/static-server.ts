@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
+import { type WebSocket, WebSocketServer } from 'ws';
 
 export const DIST = join(import.meta.dirname, '../dist');
 
@@ -22,11 +23,22 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
+/** A scripted signalling endpoint: gets each socket on `/ws` and each message it sends, parsed. */
+export type FakeSignaling = (
+  socket: WebSocket,
+  onMessage: (handle: (m: FakeMessage) => void) => void,
+) => void;
+export interface FakeMessage {
+  type: string;
+  id?: number;
+}
+
 /**
  * Serves the built app the way the real server does (index.html for `/` and `/r/<room>`, COOP/COEP on every
- * response) but with no signalling endpoint, so a join fails: enough to test the pages without Janus.
+ * response). With no `signaling`, there is no signalling endpoint, so a join fails: enough to test the pages
+ * without Janus. With it, `/ws` is that script (to show how the app explains the server's refusals).
  */
-export async function serveDist(): Promise<StaticServer> {
+export async function serveDist(signaling?: FakeSignaling): Promise<StaticServer> {
   if (!existsSync(join(DIST, 'index.html')))
     throw new Error('the app is not built: run `npm run build` first');
   const server: Server = createServer(async (req, res) => {
@@ -43,12 +55,24 @@ export async function serveDist(): Promise<StaticServer> {
       res.writeHead(404).end('not found');
     }
   });
+  const sockets = new WebSocketServer({ noServer: true });
+  server.on('upgrade', (req, socket, head) => {
+    if (!signaling || !req.url?.startsWith('/ws')) {
+      socket.destroy();
+      return;
+    }
+    sockets.handleUpgrade(req, socket, head, (ws) =>
+      signaling(ws, (handle) => ws.on('message', (data) => handle(JSON.parse(String(data)) as FakeMessage))),
+    );
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     close: () =>
       new Promise((resolve) => {
+        for (const ws of sockets.clients) ws.terminate();
+        sockets.close();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

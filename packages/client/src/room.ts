@@ -1,5 +1,10 @@
-import type { ParticipantInfo, ServerMessage, ServerMessageOf } from '@backdrop/protocol';
-import { TypedEmitter } from './emitter.js';
+import { type ListenerErrorLog, TypedEmitter } from '@backdrop/events';
+import {
+  CLOSE_CODES,
+  type ParticipantInfo,
+  type ServerMessage,
+  type ServerMessageOf,
+} from '@backdrop/protocol';
 import { BackdropError } from './errors.js';
 import { iceGatheringDone } from './ice.js';
 import { RemoteParticipant } from './participant.js';
@@ -14,6 +19,12 @@ export interface RoomEvents {
   trackSubscribed: (track: MediaStreamTrack, participant: RemoteParticipant) => void;
   trackUnsubscribed: (track: MediaStreamTrack, participant: RemoteParticipant) => void;
   connectionStateChanged: (state: ConnectionState) => void;
+  /**
+   * The server is going down (a restart or deploy) and will close this connection in about `drainMs`; the call
+   * goes on until then. Join again once it is back (the close comes as `connection_lost` with close code 1001).
+   */
+  shuttingDown: (info: { drainMs: number }) => void;
+  /** Something failed or the server refused something; `serverCode` / `closeCode` on the error say what. */
   error: (error: BackdropError) => void;
 }
 
@@ -22,6 +33,11 @@ export interface RoomOptions {
   signalingUrl: string;
   /** ICE servers for both PeerConnections (the SFU is normally reached directly). */
   iceServers?: RTCIceServer[];
+  /**
+   * Where a throwing event listener of this Room is reported (the app's named logger); the console if unset.
+   * A listener's error is never re-emitted as an `error` event.
+   */
+  log?: ListenerErrorLog;
 }
 
 /**
@@ -43,9 +59,7 @@ export class Room extends TypedEmitter<RoomEvents> {
   private leaving = false;
 
   constructor(private readonly options: RoomOptions) {
-    super((error) =>
-      this.emit('error', new BackdropError('invalid_state', 'a Room event listener threw', { cause: error })),
-    );
+    super({ name: 'client.room', ...(options.log && { log: options.log }) });
   }
 
   get state(): ConnectionState {
@@ -72,7 +86,7 @@ export class Room extends TypedEmitter<RoomEvents> {
     }
     this.setState('connecting');
     try {
-      const signaling = await SignalingChannel.open(this.options.signalingUrl);
+      const signaling = await SignalingChannel.open(this.options.signalingUrl, this.options.log);
       this.signaling = signaling;
       signaling.on('message', (message) => this.onServerMessage(message));
       signaling.on('closed', (code, reason) => this.onSignalingClosed(code, reason));
@@ -155,8 +169,11 @@ export class Room extends TypedEmitter<RoomEvents> {
             ),
           );
         break;
+      case 'shuttingDown':
+        this.emit('shuttingDown', { drainMs: message.drainMs });
+        break;
       case 'error':
-        this.emit('error', new BackdropError('server_error', message.message, { serverCode: message.code }));
+        this.emit('error', BackdropError.fromServer(message));
         break;
       default:
         break;
@@ -239,9 +256,10 @@ export class Room extends TypedEmitter<RoomEvents> {
       'error',
       new BackdropError(
         'connection_lost',
-        code === 1012
+        code === CLOSE_CODES.serviceRestart
           ? 'the media server restarted; please rejoin'
           : `disconnected from the server (${code} ${reason})`,
+        { closeCode: code },
       ),
     );
   }

@@ -1,5 +1,5 @@
+import { type ListenerErrorLog, TypedEmitter } from '@backdrop/events';
 import { type ClientMessage, ServerMessage, type ServerMessageOf } from '@backdrop/protocol';
-import { TypedEmitter } from './emitter.js';
 import { BackdropError } from './errors.js';
 
 type Outgoing = ClientMessage extends infer M ? (M extends ClientMessage ? Omit<M, 'id'> : never) : never;
@@ -11,6 +11,16 @@ interface SignalingEvents {
 
 const REQUEST_TIMEOUT_MS = 20_000;
 
+/** A server message checked against the protocol schema, or undefined (not JSON, or not a known message). */
+function parseServerMessage(data: unknown): ServerMessage | undefined {
+  try {
+    const parsed = ServerMessage.safeParse(JSON.parse(String(data)));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The browser's end of the signalling WebSocket: request/reply over `id`/`replyTo`, every server message
  * validated with the protocol schema.
@@ -20,13 +30,21 @@ export class SignalingChannel extends TypedEmitter<SignalingEvents> {
   private readonly waiting = new Map<number, { resolve(m: ServerMessage): void; reject(e: Error): void }>();
   private isClosed = false;
 
-  private constructor(private readonly ws: WebSocket) {
-    super();
+  private constructor(
+    private readonly ws: WebSocket,
+    log: ListenerErrorLog | undefined,
+  ) {
+    super({ name: 'client.signaling', ...(log && { log }) });
     ws.addEventListener('message', (event) => this.onMessage(event.data));
     ws.addEventListener('close', (event) => this.onClose(event.code, event.reason));
   }
 
-  static open(url: string): Promise<SignalingChannel> {
+  /**
+   * Connects and waits for the server's first message. A server that refuses the connection (too many from
+   * this address, shutting down) answers with an `error` or closes the socket: either rejects with the
+   * server's code or the close code on the error.
+   */
+  static open(url: string, log?: ListenerErrorLog): Promise<SignalingChannel> {
     return new Promise((resolve, reject) => {
       let ws: WebSocket;
       try {
@@ -35,14 +53,29 @@ export class SignalingChannel extends TypedEmitter<SignalingEvents> {
         reject(new BackdropError('connection_failed', `bad signalling URL ${url}`, { cause: error }));
         return;
       }
-      const fail = () =>
-        reject(new BackdropError('connection_failed', 'could not reach the Backdrop server'));
-      ws.addEventListener('error', fail, { once: true });
+      // A failed handshake fires `error` then `close` (1006); a refusal after the handshake only `close`.
+      const onClose = (event: CloseEvent) =>
+        reject(
+          new BackdropError(
+            'connection_failed',
+            event.code === 1006
+              ? 'could not reach the Backdrop server'
+              : `the Backdrop server closed the connection (${event.code} ${event.reason})`,
+            { closeCode: event.code },
+          ),
+        );
+      ws.addEventListener('close', onClose, { once: true });
       ws.addEventListener(
         'message',
-        () => {
-          ws.removeEventListener('error', fail);
-          resolve(new SignalingChannel(ws));
+        (event) => {
+          ws.removeEventListener('close', onClose);
+          const first = parseServerMessage(event.data);
+          if (first?.type === 'error') {
+            reject(BackdropError.fromServer(first));
+            ws.close(1000, 'refused');
+            return;
+          }
+          resolve(new SignalingChannel(ws, log));
         },
         { once: true },
       );
@@ -66,7 +99,7 @@ export class SignalingChannel extends TypedEmitter<SignalingEvents> {
         resolve: (reply) => {
           clearTimeout(timer);
           if (reply.type === 'error') {
-            reject(new BackdropError('server_error', reply.message, { serverCode: reply.code }));
+            reject(BackdropError.fromServer(reply));
           } else if (reply.type !== replyType) {
             reject(new BackdropError('protocol_error', `expected ${replyType}, got ${reply.type}`));
           } else {
@@ -89,14 +122,8 @@ export class SignalingChannel extends TypedEmitter<SignalingEvents> {
   }
 
   private onMessage(data: unknown): void {
-    let message: ServerMessage;
-    try {
-      const parsed = ServerMessage.safeParse(JSON.parse(String(data)));
-      if (!parsed.success) return;
-      message = parsed.data;
-    } catch {
-      return;
-    }
+    const message = parseServerMessage(data);
+    if (!message) return;
     const replyTo = 'replyTo' in message ? message.replyTo : undefined;
     const waiter = typeof replyTo === 'number' ? this.waiting.get(replyTo) : undefined;
     if (waiter && typeof replyTo === 'number') {
@@ -111,7 +138,11 @@ export class SignalingChannel extends TypedEmitter<SignalingEvents> {
     if (this.isClosed) return;
     this.isClosed = true;
     for (const waiter of this.waiting.values())
-      waiter.reject(new BackdropError('connection_lost', 'signalling connection closed'));
+      waiter.reject(
+        new BackdropError('connection_lost', `signalling connection closed (${code} ${reason})`, {
+          closeCode: code,
+        }),
+      );
     this.waiting.clear();
     this.emit('closed', code, reason);
   }

@@ -1,4 +1,4 @@
-import { TypedEmitter } from '../emitter.js';
+import { TypedEmitter } from '@backdrop/events';
 import { deserializeError, EffectError } from '../errors.js';
 import { detectFeatures } from '../features.js';
 import { createLogger } from '../log.js';
@@ -100,7 +100,7 @@ export class BackgroundEffect extends TypedEmitter<BackgroundEffectEvents> {
     private readonly frames: FramesPipeline | null,
     private readonly cacheChoice: boolean,
   ) {
-    super();
+    super({ name: 'effects.track' });
     this.track = output;
     worker.onmessage = (event: MessageEvent<FromWorker>) => this.onWorkerMessage(event.data);
     worker.onerror = (event) => {

@@ -1,64 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
+import { FakeCompositor, fakeSegmenter } from '../../test/engine-fakes.js';
 import { EffectError } from '../errors.js';
-import type { CompositeParams, Compositor } from '../render/compositor.js';
 import type { FrameSource } from '../render/source-stage.js';
-import type { Segmenter } from '../segmentation/segmenter.js';
 import { Engine, type EngineDeps, type EngineOptions } from './engine.js';
-
-/** Records what the engine asks of the back end; no canvas, no GL. */
-class FakeCompositor implements Compositor {
-  readonly runtime = 'canvas2d' as const;
-  readonly canvas = {} as OffscreenCanvas;
-  readonly log: string[] = [];
-  background: unknown = null;
-  disposed = false;
-  prepare(): void {
-    this.log.push('prepare');
-  }
-  modelInput(): ImageData {
-    return { width: 256, height: 144, data: new Uint8ClampedArray(256 * 144 * 4) } as ImageData;
-  }
-  setMask(): void {
-    this.log.push('setMask');
-  }
-  refine(): void {
-    this.log.push('refine');
-  }
-  composite(params: CompositeParams): void {
-    this.log.push(`composite:${params.mode}`);
-  }
-  readAlpha() {
-    return { width: 2, height: 1, data: new Uint8Array([0, 255]) };
-  }
-  setBackground(image: ImageBitmap | null): void {
-    this.background = image;
-  }
-  resetTemporal(): void {}
-  dispose(): void {
-    this.disposed = true;
-  }
-  composites(): string[] {
-    return this.log.filter((l) => l.startsWith('composite:')).map((l) => l.slice(10));
-  }
-}
-
-function fakeSegmenter(failOn?: number) {
-  let calls = 0;
-  const segmenter: Segmenter & { calls(): number; closed: boolean } = {
-    delegate: 'CPU',
-    closed: false,
-    segment() {
-      calls++;
-      if (calls === failOn) throw new EffectError('segmentation_failed', 'boom');
-      return { width: 256, height: 144, data: new Float32Array(256 * 144).fill(0.9) };
-    },
-    close() {
-      segmenter.closed = true;
-    },
-    calls: () => calls,
-  };
-  return segmenter;
-}
 
 const OPTIONS: EngineOptions = { assetBase: '/a/', delegate: 'CPU', adaptive: false, renderer: 'canvas2d' };
 const FRAME = {} as FrameSource;

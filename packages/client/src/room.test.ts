@@ -1,0 +1,114 @@
+import { CLOSE_CODES } from '@backdrop/protocol';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { installWebSocket, startSignalingServer } from '../test/signaling-server.js';
+import { BackdropError } from './errors.js';
+import { Room } from './room.js';
+
+beforeAll(installWebSocket);
+
+let server: Awaited<ReturnType<typeof startSignalingServer>> | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const welcome = JSON.stringify({ type: 'welcome', protocol: 1 });
+
+function joinedReply(id: number | undefined) {
+  return JSON.stringify({ type: 'joined', replyTo: id, room: 'r', participantId: 'p_1', participants: [] });
+}
+
+async function joinError(room: Room): Promise<BackdropError> {
+  const error = await room.join('r', 'Ann').then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(BackdropError);
+  return error as BackdropError;
+}
+
+describe('Room refusals carry what the server said', () => {
+  it('a refused join rejects with the server code', async () => {
+    server = await startSignalingServer(async (socket, received) => {
+      socket.send(welcome);
+      const join = await received('join');
+      socket.send(JSON.stringify({ type: 'error', replyTo: join.id, code: 'room_full', message: 'full' }));
+    });
+    const room = new Room({ signalingUrl: server.url });
+    const error = await joinError(room);
+    expect(error).toMatchObject({ code: 'server_error', serverCode: 'room_full' });
+    expect(room.state).toBe('failed');
+  });
+
+  it('a connection refused with an error message rejects with its code', async () => {
+    server = await startSignalingServer((socket) => {
+      socket.send(
+        JSON.stringify({ type: 'error', code: 'too_many_connections', message: 'too many connections' }),
+      );
+      socket.close(CLOSE_CODES.tooManyConnections, 'too many connections');
+    });
+    const error = await joinError(new Room({ signalingUrl: server.url }));
+    expect(error).toMatchObject({ code: 'server_error', serverCode: 'too_many_connections' });
+  });
+
+  it('a connection closed before any message rejects with the close code', async () => {
+    server = await startSignalingServer((socket) =>
+      socket.close(CLOSE_CODES.tooManyConnections, 'too many connections'),
+    );
+    const error = await joinError(new Room({ signalingUrl: server.url }));
+    expect(error).toMatchObject({ code: 'connection_failed', closeCode: CLOSE_CODES.tooManyConnections });
+  });
+
+  it('shuttingDown is a typed event; the close after the drain is connection_lost with 1001', async () => {
+    server = await startSignalingServer(async (socket, received) => {
+      socket.send(welcome);
+      socket.send(joinedReply((await received('join')).id));
+      socket.send(JSON.stringify({ type: 'shuttingDown', drainMs: 50 }));
+      setTimeout(() => socket.close(CLOSE_CODES.goingAway, 'shutting down'), 50);
+    });
+    const room = new Room({ signalingUrl: server.url });
+    const notices: number[] = [];
+    room.on('shuttingDown', ({ drainMs }) => notices.push(drainMs));
+    const errors: BackdropError[] = [];
+    const lost = new Promise<void>((resolve) =>
+      room.on('error', (error) => {
+        errors.push(error);
+        resolve();
+      }),
+    );
+    await room.join('r', 'Ann');
+    await lost;
+    expect(notices).toEqual([50]);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ code: 'connection_lost', closeCode: CLOSE_CODES.goingAway });
+    expect(room.state).toBe('disconnected');
+  });
+});
+
+describe('Room listener errors', () => {
+  it('an error listener that throws is logged once, does not recurse, and the next listener still runs', async () => {
+    server = await startSignalingServer(async (socket, received) => {
+      socket.send(welcome);
+      socket.send(joinedReply((await received('join')).id));
+      socket.send(JSON.stringify({ type: 'error', code: 'rate_limited', message: 'slow down' }));
+      socket.send(JSON.stringify({ type: 'left', replyTo: (await received('leave')).id }));
+    });
+    const logged: Record<string, unknown>[] = [];
+    const room = new Room({
+      signalingUrl: server.url,
+      log: { error: (_message, fields) => logged.push(fields ?? {}) },
+    });
+    let throwingCalls = 0;
+    room.on('error', () => {
+      throwingCalls++;
+      throw new Error('app bug');
+    });
+    const next = new Promise<BackdropError>((resolve) => room.on('error', resolve));
+    await room.join('r', 'Ann');
+    const error = await next;
+    expect(error.serverCode).toBe('rate_limited');
+    expect(throwingCalls).toBe(1);
+    expect(logged).toEqual([expect.objectContaining({ emitter: 'client.room', event: 'error' })]);
+    await room.leave();
+  });
+});

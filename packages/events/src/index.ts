@@ -1,0 +1,6 @@
+export {
+  type EmitterOptions,
+  type Listener,
+  type ListenerErrorLog,
+  TypedEmitter,
+} from './emitter.js';
