@@ -28,6 +28,22 @@ const ENV_NAMES: Record<keyof Config, string> = {
   trustProxy: 'TRUST_PROXY',
   sfuRequestTimeoutMs: 'SFU_REQUEST_TIMEOUT_MS',
   shutdownDrainMs: 'SHUTDOWN_DRAIN_MS',
+  turn: 'TURN',
+  turnBin: 'TURN_BIN',
+  turnPort: 'TURN_PORT',
+  turnTlsPort: 'TURN_TLS_PORT',
+  turnRelayPortRange: 'TURN_RELAY_PORT_RANGE',
+  turnRealm: 'TURN_REALM',
+  turnHost: 'TURN_HOST',
+  turnListeningIps: 'TURN_LISTENING_IPS',
+  turnRelayIps: 'TURN_RELAY_IPS',
+  turnAllowedPeerIps: 'TURN_ALLOWED_PEER_IPS',
+  turnCredentialTtlS: 'TURN_CREDENTIAL_TTL_S',
+  turnUrls: 'TURN_URLS',
+  turnSecret: 'TURN_SECRET',
+  publicIp: 'PUBLIC_IP',
+  tlsCert: 'TLS_CERT',
+  tlsKey: 'TLS_KEY',
 };
 
 /** Flag for each setting: the kebab-case of its name (`--janus-url`, `--port`). */
