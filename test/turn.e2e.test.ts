@@ -108,6 +108,17 @@ describe('our coturn (TURN=on)', () => {
     }
   });
 
+  it('runs coturn as the unprivileged turnserver user once it listens', async () => {
+    const pid = turn.process!.pid!;
+    const uid = async () => Number(/Uid:\s+(\d+)/.exec(await readFile(`/proc/${pid}/status`, 'utf8'))?.[1]);
+    const deadline = Date.now() + 2000;
+    while ((await uid()) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const passwd = await readFile('/etc/passwd', 'utf8');
+    const expected = Number(/^turnserver:[^:]*:(\d+):/m.exec(passwd)?.[1]);
+    console.log(`[turn] coturn ${pid} runs as uid ${await uid()} (turnserver is ${expected})`);
+    expect(await uid()).toBe(expected);
+  });
+
   it('refuses a wrong password and an expired username', async () => {
     const { username, credential } = credentials('bob');
     const wrong = await TurnTestClient.connect('udp', '127.0.0.1', TURN_PORT);

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import type { Logger } from '../logger.js';
 import { type CoturnConfigOptions, renderCoturnConfig } from './coturn-config.js';
 
-export interface CoturnProcessOptions extends Omit<CoturnConfigOptions, 'dir'> {
+export interface CoturnProcessOptions extends Omit<CoturnConfigOptions, 'dir' | 'runAs'> {
   bin: string;
   /** A start that has not opened the TURN port by then is killed. */
   startTimeoutMs: number;
@@ -22,6 +22,17 @@ interface CoturnProcessEvents {
   crashed: [code: number | null, signal: NodeJS.Signals | null];
   /** A (re)started coturn is accepting connections. */
   ready: [];
+}
+
+/**
+ * Debian's coturn package creates a `turnserver` user: when we run as root, coturn drops to it after binding its
+ * ports, so a coturn bug does not hand out root.
+ */
+async function unprivilegedUser(): Promise<{ name: string; uid: number; gid: number } | undefined> {
+  if (process.getuid?.() !== 0) return undefined;
+  const passwd = await readFile('/etc/passwd', 'utf8').catch(() => '');
+  const match = /^turnserver:[^:]*:(\d+):(\d+):/m.exec(passwd);
+  return match ? { name: 'turnserver', uid: Number(match[1]), gid: Number(match[2]) } : undefined;
 }
 
 /** Where to probe that coturn listens: loopback when it listens everywhere, else its first listening address. */
@@ -82,7 +93,13 @@ export class CoturnProcess extends EventEmitter<CoturnProcessEvents> {
     const dir = await mkdtemp(join(tmpdir(), 'backdrop-coturn-'));
     this.dir = dir;
     const configFile = join(dir, 'turnserver.conf');
-    await writeFile(configFile, renderCoturnConfig({ ...configOptions, dir }), { mode: 0o600 });
+    const user = await unprivilegedUser();
+    await writeFile(configFile, renderCoturnConfig({ ...configOptions, dir, runAs: user?.name }), {
+      mode: 0o600,
+    });
+    // Each auth thread opens coturn's (empty) SQLite database after the switch to that user, so it owns the
+    // directory; the config file with the secret stays root's.
+    if (user) await chown(dir, user.uid, user.gid);
 
     // setpriv execs coturn in place, so the child's pid is coturn's, and the kernel kills it when we die.
     const child = spawn('setpriv', ['--pdeathsig', 'SIGKILL', '--', bin, '-c', configFile], {
