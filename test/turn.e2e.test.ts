@@ -54,6 +54,10 @@ async function procFigures(pid: number): Promise<{ rssKiB: number; fds: number }
   return { rssKiB, fds: (await readdir(`/proc/${pid}/fd`)).length };
 }
 
+function uidOf(pid: number): number {
+  return Number(/Uid:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+}
+
 function alive(pid: number): boolean {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -108,11 +112,9 @@ describe('our coturn (TURN=on)', () => {
     }
   });
 
-  it('runs coturn as the unprivileged turnserver user once it listens', async () => {
+  it('runs coturn as the unprivileged turnserver user', async () => {
     const pid = turn.process!.pid!;
-    const uid = async () => Number(/Uid:\s+(\d+)/.exec(await readFile(`/proc/${pid}/status`, 'utf8'))?.[1]);
-    const deadline = Date.now() + 2000;
-    while ((await uid()) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const uid = async () => uidOf(pid);
     const passwd = await readFile('/etc/passwd', 'utf8');
     const expected = Number(/^turnserver:[^:]*:(\d+):/m.exec(passwd)?.[1]);
     console.log(`[turn] coturn ${pid} runs as uid ${await uid()} (turnserver is ${expected})`);
@@ -215,10 +217,10 @@ describe('our coturn (TURN=on)', () => {
     expect(result.ok).toBe(true);
   });
 
-  it('coturn does not outlive the server process, even one killed with SIGKILL', async () => {
+  it('coturn (on port 478 here) does not outlive the server process, even one killed with SIGKILL', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/support/turn-child.ts')], {
       cwd: ROOT,
-      env: { ...process.env, ...env, TURN_PORT: '3578', TURN_RELAY_PORT_RANGE: '49300-49350' },
+      env: { ...process.env, ...env, TURN_PORT: '478', TURN_RELAY_PORT_RANGE: '49300-49350' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
@@ -231,6 +233,9 @@ describe('our coturn (TURN=on)', () => {
     }, 20_000);
     expect(coturnPid).toBeGreaterThan(0);
     expect(alive(coturnPid!)).toBe(true);
+    // A credential change after PR_SET_PDEATHSIG would clear it: coturn must already be its own user, here
+    // with the capability to bind a port below 1024.
+    expect(uidOf(coturnPid!)).not.toBe(0);
     const exited = new Promise((resolve) => child.once('exit', resolve));
     const killed = Date.now();
     child.kill('SIGKILL');

@@ -12,7 +12,6 @@ const base: CoturnConfigOptions = {
   externalIps: [],
   allowedPeerIps: [],
   dir: '/tmp/t',
-  runAs: undefined,
 };
 
 function lines(options: Partial<CoturnConfigOptions>): string[] {
@@ -97,13 +96,6 @@ describe('renderCoturnConfig', () => {
     const conf = lines({ tls: { port: 5349, certFile: '/c.pem', keyFile: '/k.pem' } });
     expect(conf).toEqual(expect.arrayContaining(['tls-listening-port=5349', 'cert=/c.pem', 'pkey=/k.pem']));
     expect(conf).not.toContain('no-tls');
-  });
-
-  it('drops root for the given user', () => {
-    expect(lines({})).not.toContain('proc-user=turnserver');
-    expect(lines({ runAs: 'turnserver' })).toEqual(
-      expect.arrayContaining(['proc-user=turnserver', 'proc-group=turnserver']),
-    );
   });
 
   it('refuses values that would inject a line', () => {

@@ -42,8 +42,6 @@ export interface CoturnConfigOptions {
   allowedPeerIps: readonly string[];
   /** Where coturn may write its pid file and (unused) SQLite database. */
   dir: string;
-  /** An unprivileged user (and group of the same name) coturn switches to once it listens. */
-  runAs: string | undefined;
 }
 
 function isLoopback(ip: string): boolean {
@@ -96,7 +94,6 @@ export function renderCoturnConfig(options: CoturnConfigOptions): string {
     'simple-log',
     `pidfile=${options.dir}/turnserver.pid`,
     `userdb=${options.dir}/turndb`,
-    ...(options.runAs ? [`proc-user=${options.runAs}`, `proc-group=${options.runAs}`] : []),
     // coturn refuses loopback peers before it reads allowed-peer-ip, so this is needed for a loopback Janus;
     // the denied 127.0.0.0/8 below still refuses every other loopback address.
     ...(options.allowedPeerIps.some(isLoopback) ? ['allow-loopback-peers'] : []),

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chown, copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import type { Logger } from '../logger.js';
 import { type CoturnConfigOptions, renderCoturnConfig } from './coturn-config.js';
 
-export interface CoturnProcessOptions extends Omit<CoturnConfigOptions, 'dir' | 'runAs'> {
+export interface CoturnProcessOptions extends Omit<CoturnConfigOptions, 'dir'> {
   bin: string;
   /** A start that has not opened the TURN port by then is killed. */
   startTimeoutMs: number;
@@ -25,14 +25,33 @@ interface CoturnProcessEvents {
 }
 
 /**
- * Debian's coturn package creates a `turnserver` user: when we run as root, coturn drops to it after binding its
- * ports, so a coturn bug does not hand out root.
+ * Debian's coturn package creates a `turnserver` user. When we run as root, coturn runs as that user from its
+ * first instruction (a coturn bug must not hand out root). It must not switch by itself (`proc-user`): a
+ * credential change clears the parent-death signal, and coturn would outlive us.
  */
-async function unprivilegedUser(): Promise<{ name: string; uid: number; gid: number } | undefined> {
+async function unprivilegedUser(): Promise<{ uid: number; gid: number } | undefined> {
   if (process.getuid?.() !== 0) return undefined;
   const passwd = await readFile('/etc/passwd', 'utf8').catch(() => '');
   const match = /^turnserver:[^:]*:(\d+):(\d+):/m.exec(passwd);
-  return match ? { name: 'turnserver', uid: Number(match[1]), gid: Number(match[2]) } : undefined;
+  return match ? { uid: Number(match[1]), gid: Number(match[2]) } : undefined;
+}
+
+/** setpriv: become `user` (able to bind ports below 1024 if asked), then die with us, then exec coturn. */
+export function setprivArgs(options: {
+  user: { uid: number; gid: number } | undefined;
+  lowPorts: boolean;
+  command: string[];
+}): string[] {
+  const { user } = options;
+  return [
+    ...(user ? [`--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups'] : []),
+    ...(user && options.lowPorts ? ['--inh-caps=+net_bind_service', '--ambient-caps=+net_bind_service'] : []),
+    // After the uid change, so the kernel keeps it: coturn is SIGKILLed when we die, however we die.
+    '--pdeathsig',
+    'SIGKILL',
+    '--',
+    ...options.command,
+  ];
 }
 
 /** Where to probe that coturn listens: loopback when it listens everywhere, else its first listening address. */
@@ -63,8 +82,8 @@ async function waitForTcp(host: string, port: number, deadline: number, alive: (
 }
 
 /**
- * Owns one coturn child process: writes its generated turnserver.conf to a private temp dir, starts it (it dies
- * with us: `setpriv --pdeathsig SIGKILL`), restarts it with back-off when it dies, and stops it. The secret is
+ * Owns one coturn child process: writes its generated turnserver.conf to a private temp dir, starts it (as the
+ * `turnserver` user when we are root; it dies with us: `setpriv --pdeathsig SIGKILL`), restarts it with back-off when it dies, and stops it. The secret is
  * the caller's and stays the same across restarts, so credentials already handed out keep working.
  */
 export class CoturnProcess extends EventEmitter<CoturnProcessEvents> {
@@ -94,15 +113,22 @@ export class CoturnProcess extends EventEmitter<CoturnProcessEvents> {
     this.dir = dir;
     const configFile = join(dir, 'turnserver.conf');
     const user = await unprivilegedUser();
-    await writeFile(configFile, renderCoturnConfig({ ...configOptions, dir, runAs: user?.name }), {
-      mode: 0o600,
-    });
-    // Each auth thread opens coturn's (empty) SQLite database after the switch to that user, so it owns the
-    // directory; the config file with the secret stays root's.
+    // coturn reads its certificate as its own user: private copies, gone with the directory.
+    let tls = configOptions.tls;
+    if (tls) {
+      const certFile = join(dir, 'cert.pem');
+      const keyFile = join(dir, 'key.pem');
+      await copyFile(tls.certFile, certFile);
+      await copyFile(tls.keyFile, keyFile);
+      tls = { ...tls, certFile, keyFile };
+    }
+    await writeFile(configFile, renderCoturnConfig({ ...configOptions, tls, dir }), { mode: 0o600 });
+    if (user) for (const name of await readdir(dir)) await chown(join(dir, name), user.uid, user.gid);
     if (user) await chown(dir, user.uid, user.gid);
 
-    // setpriv execs coturn in place, so the child's pid is coturn's, and the kernel kills it when we die.
-    const child = spawn('setpriv', ['--pdeathsig', 'SIGKILL', '--', bin, '-c', configFile], {
+    // setpriv execs coturn in place, so the child's pid is coturn's.
+    const lowPorts = this.options.port < 1024 || (tls !== undefined && tls.port < 1024);
+    const child = spawn('setpriv', setprivArgs({ user, lowPorts, command: [bin, '-c', configFile] }), {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
