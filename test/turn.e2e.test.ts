@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../packages/server/src/config/load.js';
@@ -236,6 +236,10 @@ describe('our coturn (TURN=on)', () => {
     // A credential change after PR_SET_PDEATHSIG would clear it: coturn must already be its own user, here
     // with the capability to bind a port below 1024.
     expect(uidOf(coturnPid!)).not.toBe(0);
+    // A SIGKILLed server cannot remove coturn's temp dir; the test does.
+    const configDir = /-c\0(\/tmp\/backdrop-coturn-[^/]+)\//.exec(
+      readFileSync(`/proc/${coturnPid}/cmdline`, 'utf8'),
+    )?.[1];
     const exited = new Promise((resolve) => child.once('exit', resolve));
     const killed = Date.now();
     child.kill('SIGKILL');
@@ -245,5 +249,7 @@ describe('our coturn (TURN=on)', () => {
       `[turn] server SIGKILLed: its coturn ${coturnPid} gone after ${Date.now() - killed} ms: ${gone === true}`,
     );
     expect(gone).toBe(true);
+    if (configDir) await rm(configDir, { recursive: true, force: true });
+    expect(configDir).toBeDefined();
   });
 });
