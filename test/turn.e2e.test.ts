@@ -4,7 +4,8 @@
 import { spawn } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../packages/server/src/config/load.js';
@@ -251,5 +252,34 @@ describe('our coturn (TURN=on)', () => {
     expect(gone).toBe(true);
     if (configDir) await rm(configDir, { recursive: true, force: true });
     expect(configDir).toBeDefined();
+  });
+
+  it('kills a coturn that does not listen within the start-up timeout', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'turn-e2e-'));
+    const fake = join(dir, 'turnserver');
+    // Stands in for a coturn that hangs before it listens: it records its pid and sleeps.
+    await writeFile(fake, `#!/bin/sh\necho $$ > ${dir}/pid\nexec sleep 30\n`, { mode: 0o755 });
+    await chmod(dir, 0o777); // the fake runs as the turnserver user
+    const coturnDirs = async () =>
+      (await readdir(tmpdir())).filter((name) => name.startsWith('backdrop-coturn-'));
+    const dirsBefore = await coturnDirs();
+    const started = Date.now();
+    const error = await startTurn(
+      loadConfig({ ...env, TURN_PORT: '3678', TURN_BIN: fake }, []),
+      createLogger('silent'),
+      { startTimeoutMs: 1000 },
+    ).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    const pid = Number(await readFile(join(dir, 'pid'), 'utf8'));
+    const gone = await waitFor(() => (alive(pid) ? undefined : true), 2000);
+    console.log(
+      `[turn] hanging coturn: start failed after ${Date.now() - started} ms (${error?.message}); killed: ${gone === true}`,
+    );
+    await rm(dir, { recursive: true, force: true });
+    expect(error?.message).toMatch(/did not open 127.0.0.1:3678 in time/);
+    expect(gone).toBe(true);
+    expect(await coturnDirs()).toEqual(dirsBefore);
   });
 });

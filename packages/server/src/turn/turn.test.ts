@@ -1,0 +1,37 @@
+import { createHmac } from 'node:crypto';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../config/load.js';
+import { startTurn } from './turn.js';
+
+const logger = pino({ level: 'silent' });
+
+describe('startTurn', () => {
+  it('is undefined when TURN is off', async () => {
+    expect(await startTurn(loadConfig({}, []), logger)).toBeUndefined();
+  });
+
+  it('hands out credentials for an external TURN that its secret verifies', async () => {
+    const secret = 'shared-secret-0123456789';
+    const turn = await startTurn(
+      loadConfig(
+        {
+          TURN_URLS: 'turn:t.example.org:3478?transport=udp',
+          TURN_SECRET: secret,
+          TURN_CREDENTIAL_TTL_S: '300',
+        },
+        [],
+      ),
+      logger,
+      { now: () => 1_000_000_000_000 },
+    );
+    const [server] = turn!.iceServersFor('p-42');
+    expect(server).toEqual({
+      urls: ['turn:t.example.org:3478?transport=udp'],
+      username: '1000000300:p-42',
+      credential: createHmac('sha1', secret).update('1000000300:p-42').digest('base64'),
+    });
+    expect(turn!.process).toBeUndefined();
+    await turn!.stop();
+  });
+});
