@@ -1,7 +1,7 @@
 // Our own coturn (TURN=on), started and supervised by packages/server/src/turn, asked by a real TURN client what
 // it allows. Runs inside scripts/netns.sh: 127.0.0.1 is "our Janus", every other loopback or private address must
 // be refused as a relay peer.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -281,5 +281,49 @@ describe('our coturn (TURN=on)', () => {
     expect(error?.message).toMatch(/did not open 127.0.0.1:3678 in time/);
     expect(gone).toBe(true);
     expect(await coturnDirs()).toEqual(dirsBefore);
+  });
+
+  it('serves TURNS with TLS_CERT and TLS_KEY (root-only key files)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'turn-e2e-tls-'));
+    const cert = join(dir, 'cert.pem');
+    const key = join(dir, 'key.pem');
+    execFileSync(
+      'openssl',
+      [
+        ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'],
+        ...['-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1'],
+      ],
+      { stdio: 'ignore' },
+    );
+    await chmod(key, 0o600);
+    const tlsTurn = await startTurn(
+      loadConfig(
+        {
+          ...env,
+          TURN_PORT: '3778',
+          TURN_TLS_PORT: '5349',
+          TURN_RELAY_PORT_RANGE: '49400-49450',
+          TLS_CERT: cert,
+          TLS_KEY: key,
+        },
+        [],
+      ),
+      createLogger('error'),
+    );
+    try {
+      const [server] = tlsTurn!.iceServersFor('erin');
+      expect(server!.urls).toContain('turns:127.0.0.1:5349?transport=tcp');
+      const client = await TurnTestClient.connect('tls', '127.0.0.1', 5349);
+      const started = performance.now();
+      const result = await client.allocate(server!.username, server!.credential);
+      console.log(
+        `[turn] allocate over TLS (5349): ${JSON.stringify(result)} in ${(performance.now() - started).toFixed(1)} ms`,
+      );
+      await client.close();
+      expect(result.ok).toBe(true);
+    } finally {
+      await tlsTurn?.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

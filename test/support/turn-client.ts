@@ -1,8 +1,9 @@
-// A minimal TURN client (RFC 5766 over UDP or TCP, IPv4 peers, long-term credentials) for tests: Allocate,
+// A minimal TURN client (RFC 5766 over UDP, TCP or TLS, IPv4 peers, long-term credentials) for tests: Allocate,
 // CreatePermission, Send and Data indications. Enough to ask a real coturn what it allows, and nothing more.
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { connect, type Socket as TcpSocket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 
 const MAGIC = 0x2112a442;
 const ATTR = {
@@ -102,7 +103,11 @@ export class TurnTestClient {
     private readonly closeTransport: () => void,
   ) {}
 
-  static async connect(transport: 'udp' | 'tcp', host: string, port: number): Promise<TurnTestClient> {
+  static async connect(
+    transport: 'udp' | 'tcp' | 'tls',
+    host: string,
+    port: number,
+  ): Promise<TurnTestClient> {
     if (transport === 'udp') {
       const socket: UdpSocket = createSocket('udp4');
       await new Promise<void>((resolve) => socket.connect(port, host, resolve));
@@ -113,9 +118,11 @@ export class TurnTestClient {
       socket.on('message', (data) => client.onMessage(data));
       return client;
     }
-    const socket: TcpSocket = connect({ host, port });
+    // TLS: the test's self-signed certificate; what is checked is that TURNS works, not the PKI.
+    const socket: TcpSocket =
+      transport === 'tls' ? tlsConnect({ host, port, rejectUnauthorized: false }) : connect({ host, port });
     await new Promise<void>((resolve, reject) => {
-      socket.once('connect', resolve);
+      socket.once(transport === 'tls' ? 'secureConnect' : 'connect', resolve);
       socket.once('error', reject);
     });
     const client = new TurnTestClient(
