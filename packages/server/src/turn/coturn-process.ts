@@ -36,6 +36,13 @@ async function unprivilegedUser(): Promise<{ uid: number; gid: number } | undefi
   return match ? { uid: Number(match[1]), gid: Number(match[2]) } : undefined;
 }
 
+interface Prepared {
+  configFile: string;
+  user: { uid: number; gid: number } | undefined;
+  /** coturn must bind a port below 1024. */
+  lowPorts: boolean;
+}
+
 /** setpriv: become `user` (able to bind ports below 1024 if asked), then die with us, then exec coturn. */
 export function setprivArgs(options: {
   user: { uid: number; gid: number } | undefined;
@@ -111,23 +118,18 @@ export class CoturnProcess extends EventEmitter<CoturnProcessEvents> {
     this.state = 'starting';
     const dir = await mkdtemp(join(tmpdir(), 'backdrop-coturn-'));
     this.dir = dir;
-    const configFile = join(dir, 'turnserver.conf');
-    const user = await unprivilegedUser();
-    // coturn reads its certificate as its own user: private copies, gone with the directory.
-    let tls = configOptions.tls;
-    if (tls) {
-      const certFile = join(dir, 'cert.pem');
-      const keyFile = join(dir, 'key.pem');
-      await copyFile(tls.certFile, certFile);
-      await copyFile(tls.keyFile, keyFile);
-      tls = { ...tls, certFile, keyFile };
+    let prepared: Prepared;
+    try {
+      prepared = await this.prepare(dir, configOptions);
+    } catch (error) {
+      // A missing certificate, a full disk: nothing was started, and nothing is left behind.
+      await rm(dir, { recursive: true, force: true });
+      if ((this.state as State) !== 'stopped') this.state = 'idle';
+      throw error;
     }
-    await writeFile(configFile, renderCoturnConfig({ ...configOptions, tls, dir }), { mode: 0o600 });
-    if (user) for (const name of await readdir(dir)) await chown(join(dir, name), user.uid, user.gid);
-    if (user) await chown(dir, user.uid, user.gid);
+    const { configFile, user, lowPorts } = prepared;
 
     // setpriv execs coturn in place, so the child's pid is coturn's.
-    const lowPorts = this.options.port < 1024 || (tls !== undefined && tls.port < 1024);
     const child = spawn('setpriv', setprivArgs({ user, lowPorts, command: [bin, '-c', configFile] }), {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -171,6 +173,26 @@ export class CoturnProcess extends EventEmitter<CoturnProcessEvents> {
     this.state = 'running';
     logger.info({ pid: child.pid, host, port: this.options.port }, 'coturn started');
     this.emit('ready');
+  }
+
+  /** Writes turnserver.conf (and private copies of the certificate) into `dir`, owned by coturn's user. */
+  private async prepare(dir: string, configOptions: Omit<CoturnConfigOptions, 'dir'>): Promise<Prepared> {
+    const configFile = join(dir, 'turnserver.conf');
+    const user = await unprivilegedUser();
+    // coturn reads its certificate as its own user: private copies, gone with the directory.
+    let tls = configOptions.tls;
+    if (tls) {
+      const certFile = join(dir, 'cert.pem');
+      const keyFile = join(dir, 'key.pem');
+      await copyFile(tls.certFile, certFile);
+      await copyFile(tls.keyFile, keyFile);
+      tls = { ...tls, certFile, keyFile };
+    }
+    await writeFile(configFile, renderCoturnConfig({ ...configOptions, tls, dir }), { mode: 0o600 });
+    if (user) for (const name of await readdir(dir)) await chown(join(dir, name), user.uid, user.gid);
+    if (user) await chown(dir, user.uid, user.gid);
+    const lowPorts = configOptions.port < 1024 || (tls !== undefined && tls.port < 1024);
+    return { configFile, user, lowPorts };
   }
 
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {

@@ -1,4 +1,6 @@
 import { createHmac } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/load.js';
@@ -33,5 +35,20 @@ describe('startTurn', () => {
     });
     expect(turn!.process).toBeUndefined();
     await turn!.stop();
+  });
+
+  it('fails to start, leaving nothing behind, when the certificate is missing', async () => {
+    const dirs = async () => (await readdir(tmpdir())).filter((name) => name.startsWith('backdrop-coturn-'));
+    const before = await dirs();
+    await expect(
+      startTurn(
+        loadConfig(
+          { TURN: 'on', TURN_HOST: 'h', TLS_CERT: '/nonexistent/cert.pem', TLS_KEY: '/nonexistent/key.pem' },
+          [],
+        ),
+        logger,
+      ),
+    ).rejects.toThrow(/nonexistent\/cert.pem/);
+    expect(await dirs()).toEqual(before);
   });
 });
