@@ -97,6 +97,8 @@ export function renderCoturnConfig(options: CoturnConfigOptions): string {
     // coturn refuses loopback peers before it reads allowed-peer-ip, so this is needed for a loopback Janus;
     // the denied 127.0.0.0/8 below still refuses every other loopback address.
     ...(options.allowedPeerIps.some(isLoopback) ? ['allow-loopback-peers'] : []),
+    // coturn filters peers by address only: on an allowed address every UDP port is reachable (TCP relay is
+    // off). Keeping relays inside Janus's RTP range takes a firewall rule on coturn's own user, see README.
     ...DENIED_PEER_RANGES.map(({ range }) => `denied-peer-ip=${range}`),
     ...options.allowedPeerIps.map((ip) => `allowed-peer-ip=${ip}`),
   ];
