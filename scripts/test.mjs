@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { build, ensureDebianPackages, ensureNodeModules, fail, ROOT } from './ensure.mjs';
 
 ensureDebianPackages(
-  ['janus', 'chromium', 'ffmpeg', 'firefox-esr', 'xvfb', 'iproute2', 'util-linux', 'procps'],
-  'tests: SFU, browsers, fake cameras',
+  ['janus', 'coturn', 'chromium', 'ffmpeg', 'firefox-esr', 'xvfb', 'iproute2', 'util-linux', 'procps'],
+  'tests: SFU, TURN, browsers, fake cameras',
 );
 ensureNodeModules();
 build();

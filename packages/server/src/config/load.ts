@@ -33,6 +33,22 @@ const ENV_NAMES: Record<keyof Config, string> = {
   httpHeadersTimeoutMs: 'HTTP_HEADERS_TIMEOUT_MS',
   httpRequestTimeoutMs: 'HTTP_REQUEST_TIMEOUT_MS',
   httpKeepAliveTimeoutMs: 'HTTP_KEEP_ALIVE_TIMEOUT_MS',
+  turn: 'TURN',
+  turnBin: 'TURN_BIN',
+  turnPort: 'TURN_PORT',
+  turnTlsPort: 'TURN_TLS_PORT',
+  turnRelayPortRange: 'TURN_RELAY_PORT_RANGE',
+  turnRealm: 'TURN_REALM',
+  turnHost: 'TURN_HOST',
+  turnListeningIps: 'TURN_LISTENING_IPS',
+  turnRelayIps: 'TURN_RELAY_IPS',
+  turnAllowedPeerIps: 'TURN_ALLOWED_PEER_IPS',
+  turnCredentialTtlS: 'TURN_CREDENTIAL_TTL_S',
+  turnUrls: 'TURN_URLS',
+  turnSecret: 'TURN_SECRET',
+  publicIp: 'PUBLIC_IP',
+  tlsCert: 'TLS_CERT',
+  tlsKey: 'TLS_KEY',
 };
 
 /** Flag for each setting: the kebab-case of its name (`--janus-url`, `--port`). */

@@ -22,6 +22,24 @@ const Duration = z.coerce
   .min(100, 'must be at least 100 ms')
   .max(600_000, 'must be at most 600000 ms');
 
+const TurnUrlList = z
+  .string()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part !== ''),
+  )
+  .pipe(
+    z
+      .array(
+        z.string().regex(/^turns?:[^\s?]+(\?transport=(udp|tcp))?$/, {
+          message: 'must be a comma-separated list of turn: or turns: URIs (turn:host:3478?transport=udp)',
+        }),
+      )
+      .min(1, 'must name at least one TURN URI'),
+  );
+
 const Count = z.coerce
   .number({ message: 'must be a number' })
   .int('must be a whole number')
@@ -101,6 +119,48 @@ export const ConfigSchema = z.object({
   httpRequestTimeoutMs: Duration.default(30_000),
   /** An idle keep-alive HTTP connection is closed after this long. */
   httpKeepAliveTimeoutMs: Duration.default(5_000),
+
+  // TURN (issue 9). Cross-setting rules (TURN=on vs TURN_URLS, TLS_CERT with TLS_KEY) live in turn/settings.ts.
+  /** `on`: start and supervise our own coturn. */
+  turn: z.enum(['on', 'off'], { message: 'must be on or off' }).default('off'),
+  turnBin: z.string().min(1).default('turnserver'),
+  /** TURN over UDP and TCP; TURNS (TLS) is on turnTlsPort when TLS_CERT and TLS_KEY are given. */
+  turnPort: Port.refine((p) => p > 0, 'must be 1-65535').default(3478),
+  turnTlsPort: Port.refine((p) => p > 0, 'must be 1-65535').default(5349),
+  /** UDP ports coturn allocates relay endpoints from; must not overlap JANUS_RTP_PORT_RANGE. */
+  turnRelayPortRange: PortRange.default('49152-65535'),
+  turnRealm: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]{1,253}$/, 'must be a domain-like name (letters, digits, dots, dashes)')
+    .default('backdrop'),
+  /** Host name or IP that browsers use to reach our coturn; default: the first PUBLIC_IP. */
+  turnHost: z
+    .string()
+    .regex(/^[A-Za-z0-9.:-]{1,253}$/, 'must be a host name or an IP address')
+    .optional(),
+  /** Addresses coturn listens on / relays from (default: every interface). */
+  turnListeningIps: IpList.optional(),
+  turnRelayIps: IpList.optional(),
+  /**
+   * Private or loopback addresses of our own Janus that coturn may relay to; every other private, loopback and
+   * link-local address is refused. PUBLIC_IP and IP addresses in JANUS_ICE_ENFORCE_LIST are added to it.
+   */
+  turnAllowedPeerIps: IpList.optional(),
+  /** Lifetime of the TURN credentials handed to a browser. */
+  turnCredentialTtlS: z.coerce
+    .number({ message: 'must be a number of seconds' })
+    .int('must be a whole number of seconds')
+    .min(60, 'must be at least 60 s')
+    .max(7 * 24 * 3600, 'must be at most 604800 s (a week)')
+    .default(24 * 3600),
+  /** An external TURN server instead of ours: its URIs and its static-auth-secret (TURN REST scheme). */
+  turnUrls: TurnUrlList.optional(),
+  turnSecret: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** This machine's public addresses (a list allowed): coturn's external-ip. */
+  publicIp: IpList.optional(),
+  /** PEM certificate and key; with TURN=on they enable TURNS. */
+  tlsCert: z.string().min(1).optional(),
+  tlsKey: z.string().min(1).optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
