@@ -22,7 +22,7 @@ const report: FuzzReport = {
     healthFailures: {},
     hangups: { 'close 1006': 1 },
     stalls: 0,
-    janusRestarted: false,
+    janusRestarts: 0,
     total: 1,
   },
   errorsByCode: { bad_json: 3, bad_message: 9 },
@@ -35,7 +35,7 @@ const report: FuzzReport = {
   replyLatencyMs: { p50: 1, p99: 2, max: 3, over2s: 0 },
   healthLatencyMaxMs: 4,
   server: { before: { rssKiB: 1024, fds: 20 }, after: { rssKiB: 2048, fds: 21 } },
-  janus: { before: null, after: null, restarted: false },
+  janus: { before: null, after: null, restarts: 0 },
 };
 
 describe('report', () => {

@@ -38,7 +38,7 @@ export interface FuzzReport {
     /** Probes with no reply within the probe timeout: the server stopped answering a socket. */
     stalls: number;
     /** The server's own Janus died during the run (it restarts it, but every meeting on it was dropped). */
-    janusRestarted: boolean;
+    janusRestarts: number;
     total: number;
   };
   errorsByCode: Counts;
@@ -54,8 +54,8 @@ export interface FuzzReport {
   replyLatencyMs: { p50: number; p99: number; max: number; over2s: number };
   healthLatencyMaxMs: number;
   server: { before: ProcessFigures | null; after: ProcessFigures | null };
-  /** The server's own Janus; `restarted` if the process measured before was gone after (it crashed). */
-  janus: { before: ProcessFigures | null; after: ProcessFigures | null; restarted: boolean };
+  /** The server's own Janus, and how often it died and was restarted by the server during the run. */
+  janus: { before: ProcessFigures | null; after: ProcessFigures | null; restarts: number };
 }
 
 export function percentile(sorted: readonly number[], p: number): number {
@@ -84,14 +84,14 @@ export function formatReport(r: FuzzReport): string {
     .join(' ');
   return [
     `fuzz: ${r.mutations} mutations (${r.frames} frames incl. ${r.validFrames} valid sequence messages and probes) in ${r.seconds.toFixed(1)} s: ${r.framesPerSecond.toFixed(0)} messages/s`,
-    `crashes: ${r.crashes.total} (server exit: ${r.crashes.serverExit ?? 'no'}; /healthz failures: ${list(r.crashes.healthFailures)}; hang-ups: ${list(r.crashes.hangups)}; stalled probes: ${r.crashes.stalls}; janus restarted: ${r.crashes.janusRestarted ? 'YES' : 'no'})`,
+    `crashes: ${r.crashes.total} (server exit: ${r.crashes.serverExit ?? 'no'}; /healthz failures: ${list(r.crashes.healthFailures)}; hang-ups: ${list(r.crashes.hangups)}; stalled probes: ${r.crashes.stalls}; janus restarts: ${r.crashes.janusRestarts})`,
     `error replies by code: ${list(r.errorsByCode)}`,
     `other replies: ${list(r.repliesByType)}; malformed replies: ${r.malformedReplies}`,
     `close codes: ${list(r.closesByCode)}; refused upgrades: ${list(r.refusedUpgrades)}`,
     `probe round trip ms: p50 ${r.probeLatencyMs.p50.toFixed(1)}, p99 ${r.probeLatencyMs.p99.toFixed(1)}, max ${r.probeLatencyMs.max.toFixed(1)}; slowest /healthz ${r.healthLatencyMaxMs.toFixed(0)} ms`,
     `request -> reply ms: p50 ${r.replyLatencyMs.p50.toFixed(1)}, p99 ${r.replyLatencyMs.p99.toFixed(1)}, max ${r.replyLatencyMs.max.toFixed(0)}; replies slower than 2 s: ${r.replyLatencyMs.over2s}`,
     `server: ${figures(r.server)}`,
-    `janus: ${r.janus.restarted ? 'RESTARTED during the run (the process measured before is gone)' : figures(r.janus)}`,
+    `janus: ${r.janus.restarts > 0 ? `died and was restarted ${r.janus.restarts} times (no after figures)` : figures(r.janus)}`,
     `mutation families: ${list(r.families, 60)}`,
     `conditions: seed ${c.seed}, ${c.sockets} sockets, window ${c.window} frames per probe, ${c.target}, ${c.cores} cores (${c.cpu}), node ${c.node}`,
     `server limits: ${limits || 'as configured on the server'}`,

@@ -263,12 +263,29 @@ class FuzzSocket {
   }
 }
 
-/** Polls /healthz every 500 ms; anything but a 200 within 2 s counts as a failure. */
-function watchHealth(httpUrl: string, failures: Counts): { stop(): Promise<number> } {
+/**
+ * Polls /healthz every 500 ms (anything but a 200 within 2 s counts as a failure), and the server's Janus pid: a
+ * new pid means the old Janus died and the server started another.
+ */
+function watchHealth(
+  httpUrl: string,
+  failures: Counts,
+  serverPid: number | undefined,
+  firstJanus: number | undefined,
+): { stop(): Promise<{ slowestMs: number; janusRestarts: number; janus: number | undefined }> } {
   let slowest = 0;
   let running = true;
+  let janus = firstJanus;
+  let janusRestarts = 0;
   const loop = (async () => {
     while (running) {
+      if (serverPid !== undefined) {
+        const now = await janusPid(serverPid);
+        if (now !== undefined && now !== janus) {
+          if (janus !== undefined) janusRestarts++;
+          janus = now;
+        }
+      }
       const started = performance.now();
       try {
         const res = await fetch(`${httpUrl}/healthz`, { signal: AbortSignal.timeout(2000) });
@@ -285,7 +302,7 @@ function watchHealth(httpUrl: string, failures: Counts): { stop(): Promise<numbe
     async stop() {
       running = false;
       await loop;
-      return slowest;
+      return { slowestMs: slowest, janusRestarts, janus };
     },
   };
 }
@@ -310,7 +327,6 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     replyLatencies: [],
   };
   const janus = options.serverPid ? await janusPid(options.serverPid) : undefined;
-  let janusRestarted = false;
   const before = {
     server: options.serverPid ? await processFigures(options.serverPid) : null,
     janus: janus ? await processFigures(janus) : null,
@@ -322,7 +338,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     (_, i) => new FuzzSocket(shared, rng.fork(`socket-${i}`), i, rooms),
   );
   const healthFailures: Counts = {};
-  const health = watchHealth(options.httpUrl, healthFailures);
+  const health = watchHealth(options.httpUrl, healthFailures, options.serverPid, janus);
   let serverExit: string | null = null;
   void options.serverExit?.then((how) => {
     serverExit = how;
@@ -342,16 +358,17 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   for (const s of sockets) s.close();
   // Let the server finish what the last frames started (leaves, Janus detaches) before measuring.
   await sleep(1000);
-  const healthLatencyMaxMs = await health.stop();
+  const watched = await health.stop();
+  const healthLatencyMaxMs = watched.slowestMs;
+  // A restart in the last half second is seen here: the Janus measured before is not the one running now.
+  const janusRestarts =
+    watched.janusRestarts +
+    (janus !== undefined && (await janusPid(options.serverPid!)) !== watched.janus ? 1 : 0);
   const after = {
     server: options.serverPid ? await processFigures(options.serverPid) : null,
-    janus: await (async () => {
-      // A Janus that crashed was restarted by the server under another pid: that is not "after".
-      const now = options.serverPid ? await janusPid(options.serverPid) : undefined;
-      return now !== undefined && now === janus ? processFigures(now) : null;
-    })(),
+    // A Janus that crashed was restarted under another pid: its figures are not "after".
+    janus: janus !== undefined && janusRestarts === 0 ? await processFigures(janus) : null,
   };
-  if (janus !== undefined && after.janus === null) janusRestarted = true;
   const sorted = [...shared.probeLatencies].sort((a, b) => a - b);
   const replies = [...shared.replyLatencies].sort((a, b) => a - b);
   const healthFailureCount = Object.values(healthFailures).reduce((a, b) => a + b, 0);
@@ -377,9 +394,8 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       healthFailures,
       hangups: shared.hangups,
       stalls: shared.stalls,
-      janusRestarted,
-      total:
-        (serverExit ? 1 : 0) + (janusRestarted ? 1 : 0) + healthFailureCount + hangupCount + shared.stalls,
+      janusRestarts,
+      total: (serverExit ? 1 : 0) + janusRestarts + healthFailureCount + hangupCount + shared.stalls,
     },
     errorsByCode: shared.errorsByCode,
     repliesByType: shared.repliesByType,
@@ -396,6 +412,6 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     },
     healthLatencyMaxMs,
     server: { before: before.server, after: after.server },
-    janus: { before: before.janus, after: after.janus, restarted: janusRestarted },
+    janus: { before: before.janus, after: after.janus, restarts: janusRestarts },
   };
 }
