@@ -93,6 +93,7 @@ const CHECK_NETWORK = 'Check your network connection, then join again.';
 /** The close codes of the signalling socket (CLOSE_CODES, plus 1006: it just went away). */
 const CLOSE_REASONS: Record<keyof typeof CLOSE_CODES | 'abnormal', Explanation> = {
   goingAway: { what: 'The server restarted.', todo: TRY_LATER },
+  invalidPayload: { what: 'This page sent the server a message it could not read.', todo: RELOAD },
   messageTooBig: { what: 'This page sent the server a message that was too large.', todo: RELOAD },
   serviceRestart: { what: 'The media server restarted.', todo: 'Join again.' },
   rateLimited: {

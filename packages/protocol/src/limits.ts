@@ -17,6 +17,8 @@ export const PROTOCOL_VERSION = 1;
 export const CLOSE_CODES = {
   /** The server is shutting down (after `shutting_down` and the drain period). */
   goingAway: 1001,
+  /** A text frame that is not valid UTF-8 (sent by the WebSocket library itself). */
+  invalidPayload: 1007,
   /** A frame above the hard frame limit. */
   messageTooBig: 1009,
   /** The media server restarted; every session on it is gone. */

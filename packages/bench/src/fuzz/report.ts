@@ -33,7 +33,7 @@ export interface FuzzReport {
     serverExit: string | null;
     /** /healthz answers that were not 200 (or did not come within 2 s), by reason. */
     healthFailures: Counts;
-    /** Sockets closed with a code that is not documented (CLOSE_CODES, or 1007 for invalid UTF-8), or reset. */
+    /** Sockets closed with a code that is not documented (not in CLOSE_CODES), or reset. */
     hangups: Counts;
     /** Probes with no reply within the probe timeout: the server stopped answering a socket. */
     stalls: number;
