@@ -82,6 +82,10 @@ describe('hostile: SFU faults, SDP abuse and shutdown', () => {
     client.send({ type: 'publish', id: 9999, sdp: firefox });
     const published = await client.next((m) => 'replyTo' in m && m.replyTo === 9999, 10_000);
     expect(published.type).toBe('publishAnswer');
+    // One publish per join: a second offer never reaches Janus.
+    client.send({ type: 'publish', id: 10_000, sdp: firefox });
+    const again = await client.next((m) => 'replyTo' in m && m.replyTo === 10_000, 10_000);
+    expect(again).toMatchObject({ type: 'error', code: 'invalid_state' });
     expect(s.logs.some((line) => line.includes('publish failed'))).toBe(false);
     const normal = await timedJoin(s.wsUrl, 'sdp-normal');
     expect(normal.reply.type).toBe('joined');

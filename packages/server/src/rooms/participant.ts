@@ -16,6 +16,8 @@ export function newIdentity(): { id: string; feedId: number } {
 export class Participant {
   /** True once the publisher's media reached the SFU; only then can others subscribe to it. */
   publishing = false;
+  /** True once a publish offer was accepted: one publish per join (renegotiation is not supported yet). */
+  offered = false;
 
   constructor(
     readonly id: string,

@@ -205,12 +205,15 @@ export class SignalingConnection {
 
   private async onPublish(message: Extract<ClientMessage, { type: 'publish' }>): Promise<void> {
     const { participant } = this.joined();
+    if (participant.offered) throw ServerError.invalidState('already published in this room');
     const offer = checkPublisherOffer(message.sdp);
     if (!offer.ok) throw new ServerError('bad_sdp', `publish offer refused: ${offer.reason}`);
+    participant.offered = true;
     let sdp: string;
     try {
       sdp = await participant.publisher.publish(message.sdp);
     } catch (error) {
+      participant.offered = false;
       if (error instanceof ServerError) throw error;
       throw ServerError.sfu(`publish failed: ${(error as Error).message}`, error);
     }
