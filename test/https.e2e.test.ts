@@ -12,6 +12,11 @@ import { freeLocalPort, type SelfSignedCert, selfSignedCert } from './support/tl
 /** The name users type; the browsers and this test map it to 127.0.0.1. */
 const NAME = 'meet.test';
 const HEADERS_TIMEOUT_MS = 2000;
+/**
+ * PUBLIC_IP for Janus's nat_1_1_mapping: a documentation address with no route inside the test's network
+ * namespace, so checks to it fail at once and media must use the private host candidate Janus keeps.
+ */
+const PUBLIC_IP = '198.51.100.7';
 
 type JoinResult = { joinedMs: number } | { status: number };
 
@@ -98,7 +103,7 @@ async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
 
-describe('HTTPS and WSS with TLS_CERT, TLS_KEY and PUBLIC_URL', () => {
+describe('HTTPS and WSS with TLS_CERT, TLS_KEY and PUBLIC_URL (and PUBLIC_IP for Janus)', () => {
   let cert: SelfSignedCert;
   let server: TestServer;
   let port: number;
@@ -115,6 +120,7 @@ describe('HTTPS and WSS with TLS_CERT, TLS_KEY and PUBLIC_URL', () => {
       TLS_KEY: cert.keyFile,
       PUBLIC_URL: publicUrl,
       HTTP_HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS),
+      PUBLIC_IP,
     });
   });
 
@@ -222,6 +228,26 @@ describe('HTTPS and WSS with TLS_CERT, TLS_KEY and PUBLIC_URL', () => {
         extraArgs: ['--ignore-certificate-errors', `--host-resolver-rules=MAP ${NAME} 127.0.0.1`],
       });
       browsers.push(browser);
+      // Record every candidate the page is given (in SDP or trickled), to see what Janus advertises.
+      await browser.context.addInitScript(() => {
+        const seen: string[] = [];
+        (window as unknown as { remoteCandidates: string[] }).remoteCandidates = seen;
+        const proto = RTCPeerConnection.prototype;
+        const setRemote = proto.setRemoteDescription;
+        proto.setRemoteDescription = function (
+          this: RTCPeerConnection,
+          description: RTCSessionDescriptionInit,
+        ) {
+          for (const line of description?.sdp?.split(/\r?\n/) ?? [])
+            if (line.startsWith('a=candidate:')) seen.push(line.slice(2));
+          return Reflect.apply(setRemote, this, [description]) as Promise<void>;
+        };
+        const addCandidate = proto.addIceCandidate;
+        proto.addIceCandidate = function (this: RTCPeerConnection, candidate?: RTCIceCandidateInit | null) {
+          if (candidate?.candidate) seen.push(candidate.candidate);
+          return Reflect.apply(addCandidate, this, [candidate]) as Promise<void>;
+        };
+      });
       const page = await browser.context.newPage();
       page.on('pageerror', (error) => console.error(`[${name}] page error`, error));
       await page.goto(`${publicUrl}/r/tls-call?name=${name}&autojoin=1`);
@@ -257,6 +283,14 @@ describe('HTTPS and WSS with TLS_CERT, TLS_KEY and PUBLIC_URL', () => {
     console.log(
       `[https] two Chromium pages on ${publicUrl} see each other's video ${Date.now() - started} ms after loading`,
     );
+    // PUBLIC_IP reached Janus as nat_1_1_mapping: its candidates carry the public address, and the private one
+    // is kept (the media above could only flow through that one).
+    const candidates = await pages[0]!.evaluate(
+      () => (window as unknown as { remoteCandidates: string[] }).remoteCandidates,
+    );
+    console.log(`[https] Janus's candidates at Alice: ${[...new Set(candidates)].join(' | ')}`);
+    expect(candidates.some((c) => c.includes(` ${PUBLIC_IP} `) && c.includes('typ host'))).toBe(true);
+    expect(candidates.some((c) => c.includes(' 127.0.0.1 ') && c.includes('typ host'))).toBe(true);
   });
 });
 
