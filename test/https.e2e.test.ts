@@ -294,13 +294,26 @@ describe('HTTPS and WSS with TLS_CERT, TLS_KEY and PUBLIC_URL (and PUBLIC_IP for
   });
 });
 
-describe('the WebSocket origin check without PUBLIC_URL', () => {
+describe('without PUBLIC_URL and TLS (and with a STUN server that does not answer)', () => {
   let server: TestServer;
   let port: string;
+  let stunPort: number;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    // Nothing listens there: Janus's start-up STUN test gets no answer.
+    stunPort = await freeLocalPort();
+    server = await startTestServer({ JANUS_STUN_SERVER: `127.0.0.1:${stunPort}` });
     port = new URL(server.url).port;
+  });
+
+  it('starts Janus anyway, without STUN, and is healthy', async () => {
+    expect(
+      server.logs.some((l) =>
+        l.includes(`Invalid STUN address 127.0.0.1:${stunPort}. STUN will be disabled`),
+      ),
+    ).toBe(true);
+    const health = (await (await fetch(`${server.url}/healthz`)).json()) as { ok?: boolean };
+    expect(health.ok).toBe(true);
   });
 
   afterAll(async () => {
