@@ -37,7 +37,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     for (const stream of [child.stdout!, child.stderr!]) {
       createInterface({ input: stream }).on('line', (line) => {
         logs.push(line);
-        const match = /"url":"(http:\/\/[^"]+)".*backdrop listening/.exec(line);
+        const match = /"url":"(https?:\/\/[^"]+)".*backdrop listening/.exec(line);
         if (match) {
           clearTimeout(timer);
           resolve(match[1]!);

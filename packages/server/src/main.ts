@@ -43,6 +43,11 @@ try {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 } catch (error) {
+  if (error instanceof ConfigError) {
+    // A setting that only shows its fault at start (an unreadable certificate): same form as any bad setting.
+    process.stderr.write(`backdrop: ${error.message}\n`);
+    process.exit(2);
+  }
   logger.fatal({ err: error }, 'backdrop failed to start');
   process.exit(1);
 }

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { CLOSE_CODES } from '@backdrop/protocol';
 import type { Config } from './config/schema.js';
 import { createHttpServer } from './http/server.js';
+import { insecureContextWarning, loadWebSettings } from './http/web-settings.js';
 import type { Logger } from './logger.js';
 import { RoomRegistry } from './rooms/registry.js';
 import { JanusLink } from './sfu/janus-link.js';
@@ -13,7 +14,10 @@ import { VideoRoomSfu } from './sfu/videoroom.js';
 import { SignalingServer } from './signaling/server.js';
 
 export interface RunningServer {
+  /** Where this server listens (`https://` with TLS_CERT): the bound address, for tests and probes. */
   url: string;
+  /** The address users open: PUBLIC_URL, or `url`. */
+  publicUrl: string;
   /**
    * Graceful shutdown: tell every client (`shuttingDown`), refuse joins, report unhealthy, and wait up to
    * `drainMs` (less if every room emptied). Then call `close()`.
@@ -37,6 +41,8 @@ const DRAIN_POLL_MS = 100;
  * joins get `sfu_unavailable`, /healthz answers 503, and the JanusLink brings it back.
  */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  // Before Janus starts: a bad certificate is a configuration error, not a half-started server.
+  const web = await loadWebSettings(config);
   const janusProcess = config.janusUrl
     ? undefined
     : new JanusProcess({
@@ -49,6 +55,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         logger,
         sessionTimeoutS: config.janusSessionTimeoutS,
         startTimeoutMs: config.janusStartTimeoutMs,
+        natMapping: config.publicIp,
+        stunServer: config.janusStunServer,
       });
   const link = new JanusLink({
     process: janusProcess,
@@ -98,6 +106,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     headersTimeoutMs: config.httpHeadersTimeoutMs,
     requestTimeoutMs: config.httpRequestTimeoutMs,
     keepAliveTimeoutMs: config.httpKeepAliveTimeoutMs,
+    tls: web.tls,
+    hsts: web.hsts,
+    originPolicy: web.originPolicy,
     health: () => {
       const janus = link.health;
       return {
@@ -117,11 +128,19 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     http.listen(config.port, config.host, resolveListen);
   });
   const address = http.address() as AddressInfo;
-  const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
-  logger.info({ url, staticDir: config.staticDir }, 'backdrop listening');
+  const scheme = web.tls ? 'https' : 'http';
+  const url = `${scheme}://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
+  const publicUrl = web.publicUrl ?? url;
+  if (web.tls) logger.info({ subject: web.tls.subject, validTo: web.tls.validTo }, 'serving https and wss');
+  if (web.tls && web.tls.validTo.getTime() < Date.now())
+    logger.warn({ validTo: web.tls.validTo }, 'the TLS certificate has expired: browsers will refuse it');
+  const insecure = insecureContextWarning(config, Boolean(web.tls));
+  if (insecure) logger.warn(insecure);
+  logger.info({ url, publicUrl, staticDir: config.staticDir }, 'backdrop listening');
 
   return {
     url,
+    publicUrl,
     async drain(drainMs) {
       draining = true;
       signaling.drain(drainMs);

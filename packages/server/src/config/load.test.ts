@@ -44,3 +44,48 @@ describe('loadConfig', () => {
     expect(() => loadConfig({}, ['--port'])).toThrow(/--port needs a value/);
   });
 });
+
+describe('PUBLIC_URL and JANUS_STUN_SERVER', () => {
+  it('keeps only the origin of PUBLIC_URL', () => {
+    expect(loadConfig({ PUBLIC_URL: 'https://Meet.Example.org/' }, []).publicUrl).toBe(
+      'https://meet.example.org',
+    );
+    expect(loadConfig({ PUBLIC_URL: 'https://meet.example.org:443' }, []).publicUrl).toBe(
+      'https://meet.example.org',
+    );
+    expect(loadConfig({ PUBLIC_URL: 'http://10.0.0.5:8080' }, []).publicUrl).toBe('http://10.0.0.5:8080');
+  });
+
+  it.each([
+    'meet.example.org',
+    'ftp://meet.example.org',
+    'https://meet.example.org/app',
+    'https://meet.example.org/?x=1',
+    'https://meet.example.org/#top',
+    'https://user:pw@meet.example.org',
+  ])('refuses PUBLIC_URL %s', (value) => {
+    expect(() => loadConfig({ PUBLIC_URL: value }, [])).toThrow(/PUBLIC_URL .*no path, query or user/);
+  });
+
+  it('reads JANUS_STUN_SERVER as host and port (3478 by default)', () => {
+    expect(loadConfig({ JANUS_STUN_SERVER: 'stun.example.org:19302' }, []).janusStunServer).toEqual({
+      host: 'stun.example.org',
+      port: 19302,
+    });
+    expect(loadConfig({ JANUS_STUN_SERVER: '198.51.100.7' }, []).janusStunServer).toEqual({
+      host: '198.51.100.7',
+      port: 3478,
+    });
+    expect(loadConfig({ JANUS_STUN_SERVER: '[2001:db8::1]:3479' }, []).janusStunServer).toEqual({
+      host: '2001:db8::1',
+      port: 3479,
+    });
+  });
+
+  it.each(['stun:stun.example.org', 'host:0', 'host:70000', '[nope]:3478', 'a b'])(
+    'refuses JANUS_STUN_SERVER %s',
+    (value) => {
+      expect(() => loadConfig({ JANUS_STUN_SERVER: value }, [])).toThrow(/JANUS_STUN_SERVER/);
+    },
+  );
+});

@@ -49,6 +49,8 @@ const ENV_NAMES: Record<keyof Config, string> = {
   publicIp: 'PUBLIC_IP',
   tlsCert: 'TLS_CERT',
   tlsKey: 'TLS_KEY',
+  publicUrl: 'PUBLIC_URL',
+  janusStunServer: 'JANUS_STUN_SERVER',
 };
 
 /** Flag for each setting: the kebab-case of its name (`--janus-url`, `--port`). */

@@ -60,6 +60,50 @@ const IpList = z
       .min(1, 'must name at least one IP address'),
   );
 
+/** A link users open: an http(s) origin, nothing after it. Normalized to its origin (`https://host[:port]`). */
+const PublicUrl = z.string().transform((text, ctx) => {
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (
+    !url ||
+    (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+    url.username !== '' ||
+    url.password !== '' ||
+    url.pathname !== '/' ||
+    /[?#]/.test(text)
+  ) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be an http:// or https:// URL with no path, query or user (https://meet.example.org)',
+    });
+    return z.NEVER;
+  }
+  return url.origin;
+});
+
+/** `host:port`, `host` (port 3478) or `[v6]:port`: a STUN server Janus asks for its public address. */
+const StunServer = z.string().transform((text, ctx) => {
+  const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]{1,253}))(?::(\d{1,5}))?$/.exec(text.trim());
+  const port = match?.[3] === undefined ? 3478 : Number(match[3]);
+  if (
+    !match ||
+    port < 1 ||
+    port > 65535 ||
+    (match[1] !== undefined && !z.ipv6().safeParse(match[1]).success)
+  ) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be host:port, host or [IPv6]:port (stun.example.org:3478)',
+    });
+    return z.NEVER;
+  }
+  return { host: match[1] ?? match[2]!, port };
+});
+
 /** Every setting the server reads, from the environment or the command line. */
 export const ConfigSchema = z.object({
   host: z.string().min(1, 'must not be empty').default('127.0.0.1'),
@@ -161,6 +205,13 @@ export const ConfigSchema = z.object({
   /** PEM certificate and key; with TURN=on they enable TURNS. */
   tlsCert: z.string().min(1).optional(),
   tlsKey: z.string().min(1).optional(),
+  /**
+   * The address users open (https://meet.example.org): links use it, and the WebSocket upgrade accepts only
+   * this origin. Unset: same-origin, with a Host that is an IP literal, localhost or HOST.
+   */
+  publicUrl: PublicUrl.optional(),
+  /** A STUN server (host:port) Janus uses to learn its public address (srflx candidates). */
+  janusStunServer: StunServer.optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

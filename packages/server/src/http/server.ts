@@ -5,12 +5,14 @@ import {
   type ServerResponse,
   STATUS_CODES,
 } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { ROOM_NAME_PATTERN } from '@backdrop/protocol';
 import type { Logger } from '../logger.js';
 import { clientAddress } from './client-address.js';
+import { type OriginPolicy, originRefusal } from './origin.js';
 import { type CachePolicy, isHashedAsset, resolveInside, sendFile } from './static.js';
 
 /**
@@ -30,6 +32,15 @@ export const SECURITY_HEADERS: Record<string, string> = {
     "worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
 };
 
+/**
+ * Sent over TLS (or when PUBLIC_URL is https, for a proxy that terminates TLS; browsers ignore it on plain
+ * http). A year, without includeSubDomains: other names under the same domain are not ours to decide.
+ */
+export const HSTS_HEADER = 'max-age=31536000';
+
+/** A plain HTTP server, or HTTPS when TLS_CERT/TLS_KEY are given: same routes, limits and timeouts. */
+export type WebServer = Server | HttpsServer;
+
 export interface HttpOptions {
   staticDir: string;
   logger: Logger;
@@ -40,6 +51,12 @@ export interface HttpOptions {
   headersTimeoutMs: number;
   requestTimeoutMs: number;
   keepAliveTimeoutMs: number;
+  /** Serve HTTPS and WSS with this certificate chain and key (PEM); plain HTTP if unset. */
+  tls?: { cert: Buffer; key: Buffer } | undefined;
+  /** Send Strict-Transport-Security on every response. */
+  hsts: boolean;
+  /** Which pages may open the signalling WebSocket (PUBLIC_URL's origin, or this host). */
+  originPolicy: OriginPolicy;
   /** A WebSocket upgrade at /ws that passed the origin check; `clientAddress` is who it came from. */
   onUpgrade: (request: IncomingMessage, socket: Duplex, head: Buffer, clientAddress: string) => void;
 }
@@ -61,14 +78,6 @@ export function requestPath(target: string | undefined): string | undefined {
     if (target.startsWith('/')) return new URL(`http://localhost${target}`).pathname;
     const url = new URL(target);
     return url.protocol === 'http:' || url.protocol === 'https:' ? url.pathname : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function safeHost(origin: string): string | undefined {
-  try {
-    return new URL(origin).host;
   } catch {
     return undefined;
   }
@@ -165,6 +174,7 @@ function handleRequest(req: IncomingMessage, res: ServerResponse, options: HttpO
   const client = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], options.trustProxy);
   const log = options.logger.child({ client, method: req.method, url: loggedTarget(req.url) });
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+  if (options.hsts) res.setHeader('Strict-Transport-Security', HSTS_HEADER);
   res.on('finish', () => log.debug({ status: res.statusCode }, 'http request'));
 
   const path = requestPath(req.url);
@@ -196,16 +206,16 @@ function handleRequest(req: IncomingMessage, res: ServerResponse, options: HttpO
 }
 
 /** Why an upgrade request is refused, or undefined if it may go on to the WebSocket handshake. */
-function upgradeRefusal(request: IncomingMessage): { status: number; reason: string } | undefined {
+function upgradeRefusal(
+  request: IncomingMessage,
+  policy: OriginPolicy,
+): { status: number; reason: string } | undefined {
   const path = requestPath(request.url);
   if (path === undefined) return { status: 400, reason: 'malformed request target' };
   if (path !== '/ws') return { status: 404, reason: 'websocket upgrades are served at /ws only' };
   if (request.method !== 'GET') return { status: 405, reason: 'a websocket upgrade must be a GET' };
-  // A browser page on another site must not be able to drive a user's signalling socket.
-  const origin = request.headers.origin;
-  if (origin !== undefined && safeHost(origin) !== request.headers.host)
-    return { status: 403, reason: 'origin is not this host' };
-  return undefined;
+  const refusal = originRefusal({ origin: request.headers.origin, host: request.headers.host }, policy);
+  return refusal === undefined ? undefined : { status: 403, reason: refusal };
 }
 
 function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, options: HttpOptions): void {
@@ -218,7 +228,7 @@ function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, o
   // Until the WebSocket library takes the socket, its errors (a reset mid-handshake) are ours to swallow.
   const onError = (error: Error) => log.debug({ err: error }, 'upgrade socket error');
   socket.on('error', onError);
-  const refusal = upgradeRefusal(request);
+  const refusal = upgradeRefusal(request, options.originPolicy);
   if (refusal) {
     log.info({ status: refusal.status, reason: refusal.reason }, 'websocket upgrade refused');
     refuseRaw(socket, refusal.status);
@@ -233,19 +243,49 @@ function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, o
   }
 }
 
-/** The HTTP server: the built web app, room links, a health check, and the signalling WebSocket upgrade at /ws. */
-export function createHttpServer(options: HttpOptions): Server {
+/**
+ * The HTTP(S) server: the built web app, room links, a health check, and the signalling WebSocket upgrade at
+ * /ws. With `tls` it is HTTPS and WSS on the same port; plain HTTP sent to it gets no answer (a failed TLS
+ * handshake closes the connection).
+ */
+export function createHttpServer(options: HttpOptions): WebServer {
   const headersTimeout = Math.min(options.headersTimeoutMs, options.requestTimeoutMs);
-  const server = createServer(
-    {
-      headersTimeout,
-      requestTimeout: options.requestTimeoutMs,
-      keepAliveTimeout: options.keepAliveTimeoutMs,
-      // How often Node looks for connections past those timeouts (its default, 30 s, would let them linger).
-      connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(headersTimeout / 4))),
-    },
-    (req, res) => handleRequest(req, res, options),
-  );
+  const httpOptions = {
+    headersTimeout,
+    requestTimeout: options.requestTimeoutMs,
+    keepAliveTimeout: options.keepAliveTimeoutMs,
+    // How often Node looks for connections past those timeouts (its default, 30 s, would let them linger).
+    connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(headersTimeout / 4))),
+  };
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => handleRequest(req, res, options);
+  const server: WebServer = options.tls
+    ? createHttpsServer(
+        {
+          ...httpOptions,
+          cert: options.tls.cert,
+          key: options.tls.key,
+          // The HTTP timeouts start after the handshake; a client stalling in it (Node's default allows 120 s)
+          // is cut off as soon as one that stalls in its headers.
+          handshakeTimeout: headersTimeout,
+          minVersion: 'TLSv1.2',
+        },
+        onRequest,
+      )
+    : createServer(httpOptions, onRequest);
+  if (options.tls) {
+    // Scanners, plain HTTP on this port, clients that distrust the certificate: the handshake fails and the
+    // socket is closed. Common and harmless, so debug.
+    server.on('tlsClientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+      options.logger.debug(
+        {
+          client: clientAddress(socket.remoteAddress, undefined, undefined),
+          err: error.code ?? error.message,
+        },
+        'tls handshake failed',
+      );
+      socket.destroy();
+    });
+  }
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) =>
     handleUpgrade(request, socket, head, options),
   );

@@ -45,4 +45,31 @@ describe('renderJanusConfig', () => {
       'session_timeout = 5\n',
     );
   });
+
+  it('writes no NAT mapping and no STUN server unless configured', () => {
+    const jcfg = renderJanusConfig(base)['janus.jcfg']!;
+    expect(jcfg).not.toMatch(/nat_1_1_mapping|keep_private_host|stun_server|stun_port/);
+  });
+
+  it('maps PUBLIC_IP addresses to nat_1_1_mapping and keeps the private host', () => {
+    const nat = natBlock(renderJanusConfig({ ...base, natMapping: ['198.51.100.7', '2001:db8::7'] }));
+    expect(nat).toContain('nat_1_1_mapping = "198.51.100.7,2001:db8::7"\n');
+    expect(nat).toContain('keep_private_host = true\n');
+  });
+
+  it('writes the STUN server, and lets Janus start when it is unreachable', () => {
+    const nat = natBlock(
+      renderJanusConfig({ ...base, stunServer: { host: 'stun.example.org', port: 19302 } }),
+    );
+    expect(nat).toContain('stun_server = "stun.example.org"\n');
+    expect(nat).toContain('stun_port = 19302\n');
+    expect(nat).toContain('ignore_unreachable_ice_server = true\n');
+  });
 });
+
+/** The `nat: { ... }` section of janus.jcfg, so a test can't pass on a line that landed in another section. */
+function natBlock(files: Record<string, string>): string {
+  const match = /\nnat: \{\n([\s\S]*?)\n\}\n/.exec(files['janus.jcfg']!);
+  if (!match) throw new Error('no nat section');
+  return `${match[1]}\n`;
+}

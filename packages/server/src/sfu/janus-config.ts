@@ -12,6 +12,10 @@ export interface JanusConfigOptions {
   debugLevel: number;
   /** Janus drops a session that sent nothing for this long; 60 s if unset. */
   sessionTimeoutS?: number;
+  /** This machine's public addresses behind a 1:1 NAT (PUBLIC_IP): advertised in Janus's host candidates. */
+  natMapping?: readonly string[] | undefined;
+  /** A STUN server Janus asks for its public address (JANUS_STUN_SERVER): server-reflexive candidates. */
+  stunServer?: { host: string; port: number } | undefined;
 }
 
 /** The only Janus modules we load: VideoRoom and the WebSocket transport. */
@@ -30,6 +34,21 @@ export function renderJanusConfig(o: JanusConfigOptions): Record<string, string>
     'full_trickle = false',
     `ice_ignore_list = ${jcfgString(o.iceIgnoreList)}`,
     ...(o.iceEnforceList ? [`ice_enforce_list = ${jcfgString(o.iceEnforceList)}`] : []),
+    // Janus offers the public addresses and keeps the private one as a second candidate: a browser on the
+    // same private network, and our own coturn relaying from this machine, reach it without hairpin NAT (the
+    // cost is a private address in the SDP and a few checks that fail from the internet).
+    ...(o.natMapping && o.natMapping.length > 0
+      ? [`nat_1_1_mapping = ${jcfgString(o.natMapping.join(','))}`, 'keep_private_host = true']
+      : []),
+    // A STUN server that is down must not stop Janus from starting (and so every meeting): Janus then runs
+    // without server-reflexive candidates and logs the error.
+    ...(o.stunServer
+      ? [
+          `stun_server = ${jcfgString(o.stunServer.host)}`,
+          `stun_port = ${o.stunServer.port}`,
+          'ignore_unreachable_ice_server = true',
+        ]
+      : []),
   ];
   return {
     'janus.jcfg': `general: {

@@ -24,6 +24,10 @@ export interface JanusProcessOptions {
   sessionTimeoutS?: number;
   /** A Janus that has not opened its port this long after spawning is killed, and the start fails. */
   startTimeoutMs?: number;
+  /** PUBLIC_IP: Janus's `nat_1_1_mapping`. */
+  natMapping?: readonly string[] | undefined;
+  /** JANUS_STUN_SERVER: Janus's `stun_server` and `stun_port`. */
+  stunServer?: { host: string; port: number } | undefined;
 }
 
 /**
@@ -115,6 +119,8 @@ export class JanusProcess extends EventEmitter<JanusProcessEvents> {
       iceEnforceList: this.options.iceEnforceList,
       iceIgnoreList: this.options.iceIgnoreList,
       debugLevel: this.options.debugLevel,
+      natMapping: this.options.natMapping,
+      stunServer: this.options.stunServer,
       ...(this.options.sessionTimeoutS === undefined
         ? {}
         : { sessionTimeoutS: this.options.sessionTimeoutS }),
