@@ -11,6 +11,7 @@ import { JanusProcess } from './sfu/janus-process.js';
 import type { Sfu } from './sfu/sfu.js';
 import { VideoRoomSfu } from './sfu/videoroom.js';
 import { SignalingServer } from './signaling/server.js';
+import { startTurn } from './turn/turn.js';
 
 export interface RunningServer {
   url: string;
@@ -19,7 +20,7 @@ export interface RunningServer {
    * `drainMs` (less if every room emptied). Then call `close()`.
    */
   drain(drainMs: number): Promise<void>;
-  /** Closes every socket (1001), the HTTP server, the Janus session, and stops our Janus. */
+  /** Closes every socket (1001), the HTTP server, the Janus session, and stops our Janus and our coturn. */
   close(): Promise<void>;
 }
 
@@ -37,6 +38,8 @@ const DRAIN_POLL_MS = 100;
  * joins get `sfu_unavailable`, /healthz answers 503, and the JanusLink brings it back.
  */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  // TURN first: a coturn that cannot start fails the start before Janus is up. Undefined when TURN is off.
+  const turn = await startTurn(config, logger);
   const janusProcess = config.janusUrl
     ? undefined
     : new JanusProcess({
@@ -69,6 +72,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     sfu: () => sfu,
     limits: config,
     logger: logger.child({ name: 'rooms' }),
+    iceServersFor: (participantId) => turn?.iceServersFor(participantId) ?? [],
   });
   const signaling = new SignalingServer({
     registry,
@@ -89,7 +93,12 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     registry.abandonAll();
     signaling.closeAll(CLOSE_CODES.serviceRestart, 'media server restarted');
   });
-  await link.start();
+  try {
+    await link.start();
+  } catch (error) {
+    await turn?.stop();
+    throw error;
+  }
 
   const http = createHttpServer({
     staticDir: config.staticDir ? resolve(config.staticDir) : defaultStaticDir(),
@@ -136,6 +145,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       await new Promise((r) => http.close(r));
       http.closeAllConnections();
       await link.stop();
+      await turn?.stop();
     },
   };
 }
