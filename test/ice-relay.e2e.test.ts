@@ -2,13 +2,14 @@
 // Two Chromiums call each other directly (host candidates), then two more are forced through TURN
 // (`?ice=relay` -> iceTransportPolicy 'relay'): their video must still arrive, over a relay candidate pair,
 // which proves the per-join credentials and the coturn -> Janus relay path end to end.
+import { loadavg } from 'node:os';
 import { MAX_PENDING_CANDIDATES, type ServerMessage } from '@backdrop/protocol';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeCamera, makeCamera, thumbnailDistance } from './support/cameras.js';
 import { type LaunchedBrowser, launchChromium } from './support/chromium.js';
 import { RoomsClient } from './support/hostile-rooms.js';
-import { icePaths, poll, readRemoteFrames, recordPeerConnections } from './support/ice-call.js';
+import { icePaths, iceTimeline, poll, readRemoteFrames, recordPeerConnections } from './support/ice-call.js';
 import { startTestServer, type TestServer } from './support/server.js';
 
 const TURN_PORT = 3479;
@@ -29,32 +30,53 @@ const CANDIDATE = {
   sdpMLineIndex: 0,
 };
 
-/** Launches one Chromium per person, joins them to `room`, and returns when each decodes the other's video. */
+/** When a page first decodes a remote frame, in ms since its navigation (polled every 100 ms). */
+function firstRemoteFrame(page: Page, who: string): Promise<number> {
+  return poll(`${who} to decode a remote frame`, 45_000, async () => {
+    const tiles = await readRemoteFrames(page);
+    return tiles.some((t) => t.frames > 0) ? page.evaluate(() => Math.round(performance.now())) : undefined;
+  });
+}
+
+/** Page time (ms since navigation) of the first timeline entry matching `pattern`. */
+async function timelineAt(page: Page, pattern: RegExp): Promise<number | undefined> {
+  const entry = (await iceTimeline(page)).find((line) => pattern.test(line));
+  return entry === undefined ? undefined : Number(entry.split(' ')[0]);
+}
+
+/**
+ * Two people, one Chromium each: the first joins and publishes; once its publisher is connected, the second
+ * joins that running call. Returns when each decodes the other's video, with the second's join figures:
+ * navigation to first remote frame, and its first PeerConnection (made right after `joined`) to that frame.
+ */
 async function call(
   server: TestServer,
   room: string,
   people: { name: string; camera: FakeCamera }[],
   query: string,
-): Promise<{ pages: Page[]; browsers: LaunchedBrowser[]; firstFrameMs: number[] }> {
+): Promise<{ pages: Page[]; browsers: LaunchedBrowser[]; figures: string }> {
   const browsers = await Promise.all(people.map((p) => launchChromium({ fakeCamera: p.camera.file })));
   const pages = await Promise.all(browsers.map((b) => b.context.newPage()));
   for (const [i, page] of pages.entries()) {
     await recordPeerConnections(page);
     page.on('pageerror', (error) => console.error(`[${people[i]!.name}] page error`, error));
   }
-  const started = Date.now();
-  await Promise.all(
-    pages.map((page, i) => page.goto(`${server.url}/r/${room}?name=${people[i]!.name}&autojoin=1${query}`)),
-  );
-  const firstFrameMs = await Promise.all(
-    pages.map((page, i) =>
-      poll(`${people[i]!.name} to decode a remote frame`, 45_000, async () => {
-        const tiles = await readRemoteFrames(page);
-        return tiles.some((t) => t.frames > 0) ? Date.now() - started : undefined;
-      }),
-    ),
-  );
-  return { pages, browsers, firstFrameMs };
+  const url = (i: number) => `${server.url}/r/${room}?name=${people[i]!.name}&autojoin=1${query}`;
+  const [first, second] = pages as [Page, Page];
+  await first.goto(url(0));
+  await poll(`${people[0]!.name}'s publisher to connect`, 45_000, () => timelineAt(first, / pc0 connected$/));
+  await second.goto(url(1));
+  const [firstSees, secondSees] = await Promise.all([
+    firstRemoteFrame(first, people[0]!.name),
+    firstRemoteFrame(second, people[1]!.name),
+  ]);
+  const joined = (await timelineAt(second, / pc0 created$/))!;
+  const figures =
+    `${people[1]!.name} joining: navigation -> first remote frame ${secondSees} ms, ` +
+    `joined (publisher created) -> first remote frame ${secondSees - joined} ms; ` +
+    `${people[0]!.name} first sees ${people[1]!.name} at ${firstSees} ms of its own page ` +
+    `(load average ${loadavg()[0]!.toFixed(1)} on this machine's cores)`;
+  return { pages, browsers, figures };
 }
 
 /** Each page shows exactly the other person, frames advancing, with that person's picture. */
@@ -152,32 +174,32 @@ describe('ICE servers and trickle ICE with our coturn (TURN=on)', () => {
 
   it('connects two browsers directly over trickled host candidates', async () => {
     const pair = people('Dana', 'Eli', ['red', 'blue']);
-    const { pages, browsers: launched, firstFrameMs } = await call(server, 'ice-direct', pair, '');
+    const { pages, browsers: launched, figures } = await call(server, 'ice-direct', pair, '');
     browsers.push(...launched);
     await expectEachSeesTheOther(pages, pair);
     for (const page of pages) {
       const paths = await icePaths(page);
       console.log(`direct ICE paths: ${JSON.stringify(paths)}`);
+      console.log(`direct timeline: ${(await iceTimeline(page)).join(', ')}`);
       expect(paths).toHaveLength(2);
       for (const path of paths) expect(path).toMatchObject({ policy: 'all', iceServers: 1, local: 'host' });
     }
-    console.log(
-      `time to first remote frame, direct (TURN offered, not forced): ${firstFrameMs.join(' ms, ')} ms`,
-    );
+    console.log(`time to first remote frame, direct (TURN offered, not forced): ${figures}`);
   });
 
   it('connects two browsers forced through TURN, with a relay candidate pair on both PeerConnections', async () => {
     const pair = people('Fay', 'Gus', ['violet', 'red']);
-    const { pages, browsers: launched, firstFrameMs } = await call(server, 'ice-relay', pair, '&ice=relay');
+    const { pages, browsers: launched, figures } = await call(server, 'ice-relay', pair, '&ice=relay');
     browsers.push(...launched);
     await expectEachSeesTheOther(pages, pair);
     for (const page of pages) {
       const paths = await icePaths(page);
       console.log(`relay ICE paths: ${JSON.stringify(paths)}`);
+      console.log(`relay timeline: ${(await iceTimeline(page)).join(', ')}`);
       expect(paths).toHaveLength(2);
       for (const path of paths)
         expect(path).toMatchObject({ policy: 'relay', iceServers: 1, local: 'relay' });
     }
-    console.log(`time to first remote frame, relay only: ${firstFrameMs.join(' ms, ')} ms`);
+    console.log(`time to first remote frame, relay only: ${figures}`);
   });
 });

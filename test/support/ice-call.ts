@@ -25,11 +25,20 @@ export async function recordPeerConnections(page: Page): Promise<void> {
   await page.addInitScript(() => {
     const Native = window.RTCPeerConnection;
     const made: RTCPeerConnection[] = [];
-    (window as unknown as { __backdropPcs: RTCPeerConnection[] }).__backdropPcs = made;
+    const log: string[] = [];
+    const w = window as unknown as { __backdropPcs: RTCPeerConnection[]; __backdropIceLog: string[] };
+    w.__backdropPcs = made;
+    w.__backdropIceLog = log;
     window.RTCPeerConnection = class extends Native {
       constructor(config?: RTCConfiguration) {
         super(config);
-        made.push(this);
+        const index = made.push(this) - 1;
+        const note = (what: string) => log.push(`${Math.round(performance.now())} pc${index} ${what}`);
+        note('created');
+        this.addEventListener('icecandidate', (e) =>
+          note(`local ${e.candidate ? (e.candidate.type ?? '?') : 'end'}`),
+        );
+        this.addEventListener('connectionstatechange', () => note(this.connectionState));
       }
     };
   });
@@ -52,6 +61,11 @@ export function readRemoteFrames(page: Page): Promise<RemoteFrames[]> {
       }),
     [REF_W, REF_H] as const,
   );
+}
+
+/** A timeline of the page's PeerConnections (ms since navigation): creation, candidates, connection states. */
+export function iceTimeline(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { __backdropIceLog: string[] }).__backdropIceLog);
 }
 
 /** The selected candidate pair of every open PeerConnection of the page (see recordPeerConnections). */
