@@ -35,6 +35,8 @@ export async function startCall(root: HTMLElement, options: CallOptions): Promis
   setPageState('joining');
   const room = new Room({
     signalingUrl: signalingUrl(),
+    // Test and troubleshooting switch: `?ice=relay` sends all media through the server's TURN.
+    ...(new URLSearchParams(location.search).get('ice') === 'relay' && { iceTransportPolicy: 'relay' }),
     log: createLogger('client.room', { room: roomName }),
   });
   const tiles = new Map<string, Tile>();

@@ -15,7 +15,14 @@ afterEach(async () => {
 const welcome = JSON.stringify({ type: 'welcome', protocol: 1 });
 
 function joinedReply(id: number | undefined) {
-  return JSON.stringify({ type: 'joined', replyTo: id, room: 'r', participantId: 'p_1', participants: [] });
+  return JSON.stringify({
+    type: 'joined',
+    replyTo: id,
+    room: 'r',
+    participantId: 'p_1',
+    participants: [],
+    iceServers: [],
+  });
 }
 
 async function joinError(room: Room): Promise<BackdropError> {

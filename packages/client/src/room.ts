@@ -1,12 +1,14 @@
 import { type ListenerErrorLog, TypedEmitter } from '@backdrop/events';
 import {
   CLOSE_CODES,
+  type IceCandidate,
+  type IceTarget,
   type ParticipantInfo,
   type ServerMessage,
   type ServerMessageOf,
 } from '@backdrop/protocol';
 import { BackdropError } from './errors.js';
-import { iceGatheringDone } from './ice.js';
+import { TrickleIce } from './ice.js';
 import { RemoteParticipant } from './participant.js';
 import { SignalingChannel } from './signaling.js';
 import { planTrackMoves } from './stream-map.js';
@@ -31,8 +33,13 @@ export interface RoomEvents {
 export interface RoomOptions {
   /** The server's signalling WebSocket, e.g. `wss://meet.example.com/ws`. */
   signalingUrl: string;
-  /** ICE servers for both PeerConnections (the SFU is normally reached directly). */
+  /**
+   * ICE servers for both PeerConnections, before the ones the server sends with `joined` (its TURN, with
+   * credentials made for this join).
+   */
   iceServers?: RTCIceServer[];
+  /** `relay` forces media through TURN (for networks that need it, and for tests); `all` by default. */
+  iceTransportPolicy?: RTCIceTransportPolicy;
   /**
    * Where a throwing event listener of this Room is reported (the app's named logger); the console if unset.
    * A listener's error is never re-emitted as an `error` event.
@@ -49,6 +56,10 @@ export class Room extends TypedEmitter<RoomEvents> {
   private signaling: SignalingChannel | undefined;
   private publisherPc: RTCPeerConnection | undefined;
   private subscriberPc: RTCPeerConnection | undefined;
+  /** Trickle ICE of each PeerConnection, by the target name the server uses. */
+  private readonly trickle = new Map<IceTarget, TrickleIce>();
+  /** The options' ICE servers and the server's (TURN with this join's credentials). */
+  private iceServers: RTCIceServer[] = [];
   private readonly _participants = new Map<string, RemoteParticipant>();
   /** Which participant each subscriber m-line carries, as of the last applied offer. */
   private midOwners = new Map<string, string>();
@@ -92,6 +103,7 @@ export class Room extends TypedEmitter<RoomEvents> {
       signaling.on('closed', (code, reason) => this.onSignalingClosed(code, reason));
       const joined = await signaling.request({ type: 'join', room: roomName, name: displayName }, 'joined');
       this._localParticipantId = joined.participantId;
+      this.iceServers = [...(this.options.iceServers ?? []), ...joined.iceServers];
       this.setState('connected');
       for (const info of joined.participants) this.addParticipant(info);
     } catch (error) {
@@ -107,10 +119,7 @@ export class Room extends TypedEmitter<RoomEvents> {
   async publish(tracks: MediaStreamTrack[]): Promise<void> {
     const signaling = this.requireConnected();
     if (this.publisherPc) throw BackdropError.invalidState('already publishing');
-    const pc = new RTCPeerConnection({
-      iceServers: this.options.iceServers ?? [],
-      bundlePolicy: 'max-bundle',
-    });
+    const pc = this.createPeerConnection('publisher');
     this.publisherPc = pc;
     const stream = new MediaStream(tracks);
     for (const track of tracks) pc.addTransceiver(track, { direction: 'sendonly', streams: [stream] });
@@ -120,12 +129,42 @@ export class Room extends TypedEmitter<RoomEvents> {
       }
     });
     await pc.setLocalDescription(await pc.createOffer());
-    await iceGatheringDone(pc);
+    // No wait for ICE gathering: the candidates follow the offer as `trickle` messages.
     const answer = await signaling.request(
       { type: 'publish', sdp: pc.localDescription!.sdp },
       'publishAnswer',
     );
     await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
+    this.trickle.get('publisher')?.remoteDescriptionSet();
+  }
+
+  /** A PeerConnection with our ICE settings whose candidates trickle to the server as `target`. */
+  private createPeerConnection(target: IceTarget): RTCPeerConnection {
+    const pc = new RTCPeerConnection({
+      iceServers: this.iceServers,
+      iceTransportPolicy: this.options.iceTransportPolicy ?? 'all',
+      bundlePolicy: 'max-bundle',
+    });
+    this.trickle.set(
+      target,
+      new TrickleIce({
+        pc,
+        send: (candidate) => this.sendCandidate(target, candidate),
+        onError: (error) =>
+          this.options.log?.error('an ICE candidate from the server was refused', { target, error }),
+      }),
+    );
+    return pc;
+  }
+
+  private sendCandidate(target: IceTarget, candidate: IceCandidate | null): void {
+    // Once the socket is gone the call is being torn down; that loss is reported on its own.
+    if (this._state !== 'connected' || !this.signaling) return;
+    try {
+      this.signaling.send({ type: 'trickle', target, candidate });
+    } catch {
+      // The socket closed under us: onSignalingClosed reports it.
+    }
   }
 
   /** Swaps the published camera track (e.g. for a processed one) without renegotiating. */
@@ -169,6 +208,9 @@ export class Room extends TypedEmitter<RoomEvents> {
             ),
           );
         break;
+      case 'trickle':
+        this.trickle.get(message.target)?.addRemote(message.candidate);
+        break;
       case 'shuttingDown':
         this.emit('shuttingDown', { drainMs: message.drainMs });
         break;
@@ -201,10 +243,7 @@ export class Room extends TypedEmitter<RoomEvents> {
 
   private subscriber(): RTCPeerConnection {
     if (this.subscriberPc) return this.subscriberPc;
-    const pc = new RTCPeerConnection({
-      iceServers: this.options.iceServers ?? [],
-      bundlePolicy: 'max-bundle',
-    });
+    const pc = this.createPeerConnection('subscriber');
     pc.addEventListener('connectionstatechange', () => {
       if (pc.connectionState === 'failed' && this.subscriberPc === pc) {
         this.emit('error', new BackdropError('media_failed', 'the connection receiving media failed'));
@@ -219,8 +258,9 @@ export class Room extends TypedEmitter<RoomEvents> {
     if (!signaling || this._state !== 'connected') return;
     const pc = this.subscriber();
     await pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp });
+    this.trickle.get('subscriber')?.remoteDescriptionSet();
     await pc.setLocalDescription(await pc.createAnswer());
-    await iceGatheringDone(pc);
+    // No wait for ICE gathering: the candidates follow the answer as `trickle` messages.
     signaling.send({ type: 'subscriberAnswer', sdp: pc.localDescription!.sdp });
     this.applyStreams(pc, offer.streams);
   }
@@ -271,6 +311,7 @@ export class Room extends TypedEmitter<RoomEvents> {
     this.subscriberPc?.close();
     this.publisherPc = undefined;
     this.subscriberPc = undefined;
+    this.trickle.clear();
     this.midOwners = new Map();
     const signaling = this.signaling;
     this.signaling = undefined;

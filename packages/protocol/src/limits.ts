@@ -5,6 +5,10 @@ export const MAX_MESSAGE_BYTES = 64 * 1024;
 /** Frames of every type that carries no SDP (join, leave, ...) are refused above this. */
 export const MAX_CONTROL_MESSAGE_BYTES = 4 * 1024;
 export const MAX_SDP_CHARS = 48 * 1024;
+/** One ICE candidate line (`candidate:...`); real ones are under 300 characters. */
+export const MAX_CANDIDATE_CHARS = 512;
+/** ICE candidates the server holds for one PeerConnection until its SDP exchange with the SFU is done. */
+export const MAX_PENDING_CANDIDATES = 64;
 export const ROOM_NAME_PATTERN = /^[a-z0-9-]{1,64}$/;
 export const NAME_MAX_CHARS = 64;
 export const PROTOCOL_VERSION = 1;

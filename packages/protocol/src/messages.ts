@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { checkDisplayName } from './display-name.js';
-import { MAX_SDP_CHARS, ROOM_NAME_PATTERN } from './limits.js';
+import { MAX_CANDIDATE_CHARS, MAX_SDP_CHARS, ROOM_NAME_PATTERN } from './limits.js';
 
 /** A room name as it appears in `/r/<room>`. */
 export const RoomName = z
@@ -37,12 +37,48 @@ export const SubscriberAnswerMessage = z.strictObject({
   id: RequestId,
   sdp: Sdp,
 });
+/**
+ * One ICE candidate, as `RTCIceCandidate` gives it. Printable ASCII only: the line ends up inside the SFU's SDP
+ * handling, so no line breaks. A candidate names its m-line by mid, index or both.
+ */
+export const IceCandidate = z
+  .strictObject({
+    candidate: z
+      .string()
+      .max(MAX_CANDIDATE_CHARS)
+      .regex(/^candidate:[\x20-\x7e]+$/, 'must be a candidate: line of printable ASCII'),
+    sdpMid: z
+      .string()
+      .regex(/^[\x21-\x7e]{1,32}$/, 'must be 1-32 printable ASCII characters')
+      .nullable()
+      .optional(),
+    sdpMLineIndex: z.number().int().min(0).max(63).nullable().optional(),
+  })
+  .refine((c) => c.sdpMid != null || c.sdpMLineIndex != null, 'needs sdpMid or sdpMLineIndex');
+export type IceCandidate = z.infer<typeof IceCandidate>;
+
+/** Which of a participant's two PeerConnections a candidate belongs to. */
+export const IceTarget = z.enum(['publisher', 'subscriber']);
+export type IceTarget = z.infer<typeof IceTarget>;
+
+/**
+ * Trickle ICE, browser to server: one local candidate of the publisher or subscriber PeerConnection, or null
+ * once it has gathered all of them (end-of-candidates). Only while joined; no reply unless refused.
+ */
+export const TrickleMessage = z.strictObject({
+  type: z.literal('trickle'),
+  id: RequestId,
+  target: IceTarget,
+  candidate: IceCandidate.nullable(),
+});
+
 export const LeaveMessage = z.strictObject({ type: z.literal('leave'), id: RequestId });
 
 export const ClientMessage = z.discriminatedUnion('type', [
   JoinMessage,
   PublishMessage,
   SubscriberAnswerMessage,
+  TrickleMessage,
   LeaveMessage,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
@@ -60,6 +96,14 @@ export const SubscribedStream = z.strictObject({
   kind: z.enum(['audio', 'video']),
 });
 export type SubscribedStream = z.infer<typeof SubscribedStream>;
+
+/** What a browser passes to `new RTCPeerConnection({ iceServers })`: our TURN, with per-join credentials. */
+export const IceServer = z.strictObject({
+  urls: z.array(z.string().max(512)).min(1).max(16),
+  username: z.string().max(512).optional(),
+  credential: z.string().max(512).optional(),
+});
+export type IceServer = z.infer<typeof IceServer>;
 
 /**
  * Every error the server replies with. Each refusal has its own code so the app can explain it; the meaning of
@@ -106,6 +150,8 @@ export const ServerMessage = z.discriminatedUnion('type', [
     room: z.string(),
     participantId: ParticipantId,
     participants: z.array(ParticipantInfo),
+    /** ICE servers for both PeerConnections, with credentials fresh for this join; empty without TURN. */
+    iceServers: z.array(IceServer).max(8),
   }),
   z.strictObject({ type: z.literal('participantJoined'), participant: ParticipantInfo }),
   z.strictObject({ type: z.literal('participantLeft'), participantId: ParticipantId }),
@@ -115,6 +161,8 @@ export const ServerMessage = z.discriminatedUnion('type', [
     sdp: z.string(),
     streams: z.array(SubscribedStream),
   }),
+  /** Trickle ICE, SFU to browser: a candidate of the SFU's side of that PeerConnection, or end-of-candidates. */
+  z.strictObject({ type: z.literal('trickle'), target: IceTarget, candidate: IceCandidate.nullable() }),
   z.strictObject({ type: z.literal('left'), replyTo: ReplyTo }),
   /**
    * The server is going down in `drainMs`: new joins are refused with `shutting_down`, and the socket closes

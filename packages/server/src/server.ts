@@ -12,6 +12,7 @@ import { JanusProcess } from './sfu/janus-process.js';
 import type { Sfu } from './sfu/sfu.js';
 import { VideoRoomSfu } from './sfu/videoroom.js';
 import { SignalingServer } from './signaling/server.js';
+import { startTurn } from './turn/turn.js';
 
 export interface RunningServer {
   /** Where this server listens (`https://` with TLS_CERT): the bound address, for tests and probes. */
@@ -23,7 +24,7 @@ export interface RunningServer {
    * `drainMs` (less if every room emptied). Then call `close()`.
    */
   drain(drainMs: number): Promise<void>;
-  /** Closes every socket (1001), the HTTP server, the Janus session, and stops our Janus. */
+  /** Closes every socket (1001), the HTTP server, the Janus session, and stops our Janus and our coturn. */
   close(): Promise<void>;
 }
 
@@ -43,6 +44,8 @@ const DRAIN_POLL_MS = 100;
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   // Before Janus starts: a bad certificate is a configuration error, not a half-started server.
   const web = await loadWebSettings(config);
+  // TURN first: a coturn that cannot start fails the start before Janus is up. Undefined when TURN is off.
+  const turn = await startTurn(config, logger);
   const janusProcess = config.janusUrl
     ? undefined
     : new JanusProcess({
@@ -77,6 +80,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     sfu: () => sfu,
     limits: config,
     logger: logger.child({ name: 'rooms' }),
+    iceServersFor: (participantId) => turn?.iceServersFor(participantId) ?? [],
   });
   const signaling = new SignalingServer({
     registry,
@@ -97,7 +101,12 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     registry.abandonAll();
     signaling.closeAll(CLOSE_CODES.serviceRestart, 'media server restarted');
   });
-  await link.start();
+  try {
+    await link.start();
+  } catch (error) {
+    await turn?.stop();
+    throw error;
+  }
 
   const http = createHttpServer({
     staticDir: config.staticDir ? resolve(config.staticDir) : defaultStaticDir(),
@@ -123,10 +132,18 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     onUpgrade: (request, socket, head, clientAddress) =>
       signaling.handleUpgrade(request, socket, head, clientAddress),
   });
-  await new Promise<void>((resolveListen, reject) => {
-    http.once('error', reject);
-    http.listen(config.port, config.host, resolveListen);
-  });
+  try {
+    await new Promise<void>((resolveListen, reject) => {
+      http.once('error', reject);
+      http.listen(config.port, config.host, resolveListen);
+    });
+  } catch (error) {
+    // e.g. the port is taken: what we started so far is ours to stop.
+    signaling.close();
+    await link.stop();
+    await turn?.stop();
+    throw error;
+  }
   const address = http.address() as AddressInfo;
   const scheme = web.tls ? 'https' : 'http';
   const url = `${scheme}://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
@@ -155,6 +172,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       await new Promise((r) => http.close(r));
       http.closeAllConnections();
       await link.stop();
+      await turn?.stop();
     },
   };
 }

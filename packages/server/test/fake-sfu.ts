@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type {
   Sfu,
+  SfuCandidate,
   SfuOffer,
   SfuPublisher,
   SfuPublisherEvents,
@@ -64,11 +65,21 @@ export class FakeSfu implements Sfu {
 
 export class FakePublisher extends EventEmitter<SfuPublisherEvents> implements SfuPublisher {
   closed = false;
+  /** Candidates handed to the SFU, in order (null: end-of-candidates). */
+  readonly trickled: (SfuCandidate | null)[] = [];
+  /** Makes the coming publish() wait for this (e.g. a slow SFU), once. */
+  publishGate: Promise<unknown> | undefined;
   constructor(readonly feedId: number) {
     super();
   }
   async publish(): Promise<string> {
+    const gate = this.publishGate;
+    this.publishGate = undefined;
+    await gate;
     return 'answer-sdp';
+  }
+  async trickle(candidate: SfuCandidate | null): Promise<void> {
+    this.trickled.push(candidate);
   }
   async close(): Promise<void> {
     this.closed = true;
@@ -78,6 +89,8 @@ export class FakePublisher extends EventEmitter<SfuPublisherEvents> implements S
 export class FakeSubscriber extends EventEmitter<SfuSubscriberEvents> implements SfuSubscriber {
   readonly feeds = new Set<number>();
   readonly answers: string[] = [];
+  /** Candidates handed to the SFU, in order, with how many answers it had by then. */
+  readonly trickled: { candidate: SfuCandidate | null; answersSoFar: number }[] = [];
   updates = 0;
   closed = false;
   async update(change: { add: number[]; remove: number[] }): Promise<SfuOffer | null> {
@@ -91,6 +104,9 @@ export class FakeSubscriber extends EventEmitter<SfuSubscriberEvents> implements
   }
   async answer(sdp: string): Promise<void> {
     this.answers.push(sdp);
+  }
+  async trickle(candidate: SfuCandidate | null): Promise<void> {
+    this.trickled.push({ candidate, answersSoFar: this.answers.length });
   }
   async close(): Promise<void> {
     this.closed = true;

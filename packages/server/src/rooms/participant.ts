@@ -1,8 +1,9 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import type { ParticipantInfo, ServerMessage } from '@backdrop/protocol';
+import type { IceTarget, ParticipantInfo, ServerMessage } from '@backdrop/protocol';
 import type { Logger } from '../logger.js';
-import type { SfuPublisher } from '../sfu/sfu.js';
+import type { SfuCandidate, SfuPublisher } from '../sfu/sfu.js';
 import type { Subscription } from './subscription.js';
+import { TrickleGate } from './trickle-gate.js';
 
 /** Where a participant's server messages go: its signalling connection. */
 export type MessageSink = (message: ServerMessage) => void;
@@ -18,6 +19,8 @@ export class Participant {
   publishing = false;
   /** True once a publish offer was accepted: one publish per join (renegotiation is not supported yet). */
   offered = false;
+  /** The browser's publisher candidates, held until the SFU has answered its offer. */
+  private readonly publisherIce: TrickleGate;
 
   constructor(
     readonly id: string,
@@ -27,13 +30,29 @@ export class Participant {
     readonly publisher: SfuPublisher,
     readonly subscription: Subscription,
     readonly logger: Logger,
-  ) {}
+  ) {
+    this.publisherIce = new TrickleGate(publisher, logger);
+  }
 
   get info(): ParticipantInfo {
     return { id: this.id, name: this.name };
   }
 
+  /** Sends the browser's publisher offer to the SFU; resolves with the answer. Its candidates flow from then. */
+  async publish(offerSdp: string): Promise<string> {
+    const answer = await this.publisher.publish(offerSdp);
+    this.publisherIce.open();
+    return answer;
+  }
+
+  /** One of the browser's ICE candidates (null: end-of-candidates) for one of its PeerConnections. */
+  trickle(target: IceTarget, candidate: SfuCandidate | null): void {
+    if (target === 'publisher') this.publisherIce.add(candidate);
+    else this.subscription.trickle(candidate);
+  }
+
   async close(): Promise<void> {
+    this.publisherIce.close();
     await Promise.allSettled([this.subscription.close(), this.publisher.close()]);
   }
 }

@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import type { IceServer } from '@backdrop/protocol';
 import { ServerError } from '../errors.js';
 import { KeyedBuckets, perMinute } from '../limits/token-bucket.js';
 import type { Logger } from '../logger.js';
@@ -26,6 +27,8 @@ export interface RoomRegistryOptions {
   logger: Logger;
   /** Clock for the rate limits; tests pass their own. */
   now?: () => number;
+  /** ICE servers (TURN, with fresh credentials) for a participant's `joined`; none if unset. */
+  iceServersFor?: (participantId: string) => IceServer[];
 }
 
 export interface JoinRequest {
@@ -59,8 +62,10 @@ export class RoomRegistry {
   private readonly sfu: () => Sfu | undefined;
   private readonly limits: RoomLimits;
   private readonly logger: Logger;
+  private readonly iceServersFor: (participantId: string) => IceServer[];
 
   constructor(options: RoomRegistryOptions) {
+    this.iceServersFor = options.iceServersFor ?? (() => []);
     this.sfu = options.sfu;
     this.limits = options.limits;
     this.logger = options.logger;
@@ -175,6 +180,7 @@ export class RoomRegistry {
       sfu,
       this.limits.maxParticipantsPerRoom,
       this.logger.child({ room: name }),
+      this.iceServersFor,
     );
     this.rooms.set(name, room);
     this.logger.info({ room: name, sfuRoomId }, 'room created');

@@ -1,7 +1,13 @@
-import { displayNameKey, type ServerMessage, type SubscribedStream } from '@backdrop/protocol';
+import {
+  displayNameKey,
+  type IceServer,
+  type IceTarget,
+  type ServerMessage,
+  type SubscribedStream,
+} from '@backdrop/protocol';
 import { ServerError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { Sfu, SfuStream } from '../sfu/sfu.js';
+import type { Sfu, SfuCandidate, SfuStream } from '../sfu/sfu.js';
 import { type MessageSink, newIdentity, Participant } from './participant.js';
 import { Subscription } from './subscription.js';
 
@@ -32,6 +38,8 @@ export class Room {
     private readonly sfu: Sfu,
     private readonly maxParticipants: number,
     private readonly logger: Logger,
+    /** ICE servers for one participant's `joined`, with credentials made for it (TURN); none by default. */
+    private readonly iceServersFor: (participantId: string) => IceServer[] = () => [],
   ) {}
 
   /** Participants in the room (joins still being made not counted). */
@@ -104,8 +112,12 @@ export class Room {
     const { id, feedId } = newIdentity();
     const logger = this.logger.child({ participant: id });
     const publisher = await this.sfu.createPublisher(this.sfuRoomId, feedId, name);
+    const sendCandidate = (target: IceTarget) => (candidate: SfuCandidate | null) =>
+      send({ type: 'trickle', target, candidate });
+    publisher.on('candidate', sendCandidate('publisher'));
     try {
       const subscriber = await this.sfu.createSubscriber(this.sfuRoomId);
+      subscriber.on('candidate', sendCandidate('subscriber'));
       const subscription = new Subscription(
         subscriber,
         (offer) =>
@@ -144,6 +156,7 @@ export class Room {
       room: this.name,
       participantId: id,
       participants: [...this.participants.values()].map((p) => p.info),
+      iceServers: this.iceServersFor(id),
     });
     for (const other of this.participants.values()) if (other.publishing) subscription.want(other.feedId);
     this.broadcast({ type: 'participantJoined', participant: participant.info });

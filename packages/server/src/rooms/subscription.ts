@@ -1,6 +1,7 @@
 import { ServerError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { SfuOffer, SfuSubscriber } from '../sfu/sfu.js';
+import type { SfuCandidate, SfuOffer, SfuSubscriber } from '../sfu/sfu.js';
+import { TrickleGate } from './trickle-gate.js';
 
 const ANSWER_TIMEOUT_MS = 15_000;
 
@@ -16,12 +17,15 @@ export class Subscription {
   private running: Promise<void> | undefined;
   private closed = false;
   private waitingAnswer: { resolve(sdp: string): void; reject(error: Error): void } | undefined;
+  /** The browser's subscriber candidates, held until the SFU has its first answer. */
+  private readonly ice: TrickleGate;
 
   constructor(
     private readonly subscriber: SfuSubscriber,
     private readonly deliverOffer: (offer: SfuOffer) => void,
     private readonly logger: Logger,
   ) {
+    this.ice = new TrickleGate(subscriber, logger);
     subscriber.on('offer', (offer) => {
       this.unsolicited.push(offer);
       this.kick();
@@ -43,6 +47,11 @@ export class Subscription {
     if (!this.waitingAnswer) throw ServerError.invalidState('no subscriber offer is waiting for an answer');
     this.waitingAnswer.resolve(sdp);
     this.waitingAnswer = undefined;
+  }
+
+  /** One of the browser's subscriber ICE candidates (null: end-of-candidates). */
+  trickle(candidate: SfuCandidate | null): void {
+    this.ice.add(candidate);
   }
 
   /** Resolves once every queued change has been negotiated (or failed). */
@@ -94,6 +103,8 @@ export class Subscription {
     this.deliverOffer(offer);
     try {
       await this.subscriber.answer(await answer);
+      // Renegotiations keep the ICE session, so once open the gate stays open.
+      this.ice.open();
     } catch (error) {
       this.logger.warn({ err: error }, 'subscriber negotiation failed');
     } finally {
@@ -104,6 +115,7 @@ export class Subscription {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.ice.close();
     this.waitingAnswer?.reject(new Error('subscription closed'));
     this.waitingAnswer = undefined;
     await this.subscriber.close();

@@ -162,6 +162,21 @@ export class JanusClient extends EventEmitter<JanusClientEvents> {
     return reply;
   }
 
+  /**
+   * Trickle ICE: one of the browser's candidates for this handle's PeerConnection, or `null` when it has
+   * gathered them all (Janus's `{completed: true}`). Janus acknowledges at once.
+   */
+  async trickle(
+    handleId: number,
+    candidate: { candidate: string; sdpMid?: string | null; sdpMLineIndex?: number | null } | null,
+  ): Promise<void> {
+    await this.request({
+      janus: 'trickle',
+      handle_id: handleId,
+      candidate: candidate ?? { completed: true },
+    });
+  }
+
   private keepAlive(): void {
     this.request({ janus: 'keepalive' }).catch((error: unknown) => {
       if (this.closed) return;

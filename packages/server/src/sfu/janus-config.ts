@@ -29,6 +29,11 @@ export function jcfgString(value: string): string {
 
 /** The generated config files, by file name. Pure: writing them is the caller's job. */
 export function renderJanusConfig(o: JanusConfigOptions): Record<string, string> {
+  // Half-trickle (full_trickle = false): browsers trickle to Janus, but Janus puts all of its own candidates in
+  // every SDP it sends, with a=end-of-candidates. Janus's candidates are its host addresses (rewritten by
+  // nat_1_1_mapping), known the moment a handle exists, so trickling them would save nothing and would cost one
+  // signalling message each, plus candidates racing the subscriber offer to the browser. The server and the
+  // client still relay Janus `trickle` events (sfu/videoroom.ts), so turning it on needs no other change.
   const nat = [
     'nice_debug = false',
     'full_trickle = false',

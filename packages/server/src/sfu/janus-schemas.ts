@@ -36,3 +36,17 @@ export const VideoRoomData = z.looseObject({
   streams: z.array(VideoRoomSubscriberStream).optional(),
 });
 export type VideoRoomData = z.infer<typeof VideoRoomData>;
+
+/**
+ * The `candidate` of a Janus `trickle` event: one of Janus's own candidates (sent only with full_trickle), or
+ * `{completed: true}` once it has no more.
+ */
+export const JanusTrickleCandidate = z.union([
+  z.looseObject({ completed: z.literal(true) }),
+  z.looseObject({
+    candidate: z.string(),
+    sdpMid: z.string().optional(),
+    sdpMLineIndex: z.number().int().optional(),
+  }),
+]);
+export type JanusTrickleCandidate = z.infer<typeof JanusTrickleCandidate>;

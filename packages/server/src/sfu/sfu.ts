@@ -7,6 +7,19 @@ export interface SfuStream {
   kind: 'audio' | 'video';
 }
 
+/** One ICE candidate of a PeerConnection (the browser's, or the SFU's side of it). */
+export interface SfuCandidate {
+  candidate: string;
+  sdpMid?: string | null | undefined;
+  sdpMLineIndex?: number | null | undefined;
+}
+
+/** Trickle ICE on one handle: send the browser's candidates, hear the SFU's own (null: end-of-candidates). */
+export interface SfuTrickle {
+  /** Hands one browser candidate (null: the browser has gathered them all) to the SFU. */
+  trickle(candidate: SfuCandidate | null): Promise<void>;
+}
+
 /** An SDP offer from the SFU for a subscriber, with the streams it carries. */
 export interface SfuOffer {
   sdp: string;
@@ -18,10 +31,12 @@ export interface SfuPublisherEvents {
   connected: [];
   /** The publisher's PeerConnection went away (ICE failure, browser gone). */
   hangup: [reason: string];
+  /** A candidate of the SFU's side (only when the SFU trickles its own; null: end-of-candidates). */
+  candidate: [SfuCandidate | null];
 }
 
 /** One participant's sending side in the SFU. */
-export interface SfuPublisher extends EventEmitter<SfuPublisherEvents> {
+export interface SfuPublisher extends EventEmitter<SfuPublisherEvents>, SfuTrickle {
   /** Sends the browser's offer; resolves with the SFU's answer SDP. */
   publish(offerSdp: string): Promise<string>;
   close(): Promise<void>;
@@ -30,10 +45,12 @@ export interface SfuPublisher extends EventEmitter<SfuPublisherEvents> {
 export interface SfuSubscriberEvents {
   /** The SFU renegotiated on its own (e.g. a publisher vanished): the browser must answer this offer. */
   offer: [SfuOffer];
+  /** A candidate of the SFU's side (only when the SFU trickles its own; null: end-of-candidates). */
+  candidate: [SfuCandidate | null];
 }
 
 /** One participant's receiving side: a single multistream PeerConnection carrying every feed it wants. */
-export interface SfuSubscriber extends EventEmitter<SfuSubscriberEvents> {
+export interface SfuSubscriber extends EventEmitter<SfuSubscriberEvents>, SfuTrickle {
   /** Adds and removes feeds; resolves with the offer to send to the browser, or null if nothing changed. */
   update(change: { add: number[]; remove: number[] }): Promise<SfuOffer | null>;
   /** Hands the browser's answer to the last offer to the SFU. */

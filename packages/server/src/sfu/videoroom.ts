@@ -1,9 +1,10 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../logger.js';
 import { type JanusClient, JanusError, pluginData } from './janus-client.js';
-import { type JanusMessage, VideoRoomData } from './janus-schemas.js';
+import { type JanusMessage, JanusTrickleCandidate, VideoRoomData } from './janus-schemas.js';
 import type {
   Sfu,
+  SfuCandidate,
   SfuOffer,
   SfuPublisher,
   SfuPublisherEvents,
@@ -37,6 +38,22 @@ function toOffer(message: JanusMessage, data: VideoRoomData): SfuOffer | null {
 }
 
 /**
+ * Janus's own candidate from a `trickle` event (null for `completed`), or undefined if this is no trickle event
+ * or it does not parse. Janus sends these only with full_trickle (see janus-config.ts).
+ */
+function trickledCandidate(message: JanusMessage, logger: Logger): SfuCandidate | null | undefined {
+  if (message.janus !== 'trickle') return undefined;
+  const parsed = JanusTrickleCandidate.safeParse(message.candidate);
+  if (!parsed.success) {
+    logger.warn({ err: parsed.error }, 'ignoring a malformed trickle event from janus');
+    return undefined;
+  }
+  if ('completed' in parsed.data) return null;
+  const { candidate, sdpMid, sdpMLineIndex } = parsed.data;
+  return { candidate, sdpMid, sdpMLineIndex };
+}
+
+/**
  * Routes Janus events to the handle objects that own them. One per JanusClient.
  */
 class HandleRouter {
@@ -58,12 +75,19 @@ class VideoRoomPublisher extends EventEmitter<SfuPublisherEvents> implements Sfu
     private readonly client: JanusClient,
     private readonly router: HandleRouter,
     private readonly handleId: number,
+    logger: Logger,
   ) {
     super();
     router.add(handleId, (message) => {
       if (message.janus === 'webrtcup') this.emit('connected');
       else if (message.janus === 'hangup') this.emit('hangup', message.reason ?? 'hangup');
+      const candidate = trickledCandidate(message, logger);
+      if (candidate !== undefined) this.emit('candidate', candidate);
     });
+  }
+
+  trickle(candidate: SfuCandidate | null): Promise<void> {
+    return this.client.trickle(this.handleId, candidate);
   }
 
   async publish(offerSdp: string): Promise<string> {
@@ -97,6 +121,8 @@ class VideoRoomSubscriber extends EventEmitter<SfuSubscriberEvents> implements S
   ) {
     super();
     router.add(handleId, (message) => {
+      const candidate = trickledCandidate(message, logger);
+      if (candidate !== undefined) this.emit('candidate', candidate);
       if (message.janus !== 'event' || !message.jsep) return;
       try {
         const offer = toOffer(message, videoRoomData(message, ['updated', 'attached']));
@@ -125,6 +151,10 @@ class VideoRoomSubscriber extends EventEmitter<SfuSubscriberEvents> implements S
       ...(change.remove.length ? { unsubscribe: change.remove.map((feed) => ({ feed })) } : {}),
     });
     return toOffer(reply, videoRoomData(reply, ['updated', 'event']));
+  }
+
+  trickle(candidate: SfuCandidate | null): Promise<void> {
+    return this.client.trickle(this.handleId, candidate);
   }
 
   async answer(sdp: string): Promise<void> {
@@ -190,7 +220,7 @@ export class VideoRoomSfu implements Sfu {
 
   async createPublisher(roomId: number, feedId: number, display: string): Promise<SfuPublisher> {
     const handleId = await this.client.attach(PLUGIN);
-    const publisher = new VideoRoomPublisher(this.client, this.router, handleId);
+    const publisher = new VideoRoomPublisher(this.client, this.router, handleId, this.logger);
     try {
       const reply = await this.client.pluginMessage(handleId, {
         request: 'join',

@@ -1,9 +1,12 @@
 import { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CLOSE_CODES, type ServerMessage } from '@backdrop/protocol';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
-import type { RoomRegistry } from '../rooms/registry.js';
+import { FakeSfu } from '../../test/fake-sfu.js';
+import { RoomRegistry } from '../rooms/registry.js';
 import { type ConnectionLimits, SignalingConnection } from './connection.js';
 
 /** The WebSocket boundary, for the frame path only: records what is sent and how it was closed. */
@@ -39,11 +42,11 @@ const LIMITS: ConnectionLimits = {
   sendBufferLimitBytes: 1000,
 };
 
-function open(limits: ConnectionLimits = LIMITS): FakeSocket {
+function open(limits: ConnectionLimits = LIMITS, registry = {} as RoomRegistry): FakeSocket {
   const socket = new FakeSocket();
   new SignalingConnection(
     socket as unknown as WebSocket,
-    {} as RoomRegistry,
+    registry,
     pino({ level: 'silent' }),
     '192.0.2.1',
     limits,
@@ -86,5 +89,56 @@ describe('SignalingConnection frame path', () => {
     const socket = open();
     socket.frame(JSON.stringify({ type: 'join', id: 1, room: 'r', name: 'x'.repeat(5000) }));
     expect(socket.errorCodes()).toEqual(['too_large']);
+  });
+});
+
+describe('SignalingConnection trickle', () => {
+  const tick = () => new Promise((r) => setTimeout(r, 5));
+  const CANDIDATE = { candidate: 'candidate:1 1 udp 1 192.0.2.9 5000 typ host', sdpMid: '0' };
+  const trickle = (id: number) =>
+    JSON.stringify({ type: 'trickle', id, target: 'publisher', candidate: CANDIDATE });
+
+  function joinedSocket() {
+    const sfu = new FakeSfu();
+    const registry = new RoomRegistry({
+      sfu: () => sfu,
+      limits: {
+        maxParticipantsPerRoom: 8,
+        maxRooms: 10,
+        maxParticipants: 100,
+        joinsPerMinutePerAddress: 100,
+        roomCreationsPerMinutePerAddress: 100,
+      },
+      logger: pino({ level: 'silent' }),
+    });
+    return { sfu, socket: open({ ...LIMITS, messagesPerSecond: 100 }, registry) };
+  }
+
+  it('refuses trickle before join with invalid_state', () => {
+    const socket = open();
+    socket.frame(trickle(1));
+    expect(socket.sent.at(-1)).toMatchObject({ type: 'error', code: 'invalid_state', replyTo: 1 });
+  });
+
+  it('takes a burst of candidates while a publish waits on the SFU, and sends them once it answers', async () => {
+    const { sfu, socket } = joinedSocket();
+    socket.frame(JSON.stringify({ type: 'join', room: 'r', name: 'Ann' }));
+    await tick();
+    expect(socket.sent.map((m) => m.type)).toEqual(['welcome', 'joined']);
+    const publisher = sfu.publishers[0]!;
+    let answer = () => {};
+    publisher.publishGate = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    const sdp = readFileSync(join(import.meta.dirname, 'fixtures', 'chromium-offer.sdp'), 'utf8');
+    socket.frame(JSON.stringify({ type: 'publish', id: 'p', sdp }));
+    // More candidates than the queue of requests in flight holds (16): none waits behind the publish.
+    for (let i = 0; i < 20; i++) socket.frame(trickle(i));
+    await tick();
+    expect(socket.errorCodes()).toEqual([]);
+    expect(publisher.trickled).toEqual([]);
+    answer();
+    await tick();
+    expect(publisher.trickled).toHaveLength(20);
   });
 });

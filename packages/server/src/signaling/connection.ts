@@ -100,6 +100,16 @@ export class SignalingConnection {
       this.refuseBadMessage(parsed.error, parsed.replyTo);
       return;
     }
+    if (parsed.message.type === 'trickle') {
+      // Not queued behind a `publish` or `join` waiting on the SFU: a browser sends a burst of candidates right
+      // after its offer, and the gates in rooms/ already hold them until their SDP exchange is done.
+      try {
+        this.onTrickle(parsed.message);
+      } catch (error) {
+        this.sendError(toServerError(error), parsed.message.id);
+      }
+      return;
+    }
     if (this.queued >= MAX_QUEUED) {
       this.sendError(new ServerError('invalid_state', 'too many requests in flight'), parsed.message.id);
       return;
@@ -165,6 +175,9 @@ export class SignalingConnection {
         return this.onPublish(message);
       case 'subscriberAnswer':
         return this.onSubscriberAnswer(message);
+      case 'trickle':
+        this.onTrickle(message);
+        return Promise.resolve();
       case 'leave':
         return this.onLeave(message);
     }
@@ -211,7 +224,7 @@ export class SignalingConnection {
     participant.offered = true;
     let sdp: string;
     try {
-      sdp = await participant.publisher.publish(message.sdp);
+      sdp = await participant.publish(message.sdp);
     } catch (error) {
       participant.offered = false;
       if (error instanceof ServerError) throw error;
@@ -224,6 +237,10 @@ export class SignalingConnection {
     message: Extract<ClientMessage, { type: 'subscriberAnswer' }>,
   ): Promise<void> {
     this.joined().participant.subscription.answer(message.sdp);
+  }
+
+  private onTrickle(message: Extract<ClientMessage, { type: 'trickle' }>): void {
+    this.joined().participant.trickle(message.target, message.candidate);
   }
 
   private async onLeave(message: Extract<ClientMessage, { type: 'leave' }>): Promise<void> {

@@ -1,0 +1,78 @@
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FakeJanus } from '../../../../test/support/fake-janus-sfu.js';
+import { JanusClient } from './janus-client.js';
+import type { SfuCandidate } from './sfu.js';
+import { VideoRoomSfu } from './videoroom.js';
+
+const logger = pino({ level: 'silent' });
+const CANDIDATE = {
+  candidate: 'candidate:1 1 udp 2122260223 192.0.2.1 5000 typ host',
+  sdpMid: '0',
+  sdpMLineIndex: 0,
+};
+
+let janus: FakeJanus | undefined;
+let client: JanusClient | undefined;
+afterEach(async () => {
+  client?.close();
+  await janus?.close();
+});
+
+async function setUp() {
+  janus = await FakeJanus.start();
+  const fake = janus;
+  fake.override = (request) =>
+    request.janus === 'trickle'
+      ? { messages: [{ janus: 'ack', transaction: request.transaction, session_id: 42 }] }
+      : undefined;
+  client = await JanusClient.connect(fake.url, 'secret', logger, {
+    requestTimeoutMs: 500,
+    keepaliveMs: 60_000,
+    pingMs: 60_000,
+  });
+  const sfu = new VideoRoomSfu(client, undefined, logger);
+  return { janus: fake, sfu };
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 2000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+describe('VideoRoomSfu trickle ICE', () => {
+  it("sends the browser's candidates on the handle's own id, and null as completed", async () => {
+    const { janus, sfu } = await setUp();
+    const subscriber = await sfu.createSubscriber(1);
+    await subscriber.trickle(CANDIDATE);
+    await subscriber.trickle(null);
+    const trickles = janus.requests.filter((r) => r.janus === 'trickle');
+    // FakeJanus numbers handles from 1000.
+    expect(trickles.map((r) => [r.handle_id, r.candidate])).toEqual([
+      [1000, CANDIDATE],
+      [1000, { completed: true }],
+    ]);
+  });
+
+  it("emits Janus's own candidates for that handle, and ignores malformed ones", async () => {
+    const { janus, sfu } = await setUp();
+    const subscriber = await sfu.createSubscriber(1); // handle 1000
+    await sfu.createSubscriber(1); // handle 1001: its candidates are not ours
+    const heard: (SfuCandidate | null)[] = [];
+    subscriber.on('candidate', (c) => heard.push(c));
+    janus.push({
+      janus: 'trickle',
+      session_id: 42,
+      sender: 1000,
+      candidate: { candidate: 'oops', sdpMid: 3 },
+    });
+    janus.push({ janus: 'trickle', session_id: 42, sender: 1001, candidate: CANDIDATE });
+    janus.push({ janus: 'trickle', session_id: 42, sender: 1000, candidate: CANDIDATE });
+    janus.push({ janus: 'trickle', session_id: 42, sender: 1000, candidate: { completed: true } });
+    await until(() => heard.length === 2);
+    expect(heard).toEqual([CANDIDATE, null]);
+  });
+});
