@@ -2,16 +2,8 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import {
-  abortedDownload,
-  type Figures,
-  fdsSettle,
-  figures,
-  healthOk,
-  joinLatencyMs,
-  openSocket,
-  rawRequest,
-} from './support/hostile-http.js';
+import { abortedDownload, healthOk, joinLatencyMs, openSocket, rawRequest } from './support/hostile-http.js';
+import { settledFds, type Usage, usage } from './support/process.js';
 import { ROOT, startTestServer, type TestServer } from './support/server.js';
 
 const HEADERS_TIMEOUT_MS = 1000;
@@ -128,12 +120,12 @@ describe('the HTTP edge under hostile clients', () => {
   });
 
   /** The assertions every attack ends with: still healthy, a normal join within 2 s, memory and fds bounded. */
-  async function stillServing(label: string, before: Figures, joinDuring?: number): Promise<void> {
+  async function stillServing(label: string, before: Usage, joinDuring?: number): Promise<void> {
     expect(server.process.exitCode, 'server process exited').toBeNull();
     expect(await healthOk(server.url)).toBe(true);
     const joinMs = await joinLatencyMs(server.wsUrl, `edge-after-${++rooms}`);
-    const fds = await fdsSettle(pid, before.fds + 2);
-    const after = await figures(pid);
+    const fds = await settledFds(pid, before.fds + 2);
+    const after = await usage(pid);
     console.log(
       `[hostile-http] ${label}: RSS ${before.rssKiB} -> ${after.rssKiB} KiB, fds ${before.fds} -> ${fds}, ` +
         `join after ${joinMs} ms${joinDuring === undefined ? '' : `, join during ${joinDuring} ms`}`,
@@ -145,7 +137,7 @@ describe('the HTTP edge under hostile clients', () => {
   }
 
   it('answers malformed request targets, request lines and headers with a 4xx and carries on', async () => {
-    const before = await figures(pid);
+    const before = await usage(pid);
     const seen: string[] = [];
     for (const attack of MALFORMED) {
       const reply = await rawRequest(server.url, attack.bytes);
@@ -202,7 +194,7 @@ describe('the HTTP edge under hostile clients', () => {
     expect(html.headers.get('cache-control')).toBe('no-cache');
     await html.arrayBuffer();
 
-    const before = await figures(pid);
+    const before = await usage(pid);
     let joinDuring: number | undefined;
     let received = 0;
     const started = Date.now();
@@ -213,7 +205,7 @@ describe('the HTTP edge under hostile clients', () => {
       if (batch === 5) joinDuring = await joinLatencyMs(server.wsUrl, `edge-during-${++rooms}`);
       for (const bytes of await downloads) received += bytes;
     }
-    const peakFds = (await figures(pid)).fds;
+    const peakFds = (await usage(pid)).fds;
     console.log(
       `[hostile-http] 200 downloads of ${path} (${size} bytes) aborted after ${Math.round(received / 200 / 1024)} KiB ` +
         `each, in ${Date.now() - started} ms; fds right after: ${peakFds}`,
@@ -222,7 +214,7 @@ describe('the HTTP edge under hostile clients', () => {
   });
 
   it('drops clients that send their headers slowly, never finish them, or sit idle', async () => {
-    const before = await figures(pid);
+    const before = await usage(pid);
     const started = Date.now();
     // 30 slowloris sockets: a header line every 200 ms, forever (bounded by the test: 40 lines at most).
     const slow = await Promise.all(Array.from({ length: 30 }, () => openSocket(server.url)));
@@ -268,7 +260,7 @@ describe('the HTTP edge under hostile clients', () => {
       }
       return undefined;
     };
-    const before = await figures(pid);
+    const before = await usage(pid);
     /** Opens a signalling socket from `localAddress` with `forwardedFor`, and returns the client it was logged as. */
     const loggedClient = async (localAddress: string, forwardedFor: string): Promise<string | undefined> => {
       const marker = `edge-${++rooms}`;

@@ -1,7 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   expectUnharmed,
-  figures,
   health,
   NORMAL,
   normalJoin,
@@ -11,6 +10,7 @@ import {
   TRUSTED_VIAS,
   waitForNoRooms,
 } from './support/hostile-rooms.js';
+import { usage } from './support/process.js';
 import { startTestServer, type TestServer } from './support/server.js';
 
 /**
@@ -72,7 +72,7 @@ describe('rooms under hostile joins', () => {
   });
 
   it('refuses ill-formed and copied names at once with invalid_name, and the room stays joinable', async () => {
-    const before = await figures(server);
+    const before = await usage(server.process.pid!);
     const room = 'names-room';
     const host = await open(HOST);
     expect(outcome(await host.request({ type: 'join', room, name: 'Alice' }))).toBe('joined');
@@ -102,7 +102,7 @@ describe('rooms under hostile joins', () => {
   });
 
   it('limits a join/leave flood from one address with join_rate_limited; others join quickly', async () => {
-    const before = await figures(server);
+    const before = await usage(server.process.pid!);
     const room = 'flood-room';
     // Someone stays in the room, so the flood's joins never open (and count as creating) a room.
     const anchor = await open(HOST);
@@ -143,7 +143,7 @@ describe('rooms under hostile joins', () => {
   });
 
   it('limits a room-creation flood from one address with room_create_rate_limited', async () => {
-    const before = await figures(server);
+    const before = await usage(server.process.pid!);
     const creator = await open(CREATOR);
     const started = performance.now();
     const outcomes: string[] = [];
@@ -211,7 +211,7 @@ describe('rooms at the global caps', () => {
   });
 
   it('refuses a join past the room cap with room_full', async () => {
-    const before = await figures(server);
+    const before = await usage(server.process.pid!);
     expect([await hog('cap-room', 'H1'), await hog('cap-room', 'H2')]).toEqual(['joined', 'joined']);
     expect(await hog('cap-room', 'H3')).toBe('room_full');
     expect(await normalOutcome('cap-room')).toBe('room_full');
@@ -223,7 +223,7 @@ describe('rooms at the global caps', () => {
   });
 
   it('refuses a fourth room with too_many_rooms (MAX_ROOMS=3); existing rooms stay joinable', async () => {
-    const before = await figures(server);
+    const before = await usage(server.process.pid!);
     for (const room of ['rooms-1', 'rooms-2', 'rooms-3']) expect(await hog(room, 'H')).toBe('joined');
     expect(await hog('rooms-4', 'H')).toBe('too_many_rooms');
     expect(await normalOutcome('rooms-5')).toBe('too_many_rooms');
@@ -235,7 +235,7 @@ describe('rooms at the global caps', () => {
   });
 
   it('refuses past MAX_PARTICIPANTS=5 over all rooms with server_full', async () => {
-    const before = await figures(server);
+    const before = await usage(server.process.pid!);
     const placed = [
       await hog('full-a', 'H1'),
       await hog('full-a', 'H2'),

@@ -4,16 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServerMessage } from '@backdrop/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  alive,
-  connectClient,
-  ExternalJanus,
-  health,
-  janusPidOf,
-  timedJoin,
-  usage,
-  waitForHealth,
-} from './support/hostile-sfu.js';
+import { connectClient, ExternalJanus, health, timedJoin, waitForHealth } from './support/hostile-sfu.js';
+import { alive, janusPidOf, usage } from './support/process.js';
 import { ROOT, startTestServer, type TestServer } from './support/server.js';
 
 // The hostile tests for Janus faults, SDP checks and shutdown (issue 8, items 5-8). Per-socket rate limits are
@@ -41,7 +33,7 @@ const BAD_OFFERS: Record<string, string> = {
 };
 
 const MiB = 1024;
-function logFigures(label: string, figures: Record<string, unknown>): void {
+function logUsage(label: string, figures: Record<string, unknown>): void {
   console.log(`[hostile-sfu] ${label}: ${JSON.stringify(figures)}`);
 }
 
@@ -92,7 +84,7 @@ describe('hostile: SFU faults, SDP abuse and shutdown', () => {
     expect(normal.ms).toBeLessThan(2000);
     expect((await health(s.url)).status).toBe(200);
     const after = await usage(pid);
-    logFigures('sdp abuse', {
+    logUsage('sdp abuse', {
       badOffers: rounds * Object.keys(BAD_OFFERS).length,
       slowestRefusalMs: Math.round(slowest),
       before,
@@ -130,7 +122,7 @@ describe('hostile: SFU faults, SDP abuse and shutdown', () => {
       expect(normal.ms).toBeLessThan(2000);
       const newJanus = janusPidOf(pid);
       const after = await usage(pid);
-      logFigures('janus SIGSTOP', {
+      logUsage('janus SIGSTOP', {
         downDetectedMs: downMs,
         healthyAgainMsAfterDown: upMs,
         downBody,
@@ -180,7 +172,7 @@ describe('hostile: SFU faults, SDP abuse and shutdown', () => {
       normal.client.ws.close();
     }
     const after = await usage(pid);
-    logFigures('external janus restarts', { rounds: figures, before, after });
+    logUsage('external janus restarts', { rounds: figures, before, after });
     expect(after.fds).toBeLessThanOrEqual(before.fds + 10);
   });
 
@@ -202,7 +194,7 @@ describe('hostile: SFU faults, SDP abuse and shutdown', () => {
     expect(String(error)).toMatch(/did not open port/);
     const hung = Number(readFileSync(pidFile, 'utf8'));
     expect(alive(hung)).toBe(false);
-    logFigures('start-up timeout', {
+    logUsage('start-up timeout', {
       startTimeoutMs: 1500,
       serverFailedAfterMs: failedMs,
       childLeft: alive(hung),
@@ -220,7 +212,7 @@ describe('hostile: SFU faults, SDP abuse and shutdown', () => {
     const started = Date.now();
     while (alive(janus) && Date.now() - started < 2000) await new Promise((r) => setTimeout(r, 20));
     const goneMs = Date.now() - started;
-    logFigures('kill -9', { janusGoneMs: goneMs, janusAlive: alive(janus) });
+    logUsage('kill -9', { janusGoneMs: goneMs, janusAlive: alive(janus) });
     expect(alive(janus)).toBe(false);
   });
 
@@ -255,7 +247,7 @@ describe('hostile: SFU faults, SDP abuse and shutdown', () => {
     expect(await exitCode).toBe(0);
     const exitedMs = Date.now() - sigtermAt;
     await new Promise((r) => setTimeout(r, 200));
-    logFigures('SIGTERM drain', { drainMs, closedAfterMs, exitedMs, janusLeft: alive(janus) });
+    logUsage('SIGTERM drain', { drainMs, closedAfterMs, exitedMs, janusLeft: alive(janus) });
     expect(alive(janus)).toBe(false);
   });
 
@@ -273,7 +265,7 @@ describe('hostile: SFU faults, SDP abuse and shutdown', () => {
     const stoppedMs = Date.now() - secondAt;
     const started = Date.now();
     while (alive(janus) && Date.now() - started < 2000) await new Promise((r) => setTimeout(r, 20));
-    logFigures('second SIGTERM', {
+    logUsage('second SIGTERM', {
       drainMs: 30000,
       exitCode: code,
       stoppedMsAfterSecondSignal: stoppedMs,

@@ -9,12 +9,10 @@ import {
   normalJoinMs,
   type Origin,
   ScriptedClient,
-  settledFds,
   sleep,
-  type Usage,
-  usage,
   within,
 } from './support/hostile-signaling.js';
+import { settledFds, type Usage, usage } from './support/process.js';
 import { startTestServer, type TestServer } from './support/server.js';
 
 /**
@@ -35,8 +33,8 @@ async function checkAfter(server: TestServer, name: string, before: Usage, joinM
   expect(server.process.exitCode, 'server process still running').toBeNull();
   expect((await healthy(server)).ok, '/healthz ok').toBe(true);
   joinMs.push(await normalJoinMs(server, `after-${name.replace(/[^a-z]+/g, '-')}`, NORMAL));
-  const fds = await settledFds(server, before.fds, FD_SLACK);
-  const after = await usage(server);
+  const fds = await settledFds(server.process.pid!, before.fds + FD_SLACK);
+  const after = await usage(server.process.pid!);
   console.log(
     `[${name}] RSS ${before.rssKiB} -> ${after.rssKiB} KiB, fds ${before.fds} -> ${fds}, ` +
       `normal join ${joinMs.join(' / ')} ms (during / after)`,
@@ -64,7 +62,7 @@ describe('hostile signalling: slow reader', () => {
   });
 
   it('terminates a client that never reads once its unsent replies pass the buffer limit', async () => {
-    const before = await usage(server);
+    const before = await usage(server.process.pid!);
     const reader = await nonReadingClient(server.wsUrl);
     // Each ~4 KB request (just under the control-message limit) gets a ~4 KB error reply, as zod names the
     // unknown key. The kernel's socket buffers (several MB on loopback) fill at ~1 MB/s without a CPU-bound
@@ -121,7 +119,7 @@ describe('hostile signalling: pongs and floods', () => {
   });
 
   it('removes a client that sends its own pongs but never answers pings within ~2 heartbeats', async () => {
-    const before = await usage(server);
+    const before = await usage(server.process.pid!);
     const watcher = await ScriptedClient.open(server.wsUrl, NORMAL);
     watcher.send({ type: 'join', id: 1, room: 'pong-room', name: 'Watcher' });
     await watcher.waitFor((m) => m.type === 'joined');
@@ -158,7 +156,7 @@ describe('hostile signalling: pongs and floods', () => {
   });
 
   it('answers a message flood with a few rate_limited replies, then closes it with 4001', async () => {
-    const before = await usage(server);
+    const before = await usage(server.process.pid!);
     const attackers = await Promise.all(
       [1, 2, 3, 4].map((n) => ScriptedClient.open(server.wsUrl, { forwardedFor: `203.0.113.${n}` })),
     );
@@ -181,7 +179,7 @@ describe('hostile signalling: pongs and floods', () => {
   });
 
   it('closes a socket that keeps sending bad messages with 4002', async () => {
-    const before = await usage(server);
+    const before = await usage(server.process.pid!);
     const attacker = await ScriptedClient.open(server.wsUrl, { forwardedFor: '203.0.113.20' });
     await attacker.waitFor((m) => m.type === 'welcome');
     const join = joinDuring(server, 'bad-flood-during', NORMAL);
@@ -211,7 +209,7 @@ describe('hostile signalling: pongs and floods', () => {
   });
 
   it('refuses sockets past the per-address cap with 4004 and keeps the earlier ones working', async () => {
-    const before = await usage(server);
+    const before = await usage(server.process.pid!);
     const from: Origin = { forwardedFor: '203.0.113.30' };
     const kept = await Promise.all([1, 2, 3, 4, 5].map(() => ScriptedClient.open(server.wsUrl, from)));
     for (const k of kept) await k.waitFor((m) => m.type === 'welcome');

@@ -5,7 +5,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type LaunchedBrowser, launchChromium } from './support/chromium.js';
-import { fdsSettle, figures, openSocket, rawRequest } from './support/hostile-http.js';
+import { openSocket, rawRequest } from './support/hostile-http.js';
+import { settledFds, usage } from './support/process.js';
 import { startTestServer, type TestServer } from './support/server.js';
 import { freeLocalPort, type SelfSignedCert, selfSignedCert } from './support/tls-cert.js';
 
@@ -177,7 +178,7 @@ describe('HTTPS and WSS with TLS_CERT, TLS_KEY and PUBLIC_URL (and PUBLIC_IP for
 
   it('gives plain HTTP and stalled handshakes nothing, closes them, and keeps serving', async () => {
     const pid = server.process.pid!;
-    const before = await figures(pid);
+    const before = await usage(pid);
     // Plain HTTP on the TLS port: the handshake fails, the connection is closed, no page is sent.
     const plain = await Promise.all(
       Array.from({ length: 40 }, () =>
@@ -207,7 +208,7 @@ describe('HTTPS and WSS with TLS_CERT, TLS_KEY and PUBLIC_URL (and PUBLIC_IP for
       ),
     ]);
     for (const socket of stalled) socket.destroy();
-    const after = { rssKiB: (await figures(pid)).rssKiB, fds: await fdsSettle(pid, before.fds + 2) };
+    const after = { rssKiB: (await usage(pid)).rssKiB, fds: await settledFds(pid, before.fds + 2) };
     console.log(
       `[https] 40 plain-HTTP requests (closed after ${Math.min(...plain.map((r) => r.ms))}-${Math.max(...plain.map((r) => r.ms))} ms), ` +
         `40 stalled handshakes (closed after ${Math.min(...waits)}-${Math.max(...waits)} ms, headers timeout ${HEADERS_TIMEOUT_MS} ms); ` +

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../packages/server/src/config/load.js';
 import { createLogger } from '../packages/server/src/logger.js';
 import { startTurn, type Turn } from '../packages/server/src/turn/turn.js';
+import { alive } from './support/process.js';
 import { ROOT } from './support/server.js';
 import { TurnTestClient } from './support/turn-client.js';
 
@@ -49,7 +50,7 @@ async function waitFor<T>(get: () => T | undefined, ms: number): Promise<T | und
   return undefined;
 }
 
-async function procFigures(pid: number): Promise<{ rssKiB: number; fds: number }> {
+async function procUsage(pid: number): Promise<{ rssKiB: number; fds: number }> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
   return { rssKiB, fds: (await readdir(`/proc/${pid}/fd`)).length };
@@ -57,15 +58,6 @@ async function procFigures(pid: number): Promise<{ rssKiB: number; fds: number }
 
 function uidOf(pid: number): number {
   return Number(/Uid:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
-}
-
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.split(') ')[1]?.[0] !== 'Z';
-  } catch {
-    return false;
-  }
 }
 
 describe('our coturn (TURN=on)', () => {
@@ -200,7 +192,7 @@ describe('our coturn (TURN=on)', () => {
     const { username, credential } = credentials('dave');
     const coturn = turn.process!;
     const pid = coturn.pid!;
-    const before = await procFigures(pid);
+    const before = await procUsage(pid);
     const ready = new Promise<void>((resolve) => coturn.once('ready', resolve));
     const killed = Date.now();
     process.kill(pid, 'SIGKILL');
@@ -209,7 +201,7 @@ describe('our coturn (TURN=on)', () => {
     const client = await TurnTestClient.connect('udp', '127.0.0.1', TURN_PORT);
     const result = await client.allocate(username, credential);
     await client.close();
-    const after = await procFigures(coturn.pid!);
+    const after = await procUsage(coturn.pid!);
     console.log(
       `[turn] SIGKILL to coturn ${pid}: new coturn ${coturn.pid} ready in ${restartMs} ms; allocate ${result.ok ? 'ok' : JSON.stringify(result)}; coturn RSS ${before.rssKiB} -> ${after.rssKiB} KiB, fds ${before.fds} -> ${after.fds}`,
     );

@@ -1,32 +1,5 @@
-import { readdir } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import WebSocket from 'ws';
-import { rssKiB } from './server.js';
-
-/** Open file descriptors of a process, from /proc. */
-export async function fdCount(pid: number): Promise<number> {
-  return (await readdir(`/proc/${pid}/fd`)).length;
-}
-
-export interface Figures {
-  rssKiB: number;
-  fds: number;
-}
-
-export async function figures(pid: number): Promise<Figures> {
-  return { rssKiB: await rssKiB(pid), fds: await fdCount(pid) };
-}
-
-/** Polls until the server's fd count is at most `limit`, for up to `timeoutMs`; returns the last count. */
-export async function fdsSettle(pid: number, limit: number, timeoutMs = 5000): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  let count = await fdCount(pid);
-  while (count > limit && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
-    count = await fdCount(pid);
-  }
-  return count;
-}
 
 function hostPort(url: string): { host: string; port: number } {
   const { hostname, port } = new URL(url);

@@ -1,8 +1,8 @@
-import { readdir } from 'node:fs/promises';
 import type { ServerMessage } from '@backdrop/protocol';
 import { expect } from 'vitest';
 import WebSocket from 'ws';
-import { rssKiB, type TestServer } from './server.js';
+import { type Usage, usage } from './process.js';
+import type { TestServer } from './server.js';
 
 /**
  * Where a test client comes from. `via` is the loopback address the socket is bound to (the "proxy" hop) and
@@ -96,16 +96,6 @@ export async function normalJoin(
   }
 }
 
-export interface Figures {
-  rssKiB: number;
-  fds: number;
-}
-
-export async function figures(server: TestServer): Promise<Figures> {
-  const pid = server.process.pid!;
-  return { rssKiB: await rssKiB(pid), fds: (await readdir(`/proc/${pid}/fd`)).length };
-}
-
 export async function health(server: TestServer): Promise<{ ok: boolean; rooms: number }> {
   const response = await fetch(`${server.url}/healthz`);
   return (await response.json()) as { ok: boolean; rooms: number };
@@ -133,17 +123,17 @@ const FD_SLACK = 8;
 export async function expectUnharmed(
   server: TestServer,
   attack: string,
-  before: Figures,
+  before: Usage,
   room: string,
 ): Promise<void> {
   expect(server.process.exitCode, 'server exited').toBeNull();
   const healthz = await health(server);
   const joinMs = await normalJoin(server, room);
   // Sockets are closed asynchronously; give descriptors a bounded moment to be released.
-  let after = await figures(server);
+  let after = await usage(server.process.pid!);
   for (let i = 0; i < 40 && after.fds > before.fds + FD_SLACK; i++) {
     await new Promise((r) => setTimeout(r, 50));
-    after = await figures(server);
+    after = await usage(server.process.pid!);
   }
   console.log(
     `[hostile-rooms] ${attack}: healthz ok=${healthz.ok}; normal join after ${joinMs.toFixed(0)} ms; ` +

@@ -1,6 +1,6 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,6 @@ import {
   renderJanusConfig,
 } from '../../packages/server/src/sfu/janus-config.js';
 import { JANUS_LIB_DIR } from '../../packages/server/src/sfu/janus-process.js';
-import { rssKiB } from './server.js';
 
 /** A signalling client for hostile tests: every message it got, and how its socket closed. */
 export interface SfuTestClient {
@@ -82,31 +81,6 @@ export async function waitForHealth(
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`/healthz did not reach the wanted state in ${timeoutMs} ms`);
-}
-
-export function fdCount(pid: number): number {
-  return readdirSync(`/proc/${pid}/fd`).length;
-}
-
-/** RSS (KiB) and open fds of a process, for before/after figures. */
-export async function usage(pid: number): Promise<{ rssKiB: number; fds: number }> {
-  return { rssKiB: await rssKiB(pid), fds: fdCount(pid) };
-}
-
-/** True while the process exists and is not a zombie. */
-export function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !/^\d+ \(.*\) Z/.test(stat);
-  } catch {
-    return false;
-  }
-}
-
-/** The janus child of our server process. */
-export function janusPidOf(serverPid: number): number {
-  const out = execFileSync('pgrep', ['-P', String(serverPid), '-x', 'janus'], { encoding: 'utf8' }).trim();
-  return Number(out.split('\n')[0]);
 }
 
 async function freePort(): Promise<number> {

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import type { ServerMessage } from '@backdrop/protocol';
 import WebSocket from 'ws';
 import { clientTextFrame } from './raw-ws.js';
-import { rssKiB, type TestServer } from './server.js';
+import type { TestServer } from './server.js';
 
 /** Where a test client comes from: an X-Forwarded-For value (trusted only with TRUST_PROXY) and/or a source IP. */
 export interface Origin {
@@ -77,31 +76,6 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
     promise,
     new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)),
   ]);
-}
-
-/** Open file descriptors of a process, from /proc. */
-export async function fdCount(pid: number): Promise<number> {
-  return (await readdir(`/proc/${pid}/fd`)).length;
-}
-
-export interface Usage {
-  rssKiB: number;
-  fds: number;
-}
-
-export async function usage(server: TestServer): Promise<Usage> {
-  const pid = server.process.pid!;
-  return { rssKiB: await rssKiB(pid), fds: await fdCount(pid) };
-}
-
-/** Waits (bounded) until the server's fd count is back within `slack` of `baseline`; returns the last count. */
-export async function settledFds(server: TestServer, baseline: number, slack: number): Promise<number> {
-  let fds = await fdCount(server.process.pid!);
-  for (let i = 0; i < 50 && fds > baseline + slack; i++) {
-    await sleep(100);
-    fds = await fdCount(server.process.pid!);
-  }
-  return fds;
 }
 
 export async function healthy(server: TestServer): Promise<{ ok: boolean; connections: number }> {

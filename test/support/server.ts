@@ -65,11 +65,4 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   };
 }
 
-/** Resident memory of a process, in KiB, from /proc. */
-export async function rssKiB(pid: number): Promise<number> {
-  const { readFile } = await import('node:fs/promises');
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const match = /VmRSS:\s+(\d+)/.exec(status);
-  if (!match) throw new Error('no VmRSS');
-  return Number(match[1]);
-}
+export { rssKiB } from './process.js';
