@@ -8,7 +8,18 @@ import { join } from 'node:path';
 import { build, ensureDebianPackages, ensureNodeModules, fail, ROOT } from './ensure.mjs';
 
 ensureDebianPackages(
-  ['janus', 'coturn', 'openssl', 'chromium', 'ffmpeg', 'firefox-esr', 'xvfb', 'iproute2', 'util-linux', 'procps'],
+  [
+    'janus',
+    'coturn',
+    'openssl',
+    'chromium',
+    'ffmpeg',
+    'firefox-esr',
+    'xvfb',
+    'iproute2',
+    'util-linux',
+    'procps',
+  ],
   'tests: SFU, TURN, browsers, fake cameras',
 );
 ensureNodeModules();
