@@ -1,0 +1,166 @@
+import { readdir } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_OFFER, healthz, janusPidOf, RaceClient, waitForNoRooms } from './support/janus-races.js';
+import { rssKiB, startTestServer, type TestServer } from './support/server.js';
+
+/**
+ * Janus 1.1.2 crashes (SIGSEGV in janus_plugin_close_pc) when a VideoRoom is destroyed while one of its
+ * publishers' handles is being detached. Each test runs one order of requests that used to race, a bounded number
+ * of rounds, and asserts the Janus our server started is still the same process.
+ */
+
+/** Rounds per pattern and rooms raced at once per round: enough to crash the old order every run here. */
+const ROUNDS = Number(process.env.RACE_ROUNDS ?? 12);
+const PARALLEL = Number(process.env.RACE_PARALLEL ?? 4);
+/** Participants in each room of the crowd pattern. */
+const CROWD = 12;
+
+let server: TestServer;
+let janusPid: number | undefined;
+
+async function fds(pid: number): Promise<number> {
+  return (await readdir(`/proc/${pid}/fd`)).length;
+}
+
+/** After a pattern: same Janus, healthy server, no room left, and a normal join is quick. */
+async function expectJanusSurvived(pattern: string, fdsBefore: number): Promise<void> {
+  const roomsLeft = await waitForNoRooms(server);
+  const pidAfter = janusPidOf(server.process.pid!);
+  const health = await healthz(server);
+  const started = performance.now();
+  const normal = await RaceClient.open(server.wsUrl);
+  let joinMs = Number.NaN;
+  try {
+    await normal.join(`normal-${pattern}`, 'Normal');
+    joinMs = performance.now() - started;
+  } catch {
+    // Reported by the assertion below.
+  } finally {
+    await normal.vanish();
+  }
+  const pid = server.process.pid!;
+  console.log(
+    `[janus-races] ${pattern}: janus pid ${janusPid} -> ${pidAfter}, rooms left ${roomsLeft}, ` +
+      `server fds ${fdsBefore} -> ${await fds(pid)}, rss ${await rssKiB(pid)} KiB, normal join ${joinMs.toFixed(0)} ms`,
+  );
+  expect(pidAfter, 'Janus was restarted: it crashed').toBe(janusPid);
+  expect(health.ok).toBe(true);
+  expect(roomsLeft).toBe(0);
+  expect(joinMs).toBeLessThan(2_000);
+}
+
+async function rounds(pattern: (room: string) => Promise<void>, name: string): Promise<void> {
+  for (let round = 0; round < ROUNDS; round++) {
+    const rooms = Array.from({ length: PARALLEL }, (_, i) => `${name}-${round}-${i}`);
+    await Promise.all(rooms.map((room) => pattern(room).catch(() => undefined)));
+    // Stop early if Janus already died: the assertion reports it.
+    if (janusPidOf(server.process.pid!) !== janusPid) break;
+  }
+}
+
+describe('no order of our requests crashes Janus', () => {
+  beforeAll(async () => {
+    server = await startTestServer({
+      JOINS_PER_MINUTE_PER_ADDRESS: '100000',
+      ROOM_CREATIONS_PER_MINUTE_PER_ADDRESS: '100000',
+      MAX_CONNECTIONS_PER_ADDRESS: '1000',
+      MESSAGES_PER_SECOND: '1000',
+    });
+    janusPid = janusPidOf(server.process.pid!);
+    expect(janusPid).toBeDefined();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('the last participant vanishes right after joining (its handles go, the room goes)', async () => {
+    const before = await fds(server.process.pid!);
+    await rounds(async (room) => {
+      const client = await RaceClient.open(server.wsUrl);
+      await client.join(room, 'Solo');
+      await client.vanish();
+    }, 'solo');
+    await expectJanusSurvived('solo', before);
+  });
+
+  it('the socket closes while the join is still being made in Janus', async () => {
+    const before = await fds(server.process.pid!);
+    let delay = 0;
+    await rounds(async (room) => {
+      const client = await RaceClient.open(server.wsUrl);
+      client.send({ type: 'join', id: 'j', room, name: 'Quitter' });
+      await new Promise((r) => setTimeout(r, delay++ % 25));
+      await client.vanish();
+    }, 'midjoin');
+    await expectJanusSurvived('midjoin', before);
+  });
+
+  it('a publisher vanishes while Janus is answering its offer', async () => {
+    const before = await fds(server.process.pid!);
+    await rounds(async (room) => {
+      const client = await RaceClient.open(server.wsUrl);
+      await client.join(room, 'Publisher');
+      client.send({ type: 'publish', id: 'p', sdp: CHROMIUM_OFFER });
+      await client.vanish();
+    }, 'publish');
+    await expectJanusSurvived('publish', before);
+  });
+
+  it('a publisher that was answered vanishes', async () => {
+    const before = await fds(server.process.pid!);
+    await rounds(async (room) => {
+      const client = await RaceClient.open(server.wsUrl);
+      await client.join(room, 'Publisher');
+      client.send({ type: 'publish', id: 'p', sdp: CHROMIUM_OFFER });
+      await client.waitFor((m) => 'replyTo' in m && m.replyTo === 'p');
+      await client.vanish();
+    }, 'answered');
+    await expectJanusSurvived('answered', before);
+  });
+
+  it('everyone in a room vanishes at the same moment', async () => {
+    const before = await fds(server.process.pid!);
+    await rounds(async (room) => {
+      const clients = await Promise.all([0, 1, 2].map(() => RaceClient.open(server.wsUrl)));
+      await Promise.all(clients.map((c, i) => c.join(room, `Member ${i}`)));
+      clients[0]!.send({ type: 'publish', id: 'p', sdp: CHROMIUM_OFFER });
+      await Promise.all(clients.map((c) => c.vanish()));
+    }, 'together');
+    await expectJanusSurvived('together', before);
+  });
+
+  it('a full room vanishes at once (the room is destroyed while its publishers detach)', async () => {
+    const before = await fds(server.process.pid!);
+    await rounds(async (room) => {
+      const clients = await Promise.all(Array.from({ length: CROWD }, () => RaceClient.open(server.wsUrl)));
+      await Promise.all(clients.map((c, i) => c.join(room, `Member ${i}`)));
+      await Promise.all(clients.map((c) => c.vanish()));
+    }, 'crowd');
+    await expectJanusSurvived('crowd', before);
+  });
+
+  it('participants leave one after another, the last at once', async () => {
+    const before = await fds(server.process.pid!);
+    await rounds(async (room) => {
+      const clients = await Promise.all([0, 1].map(() => RaceClient.open(server.wsUrl)));
+      await Promise.all(clients.map((c, i) => c.join(room, `Member ${i}`)));
+      await clients[0]!.vanish();
+      await new Promise((r) => setTimeout(r, 20));
+      await clients[1]!.vanish();
+    }, 'staggered');
+    await expectJanusSurvived('staggered', before);
+  });
+
+  it('a participant leaves and joins the same room again at once', async () => {
+    const before = await fds(server.process.pid!);
+    await rounds(async (room) => {
+      const client = await RaceClient.open(server.wsUrl);
+      await client.join(room, 'Bouncer');
+      client.send({ type: 'leave', id: 'l' });
+      client.send({ type: 'join', id: 'j2', room, name: 'Bouncer' });
+      await client.waitFor((m) => 'replyTo' in m && m.replyTo === 'j2');
+      await client.vanish();
+    }, 'rejoin');
+    await expectJanusSurvived('rejoin', before);
+  });
+});
