@@ -50,13 +50,13 @@ export class FakeSfu implements Sfu {
   }
   async createPublisher(_roomId: number, feedId: number): Promise<SfuPublisher> {
     await this.outcome('createPublisher');
-    const p = new FakePublisher(feedId);
+    const p = new FakePublisher(feedId, this.calls);
     this.publishers.push(p);
     return p;
   }
   async createSubscriber(): Promise<SfuSubscriber> {
     await this.outcome('createSubscriber');
-    const s = new FakeSubscriber();
+    const s = new FakeSubscriber(this.calls);
     this.subscribers.push(s);
     return s;
   }
@@ -64,14 +64,21 @@ export class FakeSfu implements Sfu {
 
 export class FakePublisher extends EventEmitter<SfuPublisherEvents> implements SfuPublisher {
   closed = false;
-  constructor(readonly feedId: number) {
+  constructor(
+    readonly feedId: number,
+    private readonly calls: string[] = [],
+  ) {
     super();
   }
   async publish(): Promise<string> {
     return 'answer-sdp';
   }
+  /** Detaching takes a moment, as on Janus; the call log shows when it finished. */
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
+    await new Promise((r) => setTimeout(r, 2));
+    this.calls.push(`publisherClosed ${this.feedId}`);
   }
 }
 
@@ -80,6 +87,9 @@ export class FakeSubscriber extends EventEmitter<SfuSubscriberEvents> implements
   readonly answers: string[] = [];
   updates = 0;
   closed = false;
+  constructor(private readonly calls: string[] = []) {
+    super();
+  }
   async update(change: { add: number[]; remove: number[] }): Promise<SfuOffer | null> {
     this.updates++;
     for (const f of change.add) this.feeds.add(f);
@@ -93,6 +103,9 @@ export class FakeSubscriber extends EventEmitter<SfuSubscriberEvents> implements
     this.answers.push(sdp);
   }
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
+    await new Promise((r) => setTimeout(r, 2));
+    this.calls.push('subscriberClosed');
   }
 }

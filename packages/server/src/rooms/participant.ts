@@ -31,7 +31,13 @@ export class Participant {
     return { id: this.id, name: this.name };
   }
 
-  async close(): Promise<void> {
-    await Promise.allSettled([this.subscription.close(), this.publisher.close()]);
+  private closing: Promise<void> | undefined;
+
+  /** Closes both SFU handles; idempotent, and every caller waits for the same close. */
+  close(): Promise<void> {
+    this.closing ??= Promise.allSettled([this.subscription.close(), this.publisher.close()]).then(
+      () => undefined,
+    );
+    return this.closing;
   }
 }

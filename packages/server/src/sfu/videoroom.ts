@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../logger.js';
 import { type JanusClient, JanusError, pluginData } from './janus-client.js';
+import { JanusHandle } from './janus-handle.js';
 import { type JanusMessage, VideoRoomData } from './janus-schemas.js';
 import type {
   Sfu,
@@ -53,49 +54,62 @@ class HandleRouter {
 }
 
 class VideoRoomPublisher extends EventEmitter<SfuPublisherEvents> implements SfuPublisher {
-  private closed = false;
+  private readonly handle: JanusHandle;
   constructor(
     private readonly client: JanusClient,
     private readonly router: HandleRouter,
-    private readonly handleId: number,
+    handleId: number,
   ) {
     super();
+    this.handle = new JanusHandle(client, handleId);
     router.add(handleId, (message) => {
       if (message.janus === 'webrtcup') this.emit('connected');
       else if (message.janus === 'hangup') this.emit('hangup', message.reason ?? 'hangup');
     });
   }
 
+  /** Joins the room as this publisher (the handle's first request). */
+  async join(roomId: number, feedId: number, display: string): Promise<void> {
+    const reply = await this.handle.run(() =>
+      this.client.pluginMessage(this.handle.id, {
+        request: 'join',
+        ptype: 'publisher',
+        room: roomId,
+        id: feedId,
+        display,
+      }),
+    );
+    videoRoomData(reply, ['joined']);
+  }
+
   async publish(offerSdp: string): Promise<string> {
-    const reply = await this.client.pluginMessage(
-      this.handleId,
-      { request: 'publish' },
-      { type: 'offer', sdp: offerSdp },
+    const reply = await this.handle.run(() =>
+      this.client.pluginMessage(this.handle.id, { request: 'publish' }, { type: 'offer', sdp: offerSdp }),
     );
     videoRoomData(reply, ['event']);
     if (reply.jsep?.type !== 'answer') throw new JanusError('publish returned no answer');
     return reply.jsep.sdp;
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.router.remove(this.handleId);
-    if (this.client.isOpen) await this.client.detach(this.handleId).catch(() => undefined);
+  /** Detaches the handle once its request in flight (if any) is answered; idempotent. */
+  close(): Promise<void> {
+    this.router.remove(this.handle.id);
+    return this.handle.close();
   }
 }
 
 class VideoRoomSubscriber extends EventEmitter<SfuSubscriberEvents> implements SfuSubscriber {
   private joined = false;
-  private closed = false;
+  private readonly handle: JanusHandle;
   constructor(
     private readonly client: JanusClient,
     private readonly router: HandleRouter,
-    private readonly handleId: number,
+    handleId: number,
     private readonly roomId: number,
     logger: Logger,
   ) {
     super();
+    this.handle = new JanusHandle(client, handleId);
     router.add(handleId, (message) => {
       if (message.janus !== 'event' || !message.jsep) return;
       try {
@@ -107,10 +121,14 @@ class VideoRoomSubscriber extends EventEmitter<SfuSubscriberEvents> implements S
     });
   }
 
-  async update(change: { add: number[]; remove: number[] }): Promise<SfuOffer | null> {
+  update(change: { add: number[]; remove: number[] }): Promise<SfuOffer | null> {
+    return this.handle.run(() => this.updateNow(change));
+  }
+
+  private async updateNow(change: { add: number[]; remove: number[] }): Promise<SfuOffer | null> {
     if (!this.joined) {
       if (change.add.length === 0) return null;
-      const reply = await this.client.pluginMessage(this.handleId, {
+      const reply = await this.client.pluginMessage(this.handle.id, {
         request: 'join',
         ptype: 'subscriber',
         room: this.roomId,
@@ -119,7 +137,7 @@ class VideoRoomSubscriber extends EventEmitter<SfuSubscriberEvents> implements S
       this.joined = true;
       return toOffer(reply, videoRoomData(reply, ['attached']));
     }
-    const reply = await this.client.pluginMessage(this.handleId, {
+    const reply = await this.client.pluginMessage(this.handle.id, {
       request: 'update',
       ...(change.add.length ? { subscribe: change.add.map((feed) => ({ feed })) } : {}),
       ...(change.remove.length ? { unsubscribe: change.remove.map((feed) => ({ feed })) } : {}),
@@ -128,19 +146,16 @@ class VideoRoomSubscriber extends EventEmitter<SfuSubscriberEvents> implements S
   }
 
   async answer(sdp: string): Promise<void> {
-    const reply = await this.client.pluginMessage(
-      this.handleId,
-      { request: 'start' },
-      { type: 'answer', sdp },
+    const reply = await this.handle.run(() =>
+      this.client.pluginMessage(this.handle.id, { request: 'start' }, { type: 'answer', sdp }),
     );
     videoRoomData(reply, ['event']);
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.router.remove(this.handleId);
-    if (this.client.isOpen) await this.client.detach(this.handleId).catch(() => undefined);
+  /** Detaches the handle once its request in flight (if any) is answered; idempotent. */
+  close(): Promise<void> {
+    this.router.remove(this.handle.id);
+    return this.handle.close();
   }
 }
 
@@ -192,14 +207,7 @@ export class VideoRoomSfu implements Sfu {
     const handleId = await this.client.attach(PLUGIN);
     const publisher = new VideoRoomPublisher(this.client, this.router, handleId);
     try {
-      const reply = await this.client.pluginMessage(handleId, {
-        request: 'join',
-        ptype: 'publisher',
-        room: roomId,
-        id: feedId,
-        display,
-      });
-      videoRoomData(reply, ['joined']);
+      await publisher.join(roomId, feedId, display);
       return publisher;
     } catch (error) {
       await publisher.close();
