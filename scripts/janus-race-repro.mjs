@@ -1,6 +1,6 @@
 // Reproduces Janus 1.1.2's VideoRoom destroy/detach race directly on the Janus our server starts.
 // Usage (root, after `npm run build`): scripts/netns.sh node scripts/janus-race-repro.mjs [order] [rounds] [publishers]
-//   order: destroy-then-detach (the racy one) | detach-then-destroy (ours after the fix)
+//   order: destroy-then-detach (the racy one) | detach-with-destroy | detach-then-destroy | leave-then-destroy-with-detach
 // Prints how many rounds ran before Janus died (its pid changed or its socket closed), or that it survived.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -91,11 +91,20 @@ for (; round < ROUNDS && !lost && janusPid() === pid; round++) {
   );
   const destroy = () => send({ janus: 'message', handle_id: control, body: { request: 'destroy', room } });
   const detachAll = () => Promise.all(handles.map((h) => send({ janus: 'detach', handle_id: h })));
+  const leaveAll = () =>
+    Promise.all(handles.map((h) => send({ janus: 'message', handle_id: h, body: { request: 'leave' } })));
   if (order === 'destroy-then-detach') await Promise.all([destroy(), detachAll()]);
-  else {
+  else if (order === 'detach-then-destroy') {
     await detachAll();
     await destroy();
-  }
+  } else if (order === 'detach-with-destroy') {
+    // Our server's old order when the last one leaves: detaches sent, the destroy right behind them.
+    await Promise.all([detachAll(), destroy()]);
+  } else if (order === 'leave-then-destroy-with-detach') {
+    // Every publisher has left the room (answered) before the destroy, which then races only with detaches.
+    await leaveAll();
+    await Promise.all([destroy(), detachAll()]);
+  } else throw new Error(`unknown order ${order}`);
 }
 await new Promise((r) => setTimeout(r, 500));
 const died = lost || janusPid() !== pid;

@@ -55,10 +55,13 @@ class HandleRouter {
 
 class VideoRoomPublisher extends EventEmitter<SfuPublisherEvents> implements SfuPublisher {
   private readonly handle: JanusHandle;
+  /** In the room in Janus: `close` must leave it before detaching. */
+  private joined = false;
   constructor(
     private readonly client: JanusClient,
     private readonly router: HandleRouter,
     handleId: number,
+    private readonly logger: Logger,
   ) {
     super();
     this.handle = new JanusHandle(client, handleId);
@@ -80,6 +83,7 @@ class VideoRoomPublisher extends EventEmitter<SfuPublisherEvents> implements Sfu
       }),
     );
     videoRoomData(reply, ['joined']);
+    this.joined = true;
   }
 
   async publish(offerSdp: string): Promise<string> {
@@ -91,9 +95,21 @@ class VideoRoomPublisher extends EventEmitter<SfuPublisherEvents> implements Sfu
     return reply.jsep.sdp;
   }
 
-  /** Detaches the handle once its request in flight (if any) is answered; idempotent. */
+  /**
+   * Leaves the room, then detaches; idempotent. Janus 1.1.2 detaches a handle's plugin session later, on the
+   * handle's own thread, so a room destroy that follows a bare detach can still find this publisher in the room
+   * and call close_pc on its freed session (the SIGSEGV in janus_plugin_close_pc). `leave` takes the publisher out
+   * of the room before Janus answers it, so no destroy can reach it afterwards.
+   */
   close(): Promise<void> {
     this.router.remove(this.handle.id);
+    if (!this.handle.isClosed && this.joined && this.client.isOpen) {
+      void this.handle
+        .run(() => this.client.pluginMessage(this.handle.id, { request: 'leave' }))
+        .catch((error: unknown) =>
+          this.logger.warn({ err: error }, 'publisher leave failed; detaching anyway'),
+        );
+    }
     return this.handle.close();
   }
 }
@@ -205,7 +221,12 @@ export class VideoRoomSfu implements Sfu {
 
   async createPublisher(roomId: number, feedId: number, display: string): Promise<SfuPublisher> {
     const handleId = await this.client.attach(PLUGIN);
-    const publisher = new VideoRoomPublisher(this.client, this.router, handleId);
+    const publisher = new VideoRoomPublisher(
+      this.client,
+      this.router,
+      handleId,
+      this.logger.child({ handle: handleId }),
+    );
     try {
       await publisher.join(roomId, feedId, display);
       return publisher;
