@@ -1,6 +1,16 @@
 import { readdir } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_OFFER, healthz, janusPidOf, RaceClient, waitForNoRooms } from './support/janus-races.js';
+import {
+  CHROMIUM_OFFER,
+  healthz,
+  janusPidOf,
+  publishFromPage,
+  RaceClient,
+  vanishFromPage,
+  waitForNoRooms,
+} from './support/janus-races.js';
+import { type LaunchedBrowser, launchChromium } from './support/chromium.js';
 import { rssKiB, startTestServer, type TestServer } from './support/server.js';
 
 /**
@@ -12,11 +22,16 @@ import { rssKiB, startTestServer, type TestServer } from './support/server.js';
 /** Rounds per pattern and rooms raced at once per round: enough to crash the old order every run here. */
 const ROUNDS = Number(process.env.RACE_ROUNDS ?? 12);
 const PARALLEL = Number(process.env.RACE_PARALLEL ?? 4);
+/** Silent participants with each real publisher in the media pattern, and rooms raced per round. */
+const MEDIA_ROOM = 16;
+const MEDIA_ROOMS = 3;
+const MEDIA_ROUNDS = Number(process.env.RACE_MEDIA_ROUNDS ?? 6);
 /** Participants in each room of the crowd pattern. */
 const CROWD = 12;
 
 let server: TestServer;
 let janusPid: number | undefined;
+let browser: LaunchedBrowser | undefined;
 
 async function fds(pid: number): Promise<number> {
   return (await readdir(`/proc/${pid}/fd`)).length;
@@ -65,11 +80,13 @@ describe('no order of our requests crashes Janus', () => {
       ROOM_CREATIONS_PER_MINUTE_PER_ADDRESS: '100000',
       MAX_CONNECTIONS_PER_ADDRESS: '1000',
       MESSAGES_PER_SECOND: '1000',
+      MAX_PARTICIPANTS_PER_ROOM: String(MEDIA_ROOM + 1),
     });
     janusPid = janusPidOf(server.process.pid!);
     expect(janusPid).toBeDefined();
   });
   afterAll(async () => {
+    await browser?.close();
     await server?.stop();
   });
 
@@ -162,5 +179,40 @@ describe('no order of our requests crashes Janus', () => {
       await client.vanish();
     }, 'rejoin');
     await expectJanusSurvived('rejoin', before);
+  });
+  it('a room with a live publisher empties while the leavers still wait on offers nobody answers', async () => {
+    // The order that crashed Janus 1.1.2: each leaver's handles wait (up to a few seconds) for the others'
+    // subscriptions to settle; the others never answer the offer for the live feed, so when everyone vanishes the
+    // room is destroyed first and the waiting leavers' publisher handles are detached right behind it.
+    browser = await launchChromium();
+    const page: Page = await browser.context.newPage();
+    await page.goto(`${server.url}/healthz`);
+    const before = await fds(server.process.pid!);
+    let round = 0;
+    for (; round < MEDIA_ROUNDS && janusPidOf(server.process.pid!) === janusPid; round++) {
+      const rooms = Array.from({ length: MEDIA_ROOMS }, (_, i) => `media-${round}-${i}`);
+      const silent = await Promise.all(
+        rooms.map(async (room) => {
+          const clients = await Promise.all(
+            Array.from({ length: MEDIA_ROOM }, () => RaceClient.open(server.wsUrl)),
+          );
+          await Promise.all(clients.map((c, i) => c.join(room, `Silent ${i}`)));
+          return clients;
+        }),
+      );
+      await publishFromPage(page, server.wsUrl, rooms);
+      // Every silent participant has an offer for the live feed out, and will never answer it.
+      await Promise.all(
+        silent
+          .flat()
+          .map((c) => c.waitFor((m) => m.type === 'subscriberOffer', 15_000).catch(() => undefined)),
+      );
+      await Promise.all([vanishFromPage(page), ...silent.flat().map((c) => c.vanish())]);
+      await waitForNoRooms(server);
+    }
+    console.log(
+      `[janus-races] media: ${round} rounds of ${MEDIA_ROOMS} rooms x ${MEDIA_ROOM + 1} participants`,
+    );
+    await expectJanusSurvived('media', before);
   });
 });

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServerMessage } from '@backdrop/protocol';
+import type { Page } from 'playwright-core';
 import WebSocket from 'ws';
 import { ROOT, type TestServer } from './server.js';
 
@@ -87,4 +88,74 @@ export async function waitForNoRooms(server: TestServer, timeoutMs = 10_000): Pr
     await new Promise((r) => setTimeout(r, 50));
   }
   return rooms;
+}
+
+/**
+ * In the page: for each room, joins as "Live", publishes the fake camera and microphone, and resolves once every
+ * publisher PeerConnection is connected to Janus (so the others are offered its feed).
+ */
+export async function publishFromPage(page: Page, wsUrl: string, rooms: string[]): Promise<void> {
+  await page.evaluate(
+    async ({ wsUrl, rooms }) => {
+      type Live = { ws: globalThis.WebSocket; pc: RTCPeerConnection };
+      const w = window as unknown as { live?: Live[] };
+      w.live ??= [];
+      const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+      await Promise.all(
+        rooms.map(async (room) => {
+          // window.WebSocket: this module imports `ws` under the same name, and the page has no such import.
+          const ws = new window.WebSocket(wsUrl);
+          const pc = new RTCPeerConnection();
+          w.live!.push({ ws, pc });
+          const replies = new Map<string, (m: { type: string; sdp?: string }) => void>();
+          ws.onmessage = (e) => {
+            const m = JSON.parse(String(e.data)) as { type: string; replyTo?: string; sdp?: string };
+            if (m.replyTo) replies.get(m.replyTo)?.(m);
+          };
+          const request = (message: Record<string, unknown> & { id: string }) =>
+            new Promise<{ type: string; sdp?: string }>((resolve, reject) => {
+              replies.set(message.id, resolve);
+              ws.send(JSON.stringify(message));
+              setTimeout(() => reject(new Error(`no reply to ${message.id}`)), 10_000);
+            });
+          await new Promise((resolve, reject) => {
+            ws.onopen = resolve;
+            ws.onerror = reject;
+          });
+          const joined = await request({ type: 'join', id: 'j', room, name: 'Live' });
+          if (joined.type !== 'joined') throw new Error(`join: ${JSON.stringify(joined)}`);
+          for (const track of stream.getTracks()) {
+            pc.addTransceiver(track, { direction: 'sendonly', streams: [stream] });
+          }
+          await pc.setLocalDescription(await pc.createOffer());
+          await new Promise<void>((resolve) => {
+            if (pc.iceGatheringState === 'complete') resolve();
+            pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && resolve();
+            setTimeout(resolve, 2_000);
+          });
+          const answer = await request({ type: 'publish', id: 'p', sdp: pc.localDescription!.sdp });
+          if (answer.type !== 'publishAnswer') throw new Error(`publish: ${JSON.stringify(answer)}`);
+          await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp! });
+          await new Promise<void>((resolve, reject) => {
+            if (pc.connectionState === 'connected') resolve();
+            pc.onconnectionstatechange = () => pc.connectionState === 'connected' && resolve();
+            setTimeout(() => reject(new Error(`publisher ${pc.connectionState}`)), 10_000);
+          });
+        }),
+      );
+    },
+    { wsUrl, rooms },
+  );
+}
+
+/** In the page: every live publisher vanishes at once (socket and PeerConnection closed). */
+export async function vanishFromPage(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { live?: { ws: globalThis.WebSocket; pc: RTCPeerConnection }[] };
+    for (const { ws, pc } of w.live ?? []) {
+      ws.close();
+      pc.close();
+    }
+    w.live = [];
+  });
 }
