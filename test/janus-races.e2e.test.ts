@@ -182,8 +182,9 @@ describe('no order of our requests crashes Janus', () => {
   });
   it('a room with a live publisher empties while the leavers still wait on offers nobody answers', async () => {
     // The order that crashed Janus 1.1.2: each leaver's handles wait (up to a few seconds) for the others'
-    // subscriptions to settle; the others never answer the offer for the live feed, so when everyone vanishes the
-    // room is destroyed first and the waiting leavers' publisher handles are detached right behind it.
+    // subscriptions to settle; the others never answer the offer for the live feed, so when the live publisher and
+    // then everyone else vanish, the room is destroyed first and the waiting leavers' publisher handles are
+    // detached right behind it.
     browser = await launchChromium();
     const page: Page = await browser.context.newPage();
     await page.goto(`${server.url}/healthz`);
@@ -202,12 +203,21 @@ describe('no order of our requests crashes Janus', () => {
       );
       await publishFromPage(page, server.wsUrl, rooms);
       // Every silent participant has an offer for the live feed out, and will never answer it.
-      await Promise.all(
-        silent
-          .flat()
-          .map((c) => c.waitFor((m) => m.type === 'subscriberOffer', 15_000).catch(() => undefined)),
+      const offered = await Promise.all(
+        silent.flat().map((c) =>
+          c
+            .waitFor((m) => m.type === 'subscriberOffer', 15_000)
+            .then(
+              () => true,
+              () => false,
+            ),
+        ),
       );
-      await Promise.all([vanishFromPage(page), ...silent.flat().map((c) => c.vanish())]);
+      expect(offered.filter((o) => !o).length, 'silent participants never offered the live feed').toBe(0);
+      // The live publishers go first; the silent ones, still holding the unanswered offers, right after.
+      await vanishFromPage(page);
+      await new Promise((r) => setTimeout(r, 50));
+      await Promise.all(silent.flat().map((c) => c.vanish()));
       await waitForNoRooms(server);
     }
     console.log(
