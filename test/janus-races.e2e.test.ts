@@ -33,6 +33,10 @@ let server: TestServer;
 let janusPid: number | undefined;
 let browser: LaunchedBrowser | undefined;
 
+function janusDied(): boolean {
+  return server.logs.some((l) => l.includes('janus exited unexpectedly'));
+}
+
 async function fds(pid: number): Promise<number> {
   return (await readdir(`/proc/${pid}/fd`)).length;
 }
@@ -58,6 +62,12 @@ async function expectJanusSurvived(pattern: string, fdsBefore: number): Promise<
     `[janus-races] ${pattern}: janus pid ${janusPid} -> ${pidAfter}, rooms left ${roomsLeft}, ` +
       `server fds ${fdsBefore} -> ${await fds(pid)}, rss ${await rssKiB(pid)} KiB, normal join ${joinMs.toFixed(0)} ms`,
   );
+  // A Janus that crashed may still be writing its core under the old pid: the server's log tells too.
+  const faults = server.logs.filter((l) => /janus exited unexpectedly|janus is not answering/.test(l));
+  expect(
+    faults.map((l) => l.slice(0, 200)),
+    'Janus crashed or stopped answering',
+  ).toEqual([]);
   expect(pidAfter, 'Janus was restarted: it crashed').toBe(janusPid);
   expect(health.ok).toBe(true);
   expect(roomsLeft).toBe(0);
@@ -69,7 +79,7 @@ async function rounds(pattern: (room: string) => Promise<void>, name: string): P
     const rooms = Array.from({ length: PARALLEL }, (_, i) => `${name}-${round}-${i}`);
     await Promise.all(rooms.map((room) => pattern(room).catch(() => undefined)));
     // Stop early if Janus already died: the assertion reports it.
-    if (janusPidOf(server.process.pid!) !== janusPid) break;
+    if (janusPidOf(server.process.pid!) !== janusPid || janusDied()) break;
   }
 }
 
@@ -190,7 +200,7 @@ describe('no order of our requests crashes Janus', () => {
     await page.goto(`${server.url}/healthz`);
     const before = await fds(server.process.pid!);
     let round = 0;
-    for (; round < MEDIA_ROUNDS && janusPidOf(server.process.pid!) === janusPid; round++) {
+    for (; round < MEDIA_ROUNDS && janusPidOf(server.process.pid!) === janusPid && !janusDied(); round++) {
       const rooms = Array.from({ length: MEDIA_ROOMS }, (_, i) => `media-${round}-${i}`);
       const silent = await Promise.all(
         rooms.map(async (room) => {
