@@ -23,8 +23,8 @@ import { rssKiB, startTestServer, type TestServer } from './support/server.js';
 const ROUNDS = Number(process.env.RACE_ROUNDS ?? 12);
 const PARALLEL = Number(process.env.RACE_PARALLEL ?? 4);
 /** Silent participants with each real publisher in the media pattern, and rooms raced per round. */
-const MEDIA_ROOM = 16;
-const MEDIA_ROOMS = 3;
+const MEDIA_ROOM = Number(process.env.RACE_MEDIA_ROOM ?? 30);
+const MEDIA_ROOMS = Number(process.env.RACE_MEDIA_ROOMS ?? 4);
 const MEDIA_ROUNDS = Number(process.env.RACE_MEDIA_ROUNDS ?? 12);
 /** Participants in each room of the crowd pattern. */
 const CROWD = 12;
@@ -204,7 +204,9 @@ describe('no order of our requests crashes Janus', () => {
       try {
         await mediaRound(page, round);
       } catch (error) {
-        // A round cut short by a Janus crash is reported by the checks below; anything else is a test failure.
+        // A round cut short by a Janus crash is reported by the checks below (a Janus dumping core is reported
+        // only once it exits); anything else is a test failure.
+        for (let i = 0; i < 100 && !janusDied(); i++) await new Promise((r) => setTimeout(r, 100));
         if (!janusDied()) throw error;
       }
     }
