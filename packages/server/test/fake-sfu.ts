@@ -51,13 +51,13 @@ export class FakeSfu implements Sfu {
   }
   async createPublisher(_roomId: number, feedId: number): Promise<SfuPublisher> {
     await this.outcome('createPublisher');
-    const p = new FakePublisher(feedId);
+    const p = new FakePublisher(feedId, this.calls);
     this.publishers.push(p);
     return p;
   }
   async createSubscriber(): Promise<SfuSubscriber> {
     await this.outcome('createSubscriber');
-    const s = new FakeSubscriber();
+    const s = new FakeSubscriber(this.calls);
     this.subscribers.push(s);
     return s;
   }
@@ -69,7 +69,10 @@ export class FakePublisher extends EventEmitter<SfuPublisherEvents> implements S
   readonly trickled: (SfuCandidate | null)[] = [];
   /** Makes the coming publish() wait for this (e.g. a slow SFU), once. */
   publishGate: Promise<unknown> | undefined;
-  constructor(readonly feedId: number) {
+  constructor(
+    readonly feedId: number,
+    private readonly calls: string[] = [],
+  ) {
     super();
   }
   async publish(): Promise<string> {
@@ -81,8 +84,12 @@ export class FakePublisher extends EventEmitter<SfuPublisherEvents> implements S
   async trickle(candidate: SfuCandidate | null): Promise<void> {
     this.trickled.push(candidate);
   }
+  /** Detaching takes a moment, as on Janus; the call log shows when it finished. */
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
+    await new Promise((r) => setTimeout(r, 2));
+    this.calls.push(`publisherClosed ${this.feedId}`);
   }
 }
 
@@ -93,6 +100,9 @@ export class FakeSubscriber extends EventEmitter<SfuSubscriberEvents> implements
   readonly trickled: { candidate: SfuCandidate | null; answersSoFar: number }[] = [];
   updates = 0;
   closed = false;
+  constructor(private readonly calls: string[] = []) {
+    super();
+  }
   async update(change: { add: number[]; remove: number[] }): Promise<SfuOffer | null> {
     this.updates++;
     for (const f of change.add) this.feeds.add(f);
@@ -109,6 +119,9 @@ export class FakeSubscriber extends EventEmitter<SfuSubscriberEvents> implements
     this.trickled.push({ candidate, answersSoFar: this.answers.length });
   }
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
+    await new Promise((r) => setTimeout(r, 2));
+    this.calls.push('subscriberClosed');
   }
 }

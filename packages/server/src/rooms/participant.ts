@@ -51,8 +51,14 @@ export class Participant {
     else this.subscription.trickle(candidate);
   }
 
-  async close(): Promise<void> {
+  private closing: Promise<void> | undefined;
+
+  /** Closes both SFU handles; idempotent, and every caller waits for the same close. */
+  close(): Promise<void> {
     this.publisherIce.close();
-    await Promise.allSettled([this.subscription.close(), this.publisher.close()]);
+    this.closing ??= Promise.allSettled([this.subscription.close(), this.publisher.close()]).then(
+      () => undefined,
+    );
+    return this.closing;
   }
 }

@@ -154,6 +154,46 @@ describe('RoomRegistry', () => {
   });
 });
 
+describe('RoomRegistry and Janus 1.1.2 races', () => {
+  it('destroys the SFU room only after every handle of the last participant is closed', async () => {
+    const { sfu, registry, join } = setup();
+    const a = await join('r', 'A');
+    await registry.leave(a.room, a.participant);
+    await tick(20);
+    const destroyAt = sfu.calls.indexOf('destroyRoom');
+    const publisherAt = sfu.calls.indexOf(`publisherClosed ${a.participant.feedId}`);
+    const subscriberAt = sfu.calls.indexOf('subscriberClosed');
+    expect(publisherAt).toBeGreaterThan(-1);
+    expect(subscriberAt).toBeGreaterThan(-1);
+    expect(destroyAt).toBeGreaterThan(publisherAt);
+    expect(destroyAt).toBeGreaterThan(subscriberAt);
+  });
+
+  it('waits for an earlier leaver whose handles were still waiting on the others', async () => {
+    const { sfu, registry, join } = setup();
+    const a = await join('r', 'A');
+    const b = await join('r', 'B');
+    sfu.publishers[0]!.emit('connected');
+    await tick();
+    // B has an offer for A's feed out and never answers: A's handles wait for B's subscription to settle.
+    const aLeft = registry.leave(a.room, a.participant);
+    await tick();
+    expect(sfu.publishers[0]!.closed).toBe(false);
+    // B vanishes: the room empties while A's publisher handle is still attached.
+    await Promise.all([aLeft, registry.leave(b.room, b.participant)]);
+    await tick(20);
+    const destroyAt = sfu.calls.indexOf('destroyRoom');
+    expect(destroyAt).toBeGreaterThan(-1);
+    for (const p of [a, b]) {
+      const closedAt = sfu.calls.indexOf(`publisherClosed ${p.participant.feedId}`);
+      expect(closedAt).toBeGreaterThan(-1);
+      expect(destroyAt).toBeGreaterThan(closedAt);
+    }
+    expect(sfu.calls.filter((c) => c === 'subscriberClosed').length).toBe(2);
+    expect(sfu.calls.lastIndexOf('subscriberClosed')).toBeLessThan(destroyAt);
+  });
+});
+
 describe('RoomRegistry names', () => {
   it('refuses a name someone in the room already uses, in any case or width', async () => {
     const { registry, join } = setup();

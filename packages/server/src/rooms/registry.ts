@@ -201,9 +201,14 @@ export class RoomRegistry {
     });
   }
 
-  /** Under the room's lock. */
+  /**
+   * Under the room's lock. The room leaves the map at once (a new join of that name makes a new room, after this
+   * lock), but is destroyed in the SFU only once every handle that joined it is detached: Janus 1.1.2 crashes
+   * when a room's destroy and a detach of one of its publishers run at the same time.
+   */
   private async destroy(room: Room): Promise<void> {
     this.rooms.delete(room.name);
+    await room.handlesClosed();
     const sfu = this.sfu();
     if (!sfu) return;
     try {

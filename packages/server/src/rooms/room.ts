@@ -30,6 +30,8 @@ export interface Seat {
 export class Room {
   readonly participants = new Map<string, Participant>();
   private readonly seats = new Set<Seat>();
+  /** Participants gone from the room whose SFU handles are not detached yet. */
+  private readonly closing = new Set<Promise<void>>();
   private state: 'open' | 'abandoned' = 'open';
 
   constructor(
@@ -55,6 +57,22 @@ export class Room {
   /** No one in it and no one joining: the registry may destroy it. */
   get isEmpty(): boolean {
     return this.occupancy === 0;
+  }
+
+  /**
+   * Resolves once every handle of a participant who left is detached. Janus 1.1.2 crashes (use-after-free in
+   * `janus_plugin_close_pc`) when a VideoRoom is destroyed while one of its publishers' handles is being
+   * detached, so the registry destroys the room in the SFU only after this.
+   */
+  async handlesClosed(): Promise<void> {
+    while (this.closing.size > 0) await Promise.all(this.closing);
+  }
+
+  /** Closes the participant's handles after `after`, counting them until they are detached. */
+  private closeLater(participant: Participant, after: Promise<unknown>): void {
+    const closed = after.then(() => participant.close());
+    this.closing.add(closed);
+    void closed.finally(() => this.closing.delete(closed));
   }
 
   private broadcast(message: ServerMessage, except?: Participant): void {
@@ -98,7 +116,7 @@ export class Room {
     try {
       const participant = await this.createParticipant(seat.name, send);
       if (this.state !== 'open') {
-        void participant.close();
+        this.closeLater(participant, Promise.resolve());
         throw new ServerError('sfu_unavailable', 'the media server restarted; join again');
       }
       this.addParticipant(participant, replyTo);
@@ -176,7 +194,7 @@ export class Room {
     for (const other of others) other.subscription.unwant(participant.feedId);
     const settled = Promise.all(others.map((o) => o.subscription.settled()));
     const grace = new Promise((resolve) => setTimeout(resolve, LEAVE_GRACE_MS).unref());
-    void Promise.race([settled, grace]).then(() => participant.close());
+    this.closeLater(participant, Promise.race([settled, grace]));
   }
 
   /**

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../logger.js';
 import { type JanusClient, JanusError, pluginData } from './janus-client.js';
+import { JanusHandle } from './janus-handle.js';
 import { type JanusMessage, JanusTrickleCandidate, VideoRoomData } from './janus-schemas.js';
 import type {
   Sfu,
@@ -70,14 +71,17 @@ class HandleRouter {
 }
 
 class VideoRoomPublisher extends EventEmitter<SfuPublisherEvents> implements SfuPublisher {
-  private closed = false;
+  private readonly handle: JanusHandle;
+  /** In the room in Janus: `close` must leave it before detaching. */
+  private joined = false;
   constructor(
     private readonly client: JanusClient,
     private readonly router: HandleRouter,
-    private readonly handleId: number,
-    logger: Logger,
+    handleId: number,
+    private readonly logger: Logger,
   ) {
     super();
+    this.handle = new JanusHandle(client, handleId);
     router.add(handleId, (message) => {
       if (message.janus === 'webrtcup') this.emit('connected');
       else if (message.janus === 'hangup') this.emit('hangup', message.reason ?? 'hangup');
@@ -86,40 +90,67 @@ class VideoRoomPublisher extends EventEmitter<SfuPublisherEvents> implements Sfu
     });
   }
 
-  trickle(candidate: SfuCandidate | null): Promise<void> {
-    return this.client.trickle(this.handleId, candidate);
+  /** A browser candidate for this publisher's PeerConnection; dropped once the handle is closing. */
+  async trickle(candidate: SfuCandidate | null): Promise<void> {
+    if (this.handle.isClosed) return;
+    await this.client.trickle(this.handle.id, candidate);
+  }
+
+  /** Joins the room as this publisher (the handle's first request). */
+  async join(roomId: number, feedId: number, display: string): Promise<void> {
+    const reply = await this.handle.run(() =>
+      this.client.pluginMessage(this.handle.id, {
+        request: 'join',
+        ptype: 'publisher',
+        room: roomId,
+        id: feedId,
+        display,
+      }),
+    );
+    videoRoomData(reply, ['joined']);
+    this.joined = true;
   }
 
   async publish(offerSdp: string): Promise<string> {
-    const reply = await this.client.pluginMessage(
-      this.handleId,
-      { request: 'publish' },
-      { type: 'offer', sdp: offerSdp },
+    const reply = await this.handle.run(() =>
+      this.client.pluginMessage(this.handle.id, { request: 'publish' }, { type: 'offer', sdp: offerSdp }),
     );
     videoRoomData(reply, ['event']);
     if (reply.jsep?.type !== 'answer') throw new JanusError('publish returned no answer');
     return reply.jsep.sdp;
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.router.remove(this.handleId);
-    if (this.client.isOpen) await this.client.detach(this.handleId).catch(() => undefined);
+  /**
+   * Leaves the room, then detaches; idempotent. Janus 1.1.2 detaches a handle's plugin session later, on the
+   * handle's own thread, so a room destroy that follows a bare detach can still find this publisher in the room
+   * and call close_pc on its freed session (the SIGSEGV in janus_plugin_close_pc). `leave` takes the publisher out
+   * of the room before Janus answers it, so no destroy can reach it afterwards.
+   */
+  close(): Promise<void> {
+    this.router.remove(this.handle.id);
+    if (!this.handle.isClosed && this.joined && this.client.isOpen) {
+      void this.handle
+        .run(() => this.client.pluginMessage(this.handle.id, { request: 'leave' }))
+        .catch((error: unknown) =>
+          this.logger.warn({ err: error }, 'publisher leave failed; detaching anyway'),
+        );
+    }
+    return this.handle.close();
   }
 }
 
 class VideoRoomSubscriber extends EventEmitter<SfuSubscriberEvents> implements SfuSubscriber {
   private joined = false;
-  private closed = false;
+  private readonly handle: JanusHandle;
   constructor(
     private readonly client: JanusClient,
     private readonly router: HandleRouter,
-    private readonly handleId: number,
+    handleId: number,
     private readonly roomId: number,
     logger: Logger,
   ) {
     super();
+    this.handle = new JanusHandle(client, handleId);
     router.add(handleId, (message) => {
       const candidate = trickledCandidate(message, logger);
       if (candidate !== undefined) this.emit('candidate', candidate);
@@ -133,10 +164,14 @@ class VideoRoomSubscriber extends EventEmitter<SfuSubscriberEvents> implements S
     });
   }
 
-  async update(change: { add: number[]; remove: number[] }): Promise<SfuOffer | null> {
+  update(change: { add: number[]; remove: number[] }): Promise<SfuOffer | null> {
+    return this.handle.run(() => this.updateNow(change));
+  }
+
+  private async updateNow(change: { add: number[]; remove: number[] }): Promise<SfuOffer | null> {
     if (!this.joined) {
       if (change.add.length === 0) return null;
-      const reply = await this.client.pluginMessage(this.handleId, {
+      const reply = await this.client.pluginMessage(this.handle.id, {
         request: 'join',
         ptype: 'subscriber',
         room: this.roomId,
@@ -145,7 +180,7 @@ class VideoRoomSubscriber extends EventEmitter<SfuSubscriberEvents> implements S
       this.joined = true;
       return toOffer(reply, videoRoomData(reply, ['attached']));
     }
-    const reply = await this.client.pluginMessage(this.handleId, {
+    const reply = await this.client.pluginMessage(this.handle.id, {
       request: 'update',
       ...(change.add.length ? { subscribe: change.add.map((feed) => ({ feed })) } : {}),
       ...(change.remove.length ? { unsubscribe: change.remove.map((feed) => ({ feed })) } : {}),
@@ -153,24 +188,22 @@ class VideoRoomSubscriber extends EventEmitter<SfuSubscriberEvents> implements S
     return toOffer(reply, videoRoomData(reply, ['updated', 'event']));
   }
 
-  trickle(candidate: SfuCandidate | null): Promise<void> {
-    return this.client.trickle(this.handleId, candidate);
+  async trickle(candidate: SfuCandidate | null): Promise<void> {
+    if (this.handle.isClosed) return;
+    await this.client.trickle(this.handle.id, candidate);
   }
 
   async answer(sdp: string): Promise<void> {
-    const reply = await this.client.pluginMessage(
-      this.handleId,
-      { request: 'start' },
-      { type: 'answer', sdp },
+    const reply = await this.handle.run(() =>
+      this.client.pluginMessage(this.handle.id, { request: 'start' }, { type: 'answer', sdp }),
     );
     videoRoomData(reply, ['event']);
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.router.remove(this.handleId);
-    if (this.client.isOpen) await this.client.detach(this.handleId).catch(() => undefined);
+  /** Detaches the handle once its request in flight (if any) is answered; idempotent. */
+  close(): Promise<void> {
+    this.router.remove(this.handle.id);
+    return this.handle.close();
   }
 }
 
@@ -220,16 +253,14 @@ export class VideoRoomSfu implements Sfu {
 
   async createPublisher(roomId: number, feedId: number, display: string): Promise<SfuPublisher> {
     const handleId = await this.client.attach(PLUGIN);
-    const publisher = new VideoRoomPublisher(this.client, this.router, handleId, this.logger);
+    const publisher = new VideoRoomPublisher(
+      this.client,
+      this.router,
+      handleId,
+      this.logger.child({ handle: handleId }),
+    );
     try {
-      const reply = await this.client.pluginMessage(handleId, {
-        request: 'join',
-        ptype: 'publisher',
-        room: roomId,
-        id: feedId,
-        display,
-      });
-      videoRoomData(reply, ['joined']);
+      await publisher.join(roomId, feedId, display);
       return publisher;
     } catch (error) {
       await publisher.close();
