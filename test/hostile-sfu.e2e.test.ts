@@ -6,7 +6,7 @@ import type { ServerMessage } from '@backdrop/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectClient, ExternalJanus, health, timedJoin, waitForHealth } from './support/hostile-sfu.js';
 import { alive, janusPidOf, usage } from './support/process.js';
-import { ROOT, startTestServer, type TestServer } from './support/server.js';
+import { janusFaults, ROOT, startTestServer, type TestServer } from './support/server.js';
 
 // The hostile tests for Janus faults, SDP checks and shutdown (issue 8, items 5-8). Per-socket rate limits are
 // raised so that they measure the SFU paths, not the rate limiter.
@@ -78,6 +78,7 @@ describe('hostile: SFU faults, SDP abuse and shutdown', () => {
     client.send({ type: 'publish', id: 10_000, sdp: firefox });
     const again = await client.next((m) => 'replyTo' in m && m.replyTo === 10_000, 10_000);
     expect(again).toMatchObject({ type: 'error', code: 'invalid_state' });
+    expect(janusFaults(s), 'Janus stayed up').toEqual([]);
     expect(s.logs.some((line) => line.includes('publish failed'))).toBe(false);
     const normal = await timedJoin(s.wsUrl, 'sdp-normal');
     expect(normal.reply.type).toBe('joined');

@@ -13,7 +13,7 @@ import {
   within,
 } from './support/hostile-signaling.js';
 import { settledFds, type Usage, usage } from './support/process.js';
-import { startTestServer, type TestServer } from './support/server.js';
+import { janusFaults, startTestServer, type TestServer } from './support/server.js';
 
 /**
  * One test per attack on the signalling socket. Each checks the attacker is cut off with the right code, and
@@ -32,6 +32,7 @@ const FD_SLACK = 4;
 async function checkAfter(server: TestServer, name: string, before: Usage, joinMs: number[]): Promise<void> {
   expect(server.process.exitCode, 'server process still running').toBeNull();
   expect((await healthy(server)).ok, '/healthz ok').toBe(true);
+  expect(janusFaults(server), 'Janus stayed up').toEqual([]);
   joinMs.push(await normalJoinMs(server, `after-${name.replace(/[^a-z]+/g, '-')}`, NORMAL));
   const fds = await settledFds(server.process.pid!, before.fds + FD_SLACK);
   const after = await usage(server.process.pid!);

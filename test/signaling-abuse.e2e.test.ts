@@ -2,7 +2,7 @@ import type { ServerMessage } from '@backdrop/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { silentClient } from './support/raw-ws.js';
-import { rssKiB, startTestServer, type TestServer } from './support/server.js';
+import { janusFaults, rssKiB, startTestServer, type TestServer } from './support/server.js';
 
 /** A scripted signalling client: collects every message the server sends. */
 class Client {
@@ -83,6 +83,10 @@ describe('signalling under a flood of hostile frames', () => {
     await server?.stop();
   });
 
+  it('never took Janus down', () => {
+    expect(janusFaults(server)).toEqual([]);
+  });
+
   it('answers every bad frame with an error, keeps the connection and the server up, and does not leak', async () => {
     const victim = await Client.open(server.wsUrl);
     victim.send({ type: 'join', id: 1, room: 'victim-room', name: 'Victim' });
@@ -137,6 +141,10 @@ describe('signalling with a short heartbeat', () => {
   });
   afterAll(async () => {
     await server?.stop();
+  });
+
+  it('never took Janus down', () => {
+    expect(janusFaults(server)).toEqual([]);
   });
 
   it('removes a browser that vanishes without closing within two heartbeats', async () => {

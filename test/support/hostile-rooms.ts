@@ -2,7 +2,7 @@ import type { ServerMessage } from '@backdrop/protocol';
 import { expect } from 'vitest';
 import WebSocket from 'ws';
 import { type Usage, usage } from './process.js';
-import type { TestServer } from './server.js';
+import { janusFaults, type TestServer } from './server.js';
 
 /**
  * Where a test client comes from. `via` is the loopback address the socket is bound to (the "proxy" hop) and
@@ -127,6 +127,7 @@ export async function expectUnharmed(
   room: string,
 ): Promise<void> {
   expect(server.process.exitCode, 'server exited').toBeNull();
+  expect(janusFaults(server), 'Janus stayed up').toEqual([]);
   const healthz = await health(server);
   const joinMs = await normalJoin(server, room);
   // Sockets are closed asynchronously; give descriptors a bounded moment to be released.

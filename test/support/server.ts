@@ -66,3 +66,13 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
 }
 
 export { rssKiB } from './process.js';
+
+/**
+ * Log lines in which the server reported its Janus down, dead or hung. A hostile suite expects none: no client
+ * input may take the media server (and so every meeting) down.
+ */
+export function janusFaults(server: TestServer): string[] {
+  return server.logs.filter((line) =>
+    /janus is down|janus exited unexpectedly|janus is not answering/.test(line),
+  );
+}
