@@ -3,11 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Logger } from '../logger.js';
+import { freePort, waitForTcp } from '../support/tcp.js';
 import { JANUS_PLUGINS, JANUS_TRANSPORTS, renderJanusConfig } from './janus-config.js';
 
 export const JANUS_LIB_DIR = '/usr/lib/x86_64-linux-gnu/janus';
@@ -48,36 +48,6 @@ interface JanusProcessEvents {
   crashed: [code: number | null, signal: NodeJS.Signals | null];
   /** A (re)started Janus is accepting connections. */
   ready: [JanusEndpoint];
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
-async function waitForPort(port: number, deadline: number, alive: () => boolean): Promise<void> {
-  while (Date.now() < deadline) {
-    if (!alive()) throw new Error('janus exited during startup');
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`janus did not open port ${port} in time`);
 }
 
 /**
@@ -150,7 +120,16 @@ export class JanusProcess extends EventEmitter<JanusProcessEvents> {
     });
     const startTimeoutMs = this.options.startTimeoutMs ?? 15_000;
     try {
-      await Promise.race([waitForPort(wsPort, Date.now() + startTimeoutMs, () => !exited), spawnError]);
+      await Promise.race([
+        waitForTcp({
+          what: 'janus',
+          host: '127.0.0.1',
+          port: wsPort,
+          deadline: Date.now() + startTimeoutMs,
+          alive: () => !exited,
+        }),
+        spawnError,
+      ]);
     } catch (error) {
       // A Janus that did not come up is not left running: forget it (no restart), kill it, wait for it.
       this.child = undefined;

@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { chown, copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Logger } from '../logger.js';
+import { waitForTcp } from '../support/tcp.js';
 import { type CoturnConfigOptions, renderCoturnConfig } from './coturn-config.js';
 
 export interface CoturnProcessOptions extends Omit<CoturnConfigOptions, 'dir'> {
@@ -65,27 +65,6 @@ export function setprivArgs(options: {
 function probeAddress(listeningIps: readonly string[]): string {
   if (listeningIps.length === 0) return '127.0.0.1';
   return listeningIps.find((ip) => ip === '127.0.0.1' || ip === '::1') ?? listeningIps[0]!;
-}
-
-async function waitForTcp(host: string, port: number, deadline: number, alive: () => boolean): Promise<void> {
-  while (Date.now() < deadline) {
-    if (!alive()) throw new Error('coturn exited during startup');
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = connect({ host, port, timeout: 500 });
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('timeout', () => {
-        socket.destroy();
-        resolve(false);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`coturn did not open ${host}:${port} in time`);
 }
 
 /**
@@ -154,7 +133,13 @@ export class CoturnProcess extends EventEmitter<CoturnProcessEvents> {
     const host = probeAddress(this.options.listeningIps);
     try {
       await Promise.race([
-        waitForTcp(host, this.options.port, Date.now() + startTimeoutMs, () => !exited),
+        waitForTcp({
+          what: 'coturn',
+          host,
+          port: this.options.port,
+          deadline: Date.now() + startTimeoutMs,
+          alive: () => !exited,
+        }),
         spawnError,
       ]);
     } catch (error) {
