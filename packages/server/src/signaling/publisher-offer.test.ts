@@ -47,6 +47,13 @@ describe('checkPublisherOffer', () => {
     expect(reason(firefox + 'a=x\r\n'.repeat(1000))).toMatch(/more than 1000 lines/);
   });
 
+  it('refuses lines Janus 1.1.2 fails to parse (found by the fuzzer): empty attributes, two c= in a section', () => {
+    expect(reason(firefox.replace(/a=mid:\S+/, 'a=mid:'))).toMatch(/malformed attribute/);
+    expect(reason(firefox.replace('a=rtcp-mux', 'a='))).toMatch(/malformed attribute/);
+    expect(reason(firefox.replace('a=rtcp-mux', 'a=:x'))).toMatch(/malformed attribute/);
+    expect(reason(firefox.replace(/(c=IN IP4 \S+\r\n)/, '$1c=IN IP4 1.1.1.1\r\n'))).toMatch(/second c= line/);
+  });
+
   it('refuses directions other than send-only', () => {
     for (const dir of ['recvonly', 'sendrecv', 'inactive']) {
       expect(reason(chromium.replace('a=sendonly', `a=${dir}`))).toMatch(new RegExp(`: ${dir}`));

@@ -39,9 +39,13 @@ interface MediaSection {
   proto: string;
   formats: string[];
   attributes: string[];
+  /** c= lines seen in this section. */
+  connections: number;
 }
 
 const LINE = /^([a-z])=(.*)$/;
+/** An attribute (RFC 4566 `attribute`): a token, then optionally `:` and a non-empty value. */
+const ATTRIBUTE = /^[!#$%&'*+\-.0-9A-Z^_`a-z{|}~]+(?::.+)?$/;
 const M_LINE = /^(\S+) (\d{1,5})(?:\/\d+)? (\S+)((?: \S+)*)$/;
 const DIRECTIONS = new Set(['sendonly', 'recvonly', 'sendrecv', 'inactive']);
 
@@ -66,18 +70,32 @@ function parse(sdp: string): { session: string[]; media: MediaSection[] } | stri
   const session: string[] = [];
   const media: MediaSection[] = [];
   const seen = new Set<string>();
+  const sessionSection = { connections: 0 };
   for (const [index, line] of lines.entries()) {
     if (line.length > MAX_SDP_LINE_CHARS) return `line ${index + 1} is longer than ${MAX_SDP_LINE_CHARS}`;
     const match = LINE.exec(line);
     if (!match) return `line ${index + 1} is not type=value`;
     const [, type, value] = match as unknown as [string, string, string];
+    if (type === 'c') {
+      // Janus (and RFC 4566) allow one c= per section; more is refused there after it parsed the rest.
+      const where = media.at(-1) ?? sessionSection;
+      if (where.connections++ > 0) return `line ${index + 1}: a second c= line in one section`;
+    }
     if (type === 'm') {
       const m = M_LINE.exec(value);
       if (!m) return `line ${index + 1}: malformed m-line`;
       const [, kind, port, proto, formats] = m as unknown as [string, string, string, string, string];
       if (media.length >= MAX_M_LINES) return `more than ${MAX_M_LINES} m-lines`;
-      media.push({ kind, port: Number(port), proto, formats: formats.trim().split(' '), attributes: [] });
+      media.push({
+        kind,
+        port: Number(port),
+        proto,
+        formats: formats.trim().split(' '),
+        attributes: [],
+        connections: 0,
+      });
     } else if (type === 'a') {
+      if (!ATTRIBUTE.test(value)) return `line ${index + 1}: malformed attribute`;
       (media.at(-1)?.attributes ?? session).push(value);
     } else if (media.length === 0) {
       seen.add(type);
