@@ -51,6 +51,8 @@ describe('checkPublisherOffer', () => {
     expect(reason(firefox.replace(/a=mid:\S+/, 'a=mid:'))).toMatch(/malformed attribute/);
     expect(reason(firefox.replace('a=rtcp-mux', 'a='))).toMatch(/malformed attribute/);
     expect(reason(firefox.replace('a=rtcp-mux', 'a=:x'))).toMatch(/malformed attribute/);
+    expect(reason(firefox.replace(/a=mid:\S+/, `a=mid:${'m'.repeat(17)}`))).toMatch(/mid too long/);
+    expect(reason(firefox.replace(/a=mid:\S+/, `a=mid:${'m'.repeat(16)}`))).toBe('ok');
     expect(reason(firefox.replace(/(c=IN IP4 \S+\r\n)/, '$1c=IN IP4 1.1.1.1\r\n'))).toMatch(/second c= line/);
   });
 

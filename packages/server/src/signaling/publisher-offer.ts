@@ -96,6 +96,9 @@ function parse(sdp: string): { session: string[]; media: MediaSection[] } | stri
       });
     } else if (type === 'a') {
       if (!ATTRIBUTE.test(value)) return `line ${index + 1}: malformed attribute`;
+      // Janus keeps a mid in 16 bytes and refuses longer ones.
+      if (value.startsWith('mid:') && value.length > 'mid:'.length + 16)
+        return `line ${index + 1}: mid too long`;
       (media.at(-1)?.attributes ?? session).push(value);
     } else if (media.length === 0) {
       seen.add(type);
