@@ -4,11 +4,12 @@ import type { Socket } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { freePort } from '../packages/server/src/support/tcp.js';
 import { type LaunchedBrowser, launchChromium } from './support/chromium.js';
 import { openSocket, rawRequest } from './support/hostile-http.js';
 import { settledFds, usage } from './support/process.js';
 import { startTestServer, type TestServer } from './support/server.js';
-import { freeLocalPort, type SelfSignedCert, selfSignedCert } from './support/tls-cert.js';
+import { type SelfSignedCert, selfSignedCert } from './support/tls-cert.js';
 
 /** The name users type; the browsers and this test map it to 127.0.0.1. */
 const NAME = 'meet.test';
@@ -113,7 +114,7 @@ describe('HTTPS and WSS with TLS_CERT, TLS_KEY and PUBLIC_URL (and PUBLIC_IP for
 
   beforeAll(async () => {
     cert = await selfSignedCert([NAME, 'localhost']);
-    port = await freeLocalPort();
+    port = await freePort();
     publicUrl = `https://${NAME}:${port}`;
     server = await startTestServer({
       PORT: String(port),
@@ -302,7 +303,7 @@ describe('without PUBLIC_URL and TLS (and with a STUN server that does not answe
 
   beforeAll(async () => {
     // Nothing listens there: Janus's start-up STUN test gets no answer.
-    stunPort = await freeLocalPort();
+    stunPort = await freePort();
     server = await startTestServer({ JANUS_STUN_SERVER: `127.0.0.1:${stunPort}` });
     port = new URL(server.url).port;
   });

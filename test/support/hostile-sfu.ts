@@ -2,7 +2,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServerMessage } from '@backdrop/protocol';
@@ -13,6 +12,7 @@ import {
   renderJanusConfig,
 } from '../../packages/server/src/sfu/janus-config.js';
 import { JANUS_LIB_DIR } from '../../packages/server/src/sfu/janus-process.js';
+import { freePort } from '../../packages/server/src/support/tcp.js';
 
 /** A signalling client for hostile tests: every message it got, and how its socket closed. */
 export interface SfuTestClient {
@@ -81,16 +81,6 @@ export async function waitForHealth(
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`/healthz did not reach the wanted state in ${timeoutMs} ms`);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**

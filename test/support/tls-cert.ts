@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -52,18 +51,4 @@ export async function selfSignedCert(
     cert: await readFile(certFile),
     remove: () => rm(dir, { recursive: true, force: true }),
   };
-}
-
-/** A TCP port that was free a moment ago on 127.0.0.1 (for a PUBLIC_URL that must name the port up front). */
-export async function freeLocalPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }
