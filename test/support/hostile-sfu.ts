@@ -1,17 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServerMessage } from '@backdrop/protocol';
 import WebSocket from 'ws';
-import {
-  JANUS_PLUGINS,
-  JANUS_TRANSPORTS,
-  renderJanusConfig,
-} from '../../packages/server/src/sfu/janus-config.js';
-import { JANUS_LIB_DIR } from '../../packages/server/src/sfu/janus-process.js';
+import { renderJanusConfig } from '../../packages/server/src/sfu/janus-config.js';
+import { linkJanusModules } from '../../packages/server/src/sfu/janus-process.js';
 import { freePort } from '../../packages/server/src/support/tcp.js';
 
 /** A signalling client for hostile tests: every message it got, and how its socket closed. */
@@ -98,15 +94,7 @@ export class ExternalJanus {
 
   static async create(): Promise<ExternalJanus> {
     const dir = await mkdtemp(join(tmpdir(), 'backdrop-ext-janus-'));
-    for (const [folder, files] of [
-      ['plugins', JANUS_PLUGINS],
-      ['transports', JANUS_TRANSPORTS],
-      ['events', []],
-      ['loggers', []],
-    ] as const) {
-      await mkdir(join(dir, folder));
-      for (const file of files) await symlink(join(JANUS_LIB_DIR, folder, file), join(dir, folder, file));
-    }
+    await linkJanusModules(dir);
     const wsPort = await freePort();
     const apiSecret = randomBytes(16).toString('hex');
     const adminKey = randomBytes(16).toString('hex');

@@ -22,43 +22,36 @@ const Duration = z.coerce
   .min(100, 'must be at least 100 ms')
   .max(600_000, 'must be at most 600000 ms');
 
-const TurnUrlList = z
-  .string()
-  .transform((s) =>
-    s
-      .split(',')
-      .map((part) => part.trim())
-      .filter((part) => part !== ''),
-  )
-  .pipe(
-    z
-      .array(
-        z.string().regex(/^turns?:[^\s?]+(\?transport=(udp|tcp))?$/, {
-          message: 'must be a comma-separated list of turn: or turns: URIs (turn:host:3478?transport=udp)',
-        }),
-      )
-      .min(1, 'must name at least one TURN URI'),
-  );
-
 const Count = z.coerce
   .number({ message: 'must be a number' })
   .int('must be a whole number')
   .min(1, 'must be at least 1')
   .max(1_000_000, 'must be at most 1000000');
 
-const IpList = z
-  .string()
-  .transform((s) =>
-    s
-      .split(',')
-      .map((part) => part.trim())
-      .filter((part) => part !== ''),
-  )
-  .pipe(
-    z
-      .array(z.union([z.ipv4(), z.ipv6()], { message: 'must be a comma-separated list of IP addresses' }))
-      .min(1, 'must name at least one IP address'),
-  );
+/** A comma-separated list (blanks dropped) of at least one item, each checked by `item`. */
+function commaList(item: z.ZodType<string, string>, what: string) {
+  return z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((part) => part.trim())
+        .filter((part) => part !== ''),
+    )
+    .pipe(z.array(item).min(1, `must name at least one ${what}`));
+}
+
+const IpList = commaList(
+  z.union([z.ipv4(), z.ipv6()], { message: 'must be a comma-separated list of IP addresses' }),
+  'IP address',
+);
+
+const TurnUrlList = commaList(
+  z.string().regex(/^turns?:[^\s?]+(\?transport=(udp|tcp))?$/, {
+    message: 'must be a comma-separated list of turn: or turns: URIs (turn:host:3478?transport=udp)',
+  }),
+  'TURN URI',
+);
 
 /** A link users open: an http(s) origin, nothing after it. Normalized to its origin (`https://host[:port]`). */
 const PublicUrl = z.string().transform((text, ctx) => {

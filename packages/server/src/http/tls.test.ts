@@ -1,44 +1,22 @@
-import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SelfSignedCert, selfSignedCert } from '../../../../test/support/tls-cert.js';
 import { ConfigError } from '../config/load.js';
 import { loadTlsCredentials } from './tls.js';
 
-let dir: string;
-const file = (name: string) => join(dir, name);
+let cert: SelfSignedCert;
+const file = (name: string) => join(cert.dir, name);
 
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'backdrop-tls-unit-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=localhost',
-      '-keyout',
-      file('key.pem'),
-      '-out',
-      file('cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  );
+beforeAll(async () => {
+  cert = await selfSignedCert(['localhost'], []);
   const other = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   writeFileSync(file('other-key.pem'), other.privateKey.export({ type: 'pkcs8', format: 'pem' }));
   writeFileSync(file('garbage.pem'), 'not a pem\n');
 });
 
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => cert.remove());
 
 async function problems(cert: string, key: string): Promise<string> {
   try {

@@ -12,6 +12,19 @@ import { JANUS_PLUGINS, JANUS_TRANSPORTS, renderJanusConfig } from './janus-conf
 
 export const JANUS_LIB_DIR = '/usr/lib/x86_64-linux-gnu/janus';
 
+/** Links the only Janus modules we load (VideoRoom, WebSocket transport) from the Debian package into `dir`. */
+export async function linkJanusModules(dir: string): Promise<void> {
+  for (const [folder, files] of [
+    ['plugins', JANUS_PLUGINS],
+    ['transports', JANUS_TRANSPORTS],
+    ['events', []],
+    ['loggers', []],
+  ] as const) {
+    await mkdir(join(dir, folder));
+    for (const file of files) await symlink(join(JANUS_LIB_DIR, folder, file), join(dir, folder, file));
+  }
+}
+
 export interface JanusProcessOptions {
   bin: string;
   wsPort: number;
@@ -69,15 +82,7 @@ export class JanusProcess extends EventEmitter<JanusProcessEvents> {
     const { logger } = this.options;
     const dir = await mkdtemp(join(tmpdir(), 'backdrop-janus-'));
     this.dir = dir;
-    for (const [folder, files] of [
-      ['plugins', JANUS_PLUGINS],
-      ['transports', JANUS_TRANSPORTS],
-      ['events', []],
-      ['loggers', []],
-    ] as const) {
-      await mkdir(join(dir, folder));
-      for (const file of files) await symlink(join(JANUS_LIB_DIR, folder, file), join(dir, folder, file));
-    }
+    await linkJanusModules(dir);
     const wsPort = this.options.wsPort || (await freePort());
     const secrets = { apiSecret: randomBytes(24).toString('hex'), adminKey: randomBytes(24).toString('hex') };
     const files = renderJanusConfig({
