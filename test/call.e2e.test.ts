@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeCamera, makeCamera, REF_H, REF_W, thumbnailDistance } from './support/cameras.js';
 import { type LaunchedBrowser, launchChromium } from './support/chromium.js';
+import { poll } from './support/poll.js';
 import { startTestServer, type TestServer } from './support/server.js';
 
 interface RemoteTile {
@@ -33,21 +34,6 @@ function readRemoteTiles(page: Page): Promise<RemoteTile[]> {
       }),
     [REF_W, REF_H] as const,
   );
-}
-
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
 
 const PEOPLE = [
@@ -85,14 +71,14 @@ describe('a three-person call through the real server and Janus', () => {
     for (const person of PEOPLE) {
       const page = pages.get(person.name)!;
       const others = PEOPLE.filter((p) => p !== person);
-      const first = await waitFor(`${person.name} to see two decoding tiles`, 60_000, async () => {
+      const first = await poll(`${person.name} to see two decoding tiles`, 60_000, async () => {
         const tiles = await readRemoteTiles(page);
         return tiles.length === 2 && tiles.every((t) => t.frames > 0 && t.width > 0) ? tiles : undefined;
       });
       expect(first.map((t) => t.name).sort()).toEqual(others.map((o) => o.name).sort());
       // Frames must keep coming: every tile decodes at least 10 more frames (the senders' effect pipelines may
       // still be measuring their back ends on two shared cores, so allow time).
-      const later = await waitFor(`${person.name}'s tiles to keep decoding`, 60_000, async () => {
+      const later = await poll(`${person.name}'s tiles to keep decoding`, 60_000, async () => {
         const tiles = await readRemoteTiles(page);
         return tiles.length === 2 &&
           tiles.every((t) => t.frames >= (first.find((f) => f.name === t.name)?.frames ?? 0) + 10)
@@ -135,7 +121,7 @@ describe('a three-person call through the real server and Janus', () => {
       .get(leaving)!
       .evaluate(() => document.querySelector<HTMLButtonElement>('[data-control="leave"]')!.click());
     for (const person of PEOPLE.slice(0, 2)) {
-      await waitFor(`${person.name} to drop ${leaving}'s tile`, 5_000, async () => {
+      await poll(`${person.name} to drop ${leaving}'s tile`, 5_000, async () => {
         const tiles = await readRemoteTiles(pages.get(person.name)!);
         return tiles.length === 1 && tiles[0]!.name !== leaving ? true : undefined;
       });
@@ -147,7 +133,7 @@ describe('a three-person call through the real server and Janus', () => {
   it('also drops a participant whose browser simply goes away', async () => {
     // Alice and Bob remain; Bob's browser is closed without pressing Leave.
     await browsers[1]!.close();
-    await waitFor("Alice to drop Bob's tile", 10_000, async () =>
+    await poll("Alice to drop Bob's tile", 10_000, async () =>
       (await readRemoteTiles(pages.get('Alice')!)).length === 0 ? true : undefined,
     );
   });

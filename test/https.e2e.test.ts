@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 import { freePort } from '../packages/server/src/support/tcp.js';
 import { type LaunchedBrowser, launchChromium } from './support/chromium.js';
 import { openSocket, rawRequest } from './support/hostile-http.js';
+import { poll } from './support/poll.js';
 import { settledFds, usage } from './support/process.js';
 import { startTestServer, type TestServer } from './support/server.js';
 import { type SelfSignedCert, selfSignedCert } from './support/tls-cert.js';
@@ -90,21 +91,6 @@ async function healthyOverTls(url: string, ca: Buffer): Promise<boolean> {
   return reply.status === 200 && (JSON.parse(reply.body) as { ok?: boolean }).ok === true;
 }
 
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
-
 describe('HTTPS and WSS with TLS_CERT, TLS_KEY and PUBLIC_URL (and PUBLIC_IP for Janus)', () => {
   let cert: SelfSignedCert;
   let server: TestServer;
@@ -170,7 +156,7 @@ describe('HTTPS and WSS with TLS_CERT, TLS_KEY and PUBLIC_URL (and PUBLIC_IP for
       expect(result, JSON.stringify(headers)).toEqual({ status: 403 });
     }
     // Every refusal says why in the log (read from the server's pipe, so it may lag the 403 a little).
-    await waitFor('a logged reason for every refusal', 2000, async () =>
+    await poll('a logged reason for every refusal', 2000, async () =>
       server.logs.filter((l) => l.includes('origin is not PUBLIC_URL')).length === refused.length
         ? true
         : undefined,
@@ -262,14 +248,14 @@ describe('HTTPS and WSS with TLS_CERT, TLS_KEY and PUBLIC_URL (and PUBLIC_IP for
         true,
         'https:',
       ]);
-      const first = await waitFor('a decoding remote tile', 60_000, () =>
+      const first = await poll('a decoding remote tile', 60_000, () =>
         page.evaluate(() => {
           const video = document.querySelector<HTMLVideoElement>('video[data-participant-name]');
           const frames = video?.getVideoPlaybackQuality().totalVideoFrames ?? 0;
           return frames > 0 ? frames : undefined;
         }),
       );
-      await waitFor('remote frames to keep coming', 30_000, () =>
+      await poll('remote frames to keep coming', 30_000, () =>
         page.evaluate(
           (earlier) =>
             (document
@@ -340,7 +326,7 @@ describe('without PUBLIC_URL and TLS (and with a STUN server that does not answe
       status: 403,
     });
     for (const reason of ['host is not an IP address, localhost or HOST', 'origin is not this host'])
-      await waitFor(`"${reason}" in the log`, 2000, async () =>
+      await poll(`"${reason}" in the log`, 2000, async () =>
         server.logs.some((l) => l.includes(reason)) ? true : undefined,
       );
   });

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeCamera, makeCamera, thumbnailDistance } from './support/cameras.js';
 import { type LaunchedBrowser, launchChromium } from './support/chromium.js';
 import { RoomsClient } from './support/hostile-rooms.js';
-import { icePaths, iceTimeline, poll, readRemoteFrames, recordPeerConnections } from './support/ice-call.js';
+import { icePaths, iceTimeline, readRemoteFrames, recordPeerConnections } from './support/ice-call.js';
+import { poll } from './support/poll.js';
 import { startTestServer, type TestServer } from './support/server.js';
 
 const TURN_PORT = 3479;
