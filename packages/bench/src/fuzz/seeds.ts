@@ -118,7 +118,7 @@ export interface SeedContext {
 }
 
 /** One valid message of each client type, in the order a browser sends them. */
-export const SEED_TYPES = ['join', 'publish', 'subscriberAnswer', 'leave'] as const;
+export const SEED_TYPES = ['join', 'publish', 'trickle', 'subscriberAnswer', 'leave'] as const;
 export type SeedType = (typeof SEED_TYPES)[number];
 
 export function seedMessage(type: SeedType, context: SeedContext, id: string | number): ClientMessage {
@@ -132,6 +132,17 @@ export function seedMessage(type: SeedType, context: SeedContext, id: string | n
         type,
         id,
         sdp: context.subscriberOffer ? answerFor(context.subscriberOffer) : BROWSER_ANSWER,
+      };
+    case 'trickle':
+      return {
+        type,
+        id,
+        target: 'publisher',
+        candidate: {
+          candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host generation 0',
+          sdpMid: '0',
+          sdpMLineIndex: 0,
+        },
       };
     case 'leave':
       return { type, id };
