@@ -65,6 +65,10 @@ const SERVER_CODES: Record<ErrorCode, Explanation> = {
     what: 'The media server is down or restarting.',
     todo: TRY_LATER,
   },
+  resume_failed: {
+    what: 'You were away too long to carry on in the same call.',
+    todo: 'Join again: the others will see you come back in.',
+  },
   shutting_down: {
     what: 'The server is restarting.',
     todo: TRY_LATER,

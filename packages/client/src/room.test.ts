@@ -22,6 +22,9 @@ function joinedReply(id: number | undefined) {
     participantId: 'p_1',
     participants: [],
     iceServers: [],
+    resumeToken: 'a'.repeat(43),
+    resumeWindowMs: 30_000,
+    resumed: false,
   });
 }
 

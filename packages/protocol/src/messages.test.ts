@@ -56,7 +56,15 @@ describe('trickle messages', () => {
 });
 
 describe('joined', () => {
-  const joined = { type: 'joined', room: 'r', participantId: 'p_1', participants: [] };
+  const joined = {
+    type: 'joined',
+    room: 'r',
+    participantId: 'p_1',
+    participants: [],
+    resumeToken: 'a'.repeat(43),
+    resumeWindowMs: 30_000,
+    resumed: false,
+  };
 
   it('carries the ICE servers, possibly none', () => {
     expect(ServerMessage.safeParse({ ...joined, iceServers: [] }).success).toBe(true);

@@ -74,12 +74,49 @@ export const TrickleMessage = z.strictObject({
 
 export const LeaveMessage = z.strictObject({ type: z.literal('leave'), id: RequestId });
 
+/** A resume token as the server issues it in `joined`: 32 random bytes, base64url. */
+export const ResumeToken = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be a resume token from `joined`');
+
+/**
+ * Instead of `join` on a new socket after the old one was lost: takes back the same participant (same id, same
+ * SFU handles, the others see `participantConnection` reconnecting → connected, never a leave) if the token is
+ * the latest one issued and its resume window has not run out. Answered with `joined` (`resumed: true`, a new
+ * token), or `resume_failed`: join afresh.
+ */
+export const ResumeMessage = z.strictObject({ type: z.literal('resume'), id: RequestId, token: ResumeToken });
+
+/** The client's heartbeat: answered with `pong` at once. A client that hears nothing treats the socket as dead. */
+export const PingMessage = z.strictObject({ type: z.literal('ping'), id: RequestId });
+
+/**
+ * ICE restart of the publisher PeerConnection (after `disconnected`/`failed`, or a resume): the browser's new
+ * offer, made with `iceRestart: true`, answered with `publishAnswer`. Same m-lines as the first publish.
+ */
+export const RestartPublisherIceMessage = z.strictObject({
+  type: z.literal('restartPublisherIce'),
+  id: RequestId,
+  sdp: Sdp,
+});
+
+/**
+ * ICE restart of the subscriber PeerConnection: the SFU's restarted offer arrives as a `subscriberOffer`,
+ * answered with `subscriberAnswer` as usual.
+ */
+export const RestartSubscriberIceMessage = z.strictObject({
+  type: z.literal('restartSubscriberIce'),
+  id: RequestId,
+});
+
 export const ClientMessage = z.discriminatedUnion('type', [
   JoinMessage,
   PublishMessage,
   SubscriberAnswerMessage,
   TrickleMessage,
   LeaveMessage,
+  ResumeMessage,
+  PingMessage,
+  RestartPublisherIceMessage,
+  RestartSubscriberIceMessage,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 export type ClientMessageType = ClientMessage['type'];
@@ -137,6 +174,8 @@ export const ErrorCode = z.enum([
   'too_many_connections',
   /** The media server is down or restarting; try again shortly. */
   'sfu_unavailable',
+  /** The resume token is unknown, already used or past its window: the participant is gone; join afresh. */
+  'resume_failed',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -152,9 +191,25 @@ export const ServerMessage = z.discriminatedUnion('type', [
     participants: z.array(ParticipantInfo),
     /** ICE servers for both PeerConnections, with credentials fresh for this join; empty without TURN. */
     iceServers: z.array(IceServer).max(8),
+    /** Send with `resume` on a new socket to take this participant back; each `joined` issues a new one. */
+    resumeToken: ResumeToken,
+    /** How long after the socket is lost the token still resumes. */
+    resumeWindowMs: z.number().int().min(0),
+    /** True when this answers a `resume`: same participant id, same SFU handles (restart ICE, no new publish). */
+    resumed: z.boolean(),
   }),
   z.strictObject({ type: z.literal('participantJoined'), participant: ParticipantInfo }),
   z.strictObject({ type: z.literal('participantLeft'), participantId: ParticipantId }),
+  /**
+   * A participant's signalling socket was lost (`reconnecting`: its media may stall; it is kept for the resume
+   * window) or it resumed (`connected`). A participant whose window runs out gets `participantLeft`.
+   */
+  z.strictObject({
+    type: z.literal('participantConnection'),
+    participantId: ParticipantId,
+    state: z.enum(['reconnecting', 'connected']),
+  }),
+  z.strictObject({ type: z.literal('pong'), replyTo: ReplyTo }),
   z.strictObject({ type: z.literal('publishAnswer'), replyTo: ReplyTo, sdp: z.string() }),
   z.strictObject({
     type: z.literal('subscriberOffer'),

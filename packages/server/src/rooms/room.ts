@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   displayNameKey,
   type IceServer,
@@ -175,6 +176,10 @@ export class Room {
       participantId: id,
       participants: [...this.participants.values()].map((p) => p.info),
       iceServers: this.iceServersFor(id),
+      // Placeholder until resume lands (issue 9 item 5): a token that nothing accepts yet.
+      resumeToken: randomBytes(32).toString('base64url'),
+      resumeWindowMs: 0,
+      resumed: false,
     });
     for (const other of this.participants.values()) if (other.publishing) subscription.want(other.feedId);
     this.broadcast({ type: 'participantJoined', participant: participant.info });

@@ -100,6 +100,11 @@ export class SignalingConnection {
       this.refuseBadMessage(parsed.error, parsed.replyTo);
       return;
     }
+    if (parsed.message.type === 'ping') {
+      // Answered at once, never queued behind a request waiting on the SFU: the client's heartbeat times it.
+      this.send({ type: 'pong', ...(parsed.message.id === undefined ? {} : { replyTo: parsed.message.id }) });
+      return;
+    }
     if (parsed.message.type === 'trickle') {
       // Not queued behind a `publish` or `join` waiting on the SFU: a browser sends a burst of candidates right
       // after its offer, and the gates in rooms/ already hold them until their SDP exchange is done.
@@ -180,6 +185,12 @@ export class SignalingConnection {
         return Promise.resolve();
       case 'leave':
         return this.onLeave(message);
+      case 'ping':
+        return Promise.resolve(); // answered in onFrame
+      case 'resume':
+      case 'restartPublisherIce':
+      case 'restartSubscriberIce':
+        throw ServerError.invalidState(`${message.type} is not supported yet`);
     }
   }
 
