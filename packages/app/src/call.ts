@@ -1,5 +1,7 @@
 import { type BackdropError, type RemoteParticipant, Room } from '@backdrop/client';
 import { type CallEnd, describeError, nameRefusal, shutdownNotice } from './connection.js';
+import { createConnectionBar } from './connection-bar.js';
+import { errorEndsCall, stateEndsCall } from './connection-view.js';
 import { createControls } from './controls.js';
 import { h, setPageState } from './dom.js';
 import { renderEnded } from './ended.js';
@@ -8,6 +10,7 @@ import { createLogger } from './log.js';
 import type { LocalMedia } from './media.js';
 import { watchFirstRemoteFrame } from './metrics.js';
 import { createEffectPicker } from './picker.js';
+import { peerConnection, reconnectionEvents } from './room-events.js';
 import { createStatsOverlay } from './stats-overlay.js';
 import { createTile, type Tile } from './tile.js';
 
@@ -50,6 +53,8 @@ export async function startCall(root: HTMLElement, options: CallOptions): Promis
     delete banner.dataset.notice;
   };
   showMessage('');
+  const callRoot = h('div', { class: 'call' });
+  const connectionBar = createConnectionBar(callRoot);
 
   const local = createTile({ name, local: true });
   const showLocalVideo = (track: MediaStreamTrack | undefined) =>
@@ -64,7 +69,8 @@ export async function startCall(root: HTMLElement, options: CallOptions): Promis
   let published = false;
   const syncPublishedVideo = async () => {
     const track = media.videoTrack;
-    if (!published || track === publishedVideo || !track) return;
+    // While reconnecting there is no publisher to switch; `reconnected` runs this again.
+    if (!published || track === publishedVideo || !track || room.state !== 'connected') return;
     try {
       await room.replaceVideoTrack(track);
       publishedVideo = track;
@@ -96,6 +102,7 @@ export async function startCall(root: HTMLElement, options: CallOptions): Promis
     log.info('participant joined', { participant: p.id, name: p.name });
     const tile = createTile({ name: p.name, participantId: p.id, local: false });
     tile.setStream(p.stream);
+    tile.setConnection(peerConnection(p));
     watchFirstRemoteFrame(tile.video);
     tiles.set(p.id, tile);
     tilesBox.append(tile.element);
@@ -117,7 +124,12 @@ export async function startCall(root: HTMLElement, options: CallOptions): Promis
   room.on('error', (error) => {
     lastError = error;
     log.warn('room error', { code: error.code, message: error.message, cause: error.cause });
-    showMessage(describeError(error), 'error');
+    // The SDK reports connection_lost only once it has stopped trying to reconnect.
+    if (errorEndsCall(error) && !leaving && document.body.dataset.state === 'in-call') {
+      end({ kind: 'lost', error });
+      return;
+    }
+    showMessage(describeError(error), error.code === 'media_failed' ? 'info' : 'error');
   });
   room.on('shuttingDown', ({ drainMs }) => {
     log.info('server shutting down', { drainMs });
@@ -160,10 +172,12 @@ export async function startCall(root: HTMLElement, options: CallOptions): Promis
   );
 
   let ended = false;
+  let leaving = false;
   const end = (how: CallEnd) => {
     if (ended) return;
     ended = true;
     resizeObserver.disconnect();
+    connectionBar.dispose();
     stats.dispose();
     stopFollowingVideo();
     removeEventListener('pagehide', onPageHide);
@@ -191,7 +205,6 @@ export async function startCall(root: HTMLElement, options: CallOptions): Promis
   };
   addEventListener('keydown', onKeyDown);
 
-  let leaving = false;
   const controls = createControls({
     roomName,
     mic: media.audio && {
@@ -217,18 +230,29 @@ export async function startCall(root: HTMLElement, options: CallOptions): Promis
     extra: [effectsButton, statsButton],
   });
   controls.setConnectionState(room.state);
-  room.on('connectionStateChanged', (state) => {
+  connectionBar.setRoomState(room.state);
+  const reconnection = reconnectionEvents(room);
+  reconnection.on('connectionStateChanged', (state) => {
     log.info('connection state', { state });
     controls.setConnectionState(state);
-    if (state === 'disconnected' && !leaving && document.body.dataset.state === 'in-call') {
+    connectionBar.setRoomState(state);
+    if (stateEndsCall(state, { leaving, inCall: document.body.dataset.state === 'in-call' })) {
       // The SDK reports why (e.g. the media server restarted) right after the state change.
       queueMicrotask(() => end({ kind: 'lost', error: lastError }));
     }
   });
+  reconnection.on('reconnected', ({ resumed }) => {
+    log.info('reconnected', { resumed, participant: room.localParticipantId });
+    // The Room republished the track it had; the effect may have switched tracks meanwhile.
+    void syncPublishedVideo();
+  });
+  reconnection.on('participantConnection', (p, state) => {
+    log.info('participant connection', { participant: p.id, state });
+    tiles.get(p.id)?.setConnection(state);
+  });
 
-  root.replaceChildren(
-    h('div', { class: 'call' }, banner, grid, effectsPanel, stats.element, controls.element),
-  );
+  callRoot.append(connectionBar.element, banner, grid, effectsPanel, stats.element, controls.element);
+  root.replaceChildren(callRoot);
   resizeObserver.observe(grid);
   relayout();
 

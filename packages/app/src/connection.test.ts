@@ -63,10 +63,23 @@ describe('explaining refusals', () => {
     expect(explainCloseCode(4999)).toBeUndefined();
   });
 
+  it('the closes the SDK reconnects after are explained as a failed reconnection, the others are not', () => {
+    // The end screen shows these only once the SDK gave up reconnecting (see connection-view.ts).
+    for (const code of [
+      1006,
+      CLOSE_CODES.goingAway,
+      CLOSE_CODES.serviceRestart,
+      CLOSE_CODES.heartbeatTimeout,
+    ])
+      expect(explainCloseCode(code)?.what, String(code)).toMatch(/could not|did not come back/);
+    for (const code of [CLOSE_CODES.rateLimited, CLOSE_CODES.tooManyBadMessages, CLOSE_CODES.messageTooBig])
+      expect(explainCloseCode(code)?.what, String(code)).not.toMatch(/could not be restored|come back/);
+  });
+
   it('an SDK error is explained by its server code first, then its close code', () => {
     expect(explainError(refused('room_full'))?.what).toBe('This meeting is full.');
     const closed = new BackdropError('connection_lost', 'x', { closeCode: CLOSE_CODES.goingAway });
-    expect(explainError(closed)?.what).toBe('The server restarted.');
+    expect(explainError(closed)?.what).toBe('The server restarted and did not come back in time.');
     const unreachable = new BackdropError('connection_failed', 'could not reach', { closeCode: 1006 });
     expect(explainError(unreachable)).toBeUndefined();
     expect(explainError(new Error('plain'))).toBeUndefined();
@@ -74,8 +87,9 @@ describe('explaining refusals', () => {
     expect(describeError(refused('join_rate_limited'))).toBe(
       'Too many join attempts came from your network in the last minute. Try again in a minute.',
     );
-    expect(describeError(new BackdropError('media_failed', 'could not receive media'))).toBe(
-      'Could not receive media.',
+    // ICE failures are restarted by the SDK: a notice that it is being restored, not the SDK's words.
+    expect(describeError(new BackdropError('media_failed', 'could not receive media'))).toMatch(
+      /^Your audio and video connection was interrupted; restoring it…/,
     );
   });
 
@@ -129,7 +143,7 @@ describe('endScreen', () => {
     });
     const drained = new BackdropError('connection_lost', 'x', { closeCode: CLOSE_CODES.goingAway });
     expect(endScreen({ kind: 'lost', error: drained }, 'r').detail).toBe(
-      'The server restarted. Try again in a minute.',
+      'The server restarted and did not come back in time. Try again in a minute.',
     );
     expect(endScreen({ kind: 'lost', error: undefined }, 'r').detail).toMatch(/connection to the server/);
   });

@@ -1,5 +1,6 @@
-import type { BackdropError, ConnectionState } from '@backdrop/client';
+import type { BackdropError } from '@backdrop/client';
 import { CLOSE_CODES, type ErrorCode } from '@backdrop/protocol';
+import { type CallConnectionState, RECONNECTING_TEXT } from './connection-view.js';
 
 /** How the connection state reads in the call's status pill. */
 export interface ConnectionBadge {
@@ -8,13 +9,15 @@ export interface ConnectionBadge {
 }
 
 /** The status pill for a connection state. Pure. */
-export function connectionBadge(state: ConnectionState): ConnectionBadge {
+export function connectionBadge(state: CallConnectionState): ConnectionBadge {
   switch (state) {
     case 'idle':
     case 'connecting':
       return { label: 'Connecting…', tone: 'pending' };
     case 'connected':
       return { label: 'Connected', tone: 'ok' };
+    case 'reconnecting':
+      return { label: RECONNECTING_TEXT, tone: 'pending' };
     case 'disconnected':
       return { label: 'Disconnected', tone: 'bad' };
     case 'failed':
@@ -94,12 +97,20 @@ const SERVER_CODES: Record<ErrorCode, Explanation> = {
 
 const CHECK_NETWORK = 'Check your network connection, then join again.';
 
-/** The close codes of the signalling socket (CLOSE_CODES, plus 1006: it just went away). */
+/**
+ * The close codes of the signalling socket (CLOSE_CODES, plus 1006: it just went away). A call shows these only
+ * on its end screen, once the SDK has given up: after a socket lost by going away (1001), a media server
+ * restart (1012), a missed heartbeat (4005) or a plain loss (1006) it first reconnects ("Reconnecting…") and
+ * resumes or re-joins, so those texts say it could not get back in.
+ */
 const CLOSE_REASONS: Record<keyof typeof CLOSE_CODES | 'abnormal', Explanation> = {
-  goingAway: { what: 'The server restarted.', todo: TRY_LATER },
+  goingAway: { what: 'The server restarted and did not come back in time.', todo: TRY_LATER },
   invalidPayload: { what: 'This page sent the server a message it could not read.', todo: RELOAD },
   messageTooBig: { what: 'This page sent the server a message that was too large.', todo: RELOAD },
-  serviceRestart: { what: 'The media server restarted.', todo: 'Join again.' },
+  serviceRestart: {
+    what: 'The media server restarted and your call could not be picked up again.',
+    todo: 'Join again.',
+  },
   rateLimited: {
     what: 'The server disconnected this page for sending too many messages.',
     todo: 'Wait a moment, then reload the page and join again.',
@@ -114,10 +125,10 @@ const CLOSE_REASONS: Record<keyof typeof CLOSE_CODES | 'abnormal', Explanation> 
   },
   tooManyConnections: SERVER_CODES.too_many_connections,
   heartbeatTimeout: {
-    what: 'Your connection stopped answering the server.',
+    what: 'Your connection stopped answering the server and could not be restored.',
     todo: CHECK_NETWORK,
   },
-  abnormal: { what: 'The connection to the server was lost.', todo: CHECK_NETWORK },
+  abnormal: { what: 'The connection to the server was lost and could not be restored.', todo: CHECK_NETWORK },
 };
 
 const CLOSE_BY_NUMBER = new Map<number, Explanation>([
@@ -146,8 +157,16 @@ export function explainError(error: unknown): Explanation | undefined {
   return explainCloseCode(closeCode);
 }
 
+/**
+ * A media connection (ICE) failure during the call: the SDK restarts ICE by itself, so this is a notice that
+ * it is being restored, not an end.
+ */
+export const MEDIA_INTERRUPTED =
+  'Your audio and video connection was interrupted; restoring it… If it does not come back, leave and join again.';
+
 /** One line for a banner: the explanation if there is one, else the error's own message as a sentence. Pure. */
 export function describeError(error: unknown): string {
+  if ((error as Partial<BackdropError> | undefined)?.code === 'media_failed') return MEDIA_INTERRUPTED;
   const explained = explainError(error);
   return explained ? `${explained.what} ${explained.todo}` : sentence(messageOf(error));
 }

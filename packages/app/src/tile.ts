@@ -1,3 +1,4 @@
+import { type PeerConnectionState, peerTileView } from './connection-view.js';
 import { h } from './dom.js';
 import { createLogger } from './log.js';
 
@@ -11,6 +12,11 @@ export interface Tile {
   setMuted(audioMuted: boolean): void;
   /** Shows the initial instead of the picture (our own camera turned off). */
   setCameraOff(off: boolean): void;
+  /**
+   * The participant's link: `reconnecting` keeps the last frame, dimmed, under a "Reconnecting…" label, and
+   * sets `data-connection` on the tile element.
+   */
+  setConnection(state: PeerConnectionState): void;
 }
 
 /**
@@ -42,13 +48,18 @@ export function createTile(options: {
     { class: 'tile-avatar', 'aria-hidden': 'true' },
     [...options.name][0]?.toUpperCase() ?? '?',
   );
+  const ariaLabel = options.local ? 'You' : options.name;
+  const connectionLabel = h('span', { class: 'tile-connection', 'aria-hidden': 'true' });
+  connectionLabel.hidden = true;
   const element = h(
     'figure',
-    { class: `tile${options.local ? ' local' : ''}`, 'aria-label': options.local ? 'You' : options.name },
+    { class: `tile${options.local ? ' local' : ''}`, 'aria-label': ariaLabel },
     avatar,
     video,
+    connectionLabel,
     h('figcaption', {}, label),
   );
+  if (options.participantId) element.dataset.participantId = options.participantId;
   const refresh = (stream: MediaStream) =>
     element.classList.toggle('no-video', stream.getVideoTracks().length === 0);
   return {
@@ -69,6 +80,15 @@ export function createTile(options: {
     },
     setCameraOff(off) {
       element.classList.toggle('camera-off', off);
+    },
+    setConnection(state) {
+      const view = peerTileView(state);
+      element.dataset.connection = view.connection;
+      element.classList.toggle('reconnecting', view.dimmed);
+      connectionLabel.hidden = view.label === undefined;
+      connectionLabel.textContent = view.label ?? '';
+      // The label is decoration; the tile's name says it to screen readers.
+      element.setAttribute('aria-label', view.label ? `${ariaLabel} (${view.label})` : ariaLabel);
     },
   };
 }

@@ -225,7 +225,7 @@ describe('server refusals', () => {
         timeout: 10_000,
       });
       expect(await page.textContent('.ended [role=alert]')).toBe(
-        'The server restarted. Try again in a minute.',
+        'The server restarted and did not come back in time. Try again in a minute.',
       );
       await page.close();
     } finally {
