@@ -1,0 +1,197 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeCamera } from './support/cameras.js';
+import { type LaunchedBrowser, launchChromium } from './support/chromium.js';
+import { poll } from './support/poll.js';
+import { startTestServer, type TestServer } from './support/server.js';
+import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
+
+/**
+ * A lost signalling socket in a real three-person call (real server and Janus): Alice's browser reaches the
+ * server through a TCP proxy that the test cuts (RST both ways: 1006 for her, a lost socket for the server).
+ * Her media does not go through the proxy, so only signalling breaks.
+ */
+
+/** Short, so the fresh-join fallback does not take long; a resume on loopback takes well under a second. */
+const RESUME_WINDOW_MS = 3000;
+const RESUME_CUTS = 3;
+const PEOPLE = [
+  { name: 'Alice', camera: 'red' },
+  { name: 'Bob', camera: 'blue' },
+  { name: 'Chandra', camera: 'violet' },
+] as const;
+const [CUT, ...OTHERS] = PEOPLE;
+
+interface Seen {
+  t: number;
+  /** The call root's data-connection (`reconnecting` while the own bar shows). */
+  root: string | undefined;
+  /** Alice's tile: its data-connection, or `gone`; and its participant id. */
+  alice: string;
+  aliceId: string | undefined;
+  tiles: number;
+  state: string | undefined;
+}
+
+/** Starts recording in the page every change of the call root, Alice's tile and the tile count. */
+function record(page: Page): Promise<void> {
+  return page.evaluate((name) => {
+    const log: Seen[] = [];
+    (window as unknown as { seen: Seen[] }).seen = log;
+    const key = (s: Seen) => `${s.root} ${s.alice} ${s.aliceId} ${s.tiles} ${s.state}`;
+    const note = () => {
+      const call = document.querySelector<HTMLElement>('.call');
+      const video = document.querySelector<HTMLVideoElement>(`video[data-participant-name="${name}"]`);
+      const tile = video?.closest<HTMLElement>('figure.tile');
+      const s: Seen = {
+        t: Date.now(),
+        root: call?.dataset.connection,
+        alice: tile ? (tile.dataset.connection ?? 'connected') : 'gone',
+        aliceId: tile?.dataset.participantId,
+        tiles: document.querySelectorAll('figure.tile').length,
+        state: document.body.dataset.state,
+      };
+      const last = log.at(-1);
+      if (!last || key(last) !== key(s)) log.push(s);
+    };
+    note();
+    new MutationObserver(note).observe(document.body, { subtree: true, attributes: true, childList: true });
+  }, CUT.name);
+}
+const seenIn = (page: Page) => page.evaluate(() => (window as unknown as { seen: Seen[] }).seen);
+
+/** Decoded frames of `name`'s video at a page, or undefined when there is no such tile. */
+const framesOf = (page: Page, name: string) =>
+  page.evaluate((n) => {
+    const video = document.querySelector<HTMLVideoElement>(`video[data-participant-name="${n}"]`);
+    return video && video.videoWidth > 0 ? video.getVideoPlaybackQuality().totalVideoFrames : undefined;
+  }, name);
+
+async function videoAdvances(page: Page, name: string, what: string): Promise<void> {
+  const before = await poll(`${what}: a decoding tile`, 30_000, () => framesOf(page, name));
+  await poll(`${what}: 10 more frames`, 30_000, async () => {
+    const now = await framesOf(page, name);
+    return now !== undefined && now >= before + 10 ? true : undefined;
+  });
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+};
+
+describe('a lost signalling socket in a three-person call', () => {
+  let server: TestServer;
+  let proxy: TcpProxy;
+  const browsers: LaunchedBrowser[] = [];
+  const pages = new Map<string, Page>();
+  const page = (name: string) => pages.get(name)!;
+
+  beforeAll(async () => {
+    server = await startTestServer({ RESUME_WINDOW_MS: String(RESUME_WINDOW_MS) });
+    const { hostname, port } = new URL(server.url);
+    proxy = await startTcpProxy({ host: hostname, port: Number(port) });
+    for (const person of PEOPLE) {
+      const browser = await launchChromium({ fakeCamera: makeCamera(person.camera).file });
+      browsers.push(browser);
+      const p = await browser.context.newPage();
+      p.on('pageerror', (error) => console.error(`[${person.name}] page error`, error));
+      const base = person === CUT ? proxy.url : server.url;
+      await p.goto(`${base}/r/e2e-reconnect?name=${person.name}&autojoin=1`);
+      pages.set(person.name, p);
+    }
+    for (const person of PEOPLE)
+      for (const other of PEOPLE)
+        if (other !== person)
+          await videoAdvances(page(person.name), other.name, `${person.name} sees ${other.name}`);
+  });
+
+  afterAll(async () => {
+    await Promise.all(browsers.map((b) => b.close()));
+    await proxy?.close();
+    await server?.stop();
+  });
+
+  it(`resumes: own bar, the others' tile marked and back, video and mute kept (${RESUME_CUTS} cuts)`, async () => {
+    const alice = page(CUT.name);
+    await alice.click('[data-control="mic"]');
+    expect(await alice.textContent('[data-control="mic"]')).toBe('Unmute');
+    const barGoneMs: number[] = [];
+    for (let run = 0; run < RESUME_CUTS; run++) {
+      for (const p of pages.values()) await record(p);
+      const aliceIdBefore = (await seenIn(page(OTHERS[0].name))).at(-1)?.aliceId;
+      const cutAt = Date.now();
+      expect(proxy.cutSignalling(), 'signalling sockets cut').toBe(1);
+      // Own bar: reconnecting, then connected again.
+      const back = await poll(`${CUT.name}'s bar to come and go (run ${run})`, 30_000, async () => {
+        const seen = await seenIn(alice);
+        const down = seen.findIndex((s) => s.root === 'reconnecting');
+        const up = down < 0 ? undefined : seen.slice(down).find((s) => s.root === 'connected');
+        return up;
+      });
+      barGoneMs.push(back.t - cutAt);
+      // The others: Alice's tile marked reconnecting, then not; never gone, same participant.
+      for (const other of OTHERS) {
+        const seen = await poll(`${other.name} to see ${CUT.name} back (run ${run})`, 30_000, async () => {
+          const s = await seenIn(page(other.name));
+          const down = s.findIndex((x) => x.alice === 'reconnecting');
+          return down >= 0 && s.slice(down).some((x) => x.alice === 'connected') ? s : undefined;
+        });
+        expect(
+          seen.every((s) => s.alice !== 'gone' && s.tiles === 3 && s.aliceId === aliceIdBefore),
+          `${other.name} kept ${CUT.name}'s tile: ${JSON.stringify(seen)}`,
+        ).toBe(true);
+        await videoAdvances(page(other.name), CUT.name, `${other.name} sees ${CUT.name} after cut ${run}`);
+      }
+      const own = await seenIn(alice);
+      expect(
+        own.every((s) => s.state === 'in-call' && s.tiles === 3),
+        JSON.stringify(own),
+      ).toBe(true);
+      // Mute is local (the server does not signal it): the same track, still disabled.
+      expect(await alice.textContent('[data-control="mic"]')).toBe('Unmute');
+      expect(await alice.$eval('figure.tile.local', (el) => el.classList.contains('audio-muted'))).toBe(true);
+      for (const other of OTHERS) await videoAdvances(alice, other.name, `${CUT.name} sees ${other.name}`);
+    }
+    console.log(
+      `cut -> own "Reconnecting…" bar gone (resume): ${barGoneMs.join(', ')} ms; p50 ${percentile(barGoneMs, 50)} ms, max ${Math.max(...barGoneMs)} ms over ${barGoneMs.length} cuts`,
+    );
+  });
+
+  it('past the resume window, falls back to a fresh join: the others see one leave and one join, with video', async () => {
+    const alice = page(CUT.name);
+    for (const p of pages.values()) await record(p);
+    const aliceIdBefore = (await seenIn(page(OTHERS[0].name))).at(-1)?.aliceId;
+    const cutAt = Date.now();
+    proxy.refuseUntil(cutAt + RESUME_WINDOW_MS + 2000);
+    expect(proxy.cutSignalling()).toBe(1);
+    const back = await poll(`${CUT.name} back after the window`, 60_000, async () => {
+      const seen = await seenIn(alice);
+      const down = seen.findIndex((s) => s.root === 'reconnecting');
+      return down < 0 ? undefined : seen.slice(down).find((s) => s.root === 'connected');
+    });
+    expect(back.t - cutAt).toBeGreaterThan(RESUME_WINDOW_MS);
+    for (const other of OTHERS) {
+      const seen = await poll(`${other.name} to see ${CUT.name} join again`, 60_000, async () => {
+        const s = await seenIn(page(other.name));
+        const last = s.at(-1);
+        return last?.aliceId && last.aliceId !== aliceIdBefore ? s : undefined;
+      });
+      // One leave (the tile gone) and one join (a new participant id), nothing else in between.
+      const ids = seen.map((s) => s.aliceId ?? 'gone').filter((id, i, all) => i === 0 || id !== all[i - 1]);
+      expect(ids, `${other.name}: ${JSON.stringify(seen)}`).toEqual([
+        aliceIdBefore,
+        'gone',
+        seen.at(-1)!.aliceId,
+      ]);
+      await videoAdvances(page(other.name), CUT.name, `${other.name} sees ${CUT.name} after the fresh join`);
+    }
+    const own = await seenIn(alice);
+    expect(
+      own.every((s) => s.state === 'in-call'),
+      JSON.stringify(own),
+    ).toBe(true);
+    expect(await alice.textContent('[data-control="mic"]')).toBe('Unmute');
+    console.log(`fresh join after the window: own bar gone ${back.t - cutAt} ms after the cut`);
+  });
+});
