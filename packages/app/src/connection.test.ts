@@ -99,9 +99,9 @@ describe('explaining refusals', () => {
     expect(nameRefusal(new Error('x'))).toBeUndefined();
   });
 
-  it('the shutdown notice says the server is restarting and when the call ends', () => {
+  it('the shutdown notice says the server is restarting, when the call pauses, and that it reconnects', () => {
     expect(shutdownNotice(30_000)).toBe(
-      'The server is restarting… This call ends in about 30 s; join again in a minute.',
+      'The server is restarting… The call pauses in about 30 s and reconnects by itself when the server is back.',
     );
     expect(shutdownNotice(0)).toMatch(/about 1 s/);
   });

@@ -181,10 +181,13 @@ export function nameRefusal(error: unknown): string | undefined {
   return `Name: ${what} ${todo}`;
 }
 
-/** The call's notice after the server's `shuttingDown`. Pure. */
+/**
+ * The call's notice after the server's `shuttingDown`: the SDK reconnects by itself after the drain (a fresh
+ * join once the server is back), so the call is interrupted, not ended. Pure.
+ */
 export function shutdownNotice(drainMs: number): string {
   const seconds = Math.max(1, Math.round(drainMs / 1000));
-  return `The server is restarting… This call ends in about ${seconds} s; join again in a minute.`;
+  return `The server is restarting… The call pauses in about ${seconds} s and reconnects by itself when the server is back.`;
 }
 
 /** Why a call screen ended, as the end screen tells it. */

@@ -199,8 +199,14 @@ describe('server refusals', () => {
     }
   });
 
-  it('shuttingDown shows "The server is restarting…", and the close after it is explained', async () => {
+  it('shuttingDown shows "The server is restarting…", and the close after it is explained once reconnecting gives up', async () => {
+    let closed = false;
     const server = await serveDist((socket, onMessage) => {
+      // The server does not come back: every reconnect attempt after the drain fails.
+      if (closed) {
+        socket.terminate();
+        return;
+      }
       socket.send(welcome);
       onMessage((m) => {
         if (m.type !== 'join') return;
@@ -211,18 +217,27 @@ describe('server refusals', () => {
             room: 'design-review',
             participantId: 'p_1',
             participants: [],
+            iceServers: [],
+            resumeToken: 'x'.repeat(43),
+            resumeWindowMs: 0,
+            resumed: false,
           }),
         );
         socket.send(JSON.stringify({ type: 'shuttingDown', drainMs: 2000 }));
-        setTimeout(() => socket.close(1001, 'shutting down'), 2000);
+        setTimeout(() => {
+          closed = true;
+          socket.close(1001, 'shutting down');
+        }, 2000);
       });
     });
     try {
       const page = await lobbyWith(server, 'Ann');
       const notice = await page.waitForSelector('[data-notice=shutting-down]', { timeout: 10_000 });
-      expect(await notice.textContent()).toMatch(/^The server is restarting… This call ends in about 2 s/);
+      expect(await notice.textContent()).toMatch(/^The server is restarting… The call pauses in about 2 s/);
+      // The SDK keeps trying for its give-up time (60 s) before the call ends.
+      await page.waitForSelector('.call[data-connection="reconnecting"]', { timeout: 10_000 });
       await page.waitForFunction(() => document.body.dataset.state === 'error', undefined, {
-        timeout: 10_000,
+        timeout: 120_000,
       });
       expect(await page.textContent('.ended [role=alert]')).toBe(
         'The server restarted and did not come back in time. Try again in a minute.',

@@ -30,7 +30,7 @@ class ResumeServer {
   private tokens = 0;
   private issued = '';
 
-  constructor(private readonly answer: (offer: string) => Promise<string>) {}
+  constructor(private readonly answer: (offer: string, restart: boolean) => Promise<string>) {}
 
   get socket(): WebSocket | undefined {
     return this.sockets.at(-1);
@@ -85,7 +85,11 @@ class ResumeServer {
         break;
       case 'publish':
       case 'restartPublisherIce':
-        reply({ type: 'publishAnswer', replyTo: m.id, sdp: await this.answer(m.sdp!) });
+        reply({
+          type: 'publishAnswer',
+          replyTo: m.id,
+          sdp: await this.answer(m.sdp!, m.type === 'restartPublisherIce'),
+        });
         break;
       case 'ping':
         reply({ type: 'pong', replyTo: m.id });
@@ -115,18 +119,29 @@ describe('the call screen through a lost connection', () => {
     server = undefined;
   });
   afterAll(async () => {
+    await answerer?.evaluate(() => (window as unknown as { pc?: RTCPeerConnection }).pc?.close());
     await browser?.close();
   });
 
-  /** Answers a publisher offer as an SFU would (receive-only), in a page of its own. */
-  const answer = (offer: string) =>
-    answerer.evaluate(async (sdp) => {
-      const pc = new RTCPeerConnection();
-      await pc.setRemoteDescription({ type: 'offer', sdp });
-      await pc.setLocalDescription(await pc.createAnswer());
-      setTimeout(() => pc.close(), 30_000);
-      return pc.localDescription!.sdp;
-    }, offer);
+  /**
+   * Answers a publisher offer as an SFU would (receive-only), in a page of its own: a new PeerConnection for a
+   * publish, the last one again for an ICE restart.
+   */
+  const answer = (offer: string, restart: boolean) =>
+    answerer.evaluate(
+      async ([sdp, again]) => {
+        const holder = window as unknown as { pc?: RTCPeerConnection };
+        if (!again || !holder.pc) {
+          holder.pc?.close();
+          holder.pc = new RTCPeerConnection();
+        }
+        const pc = holder.pc;
+        await pc.setRemoteDescription({ type: 'offer', sdp });
+        await pc.setLocalDescription(await pc.createAnswer());
+        return pc.localDescription!.sdp;
+      },
+      [offer, restart] as const,
+    );
 
   async function inCall(): Promise<Page> {
     fake = new ResumeServer(answer);
