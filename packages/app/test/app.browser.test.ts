@@ -6,6 +6,7 @@ import {
   type LaunchedBrowser,
   launchChromium,
 } from '../../../test/support/chromium.js';
+import { createSdpAnswerer } from './sdp-answerer.js';
 import { type StaticServer, serveDist } from './static-server.js';
 
 /** The pages in real Chromium against the built app, without a signalling server (joins fail on purpose). */
@@ -201,6 +202,7 @@ describe('server refusals', () => {
 
   it('shuttingDown shows "The server is restarting…", and the close after it is explained once reconnecting gives up', async () => {
     let closed = false;
+    const answerer = await createSdpAnswerer(browser.context);
     const server = await serveDist((socket, onMessage) => {
       // The server does not come back: every reconnect attempt after the drain fails.
       if (closed) {
@@ -208,7 +210,17 @@ describe('server refusals', () => {
         return;
       }
       socket.send(welcome);
-      onMessage((m) => {
+      onMessage(async (m) => {
+        if (m.type === 'publish') {
+          // In the call: the drain starts now.
+          const sdp = await answerer.answer((m as { sdp?: string }).sdp ?? '', false);
+          socket.send(JSON.stringify({ type: 'publishAnswer', replyTo: m.id, sdp }));
+          socket.send(JSON.stringify({ type: 'shuttingDown', drainMs: 2000 }));
+          setTimeout(() => {
+            closed = true;
+            socket.close(1001, 'shutting down');
+          }, 2000);
+        }
         if (m.type !== 'join') return;
         socket.send(
           JSON.stringify({
@@ -223,11 +235,6 @@ describe('server refusals', () => {
             resumed: false,
           }),
         );
-        socket.send(JSON.stringify({ type: 'shuttingDown', drainMs: 2000 }));
-        setTimeout(() => {
-          closed = true;
-          socket.close(1001, 'shutting down');
-        }, 2000);
       });
     });
     try {
@@ -245,6 +252,7 @@ describe('server refusals', () => {
       await page.close();
     } finally {
       await server.close();
+      await answerer.close();
     }
   });
 });

@@ -3,13 +3,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { type LaunchedBrowser, launchChromium } from '../../../test/support/chromium.js';
 import { RECONNECTED_NOTICE_MS } from '../src/connection-view.js';
+import { createSdpAnswerer, type SdpAnswerer } from './sdp-answerer.js';
 import { type FakeMessage, type StaticServer, serveDist } from './static-server.js';
 
 /**
  * The call screen through a lost signalling socket, against a scripted server that speaks the resume protocol
  * (packages/protocol): the page's own bar, a peer's tile, the controls, and when the end screen appears.
- * Media is answered by a plain RTCPeerConnection in another page (no Janus), so publish and ICE restarts get
- * real SDP answers; nothing here needs media to flow.
+ * Publishes and ICE restarts get real SDP answers from sdp-answerer.ts (no Janus).
  */
 
 type Message = FakeMessage & { sdp?: string; token?: string };
@@ -105,43 +105,25 @@ class ResumeServer {
 
 describe('the call screen through a lost connection', () => {
   let browser: LaunchedBrowser;
-  let answerer: Page;
+  let answerer: SdpAnswerer;
   let server: StaticServer | undefined;
   let fake: ResumeServer;
   const pageErrors: Error[] = [];
 
   beforeAll(async () => {
     browser = await launchChromium();
-    answerer = await browser.context.newPage();
+    answerer = await createSdpAnswerer(browser.context);
   });
   afterEach(async () => {
     await server?.close();
     server = undefined;
   });
   afterAll(async () => {
-    await answerer?.evaluate(() => (window as unknown as { pc?: RTCPeerConnection }).pc?.close());
+    await answerer?.close();
     await browser?.close();
   });
 
-  /**
-   * Answers a publisher offer as an SFU would (receive-only), in a page of its own: a new PeerConnection for a
-   * publish, the last one again for an ICE restart.
-   */
-  const answer = (offer: string, restart: boolean) =>
-    answerer.evaluate(
-      async ([sdp, again]) => {
-        const holder = window as unknown as { pc?: RTCPeerConnection };
-        if (!again || !holder.pc) {
-          holder.pc?.close();
-          holder.pc = new RTCPeerConnection();
-        }
-        const pc = holder.pc;
-        await pc.setRemoteDescription({ type: 'offer', sdp });
-        await pc.setLocalDescription(await pc.createAnswer());
-        return pc.localDescription!.sdp;
-      },
-      [offer, restart] as const,
-    );
+  const answer = (offer: string, restart: boolean) => answerer.answer(offer, restart);
 
   async function inCall(): Promise<Page> {
     fake = new ResumeServer(answer);
