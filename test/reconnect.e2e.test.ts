@@ -14,7 +14,7 @@ import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
 
 /** Short, so the fresh-join fallback does not take long; a resume on loopback takes well under a second. */
 const RESUME_WINDOW_MS = 3000;
-const RESUME_CUTS = 3;
+const RESUME_CUTS = 5;
 const PEOPLE = [
   { name: 'Alice', camera: 'red' },
   { name: 'Bob', camera: 'blue' },
