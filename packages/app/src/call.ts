@@ -69,8 +69,8 @@ export async function startCall(root: HTMLElement, options: CallOptions): Promis
   let published = false;
   const syncPublishedVideo = async () => {
     const track = media.videoTrack;
-    // While reconnecting there is no publisher to switch; `reconnected` runs this again.
-    if (!published || track === publishedVideo || !track || room.state !== 'connected') return;
+    // While reconnecting the Room remembers the track and publishes it again after a fresh join.
+    if (!published || track === publishedVideo || !track) return;
     try {
       await room.replaceVideoTrack(track);
       publishedVideo = track;
@@ -243,7 +243,7 @@ export async function startCall(root: HTMLElement, options: CallOptions): Promis
   });
   reconnection.on('reconnected', ({ resumed }) => {
     log.info('reconnected', { resumed, participant: room.localParticipantId });
-    // The Room republished the track it had; the effect may have switched tracks meanwhile.
+    // A switch of the published video that failed while reconnecting is tried again now.
     void syncPublishedVideo();
   });
   reconnection.on('participantConnection', (p, state) => {
