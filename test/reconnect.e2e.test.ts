@@ -75,16 +75,69 @@ async function videoAdvances(page: Page, name: string, what: string): Promise<vo
   });
 }
 
+/**
+ * The loudest moment (peak RMS of 20 ms windows) of `name`'s audio at a page over `ms`, read through WebAudio
+ * from the tile's stream. The fake microphone beeps once a second, so an unmuted sender is heard in ~2 s.
+ */
+const loudness = (page: Page, name: string, ms: number) =>
+  page.evaluate(
+    async ([n, duration]) => {
+      const video = document.querySelector<HTMLVideoElement>(`video[data-participant-name="${n}"]`);
+      const track = (video?.srcObject as MediaStream | null)?.getAudioTracks()[0];
+      if (!track) throw new Error(`no audio from ${n}`);
+      const context = new AudioContext();
+      try {
+        await context.resume();
+        const analyser = context.createAnalyser();
+        analyser.fftSize = 1024;
+        context.createMediaStreamSource(new MediaStream([track])).connect(analyser);
+        const samples = new Float32Array(analyser.fftSize);
+        let peak = 0;
+        const end = performance.now() + duration;
+        while (performance.now() < end) {
+          analyser.getFloatTimeDomainData(samples);
+          let sum = 0;
+          for (const v of samples) sum += v * v;
+          peak = Math.max(peak, Math.sqrt(sum / samples.length));
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        return peak;
+      } finally {
+        await context.close();
+      }
+    },
+    [name, ms] as const,
+  );
+
+/** Alice is muted at both others, judged against an unmuted sender heard at the same page. */
+async function expectMutedAtOthers(when: string): Promise<void> {
+  for (const [listener, control] of [
+    [OTHERS[0].name, OTHERS[1].name],
+    [OTHERS[1].name, OTHERS[0].name],
+  ] as const) {
+    const [muted, heard] = await Promise.all([
+      loudness(pages.get(listener)!, CUT.name, 2500),
+      loudness(pages.get(listener)!, control, 2500),
+    ]);
+    console.log(
+      `${when}: at ${listener}, ${CUT.name} peak RMS ${muted.toFixed(4)}, ${control} ${heard.toFixed(4)}`,
+    );
+    expect(heard, `${control} is heard at ${listener} (the control)`).toBeGreaterThan(0);
+    expect(muted, `${CUT.name} stays muted at ${listener} ${when}`).toBeLessThan(heard / 20);
+  }
+}
+
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 };
 
+const pages = new Map<string, Page>();
+
 describe('a lost signalling socket in a three-person call', () => {
   let server: TestServer;
   let proxy: TcpProxy;
   const browsers: LaunchedBrowser[] = [];
-  const pages = new Map<string, Page>();
   const page = (name: string) => pages.get(name)!;
 
   beforeAll(async () => {
@@ -114,7 +167,17 @@ describe('a lost signalling socket in a three-person call', () => {
 
   it(`resumes: own bar, the others' tile marked and back, video and mute kept (${RESUME_CUTS} cuts)`, async () => {
     const alice = page(CUT.name);
+    // The measure can tell: unmuted, Alice is heard at Bob like Chandra is.
+    const [before, control] = await Promise.all([
+      loudness(page(OTHERS[0].name), CUT.name, 2500),
+      loudness(page(OTHERS[0].name), OTHERS[1].name, 2500),
+    ]);
+    console.log(
+      `unmuted: at ${OTHERS[0].name}, ${CUT.name} peak RMS ${before.toFixed(4)}, ${OTHERS[1].name} ${control.toFixed(4)}`,
+    );
+    expect(before).toBeGreaterThan(control / 20);
     await alice.click('[data-control="mic"]');
+    await expectMutedAtOthers('muted, before any cut');
     expect(await alice.textContent('[data-control="mic"]')).toBe('Unmute');
     const barGoneMs: number[] = [];
     for (let run = 0; run < RESUME_CUTS; run++) {
@@ -153,6 +216,7 @@ describe('a lost signalling socket in a three-person call', () => {
       expect(await alice.$eval('figure.tile.local', (el) => el.classList.contains('audio-muted'))).toBe(true);
       for (const other of OTHERS) await videoAdvances(alice, other.name, `${CUT.name} sees ${other.name}`);
     }
+    await expectMutedAtOthers(`after ${RESUME_CUTS} resumes`);
     console.log(
       `cut -> own "Reconnecting…" bar gone (resume): ${barGoneMs.join(', ')} ms; p50 ${percentile(barGoneMs, 50)} ms, max ${Math.max(...barGoneMs)} ms over ${barGoneMs.length} cuts`,
     );
@@ -192,6 +256,8 @@ describe('a lost signalling socket in a three-person call', () => {
       JSON.stringify(own),
     ).toBe(true);
     expect(await alice.textContent('[data-control="mic"]')).toBe('Unmute');
+    // A fresh join publishes the same (disabled) microphone track again: still silent at the others.
+    await expectMutedAtOthers('after the fresh join');
     console.log(`fresh join after the window: own bar gone ${back.t - cutAt} ms after the cut`);
   });
 });
