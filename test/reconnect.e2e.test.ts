@@ -67,9 +67,12 @@ const framesOf = (page: Page, name: string) =>
     return video && video.videoWidth > 0 ? video.getVideoPlaybackQuality().totalVideoFrames : undefined;
   }, name);
 
+/** Generous: six processes share two cores with the other suites; how fast video starts is not the point. */
+const VIDEO_TIMEOUT_MS = 90_000;
+
 async function videoAdvances(page: Page, name: string, what: string): Promise<void> {
-  const before = await poll(`${what}: a decoding tile`, 30_000, () => framesOf(page, name));
-  await poll(`${what}: 10 more frames`, 30_000, async () => {
+  const before = await poll(`${what}: a decoding tile`, VIDEO_TIMEOUT_MS, () => framesOf(page, name));
+  await poll(`${what}: 10 more frames`, VIDEO_TIMEOUT_MS, async () => {
     const now = await framesOf(page, name);
     return now !== undefined && now >= before + 10 ? true : undefined;
   });
@@ -149,6 +152,10 @@ describe('a lost signalling socket in a three-person call', () => {
       browsers.push(browser);
       const p = await browser.context.newPage();
       p.on('pageerror', (error) => console.error(`[${person.name}] page error`, error));
+      p.on('console', (message) => {
+        if (message.type() === 'error' || message.type() === 'warning')
+          console.log(`[${person.name}] ${message.type()}: ${message.text()}`);
+      });
       const base = person === CUT ? proxy.url : server.url;
       await p.goto(`${base}/r/e2e-reconnect?name=${person.name}&autojoin=1`);
       pages.set(person.name, p);
