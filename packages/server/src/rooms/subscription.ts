@@ -24,6 +24,8 @@ export class Subscription {
   private readonly restarts: { resolve(): void; reject(error: Error): void }[] = [];
   /** The browser is away (socket lost, resume window open): offers wait without a deadline. */
   private held = false;
+  /** True once an offer went to the browser: only then is there a PeerConnection to restart. */
+  private offered = false;
   /** The browser's subscriber candidates, held until the SFU has its first answer. */
   private readonly ice: TrickleGate;
 
@@ -64,6 +66,8 @@ export class Subscription {
    */
   restartIce(): Promise<void> {
     if (this.closed) return Promise.reject(ServerError.invalidState('the subscription is closed'));
+    if (!this.offered)
+      return Promise.reject(ServerError.invalidState('no subscriber offer yet: nothing to restart'));
     return new Promise((resolve, reject) => {
       this.restarts.push({ resolve, reject });
       this.kick();
@@ -160,6 +164,7 @@ export class Subscription {
     const answer = new Promise<string>((resolve, reject) => {
       this.waiting = { offer, resolve, reject };
     });
+    this.offered = true;
     this.deliverOffer(offer);
     this.armDeadline();
     try {
