@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
 import { FakeSfu } from '../../test/fake-sfu.js';
 import { FakeSocket } from '../../test/fake-socket.js';
+import { until } from '../../test/until.js';
 import { RoomRegistry } from '../rooms/registry.js';
 import { type ConnectionLimits, SignalingConnection } from './connection.js';
 
@@ -96,7 +97,7 @@ describe('SignalingConnection trickle', () => {
   it('takes a burst of candidates while a publish waits on the SFU, and sends them once it answers', async () => {
     const { sfu, socket } = joinedSocket();
     socket.frame(JSON.stringify({ type: 'join', room: 'r', name: 'Ann' }));
-    await tick();
+    await until(() => socket.sent.length > 1, 'join answered');
     expect(socket.sent.map((m) => m.type)).toEqual(['welcome', 'joined']);
     const publisher = sfu.publishers[0]!;
     let answer = () => {};

@@ -6,18 +6,11 @@ import { describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
 import { FakeSfu } from '../../test/fake-sfu.js';
 import { FakeSocket } from '../../test/fake-socket.js';
+import { until } from '../../test/until.js';
 import { type RoomLimits, RoomRegistry } from '../rooms/registry.js';
 import { SignalingConnection } from './connection.js';
 
 const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
-/** Waits until `condition` holds (2 s at most: the machine is shared, so no fixed sleep is long enough). */
-async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 2000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within 2 s`);
-    await tick(2);
-  }
-}
 const answered = (socket: FakeSocket) => () =>
   socket.sent.some((m) => m.type === 'joined' || m.type === 'error');
 const OFFER = readFileSync(join(import.meta.dirname, 'fixtures', 'chromium-offer.sdp'), 'utf8');
@@ -120,7 +113,7 @@ describe('resume', () => {
   });
 
   it('removes the participant when the window runs out (participantLeft, handles closed); a late resume fails', async () => {
-    const { sfu, registry, joinAs, resume } = setup({ windowMs: 400 });
+    const { sfu, registry, joinAs, resume } = setup({ windowMs: 1000 });
     const a = await joinAs('Ann');
     const b = await joinAs('Bob');
     a.socket.lose();
