@@ -197,7 +197,11 @@ export class Room {
     logger.info({ name: participant.name, size: this.participants.size }, 'participant joined');
   }
 
-  /** `joined` with everyone else here now, fresh ICE servers (new TURN credentials) and a new resume token. */
+  /**
+   * `joined` with everyone else here now, fresh ICE servers (new TURN credentials) and a new resume token; then
+   * `participantConnection reconnecting` for each of them whose socket is lost right now, so every tile starts
+   * in the right state.
+   */
   private sendJoined(
     participant: Participant,
     options: { resumed: boolean; replyTo?: string | number },
@@ -213,6 +217,10 @@ export class Room {
       resumeWindowMs: this.resume.windowMs,
       resumed: options.resumed,
     });
+    for (const other of this.participants.values()) {
+      if (other !== participant && other.isAway)
+        participant.send({ type: 'participantConnection', participantId: other.id, state: 'reconnecting' });
+    }
   }
 
   /**

@@ -102,6 +102,18 @@ describe('resume', () => {
     expect(b.socket.ofType('participantLeft')).toHaveLength(1);
   });
 
+  it('tells a newcomer, after its joined, who is reconnecting right now', async () => {
+    const { joinAs } = setup();
+    const a = await joinAs('Ann');
+    a.socket.lose();
+    const c = await joinAs('Cat');
+    expect(c.socket.sent.map((m) => m.type)).toEqual(['welcome', 'joined', 'participantConnection']);
+    expect(c.socket.ofType('participantConnection')[0]).toMatchObject({
+      participantId: a.joined.participantId,
+      state: 'reconnecting',
+    });
+  });
+
   it('gives fresh ICE servers (new TURN credentials) on resume', async () => {
     const { joinAs, resume } = setup();
     const a = await joinAs('Ann');
