@@ -52,7 +52,7 @@ export class IceWatchdog {
   restartNow(): void {
     if (this.closed) return;
     this.clearTimers();
-    this.run();
+    this.run(true);
   }
 
   /** Idempotent; the PeerConnection's owner closes it. */
@@ -71,8 +71,16 @@ export class IceWatchdog {
       this.attempt = 0;
       this.clearTimers();
     } else if (now === 'failed') {
-      if (this.retryTimer === undefined) this.restartNow();
-    } else if (now === 'down' && this.graceTimer === undefined && this.retryTimer === undefined) {
+      // One restart at a time, and a retry keeps its back-off step; only the grace period is cut short.
+      if (this.inFlight || this.retryTimer !== undefined) return;
+      this.clearTimers();
+      this.run();
+    } else if (
+      now === 'down' &&
+      !this.inFlight &&
+      this.graceTimer === undefined &&
+      this.retryTimer === undefined
+    ) {
       this.graceTimer = this.options.clock.setTimeout(() => {
         this.graceTimer = undefined;
         this.run();
@@ -80,9 +88,10 @@ export class IceWatchdog {
     }
   }
 
-  private run(): void {
+  /** `force`: a restart asked for from outside, run after the one in flight if there is one. */
+  private run(force = false): void {
     if (this.inFlight) {
-      this.again = true;
+      if (force) this.again = true;
       return;
     }
     this.inFlight = true;
