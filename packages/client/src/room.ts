@@ -1,11 +1,5 @@
 import { type ListenerErrorLog, TypedEmitter } from '@backdrop/events';
-import {
-  CLOSE_CODES,
-  type IceCandidate,
-  type IceTarget,
-  type ServerMessage,
-  type ServerMessageOf,
-} from '@backdrop/protocol';
+import { CLOSE_CODES, type ServerMessage, type ServerMessageOf } from '@backdrop/protocol';
 import {
   browserNetworkMonitor,
   browserPeerConnectionFactory,
@@ -14,8 +8,7 @@ import {
 } from './browser-transport.js';
 import { BackdropError } from './errors.js';
 import { Heartbeat } from './heartbeat.js';
-import { TrickleIce } from './ice.js';
-import { IceWatchdog } from './ice-watchdog.js';
+import { Media } from './media.js';
 import type { ParticipantConnection, RemoteParticipant } from './participant.js';
 import { Reconnector } from './reconnector.js';
 import {
@@ -31,7 +24,6 @@ import type {
   Clock,
   NetworkChange,
   NetworkMonitor,
-  PeerConnection,
   PeerConnectionFactory,
   SocketFactory,
 } from './transport.js';
@@ -100,12 +92,6 @@ export interface RoomOptions {
   random?: () => number;
 }
 
-/** One of our two PeerConnections and the watchdog that restarts its ICE. */
-interface MediaLink {
-  pc: PeerConnection;
-  watchdog: IceWatchdog;
-}
-
 /**
  * A meeting as seen from this browser: one signalling connection, one publisher PeerConnection (our audio and
  * video to the SFU) and one multistream subscriber PeerConnection (everyone else's media from the SFU). It
@@ -116,25 +102,16 @@ export class Room extends TypedEmitter<RoomEvents> {
   private _state: ConnectionState = 'idle';
   private signaling: SignalingChannel | undefined;
   private heartbeat: Heartbeat | undefined;
-  private publisher: MediaLink | undefined;
-  private subscriberLink: MediaLink | undefined;
-  /** Trickle ICE of each PeerConnection, by the target name the server uses. */
-  private readonly trickle = new Map<IceTarget, TrickleIce>();
+  private readonly media: Media;
   /** The options' ICE servers and the server's (TURN with this join's credentials). */
   private iceServers: RTCIceServer[] = [];
   private readonly roster: Roster;
-  /** Subscriber offers are applied one after another. */
-  private subscriberQueue: Promise<void> = Promise.resolve();
-  /** Waiting for the next subscriber offer to be answered (a subscriber ICE restart). */
-  private readonly subscriberOfferWaiters = new Set<() => void>();
   private _localParticipantId: string | undefined;
   /** Set while leave() runs, so the socket closing under it is not reported as a lost connection. */
   private leaving = false;
   /** What we joined as, to join again when a resume is refused. */
   private joinedAs: { room: string; name: string } | undefined;
   private resumeToken: { token: string; windowMs: number } | undefined;
-  /** What we publish (the current video track after replaceVideoTrack), to publish again after a fresh join. */
-  private localTracks: MediaStreamTrack[] | undefined;
   private lost: { loss: SocketLoss; at: number } | undefined;
   private wentOffline = false;
   private stopWatchingNetwork: (() => void) | undefined;
@@ -159,6 +136,17 @@ export class Room extends TypedEmitter<RoomEvents> {
       trackSubscribed: (t, p) => this.emit('trackSubscribed', t, p),
       trackUnsubscribed: (t, p) => this.emit('trackUnsubscribed', t, p),
       participantConnection: (p, s) => this.emit('participantConnection', p, s),
+    });
+    this.media = new Media({
+      createPeerConnection: options.createPeerConnection ?? browserPeerConnectionFactory,
+      clock: this.clock,
+      random: this.random,
+      settings: this.settings,
+      log: options.log,
+      configuration: () => this.rtcConfiguration(),
+      signaling: () => (this._state === 'connected' ? this.signaling : undefined),
+      roster: this.roster,
+      onError: (error) => this.emit('error', error),
     });
     this.reconnector = new Reconnector({
       clock: this.clock,
@@ -217,19 +205,16 @@ export class Room extends TypedEmitter<RoomEvents> {
   /** Sends our tracks (normally one audio and one video) to the SFU. */
   async publish(tracks: MediaStreamTrack[]): Promise<void> {
     this.requireConnected();
-    if (this.publisher) throw BackdropError.invalidState('already publishing');
-    this.localTracks = [...tracks];
-    await this.startPublishing(this.localTracks);
+    if (this.media.publishing) throw BackdropError.invalidState('already publishing');
+    await this.media.publish(tracks);
   }
 
-  /** Swaps the published camera track (e.g. for a processed one) without renegotiating. */
+  /**
+   * Swaps the published camera track (e.g. for a processed one) without renegotiating. Also while
+   * reconnecting: a fresh join publishes the track given last.
+   */
   async replaceVideoTrack(track: MediaStreamTrack): Promise<void> {
-    const index = this.localTracks?.findIndex((t) => t.kind === 'video') ?? -1;
-    const sender = this.publisher?.pc.getSenders().find((s) => s.track?.kind === 'video' || s.track === null);
-    if (!sender && index < 0) throw BackdropError.invalidState('not publishing video');
-    // Remembered first, so a fresh join during a reconnect publishes this one.
-    if (this.localTracks && index >= 0) this.localTracks[index] = track;
-    await sender?.replaceTrack(track);
+    await this.media.replaceVideoTrack(track);
   }
 
   async leave(): Promise<void> {
@@ -322,17 +307,10 @@ export class Room extends TypedEmitter<RoomEvents> {
         this.roster.setConnection(message.participantId, message.state);
         break;
       case 'subscriberOffer':
-        this.subscriberQueue = this.subscriberQueue
-          .then(() => this.applySubscriberOffer(message))
-          .catch((error: unknown) =>
-            this.emit(
-              'error',
-              new BackdropError('media_failed', 'could not receive media', { cause: error }),
-            ),
-          );
+        this.media.onSubscriberOffer(message);
         break;
       case 'trickle':
-        this.trickle.get(message.target)?.addRemote(message.candidate);
+        this.media.addRemoteCandidate(message.target, message.candidate);
         break;
       case 'shuttingDown':
         this.emit('shuttingDown', { drainMs: message.drainMs });
@@ -399,16 +377,9 @@ export class Room extends TypedEmitter<RoomEvents> {
   private onResumed(channel: SignalingChannel, joined: ServerMessageOf<'joined'>): void {
     this.adopt(channel, joined);
     this.roster.sync(joined.participants, [joined.participantId]);
-    for (const link of [this.publisher, this.subscriberLink]) {
-      try {
-        link?.pc.setConfiguration(this.rtcConfiguration());
-      } catch (error) {
-        this.options.log?.error('could not set the new ICE servers', { error: String(error) });
-      }
-    }
+    this.media.reconfigure();
     this.setState('connected');
-    this.publisher?.watchdog.restartNow();
-    this.subscriberLink?.watchdog.restartNow();
+    this.media.restartIce();
     this.emit('reconnected', { resumed: true });
     this.handleEarlyMessages(channel);
   }
@@ -416,18 +387,20 @@ export class Room extends TypedEmitter<RoomEvents> {
   /** A new participant: new PeerConnections, the same local tracks published again. */
   private onRejoined(channel: SignalingChannel, joined: ServerMessageOf<'joined'>): void {
     const formerId = this._localParticipantId;
-    this.closeMedia();
+    this.media.close();
     this.adopt(channel, joined);
     this.roster.sync(joined.participants, [joined.participantId, formerId]);
     this.setState('connected');
-    const tracks = this.localTracks;
+    const tracks = this.media.tracks;
     if (tracks) {
-      this.startPublishing(tracks).catch((error: unknown) =>
-        this.emit(
-          'error',
-          new BackdropError('media_failed', 'could not send your media again', { cause: error }),
-        ),
-      );
+      this.media
+        .publish(tracks)
+        .catch((error: unknown) =>
+          this.emit(
+            'error',
+            new BackdropError('media_failed', 'could not send your media again', { cause: error }),
+          ),
+        );
     }
     this.emit('reconnected', { resumed: false });
     this.handleEarlyMessages(channel);
@@ -447,9 +420,7 @@ export class Room extends TypedEmitter<RoomEvents> {
       if (this._state === 'reconnecting') this.reconnector.retryNow();
       return;
     }
-    if (this._state !== 'connected') return;
-    this.publisher?.watchdog.restartNow();
-    this.subscriberLink?.watchdog.restartNow();
+    if (this._state === 'connected') this.media.restartIce();
   }
 
   /** The call is over: everything closed, `connection_lost`. */
@@ -467,153 +438,12 @@ export class Room extends TypedEmitter<RoomEvents> {
     );
   }
 
-  // --- media ---------------------------------------------------------------------------------------------
-
   private rtcConfiguration(): RTCConfiguration {
     return {
       iceServers: this.iceServers,
       iceTransportPolicy: this.options.iceTransportPolicy ?? 'all',
       bundlePolicy: 'max-bundle',
     };
-  }
-
-  private async startPublishing(tracks: readonly MediaStreamTrack[]): Promise<void> {
-    const signaling = this.requireConnected();
-    const link = this.createLink('publisher');
-    this.publisher = link;
-    const { pc } = link;
-    const stream = new MediaStream([...tracks]);
-    for (const track of tracks) pc.addTransceiver(track, { direction: 'sendonly', streams: [stream] });
-    await pc.setLocalDescription(await pc.createOffer());
-    // No wait for ICE gathering: the candidates follow the offer as `trickle` messages.
-    const answer = await signaling.request(
-      { type: 'publish', sdp: pc.localDescription!.sdp },
-      'publishAnswer',
-    );
-    if (this.publisher !== link) return;
-    await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
-    this.trickle.get('publisher')?.remoteDescriptionSet();
-  }
-
-  /** A PeerConnection with our ICE settings, trickling to the server as `target`, watched for ICE loss. */
-  private createLink(target: IceTarget): MediaLink {
-    const pc = (this.options.createPeerConnection ?? browserPeerConnectionFactory)(this.rtcConfiguration());
-    this.trickle.set(
-      target,
-      new TrickleIce({
-        pc,
-        send: (candidate) => this.sendCandidate(target, candidate),
-        onError: (error) =>
-          this.options.log?.error('an ICE candidate from the server was refused', { target, error }),
-      }),
-    );
-    const watchdog = new IceWatchdog({
-      pc,
-      clock: this.clock,
-      random: this.random,
-      graceMs: this.settings.iceDisconnectedGraceMs,
-      retryDelaysMs: this.settings.iceRetryDelaysMs,
-      jitter: this.settings.jitter,
-      restart: () => (target === 'publisher' ? this.restartPublisherIce(pc) : this.restartSubscriberIce(pc)),
-      onError: (error) => this.options.log?.error('ICE restart failed', { target, error: String(error) }),
-    });
-    const link = { pc, watchdog };
-    pc.addEventListener('connectionstatechange', () => {
-      const current = target === 'publisher' ? this.publisher : this.subscriberLink;
-      if (pc.connectionState === 'failed' && current === link) {
-        const what = target === 'publisher' ? 'sending your media' : 'receiving media';
-        this.emit('error', new BackdropError('media_failed', `the connection ${what} failed; restarting it`));
-      }
-    });
-    return link;
-  }
-
-  /** Candidates found while the socket is down are dropped: the ICE restart after the resume gathers anew. */
-  private sendCandidate(target: IceTarget, candidate: IceCandidate | null): void {
-    this.trySend({ type: 'trickle', target, candidate });
-  }
-
-  private async restartPublisherIce(pc: PeerConnection): Promise<void> {
-    const signaling = this.signaling;
-    // Without a socket the resume restarts it; before the first answer there is nothing to restart.
-    if (this._state !== 'connected' || !signaling || this.publisher?.pc !== pc || !pc.remoteDescription)
-      return;
-    try {
-      await pc.setLocalDescription(await pc.createOffer({ iceRestart: true }));
-      const answer = await this.within(
-        signaling.request({ type: 'restartPublisherIce', sdp: pc.localDescription!.sdp }, 'publishAnswer'),
-        'publishAnswer to an ICE restart',
-      );
-      if (this.publisher?.pc !== pc) return;
-      await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
-      this.trickle.get('publisher')?.remoteDescriptionSet();
-    } catch (error) {
-      // Back to the last agreed description, so the next restart starts from a stable state.
-      if (pc.signalingState === 'have-local-offer')
-        await pc.setLocalDescription({ type: 'rollback' }).catch(() => {});
-      throw error;
-    }
-  }
-
-  /** Asks the SFU for a restarted offer and waits until it has been answered. */
-  private async restartSubscriberIce(pc: PeerConnection): Promise<void> {
-    if (this._state !== 'connected' || !this.signaling || this.subscriberLink?.pc !== pc) return;
-    let done: (() => void) | undefined;
-    const answered = new Promise<void>((resolve) => {
-      done = resolve;
-      this.subscriberOfferWaiters.add(resolve);
-    });
-    try {
-      this.signaling.send({ type: 'restartSubscriberIce' });
-      await this.within(answered, 'subscriberOffer for an ICE restart');
-    } finally {
-      if (done) this.subscriberOfferWaiters.delete(done);
-    }
-  }
-
-  /** `promise`, or a timeout error after iceRestartTimeoutMs. */
-  private within<T>(promise: Promise<T>, what: string): Promise<T> {
-    const ms = this.settings.iceRestartTimeoutMs;
-    let timer: unknown;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = this.clock.setTimeout(() => reject(new BackdropError('timeout', `no ${what} in ${ms} ms`)), ms);
-    });
-    return Promise.race([promise, timeout]).finally(() => this.clock.clearTimeout(timer));
-  }
-
-  private subscriber(): MediaLink {
-    this.subscriberLink ??= this.createLink('subscriber');
-    return this.subscriberLink;
-  }
-
-  private async applySubscriberOffer(offer: ServerMessageOf<'subscriberOffer'>): Promise<void> {
-    const signaling = this.signaling;
-    if (!signaling || this._state !== 'connected') return;
-    const { pc } = this.subscriber();
-    await pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp });
-    this.trickle.get('subscriber')?.remoteDescriptionSet();
-    await pc.setLocalDescription(await pc.createAnswer());
-    // No wait for ICE gathering: the candidates follow the answer as `trickle` messages.
-    signaling.send({ type: 'subscriberAnswer', sdp: pc.localDescription!.sdp });
-    const received = pc
-      .getTransceivers()
-      .flatMap((t) => (t.mid ? [{ mid: t.mid, track: t.receiver.track }] : []));
-    this.roster.applyStreams(received, offer.streams);
-    for (const answered of this.subscriberOfferWaiters) answered();
-    this.subscriberOfferWaiters.clear();
-  }
-
-  /** Closes both PeerConnections; every subscribed track is unsubscribed. Idempotent. */
-  private closeMedia(): void {
-    for (const link of [this.publisher, this.subscriberLink]) {
-      link?.watchdog.close();
-      link?.pc.close();
-    }
-    this.publisher = undefined;
-    this.subscriberLink = undefined;
-    this.trickle.clear();
-    this.subscriberOfferWaiters.clear();
-    this.roster.clearTracks();
   }
 
   /** Closes everything (socket, PeerConnections, recovery) and forgets every participant. Idempotent. */
@@ -623,7 +453,7 @@ export class Room extends TypedEmitter<RoomEvents> {
     this.heartbeat = undefined;
     this.stopWatchingNetwork?.();
     this.stopWatchingNetwork = undefined;
-    this.closeMedia();
+    this.media.dispose();
     this.roster.clear();
     const signaling = this.signaling;
     this.signaling = undefined;
@@ -631,7 +461,6 @@ export class Room extends TypedEmitter<RoomEvents> {
     this._localParticipantId = undefined;
     this.joinedAs = undefined;
     this.resumeToken = undefined;
-    this.localTracks = undefined;
     this.lost = undefined;
     this.wentOffline = false;
   }
