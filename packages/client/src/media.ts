@@ -209,10 +209,11 @@ export class Media {
       answered = resolve;
       this.offerWaiters.add(resolve);
     });
+    const request = signaling.sendWatched({ type: 'restartSubscriberIce' });
     try {
-      signaling.send({ type: 'restartSubscriberIce' });
-      await this.within(done, 'subscriberOffer for an ICE restart');
+      await this.within(Promise.race([done, request.refused]), 'subscriberOffer for an ICE restart');
     } finally {
+      request.done();
       if (answered) this.offerWaiters.delete(answered);
     }
   }

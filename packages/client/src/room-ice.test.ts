@@ -90,6 +90,19 @@ describe('ICE restart on media loss', () => {
     expect(socket.sentOf('restartSubscriberIce')).toHaveLength(1);
   });
 
+  it('a refused subscriber restart is not shown to the app as an error, and is tried again', async () => {
+    const h = setUpRoom();
+    const socket = await join(h, [BOB]);
+    const pc = await subscribe(h, socket, [BOB.id]);
+    pc.setState('failed');
+    const request = await socket.received('restartSubscriberIce');
+    socket.deliver({ type: 'error', replyTo: request.id, code: 'invalid_state', message: 'not yet' });
+    await settle();
+    expect(h.events.filter((e) => e.startsWith('error'))).toEqual(['error media_failed']);
+    await h.clock.advance(DEFAULT_RECOVERY.iceRetryDelaysMs[0]!);
+    expect(socket.sentOf('restartSubscriberIce')).toHaveLength(2);
+  });
+
   it('while the socket is down no restart is sent; the resume restarts ICE', async () => {
     const { h, socket, pc } = await publishing();
     socket.cut(1006);

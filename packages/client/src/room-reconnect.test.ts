@@ -191,6 +191,38 @@ describe('reconnect', () => {
     expect(h.room.state).toBe('connected');
   });
 
+  it('a server without resume (invalid_state) gets a fresh join', async () => {
+    const h = setUpRoom();
+    const first = await join(h);
+    first.cut(1006);
+    await h.clock.advance(0);
+    const second = h.server.last;
+    const resume = await second.received('resume');
+    second.deliver({
+      type: 'error',
+      replyTo: resume.id,
+      code: 'invalid_state',
+      message: 'resume is not supported yet',
+    });
+    second.deliver(joinedMessage((await second.received('join')).id, { participantId: 'p_me2' }));
+    await settle();
+    expect(h.events.slice(-2)).toEqual(['state connected', 'reconnected resumed=false']);
+  });
+
+  it('a busy server (sfu_unavailable) is asked to resume again later, not joined', async () => {
+    const h = setUpRoom();
+    const first = await join(h);
+    first.cut(CLOSE_CODES.serviceRestart);
+    await h.clock.advance(0);
+    const second = h.server.last;
+    const resume = await second.received('resume');
+    second.deliver({ type: 'error', replyTo: resume.id, code: 'sfu_unavailable', message: 'restarting' });
+    await h.clock.advance(DEFAULT_RECOVERY.reconnectDelaysMs[1]!);
+    expect(second.sentOf('join')).toEqual([]);
+    expect(second.closedWith?.by).toBe('client');
+    expect(h.server.last.sentOf('resume')).toHaveLength(1);
+  });
+
   it('past the resume window it joins without trying resume', async () => {
     const h = setUpRoom();
     const first = await join(h);

@@ -1,5 +1,5 @@
 import { type ListenerErrorLog, TypedEmitter } from '@backdrop/events';
-import { CLOSE_CODES, type ServerMessage, type ServerMessageOf } from '@backdrop/protocol';
+import { CLOSE_CODES, type ErrorCode, type ServerMessage, type ServerMessageOf } from '@backdrop/protocol';
 import {
   browserNetworkMonitor,
   browserPeerConnectionFactory,
@@ -27,6 +27,9 @@ import type {
   PeerConnectionFactory,
   SocketFactory,
 } from './transport.js';
+
+/** Answers to `resume` that mean "join afresh" (any other error is retried: the server may be busy). */
+const RESUME_REFUSALS: ReadonlySet<ErrorCode> = new Set(['resume_failed', 'invalid_state', 'bad_message']);
 
 /**
  * `reconnecting`: the signalling socket was lost and the SDK is getting it back; participants, tiles, both
@@ -364,8 +367,11 @@ export class Room extends TypedEmitter<RoomEvents> {
       try {
         return await channel.request({ type: 'resume', token: resume.token }, 'joined');
       } catch (error) {
-        if (!(error instanceof BackdropError && error.serverCode === 'resume_failed')) throw error;
-        // The server no longer holds us (window over, server or Janus restarted): join afresh.
+        if (!(error instanceof BackdropError && error.serverCode && RESUME_REFUSALS.has(error.serverCode))) {
+          throw error;
+        }
+        // The server no longer holds us (window over, server or Janus restarted), or cannot resume at all
+        // (a server without resume answers invalid_state or bad_message): join afresh.
         this.resumeToken = undefined;
       }
     }

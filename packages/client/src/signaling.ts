@@ -165,6 +165,34 @@ export class SignalingChannel extends TypedEmitter<SignalingEvents> {
     });
   }
 
+  /**
+   * Sends a request whose success has no reply of its own (`restartSubscriberIce`: the answer is a later
+   * `subscriberOffer`): `refused` rejects if the server answers with an error (or the socket closes) until
+   * `done` is called. Nothing else waits or times out here.
+   */
+  sendWatched(message: Outgoing): { refused: Promise<never>; done(): void } {
+    const id = this.nextId++;
+    const refused = new Promise<never>((_, reject) => {
+      this.waiting.set(id, {
+        resolve: (reply) => {
+          if (reply.type === 'error') reject(BackdropError.fromServer(reply));
+        },
+        reject,
+      });
+    });
+    // Nobody may be listening once `done` is called.
+    refused.catch(() => undefined);
+    const done = () => this.waiting.delete(id);
+    try {
+      if (this.isClosed) throw new BackdropError('connection_lost', 'signalling connection is closed');
+      this.socket.send(JSON.stringify({ ...message, id }));
+    } catch (error) {
+      this.waiting.get(id)?.reject(error as Error);
+      done();
+    }
+    return { refused, done };
+  }
+
   private onMessage(data: string): void {
     if (this.isClosed) return;
     // Anything at all, even a frame we cannot read, shows the socket is alive.
