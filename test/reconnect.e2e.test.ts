@@ -17,20 +17,28 @@ function remoteFrames(page: Page): Promise<Record<string, number>> {
   );
 }
 
+interface Seen {
+  state: string;
+  /** Date.now() in the page when the pill changed (the same machine clock as the test's). */
+  at: number;
+}
+
 /** Records every connection state the call's status pill shows, from now on, in `window.__states`. */
 function recordStates(page: Page): Promise<void> {
   return page.evaluate(() => {
     const pill = document.querySelector<HTMLElement>('[data-connection]')!;
-    const states: string[] = [pill.dataset.connection ?? ''];
-    (window as unknown as { __states: string[] }).__states = states;
-    new MutationObserver(() => states.push(pill.dataset.connection ?? '')).observe(pill, {
+    const seen = () => ({ state: pill.dataset.connection ?? '', at: Date.now() });
+    const states = [seen()];
+    (window as unknown as { __states: Seen[] }).__states = states;
+    new MutationObserver(() => states.push(seen())).observe(pill, {
       attributes: true,
       attributeFilter: ['data-connection'],
     });
   });
 }
 
-const states = (page: Page) => page.evaluate(() => (window as unknown as { __states: string[] }).__states);
+const seenStates = (page: Page) => page.evaluate(() => (window as unknown as { __states: Seen[] }).__states);
+const states = async (page: Page) => (await seenStates(page)).map((s) => s.state);
 
 /** Polls until `viewer` sees `name`'s tile decode `more` frames beyond what it showed at the first look. */
 async function framesAdvance(viewer: Page, name: string, more: number, timeoutMs: number): Promise<void> {
@@ -83,6 +91,7 @@ describe('the SDK reconnects a browser whose network went away and came back', (
     await framesAdvance(bob, 'Alice', 10, 90_000);
     await framesAdvance(alice, 'Bob', 10, 60_000);
     await recordStates(alice);
+    const logFrom = server.logs.length;
 
     await browsers[0]!.context.setOffline(true);
     await new Promise((r) => setTimeout(r, 1_000));
@@ -93,13 +102,18 @@ describe('the SDK reconnects a browser whose network went away and came back', (
       const seen = await states(alice);
       return seen.includes('reconnecting') && seen.at(-1) === 'connected' ? true : undefined;
     });
-    const connectedMs = Date.now() - online;
+    const connectedMs = (await seenStates(alice)).at(-1)!.at - online;
     await framesAdvance(bob, 'Alice', 10, 30_000);
     const bobSeesAliceMs = Date.now() - online;
     await framesAdvance(alice, 'Bob', 10, 30_000);
     console.log(
       `online -> Alice connected ${connectedMs} ms, Bob sees Alice's video advance ${bobSeesAliceMs} ms; states ${JSON.stringify(await states(alice))}`,
     );
+    // The server's side of the reconnect, for whoever reads the output (what took the time).
+    for (const line of server.logs.slice(logFrom, logFrom + 40)) {
+      const entry = JSON.parse(line) as { time?: number; msg?: string };
+      console.log(`server +${(entry.time ?? online) - online} ms ${entry.msg}`);
+    }
     expect(await states(alice)).not.toContain('disconnected');
     expect(await alice.evaluate(() => document.body.dataset.state)).toBe('in-call');
     expect(Object.keys(await remoteFrames(bob))).toEqual(['Alice']);
