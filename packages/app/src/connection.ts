@@ -15,6 +15,8 @@ export function connectionBadge(state: ConnectionState): ConnectionBadge {
       return { label: 'Connecting…', tone: 'pending' };
     case 'connected':
       return { label: 'Connected', tone: 'ok' };
+    case 'reconnecting':
+      return { label: 'Reconnecting…', tone: 'pending' };
     case 'disconnected':
       return { label: 'Disconnected', tone: 'bad' };
     case 'failed':
