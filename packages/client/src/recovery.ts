@@ -63,8 +63,12 @@ export type SocketLoss =
   /** The browser came back `online` after `offline`: the old connection rode on a network that is gone. */
   | { kind: 'networkChanged' };
 
-/** Close codes after which coming back would be refused again: the server cut us off for abuse. */
+/**
+ * Close codes after which coming back would be refused again (the server cut us off for abuse), or would take
+ * the call away from where it now goes on (4006: this participant resumed on another socket, another tab).
+ */
 const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
+  CLOSE_CODES.resumedElsewhere,
   CLOSE_CODES.rateLimited,
   CLOSE_CODES.tooManyBadMessages,
   CLOSE_CODES.slowConsumer,
