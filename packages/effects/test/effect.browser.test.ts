@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LaunchedBrowser, launchChromium } from '../../../test/support/chromium.js';
+import type { EffectStats } from '../src/index.js';
 import { makeFakeCamera, type PageServer, startPageServer } from './harness.js';
 import type { FrameReport } from './page.js';
 
@@ -103,15 +104,10 @@ describe('background effect in headless Chromium (astronaut fake camera, 640x480
       expect(frames.some((f) => f.rawLike)).toBe(false);
       expect(info.errors).toEqual([]);
       expect(info.progressEvents).toBeGreaterThan(0);
-      const stats = info.stats as {
-        delegate: string;
-        runtime: string;
-        fpsOut: number;
-        budget: { level: number };
-      };
+      const stats = info.stats as unknown as EffectStats;
       expect(['CPU', 'GPU']).toContain(stats.delegate);
-      expect(['webgl2', 'canvas2d']).toContain(stats.runtime);
-      expect(stats.budget.level).toBeGreaterThanOrEqual(0);
+      expect(['webgl2', 'canvas2d']).toContain(stats.renderer);
+      expect(stats.budget?.level).toBeGreaterThanOrEqual(0);
     });
   });
 
@@ -265,16 +261,11 @@ describe('background effect in headless Chromium (astronaut fake camera, 640x480
         await collectAtLeast(page, 10);
         const frames = await collectAtLeast(page, 10);
         const info = await page.evaluate(() => fx.info());
-        const s = info.stats as {
-          runtime: string;
-          fpsOut: number;
-          msPerFrameP50: number;
-          msPerStage: unknown;
-        };
+        const s = info.stats as unknown as EffectStats;
         log(
           `${renderer}: ${frames.length} frames in 2.5 s, fpsOut ${s.fpsOut}, p50 ${s.msPerFrameP50} ms, stages ${JSON.stringify(s.msPerStage)}`,
         );
-        expect(s.runtime).toBe(renderer);
+        expect(s.renderer).toBe(renderer);
         expect(frames.length).toBeGreaterThanOrEqual(10);
         assertKeyed(frames.at(-1)!);
         expect(frames.some((f) => f.rawLike)).toBe(false);
