@@ -16,6 +16,7 @@ export {
   formatMegabytes,
   IMAGE_LIMIT_TEXT,
   IMAGE_LIMITS,
+  parseHexColor,
 } from './mode.js';
 export type { Renderer } from './render/compositor.js';
 export type { Progress } from './segmentation/fetch-progress.js';
