@@ -18,8 +18,9 @@ export type EffectMode =
 
 export type EffectKind = EffectMode['kind'];
 
-/** Every kind, in the order the user sees them. */
-export const EFFECT_KINDS = ['none', 'blur', 'replace', 'remove'] as const satisfies readonly EffectKind[];
+/** Every kind exactly once (the compiler checks both ways), in the order the user sees them. */
+const KIND_ORDER = { none: 0, blur: 1, replace: 2, remove: 3 } as const satisfies Record<EffectKind, number>;
+export const EFFECT_KINDS = Object.keys(KIND_ORDER) as readonly EffectKind[];
 
 /** A colour as 0..1 floats. */
 export type RGB = readonly [number, number, number];
