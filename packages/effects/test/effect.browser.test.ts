@@ -273,6 +273,37 @@ describe('background effect in headless Chromium (astronaut fake camera, 640x480
     });
   }
 
+  // The back-end choice picks Canvas2D under software GL, so the WebGL2 composite stage's blur and replace
+  // kinds are covered here explicitly.
+  it('blur, then replace, work on the webgl2 back end', async () => {
+    await withPage(async (page) => {
+      const started = await start(page, {
+        renderer: 'webgl2',
+        delegate: 'CPU',
+        initialMode: { kind: 'blur', strength: 0.6 },
+      });
+      expect(await page.evaluate(() => fx.ready())).toBeNull();
+      await collectAtLeast(page, 10);
+      const blurred = await collectAtLeast(page, 5);
+      const b = blurred.at(-1)!;
+      log(`webgl2 blur: corner hf ${fmt(b.corners.map((c) => c.hf))} (raw ${fmt(started.rawCornerHf)})`);
+      for (const i of [0, 2]) expect(b.corners[i]!.hf).toBeLessThan(0.35 * started.rawCornerHf[i]!);
+      expect(b.face.mad).toBeLessThan(20);
+      expect(await page.evaluate(() => fx.setMode({ kind: 'replace', image: 'gradient' }))).toBeNull();
+      await page.evaluate(() => (fx as unknown as { setKey(c: string): void }).setKey('#203080'));
+      await collectAtLeast(page, 5);
+      const replaced = await collectAtLeast(page, 5);
+      const r = replaced.at(-1)!;
+      log(`webgl2 replace: top-left key ${r.corners[0]!.key.toFixed(2)}; face mad ${r.face.mad.toFixed(1)}`);
+      expect(r.corners[0]!.key).toBeGreaterThanOrEqual(0.95);
+      expect(r.face.mad).toBeLessThan(25);
+      expect([...blurred, ...replaced].some((f) => f.rawLike)).toBe(false);
+      expect(((await page.evaluate(() => fx.info())).stats as unknown as EffectStats).renderer).toBe(
+        'webgl2',
+      );
+    });
+  });
+
   it('the frames pipeline (requestVideoFrameCallback + captureStream, used where MSTP is missing) works', async () => {
     await withPage(async (page) => {
       const started = await start(page, {
