@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ResolvedEffectMode } from '../mode.js';
-import { type Composition, drawable, PRIVACY_FRAME } from './compositor.js';
+import { type Composition, drawable, isRenderer, PRIVACY_FRAME } from './compositor.js';
 
 const image = {} as ImageBitmap;
 const MODES: ResolvedEffectMode[] = [
@@ -37,5 +37,13 @@ describe('drawable: what a back end may draw', () => {
   it('hands the mode on unchanged (its strength and colour are what get drawn)', () => {
     const blur: Composition = { kind: 'blur', strength: 0.25 };
     expect(drawable(blur, { haveAlpha: true, haveBackground: false })).toBe(blur);
+  });
+});
+
+describe('isRenderer', () => {
+  it('accepts the two back ends only (a cached choice from storage is checked with it)', () => {
+    expect(isRenderer('webgl2')).toBe(true);
+    expect(isRenderer('canvas2d')).toBe(true);
+    for (const other of ['runtime', 'webgpu', undefined, null, 2]) expect(isRenderer(other)).toBe(false);
   });
 });

@@ -2,8 +2,13 @@ import type { QualityLevel } from '../mask/budget.js';
 import type { ResolvedEffectMode } from '../mode.js';
 import type { FrameSource } from './source-stage.js';
 
-/** The compositing back end: the WebGL2 pipeline, or the Canvas2D one (CPU refinement). */
-export type Renderer = 'webgl2' | 'canvas2d';
+/** The compositing back ends: the WebGL2 pipeline, or the Canvas2D one (CPU refinement). */
+export const RENDERERS = ['webgl2', 'canvas2d'] as const;
+export type Renderer = (typeof RENDERERS)[number];
+
+export function isRenderer(value: unknown): value is Renderer {
+  return RENDERERS.includes(value as Renderer);
+}
 
 /** The privacy frame: the picture shrunk to a dozen pixels across and darkened; no mask needed. */
 export interface PrivacyFrame {

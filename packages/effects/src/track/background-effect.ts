@@ -4,7 +4,7 @@ import { deserializeError, EffectError } from '../errors.js';
 import { detectFeatures } from '../features.js';
 import { createLogger } from '../log.js';
 import { type EffectMode, resolveEffectMode, transferablesOf } from '../mode.js';
-import type { Renderer } from '../render/compositor.js';
+import { isRenderer, type Renderer } from '../render/compositor.js';
 import type { Progress } from '../segmentation/fetch-progress.js';
 import type { Delegate } from '../segmentation/segmenter.js';
 import type { EngineOptions } from '../worker/engine.js';
@@ -55,7 +55,7 @@ function cachedChoice(): CachedChoice | null {
     if (
       parsed?.ua === navigator.userAgent &&
       (parsed.delegate === 'CPU' || parsed.delegate === 'GPU') &&
-      (parsed.renderer === 'webgl2' || parsed.renderer === 'canvas2d')
+      isRenderer(parsed.renderer)
     ) {
       return { delegate: parsed.delegate, renderer: parsed.renderer };
     }
