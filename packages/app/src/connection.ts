@@ -128,6 +128,10 @@ const CLOSE_REASONS: Record<keyof typeof CLOSE_CODES | 'abnormal', Explanation> 
     what: 'Your connection stopped answering the server and could not be restored.',
     todo: CHECK_NETWORK,
   },
+  resumedElsewhere: {
+    what: 'This call continued on another connection (another tab or network).',
+    todo: 'Use the other tab, or join again here.',
+  },
   abnormal: { what: 'The connection to the server was lost and could not be restored.', todo: CHECK_NETWORK },
 };
 
