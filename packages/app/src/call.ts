@@ -10,7 +10,6 @@ import { createLogger } from './log.js';
 import type { LocalMedia } from './media.js';
 import { watchFirstRemoteFrame } from './metrics.js';
 import { createEffectPicker } from './picker.js';
-import { peerConnection, reconnectionEvents } from './room-events.js';
 import { createStatsOverlay } from './stats-overlay.js';
 import { createTile, type Tile } from './tile.js';
 
@@ -102,7 +101,7 @@ export async function startCall(root: HTMLElement, options: CallOptions): Promis
     log.info('participant joined', { participant: p.id, name: p.name });
     const tile = createTile({ name: p.name, participantId: p.id, local: false });
     tile.setStream(p.stream);
-    tile.setConnection(peerConnection(p));
+    tile.setConnection(p.connection);
     watchFirstRemoteFrame(tile.video);
     tiles.set(p.id, tile);
     tilesBox.append(tile.element);
@@ -231,8 +230,7 @@ export async function startCall(root: HTMLElement, options: CallOptions): Promis
   });
   controls.setConnectionState(room.state);
   connectionBar.setRoomState(room.state);
-  const reconnection = reconnectionEvents(room);
-  reconnection.on('connectionStateChanged', (state) => {
+  room.on('connectionStateChanged', (state) => {
     log.info('connection state', { state });
     controls.setConnectionState(state);
     connectionBar.setRoomState(state);
@@ -241,12 +239,12 @@ export async function startCall(root: HTMLElement, options: CallOptions): Promis
       queueMicrotask(() => end({ kind: 'lost', error: lastError }));
     }
   });
-  reconnection.on('reconnected', ({ resumed }) => {
+  room.on('reconnected', ({ resumed }) => {
     log.info('reconnected', { resumed, participant: room.localParticipantId });
     // A switch of the published video that failed while reconnecting is tried again now.
     void syncPublishedVideo();
   });
-  reconnection.on('participantConnection', (p, state) => {
+  room.on('participantConnection', (p, state) => {
     log.info('participant connection', { participant: p.id, state });
     tiles.get(p.id)?.setConnection(state);
   });

@@ -1,5 +1,5 @@
+import type { ConnectionState } from '@backdrop/client';
 import {
-  type CallConnectionState,
   type ConnectionBarEvent,
   type ConnectionBarState,
   connectionBarView,
@@ -12,7 +12,7 @@ import { h } from './dom.js';
 export interface ConnectionBar {
   element: HTMLElement;
   /** The Room's state changed. */
-  setRoomState(state: CallConnectionState): void;
+  setRoomState(state: ConnectionState): void;
   /** A media (ICE) restart started or finished. */
   setMediaRestarting(restarting: boolean): void;
   /** Stops the notice timer. Idempotent. */

@@ -1,13 +1,4 @@
-import type { BackdropError, ConnectionState } from '@backdrop/client';
-
-/**
- * The Room's connection state as the call screen reads it. `reconnecting` is the SDK's state while it resumes
- * or re-joins after a lost socket; the union is spelled here so the app compiles against an SDK without it.
- */
-export type CallConnectionState = ConnectionState | 'reconnecting';
-
-/** Another participant's signalling link, as the server tells it (`participantConnection`). */
-export type PeerConnectionState = 'connected' | 'reconnecting';
+import type { BackdropError, ConnectionState, ParticipantConnection } from '@backdrop/client';
 
 export const RECONNECTING_TEXT = 'Reconnecting…';
 export const RECONNECTED_TEXT = 'Reconnected';
@@ -19,13 +10,13 @@ export const RECONNECTED_NOTICE_MS = 3000;
  * connected Room, and whether the "Reconnected" notice is showing.
  */
 export interface ConnectionBarState {
-  room: CallConnectionState;
+  room: ConnectionState;
   mediaRestarting: boolean;
   notice: boolean;
 }
 
 export type ConnectionBarEvent =
-  | { type: 'room'; state: CallConnectionState }
+  | { type: 'room'; state: ConnectionState }
   | { type: 'media'; restarting: boolean }
   | { type: 'noticeExpired' };
 
@@ -67,7 +58,7 @@ export interface ConnectionBarView {
   kind: 'hidden' | 'reconnecting' | 'reconnected';
   text: string;
   /** The call root's `data-connection`: `reconnecting` while the bar says so, else the Room's state. */
-  connection: CallConnectionState;
+  connection: ConnectionState;
 }
 
 /** The bar for a state. Pure. */
@@ -81,7 +72,7 @@ export function connectionBarView(state: ConnectionBarState): ConnectionBarView 
 /** What a remote tile shows for its participant's link. */
 export interface PeerTileView {
   /** The tile's `data-connection`. */
-  connection: PeerConnectionState;
+  connection: ParticipantConnection;
   /** Dimmed, keeping its last frame. */
   dimmed: boolean;
   /** The label over the picture, or undefined for none. */
@@ -89,7 +80,7 @@ export interface PeerTileView {
 }
 
 /** A remote tile for its participant's link state. Pure. */
-export function peerTileView(state: PeerConnectionState): PeerTileView {
+export function peerTileView(state: ParticipantConnection): PeerTileView {
   return state === 'reconnecting'
     ? { connection: state, dimmed: true, label: RECONNECTING_TEXT }
     : { connection: state, dimmed: false, label: undefined };
@@ -107,6 +98,6 @@ export function errorEndsCall(error: Pick<BackdropError, 'code'>): boolean {
  * Whether a state change ends the call: `disconnected` that the user did not ask for (Leave), once in the
  * call. `reconnecting` never does. Pure.
  */
-export function stateEndsCall(state: CallConnectionState, context: { leaving: boolean; inCall: boolean }) {
+export function stateEndsCall(state: ConnectionState, context: { leaving: boolean; inCall: boolean }) {
   return state === 'disconnected' && !context.leaving && context.inCall;
 }

@@ -1,6 +1,6 @@
-import type { BackdropError } from '@backdrop/client';
+import type { BackdropError, ConnectionState } from '@backdrop/client';
 import { CLOSE_CODES, type ErrorCode } from '@backdrop/protocol';
-import { type CallConnectionState, RECONNECTING_TEXT } from './connection-view.js';
+import { RECONNECTING_TEXT } from './connection-view.js';
 
 /** How the connection state reads in the call's status pill. */
 export interface ConnectionBadge {
@@ -9,7 +9,7 @@ export interface ConnectionBadge {
 }
 
 /** The status pill for a connection state. Pure. */
-export function connectionBadge(state: CallConnectionState): ConnectionBadge {
+export function connectionBadge(state: ConnectionState): ConnectionBadge {
   switch (state) {
     case 'idle':
     case 'connecting':

@@ -1,5 +1,5 @@
+import type { ConnectionState } from '@backdrop/client';
 import { connectionBadge } from './connection.js';
-import type { CallConnectionState } from './connection-view.js';
 import { h } from './dom.js';
 
 /** Something the user turns on and off; absent when there is nothing to switch (no microphone, no camera). */
@@ -19,7 +19,7 @@ export interface ControlsOptions {
 
 export interface Controls {
   element: HTMLElement;
-  setConnectionState(state: CallConnectionState): void;
+  setConnectionState(state: ConnectionState): void;
   setLeaving(): void;
 }
 

@@ -1,4 +1,5 @@
-import { type PeerConnectionState, peerTileView } from './connection-view.js';
+import type { ParticipantConnection } from '@backdrop/client';
+import { peerTileView } from './connection-view.js';
 import { h } from './dom.js';
 import { createLogger } from './log.js';
 
@@ -16,7 +17,7 @@ export interface Tile {
    * The participant's link: `reconnecting` keeps the last frame, dimmed, under a "Reconnecting…" label, and
    * sets `data-connection` on the tile element.
    */
-  setConnection(state: PeerConnectionState): void;
+  setConnection(state: ParticipantConnection): void;
 }
 
 /**
