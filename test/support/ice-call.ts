@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { type FakeCamera, REF_H, REF_W, thumbnailDistance } from './cameras.js';
+import { defineTranspilerHelpers } from './page-probes.js';
 import { poll } from './poll.js';
 
 /** What a page's remote tiles show: whose, how many frames decoded, and a REF_W x REF_H RGBA thumbnail. */
@@ -24,6 +25,7 @@ export interface IcePath {
  * getConfiguration without the app exposing them. Call before navigating.
  */
 export async function recordPeerConnections(page: Page): Promise<void> {
+  await defineTranspilerHelpers(page);
   await page.addInitScript(() => {
     const Native = window.RTCPeerConnection;
     const made: RTCPeerConnection[] = [];

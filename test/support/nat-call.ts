@@ -97,6 +97,9 @@ export async function startNatCall(options: {
     for (const [i, browser] of browsers.entries()) {
       const page = await browser.context.newPage();
       page.on('pageerror', (error) => console.error(`[${people[i]!.name}] page error`, error));
+      page.on('console', (message) => {
+        if (message.type() === 'error') console.error(`[${people[i]!.name}] console: ${message.text()}`);
+      });
       await recordPeerConnections(page);
       await recordSignalling(page);
       pages.push(page);

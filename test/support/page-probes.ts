@@ -24,8 +24,18 @@ type Probed = {
   __backdropTileTimer?: number;
 };
 
+/**
+ * Functions handed to the page are serialized from their transpiled form; under tsx (esbuild with keepNames) a
+ * function bound to a name gets a call to esbuild's `__name` helper, which the page lacks. An identity `__name`
+ * makes such scripts run the same under tsx (benchmarks) and vitest (tests). Idempotent.
+ */
+export async function defineTranspilerHelpers(page: Page): Promise<void> {
+  await page.addInitScript({ content: 'globalThis.__name ??= (target) => target;' });
+}
+
 /** Records every message received on every WebSocket the page opens. Call before navigating. */
 export async function recordSignalling(page: Page): Promise<void> {
+  await defineTranspilerHelpers(page);
   await page.addInitScript(() => {
     const Native = window.WebSocket;
     const log: SignalEntry[] = [];
