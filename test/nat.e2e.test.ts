@@ -111,6 +111,10 @@ describe('a call across two NAT routers, relayed by our TURN, surviving a networ
       `network change -> Alice's video advancing again at Bob: ${recovery.msAfterChange} ms ` +
         `(stalled from ${recovery.stalledFrom - changedAt} ms; bound ${RECOVERY_BOUND_MS} ms)`,
     );
+    const aliceSignals = (await signalLog(alice)).filter((e) => e.at >= changedAt);
+    console.log(
+      `Alice after the change (ms): ${aliceSignals.map((e) => `${e.at - changedAt} ${e.type}${e.code ? ` ${e.code}` : ''}`).join(', ')}`,
+    );
     console.log(`Alice timeline: ${(await iceTimeline(alice)).join(', ')}`);
     expect(recovery.msAfterChange).toBeLessThanOrEqual(RECOVERY_BOUND_MS);
     expect(samples.filter((s) => !s.present).length, "samples in which Alice's tile was missing at Bob").toBe(
