@@ -115,7 +115,14 @@ describe('a call across two NAT routers, relayed by our TURN, surviving a networ
     console.log(
       `Alice after the change (ms): ${aliceSignals.map((e) => `${e.at - changedAt} ${e.type}${e.code ? ` ${e.code}` : ''}`).join(', ')}`,
     );
-    console.log(`Alice timeline: ${(await iceTimeline(alice)).join(', ')}`);
+    // The ICE timeline is in page time (ms since navigation): shift it onto the change.
+    const origin = await alice.evaluate(() => performance.timeOrigin);
+    const iceAfter = (await iceTimeline(alice))
+      .map((line) => ({ at: origin + Number(line.split(' ')[0]), what: line.split(' ').slice(1).join(' ') }))
+      .filter((e) => e.at >= changedAt && !/ local (host|srflx)$/.test(e.what));
+    console.log(
+      `Alice's ICE after the change (ms): ${iceAfter.map((e) => `${Math.round(e.at - changedAt)} ${e.what}`).join(', ')}`,
+    );
     expect(recovery.msAfterChange).toBeLessThanOrEqual(RECOVERY_BOUND_MS);
     expect(samples.filter((s) => !s.present).length, "samples in which Alice's tile was missing at Bob").toBe(
       0,
