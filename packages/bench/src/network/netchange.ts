@@ -95,37 +95,51 @@ async function measureJoins(call: NatCall, room: string): Promise<JoinSample[]> 
   return samples;
 }
 
+/**
+ * How long after `changedAt` the tile sampled on `page` advanced again for good (null: not within the deadline),
+ * and when its frames stopped. Reads the samples only up to the moment it is back, so a later stall (the next
+ * trouble) never rewrites this change's figures.
+ */
+async function backAfter(
+  page: Page,
+  changedAt: number,
+): Promise<{ ms: number | null; stalledFromMs: number | null }> {
+  const options = { changedAt, stallMs: STALL_MS, confirmFrames: CONFIRM_FRAMES };
+  let last = videoRecovery([], options);
+  const back = await poll('video back', RECOVERY_DEADLINE_MS, async () => {
+    last = videoRecovery(await tileSamples(page, changedAt - 1000), options);
+    return last.state === 'back' ? last : undefined;
+  }).catch(() => undefined);
+  if (back) return { ms: back.msAfterChange, stalledFromMs: back.stalledFrom - changedAt };
+  return { ms: null, stalledFromMs: last.state === 'stalled' ? last.stalledFrom - changedAt : null };
+}
+
 async function measureChange(call: NatCall, index: number): Promise<ChangeSample> {
   const router: Router = index % 2 === 0 ? 'nat1' : 'nat2';
   const [alice, bob] = call.pages as [Page, Page];
-  const [observer, observerName, watched] =
-    router === 'nat1' ? [bob, 'Bob', 'Alice'] : [alice, 'Alice', 'Bob'];
+  // The observer watches the moved client's tile; the moved client watches the observer's.
+  const [observer, observerName, moved] = router === 'nat1' ? [bob, 'Bob', alice] : [alice, 'Alice', bob];
   await advancing(alice, 'Alice to see Bob advancing before the change');
   await advancing(bob, 'Bob to see Alice advancing before the change');
   await new Promise((r) => setTimeout(r, SETTLE_MS));
   const changedAt = Date.now();
   const { address } = await call.topology.changePublicAddress(router);
-  const options = { changedAt, stallMs: STALL_MS, confirmFrames: CONFIRM_FRAMES };
-  const recovery = await poll(`${watched} back at ${observerName}`, RECOVERY_DEADLINE_MS, async () => {
-    const r = videoRecovery(await tileSamples(observer, changedAt - 1000), options);
-    return r.state === 'back' ? r : undefined;
-  }).catch(() => undefined);
+  const [seen, sees] = await Promise.all([backAfter(observer, changedAt), backAfter(moved, changedAt)]);
   const samples = await tileSamples(observer, changedAt);
-  const final = videoRecovery(await tileSamples(observer, changedAt - 1000), options);
-  const stalledFrom =
-    final.state === 'back' || final.state === 'stalled' ? final.stalledFrom - changedAt : null;
   const leaves = (await signalLog(observer)).filter((e) => e.type === 'participantLeft' && e.at >= changedAt);
   const sample: ChangeSample = {
     router,
     newAddress: address,
     observer: observerName,
-    ms: recovery?.msAfterChange ?? null,
-    stalledFromMs: stalledFrom,
+    ms: seen.ms,
+    stalledFromMs: seen.stalledFromMs,
+    movedSeesMs: sees.ms,
     leavesAnnounced: leaves.length,
     tileMissingSamples: samples.filter((s) => !s.present).length,
   };
+  const text = (ms: number | null) => (ms === null ? 'NOT BACK' : `${ms} ms`);
   console.log(
-    `change ${index + 1}: ${router} -> ${address}: ${sample.ms === null ? 'NOT BACK' : `${sample.ms} ms`} at ${observerName}`,
+    `change ${index + 1}: ${router} -> ${address}: ${text(seen.ms)} at ${observerName}, the moved client sees the other back ${text(sees.ms)}`,
   );
   return sample;
 }
@@ -139,6 +153,7 @@ const call = await startNatCall({
   ],
 });
 const report: NetChangeReport = { joins: [], changes: [], conditions: {} };
+let stoppedEarly: string | undefined;
 try {
   const [alice, bob] = call.pages as [Page, Page];
   await alice.goto(call.url('netchange-joins', call.people[0]!));
@@ -159,7 +174,8 @@ try {
     try {
       report.changes.push(await measureChange(call, i));
     } catch (error) {
-      console.log(`change ${i + 1} could not start: ${(error as Error).message}; stopping`);
+      stoppedEarly = `change ${i + 1} could not start: ${(error as Error).message}`;
+      console.log(`${stoppedEarly}; stopping`);
       break;
     }
   }
@@ -178,6 +194,7 @@ try {
       'ip addr del + add of the router public address (new address each time), default route restored',
     'video back': `first frame after a >= ${STALL_MS} ms stall, confirmed by ${CONFIRM_FRAMES} more frames; deadline ${RECOVERY_DEADLINE_MS} ms`,
     P2P: 'off (SFU path)',
+    ...(stoppedEarly ? { 'stopped early': stoppedEarly } : {}),
   };
   await call.close();
 }

@@ -14,6 +14,7 @@ const REPORT: NetChangeReport = {
       observer: 'Bob',
       ms: 3200,
       stalledFromMs: 40,
+      movedSeesMs: 2800,
       leavesAnnounced: 0,
       tileMissingSamples: 0,
     },
@@ -23,6 +24,7 @@ const REPORT: NetChangeReport = {
       observer: 'Alice',
       ms: null,
       stalledFromMs: 10,
+      movedSeesMs: null,
       leavesAnnounced: 1,
       tileMissingSamples: 3,
     },
@@ -32,6 +34,7 @@ const REPORT: NetChangeReport = {
       observer: 'Bob',
       ms: 5100,
       stalledFromMs: null,
+      movedSeesMs: 4000,
       leavesAnnounced: 0,
       tileMissingSamples: 0,
     },
@@ -62,6 +65,12 @@ describe('formatReport', () => {
       'changes recovered: 2 of 3; leaves announced: 1; samples with the tile missing: 3',
     );
     expect(text).toContain('change 2: nat2 -> 198.51.100.22, seen by Alice: NOT BACK');
+    expect(text).toContain(
+      'the moved browser sees the other video advancing again: p50 2800 ms, max 4000 ms',
+    );
+    expect(text).toContain(
+      'change 1: nat1 -> 198.51.100.21, seen by Bob: 3200 ms (frames stopped at 40 ms); the moved one sees the other: 2800 ms',
+    );
     expect(text).toContain('  cores: 2');
   });
 });

@@ -17,6 +17,8 @@ export interface ChangeSample {
   ms: number | null;
   /** When frames stopped, relative to the change (negative: a stall already under way). */
   stalledFromMs: number | null;
+  /** Network change to the moved client seeing the observer's video advancing again; null: not back. */
+  movedSeesMs: number | null;
   /** participantLeft messages the observer received for this change (expected 0). */
   leavesAnnounced: number;
   /** Samples in which the observed tile was missing (expected 0). */
@@ -63,11 +65,16 @@ export function formatReport(report: NetChangeReport): string {
     ),
     `  joins over relay on every PeerConnection: ${relayJoins.length} of ${report.joins.length}`,
     line('network change -> video advancing again at the other browser', back),
+    line(
+      'network change -> the moved browser sees the other video advancing again',
+      report.changes.filter((c) => c.movedSeesMs !== null).map((c) => c.movedSeesMs!),
+    ),
     `  changes recovered: ${back.length} of ${report.changes.length}; leaves announced: ${report.changes.reduce((n, c) => n + c.leavesAnnounced, 0)}; samples with the tile missing: ${report.changes.reduce((n, c) => n + c.tileMissingSamples, 0)}`,
     ...report.changes.map(
       (c, i) =>
         `  change ${i + 1}: ${c.router} -> ${c.newAddress}, seen by ${c.observer}: ${c.ms === null ? 'NOT BACK' : `${c.ms.toFixed(0)} ms`}` +
-        (c.stalledFromMs === null ? '' : ` (frames stopped at ${c.stalledFromMs.toFixed(0)} ms)`),
+        (c.stalledFromMs === null ? '' : ` (frames stopped at ${c.stalledFromMs.toFixed(0)} ms)`) +
+        `; the moved one sees the other: ${c.movedSeesMs === null ? 'NOT BACK' : `${c.movedSeesMs.toFixed(0)} ms`}`,
     ),
   ];
   return lines.join('\n');
