@@ -180,7 +180,9 @@ try {
     }
   }
 } catch (error) {
-  console.log(`benchmark cut short: ${(error as Error).message}`);
+  // Could not run at all (topology, server, browsers, the first call): a failure of the run, not a figure.
+  stoppedEarly = `benchmark cut short: ${(error as Error).message}`;
+  console.log(stoppedEarly);
   process.exitCode = 1;
 } finally {
   report.conditions = {
