@@ -115,6 +115,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     headersTimeoutMs: config.httpHeadersTimeoutMs,
     requestTimeoutMs: config.httpRequestTimeoutMs,
     keepAliveTimeoutMs: config.httpKeepAliveTimeoutMs,
+    maxConnections: config.httpMaxConnections,
     tls: web.tls,
     hsts: web.hsts,
     originPolicy: web.originPolicy,

@@ -33,6 +33,7 @@ const ENV_NAMES: Record<keyof Config, string> = {
   httpHeadersTimeoutMs: 'HTTP_HEADERS_TIMEOUT_MS',
   httpRequestTimeoutMs: 'HTTP_REQUEST_TIMEOUT_MS',
   httpKeepAliveTimeoutMs: 'HTTP_KEEP_ALIVE_TIMEOUT_MS',
+  httpMaxConnections: 'HTTP_MAX_CONNECTIONS',
   turn: 'TURN',
   turnBin: 'TURN_BIN',
   turnPort: 'TURN_PORT',

@@ -156,6 +156,11 @@ export const ConfigSchema = z.object({
   httpRequestTimeoutMs: Duration.default(30_000),
   /** An idle keep-alive HTTP connection is closed after this long. */
   httpKeepAliveTimeoutMs: Duration.default(5_000),
+  /**
+   * TCP connections the HTTP(S) server holds at once, signalling sockets included; past it, new ones are closed
+   * at once (an fd-exhaustion guard: the per-address cap does not stop many addresses).
+   */
+  httpMaxConnections: Count.default(4000),
 
   // TURN (issue 9). Cross-setting rules (TURN=on vs TURN_URLS, TLS_CERT with TLS_KEY) live in turn/settings.ts.
   /** `on`: start and supervise our own coturn. */

@@ -51,6 +51,8 @@ export interface HttpOptions {
   headersTimeoutMs: number;
   requestTimeoutMs: number;
   keepAliveTimeoutMs: number;
+  /** TCP connections held at once (signalling sockets included); new ones past it are closed at once. */
+  maxConnections: number;
   /** Serve HTTPS and WSS with this certificate chain and key (PEM); plain HTTP if unset. */
   tls?: { cert: Buffer; key: Buffer } | undefined;
   /** Send Strict-Transport-Security on every response. */
@@ -286,6 +288,18 @@ export function createHttpServer(options: HttpOptions): WebServer {
       socket.destroy();
     });
   }
+  server.maxConnections = options.maxConnections;
+  let lastDropLogMs = 0;
+  server.on('drop', (info) => {
+    // At most one line a second: a flood past the cap must not flood the log too.
+    const nowMs = Date.now();
+    if (nowMs - lastDropLogMs < 1000) return;
+    lastDropLogMs = nowMs;
+    options.logger.warn(
+      { client: info?.remoteAddress, maxConnections: options.maxConnections },
+      'connection refused: the server holds its maximum of connections',
+    );
+  });
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) =>
     handleUpgrade(request, socket, head, options),
   );

@@ -48,7 +48,7 @@ export class JanusLink extends EventEmitter<JanusLinkEvents> {
       const pid = options.process?.pid;
       this.connect(endpoint).catch((error: unknown) => {
         options.logger.error({ err: error }, 'could not connect to restarted janus');
-        if (pid !== undefined) options.process?.kill(pid);
+        if (pid !== undefined) options.process?.kill(pid, 'accepts no session');
       });
     });
   }
@@ -100,7 +100,7 @@ export class JanusLink extends EventEmitter<JanusLinkEvents> {
       if (pid === undefined || !endpoint) return; // It died: JanusProcess restarts it and emits `ready`.
       this.connect(endpoint).catch((error: unknown) => {
         this.options.logger.warn({ err: error }, 'janus did not answer a reconnect');
-        own.kill(pid);
+        own.kill(pid, 'is not answering');
       });
     } else {
       this.reconnectExternal(0);

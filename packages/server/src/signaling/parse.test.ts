@@ -67,3 +67,14 @@ describe('parseClientMessage', () => {
     expect(r).toMatchObject({ ok: false, replyTo: 'req-9' });
   });
 });
+
+describe('refusal text', () => {
+  it('stays short when the request has huge unknown keys', () => {
+    const key = 'k'.repeat(1800); // two of them stay under the 4 KiB control-message cap
+    const result = parseClientMessage(JSON.stringify({ type: 'leave', [key]: 1, [`${key}2`]: 2 }));
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.code).toBe('bad_message');
+    expect(result.error.message.length).toBeLessThan(400);
+  });
+});

@@ -12,10 +12,24 @@ export type ParseResult =
   | { ok: true; message: ClientMessage }
   | { ok: false; error: ServerError; replyTo?: string | number };
 
+/** Longest piece of a refusal's text taken from the request (a key name, a path) or one issue's message. */
+const MAX_ECHO_CHARS = 80;
+
+function clip(text: string): string {
+  return text.length > MAX_ECHO_CHARS ? `${text.slice(0, MAX_ECHO_CHARS)}…` : text;
+}
+
+/**
+ * The first issues in words. Key names and paths come from the request, so each piece is clipped: a refusal
+ * stays a few hundred bytes, however large the request's unknown keys are.
+ */
 function describe(issues: z.core.$ZodIssue[]): string {
   return issues
     .slice(0, 5)
-    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .map((i) => {
+      const message = clip(i.message);
+      return i.path.length ? `${clip(i.path.join('.'))}: ${message}` : message;
+    })
     .join('; ');
 }
 
