@@ -57,6 +57,8 @@ function serverEnv(cert: SelfSignedCert): Record<string, string> {
     JANUS_ICE_ENFORCE_LIST: SERVER_IP,
     // Two participants would otherwise go browser to browser; this call is about the SFU path through TURN.
     P2P: 'off',
+    // The network change is survived by resuming the participant (test servers default to no resume window).
+    RESUME_WINDOW_MS: '30000',
     LOG_LEVEL: 'info',
   };
 }
