@@ -18,7 +18,7 @@ import { type NatCall, startNatCall } from '../../../../test/support/nat-call.js
 import type { Router } from '../../../../test/support/nat-plan.js';
 import { sampleTile, signalLog, tileSamples } from '../../../../test/support/page-probes.js';
 import { poll } from '../../../../test/support/poll.js';
-import { videoRecovery } from './recovery.js';
+import { type Recovery, videoRecovery } from './recovery.js';
 import { type ChangeSample, formatReport, type JoinSample, type NetChangeReport } from './report.js';
 
 const STALL_MS = 500;
@@ -103,15 +103,19 @@ async function measureJoins(call: NatCall, room: string): Promise<JoinSample[]> 
 async function backAfter(
   page: Page,
   changedAt: number,
-): Promise<{ ms: number | null; stalledFromMs: number | null }> {
+): Promise<{ ms: number | null; stalledFromMs: number | null; state: Recovery['state'] }> {
   const options = { changedAt, stallMs: STALL_MS, confirmFrames: CONFIRM_FRAMES };
   let last = videoRecovery([], options);
   const back = await poll('video back', RECOVERY_DEADLINE_MS, async () => {
     last = videoRecovery(await tileSamples(page, changedAt - 1000), options);
     return last.state === 'back' ? last : undefined;
   }).catch(() => undefined);
-  if (back) return { ms: back.msAfterChange, stalledFromMs: back.stalledFrom - changedAt };
-  return { ms: null, stalledFromMs: last.state === 'stalled' ? last.stalledFrom - changedAt : null };
+  if (back) return { ms: back.msAfterChange, stalledFromMs: back.stalledFrom - changedAt, state: back.state };
+  return {
+    ms: null,
+    stalledFromMs: last.state === 'stalled' ? last.stalledFrom - changedAt : null,
+    state: last.state,
+  };
 }
 
 async function measureChange(call: NatCall, index: number): Promise<ChangeSample> {
@@ -132,6 +136,7 @@ async function measureChange(call: NatCall, index: number): Promise<ChangeSample
     newAddress: address,
     observer: observerName,
     ms: seen.ms,
+    seenState: seen.state,
     stalledFromMs: seen.stalledFromMs,
     movedSeesMs: sees.ms,
     leavesAnnounced: leaves.length,

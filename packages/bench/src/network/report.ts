@@ -15,6 +15,11 @@ export interface ChangeSample {
   observer: string;
   /** Network change to video advancing again at the observer; null: not back within the deadline. */
   ms: number | null;
+  /**
+   * How it ended at the observer: `back`, `stalled` (not back by the deadline) or `no-stall` (frames never
+   * stopped for the stall threshold: no measurable interruption, or frames trickling in short bursts).
+   */
+  seenState: 'waiting' | 'no-stall' | 'stalled' | 'back';
   /** When frames stopped, relative to the change (negative: a stall already under way). */
   stalledFromMs: number | null;
   /** Network change to the moved client seeing the observer's video advancing again; null: not back. */
@@ -72,7 +77,7 @@ export function formatReport(report: NetChangeReport): string {
     `  changes recovered: ${back.length} of ${report.changes.length}; leaves announced: ${report.changes.reduce((n, c) => n + c.leavesAnnounced, 0)}; samples with the tile missing: ${report.changes.reduce((n, c) => n + c.tileMissingSamples, 0)}`,
     ...report.changes.map(
       (c, i) =>
-        `  change ${i + 1}: ${c.router} -> ${c.newAddress}, seen by ${c.observer}: ${c.ms === null ? 'NOT BACK' : `${c.ms.toFixed(0)} ms`}` +
+        `  change ${i + 1}: ${c.router} -> ${c.newAddress}, seen by ${c.observer}: ${c.ms !== null ? `${c.ms.toFixed(0)} ms` : c.seenState === 'no-stall' ? 'no stall seen' : 'NOT BACK'}` +
         (c.stalledFromMs === null ? '' : ` (frames stopped at ${c.stalledFromMs.toFixed(0)} ms)`) +
         `; the moved one sees the other: ${c.movedSeesMs === null ? 'NOT BACK' : `${c.movedSeesMs.toFixed(0)} ms`}`,
     ),
