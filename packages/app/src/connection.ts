@@ -15,6 +15,8 @@ export function connectionBadge(state: ConnectionState): ConnectionBadge {
       return { label: 'Connecting…', tone: 'pending' };
     case 'connected':
       return { label: 'Connected', tone: 'ok' };
+    case 'reconnecting':
+      return { label: 'Reconnecting…', tone: 'pending' };
     case 'disconnected':
       return { label: 'Disconnected', tone: 'bad' };
     case 'failed':
@@ -116,6 +118,10 @@ const CLOSE_REASONS: Record<keyof typeof CLOSE_CODES | 'abnormal', Explanation> 
   heartbeatTimeout: {
     what: 'Your connection stopped answering the server.',
     todo: CHECK_NETWORK,
+  },
+  resumedElsewhere: {
+    what: 'This call continued on another connection (another tab or network).',
+    todo: 'Use the other tab, or join again here.',
   },
   abnormal: { what: 'The connection to the server was lost.', todo: CHECK_NETWORK },
 };

@@ -5,9 +5,9 @@ import {
   type EffectMode,
   loadBackgroundImage,
 } from '@backdrop/effects';
+import { uploadedImage } from './effect-options.js';
 import { createLogger } from './log.js';
 import { classifyMediaError, describeMediaProblem } from './media-problems.js';
-import type { EffectChoice } from './params.js';
 
 const log = createLogger('media');
 
@@ -20,24 +20,6 @@ const EFFECTS_FILES =
     ? { assetBase: __BACKDROP_EFFECTS_BASE__, workerUrl: __BACKDROP_EFFECTS_WORKER__ }
     : {};
 
-/** The user's choice as shown in the picker; `custom` is an uploaded image that never leaves the browser. */
-export type PickerChoice = EffectChoice | { kind: 'custom'; image: ImageBitmap; label: string };
-
-function toMode(choice: PickerChoice): EffectMode {
-  switch (choice.kind) {
-    case 'none':
-      return { kind: 'none' };
-    case 'blur':
-      return { kind: 'blur' };
-    case 'remove':
-      return { kind: 'remove', color: choice.color };
-    case 'replace':
-      return { kind: 'replace', image: `/backgrounds/${choice.background}.jpg` };
-    case 'custom':
-      return { kind: 'replace', image: choice.image };
-  }
-}
-
 export interface MediaCallbacks {
   onProgress(fraction: number | null, label: string): void;
   onReady(): void;
@@ -47,12 +29,13 @@ export interface MediaCallbacks {
 /**
  * The local camera and microphone, and the background effect between the camera and everything else. The
  * preview and the published track both show `videoTrack`, so what you see is what others get: the raw camera
- * while the choice is `none` (no worker in the path, so the first frame is not held up by the model loading),
+ * while the mode is `none` (no worker in the path, so the first frame is not held up by the model loading),
  * the effect's track otherwise. `onVideoTrackChange` tells the preview and the call when that switches.
  */
 export class LocalMedia {
   private effect: BackgroundEffect | undefined;
-  choice: PickerChoice = { kind: 'none' };
+  /** The effect the user chose (an uploaded image in it is this object's to close). */
+  mode: EffectMode = { kind: 'none' };
   private readonly videoTrackListeners = new Set<(track: MediaStreamTrack | undefined) => void>();
   private cameraOn = true;
   private switching: Promise<void> = Promise.resolve();
@@ -97,15 +80,15 @@ export class LocalMedia {
   }
 
   /**
-   * Starts the effect pipeline with the initial choice, so the model is loaded (with progress) before anyone
+   * Starts the effect pipeline with the initial mode, so the model is loaded (with progress) before anyone
    * picks an effect. If the browser cannot run effects at all, 'none' still shows the raw camera; any other
    * choice keeps the camera off rather than show the real background.
    */
-  async startEffect(choice: PickerChoice, callbacks: MediaCallbacks): Promise<void> {
+  async startEffect(mode: EffectMode, callbacks: MediaCallbacks): Promise<void> {
     if (!this.camera) return;
-    this.choice = choice;
+    this.mode = mode;
     try {
-      const effect = await createBackgroundEffect(this.camera, { mode: toMode(choice), ...EFFECTS_FILES });
+      const effect = await createBackgroundEffect(this.camera, { mode, ...EFFECTS_FILES });
       this.effect = effect;
       effect.on('modelProgress', (p) =>
         callbacks.onProgress(p.total ? p.loaded / p.total : null, `Loading ${p.asset}`),
@@ -119,7 +102,7 @@ export class LocalMedia {
     } catch (error) {
       this.effect = undefined;
       callbacks.onEffectError(
-        choice.kind === 'none'
+        mode.kind === 'none'
           ? `Background effects are not available in this browser (${(error as Error).message}).`
           : `Background effects are not available in this browser (${(error as Error).message}); your camera stays off.`,
       );
@@ -128,7 +111,7 @@ export class LocalMedia {
 
   /** What the preview shows and what is published: the raw camera for `none`, else the processed track. */
   get videoTrack(): MediaStreamTrack | undefined {
-    if (this.choice.kind === 'none') return this.camera;
+    if (this.mode.kind === 'none') return this.camera;
     return this.effect?.track;
   }
 
@@ -159,20 +142,20 @@ export class LocalMedia {
    * the new mode before `videoTrack` moves to its track, so a switch away from `none` never publishes a raw
    * frame from the effect's track.
    */
-  setChoice(choice: PickerChoice): Promise<void> {
+  setMode(mode: EffectMode): Promise<void> {
     // One switch at a time, so quick clicks cannot interleave and leave videoTrack on the wrong track.
-    const run = this.switching.then(() => this.applyChoice(choice));
+    const run = this.switching.then(() => this.applyMode(mode));
     this.switching = run.catch(() => undefined);
     return run;
   }
 
-  private async applyChoice(choice: PickerChoice): Promise<void> {
+  private async applyMode(mode: EffectMode): Promise<void> {
     if (!this.effect)
       throw new EffectError('unsupported', 'background effects are not available in this browser');
     const before = this.videoTrack;
-    await this.effect.setMode(toMode(choice));
-    if (this.choice.kind === 'custom' && choice !== this.choice) this.choice.image.close();
-    this.choice = choice;
+    await this.effect.setMode(mode);
+    if (mode !== this.mode) uploadedImage(this.mode)?.close();
+    this.mode = mode;
     const after = this.videoTrack;
     if (after !== before) for (const listener of this.videoTrackListeners) listener(after);
   }
@@ -189,6 +172,7 @@ export class LocalMedia {
   close(): void {
     this.videoTrackListeners.clear();
     this.effect?.dispose();
+    uploadedImage(this.mode)?.close();
     this.camera?.stop();
     this.audio?.stop();
   }

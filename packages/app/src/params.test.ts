@@ -14,7 +14,7 @@ describe('parseParams', () => {
   it('accepts bundled backgrounds for replace and nothing else', () => {
     expect(parseParams('?effect=replace&background=lagoon').effect).toEqual({
       kind: 'replace',
-      background: 'lagoon',
+      image: '/backgrounds/lagoon.jpg',
     });
     expect(parseParams('?effect=replace&background=../../etc').problems[0]).toMatch(/one of dusk/);
     expect(parseParams('?effect=remove&background=red').problems[0]).toMatch(/colour like #00b140/);

@@ -1,25 +1,15 @@
+import { EFFECT_KINDS, type EffectMode, parseHexColor } from '@backdrop/effects';
 import { DisplayName, RoomName } from '@backdrop/protocol';
-
-/** Bundled backgrounds, served from /backgrounds/<name>.jpg. */
-export const BUNDLED_BACKGROUNDS = ['dusk', 'lagoon', 'nebula'] as const;
-export type BundledBackground = (typeof BUNDLED_BACKGROUNDS)[number];
-
-/** What the user (or a script, through the query string) chose for their background. */
-export type EffectChoice =
-  | { kind: 'none' }
-  | { kind: 'blur' }
-  | { kind: 'replace'; background: BundledBackground }
-  | { kind: 'remove'; color: string };
+import { BUNDLED_BACKGROUNDS, bundledBackgroundUrl, DEFAULT_REMOVE_COLOR } from './effect-options.js';
 
 export interface PageParams {
   name: string | undefined;
   autojoin: boolean;
-  effect: EffectChoice | undefined;
+  /** The effect a script asked for through the query string (a bundled background or a colour at most). */
+  effect: EffectMode | undefined;
   /** Problems with the query string, each a sentence for the user. */
   problems: string[];
 }
-
-const HEX = /^#[0-9a-f]{6}$/i;
 
 /** The room in a `/r/<room>` path, or undefined (landing page), or an error for a malformed one. */
 export function roomFromPath(pathname: string): { room?: string; problem?: string } {
@@ -45,7 +35,7 @@ export function parseParams(search: string): PageParams {
     problems.push('autojoin in the link must be 1 or 0.');
   }
   const background = q.get('background');
-  let effect: EffectChoice | undefined;
+  let effect: EffectMode | undefined;
   switch (q.get('effect')) {
     case null:
       break;
@@ -57,18 +47,20 @@ export function parseParams(search: string): PageParams {
       break;
     case 'replace': {
       const bundled = BUNDLED_BACKGROUNDS.find((b) => b === background);
-      if (bundled) effect = { kind: 'replace', background: bundled };
+      if (bundled) effect = { kind: 'replace', image: bundledBackgroundUrl(bundled) };
       else problems.push(`With effect=replace, background must be one of ${BUNDLED_BACKGROUNDS.join(', ')}.`);
       break;
     }
     case 'remove':
-      if (background !== null && HEX.test(background))
+      if (background !== null && parseHexColor(background))
         effect = { kind: 'remove', color: background.toLowerCase() };
-      else if (background === null) effect = { kind: 'remove', color: '#00b140' };
-      else problems.push('With effect=remove, background must be a colour like #00b140.');
+      else if (background === null) effect = { kind: 'remove', color: DEFAULT_REMOVE_COLOR };
+      else problems.push(`With effect=remove, background must be a colour like ${DEFAULT_REMOVE_COLOR}.`);
       break;
     default:
-      problems.push('effect in the link must be none, blur, replace or remove.');
+      problems.push(
+        `effect in the link must be ${EFFECT_KINDS.slice(0, -1).join(', ')} or ${EFFECT_KINDS.at(-1)}.`,
+      );
   }
   if (problems.length > 0 && autojoin)
     problems.push('Not joining automatically: fix the link or press Join.');

@@ -17,7 +17,7 @@ export function createStatsOverlay(read: () => EffectStats | null): {
       .map(([stage, ms]) => `${stage} ${ms.toFixed(1)}`)
       .join('  ');
     element.textContent = [
-      `${s.state} · ${s.runtime ?? '-'} · ${s.delegate ?? '-'} · ${s.pipeline ?? '-'}`,
+      `${s.state} · ${s.renderer ?? '-'} · ${s.delegate ?? '-'} · ${s.pipeline ?? '-'}`,
       `fps in ${s.fpsIn.toFixed(0)} out ${s.fpsOut.toFixed(0)} · p50 ${s.msPerFrameP50.toFixed(1)} ms p95 ${s.msPerFrameP95.toFixed(1)} ms`,
       `ms: ${stages}`,
       s.budget ? `budget: ${JSON.stringify(s.budget)}` : '',

@@ -93,6 +93,42 @@ describe('app pages', () => {
     expect(await state()).toBe('lobby');
   });
 
+  it('the background picker: the link’s effect shows pressed, a click moves it, an oversized upload is refused', async () => {
+    await page.goto(`${server.url}/r/design-review?effect=replace&background=lagoon`);
+    await waitForState('lobby');
+    const pressed = (key: string) => `.effect-picker [data-effect="${key}"][aria-pressed="true"]`;
+    await page.waitForSelector(pressed('replace-lagoon'), { timeout: 60_000 });
+    const options = await page.$$eval('.effect-picker [data-effect]', (els) =>
+      els.map((e) => [(e as HTMLElement).dataset.effect, e.textContent?.trim()]),
+    );
+    expect(options).toEqual([
+      ['none', 'None'],
+      ['blur', 'Blur'],
+      ['replace-dusk', 'Dusk'],
+      ['replace-lagoon', 'Lagoon'],
+      ['replace-nebula', 'Nebula'],
+      ['upload', 'Your image…'],
+      ['remove', 'Colour'],
+    ]);
+    await page.click('.effect-picker [data-effect="blur"]');
+    await page.waitForSelector(pressed('blur'), { timeout: 60_000 });
+    expect(await page.$$(pressed('replace-lagoon'))).toHaveLength(0);
+    // 21 MiB: refused before decoding, with the limit written as the effects library writes it. The file is
+    // made in the page (sending 21 MiB through the DevTools protocol is slow on a loaded machine).
+    await page.evaluate(() => {
+      const input = document.querySelector<HTMLInputElement>('.effect-picker input[type=file]')!;
+      const files = new DataTransfer();
+      files.items.add(new File([new Uint8Array(21 * 1024 * 1024)], 'huge.png', { type: 'image/png' }));
+      input.files = files.files;
+      input.dispatchEvent(new Event('change'));
+    });
+    await page.waitForSelector('#lobby-message.error', { timeout: 10_000 });
+    expect(await page.textContent('#lobby-message')).toBe(
+      'That file is 21.0 MB; backgrounds can be at most 20 MB.',
+    );
+    expect(await page.$$(pressed('blur'))).toHaveLength(1);
+  });
+
   it('rejects a malformed room path with an error page', async () => {
     await page.goto(`${server.url}/r/UPPER`);
     await waitForState('error');

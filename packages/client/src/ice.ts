@@ -1,10 +1,11 @@
 import type { IceCandidate } from '@backdrop/protocol';
+import type { PeerConnection } from './transport.js';
 
 /** SFU candidates held for a PeerConnection that has no remote description yet, at most. */
 export const MAX_PENDING_REMOTE_CANDIDATES = 64;
 
 export interface TrickleIceOptions {
-  pc: RTCPeerConnection;
+  pc: Pick<PeerConnection, 'addEventListener' | 'remoteDescription' | 'addIceCandidate'>;
   /** Sends one of our candidates (null: we have gathered them all) to the server. */
   send(candidate: IceCandidate | null): void;
   /** A candidate from the SFU that could not be applied (ICE goes on with the others). */

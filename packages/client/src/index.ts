@@ -1,3 +1,14 @@
 export { BackdropError, type BackdropErrorCode, type BackdropErrorOptions } from './errors.js';
-export { RemoteParticipant } from './participant.js';
+export { type ParticipantConnection, RemoteParticipant } from './participant.js';
+export { DEFAULT_RECOVERY, type RecoverySettings } from './recovery.js';
 export { type ConnectionState, Room, type RoomEvents, type RoomOptions } from './room.js';
+export type {
+  Clock,
+  NetworkChange,
+  NetworkMonitor,
+  PeerConnection,
+  PeerConnectionFactory,
+  SignalingSocket,
+  SocketFactory,
+  SocketHandlers,
+} from './transport.js';

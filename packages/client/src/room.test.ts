@@ -69,29 +69,54 @@ describe('Room refusals carry what the server said', () => {
     expect(error).toMatchObject({ code: 'connection_failed', closeCode: CLOSE_CODES.tooManyConnections });
   });
 
-  it('shuttingDown is a typed event; the close after the drain is connection_lost with 1001', async () => {
+  it('shuttingDown is a typed event; the close after the drain (1001) is followed by a resume', async () => {
+    let connections = 0;
+    const resumes: unknown[] = [];
     server = await startSignalingServer(async (socket, received) => {
+      connections++;
       socket.send(welcome);
-      socket.send(joinedReply((await received('join')).id));
-      socket.send(JSON.stringify({ type: 'shuttingDown', drainMs: 50 }));
-      setTimeout(() => socket.close(CLOSE_CODES.goingAway, 'shutting down'), 50);
+      if (connections === 1) {
+        socket.send(joinedReply((await received('join')).id));
+        socket.send(JSON.stringify({ type: 'shuttingDown', drainMs: 50 }));
+        setTimeout(() => socket.close(CLOSE_CODES.goingAway, 'shutting down'), 50);
+        return;
+      }
+      const resume = (await received('resume')) as { id?: number; token?: string };
+      resumes.push(resume.token);
+      socket.send(JSON.stringify({ ...JSON.parse(joinedReply(resume.id)), resumed: true }));
+      socket.send(JSON.stringify({ type: 'left', replyTo: (await received('leave')).id }));
     });
     const room = new Room({ signalingUrl: server.url });
     const notices: number[] = [];
     room.on('shuttingDown', ({ drainMs }) => notices.push(drainMs));
+    const states: string[] = [];
+    room.on('connectionStateChanged', (state) => states.push(state));
     const errors: BackdropError[] = [];
-    const lost = new Promise<void>((resolve) =>
-      room.on('error', (error) => {
-        errors.push(error);
-        resolve();
-      }),
-    );
+    room.on('error', (error) => errors.push(error));
+    const back = new Promise<{ resumed: boolean }>((resolve) => room.on('reconnected', resolve));
     await room.join('r', 'Ann');
-    await lost;
+    expect(await back).toEqual({ resumed: true });
     expect(notices).toEqual([50]);
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatchObject({ code: 'connection_lost', closeCode: CLOSE_CODES.goingAway });
+    expect(resumes).toEqual(['a'.repeat(43)]);
+    expect(states).toEqual(['connecting', 'connected', 'reconnecting', 'connected']);
+    expect(errors).toEqual([]);
+    await room.leave();
+  });
+
+  it('a socket closed for abuse (4001) ends the call with connection_lost and no reconnect', async () => {
+    let connections = 0;
+    server = await startSignalingServer(async (socket, received) => {
+      connections++;
+      socket.send(welcome);
+      socket.send(joinedReply((await received('join')).id));
+      socket.close(CLOSE_CODES.rateLimited, 'too many messages');
+    });
+    const room = new Room({ signalingUrl: server.url });
+    const lost = new Promise<BackdropError>((resolve) => room.on('error', resolve));
+    await room.join('r', 'Ann');
+    expect(await lost).toMatchObject({ code: 'connection_lost', closeCode: CLOSE_CODES.rateLimited });
     expect(room.state).toBe('disconnected');
+    expect(connections).toBe(1);
   });
 });
 

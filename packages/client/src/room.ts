@@ -1,19 +1,47 @@
 import { type ListenerErrorLog, TypedEmitter } from '@backdrop/events';
+import { CLOSE_CODES, type ErrorCode, type ServerMessage, type ServerMessageOf } from '@backdrop/protocol';
 import {
-  CLOSE_CODES,
-  type IceCandidate,
-  type IceTarget,
-  type ParticipantInfo,
-  type ServerMessage,
-  type ServerMessageOf,
-} from '@backdrop/protocol';
+  browserNetworkMonitor,
+  browserPeerConnectionFactory,
+  browserSocketFactory,
+  systemClock,
+} from './browser-transport.js';
 import { BackdropError } from './errors.js';
-import { TrickleIce } from './ice.js';
-import { RemoteParticipant } from './participant.js';
+import { Heartbeat } from './heartbeat.js';
+import { Media } from './media.js';
+import type { ParticipantConnection, RemoteParticipant } from './participant.js';
+import { Reconnector } from './reconnector.js';
+import {
+  DEFAULT_RECOVERY,
+  describeLoss,
+  type RecoverySettings,
+  type SocketLoss,
+  shouldReconnect,
+} from './recovery.js';
+import { Roster } from './roster.js';
 import { SignalingChannel } from './signaling.js';
-import { planTrackMoves } from './stream-map.js';
+import type {
+  Clock,
+  NetworkChange,
+  NetworkMonitor,
+  PeerConnectionFactory,
+  SocketFactory,
+} from './transport.js';
 
-export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'disconnected' | 'failed';
+/** Answers to `resume` that mean "join afresh" (any other error is retried: the server may be busy). */
+const RESUME_REFUSALS: ReadonlySet<ErrorCode> = new Set(['resume_failed', 'invalid_state', 'bad_message']);
+
+/**
+ * `reconnecting`: the signalling socket was lost and the SDK is getting it back; participants, tiles, both
+ * PeerConnections and the local tracks are kept meanwhile.
+ */
+export type ConnectionState =
+  | 'idle'
+  | 'connecting'
+  | 'connected'
+  | 'reconnecting'
+  | 'disconnected'
+  | 'failed';
 
 export interface RoomEvents {
   participantJoined: (participant: RemoteParticipant) => void;
@@ -22,11 +50,22 @@ export interface RoomEvents {
   trackUnsubscribed: (track: MediaStreamTrack, participant: RemoteParticipant) => void;
   connectionStateChanged: (state: ConnectionState) => void;
   /**
+   * Back to `connected` after `reconnecting`. `resumed`: the same participant (same id, media kept, ICE
+   * restarted); otherwise a fresh join (new participant id, our tracks published again; the others saw a
+   * leave and a join).
+   */
+  reconnected: (info: { resumed: boolean }) => void;
+  /** Another participant's connection to the server was lost (`reconnecting`) or came back (`connected`). */
+  participantConnection: (participant: RemoteParticipant, state: ParticipantConnection) => void;
+  /**
    * The server is going down (a restart or deploy) and will close this connection in about `drainMs`; the call
-   * goes on until then. Join again once it is back (the close comes as `connection_lost` with close code 1001).
+   * goes on until then, and the SDK reconnects by itself afterwards.
    */
   shuttingDown: (info: { drainMs: number }) => void;
-  /** Something failed or the server refused something; `serverCode` / `closeCode` on the error say what. */
+  /**
+   * Something failed or the server refused something; `serverCode` / `closeCode` on the error say what. A
+   * `connection_lost` means the call is over: reconnection gave up, or the server cut us off for good.
+   */
   error: (error: BackdropError) => void;
 }
 
@@ -45,32 +84,82 @@ export interface RoomOptions {
    * A listener's error is never re-emitted as an `error` event.
    */
   log?: ListenerErrorLog;
+  /** Overrides of the heartbeat, reconnect and ICE restart figures (see DEFAULT_RECOVERY). */
+  recovery?: Partial<RecoverySettings>;
+  /** The seams to the browser (tests pass fakes): the browser's WebSocket, RTCPeerConnection, network events, time. */
+  createSocket?: SocketFactory;
+  createPeerConnection?: PeerConnectionFactory;
+  network?: NetworkMonitor;
+  clock?: Clock;
+  /** In [0, 1), for back-off jitter. */
+  random?: () => number;
 }
 
 /**
  * A meeting as seen from this browser: one signalling connection, one publisher PeerConnection (our audio and
- * video to the SFU) and one multistream subscriber PeerConnection (everyone else's media from the SFU).
+ * video to the SFU) and one multistream subscriber PeerConnection (everyone else's media from the SFU). It
+ * keeps itself connected: a heartbeat on the socket, reconnect + resume when the socket is lost, ICE restarts
+ * when a media path is lost.
  */
 export class Room extends TypedEmitter<RoomEvents> {
   private _state: ConnectionState = 'idle';
   private signaling: SignalingChannel | undefined;
-  private publisherPc: RTCPeerConnection | undefined;
-  private subscriberPc: RTCPeerConnection | undefined;
-  /** Trickle ICE of each PeerConnection, by the target name the server uses. */
-  private readonly trickle = new Map<IceTarget, TrickleIce>();
+  private heartbeat: Heartbeat | undefined;
+  private readonly media: Media;
   /** The options' ICE servers and the server's (TURN with this join's credentials). */
   private iceServers: RTCIceServer[] = [];
-  private readonly _participants = new Map<string, RemoteParticipant>();
-  /** Which participant each subscriber m-line carries, as of the last applied offer. */
-  private midOwners = new Map<string, string>();
-  /** Subscriber offers are applied one after another. */
-  private subscriberQueue: Promise<void> = Promise.resolve();
+  private readonly roster: Roster;
   private _localParticipantId: string | undefined;
   /** Set while leave() runs, so the socket closing under it is not reported as a lost connection. */
   private leaving = false;
+  /** What we joined as, to join again when a resume is refused. */
+  private joinedAs: { room: string; name: string } | undefined;
+  private resumeToken: { token: string; windowMs: number } | undefined;
+  private lost: { loss: SocketLoss; at: number } | undefined;
+  private wentOffline = false;
+  private stopWatchingNetwork: (() => void) | undefined;
+  private readonly settings: RecoverySettings;
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly reconnector: Reconnector;
+  /**
+   * Messages that came on a socket after its `joined` but before the Room made it current (a socket may
+   * deliver several frames in one go); handled once the Room is in its new state.
+   */
+  private readonly earlyMessages = new WeakMap<SignalingChannel, ServerMessage[]>();
 
   constructor(private readonly options: RoomOptions) {
     super({ name: 'client.room', ...(options.log && { log: options.log }) });
+    this.settings = { ...DEFAULT_RECOVERY, ...options.recovery };
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
+    this.roster = new Roster({
+      participantJoined: (p) => this.emit('participantJoined', p),
+      participantLeft: (p) => this.emit('participantLeft', p),
+      trackSubscribed: (t, p) => this.emit('trackSubscribed', t, p),
+      trackUnsubscribed: (t, p) => this.emit('trackUnsubscribed', t, p),
+      participantConnection: (p, s) => this.emit('participantConnection', p, s),
+    });
+    this.media = new Media({
+      createPeerConnection: options.createPeerConnection ?? browserPeerConnectionFactory,
+      clock: this.clock,
+      random: this.random,
+      settings: this.settings,
+      log: options.log,
+      configuration: () => this.rtcConfiguration(),
+      signaling: () => (this._state === 'connected' ? this.signaling : undefined),
+      roster: this.roster,
+      onError: (error) => this.emit('error', error),
+    });
+    this.reconnector = new Reconnector({
+      clock: this.clock,
+      random: this.random,
+      settings: this.settings,
+      attempt: (signal) => this.reconnectOnce(signal),
+      onAttemptFailed: (error, attempt) =>
+        this.options.log?.error('reconnect attempt failed', { attempt, error: String(error) }),
+      onGiveUp: () => this.end(this.lost?.loss ?? { kind: 'silent' }),
+    });
   }
 
   get state(): ConnectionState {
@@ -82,7 +171,7 @@ export class Room extends TypedEmitter<RoomEvents> {
   }
 
   get participants(): ReadonlyMap<string, RemoteParticipant> {
-    return this._participants;
+    return this.roster.participants;
   }
 
   private setState(state: ConnectionState): void {
@@ -97,15 +186,16 @@ export class Room extends TypedEmitter<RoomEvents> {
     }
     this.setState('connecting');
     try {
-      const signaling = await SignalingChannel.open(this.options.signalingUrl, this.options.log);
-      this.signaling = signaling;
-      signaling.on('message', (message) => this.onServerMessage(message));
-      signaling.on('closed', (code, reason) => this.onSignalingClosed(code, reason));
-      const joined = await signaling.request({ type: 'join', room: roomName, name: displayName }, 'joined');
-      this._localParticipantId = joined.participantId;
-      this.iceServers = [...(this.options.iceServers ?? []), ...joined.iceServers];
+      const channel = await this.openChannel(undefined);
+      const joined = await channel.request({ type: 'join', room: roomName, name: displayName }, 'joined');
+      this.joinedAs = { room: roomName, name: displayName };
+      this.adopt(channel, joined);
       this.setState('connected');
-      for (const info of joined.participants) this.addParticipant(info);
+      for (const info of joined.participants) if (info.id !== joined.participantId) this.roster.add(info);
+      this.stopWatchingNetwork = (this.options.network ?? browserNetworkMonitor).subscribe((change) =>
+        this.onNetworkChange(change),
+      );
+      this.handleEarlyMessages(channel);
     } catch (error) {
       this.teardown();
       this.setState('failed');
@@ -117,65 +207,22 @@ export class Room extends TypedEmitter<RoomEvents> {
 
   /** Sends our tracks (normally one audio and one video) to the SFU. */
   async publish(tracks: MediaStreamTrack[]): Promise<void> {
-    const signaling = this.requireConnected();
-    if (this.publisherPc) throw BackdropError.invalidState('already publishing');
-    const pc = this.createPeerConnection('publisher');
-    this.publisherPc = pc;
-    const stream = new MediaStream(tracks);
-    for (const track of tracks) pc.addTransceiver(track, { direction: 'sendonly', streams: [stream] });
-    pc.addEventListener('connectionstatechange', () => {
-      if (pc.connectionState === 'failed' && this.publisherPc === pc) {
-        this.emit('error', new BackdropError('media_failed', 'the connection sending your media failed'));
-      }
-    });
-    await pc.setLocalDescription(await pc.createOffer());
-    // No wait for ICE gathering: the candidates follow the offer as `trickle` messages.
-    const answer = await signaling.request(
-      { type: 'publish', sdp: pc.localDescription!.sdp },
-      'publishAnswer',
-    );
-    await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
-    this.trickle.get('publisher')?.remoteDescriptionSet();
+    this.requireConnected();
+    if (this.media.publishing) throw BackdropError.invalidState('already publishing');
+    await this.media.publish(tracks);
   }
 
-  /** A PeerConnection with our ICE settings whose candidates trickle to the server as `target`. */
-  private createPeerConnection(target: IceTarget): RTCPeerConnection {
-    const pc = new RTCPeerConnection({
-      iceServers: this.iceServers,
-      iceTransportPolicy: this.options.iceTransportPolicy ?? 'all',
-      bundlePolicy: 'max-bundle',
-    });
-    this.trickle.set(
-      target,
-      new TrickleIce({
-        pc,
-        send: (candidate) => this.sendCandidate(target, candidate),
-        onError: (error) =>
-          this.options.log?.error('an ICE candidate from the server was refused', { target, error }),
-      }),
-    );
-    return pc;
-  }
-
-  private sendCandidate(target: IceTarget, candidate: IceCandidate | null): void {
-    // Once the socket is gone the call is being torn down; that loss is reported on its own.
-    if (this._state !== 'connected' || !this.signaling) return;
-    try {
-      this.signaling.send({ type: 'trickle', target, candidate });
-    } catch {
-      // The socket closed under us: onSignalingClosed reports it.
-    }
-  }
-
-  /** Swaps the published camera track (e.g. for a processed one) without renegotiating. */
+  /**
+   * Swaps the published camera track (e.g. for a processed one) without renegotiating. Also while
+   * reconnecting: a fresh join publishes the track given last.
+   */
   async replaceVideoTrack(track: MediaStreamTrack): Promise<void> {
-    const sender = this.publisherPc?.getSenders().find((s) => s.track?.kind === 'video' || s.track === null);
-    if (!sender) throw BackdropError.invalidState('not publishing video');
-    await sender.replaceTrack(track);
+    await this.media.replaceVideoTrack(track);
   }
 
   async leave(): Promise<void> {
     this.leaving = true;
+    this.reconnector.stop();
     const signaling = this.signaling;
     if (signaling && this._state === 'connected') {
       await signaling.request({ type: 'leave' }, 'left').catch(() => undefined);
@@ -190,26 +237,83 @@ export class Room extends TypedEmitter<RoomEvents> {
     return this.signaling;
   }
 
+  // --- the signalling socket -------------------------------------------------------------------------------
+
+  /** Opens a socket whose messages count only while it is the Room's current one. */
+  private async openChannel(signal: AbortSignal | undefined): Promise<SignalingChannel> {
+    const channel = await SignalingChannel.open(this.options.signalingUrl, {
+      createSocket: this.options.createSocket ?? browserSocketFactory,
+      clock: this.clock,
+      log: this.options.log,
+      signal,
+    });
+    const early: ServerMessage[] = [];
+    this.earlyMessages.set(channel, early);
+    channel.on('message', (message) => {
+      if (this.signaling === channel) this.onServerMessage(message);
+      else if (this.earlyMessages.has(channel)) early.push(message);
+    });
+    channel.on('activity', () => {
+      if (this.signaling === channel) this.heartbeat?.heard();
+    });
+    channel.on('closed', (code, reason) => {
+      if (this.signaling === channel) this.loseSocket({ kind: 'closed', code, reason });
+    });
+    return channel;
+  }
+
+  /** Makes `channel` the current socket after `joined`: its token, ICE servers and a heartbeat. */
+  private adopt(channel: SignalingChannel, joined: ServerMessageOf<'joined'>): void {
+    this.signaling = channel;
+    this.lost = undefined;
+    this._localParticipantId = joined.participantId;
+    this.resumeToken = { token: joined.resumeToken, windowMs: joined.resumeWindowMs };
+    this.iceServers = [...(this.options.iceServers ?? []), ...joined.iceServers];
+    this.heartbeat?.stop();
+    this.heartbeat = new Heartbeat({
+      clock: this.clock,
+      intervalMs: this.settings.pingIntervalMs,
+      silenceTimeoutMs: this.settings.silenceTimeoutMs,
+      ping: () => this.trySend({ type: 'ping' }),
+      onSilent: () => {
+        if (this.signaling === channel) this.loseSocket({ kind: 'silent' });
+      },
+    });
+  }
+
+  /** Handles what came before `channel` was adopted; from now on its messages are handled as they come. */
+  private handleEarlyMessages(channel: SignalingChannel): void {
+    const early = this.earlyMessages.get(channel) ?? [];
+    this.earlyMessages.delete(channel);
+    for (const message of early.splice(0)) if (this.signaling === channel) this.onServerMessage(message);
+  }
+
+  /** A message that may be dropped (the socket is going: the loss is handled on its own). */
+  private trySend(message: Parameters<SignalingChannel['send']>[0]): void {
+    if (this._state !== 'connected' || !this.signaling) return;
+    try {
+      this.signaling.send(message);
+    } catch {
+      // The socket closed under us: loseSocket runs from its `closed`.
+    }
+  }
+
   private onServerMessage(message: ServerMessage): void {
     switch (message.type) {
       case 'participantJoined':
-        this.addParticipant(message.participant);
+        this.roster.add(message.participant);
         break;
       case 'participantLeft':
-        this.removeParticipant(message.participantId);
+        this.roster.remove(message.participantId);
+        break;
+      case 'participantConnection':
+        this.roster.setConnection(message.participantId, message.state);
         break;
       case 'subscriberOffer':
-        this.subscriberQueue = this.subscriberQueue
-          .then(() => this.applySubscriberOffer(message))
-          .catch((error: unknown) =>
-            this.emit(
-              'error',
-              new BackdropError('media_failed', 'could not receive media', { cause: error }),
-            ),
-          );
+        this.media.onSubscriberOffer(message);
         break;
       case 'trickle':
-        this.trickle.get(message.target)?.addRemote(message.candidate);
+        this.media.addRemoteCandidate(message.target, message.candidate);
         break;
       case 'shuttingDown':
         this.emit('shuttingDown', { drainMs: message.drainMs });
@@ -222,100 +326,148 @@ export class Room extends TypedEmitter<RoomEvents> {
     }
   }
 
-  private addParticipant(info: ParticipantInfo): void {
-    if (info.id === this._localParticipantId || this._participants.has(info.id)) return;
-    const participant = new RemoteParticipant(info.id, info.name);
-    this._participants.set(info.id, participant);
-    this.emit('participantJoined', participant);
-  }
+  // --- losing the socket and getting it back --------------------------------------------------------------
 
-  private removeParticipant(id: string): void {
-    const participant = this._participants.get(id);
-    if (!participant) return;
-    for (const track of participant.stream.getTracks()) {
-      participant.stream.removeTrack(track);
-      this.emit('trackUnsubscribed', track, participant);
+  private loseSocket(loss: SocketLoss): void {
+    if (this.leaving || this._state !== 'connected') return;
+    const channel = this.signaling;
+    this.signaling = undefined;
+    this.heartbeat?.stop();
+    this.heartbeat = undefined;
+    channel?.close();
+    if (!shouldReconnect(loss)) {
+      this.end(loss);
+      return;
     }
-    for (const [mid, owner] of this.midOwners) if (owner === id) this.midOwners.delete(mid);
-    this._participants.delete(id);
-    this.emit('participantLeft', participant);
+    const at = this.clock.now();
+    this.lost = { loss, at };
+    this.setState('reconnecting');
+    const window = this.resumeToken?.windowMs ?? 0;
+    this.reconnector.start(at + Math.max(window, this.settings.giveUpAfterMs));
   }
 
-  private subscriber(): RTCPeerConnection {
-    if (this.subscriberPc) return this.subscriberPc;
-    const pc = this.createPeerConnection('subscriber');
-    pc.addEventListener('connectionstatechange', () => {
-      if (pc.connectionState === 'failed' && this.subscriberPc === pc) {
-        this.emit('error', new BackdropError('media_failed', 'the connection receiving media failed'));
-      }
-    });
-    this.subscriberPc = pc;
-    return pc;
-  }
-
-  private async applySubscriberOffer(offer: ServerMessageOf<'subscriberOffer'>): Promise<void> {
-    const signaling = this.signaling;
-    if (!signaling || this._state !== 'connected') return;
-    const pc = this.subscriber();
-    await pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp });
-    this.trickle.get('subscriber')?.remoteDescriptionSet();
-    await pc.setLocalDescription(await pc.createAnswer());
-    // No wait for ICE gathering: the candidates follow the answer as `trickle` messages.
-    signaling.send({ type: 'subscriberAnswer', sdp: pc.localDescription!.sdp });
-    this.applyStreams(pc, offer.streams);
-  }
-
-  /** Moves each receiver track to the participant its m-line now carries. */
-  private applyStreams(pc: RTCPeerConnection, streams: ServerMessageOf<'subscriberOffer'>['streams']): void {
-    const active = streams.filter((s) => this._participants.has(s.participantId));
-    const tracks = new Map(
-      pc.getTransceivers().flatMap((t) => (t.mid ? [[t.mid, t.receiver.track] as const] : [])),
-    );
-    for (const move of planTrackMoves(this.midOwners, active)) {
-      const track = tracks.get(move.mid);
-      const from = move.from ? this._participants.get(move.from) : undefined;
-      const to = move.to ? this._participants.get(move.to) : undefined;
-      if (track && from?.stream.getTrackById(track.id)) {
-        from.stream.removeTrack(track);
-        this.emit('trackUnsubscribed', track, from);
-      }
-      if (move.to) this.midOwners.set(move.mid, move.to);
-      else this.midOwners.delete(move.mid);
-      if (track && to) {
-        to.stream.addTrack(track);
-        this.emit('trackSubscribed', track, to);
-      }
+  /** One reconnect attempt: a new socket, then `resume` (if the window is open) or a fresh `join`. */
+  private async reconnectOnce(signal: AbortSignal): Promise<void> {
+    const channel = await this.openChannel(signal);
+    try {
+      const joined = await this.resumeOrJoin(channel);
+      if (signal.aborted || this._state !== 'reconnecting') throw new Error('reconnect attempt abandoned');
+      if (joined.resumed) this.onResumed(channel, joined);
+      else this.onRejoined(channel, joined);
+    } catch (error) {
+      if (this.signaling !== channel) channel.close();
+      throw error;
     }
   }
 
-  private onSignalingClosed(code: number, reason: string): void {
-    if (this._state !== 'connected' || this.leaving) return;
+  private async resumeOrJoin(channel: SignalingChannel): Promise<ServerMessageOf<'joined'>> {
+    const resume = this.resumeToken;
+    const lostAt = this.lost?.at ?? this.clock.now();
+    if (resume && this.clock.now() < lostAt + resume.windowMs) {
+      try {
+        return await channel.request({ type: 'resume', token: resume.token }, 'joined');
+      } catch (error) {
+        if (!(error instanceof BackdropError && error.serverCode && RESUME_REFUSALS.has(error.serverCode))) {
+          throw error;
+        }
+        // The server no longer holds us (window over, server or Janus restarted), or cannot resume at all
+        // (a server without resume answers invalid_state or bad_message): join afresh.
+        this.resumeToken = undefined;
+      }
+    }
+    if (!this.joinedAs) throw BackdropError.invalidState('never joined');
+    return channel.request({ type: 'join', ...this.joinedAs }, 'joined');
+  }
+
+  /** The same participant again: media kept, fresh ICE servers, ICE restarted on both PeerConnections. */
+  private onResumed(channel: SignalingChannel, joined: ServerMessageOf<'joined'>): void {
+    this.adopt(channel, joined);
+    this.roster.sync(joined.participants, [joined.participantId]);
+    this.media.reconfigure();
+    this.setState('connected');
+    this.media.restartIce();
+    this.emit('reconnected', { resumed: true });
+    this.handleEarlyMessages(channel);
+  }
+
+  /** A new participant: new PeerConnections, the same local tracks published again. */
+  private onRejoined(channel: SignalingChannel, joined: ServerMessageOf<'joined'>): void {
+    const formerId = this._localParticipantId;
+    this.media.close();
+    this.adopt(channel, joined);
+    this.roster.sync(joined.participants, [joined.participantId, formerId]);
+    this.setState('connected');
+    const tracks = this.media.tracks;
+    if (tracks) {
+      this.media
+        .publish(tracks)
+        .catch((error: unknown) =>
+          this.emit(
+            'error',
+            new BackdropError('media_failed', 'could not send your media again', { cause: error }),
+          ),
+        );
+    }
+    this.emit('reconnected', { resumed: false });
+    this.handleEarlyMessages(channel);
+  }
+
+  private onNetworkChange(change: NetworkChange): void {
+    if (change === 'offline') {
+      this.wentOffline = true;
+      return;
+    }
+    if (change === 'online' && this.wentOffline) {
+      this.wentOffline = false;
+      if (this._state === 'connected') {
+        this.loseSocket({ kind: 'networkChanged' });
+        return;
+      }
+      if (this._state === 'reconnecting') this.reconnector.retryNow();
+      return;
+    }
+    if (this._state === 'connected') this.media.restartIce();
+  }
+
+  /** The call is over: everything closed, `connection_lost`. */
+  private end(loss: SocketLoss): void {
     this.teardown();
     this.setState('disconnected');
+    const restarted = loss.kind === 'closed' && loss.code === CLOSE_CODES.serviceRestart;
     this.emit(
       'error',
       new BackdropError(
         'connection_lost',
-        code === CLOSE_CODES.serviceRestart
-          ? 'the media server restarted; please rejoin'
-          : `disconnected from the server (${code} ${reason})`,
-        { closeCode: code },
+        restarted ? 'the media server restarted; please rejoin' : describeLoss(loss),
+        loss.kind === 'closed' ? { closeCode: loss.code } : {},
       ),
     );
   }
 
-  /** Closes both PeerConnections and the socket and forgets every participant. Idempotent. */
+  private rtcConfiguration(): RTCConfiguration {
+    return {
+      iceServers: this.iceServers,
+      iceTransportPolicy: this.options.iceTransportPolicy ?? 'all',
+      bundlePolicy: 'max-bundle',
+    };
+  }
+
+  /** Closes everything (socket, PeerConnections, recovery) and forgets every participant. Idempotent. */
   private teardown(): void {
-    for (const id of [...this._participants.keys()]) this.removeParticipant(id);
-    this.publisherPc?.close();
-    this.subscriberPc?.close();
-    this.publisherPc = undefined;
-    this.subscriberPc = undefined;
-    this.trickle.clear();
-    this.midOwners = new Map();
+    this.reconnector.stop();
+    this.heartbeat?.stop();
+    this.heartbeat = undefined;
+    this.stopWatchingNetwork?.();
+    this.stopWatchingNetwork = undefined;
+    this.media.dispose();
+    this.roster.clear();
     const signaling = this.signaling;
     this.signaling = undefined;
     signaling?.close();
     this._localParticipantId = undefined;
+    this.joinedAs = undefined;
+    this.resumeToken = undefined;
+    this.lost = undefined;
+    this.wentOffline = false;
   }
 }

@@ -1,24 +1,36 @@
 import { type ListenerErrorLog, TypedEmitter } from '@backdrop/events';
 import { type ClientMessage, ServerMessage, type ServerMessageOf } from '@backdrop/protocol';
 import { BackdropError } from './errors.js';
+import type { Clock, SignalingSocket, SocketFactory, SocketHandlers } from './transport.js';
 
 type Outgoing = ClientMessage extends infer M ? (M extends ClientMessage ? Omit<M, 'id'> : never) : never;
 
 interface SignalingEvents {
   message: (message: ServerMessage) => void;
   closed: (code: number, reason: string) => void;
+  /** Any frame from the server (for the heartbeat), before it is parsed. */
+  activity: () => void;
 }
 
 const REQUEST_TIMEOUT_MS = 20_000;
 
 /** A server message checked against the protocol schema, or undefined (not JSON, or not a known message). */
-function parseServerMessage(data: unknown): ServerMessage | undefined {
+function parseServerMessage(data: string): ServerMessage | undefined {
   try {
-    const parsed = ServerMessage.safeParse(JSON.parse(String(data)));
+    const parsed = ServerMessage.safeParse(JSON.parse(data));
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
   }
+}
+
+export interface SignalingOpenOptions {
+  createSocket: SocketFactory;
+  /** Times each request's wait for its reply. */
+  clock: Clock;
+  log?: ListenerErrorLog | undefined;
+  /** Aborting closes the socket and rejects, if the server has not welcomed us yet. */
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -29,14 +41,13 @@ export class SignalingChannel extends TypedEmitter<SignalingEvents> {
   private nextId = 1;
   private readonly waiting = new Map<number, { resolve(m: ServerMessage): void; reject(e: Error): void }>();
   private isClosed = false;
+  private socket!: SignalingSocket;
 
   private constructor(
-    private readonly ws: WebSocket,
+    private readonly clock: Clock,
     log: ListenerErrorLog | undefined,
   ) {
     super({ name: 'client.signaling', ...(log && { log }) });
-    ws.addEventListener('message', (event) => this.onMessage(event.data));
-    ws.addEventListener('close', (event) => this.onClose(event.code, event.reason));
   }
 
   /**
@@ -44,60 +55,93 @@ export class SignalingChannel extends TypedEmitter<SignalingEvents> {
    * this address, shutting down) answers with an `error` or closes the socket: either rejects with the
    * server's code or the close code on the error.
    */
-  static open(url: string, log?: ListenerErrorLog): Promise<SignalingChannel> {
+  static open(url: string, options: SignalingOpenOptions): Promise<SignalingChannel> {
     return new Promise((resolve, reject) => {
-      let ws: WebSocket;
+      const channel = new SignalingChannel(options.clock, options.log);
+      let welcomed = false;
+      const { signal } = options;
+      const onAbort = () => {
+        channel.socket.close(1000, 'gave up');
+        reject(
+          new BackdropError('timeout', 'gave up connecting to the Backdrop server', {
+            cause: signal?.reason,
+          }),
+        );
+      };
+      const handlers: SocketHandlers = {
+        onMessage: (data) => {
+          if (welcomed) {
+            channel.onMessage(data);
+            return;
+          }
+          welcomed = true;
+          signal?.removeEventListener('abort', onAbort);
+          const first = parseServerMessage(data);
+          if (first?.type === 'error') {
+            channel.isClosed = true;
+            reject(BackdropError.fromServer(first));
+            channel.socket.close(1000, 'refused');
+            return;
+          }
+          channel.emit('activity');
+          resolve(channel);
+        },
+        onClose: (code, reason) => {
+          if (welcomed) {
+            channel.onClose(code, reason);
+            return;
+          }
+          signal?.removeEventListener('abort', onAbort);
+          // A failed handshake closes with 1006; a refusal after the handshake with the server's code.
+          reject(
+            new BackdropError(
+              'connection_failed',
+              code === 1006
+                ? 'could not reach the Backdrop server'
+                : `the Backdrop server closed the connection (${code} ${reason})`,
+              { closeCode: code },
+            ),
+          );
+        },
+      };
+      if (signal?.aborted) {
+        reject(new BackdropError('timeout', 'gave up connecting to the Backdrop server'));
+        return;
+      }
       try {
-        ws = new WebSocket(url);
+        channel.socket = options.createSocket(url, handlers);
       } catch (error) {
         reject(new BackdropError('connection_failed', `bad signalling URL ${url}`, { cause: error }));
         return;
       }
-      // A failed handshake fires `error` then `close` (1006); a refusal after the handshake only `close`.
-      const onClose = (event: CloseEvent) =>
-        reject(
-          new BackdropError(
-            'connection_failed',
-            event.code === 1006
-              ? 'could not reach the Backdrop server'
-              : `the Backdrop server closed the connection (${event.code} ${event.reason})`,
-            { closeCode: event.code },
-          ),
-        );
-      ws.addEventListener('close', onClose, { once: true });
-      ws.addEventListener(
-        'message',
-        (event) => {
-          ws.removeEventListener('close', onClose);
-          const first = parseServerMessage(event.data);
-          if (first?.type === 'error') {
-            reject(BackdropError.fromServer(first));
-            ws.close(1000, 'refused');
-            return;
-          }
-          resolve(new SignalingChannel(ws, log));
-        },
-        { once: true },
-      );
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
   }
 
   send(message: Outgoing): void {
     if (this.isClosed) throw new BackdropError('connection_lost', 'signalling connection is closed');
-    this.ws.send(JSON.stringify(message));
+    this.socket.send(JSON.stringify(message));
   }
 
   /** Sends a message and waits for the reply of the expected type (or an error reply). */
   request<T extends ServerMessage['type']>(message: Outgoing, replyType: T): Promise<ServerMessageOf<T>> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      if (this.isClosed) {
+        reject(new BackdropError('connection_lost', 'signalling connection is closed'));
+        return;
+      }
+      const timer = this.clock.setTimeout(() => {
         this.waiting.delete(id);
         reject(new BackdropError('timeout', `no reply to ${message.type} in ${REQUEST_TIMEOUT_MS / 1000} s`));
       }, REQUEST_TIMEOUT_MS);
       this.waiting.set(id, {
         resolve: (reply) => {
-          clearTimeout(timer);
+          this.clock.clearTimeout(timer);
           if (reply.type === 'error') {
             reject(BackdropError.fromServer(reply));
           } else if (reply.type !== replyType) {
@@ -107,21 +151,52 @@ export class SignalingChannel extends TypedEmitter<SignalingEvents> {
           }
         },
         reject: (error) => {
-          clearTimeout(timer);
+          this.clock.clearTimeout(timer);
           reject(error);
         },
       });
       try {
-        this.ws.send(JSON.stringify({ ...message, id }));
+        this.socket.send(JSON.stringify({ ...message, id }));
       } catch (error) {
         this.waiting.delete(id);
-        clearTimeout(timer);
+        this.clock.clearTimeout(timer);
         reject(new BackdropError('connection_lost', 'signalling connection is closed', { cause: error }));
       }
     });
   }
 
-  private onMessage(data: unknown): void {
+  /**
+   * Sends a request whose success has no reply of its own (`restartSubscriberIce`: the answer is a later
+   * `subscriberOffer`): `refused` rejects if the server answers with an error (or the socket closes) until
+   * `done` is called. Nothing else waits or times out here.
+   */
+  sendWatched(message: Outgoing): { refused: Promise<never>; done(): void } {
+    const id = this.nextId++;
+    const refused = new Promise<never>((_, reject) => {
+      this.waiting.set(id, {
+        resolve: (reply) => {
+          if (reply.type === 'error') reject(BackdropError.fromServer(reply));
+        },
+        reject,
+      });
+    });
+    // Nobody may be listening once `done` is called.
+    refused.catch(() => undefined);
+    const done = () => this.waiting.delete(id);
+    try {
+      if (this.isClosed) throw new BackdropError('connection_lost', 'signalling connection is closed');
+      this.socket.send(JSON.stringify({ ...message, id }));
+    } catch (error) {
+      this.waiting.get(id)?.reject(error as Error);
+      done();
+    }
+    return { refused, done };
+  }
+
+  private onMessage(data: string): void {
+    if (this.isClosed) return;
+    // Anything at all, even a frame we cannot read, shows the socket is alive.
+    this.emit('activity');
     const message = parseServerMessage(data);
     if (!message) return;
     const replyTo = 'replyTo' in message ? message.replyTo : undefined;
@@ -147,9 +222,10 @@ export class SignalingChannel extends TypedEmitter<SignalingEvents> {
     this.emit('closed', code, reason);
   }
 
+  /** Closes the socket; pending requests reject and `closed` is emitted (1000). Idempotent. */
   close(): void {
     if (this.isClosed) return;
-    this.ws.close(1000, 'bye');
+    this.socket.close(1000, 'bye');
     this.onClose(1000, 'bye');
   }
 }

@@ -1,4 +1,5 @@
 import { EffectError } from './errors.js';
+import type { Renderer } from './render/compositor.js';
 import type { Delegate } from './segmentation/segmenter.js';
 import { Engine } from './worker/engine.js';
 import type { EffectStats } from './worker/stats.js';
@@ -11,7 +12,7 @@ export interface MaskProcessorOptions {
   /** Let the budget controller lower quality under load (default false: always full quality). */
   adaptive?: boolean;
   /** Compositing back end (default 'auto': measured). */
-  renderer?: 'auto' | 'webgl2' | 'canvas2d';
+  renderer?: Renderer | 'auto';
 }
 
 export interface MaskResult {

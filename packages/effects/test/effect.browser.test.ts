@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LaunchedBrowser, launchChromium } from '../../../test/support/chromium.js';
+import type { EffectStats } from '../src/index.js';
 import { makeFakeCamera, type PageServer, startPageServer } from './harness.js';
 import type { FrameReport } from './page.js';
 
@@ -103,15 +104,10 @@ describe('background effect in headless Chromium (astronaut fake camera, 640x480
       expect(frames.some((f) => f.rawLike)).toBe(false);
       expect(info.errors).toEqual([]);
       expect(info.progressEvents).toBeGreaterThan(0);
-      const stats = info.stats as {
-        delegate: string;
-        runtime: string;
-        fpsOut: number;
-        budget: { level: number };
-      };
+      const stats = info.stats as unknown as EffectStats;
       expect(['CPU', 'GPU']).toContain(stats.delegate);
-      expect(['webgl2', 'canvas2d']).toContain(stats.runtime);
-      expect(stats.budget.level).toBeGreaterThanOrEqual(0);
+      expect(['webgl2', 'canvas2d']).toContain(stats.renderer);
+      expect(stats.budget?.level).toBeGreaterThanOrEqual(0);
     });
   });
 
@@ -265,22 +261,48 @@ describe('background effect in headless Chromium (astronaut fake camera, 640x480
         await collectAtLeast(page, 10);
         const frames = await collectAtLeast(page, 10);
         const info = await page.evaluate(() => fx.info());
-        const s = info.stats as {
-          runtime: string;
-          fpsOut: number;
-          msPerFrameP50: number;
-          msPerStage: unknown;
-        };
+        const s = info.stats as unknown as EffectStats;
         log(
           `${renderer}: ${frames.length} frames in 2.5 s, fpsOut ${s.fpsOut}, p50 ${s.msPerFrameP50} ms, stages ${JSON.stringify(s.msPerStage)}`,
         );
-        expect(s.runtime).toBe(renderer);
+        expect(s.renderer).toBe(renderer);
         expect(frames.length).toBeGreaterThanOrEqual(10);
         assertKeyed(frames.at(-1)!);
         expect(frames.some((f) => f.rawLike)).toBe(false);
       });
     });
   }
+
+  // The back-end choice picks Canvas2D under software GL, so the WebGL2 composite stage's blur and replace
+  // kinds are covered here explicitly.
+  it('blur, then replace, work on the webgl2 back end', async () => {
+    await withPage(async (page) => {
+      const started = await start(page, {
+        renderer: 'webgl2',
+        delegate: 'CPU',
+        initialMode: { kind: 'blur', strength: 0.6 },
+      });
+      expect(await page.evaluate(() => fx.ready())).toBeNull();
+      await collectAtLeast(page, 10);
+      const blurred = await collectAtLeast(page, 5);
+      const b = blurred.at(-1)!;
+      log(`webgl2 blur: corner hf ${fmt(b.corners.map((c) => c.hf))} (raw ${fmt(started.rawCornerHf)})`);
+      for (const i of [0, 2]) expect(b.corners[i]!.hf).toBeLessThan(0.35 * started.rawCornerHf[i]!);
+      expect(b.face.mad).toBeLessThan(20);
+      expect(await page.evaluate(() => fx.setMode({ kind: 'replace', image: 'gradient' }))).toBeNull();
+      await page.evaluate(() => (fx as unknown as { setKey(c: string): void }).setKey('#203080'));
+      await collectAtLeast(page, 5);
+      const replaced = await collectAtLeast(page, 5);
+      const r = replaced.at(-1)!;
+      log(`webgl2 replace: top-left key ${r.corners[0]!.key.toFixed(2)}; face mad ${r.face.mad.toFixed(1)}`);
+      expect(r.corners[0]!.key).toBeGreaterThanOrEqual(0.95);
+      expect(r.face.mad).toBeLessThan(25);
+      expect([...blurred, ...replaced].some((f) => f.rawLike)).toBe(false);
+      expect(((await page.evaluate(() => fx.info())).stats as unknown as EffectStats).renderer).toBe(
+        'webgl2',
+      );
+    });
+  });
 
   it('the frames pipeline (requestVideoFrameCallback + captureStream, used where MSTP is missing) works', async () => {
     await withPage(async (page) => {

@@ -1,12 +1,12 @@
 import { EffectError } from '../src/errors.js';
-import type { CompositeParams, Compositor } from '../src/render/compositor.js';
+import type { Composition, Compositor } from '../src/render/compositor.js';
 import type { Segmenter } from '../src/segmentation/segmenter.js';
 
 // Fakes for the engine's boundaries (back end and model), for its Node logic tests (src/worker/engine.test.ts).
 
 /** Records what the engine asks of the back end; no canvas, no GL. */
 export class FakeCompositor implements Compositor {
-  readonly runtime = 'canvas2d' as const;
+  readonly renderer = 'canvas2d' as const;
   readonly canvas = {} as OffscreenCanvas;
   readonly log: string[] = [];
   background: unknown = null;
@@ -23,8 +23,8 @@ export class FakeCompositor implements Compositor {
   refine(): void {
     this.log.push('refine');
   }
-  composite(params: CompositeParams): void {
-    this.log.push(`composite:${params.mode}`);
+  composite(composition: Composition): void {
+    this.log.push(`composite:${composition.kind}`);
   }
   readAlpha() {
     return { width: 2, height: 1, data: new Uint8Array([0, 255]) };

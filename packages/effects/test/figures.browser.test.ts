@@ -53,7 +53,7 @@ describe('effect figures in headless Chromium', () => {
         const budget = stats.budget as { level: number; decisions: unknown[] };
         process.stderr.write(
           `[figures] ${mode.kind} ${width}x${height}: delivered ${((after - before) / 10).toFixed(1)} fps; ` +
-            `worker p50 ${stats.msPerFrameP50} ms p95 ${stats.msPerFrameP95} ms; runtime ${stats.runtime}, delegate ${stats.delegate}; ` +
+            `worker p50 ${stats.msPerFrameP50} ms p95 ${stats.msPerFrameP95} ms; renderer ${stats.renderer}, delegate ${stats.delegate}; ` +
             `budget level ${budget.level}; stages ${JSON.stringify(stats.msPerStage)}; measured ${JSON.stringify(stats.rendererMeasuredMs)} ${JSON.stringify(stats.delegateMeasuredMs)}\n`,
         );
         expect(after - before).toBeGreaterThan(0);

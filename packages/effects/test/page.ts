@@ -8,6 +8,7 @@ import {
   createBackgroundEffect,
   createMaskProcessor,
   type EffectMode,
+  IMAGE_LIMITS,
 } from '../src/index.js';
 
 const W = 640;
@@ -178,10 +179,13 @@ async function toMode(
   if (m.kind !== 'replace' || typeof m.image !== 'string') return m as EffectMode;
   if (m.image === 'gradient') return { kind: 'replace', image: await gradientImage() };
   if (m.image === 'huge-bytes')
-    return { kind: 'replace', image: new Blob([new Uint8Array(21 * 1024 * 1024)], { type: 'image/png' }) };
+    return {
+      kind: 'replace',
+      image: new Blob([new Uint8Array(IMAGE_LIMITS.maxBytes + 1024 * 1024)], { type: 'image/png' }),
+    };
   if (m.image === 'huge-pixels') {
-    const big = new OffscreenCanvas(8200, 16);
-    big.getContext('2d')!.fillRect(0, 0, 8200, 16);
+    const big = new OffscreenCanvas(IMAGE_LIMITS.maxSide + 8, 16);
+    big.getContext('2d')!.fillRect(0, 0, big.width, 16);
     return { kind: 'replace', image: await big.convertToBlob({ type: 'image/png' }) };
   }
   if (m.image === 'not-an-image')

@@ -37,5 +37,10 @@ export const CLOSE_CODES = {
   tooManyConnections: 4004,
   /** The socket did not answer the server's pings. */
   heartbeatTimeout: 4005,
+  /**
+   * This socket's participant was resumed on another socket (`resume` with its token): the participant lives on
+   * there, so this page must not reconnect or rejoin.
+   */
+  resumedElsewhere: 4006,
 } as const;
 export type CloseCode = (typeof CLOSE_CODES)[keyof typeof CLOSE_CODES];

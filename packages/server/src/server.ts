@@ -81,6 +81,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     limits: config,
     logger: logger.child({ name: 'rooms' }),
     iceServersFor: (participantId) => turn?.iceServersFor(participantId) ?? [],
+    resumeWindowMs: config.resumeWindowMs,
   });
   const signaling = new SignalingServer({
     registry,
@@ -162,6 +163,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     async drain(drainMs) {
       draining = true;
       signaling.drain(drainMs);
+      registry.drain();
       logger.info({ drainMs, rooms: registry.size }, 'draining: joins refused, clients told to come back');
       const deadline = Date.now() + drainMs;
       while (Date.now() < deadline && registry.size > 0) {

@@ -81,6 +81,12 @@ export class FakePublisher extends EventEmitter<SfuPublisherEvents> implements S
     await gate;
     return 'answer-sdp';
   }
+  /** Offers given to restartIce, in order. */
+  readonly restarts: string[] = [];
+  async restartIce(offerSdp: string): Promise<string> {
+    this.restarts.push(offerSdp);
+    return `restart-answer-${this.restarts.length}`;
+  }
   async trickle(candidate: SfuCandidate | null): Promise<void> {
     this.trickled.push(candidate);
   }
@@ -114,6 +120,15 @@ export class FakeSubscriber extends EventEmitter<SfuSubscriberEvents> implements
   }
   async answer(sdp: string): Promise<void> {
     this.answers.push(sdp);
+  }
+  restarts = 0;
+  async restartIce(): Promise<SfuOffer> {
+    if (this.updates === 0) throw new Error('no subscriber PeerConnection to restart');
+    this.restarts++;
+    return {
+      sdp: `restart-offer-${this.restarts}`,
+      streams: [...this.feeds].map((feedId, i) => ({ mid: String(i), feedId, kind: 'video' as const })),
+    };
   }
   async trickle(candidate: SfuCandidate | null): Promise<void> {
     this.trickled.push({ candidate, answersSoFar: this.answers.length });

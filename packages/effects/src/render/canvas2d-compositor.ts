@@ -6,7 +6,13 @@ import { blurParams, EDGE, smoothstep } from '../mask/kernels.js';
 import { lightWrapAlpha } from '../mask/light-wrap.js';
 import { smoothMaskInPlace } from '../mask/smoothing.js';
 import { jointBilateralUpsample } from '../mask/upsample.js';
-import { type CompositeParams, type Compositor, MODEL_INPUT } from './compositor.js';
+import {
+  type Composition,
+  type Compositor,
+  drawable,
+  LIGHT_WRAP_STRENGTH,
+  MODEL_INPUT,
+} from './compositor.js';
 import { type FrameSource, sourceSize } from './source-stage.js';
 
 type Ctx = OffscreenCanvasRenderingContext2D;
@@ -102,7 +108,7 @@ export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
       width: w,
       height: h,
       radius: 0.012 * Math.max(w, h),
-      strength: 0.5,
+      strength: LIGHT_WRAP_STRENGTH,
     });
     for (let i = 0; i < band.length; i++) wrapImage.data[i * 4 + 3] = band[i]!;
     wrapMaskCtx.putImageData(wrapImage, 0, 0);
@@ -135,7 +141,7 @@ export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
   };
 
   return {
-    runtime: 'canvas2d',
+    renderer: 'canvas2d',
     canvas,
     prepare(source: FrameSource) {
       size = sourceSize(source);
@@ -213,19 +219,17 @@ export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
         out[i * 4 + 3] = EDGE_LUT[Math.min(1023, Math.max(0, (a[i]! * 1023) | 0))]!;
       alphaCtx.putImageData(alphaImage, 0, 0);
     },
-    composite(params: CompositeParams) {
-      let mode = params.mode;
-      if (mode !== 'none' && mode !== 'privacy' && !refinedOnce) mode = 'privacy';
-      if (mode === 'replace' && !background) mode = 'privacy';
+    composite(wanted: Composition, quality: QualityLevel) {
+      const composition = drawable(wanted, { haveAlpha: refinedOnce, haveBackground: background !== null });
       ctx.filter = 'none';
       ctx.globalCompositeOperation = 'source-over';
       const frame = current as CanvasImageSource | null;
       if (!frame) throw EffectError.invalidState('composite() before prepare()');
-      if (mode === 'none') {
+      if (composition.kind === 'none') {
         ctx.drawImage(frame, 0, 0);
         return;
       }
-      if (mode === 'privacy') {
+      if (composition.kind === 'privacy') {
         drawPrivacy();
         return;
       }
@@ -237,9 +241,9 @@ export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
       ctx.globalCompositeOperation = 'source-in';
       ctx.drawImage(frame, 0, 0);
       ctx.globalCompositeOperation = 'destination-over';
-      if (mode === 'blur') {
+      if (composition.kind === 'blur') {
         // Mask-weighted blur on the CPU at a quarter of the refinement's blur scale: no halo, any browser.
-        const scale = params.quality.blurScale / 2;
+        const scale = quality.blurScale / 2;
         const sw = Math.max(1, Math.round(size.width * scale));
         const sh = Math.max(1, Math.round(size.height * scale));
         for (const c of [small, smallAlpha]) {
@@ -261,13 +265,13 @@ export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
           alpha: weights,
           width: sw,
           height: sh,
-          sigma: blurParams(params.strength, size.height, scale, 9).sigma,
+          sigma: blurParams(composition.strength, size.height, scale, 9).sigma,
           out: pixels.data,
         });
         smallCtx.putImageData(pixels, 0, 0);
         ctx.imageSmoothingEnabled = true;
         ctx.drawImage(small, 0, 0, size.width, size.height);
-      } else if (mode === 'replace' && background) {
+      } else if (composition.kind === 'replace' && background) {
         const r = coverCrop(background.width, background.height, size.width, size.height);
         ctx.drawImage(
           background,
@@ -280,12 +284,13 @@ export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
           size.width,
           size.height,
         );
-      } else {
-        ctx.fillStyle = `#${toHex(params.color[0])}${toHex(params.color[1])}${toHex(params.color[2])}`;
+      } else if (composition.kind === 'remove') {
+        const [r, g, b] = composition.color;
+        ctx.fillStyle = `#${toHex(r)}${toHex(g)}${toHex(b)}`;
         ctx.fillRect(0, 0, size.width, size.height);
       }
       ctx.globalCompositeOperation = 'source-over';
-      if (mode === 'replace' && background) drawLightWrap(background);
+      if (composition.kind === 'replace' && background) drawLightWrap(background);
     },
     readAlpha() {
       // At the frame's own size: the refined alpha scaled up exactly as composite() scales it.

@@ -1,10 +1,9 @@
 import { hasWebGL2 } from '../features.js';
 import { QUALITY_LEVELS } from '../mask/budget.js';
+import { DEFAULT_BLUR_STRENGTH } from '../mode.js';
 import { createCanvas2DCompositor } from './canvas2d-compositor.js';
-import { type Compositor, MODEL_INPUT } from './compositor.js';
+import { type Compositor, MODEL_INPUT, type Renderer } from './compositor.js';
 import { createWebGLCompositor } from './webgl-compositor.js';
-
-export type Renderer = 'webgl2' | 'canvas2d';
 
 export function createCompositor(renderer: Renderer): Compositor {
   return renderer === 'webgl2'
@@ -49,7 +48,7 @@ export function measureCompositor(compositor: Compositor, frames = 4): number {
       compositor.modelInput();
       compositor.setMask(mask, MODEL_INPUT.width, MODEL_INPUT.height);
       compositor.refine(QUALITY_LEVELS[0]!);
-      compositor.composite({ mode: 'blur', strength: 0.6, color: [0, 0, 0], quality: QUALITY_LEVELS[0]! });
+      compositor.composite({ kind: 'blur', strength: DEFAULT_BLUR_STRENGTH }, QUALITY_LEVELS[0]!);
       if (typeof VideoFrame === 'function') new VideoFrame(compositor.canvas, { timestamp: i }).close();
       else compositor.canvas.transferToImageBitmap().close();
       if (i > 0) times.push(performance.now() - t0); // the first includes shader compilation

@@ -1,9 +1,16 @@
+import { EffectError } from '../errors.js';
 import type { CropRect } from '../mask/geometry.js';
-import type { RGB } from '../mask/mode.js';
+import { type Composition, LIGHT_WRAP_STRENGTH } from './compositor.js';
 import { bindOutput, bindTexture, createProgram, type Quad } from './gl.js';
 
-export type CompositeMode = 'none' | 'blur' | 'replace' | 'remove' | 'privacy';
-const MODE_INDEX: Record<CompositeMode, number> = { none: 0, blur: 1, replace: 2, remove: 3, privacy: 4 };
+/** The shader's `u_mode` for each kind. */
+const MODE_INDEX: Record<Composition['kind'], number> = {
+  none: 0,
+  blur: 1,
+  replace: 2,
+  remove: 3,
+  privacy: 4,
+};
 
 const FS = `#version 300 es
 precision highp float;
@@ -51,42 +58,70 @@ void main() {
 }`;
 
 /** Final composition onto the canvas: person over blurred / replaced / solid background, or privacy frame. */
-export function createCompositeStage(gl: WebGL2RenderingContext, options: { quad: Quad }) {
+export function createCompositeStage(
+  gl: WebGL2RenderingContext,
+  options: { quad: Quad; blank: WebGLTexture },
+) {
   const program = createProgram(gl, FS);
+  const required = <T>(value: T | null, what: string): T => {
+    if (value === null) throw EffectError.invalidState(`composite ${what} missing`);
+    return value;
+  };
   return {
+    /**
+     * Draws `composition`. Textures a kind does not sample are bound to the blank one: `alpha` is needed by
+     * every kind but none and privacy, `blurred` by blur, `background` by replace.
+     */
     render(input: {
-      mode: CompositeMode;
+      composition: Composition;
       width: number;
       height: number;
       frame: WebGLTexture;
-      alpha: WebGLTexture;
-      blur: WebGLTexture;
-      background: WebGLTexture;
       tiny: WebGLTexture;
-      crop: CropRect;
-      color: RGB;
-      lightWrap: number;
+      alpha: WebGLTexture | null;
+      blurred: WebGLTexture | null;
+      background: { texture: WebGLTexture; crop: CropRect } | null;
     }): void {
-      bindOutput(gl, null, input.width, input.height);
+      const { composition, width, height } = input;
+      let alpha = options.blank;
+      let blurred = options.blank;
+      let background = options.blank;
+      let crop: CropRect = { x: 0, y: 0, width: 1, height: 1 };
+      let color: readonly [number, number, number] = [0, 0, 0];
+      switch (composition.kind) {
+        case 'none':
+        case 'privacy':
+          break;
+        case 'blur':
+          alpha = required(input.alpha, 'alpha');
+          blurred = required(input.blurred, 'blur');
+          break;
+        case 'replace': {
+          alpha = required(input.alpha, 'alpha');
+          const bg = required(input.background, 'background');
+          background = bg.texture;
+          crop = bg.crop;
+          break;
+        }
+        case 'remove':
+          alpha = required(input.alpha, 'alpha');
+          color = composition.color;
+          break;
+      }
+      bindOutput(gl, null, width, height);
       gl.useProgram(program.program);
       gl.uniform1f(program.uniform('u_flipY'), 1);
-      gl.uniform1i(program.uniform('u_mode'), MODE_INDEX[input.mode]);
+      gl.uniform1i(program.uniform('u_mode'), MODE_INDEX[composition.kind]);
       bindTexture(gl, 0, input.frame, program.uniform('u_frame'));
-      bindTexture(gl, 1, input.alpha, program.uniform('u_alpha'));
-      bindTexture(gl, 2, input.blur, program.uniform('u_blur'));
-      bindTexture(gl, 3, input.background, program.uniform('u_bg'));
+      bindTexture(gl, 1, alpha, program.uniform('u_alpha'));
+      bindTexture(gl, 2, blurred, program.uniform('u_blur'));
+      bindTexture(gl, 3, background, program.uniform('u_bg'));
       bindTexture(gl, 4, input.tiny, program.uniform('u_tiny'));
-      gl.uniform4f(
-        program.uniform('u_bgCrop'),
-        input.crop.x,
-        input.crop.y,
-        input.crop.width,
-        input.crop.height,
-      );
-      gl.uniform3f(program.uniform('u_color'), input.color[0], input.color[1], input.color[2]);
-      const r = 0.012 * Math.max(input.width, input.height);
-      gl.uniform2f(program.uniform('u_wrapRadius'), r / input.width, r / input.height);
-      gl.uniform1f(program.uniform('u_wrap'), input.lightWrap);
+      gl.uniform4f(program.uniform('u_bgCrop'), crop.x, crop.y, crop.width, crop.height);
+      gl.uniform3f(program.uniform('u_color'), color[0], color[1], color[2]);
+      const r = 0.012 * Math.max(width, height);
+      gl.uniform2f(program.uniform('u_wrapRadius'), r / width, r / height);
+      gl.uniform1f(program.uniform('u_wrap'), LIGHT_WRAP_STRENGTH);
       options.quad.draw();
     },
     update(): void {},

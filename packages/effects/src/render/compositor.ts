@@ -1,20 +1,27 @@
 import type { QualityLevel } from '../mask/budget.js';
-import type { RGB } from '../mask/mode.js';
-import type { CompositeMode } from './composite-stage.js';
+import type { ResolvedEffectMode } from '../mode.js';
 import type { FrameSource } from './source-stage.js';
 
-export type { CompositeMode } from './composite-stage.js';
+/** The compositing back ends: the WebGL2 pipeline, or the Canvas2D one (CPU refinement). */
+export const RENDERERS = ['webgl2', 'canvas2d'] as const;
+export type Renderer = (typeof RENDERERS)[number];
 
-export interface CompositeParams {
-  mode: CompositeMode;
-  strength: number;
-  color: RGB;
-  quality: QualityLevel;
+export function isRenderer(value: unknown): value is Renderer {
+  return RENDERERS.includes(value as Renderer);
 }
 
-/** The rendering back end the engine drives: WebGL2 when the realm has it, Canvas2D otherwise. */
+/** The privacy frame: the picture shrunk to a dozen pixels across and darkened; no mask needed. */
+export interface PrivacyFrame {
+  readonly kind: 'privacy';
+}
+export const PRIVACY_FRAME: PrivacyFrame = { kind: 'privacy' };
+
+/** What one output frame shows: the current mode, or the privacy frame when there is no mask for it. */
+export type Composition = ResolvedEffectMode | PrivacyFrame;
+
+/** What the engine drives: WebGL2 when the realm has it, Canvas2D otherwise. */
 export interface Compositor {
-  readonly runtime: 'webgl2' | 'canvas2d';
+  readonly renderer: Renderer;
   readonly canvas: OffscreenCanvas;
   /** Takes the frame (does not close it) and prepares its model-sized copy. */
   prepare(source: FrameSource): void;
@@ -24,8 +31,11 @@ export interface Compositor {
   setMask(mask: Float32Array, width: number, height: number): void;
   /** Refines the stored mask on the current frame at output resolution, then smooths it over time. */
   refine(quality: QualityLevel): void;
-  /** Draws the output frame onto `canvas`. */
-  composite(params: CompositeParams): void;
+  /**
+   * Draws the output frame onto `canvas`. A `replace` draws the image last given to `setBackground` (the
+   * engine hands it over when the mode changes); without one, or without a mask, it draws the privacy frame.
+   */
+  composite(composition: Composition, quality: QualityLevel): void;
   /** The final alpha (0..255) at the size the compositor used. NOTE: synchronous readback. */
   readAlpha(): { width: number; height: number; data: Uint8Array };
   setBackground(image: ImageBitmap | null): void;
@@ -34,4 +44,21 @@ export interface Compositor {
   dispose(): void;
 }
 
+/**
+ * What a compositor can actually draw: a mode that needs a mask falls back to the privacy frame until one was
+ * refined, and `replace` does until its image is uploaded. Never the camera frame.
+ */
+export function drawable(
+  composition: Composition,
+  state: { haveAlpha: boolean; haveBackground: boolean },
+): Composition {
+  if (composition.kind === 'none' || composition.kind === 'privacy') return composition;
+  if (!state.haveAlpha) return PRIVACY_FRAME;
+  if (composition.kind === 'replace' && !state.haveBackground) return PRIVACY_FRAME;
+  return composition;
+}
+
 export const MODEL_INPUT = { width: 256, height: 144 } as const;
+
+/** How strongly a replaced background's light spills onto the person's edge (both back ends). */
+export const LIGHT_WRAP_STRENGTH = 0.5;

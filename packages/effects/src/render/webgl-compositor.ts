@@ -4,7 +4,7 @@ import { coverCrop, privacySize } from '../mask/geometry.js';
 import { createBilateralStage } from './bilateral-stage.js';
 import { createBlurStage } from './blur-stage.js';
 import { createCompositeStage } from './composite-stage.js';
-import { type CompositeParams, type Compositor, MODEL_INPUT } from './compositor.js';
+import { type Composition, type Compositor, drawable, MODEL_INPUT } from './compositor.js';
 import { createQuad, createTarget, ensureTarget, type Target } from './gl.js';
 import { createMaskTextureStage } from './mask-texture.js';
 import { createResampleStage, readTarget } from './resample-stage.js';
@@ -34,7 +34,9 @@ export function createWebGLCompositor(canvas: OffscreenCanvas): Compositor {
   const bilateral = createBilateralStage(gl, { quad });
   const temporal = createTemporalStage(gl, { quad });
   const blur = createBlurStage(gl, { quad });
-  const composite = createCompositeStage(gl, { quad });
+  // A 1x1 placeholder bound to unused samplers.
+  const blank = createTarget(gl, { width: 1, height: 1, format: 'rgba8' });
+  const composite = createCompositeStage(gl, { quad, blank: blank.texture });
 
   // Model-size copies of this frame and the last one (guide for upsampling, motion for smoothing).
   let lowNow = createTarget(gl, { ...MODEL_INPUT, format: 'rgba8' });
@@ -47,11 +49,9 @@ export function createWebGLCompositor(canvas: OffscreenCanvas): Compositor {
   let haveMask = false;
   let background: { texture: WebGLTexture; width: number; height: number } | null = null;
   const modelPixels = new Uint8ClampedArray(MODEL_INPUT.width * MODEL_INPUT.height * 4);
-  // A 1x1 placeholder bound to unused samplers.
-  const blank = createTarget(gl, { width: 1, height: 1, format: 'rgba8' });
 
   return {
-    runtime: 'webgl2',
+    renderer: 'webgl2',
     canvas,
     prepare(frame: FrameSource) {
       source.update(frame);
@@ -99,37 +99,37 @@ export function createWebGLCompositor(canvas: OffscreenCanvas): Compositor {
       });
       temporalFresh = false;
     },
-    composite(params: CompositeParams) {
-      let mode = params.mode;
-      if (mode !== 'none' && mode !== 'privacy' && !alphaNow) mode = 'privacy';
-      if (mode === 'replace' && !background) mode = 'privacy';
-      const alpha = alphaNow?.texture ?? blank.texture;
-      const blurred =
-        mode === 'blur'
-          ? blur.render({
-              // Sample the area-averaged model-size copy: the blur works at a quarter size or less, and the
-              // full-size frame would alias into blocks there.
-              frame: { texture: lowNow.texture, width: source.width, height: source.height },
-              alpha,
-              strength: params.strength,
-              scale: params.quality.blurScale,
-              taps: params.quality.blurTaps,
-            }).texture
-          : blank.texture;
+    composite(wanted: Composition, quality: QualityLevel) {
+      const composition = drawable(wanted, {
+        haveAlpha: alphaNow !== null,
+        haveBackground: background !== null,
+      });
+      const alpha = alphaNow?.texture ?? null;
       composite.render({
-        mode,
+        composition,
         width: source.width,
         height: source.height,
         frame: source.texture,
-        alpha,
-        blur: blurred,
-        background: background?.texture ?? blank.texture,
         tiny: tiny?.texture ?? blank.texture,
-        crop: background
-          ? coverCrop(background.width, background.height, source.width, source.height)
-          : { x: 0, y: 0, width: 1, height: 1 },
-        color: params.color,
-        lightWrap: 0.5,
+        alpha,
+        blurred:
+          composition.kind === 'blur' && alpha
+            ? blur.render({
+                // Sample the area-averaged model-size copy: the blur works at a quarter size or less, and the
+                // full-size frame would alias into blocks there.
+                frame: { texture: lowNow.texture, width: source.width, height: source.height },
+                alpha,
+                strength: composition.strength,
+                scale: quality.blurScale,
+                taps: quality.blurTaps,
+              }).texture
+            : null,
+        background: background
+          ? {
+              texture: background.texture,
+              crop: coverCrop(background.width, background.height, source.width, source.height),
+            }
+          : null,
       });
     },
     readAlpha() {

@@ -1,8 +1,10 @@
 import { TypedEmitter } from '@backdrop/events';
+import { loadBackgroundImage } from '../background-image.js';
 import { deserializeError, EffectError } from '../errors.js';
 import { detectFeatures } from '../features.js';
 import { createLogger } from '../log.js';
-import type { EffectMode } from '../mask/mode.js';
+import { type EffectMode, resolveEffectMode, transferablesOf } from '../mode.js';
+import { isRenderer, type Renderer } from '../render/compositor.js';
 import type { Progress } from '../segmentation/fetch-progress.js';
 import type { Delegate } from '../segmentation/segmenter.js';
 import type { EngineOptions } from '../worker/engine.js';
@@ -10,7 +12,6 @@ import type { FromWorker, ToWorker } from '../worker/protocol.js';
 import type { EffectStats } from '../worker/stats.js';
 import { createFramesPipeline, type FramesPipeline } from './frames-pipeline.js';
 import { createTrackStreams } from './insertable-streams.js';
-import { resolveMode, transferablesOf } from './mode.js';
 
 export interface BackgroundEffectOptions {
   /** Where the model, wasm and worker are served (default '/assets/effects/'). Nothing is fetched elsewhere. */
@@ -28,13 +29,13 @@ export interface BackgroundEffectOptions {
   /** Test-only: make the model throw after this many inferences (checks the privacy fallback). */
   testing?: { failSegmentationAfter?: number };
   /** Compositing back end: 'auto' (default) measures WebGL2 against Canvas2D once and caches the winner. */
-  renderer?: 'auto' | 'webgl2' | 'canvas2d';
+  renderer?: Renderer | 'auto';
 }
 
 export interface BackgroundEffectEvents {
   /** Download progress of the model and runtime. */
   modelProgress: (progress: Progress) => void;
-  ready: (info: { delegate: Delegate; runtime: 'webgl2' | 'canvas2d' }) => void;
+  ready: (info: { delegate: Delegate; renderer: Renderer }) => void;
   /** Something failed; while an effect is selected the output stays blurred/blank, never raw. */
   error: (error: EffectError) => void;
 }
@@ -43,7 +44,7 @@ const CHOICE_CACHE_KEY = 'backdrop.effects.choice.v1';
 
 interface CachedChoice {
   delegate: Delegate;
-  renderer: 'webgl2' | 'canvas2d';
+  renderer: Renderer;
 }
 
 /** The delegate and back end measured last time in this browser (same user agent), if any. */
@@ -54,7 +55,7 @@ function cachedChoice(): CachedChoice | null {
     if (
       parsed?.ua === navigator.userAgent &&
       (parsed.delegate === 'CPU' || parsed.delegate === 'GPU') &&
-      (parsed.renderer === 'webgl2' || parsed.renderer === 'canvas2d')
+      isRenderer(parsed.renderer)
     ) {
       return { delegate: parsed.delegate, renderer: parsed.renderer };
     }
@@ -112,7 +113,7 @@ export class BackgroundEffect extends TypedEmitter<BackgroundEffectEvents> {
   /** Switches the effect. Resolves once frames use it; on a bad mode or image it rejects and nothing changes. */
   async setMode(mode: EffectMode): Promise<void> {
     if (this.state === 'disposed') throw EffectError.invalidState('setMode() after dispose()');
-    const resolved = await resolveMode(mode);
+    const resolved = await resolveEffectMode(mode, loadBackgroundImage);
     if ((this.state as BackgroundEffect['state']) === 'disposed') {
       if (resolved.kind === 'replace') resolved.image.close();
       throw EffectError.invalidState('setMode() after dispose()');
@@ -166,9 +167,9 @@ export class BackgroundEffect extends TypedEmitter<BackgroundEffectEvents> {
         break;
       case 'ready':
         if (this.state === 'loading') this.state = 'running';
-        if (this.cacheChoice) storeChoice({ delegate: message.delegate, renderer: message.runtime });
+        if (this.cacheChoice) storeChoice({ delegate: message.delegate, renderer: message.renderer });
         for (const w of this.readyWaiters.splice(0)) w.resolve();
-        this.emit('ready', { delegate: message.delegate, runtime: message.runtime });
+        this.emit('ready', { delegate: message.delegate, renderer: message.renderer });
         break;
       case 'error':
         this.onError(deserializeError(message.error));
@@ -223,7 +224,7 @@ export async function createBackgroundEffect(
   }
   const assetBase = new URL(options.assetBase ?? '/assets/effects/', location.href).href;
   const workerUrl = options.workerUrl ?? new URL('../effects-worker.js', assetBase).href;
-  const initialMode = await resolveMode(options.mode ?? { kind: 'none' });
+  const initialMode = await resolveEffectMode(options.mode ?? { kind: 'none' }, loadBackgroundImage);
   const wanted = options.pipeline ?? 'auto';
   const streams =
     wanted === 'streams' || (wanted === 'auto' && features.trackStreams && features.transferableStreams);

@@ -2,13 +2,13 @@ import { EffectError } from '../errors.js';
 import { hasWebGL2 } from '../features.js';
 import { createLogger } from '../log.js';
 import { BudgetController, QUALITY_LEVELS, shouldSegment } from '../mask/budget.js';
-import { chooseCompositor, createCompositor, type Renderer } from '../render/choose-compositor.js';
-import type { Compositor } from '../render/compositor.js';
+import type { ResolvedEffectMode } from '../mode.js';
+import { chooseCompositor, createCompositor } from '../render/choose-compositor.js';
+import { type Compositor, PRIVACY_FRAME, type Renderer } from '../render/compositor.js';
 import type { FrameSource } from '../render/source-stage.js';
 import { chooseDelegate, type DelegateChoice } from '../segmentation/delegate.js';
 import type { Progress } from '../segmentation/fetch-progress.js';
 import { type Delegate, loadRuntime, type ModelMask, type Segmenter } from '../segmentation/segmenter.js';
-import type { ResolvedMode } from './resolved-mode.js';
 import { type EffectStats, RateMeter, StageTimer } from './stats.js';
 
 export interface EngineOptions {
@@ -59,7 +59,7 @@ export interface EngineCallbacks {
   progress(p: Progress): void;
   ready(info: {
     delegate: Delegate;
-    runtime: Compositor['runtime'];
+    renderer: Renderer;
     measuredMs: Partial<Record<Delegate, number>>;
     rendererMeasuredMs: Partial<Record<Renderer, number>>;
   }): void;
@@ -76,7 +76,7 @@ export class Engine {
   private compositor: Compositor;
   private rendererMeasuredMs: Partial<Record<Renderer, number>> = {};
   private segmenter: Segmenter | null = null;
-  private mode: ResolvedMode = { kind: 'none' };
+  private mode: ResolvedEffectMode = { kind: 'none' };
   private readonly budget: BudgetController;
   private readonly timer = new StageTimer();
   private readonly fpsIn = new RateMeter();
@@ -101,8 +101,8 @@ export class Engine {
     if (options.frameRate) this.budget.setNominalInterval(1000 / options.frameRate);
   }
 
-  get runtime(): Renderer {
-    return this.compositor.runtime;
+  get renderer(): Renderer {
+    return this.compositor.renderer;
   }
 
   /** The canvas the current back end draws the output on (it changes once, when the back end is chosen). */
@@ -122,10 +122,10 @@ export class Engine {
       this.measuredMs = choice.measuredMs;
       if (this.options.renderer === 'auto') this.swapCompositor();
       this.state = 'ready';
-      this.log.info('ready', { delegate: this.segmenter.delegate, runtime: this.runtime });
+      this.log.info('ready', { delegate: this.segmenter.delegate, renderer: this.renderer });
       this.callbacks.ready({
         delegate: this.segmenter.delegate,
-        runtime: this.runtime,
+        renderer: this.renderer,
         measuredMs: this.measuredMs,
         rendererMeasuredMs: this.rendererMeasuredMs,
       });
@@ -134,7 +134,7 @@ export class Engine {
     }
   }
 
-  setMode(mode: ResolvedMode): void {
+  setMode(mode: ResolvedEffectMode): void {
     const previous = this.mode;
     this.mode = mode;
     if (previous.kind === 'replace' && (mode.kind !== 'replace' || mode.image !== previous.image))
@@ -164,18 +164,13 @@ export class Engine {
     const mode = this.mode;
     if (mode.kind === 'none') {
       this.reset();
-      this.compositor.composite({ mode: 'none', strength: 0, color: [0, 0, 0], quality });
+      this.compositor.composite(mode, quality);
     } else if (this.state !== 'ready' || !this.updateMask(timestampMs)) {
       this.privacyFrames++;
-      this.compositor.composite({ mode: 'privacy', strength: 0, color: [0, 0, 0], quality });
+      this.compositor.composite(PRIVACY_FRAME, quality);
     } else {
       const t2 = performance.now();
-      this.compositor.composite({
-        mode: mode.kind,
-        strength: mode.kind === 'blur' ? mode.strength : 0,
-        color: mode.kind === 'remove' ? mode.color : [0, 0, 0],
-        quality,
-      });
+      this.compositor.composite(mode, quality);
       this.timer.add('composite', performance.now() - t2);
     }
     this.pending = { cost: performance.now() - t0, timestampMs };
@@ -212,7 +207,7 @@ export class Engine {
     const now = performance.now();
     return {
       state: this.state,
-      runtime: this.runtime,
+      renderer: this.renderer,
       delegate: this.segmenter?.delegate ?? null,
       delegateMeasuredMs: this.measuredMs,
       rendererMeasuredMs: this.rendererMeasuredMs,

@@ -1,8 +1,9 @@
 import type { SerializedError } from '../errors.js';
+import type { ResolvedEffectMode } from '../mode.js';
+import type { Renderer } from '../render/compositor.js';
 import type { Progress } from '../segmentation/fetch-progress.js';
 import type { Delegate } from '../segmentation/segmenter.js';
 import type { EngineOptions } from './engine.js';
-import type { ResolvedMode } from './resolved-mode.js';
 import type { EffectStats } from './stats.js';
 
 /** Messages from the page to the effects worker. */
@@ -10,13 +11,13 @@ export type ToWorker =
   | {
       type: 'init';
       options: EngineOptions;
-      mode: ResolvedMode;
+      mode: ResolvedEffectMode;
       /** 'streams': frames arrive on `readable` and leave on `writable`. 'frames': one message per frame. */
       pipeline: 'streams' | 'frames';
       readable?: ReadableStream<VideoFrame>;
       writable?: WritableStream<VideoFrame>;
     }
-  | { type: 'mode'; id: number; mode: ResolvedMode }
+  | { type: 'mode'; id: number; mode: ResolvedEffectMode }
   | { type: 'frame'; frame: VideoFrame | ImageBitmap; timestampMs: number }
   | { type: 'dispose' };
 
@@ -26,7 +27,7 @@ export type FromWorker =
   | {
       type: 'ready';
       delegate: Delegate;
-      runtime: 'webgl2' | 'canvas2d';
+      renderer: Renderer;
       measuredMs: Partial<Record<Delegate, number>>;
     }
   | { type: 'error'; error: SerializedError }

@@ -1,16 +1,17 @@
 import type { BudgetSnapshot } from '../mask/budget.js';
+import type { Renderer } from '../render/compositor.js';
 
 export type Stage = 'prepare' | 'segment' | 'refine' | 'composite' | 'output' | 'total';
 export const STAGES: readonly Stage[] = ['prepare', 'segment', 'refine', 'composite', 'output', 'total'];
 
 export interface EffectStats {
   state: 'loading' | 'ready' | 'failed' | 'disposed';
-  runtime: 'webgl2' | 'canvas2d' | null;
+  renderer: Renderer | null;
   delegate: 'CPU' | 'GPU' | null;
   /** Median ms per inference of each delegate measured at start-up (empty when a cached choice was used). */
   delegateMeasuredMs: Partial<Record<'CPU' | 'GPU', number>>;
   /** Median ms per frame of each compositing back end measured at start-up (empty when cached/forced). */
-  rendererMeasuredMs: Partial<Record<'webgl2' | 'canvas2d', number>>;
+  rendererMeasuredMs: Partial<Record<Renderer, number>>;
   pipeline: 'streams' | 'frames' | 'page' | null;
   fpsIn: number;
   fpsOut: number;

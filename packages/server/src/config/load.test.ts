@@ -89,3 +89,19 @@ describe('PUBLIC_URL and JANUS_STUN_SERVER', () => {
     },
   );
 });
+
+describe('RESUME_WINDOW_MS', () => {
+  it('keeps a lost participant 30 s by default', () => {
+    expect(loadConfig({}, []).resumeWindowMs).toBe(30_000);
+  });
+
+  it('takes 0 (resume off) and any whole number of ms up to 10 minutes', () => {
+    expect(loadConfig({ RESUME_WINDOW_MS: '0' }, []).resumeWindowMs).toBe(0);
+    expect(loadConfig({}, ['--resume-window-ms', '1500']).resumeWindowMs).toBe(1500);
+    expect(loadConfig({ RESUME_WINDOW_MS: '600000' }, []).resumeWindowMs).toBe(600_000);
+  });
+
+  it.each(['-1', '1.5', 'soon', '600001'])('refuses %s, naming the variable', (value) => {
+    expect(() => loadConfig({ RESUME_WINDOW_MS: value }, [])).toThrow(/RESUME_WINDOW_MS/);
+  });
+});

@@ -28,6 +28,7 @@ const ENV_NAMES: Record<keyof Config, string> = {
   trustProxy: 'TRUST_PROXY',
   sfuRequestTimeoutMs: 'SFU_REQUEST_TIMEOUT_MS',
   shutdownDrainMs: 'SHUTDOWN_DRAIN_MS',
+  resumeWindowMs: 'RESUME_WINDOW_MS',
   janusSessionTimeoutS: 'JANUS_SESSION_TIMEOUT_S',
   janusStartTimeoutMs: 'JANUS_START_TIMEOUT_MS',
   httpHeadersTimeoutMs: 'HTTP_HEADERS_TIMEOUT_MS',

@@ -145,6 +145,16 @@ export const ConfigSchema = z.object({
   /** On SIGTERM: refuse new joins, tell clients `shuttingDown`, and close this long after. */
   shutdownDrainMs: z.coerce.number().int().min(0).max(600_000).default(10_000),
   /**
+   * A participant whose socket is lost (not by abuse) is kept this long, SFU handles and feed included, for a
+   * `resume` on a new socket; 0 turns resume off (a lost socket leaves at once).
+   */
+  resumeWindowMs: z.coerce
+    .number({ message: 'must be a number of milliseconds' })
+    .int('must be a whole number')
+    .min(0, 'must be 0 (off) or more')
+    .max(600_000, 'must be at most 600000 ms')
+    .default(30_000),
+  /**
    * Janus drops a session silent this long (its `session_timeout`); we keep ours alive every third of it. With
    * `--janus-url`, set it to (at most) that Janus's own value.
    */

@@ -8,6 +8,40 @@ import { TrickleGate } from './trickle-gate.js';
 /** Where a participant's server messages go: its signalling connection. */
 export type MessageSink = (message: ServerMessage) => void;
 
+/** The signalling connection a participant is reached on. */
+export interface Link {
+  send: MessageSink;
+  /**
+   * The participant was resumed on another connection while still on this one: this connection must close
+   * (with `resumedElsewhere`) without taking the participant out of its room.
+   */
+  replaced(): void;
+}
+
+/**
+ * Where a participant's messages go now: the connection it is on, or nowhere while it is away (socket lost,
+ * resume window open). Handed to the SFU callbacks at creation, so a resume moves them all at once.
+ */
+export class Relay {
+  constructor(private link: Link | undefined) {}
+
+  get current(): Link | undefined {
+    return this.link;
+  }
+
+  readonly send: MessageSink = (message) => this.link?.send(message);
+
+  /** Messages go to `link` from now on. */
+  attach(link: Link): void {
+    this.link = link;
+  }
+
+  /** Messages are dropped until the next `attach`. */
+  detach(): void {
+    this.link = undefined;
+  }
+}
+
 /** A fresh server-stamped identity. Ids are never taken from a client. */
 export function newIdentity(): { id: string; feedId: number } {
   return { id: `p_${randomBytes(9).toString('base64url')}`, feedId: randomInt(1, 2 ** 47) };
@@ -21,12 +55,14 @@ export class Participant {
   offered = false;
   /** The browser's publisher candidates, held until the SFU has answered its offer. */
   private readonly publisherIce: TrickleGate;
+  /** While away: when the socket was lost, and the timer that removes the participant when the window ends. */
+  private away: { sinceMs: number; expiry: NodeJS.Timeout } | undefined;
 
   constructor(
     readonly id: string,
     readonly feedId: number,
     readonly name: string,
-    readonly send: MessageSink,
+    readonly relay: Relay,
     readonly publisher: SfuPublisher,
     readonly subscription: Subscription,
     readonly logger: Logger,
@@ -38,11 +74,79 @@ export class Participant {
     return { id: this.id, name: this.name };
   }
 
+  /** To this participant's browser, through the connection it is on now; dropped while it is away. */
+  send(message: ServerMessage): void {
+    this.relay.send(message);
+  }
+
+  /** True while its socket is lost and its resume window open. */
+  get isAway(): boolean {
+    return this.away !== undefined;
+  }
+
+  /**
+   * The socket was lost: messages are dropped, a subscriber offer out waits without a deadline, and `onExpired`
+   * runs after `windowMs` unless `comeBack` is called first. The SFU handles stay as they are.
+   */
+  goAway(windowMs: number, onExpired: (awayMs: number) => void): void {
+    if (this.away) return;
+    this.relay.detach();
+    this.subscription.hold();
+    const sinceMs = Date.now();
+    const expiry = setTimeout(() => {
+      this.away = undefined;
+      onExpired(Date.now() - sinceMs);
+    }, windowMs);
+    expiry.unref();
+    this.away = { sinceMs, expiry };
+  }
+
+  /**
+   * Moves the participant to `link`; returns how long it was away (0 if it never was). The caller replaces
+   * the previous link first, and releases the subscription once the browser knows it is back.
+   */
+  comeBack(link: Link): number {
+    const awayMs = this.away ? Date.now() - this.away.sinceMs : 0;
+    this.cancelExpiry();
+    this.relay.attach(link);
+    return awayMs;
+  }
+
+  private cancelExpiry(): void {
+    if (this.away) clearTimeout(this.away.expiry);
+    this.away = undefined;
+  }
+
   /** Sends the browser's publisher offer to the SFU; resolves with the answer. Its candidates flow from then. */
   async publish(offerSdp: string): Promise<string> {
     const answer = await this.publisher.publish(offerSdp);
     this.publisherIce.open();
     return answer;
+  }
+
+  /**
+   * A publisher ICE restart is coming: the browser's candidates of the new ICE session wait until the SFU has
+   * its offer. Called as the request arrives, before any candidate sent after it.
+   */
+  holdPublisherCandidates(): void {
+    this.publisherIce.rewind();
+  }
+
+  /**
+   * The browser's ICE-restart offer (or a new PeerConnection's, after the SFU hung up) on the same publisher;
+   * resolves with the answer. Held candidates flow once it is in, or once it failed (the old session goes on).
+   */
+  async restartPublisherIce(offerSdp: string): Promise<string> {
+    try {
+      return await this.publisher.restartIce(offerSdp);
+    } finally {
+      this.releasePublisherCandidates();
+    }
+  }
+
+  /** Candidates held for a restart go on (the restart was refused, or is done); only after a first publish. */
+  releasePublisherCandidates(): void {
+    if (this.offered) this.publisherIce.open();
   }
 
   /** One of the browser's ICE candidates (null: end-of-candidates) for one of its PeerConnections. */
@@ -55,6 +159,8 @@ export class Participant {
 
   /** Closes both SFU handles; idempotent, and every caller waits for the same close. */
   close(): Promise<void> {
+    this.cancelExpiry();
+    this.relay.detach();
     this.publisherIce.close();
     this.closing ??= Promise.allSettled([this.subscription.close(), this.publisher.close()]).then(
       () => undefined,

@@ -4,8 +4,9 @@ import { ServerError } from '../errors.js';
 import { KeyedBuckets, perMinute } from '../limits/token-bucket.js';
 import type { Logger } from '../logger.js';
 import type { Sfu } from '../sfu/sfu.js';
-import type { MessageSink, Participant } from './participant.js';
-import { Room, type Seat } from './room.js';
+import type { Link, MessageSink, Participant } from './participant.js';
+import { ResumeTokens } from './resume-tokens.js';
+import { type ResumePolicy, Room, type Seat } from './room.js';
 
 /** The caps and per-address rates the registry enforces; `Config` has them all. */
 export interface RoomLimits {
@@ -29,6 +30,8 @@ export interface RoomRegistryOptions {
   now?: () => number;
   /** ICE servers (TURN, with fresh credentials) for a participant's `joined`; none if unset. */
   iceServersFor?: (participantId: string) => IceServer[];
+  /** How long a participant whose socket was lost is kept for a `resume`; 0 or unset: resume is off. */
+  resumeWindowMs?: number;
 }
 
 export interface JoinRequest {
@@ -37,8 +40,24 @@ export interface JoinRequest {
   /** Who asks, for the per-address rates. */
   clientAddress: string;
   send: MessageSink;
+  /** The participant was resumed on another socket while still on this one (see Link.replaced). */
+  replaced?: () => void;
   /** The join's request id, echoed on the `joined` reply. */
   replyTo?: string | number;
+}
+
+export interface ResumeRequest {
+  /** The token from the participant's latest `joined`. */
+  token: string;
+  /** Who asks, for the per-address join rate (a resume counts as a join). */
+  clientAddress: string;
+  link: Link;
+  replyTo?: string | number;
+}
+
+/** The one answer to every resume that cannot be honoured: it never says whether the token ever existed. */
+function resumeFailed(): ServerError {
+  return new ServerError('resume_failed', 'this call cannot be resumed (gone, or too late); join again');
 }
 
 /** How often idle per-address buckets are dropped. */
@@ -63,8 +82,26 @@ export class RoomRegistry {
   private readonly limits: RoomLimits;
   private readonly logger: Logger;
   private readonly iceServersFor: (participantId: string) => IceServer[];
+  /** Resume tokens over all rooms (a `resume` names no room), and the room of each holder. */
+  private readonly tokens = new ResumeTokens<Participant>();
+  private readonly homes = new Map<Participant, Room>();
+  private readonly resumePolicy: ResumePolicy;
+  /** Set by `drain`: lost sockets leave at once and resumes are refused. */
+  private draining = false;
 
   constructor(options: RoomRegistryOptions) {
+    const windowMs = options.resumeWindowMs ?? 0;
+    this.resumePolicy = {
+      windowMs,
+      issue: (room, participant) => {
+        this.homes.set(participant, room);
+        return this.tokens.issue(participant);
+      },
+      revoke: (participant) => {
+        this.homes.delete(participant);
+        this.tokens.revoke(participant);
+      },
+    };
     this.iceServersFor = options.iceServersFor ?? (() => []);
     this.sfu = options.sfu;
     this.limits = options.limits;
@@ -117,23 +154,29 @@ export class RoomRegistry {
     }
   }
 
-  async join(request: JoinRequest): Promise<{ room: Room; participant: Participant }> {
-    const nowMs = this.now();
+  /** Takes one join from the address's allowance (resumes count too), or refuses with `join_rate_limited`. */
+  private takeJoin(clientAddress: string, nowMs: number): void {
     if (nowMs - this.lastSweepMs >= SWEEP_INTERVAL_MS) {
       this.lastSweepMs = nowMs;
       this.joins.sweep(nowMs);
       this.creations.sweep(nowMs);
     }
-    if (!this.joins.take(request.clientAddress, nowMs)) {
+    if (!this.joins.take(clientAddress, nowMs)) {
       throw new ServerError(
         'join_rate_limited',
         `too many joins from your address (at most ${this.limits.joinsPerMinutePerAddress} a minute); wait a moment`,
       );
     }
+  }
+
+  async join(request: JoinRequest): Promise<{ room: Room; participant: Participant }> {
+    const nowMs = this.now();
+    this.takeJoin(request.clientAddress, nowMs);
     this.checkServerCapacity();
     const { room, seat } = await this.withLock(request.room, () => this.takeSeat(request, nowMs));
+    const link: Link = { send: request.send, replaced: request.replaced ?? (() => undefined) };
     try {
-      return { room, participant: await room.admit(seat, request.send, request.replyTo) };
+      return { room, participant: await room.admit(seat, link, request.replyTo) };
     } catch (error) {
       await this.destroyIfEmpty(room);
       throw error;
@@ -181,6 +224,7 @@ export class RoomRegistry {
       this.limits.maxParticipantsPerRoom,
       this.logger.child({ room: name }),
       this.iceServersFor,
+      this.resumePolicy,
     );
     this.rooms.set(name, room);
     this.logger.info({ room: name, sfuRoomId }, 'room created');
@@ -191,6 +235,41 @@ export class RoomRegistry {
   async leave(room: Room, participant: Participant): Promise<void> {
     room.removeParticipant(participant);
     await this.destroyIfEmpty(room);
+  }
+
+  /**
+   * The participant's socket was lost in a way it may come back from: with resume on, it is kept for the resume
+   * window (then removed as by `leave`); with resume off, or while draining, it leaves at once.
+   */
+  async detach(room: Room, participant: Participant): Promise<void> {
+    if (this.resumePolicy.windowMs === 0 || this.draining) {
+      await this.leave(room, participant);
+      return;
+    }
+    room.detach(participant, () => void this.leave(room, participant));
+  }
+
+  /**
+   * Takes a participant back on a new socket. The token must be the latest issued to it (it is used up here) and
+   * the participant still in its room; anything else is `resume_failed`. Counted against the join rate.
+   */
+  resume(request: ResumeRequest): { room: Room; participant: Participant } {
+    this.takeJoin(request.clientAddress, this.now());
+    const participant = this.tokens.take(request.token);
+    const room = participant && this.homes.get(participant);
+    if (!participant || !room || this.draining) throw resumeFailed();
+    if (!room.resumeParticipant(participant, request.link, request.replyTo)) throw resumeFailed();
+    return { room, participant };
+  }
+
+  /**
+   * The server is going down: participants away now leave at once (their rooms can empty and close), later
+   * socket losses leave at once, and resumes are refused.
+   */
+  drain(): void {
+    this.draining = true;
+    for (const room of [...this.rooms.values()])
+      for (const participant of room.away()) void this.leave(room, participant);
   }
 
   private async destroyIfEmpty(room: Room): Promise<void> {

@@ -9,7 +9,7 @@ import {
 import { ServerError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Sfu, SfuCandidate, SfuStream } from '../sfu/sfu.js';
-import { type MessageSink, newIdentity, Participant } from './participant.js';
+import { type Link, newIdentity, Participant, Relay } from './participant.js';
 import { Subscription } from './subscription.js';
 
 /** How long a leaving publisher stays in the SFU so the others' unsubscribes land before it vanishes. */
@@ -23,6 +23,23 @@ export interface Seat {
   readonly name: string;
   readonly key: string;
 }
+
+/** How a room hands out resume tokens (the registry keeps them, since a `resume` names no room). */
+export interface ResumePolicy {
+  /** How long a participant whose socket was lost is kept; 0: resume is off. */
+  readonly windowMs: number;
+  /** A new token for this participant, for its `joined`; its previous one stops working. */
+  issue(room: Room, participant: Participant): string;
+  /** The participant is gone: its token stops working. */
+  revoke(participant: Participant): void;
+}
+
+/** Resume off: a token is still sent (the protocol requires one) but nothing will accept it. */
+export const NO_RESUME: ResumePolicy = {
+  windowMs: 0,
+  issue: () => randomBytes(32).toString('base64url'),
+  revoke: () => undefined,
+};
 
 /**
  * One meeting: its participants and its room in the SFU. Creation and removal are the registry's job.
@@ -43,6 +60,7 @@ export class Room {
     private readonly logger: Logger,
     /** ICE servers for one participant's `joined`, with credentials made for it (TURN); none by default. */
     private readonly iceServersFor: (participantId: string) => IceServer[] = () => [],
+    private readonly resume: ResumePolicy = NO_RESUME,
   ) {}
 
   /** Participants in the room (joins still being made not counted). */
@@ -113,9 +131,9 @@ export class Room {
    * Makes the seat's SFU handles and admits the participant; the seat is given up either way. Runs outside the
    * registry's lock: each SFU request has its own deadline, and a join that fails part way closes what it made.
    */
-  async admit(seat: Seat, send: MessageSink, replyTo?: string | number): Promise<Participant> {
+  async admit(seat: Seat, link: Link, replyTo?: string | number): Promise<Participant> {
     try {
-      const participant = await this.createParticipant(seat.name, send);
+      const participant = await this.createParticipant(seat.name, link);
       if (this.state !== 'open') {
         this.closeLater(participant, Promise.resolve());
         throw new ServerError('sfu_unavailable', 'the media server restarted; join again');
@@ -127,10 +145,13 @@ export class Room {
     }
   }
 
-  private async createParticipant(name: string, send: MessageSink): Promise<Participant> {
+  private async createParticipant(name: string, link: Link): Promise<Participant> {
     const { id, feedId } = newIdentity();
     const logger = this.logger.child({ participant: id });
     const publisher = await this.sfu.createPublisher(this.sfuRoomId, feedId, name);
+    // Every message to this participant goes through its relay, so a resume moves them all to the new socket.
+    const relay = new Relay(link);
+    const send = relay.send;
     const sendCandidate = (target: IceTarget) => (candidate: SfuCandidate | null) =>
       send({ type: 'trickle', target, candidate });
     publisher.on('candidate', sendCandidate('publisher'));
@@ -143,7 +164,7 @@ export class Room {
           send({ type: 'subscriberOffer', sdp: offer.sdp, streams: this.describeStreams(offer.streams) }),
         logger,
       );
-      return new Participant(id, feedId, name, send, publisher, subscription, logger);
+      return new Participant(id, feedId, name, relay, publisher, subscription, logger);
     } catch (error) {
       await publisher.close();
       throw error;
@@ -169,18 +190,7 @@ export class Room {
       for (const other of this.participants.values())
         if (other !== participant) other.subscription.unwant(feedId);
     });
-    participant.send({
-      type: 'joined',
-      ...(replyTo === undefined ? {} : { replyTo }),
-      room: this.name,
-      participantId: id,
-      participants: [...this.participants.values()].map((p) => p.info),
-      iceServers: this.iceServersFor(id),
-      // Placeholder until resume lands (issue 9 item 5): a token that nothing accepts yet.
-      resumeToken: randomBytes(32).toString('base64url'),
-      resumeWindowMs: 0,
-      resumed: false,
-    });
+    this.sendJoined(participant, { resumed: false, replyTo });
     for (const other of this.participants.values()) if (other.publishing) subscription.want(other.feedId);
     this.broadcast({ type: 'participantJoined', participant: participant.info });
     this.participants.set(id, participant);
@@ -188,11 +198,83 @@ export class Room {
   }
 
   /**
+   * `joined` with everyone else here now, fresh ICE servers (new TURN credentials) and a new resume token; then
+   * `participantConnection reconnecting` for each of them whose socket is lost right now, so every tile starts
+   * in the right state.
+   */
+  private sendJoined(
+    participant: Participant,
+    options: { resumed: boolean; replyTo?: string | number },
+  ): void {
+    participant.send({
+      type: 'joined',
+      ...(options.replyTo === undefined ? {} : { replyTo: options.replyTo }),
+      room: this.name,
+      participantId: participant.id,
+      participants: [...this.participants.values()].filter((p) => p !== participant).map((p) => p.info),
+      iceServers: this.iceServersFor(participant.id),
+      resumeToken: this.resume.issue(this, participant),
+      resumeWindowMs: this.resume.windowMs,
+      resumed: options.resumed,
+    });
+    for (const other of this.participants.values()) {
+      if (other !== participant && other.isAway)
+        participant.send({ type: 'participantConnection', participantId: other.id, state: 'reconnecting' });
+    }
+  }
+
+  /**
+   * The participant's socket was lost: it stays (its feed, its subscriptions, its place), the others see it
+   * `reconnecting`, and `onExpired` runs if it has not resumed within the resume window.
+   */
+  detach(participant: Participant, onExpired: () => void): void {
+    if (this.participants.get(participant.id) !== participant || participant.isAway) return;
+    participant.goAway(this.resume.windowMs, (awayMs) => {
+      participant.logger.info({ awayMs }, 'resume window ran out: participant removed');
+      onExpired();
+    });
+    participant.logger.info({ windowMs: this.resume.windowMs }, 'participant detached: socket lost');
+    this.broadcast(
+      { type: 'participantConnection', participantId: participant.id, state: 'reconnecting' },
+      participant,
+    );
+  }
+
+  /**
+   * Takes the participant back on `link` (its token was checked by the caller): its previous connection, if it
+   * still has one, is closed first; it gets `joined` (resumed) and then any subscriber offer it has not answered;
+   * the others see it `connected`. False if it is no longer here (removed, or the SFU was lost).
+   */
+  resumeParticipant(participant: Participant, link: Link, replyTo?: string | number): boolean {
+    if (this.state !== 'open' || this.participants.get(participant.id) !== participant) return false;
+    const wasAway = participant.isAway;
+    participant.relay.current?.replaced();
+    const awayMs = participant.comeBack(link);
+    this.sendJoined(participant, { resumed: true, replyTo });
+    if (wasAway) {
+      this.broadcast(
+        { type: 'participantConnection', participantId: participant.id, state: 'connected' },
+        participant,
+      );
+    }
+    participant.subscription.release();
+    participant.logger.info({ awayMs, wasAway }, 'participant resumed');
+    return true;
+  }
+
+  /** Participants whose socket is lost and whose resume window is open. */
+  away(): Participant[] {
+    return [...this.participants.values()].filter((p) => p.isAway);
+  }
+
+  /**
    * Removes a participant at once (the others are told and unsubscribe), then closes its SFU handles in the
    * background after the others' unsubscribes settle, so the SFU never has to renegotiate for us.
    */
   removeParticipant(participant: Participant): void {
-    if (!this.participants.delete(participant.id)) return;
+    if (this.participants.get(participant.id) !== participant) return;
+    this.participants.delete(participant.id);
+    this.resume.revoke(participant);
     participant.logger.info({ size: this.participants.size }, 'participant left');
     this.broadcast({ type: 'participantLeft', participantId: participant.id });
     const others = [...this.participants.values()];
@@ -211,7 +293,10 @@ export class Room {
     this.state = 'abandoned';
     const participants = [...this.participants.values()];
     this.participants.clear();
-    for (const participant of participants) void participant.close();
+    for (const participant of participants) {
+      this.resume.revoke(participant);
+      void participant.close();
+    }
     this.logger.info({ participants: participants.length }, 'room abandoned');
   }
 }

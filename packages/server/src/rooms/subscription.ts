@@ -16,7 +16,16 @@ export class Subscription {
   private readonly unsolicited: SfuOffer[] = [];
   private running: Promise<void> | undefined;
   private closed = false;
-  private waitingAnswer: { resolve(sdp: string): void; reject(error: Error): void } | undefined;
+  /** The offer out with the browser, waiting for its answer. */
+  private waiting:
+    | { offer: SfuOffer; resolve(sdp: string): void; reject(error: Error): void; deadline?: NodeJS.Timeout }
+    | undefined;
+  /** ICE restarts asked for, each settled once its offer has gone out. */
+  private readonly restarts: { resolve(): void; reject(error: Error): void }[] = [];
+  /** The browser is away (socket lost, resume window open): offers wait without a deadline. */
+  private held = false;
+  /** True once an offer went to the browser: only then is there a PeerConnection to restart. */
+  private offered = false;
   /** The browser's subscriber candidates, held until the SFU has its first answer. */
   private readonly ice: TrickleGate;
 
@@ -44,9 +53,48 @@ export class Subscription {
 
   /** Resolves the outstanding offer with the browser's answer. */
   answer(sdp: string): void {
-    if (!this.waitingAnswer) throw ServerError.invalidState('no subscriber offer is waiting for an answer');
-    this.waitingAnswer.resolve(sdp);
-    this.waitingAnswer = undefined;
+    if (!this.waiting) throw ServerError.invalidState('no subscriber offer is waiting for an answer');
+    this.waiting.resolve(sdp);
+    clearTimeout(this.waiting.deadline);
+    this.waiting = undefined;
+  }
+
+  /**
+   * Queues an ICE restart of the subscriber PeerConnection behind the negotiations already queued: the SFU's
+   * restart offer goes to the browser like any other. Resolves once that offer is sent (not answered: the answer
+   * comes through the same socket queue as this request), rejects if the SFU refuses.
+   */
+  restartIce(): Promise<void> {
+    if (this.closed) return Promise.reject(ServerError.invalidState('the subscription is closed'));
+    if (!this.offered)
+      return Promise.reject(ServerError.invalidState('no subscriber offer yet: nothing to restart'));
+    return new Promise((resolve, reject) => {
+      this.restarts.push({ resolve, reject });
+      this.kick();
+    });
+  }
+
+  /** The browser went away for a while: an offer out stays out, without a deadline, until `release`. */
+  hold(): void {
+    this.held = true;
+    clearTimeout(this.waiting?.deadline);
+  }
+
+  /** The browser is back (on a new socket): the offer it may have missed is sent again, with a fresh deadline. */
+  release(): void {
+    this.held = false;
+    if (!this.waiting) return;
+    this.deliverOffer(this.waiting.offer);
+    this.armDeadline();
+  }
+
+  private armDeadline(): void {
+    const waiting = this.waiting;
+    if (!waiting || this.held) return;
+    waiting.deadline = setTimeout(
+      () => waiting.reject(new Error('browser did not answer the subscriber offer in time')),
+      ANSWER_TIMEOUT_MS,
+    ).unref();
   }
 
   /** One of the browser's subscriber ICE candidates (null: end-of-candidates). */
@@ -68,6 +116,11 @@ export class Subscription {
 
   private async loop(): Promise<void> {
     while (!this.closed) {
+      const restart = this.restarts.shift();
+      if (restart) {
+        await this.restart(restart);
+        continue;
+      }
       const unsolicited = this.unsolicited.shift();
       if (unsolicited) {
         await this.negotiate(unsolicited);
@@ -92,23 +145,37 @@ export class Subscription {
     }
   }
 
+  private async restart(request: { resolve(): void; reject(error: Error): void }): Promise<void> {
+    let offer: SfuOffer;
+    try {
+      offer = await this.subscriber.restartIce();
+    } catch (error) {
+      request.reject(error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
+    // The browser's candidates of the new ICE session wait until the SFU has its answer.
+    this.ice.rewind();
+    const negotiated = this.negotiate(offer);
+    request.resolve();
+    await negotiated;
+  }
+
   private async negotiate(offer: SfuOffer): Promise<void> {
     const answer = new Promise<string>((resolve, reject) => {
-      this.waitingAnswer = { resolve, reject };
-      setTimeout(
-        () => reject(new Error('browser did not answer the subscriber offer in time')),
-        ANSWER_TIMEOUT_MS,
-      ).unref();
+      this.waiting = { offer, resolve, reject };
     });
+    this.offered = true;
     this.deliverOffer(offer);
+    this.armDeadline();
     try {
       await this.subscriber.answer(await answer);
-      // Renegotiations keep the ICE session, so once open the gate stays open.
+      // Renegotiations keep the ICE session, so once open the gate stays open (an ICE restart rewinds it).
       this.ice.open();
     } catch (error) {
       this.logger.warn({ err: error }, 'subscriber negotiation failed');
     } finally {
-      this.waitingAnswer = undefined;
+      clearTimeout(this.waiting?.deadline);
+      this.waiting = undefined;
     }
   }
 
@@ -116,8 +183,10 @@ export class Subscription {
     if (this.closed) return;
     this.closed = true;
     this.ice.close();
-    this.waitingAnswer?.reject(new Error('subscription closed'));
-    this.waitingAnswer = undefined;
+    this.waiting?.reject(new Error('subscription closed'));
+    clearTimeout(this.waiting?.deadline);
+    this.waiting = undefined;
+    for (const restart of this.restarts.splice(0)) restart.reject(new Error('subscription closed'));
     await this.subscriber.close();
   }
 }

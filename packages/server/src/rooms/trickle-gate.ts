@@ -47,6 +47,14 @@ export class TrickleGate {
     for (const candidate of this.pending.splice(0)) this.forward(candidate);
   }
 
+  /**
+   * A new SDP exchange with new ICE credentials (an ICE restart) is starting: candidates wait again until
+   * `open`. Nothing to do while still waiting or once closed.
+   */
+  rewind(): void {
+    if (this.state === 'open') this.state = 'waiting';
+  }
+
   /** Drops what waits; later candidates are ignored (the handle is going away). */
   close(): void {
     this.state = 'closed';

@@ -39,6 +39,11 @@ export interface SfuPublisherEvents {
 export interface SfuPublisher extends EventEmitter<SfuPublisherEvents>, SfuTrickle {
   /** Sends the browser's offer; resolves with the SFU's answer SDP. */
   publish(offerSdp: string): Promise<string>;
+  /**
+   * A later offer on the same handle after the first publish: an ICE restart (new ufrag) of a live
+   * PeerConnection, or a new PeerConnection after the SFU hung the old one up. Resolves with the answer SDP.
+   */
+  restartIce(offerSdp: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -55,6 +60,11 @@ export interface SfuSubscriber extends EventEmitter<SfuSubscriberEvents>, SfuTri
   update(change: { add: number[]; remove: number[] }): Promise<SfuOffer | null>;
   /** Hands the browser's answer to the last offer to the SFU. */
   answer(sdp: string): Promise<void>;
+  /**
+   * Asks the SFU for an ICE-restart offer of the current PeerConnection (same streams, new credentials). Only
+   * once an offer was answered; the caller must not have an offer waiting for its answer.
+   */
+  restartIce(): Promise<SfuOffer>;
   close(): Promise<void>;
 }
 

@@ -76,3 +76,81 @@ describe('VideoRoomSfu trickle ICE', () => {
     expect(heard).toEqual([CANDIDATE, null]);
   });
 });
+
+/** Janus's asynchronous plugin answer (`ack`, then `event`) to one request, with an optional jsep. */
+function pluginEvent(
+  request: { transaction: string; handle_id?: unknown },
+  data: object,
+  jsep?: { type: string; sdp: string },
+) {
+  return {
+    messages: [
+      { janus: 'ack', transaction: request.transaction, session_id: 42 },
+      {
+        janus: 'event',
+        transaction: request.transaction,
+        session_id: 42,
+        sender: request.handle_id,
+        plugindata: { plugin: 'janus.plugin.videoroom', data },
+        ...(jsep ? { jsep } : {}),
+      },
+    ],
+  };
+}
+
+describe('VideoRoomSfu ICE restart', () => {
+  it('restarts a publisher with configure and its offer, and returns the answer', async () => {
+    const { janus, sfu } = await setUp();
+    janus.override = (request) => {
+      if (request.janus !== 'message') return undefined;
+      const body = request.body ?? {};
+      if (body.request === 'join') return pluginEvent(request, { videoroom: 'joined', room: 1, id: 7 });
+      if (body.request === 'publish' || body.request === 'configure')
+        return pluginEvent(request, { videoroom: 'event', configured: 'ok' }, { type: 'answer', sdp: 'a2' });
+      return undefined;
+    };
+    const publisher = await sfu.createPublisher(1, 7, 'A');
+    expect(await publisher.restartIce('offer-2')).toBe('a2');
+    const sent = janus.requests.filter((r) => r.janus === 'message').at(-1);
+    expect(sent?.body).toEqual({ request: 'configure' });
+    expect(sent?.jsep).toEqual({ type: 'offer', sdp: 'offer-2' });
+  });
+
+  it('asks a subscriber for a restart offer, keeping the streams of the last offer', async () => {
+    const { janus, sfu } = await setUp();
+    const streams = [{ mid: '0', type: 'video', feed_id: 7, active: true }];
+    janus.override = (request) => {
+      if (request.janus !== 'message') return undefined;
+      const body = request.body ?? {};
+      if (body.request === 'join')
+        return pluginEvent(request, { videoroom: 'attached', streams }, { type: 'offer', sdp: 'o1' });
+      if (body.request === 'configure')
+        return pluginEvent(request, { videoroom: 'event', configured: 'ok' }, { type: 'offer', sdp: 'o2' });
+      return undefined;
+    };
+    const subscriber = await sfu.createSubscriber(1);
+    await expect(subscriber.restartIce()).rejects.toThrow(/no subscriber PeerConnection/);
+    await subscriber.update({ add: [7], remove: [] });
+    const offer = await subscriber.restartIce();
+    expect(offer).toEqual({ sdp: 'o2', streams: [{ mid: '0', feedId: 7, kind: 'video' }] });
+    expect(janus.requests.filter((r) => r.janus === 'message').at(-1)?.body).toEqual({
+      request: 'configure',
+      restart: true,
+    });
+  });
+
+  it('refuses a restart reply without an offer', async () => {
+    const { janus, sfu } = await setUp();
+    janus.override = (request) => {
+      if (request.janus !== 'message') return undefined;
+      const body = request.body ?? {};
+      if (body.request === 'join')
+        return pluginEvent(request, { videoroom: 'attached', streams: [] }, { type: 'offer', sdp: 'o1' });
+      if (body.request === 'configure') return pluginEvent(request, { videoroom: 'event', configured: 'ok' });
+      return undefined;
+    };
+    const subscriber = await sfu.createSubscriber(1);
+    await subscriber.update({ add: [7], remove: [] });
+    await expect(subscriber.restartIce()).rejects.toThrow(/no offer/);
+  });
+});

@@ -111,12 +111,27 @@ class VideoRoomPublisher extends EventEmitter<SfuPublisherEvents> implements Sfu
     this.joined = true;
   }
 
-  async publish(offerSdp: string): Promise<string> {
+  publish(offerSdp: string): Promise<string> {
+    return this.offer('publish', offerSdp);
+  }
+
+  /**
+   * Janus 1.1.2 (janus.c, janus_process_incoming_request) takes a new offer on a negotiated handle as a
+   * renegotiation and restarts ICE when its ice-ufrag/pwd differ (sdp.c, janus_sdp_process_remote); after a
+   * hangup the handle is no longer negotiated and the offer sets up a new PeerConnection. VideoRoom refuses
+   * `publish` while the publisher is started (434 "already published", janus_videoroom.c) but takes `configure`
+   * with a jsep in both cases, so `configure` it is.
+   */
+  restartIce(offerSdp: string): Promise<string> {
+    return this.offer('configure', offerSdp);
+  }
+
+  private async offer(request: 'publish' | 'configure', offerSdp: string): Promise<string> {
     const reply = await this.handle.run(() =>
-      this.client.pluginMessage(this.handle.id, { request: 'publish' }, { type: 'offer', sdp: offerSdp }),
+      this.client.pluginMessage(this.handle.id, { request }, { type: 'offer', sdp: offerSdp }),
     );
     videoRoomData(reply, ['event']);
-    if (reply.jsep?.type !== 'answer') throw new JanusError('publish returned no answer');
+    if (reply.jsep?.type !== 'answer') throw new JanusError(`${request} returned no answer`);
     return reply.jsep.sdp;
   }
 
@@ -141,6 +156,8 @@ class VideoRoomPublisher extends EventEmitter<SfuPublisherEvents> implements Sfu
 
 class VideoRoomSubscriber extends EventEmitter<SfuSubscriberEvents> implements SfuSubscriber {
   private joined = false;
+  /** The streams of the last offer: an ICE-restart offer keeps them, but its reply does not list them. */
+  private streams: SfuStream[] = [];
   private readonly handle: JanusHandle;
   constructor(
     private readonly client: JanusClient,
@@ -157,7 +174,7 @@ class VideoRoomSubscriber extends EventEmitter<SfuSubscriberEvents> implements S
       if (message.janus !== 'event' || !message.jsep) return;
       try {
         const offer = toOffer(message, videoRoomData(message, ['updated', 'attached']));
-        if (offer) this.emit('offer', offer);
+        if (offer) this.emit('offer', this.remember(offer));
       } catch (error) {
         logger.warn({ err: error }, 'ignoring unsolicited subscriber event');
       }
@@ -165,7 +182,30 @@ class VideoRoomSubscriber extends EventEmitter<SfuSubscriberEvents> implements S
   }
 
   update(change: { add: number[]; remove: number[] }): Promise<SfuOffer | null> {
-    return this.handle.run(() => this.updateNow(change));
+    return this.handle.run(async () => {
+      const offer = await this.updateNow(change);
+      return offer && this.remember(offer);
+    });
+  }
+
+  private remember(offer: SfuOffer): SfuOffer {
+    this.streams = offer.streams;
+    return offer;
+  }
+
+  /**
+   * VideoRoom `configure` with `restart: true`: Janus answers with a new offer carrying new ICE credentials.
+   * Janus postpones it (and sends no reply) while an earlier offer is unanswered, which Subscription rules out.
+   */
+  restartIce(): Promise<SfuOffer> {
+    return this.handle.run(async () => {
+      if (!this.joined) throw new JanusError('no subscriber PeerConnection to restart');
+      const reply = await this.client.pluginMessage(this.handle.id, { request: 'configure', restart: true });
+      const data = videoRoomData(reply, ['event']);
+      const offer = toOffer(reply, data);
+      if (!offer) throw new JanusError('configure restart returned no offer');
+      return { sdp: offer.sdp, streams: this.streams };
+    });
   }
 
   private async updateNow(change: { add: number[]; remove: number[] }): Promise<SfuOffer | null> {

@@ -1,40 +1,14 @@
-import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLOSE_CODES, type ServerMessage } from '@backdrop/protocol';
+import { CLOSE_CODES } from '@backdrop/protocol';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
 import { FakeSfu } from '../../test/fake-sfu.js';
+import { FakeSocket } from '../../test/fake-socket.js';
+import { until } from '../../test/until.js';
 import { RoomRegistry } from '../rooms/registry.js';
 import { type ConnectionLimits, SignalingConnection } from './connection.js';
-
-/** The WebSocket boundary, for the frame path only: records what is sent and how it was closed. */
-class FakeSocket extends EventEmitter {
-  readonly OPEN = 1;
-  readyState = 1;
-  bufferedAmount = 0;
-  readonly sent: ServerMessage[] = [];
-  closeCode: number | undefined;
-  terminated = false;
-  send(data: string): void {
-    this.sent.push(JSON.parse(data) as ServerMessage);
-  }
-  close(code: number): void {
-    this.closeCode = code;
-    this.readyState = 2;
-  }
-  terminate(): void {
-    this.terminated = true;
-    this.readyState = 3;
-  }
-  frame(text: string | Buffer, isBinary = false): void {
-    this.emit('message', Buffer.from(text), isBinary);
-  }
-  errorCodes(): string[] {
-    return this.sent.flatMap((m) => (m.type === 'error' ? [m.code] : []));
-  }
-}
 
 const LIMITS: ConnectionLimits = {
   messagesPerSecond: 5,
@@ -123,7 +97,7 @@ describe('SignalingConnection trickle', () => {
   it('takes a burst of candidates while a publish waits on the SFU, and sends them once it answers', async () => {
     const { sfu, socket } = joinedSocket();
     socket.frame(JSON.stringify({ type: 'join', room: 'r', name: 'Ann' }));
-    await tick();
+    await until(() => socket.sent.length > 1, 'join answered');
     expect(socket.sent.map((m) => m.type)).toEqual(['welcome', 'joined']);
     const publisher = sfu.publishers[0]!;
     let answer = () => {};

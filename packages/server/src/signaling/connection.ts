@@ -105,6 +105,11 @@ export class SignalingConnection {
       this.send({ type: 'pong', ...(parsed.message.id === undefined ? {} : { replyTo: parsed.message.id }) });
       return;
     }
+    if (parsed.message.type === 'restartPublisherIce') {
+      // Before anything queued runs: the candidates the browser sends right after this offer belong to the new
+      // ICE session and must wait for it (see Participant.holdPublisherCandidates).
+      this.membership?.participant.holdPublisherCandidates();
+    }
     if (parsed.message.type === 'trickle') {
       // Not queued behind a `publish` or `join` waiting on the SFU: a browser sends a burst of candidates right
       // after its offer, and the gates in rooms/ already hold them until their SDP exchange is done.
@@ -188,9 +193,12 @@ export class SignalingConnection {
       case 'ping':
         return Promise.resolve(); // answered in onFrame
       case 'resume':
+        return this.onResume(message);
       case 'restartPublisherIce':
+        return this.onRestartPublisherIce(message);
       case 'restartSubscriberIce':
-        throw ServerError.invalidState(`${message.type} is not supported yet`);
+        this.onRestartSubscriberIce(message);
+        return Promise.resolve();
     }
   }
 
@@ -210,6 +218,7 @@ export class SignalingConnection {
         name: message.name,
         clientAddress: this.clientAddress,
         send: (m) => this.send(m),
+        replaced: () => this.onReplaced(),
         ...(message.id === undefined ? {} : { replyTo: message.id }),
       });
       // The socket may have closed while the SFU was busy: undo the join.
@@ -227,6 +236,27 @@ export class SignalingConnection {
     }
   }
 
+  /** Takes back a participant whose socket was lost (see RoomRegistry.resume); answered with `joined`. */
+  private async onResume(message: Extract<ClientMessage, { type: 'resume' }>): Promise<void> {
+    if (this.state !== 'open') throw ServerError.invalidState(`cannot resume while ${this.state}`);
+    const membership = this.registry.resume({
+      token: message.token,
+      clientAddress: this.clientAddress,
+      link: { send: (m) => this.send(m), replaced: () => this.onReplaced() },
+      ...(message.id === undefined ? {} : { replyTo: message.id }),
+    });
+    this.membership = membership;
+    this.state = 'joined';
+    // The room sent `joined` (resumed) itself.
+    this.logger = this.logger.child({ room: membership.room.name, participant: membership.participant.id });
+  }
+
+  /** Our participant was resumed on another socket: this one closes and leaves the participant alone. */
+  private onReplaced(): void {
+    this.membership = undefined;
+    void this.close(CLOSE_CODES.resumedElsewhere, 'resumed on another connection');
+  }
+
   private async onPublish(message: Extract<ClientMessage, { type: 'publish' }>): Promise<void> {
     const { participant } = this.joined();
     if (participant.offered) throw ServerError.invalidState('already published in this room');
@@ -242,6 +272,39 @@ export class SignalingConnection {
       throw ServerError.sfu(`publish failed: ${(error as Error).message}`, error);
     }
     this.send({ type: 'publishAnswer', ...(message.id === undefined ? {} : { replyTo: message.id }), sdp });
+  }
+
+  private async onRestartPublisherIce(
+    message: Extract<ClientMessage, { type: 'restartPublisherIce' }>,
+  ): Promise<void> {
+    const { participant } = this.joined();
+    if (!participant.offered) throw ServerError.invalidState('publish before restarting ICE');
+    const offer = checkPublisherOffer(message.sdp);
+    if (!offer.ok) {
+      participant.releasePublisherCandidates();
+      throw new ServerError('bad_sdp', `ICE restart offer refused: ${offer.reason}`);
+    }
+    let sdp: string;
+    try {
+      sdp = await participant.restartPublisherIce(message.sdp);
+    } catch (error) {
+      if (error instanceof ServerError) throw error;
+      throw ServerError.sfu(`publisher ICE restart failed: ${(error as Error).message}`, error);
+    }
+    this.send({ type: 'publishAnswer', ...(message.id === undefined ? {} : { replyTo: message.id }), sdp });
+  }
+
+  /** Queued behind the subscription's own negotiations; its offer comes as a `subscriberOffer`. */
+  private onRestartSubscriberIce(message: Extract<ClientMessage, { type: 'restartSubscriberIce' }>): void {
+    const { participant } = this.joined();
+    // Not awaited: the browser's answer to an offer queued before it comes through this same queue.
+    participant.subscription.restartIce().catch((error: unknown) => {
+      this.logger.warn({ err: error }, 'subscriber ICE restart failed');
+      this.sendError(
+        error instanceof ServerError ? error : ServerError.sfu('subscriber ICE restart failed', error),
+        message.id,
+      );
+    });
   }
 
   private async onSubscriberAnswer(
@@ -275,6 +338,16 @@ export class SignalingConnection {
     if (code !== undefined && this.socket.readyState === this.socket.OPEN) this.socket.close(code, reason);
     if (options.terminate) this.socket.terminate();
     else if (code !== undefined) setTimeout(() => this.socket.terminate(), CLOSE_GRACE_MS).unref();
-    if (membership) await this.registry.leave(membership.room, membership.participant).catch(() => undefined);
+    if (!membership) return;
+    // Lost in a way the client can come back from: kept for a resume. A limit broken (4001-4003), shutdown
+    // (1001) or the SFU lost (1012) removes it at once.
+    const mayResume = code === undefined || code === CLOSE_CODES.heartbeatTimeout;
+    const { room, participant } = membership;
+    await (mayResume
+      ? this.registry.detach(room, participant)
+      : this.registry.leave(room, participant)
+    ).catch((error: unknown) =>
+      this.logger.warn({ err: error }, 'leaving the room after the socket closed failed'),
+    );
   }
 }

@@ -158,7 +158,7 @@ const api: SpeedApi = {
             p50: stats.msPerFrameP50,
             p95: stats.msPerFrameP95,
             details: {
-              runtime: stats.runtime,
+              renderer: stats.renderer,
               delegate: stats.delegate,
               pipeline: stats.pipeline,
               fpsIn: stats.fpsIn,

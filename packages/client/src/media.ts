@@ -1,0 +1,249 @@
+import type { ListenerErrorLog } from '@backdrop/events';
+import type { IceCandidate, IceTarget, ServerMessageOf } from '@backdrop/protocol';
+import { BackdropError } from './errors.js';
+import { TrickleIce } from './ice.js';
+import { IceWatchdog } from './ice-watchdog.js';
+import type { RecoverySettings } from './recovery.js';
+import type { Roster } from './roster.js';
+import type { SignalingChannel } from './signaling.js';
+import type { Clock, PeerConnection, PeerConnectionFactory } from './transport.js';
+
+export interface MediaOptions {
+  createPeerConnection: PeerConnectionFactory;
+  clock: Clock;
+  random: () => number;
+  settings: RecoverySettings;
+  log: ListenerErrorLog | undefined;
+  /** The PeerConnections' configuration as of now (ICE servers change with each `joined`). */
+  configuration(): RTCConfiguration;
+  /** The signalling channel while it is usable; undefined while it is down (reconnecting). */
+  signaling(): SignalingChannel | undefined;
+  roster: Roster;
+  onError(error: BackdropError): void;
+}
+
+/** One of our two PeerConnections, its trickle ICE, and the watchdog that restarts its ICE. */
+interface Link {
+  pc: PeerConnection;
+  trickle: TrickleIce;
+  watchdog: IceWatchdog;
+}
+
+/**
+ * Our two PeerConnections: the publisher (our tracks to the SFU) and the multistream subscriber (everyone
+ * else's), their trickle ICE and their ICE restarts. It remembers what it publishes (the current video track
+ * after replaceVideoTrack), so a fresh join can publish the same tracks again.
+ */
+export class Media {
+  private publisher: Link | undefined;
+  private subscriber: Link | undefined;
+  private _tracks: MediaStreamTrack[] | undefined;
+  /** Subscriber offers are applied one after another. */
+  private subscriberQueue: Promise<void> = Promise.resolve();
+  /** Waiting for the next subscriber offer to be answered (a subscriber ICE restart). */
+  private readonly offerWaiters = new Set<() => void>();
+
+  constructor(private readonly options: MediaOptions) {}
+
+  /** What we publish, or undefined before publish. */
+  get tracks(): readonly MediaStreamTrack[] | undefined {
+    return this._tracks;
+  }
+
+  get publishing(): boolean {
+    return this.publisher !== undefined;
+  }
+
+  async publish(tracks: readonly MediaStreamTrack[]): Promise<void> {
+    const signaling = this.requireSignaling();
+    this._tracks = [...tracks];
+    const link = this.createLink('publisher');
+    this.publisher = link;
+    const { pc } = link;
+    const stream = new MediaStream([...tracks]);
+    for (const track of tracks) pc.addTransceiver(track, { direction: 'sendonly', streams: [stream] });
+    await pc.setLocalDescription(await pc.createOffer());
+    // No wait for ICE gathering: the candidates follow the offer as `trickle` messages.
+    const answer = await signaling.request(
+      { type: 'publish', sdp: pc.localDescription!.sdp },
+      'publishAnswer',
+    );
+    if (this.publisher !== link) return;
+    await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
+    link.trickle.remoteDescriptionSet();
+  }
+
+  /** Swaps the published video track; remembered even while no PeerConnection sends it (reconnecting). */
+  async replaceVideoTrack(track: MediaStreamTrack): Promise<void> {
+    const index = this._tracks?.findIndex((t) => t.kind === 'video') ?? -1;
+    const sender = this.publisher?.pc.getSenders().find((s) => s.track?.kind === 'video' || s.track === null);
+    if (!sender && index < 0) throw BackdropError.invalidState('not publishing video');
+    if (this._tracks && index >= 0) this._tracks[index] = track;
+    await sender?.replaceTrack(track);
+  }
+
+  onSubscriberOffer(offer: ServerMessageOf<'subscriberOffer'>): void {
+    this.subscriberQueue = this.subscriberQueue
+      .then(() => this.applySubscriberOffer(offer))
+      .catch((error: unknown) =>
+        this.options.onError(new BackdropError('media_failed', 'could not receive media', { cause: error })),
+      );
+  }
+
+  /** One of the SFU's candidates. */
+  addRemoteCandidate(target: IceTarget, candidate: IceCandidate | null): void {
+    const link = target === 'publisher' ? this.publisher : this.subscriber;
+    link?.trickle.addRemote(candidate);
+  }
+
+  /** New ICE servers (a resume brings fresh TURN credentials) for both PeerConnections. */
+  reconfigure(): void {
+    for (const link of [this.publisher, this.subscriber]) {
+      try {
+        link?.pc.setConfiguration(this.options.configuration());
+      } catch (error) {
+        this.options.log?.error('could not set the new ICE servers', { error: String(error) });
+      }
+    }
+  }
+
+  /** ICE restart of both PeerConnections (after a resume or a network change). */
+  restartIce(): void {
+    this.publisher?.watchdog.restartNow();
+    this.subscriber?.watchdog.restartNow();
+  }
+
+  /** Closes both PeerConnections; every subscribed track is unsubscribed. Keeps `tracks`. Idempotent. */
+  close(): void {
+    for (const link of [this.publisher, this.subscriber]) {
+      link?.watchdog.close();
+      link?.pc.close();
+    }
+    this.publisher = undefined;
+    this.subscriber = undefined;
+    this.offerWaiters.clear();
+    this.options.roster.clearTracks();
+  }
+
+  /** Closes and forgets what we published. */
+  dispose(): void {
+    this.close();
+    this._tracks = undefined;
+  }
+
+  private requireSignaling(): SignalingChannel {
+    const signaling = this.options.signaling();
+    if (!signaling) throw BackdropError.invalidState('join a room first');
+    return signaling;
+  }
+
+  /** A PeerConnection with our ICE settings, trickling to the server as `target`, watched for ICE loss. */
+  private createLink(target: IceTarget): Link {
+    const { options } = this;
+    const pc = options.createPeerConnection(options.configuration());
+    const trickle = new TrickleIce({
+      pc,
+      send: (candidate) => this.sendCandidate(target, candidate),
+      onError: (error) =>
+        options.log?.error('an ICE candidate from the server was refused', { target, error }),
+    });
+    const watchdog = new IceWatchdog({
+      pc,
+      clock: options.clock,
+      random: options.random,
+      graceMs: options.settings.iceDisconnectedGraceMs,
+      retryDelaysMs: options.settings.iceRetryDelaysMs,
+      jitter: options.settings.jitter,
+      restart: () => (target === 'publisher' ? this.restartPublisherIce(pc) : this.restartSubscriberIce(pc)),
+      onError: (error) => options.log?.error('ICE restart failed', { target, error: String(error) }),
+    });
+    const link = { pc, trickle, watchdog };
+    pc.addEventListener('connectionstatechange', () => {
+      const current = target === 'publisher' ? this.publisher : this.subscriber;
+      if (pc.connectionState === 'failed' && current === link) {
+        const what = target === 'publisher' ? 'sending your media' : 'receiving media';
+        options.onError(new BackdropError('media_failed', `the connection ${what} failed; restarting it`));
+      }
+    });
+    return link;
+  }
+
+  /** Candidates found while the socket is down are dropped: the ICE restart after the resume gathers anew. */
+  private sendCandidate(target: IceTarget, candidate: IceCandidate | null): void {
+    try {
+      this.options.signaling()?.send({ type: 'trickle', target, candidate });
+    } catch {
+      // The socket closed under us: the Room handles that loss.
+    }
+  }
+
+  private async restartPublisherIce(pc: PeerConnection): Promise<void> {
+    const signaling = this.options.signaling();
+    // Without a socket the resume restarts it; before the first answer there is nothing to restart.
+    if (!signaling || this.publisher?.pc !== pc || !pc.remoteDescription) return;
+    const link = this.publisher;
+    try {
+      await pc.setLocalDescription(await pc.createOffer({ iceRestart: true }));
+      const answer = await this.within(
+        signaling.request({ type: 'restartPublisherIce', sdp: pc.localDescription!.sdp }, 'publishAnswer'),
+        'publishAnswer to an ICE restart',
+      );
+      if (this.publisher !== link) return;
+      await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
+      link.trickle.remoteDescriptionSet();
+    } catch (error) {
+      // Back to the last agreed description, so the next restart starts from a stable state.
+      if (pc.signalingState === 'have-local-offer') {
+        await pc.setLocalDescription({ type: 'rollback' }).catch(() => undefined);
+      }
+      throw error;
+    }
+  }
+
+  /** Asks the SFU for a restarted offer and waits until it has been answered. */
+  private async restartSubscriberIce(pc: PeerConnection): Promise<void> {
+    const signaling = this.options.signaling();
+    if (!signaling || this.subscriber?.pc !== pc) return;
+    let answered: (() => void) | undefined;
+    const done = new Promise<void>((resolve) => {
+      answered = resolve;
+      this.offerWaiters.add(resolve);
+    });
+    const request = signaling.sendWatched({ type: 'restartSubscriberIce' });
+    try {
+      await this.within(Promise.race([done, request.refused]), 'subscriberOffer for an ICE restart');
+    } finally {
+      request.done();
+      if (answered) this.offerWaiters.delete(answered);
+    }
+  }
+
+  /** `promise`, or a timeout error after iceRestartTimeoutMs. */
+  private within<T>(promise: Promise<T>, what: string): Promise<T> {
+    const { clock, settings } = this.options;
+    const ms = settings.iceRestartTimeoutMs;
+    let timer: unknown;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = clock.setTimeout(() => reject(new BackdropError('timeout', `no ${what} in ${ms} ms`)), ms);
+    });
+    return Promise.race([promise, timeout]).finally(() => clock.clearTimeout(timer));
+  }
+
+  private async applySubscriberOffer(offer: ServerMessageOf<'subscriberOffer'>): Promise<void> {
+    const signaling = this.options.signaling();
+    if (!signaling) return;
+    this.subscriber ??= this.createLink('subscriber');
+    const { pc, trickle } = this.subscriber;
+    await pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp });
+    trickle.remoteDescriptionSet();
+    await pc.setLocalDescription(await pc.createAnswer());
+    // No wait for ICE gathering: the candidates follow the answer as `trickle` messages.
+    signaling.send({ type: 'subscriberAnswer', sdp: pc.localDescription!.sdp });
+    const received = pc
+      .getTransceivers()
+      .flatMap((t) => (t.mid ? [{ mid: t.mid, track: t.receiver.track }] : []));
+    this.options.roster.applyStreams(received, offer.streams);
+    for (const answered of this.offerWaiters) answered();
+    this.offerWaiters.clear();
+  }
+}

@@ -1,0 +1,102 @@
+import type { ParticipantInfo, SubscribedStream } from '@backdrop/protocol';
+import { type ParticipantConnection, RemoteParticipant } from './participant.js';
+import { planTrackMoves } from './stream-map.js';
+
+/** What the roster tells its owner (Room re-emits each as its own event). */
+export interface RosterEvents {
+  participantJoined(participant: RemoteParticipant): void;
+  participantLeft(participant: RemoteParticipant): void;
+  trackSubscribed(track: MediaStreamTrack, participant: RemoteParticipant): void;
+  trackUnsubscribed(track: MediaStreamTrack, participant: RemoteParticipant): void;
+  participantConnection(participant: RemoteParticipant, state: ParticipantConnection): void;
+}
+
+/** A receiver track of the subscriber PeerConnection and the m-line it arrives on. */
+export interface ReceivedTrack {
+  mid: string;
+  track: MediaStreamTrack;
+}
+
+/**
+ * The other participants and which subscriber m-line carries whose media: every change goes through here so
+ * joins, leaves and track moves are announced exactly once.
+ */
+export class Roster {
+  readonly participants = new Map<string, RemoteParticipant>();
+  /** Which participant each subscriber m-line (mid) carries, as of the last applied offer. */
+  private midOwners = new Map<string, string>();
+
+  constructor(private readonly events: RosterEvents) {}
+
+  add(info: ParticipantInfo): void {
+    if (this.participants.has(info.id)) return;
+    const participant = new RemoteParticipant(info.id, info.name);
+    this.participants.set(info.id, participant);
+    this.events.participantJoined(participant);
+  }
+
+  remove(id: string): void {
+    const participant = this.participants.get(id);
+    if (!participant) return;
+    this.dropTracks(participant);
+    for (const [mid, owner] of this.midOwners) if (owner === id) this.midOwners.delete(mid);
+    this.participants.delete(id);
+    this.events.participantLeft(participant);
+  }
+
+  /**
+   * Makes the roster the server's list (after a resume or a fresh join): those gone leave, new ones join,
+   * the others stay as they are. `exclude`: our own ids, current and former.
+   */
+  sync(list: readonly ParticipantInfo[], exclude: readonly (string | undefined)[]): void {
+    const present = list.filter((info) => !exclude.includes(info.id));
+    const ids = new Set(present.map((info) => info.id));
+    for (const id of [...this.participants.keys()]) if (!ids.has(id)) this.remove(id);
+    for (const info of present) this.add(info);
+  }
+
+  setConnection(id: string, state: ParticipantConnection): void {
+    const participant = this.participants.get(id);
+    if (participant?.setConnection(state)) this.events.participantConnection(participant, state);
+  }
+
+  /** The subscriber PeerConnection is gone: every track is unsubscribed and no m-line has an owner. */
+  clearTracks(): void {
+    for (const participant of this.participants.values()) this.dropTracks(participant);
+    this.midOwners = new Map();
+  }
+
+  /** Everyone leaves. */
+  clear(): void {
+    for (const id of [...this.participants.keys()]) this.remove(id);
+    this.midOwners = new Map();
+  }
+
+  /** Moves each receiver track to the participant its m-line now carries (the SFU recycles m-lines). */
+  applyStreams(received: readonly ReceivedTrack[], streams: readonly SubscribedStream[]): void {
+    const active = streams.filter((s) => this.participants.has(s.participantId));
+    const tracks = new Map(received.map((r) => [r.mid, r.track]));
+    for (const move of planTrackMoves(this.midOwners, active)) {
+      const track = tracks.get(move.mid);
+      const from = move.from ? this.participants.get(move.from) : undefined;
+      const to = move.to ? this.participants.get(move.to) : undefined;
+      if (track && from?.stream.getTrackById(track.id)) {
+        from.stream.removeTrack(track);
+        this.events.trackUnsubscribed(track, from);
+      }
+      if (move.to) this.midOwners.set(move.mid, move.to);
+      else this.midOwners.delete(move.mid);
+      if (track && to) {
+        to.stream.addTrack(track);
+        this.events.trackSubscribed(track, to);
+      }
+    }
+  }
+
+  private dropTracks(participant: RemoteParticipant): void {
+    for (const track of participant.stream.getTracks()) {
+      participant.stream.removeTrack(track);
+      this.events.trackUnsubscribed(track, participant);
+    }
+  }
+}
