@@ -19,8 +19,10 @@ ensureDebianPackages(
     'iproute2',
     'util-linux',
     'procps',
+    'iptables',
+    'curl',
   ],
-  'tests: SFU, TURN, browsers, fake cameras',
+  'tests: SFU, TURN, browsers, fake cameras, the NAT topology (iptables masquerade, curl probes)',
 );
 ensureNodeModules();
 build();

@@ -65,18 +65,18 @@ describe('hostile signalling: slow reader', () => {
   it('terminates a client that never reads once its unsent replies pass the buffer limit', async () => {
     const before = await usage(server.process.pid!);
     const reader = await nonReadingClient(server.wsUrl);
-    // Each ~4 KB request (just under the control-message limit) gets a ~4 KB error reply, as zod names the
-    // unknown key. The kernel's socket buffers (several MB on loopback) fill at ~1 MB/s without a CPU-bound
-    // flood, and then the server's own buffer passes the limit.
-    const request = JSON.stringify({ type: 'join', id: 1, room: 'r', name: 'n', ['k'.repeat(3900)]: 1 });
+    // Each small request of an unknown type gets an error reply about three times its size (the known types
+    // and the echoed 64-character id; refusals no longer echo unknown keys at length). The kernel's socket
+    // buffers (several MB on loopback) fill first, then the server's own buffer passes the limit.
+    const request = JSON.stringify({ type: 'nope', id: 'i'.repeat(64) });
     let sent = 0;
     let dropped = false;
     let join: Promise<number | Error> | undefined;
-    // At most 10,000 requests (40 MB) over at most 25 s, until the server logs the slow consumer.
+    // At most 500,000 requests (45 MB) over at most 25 s, until the server logs the slow consumer.
     const deadline = Date.now() + 25_000;
-    while (sent < 10_000 && Date.now() < deadline) {
-      for (let i = 0; i < 2; i++) reader.send(request);
-      sent += 2;
+    while (sent < 500_000 && Date.now() < deadline) {
+      for (let i = 0; i < 100; i++) reader.send(request);
+      sent += 100;
       if (sent === 200) join = joinDuring(server, 'slow-reader-during', NORMAL);
       await sleep(5);
       if (server.logs.some((l) => l.includes('stopped reading'))) {

@@ -6,10 +6,16 @@ import { loadavg } from 'node:os';
 import { MAX_PENDING_CANDIDATES, type ServerMessage } from '@backdrop/protocol';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeCamera, makeCamera, thumbnailDistance } from './support/cameras.js';
+import { type FakeCamera, makeCamera } from './support/cameras.js';
 import { type LaunchedBrowser, launchChromium } from './support/chromium.js';
 import { RoomsClient } from './support/hostile-rooms.js';
-import { icePaths, iceTimeline, readRemoteFrames, recordPeerConnections } from './support/ice-call.js';
+import {
+  expectEachSeesTheOther,
+  icePaths,
+  iceTimeline,
+  readRemoteFrames,
+  recordPeerConnections,
+} from './support/ice-call.js';
 import { poll } from './support/poll.js';
 import { startTestServer, type TestServer } from './support/server.js';
 
@@ -78,26 +84,6 @@ async function call(
     `${people[0]!.name} first sees ${people[1]!.name} at ${firstSees} ms of its own page ` +
     `(load average ${loadavg()[0]!.toFixed(1)} on this machine's cores)`;
   return { pages, browsers, figures };
-}
-
-/** Each page shows exactly the other person, frames advancing, with that person's picture. */
-async function expectEachSeesTheOther(pages: Page[], people: { name: string; camera: FakeCamera }[]) {
-  for (const [i, page] of pages.entries()) {
-    const other = people[1 - i]!;
-    const first = await readRemoteFrames(page);
-    const later = await poll(`${people[i]!.name}'s tile to keep decoding`, 30_000, async () => {
-      const tiles = await readRemoteFrames(page);
-      return tiles.length === 1 && tiles[0]!.frames >= (first[0]?.frames ?? 0) + 10 ? tiles[0] : undefined;
-    });
-    expect(later.name).toBe(other.name);
-    const own = thumbnailDistance(other.camera.reference, later.thumbnail, 4);
-    const wrong = thumbnailDistance(people[i]!.camera.reference, later.thumbnail, 4);
-    console.log(
-      `${people[i]!.name} sees ${later.name}: distance ${own.toFixed(1)} (own camera ${wrong.toFixed(1)})`,
-    );
-    expect(own).toBeLessThan(25);
-    expect(own).toBeLessThan(wrong / 2);
-  }
 }
 
 describe('ICE servers and trickle ICE with our coturn (TURN=on)', () => {

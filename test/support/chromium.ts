@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
@@ -29,6 +29,8 @@ export interface LaunchOptions {
   /** A y4m file used as the fake camera; omitted gives Chromium's synthetic pattern. */
   fakeCamera?: string;
   extraArgs?: string[];
+  /** A named network namespace (`ip netns`) to run the browser in, through a wrapper script. */
+  netns?: string;
 }
 
 export interface LaunchedBrowser {
@@ -46,11 +48,22 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Launc
     ...(options.fakeCamera ? [`--use-file-for-fake-video-capture=${options.fakeCamera}`] : []),
     ...(options.extraArgs ?? []),
   ];
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args,
-  });
+  let executablePath = CHROMIUM_PATH;
+  if (options.netns) {
+    // Playwright's debugging pipe is inherited file descriptors, so it works across the namespace switch.
+    executablePath = join(profile, 'chromium-in-netns.sh');
+    await writeFile(
+      executablePath,
+      `#!/bin/sh\nexec ip netns exec '${options.netns}' '${CHROMIUM_PATH}' "$@"\n`,
+      { mode: 0o755 },
+    );
+  }
+  const context = await chromium
+    .launchPersistentContext(profile, { executablePath, headless: true, args })
+    .catch(async (error: unknown) => {
+      await rm(profile, { recursive: true, force: true });
+      throw error;
+    });
   return {
     context,
     async close() {

@@ -1,5 +1,8 @@
 import type { Page } from 'playwright-core';
-import { REF_H, REF_W } from './cameras.js';
+import { expect } from 'vitest';
+import { type FakeCamera, REF_H, REF_W, thumbnailDistance } from './cameras.js';
+import { defineTranspilerHelpers } from './page-probes.js';
+import { poll } from './poll.js';
 
 /** What a page's remote tiles show: whose, how many frames decoded, and a REF_W x REF_H RGBA thumbnail. */
 export interface RemoteFrames {
@@ -22,6 +25,7 @@ export interface IcePath {
  * getConfiguration without the app exposing them. Call before navigating.
  */
 export async function recordPeerConnections(page: Page): Promise<void> {
+  await defineTranspilerHelpers(page);
   await page.addInitScript(() => {
     const Native = window.RTCPeerConnection;
     const made: RTCPeerConnection[] = [];
@@ -91,4 +95,24 @@ export function icePaths(page: Page): Promise<IcePath[]> {
     }
     return paths;
   });
+}
+
+/** Each page shows exactly the other person, frames advancing, with that person's picture. */
+export async function expectEachSeesTheOther(pages: Page[], people: { name: string; camera: FakeCamera }[]) {
+  for (const [i, page] of pages.entries()) {
+    const other = people[1 - i]!;
+    const first = await readRemoteFrames(page);
+    const later = await poll(`${people[i]!.name}'s tile to keep decoding`, 30_000, async () => {
+      const tiles = await readRemoteFrames(page);
+      return tiles.length === 1 && tiles[0]!.frames >= (first[0]?.frames ?? 0) + 10 ? tiles[0] : undefined;
+    });
+    expect(later.name).toBe(other.name);
+    const own = thumbnailDistance(other.camera.reference, later.thumbnail, 4);
+    const wrong = thumbnailDistance(people[i]!.camera.reference, later.thumbnail, 4);
+    console.log(
+      `${people[i]!.name} sees ${later.name}: distance ${own.toFixed(1)} (own camera ${wrong.toFixed(1)})`,
+    );
+    expect(own).toBeLessThan(25);
+    expect(own).toBeLessThan(wrong / 2);
+  }
 }

@@ -15,8 +15,16 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
+export interface TestServerOptions {
+  /** A named network namespace (`ip netns`) to run the server, and so Janus and coturn, in. */
+  netns?: string;
+}
+
 /** Starts the built server (and so its own Janus) on a free port, as `npm start` would. */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  options: TestServerOptions = {},
+): Promise<TestServer> {
   if (!existsSync(SERVER_MAIN))
     throw new Error('server is not built: run `npm test` (or `npm run build`) first');
   if (!process.env.JANUS_ICE_ENFORCE_LIST) {
@@ -24,7 +32,10 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
       'media tests must run inside the network namespace that `npm test` creates (JANUS_ICE_ENFORCE_LIST unset)',
     );
   }
-  const child = spawn(process.execPath, ['--enable-source-maps', SERVER_MAIN], {
+  const node = [process.execPath, '--enable-source-maps', SERVER_MAIN];
+  // `ip netns exec` execs the command, so the child's pid is the server's own and signals reach it.
+  const argv = options.netns ? ['ip', 'netns', 'exec', options.netns, ...node] : node;
+  const child = spawn(argv[0]!, argv.slice(1), {
     // RESUME_WINDOW_MS 0 unless a suite asks: the suites written before resume assert that a lost or
     // misbehaving socket's participant leaves at once (participantLeft, rooms emptied); resume.e2e sets its own.
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'debug', RESUME_WINDOW_MS: '0', ...env },
