@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { settle } from '../test/fake-clock.js';
-import { BOB, join, publish, setUpRoom, subscribe } from '../test/room-harness.js';
+import { BOB, join, publish, restartedSubscriberOffer, setUpRoom, subscribe } from '../test/room-harness.js';
 import { DEFAULT_RECOVERY } from './recovery.js';
 
 const GRACE = DEFAULT_RECOVERY.iceDisconnectedGraceMs;
@@ -74,14 +74,7 @@ describe('ICE restart on media loss', () => {
     pc.setState('connected');
     pc.setState('failed');
     await socket.received('restartSubscriberIce');
-    socket.deliver({
-      type: 'subscriberOffer',
-      sdp: 'a=mid:0 audio\na=mid:1 video\nrestarted',
-      streams: [
-        { mid: '0', participantId: BOB.id, kind: 'audio' },
-        { mid: '1', participantId: BOB.id, kind: 'video' },
-      ],
-    });
+    socket.deliver(restartedSubscriberOffer(BOB.id));
     await settle();
     expect(socket.sentOf('subscriberAnswer').at(-1)?.sdp).toMatch(/restarted$/);
     expect(h.room.participants.get(BOB.id)!.stream.getTracks()).toHaveLength(2);

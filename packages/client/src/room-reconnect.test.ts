@@ -12,6 +12,7 @@ import {
   publish,
   RESUME_WINDOW_MS,
   ROOM,
+  restartedSubscriberOffer,
   setUpRoom,
   subscribe,
 } from '../test/room-harness.js';
@@ -99,14 +100,7 @@ describe('reconnect', () => {
     expect(publisherPc.offers.at(-1)).toEqual({ iceRestart: true });
     second.deliver({ type: 'publishAnswer', replyTo: restart.id, sdp: 'restarted answer' });
     await second.received('restartSubscriberIce');
-    second.deliver({
-      type: 'subscriberOffer',
-      sdp: 'a=mid:0 audio\na=mid:1 video\nrestarted',
-      streams: [
-        { mid: '0', participantId: BOB.id, kind: 'audio' },
-        { mid: '1', participantId: BOB.id, kind: 'video' },
-      ],
-    });
+    second.deliver(restartedSubscriberOffer(BOB.id));
     await second.received('subscriberAnswer');
     await settle();
 

@@ -124,3 +124,15 @@ export async function subscribe(h: Harness, socket: FakeSocket, ids: string[]): 
 export const BOB = { id: 'p_bob', name: 'Bob' };
 export const CAROL = { id: 'p_carol', name: 'Carol' };
 export const DAN = { id: 'p_dan', name: 'Dan' };
+
+/** The SFU's subscriber offer after an ICE restart: the same two m-lines of one participant, new credentials. */
+export function restartedSubscriberOffer(participantId: string) {
+  return {
+    type: 'subscriberOffer',
+    sdp: 'a=mid:0 audio\na=mid:1 video\nrestarted',
+    streams: [
+      { mid: '0', participantId, kind: 'audio' },
+      { mid: '1', participantId, kind: 'video' },
+    ],
+  } as const;
+}
