@@ -60,7 +60,8 @@ describe('the SDK reconnects a browser whose network went away and came back', (
   const pages = new Map<string, Page>();
 
   beforeAll(async () => {
-    server = await startTestServer();
+    // Resume on (test servers default to off): going offline must not read as a leave.
+    server = await startTestServer({ RESUME_WINDOW_MS: '30000' });
     for (const [name, colour] of [
       ['Alice', 'red'],
       ['Bob', 'blue'],
@@ -117,5 +118,9 @@ describe('the SDK reconnects a browser whose network went away and came back', (
     expect(await states(alice)).not.toContain('disconnected');
     expect(await alice.evaluate(() => document.body.dataset.state)).toBe('in-call');
     expect(Object.keys(await remoteFrames(bob))).toEqual(['Alice']);
+    // The same participant carried on: resumed, never removed and joined again.
+    const messages = server.logs.slice(logFrom).map((line) => (JSON.parse(line) as { msg?: string }).msg);
+    expect(messages).toContain('participant resumed');
+    expect(messages).not.toContain('participant left');
   });
 });
