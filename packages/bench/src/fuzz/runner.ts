@@ -190,6 +190,7 @@ class FuzzSocket {
     if (m.type === 'error') bump(this.shared.errorsByCode, m.code);
     else bump(this.shared.repliesByType, m.type);
     if (m.type === 'subscriberOffer') this.context.subscriberOffer = m.sdp;
+    if (m.type === 'joined') this.context.resumeToken = m.resumeToken;
   }
 
   private sendFrame(data: string | Uint8Array, binary: boolean): void {

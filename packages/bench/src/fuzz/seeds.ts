@@ -115,10 +115,22 @@ export interface SeedContext {
   name: string;
   /** The last subscriber offer this socket received, if any: the seed answer is built from it. */
   subscriberOffer?: string;
+  /** The last resume token this socket was given in `joined`, if any. */
+  resumeToken?: string;
 }
 
 /** One valid message of each client type, in the order a browser sends them. */
-export const SEED_TYPES = ['join', 'publish', 'trickle', 'subscriberAnswer', 'leave'] as const;
+export const SEED_TYPES = [
+  'join',
+  'publish',
+  'trickle',
+  'subscriberAnswer',
+  'ping',
+  'restartPublisherIce',
+  'restartSubscriberIce',
+  'leave',
+  'resume',
+] as const;
 export type SeedType = (typeof SEED_TYPES)[number];
 
 export function seedMessage(type: SeedType, context: SeedContext, id: string | number): ClientMessage {
@@ -144,7 +156,14 @@ export function seedMessage(type: SeedType, context: SeedContext, id: string | n
           sdpMLineIndex: 0,
         },
       };
+    case 'ping':
+    case 'restartSubscriberIce':
     case 'leave':
       return { type, id };
+    case 'restartPublisherIce':
+      return { type, id, sdp: BROWSER_OFFER };
+    case 'resume':
+      // The socket's own token once it has one (a resume of a live participant), else a well-formed stranger.
+      return { type, id, token: context.resumeToken ?? 'A'.repeat(43) };
   }
 }
