@@ -244,11 +244,6 @@ export async function startCall(root: HTMLElement, options: CallOptions): Promis
     // A switch of the published video that failed while reconnecting is tried again now.
     void syncPublishedVideo();
   });
-  room.on('mediaConnectionChanged', (state) => {
-    log.info('media connection', { state });
-    // The bar says "Reconnecting…" while our media path is being restarted, as it does for the socket.
-    connectionBar.setMediaRestarting(state === 'restarting');
-  });
   room.on('participantConnection', (p, state) => {
     log.info('participant connection', { participant: p.id, state });
     tiles.get(p.id)?.setConnection(state);

@@ -14,11 +14,6 @@ export interface IceWatchdogOptions {
   restart(): Promise<void>;
   /** A restart round that failed (the watchdog goes on). */
   onError(error: unknown): void;
-  /**
-   * The path was lost (a restart began because the connection stayed down or failed: true) or is back up
-   * (false). Called on changes only; a restart asked for from outside while up does not count.
-   */
-  onInterrupted?(interrupted: boolean): void;
 }
 
 type Health = 'up' | 'down' | 'failed' | 'pending';
@@ -47,7 +42,6 @@ export class IceWatchdog {
   private again = false;
   private attempt = 0;
   private closed = false;
-  private interrupted = false;
   private readonly check = () => this.onStateChange();
 
   constructor(private readonly options: IceWatchdogOptions) {
@@ -76,7 +70,6 @@ export class IceWatchdog {
     if (now === 'up') {
       this.attempt = 0;
       this.clearTimers();
-      this.setInterrupted(false);
     } else if (now === 'failed') {
       // One restart at a time, and a retry keeps its back-off step; only the grace period is cut short.
       if (this.inFlight || this.retryTimer !== undefined) return;
@@ -95,15 +88,8 @@ export class IceWatchdog {
     }
   }
 
-  private setInterrupted(interrupted: boolean): void {
-    if (this.interrupted === interrupted) return;
-    this.interrupted = interrupted;
-    this.options.onInterrupted?.(interrupted);
-  }
-
   /** `force`: a restart asked for from outside, run after the one in flight if there is one. */
   private run(force = false): void {
-    if (!force) this.setInterrupted(true);
     if (this.inFlight) {
       if (force) this.again = true;
       return;

@@ -20,8 +20,6 @@ export interface MediaOptions {
   signaling(): SignalingChannel | undefined;
   roster: Roster;
   onError(error: BackdropError): void;
-  /** Either PeerConnection lost its path and is being restarted (true), or both are up again (false). */
-  onInterrupted(interrupted: boolean): void;
 }
 
 /** One of our two PeerConnections, its trickle ICE, and the watchdog that restarts its ICE. */
@@ -44,9 +42,6 @@ export class Media {
   private subscriberQueue: Promise<void> = Promise.resolve();
   /** Waiting for the next subscriber offer to be answered (a subscriber ICE restart). */
   private readonly offerWaiters = new Set<() => void>();
-  /** Which PeerConnections have lost their path and not got it back, and what was last reported. */
-  private readonly interrupted = new Set<IceTarget>();
-  private reportedInterrupted = false;
 
   constructor(private readonly options: MediaOptions) {}
 
@@ -128,11 +123,6 @@ export class Media {
     this.subscriber = undefined;
     this.offerWaiters.clear();
     this.options.roster.clearTracks();
-    this.interrupted.clear();
-    if (this.reportedInterrupted) {
-      this.reportedInterrupted = false;
-      this.options.onInterrupted(false);
-    }
   }
 
   /** Closes and forgets what we published. */
@@ -166,11 +156,6 @@ export class Media {
       jitter: options.settings.jitter,
       restart: () => (target === 'publisher' ? this.restartPublisherIce(pc) : this.restartSubscriberIce(pc)),
       onError: (error) => options.log?.error('ICE restart failed', { target, error: String(error) }),
-      onInterrupted: (interrupted) => {
-        const current = target === 'publisher' ? this.publisher : this.subscriber;
-        if (current?.pc !== pc) return;
-        this.setInterrupted(target, interrupted);
-      },
     });
     const link = { pc, trickle, watchdog };
     pc.addEventListener('connectionstatechange', () => {
@@ -181,15 +166,6 @@ export class Media {
       }
     });
     return link;
-  }
-
-  private setInterrupted(target: IceTarget, interrupted: boolean): void {
-    if (interrupted) this.interrupted.add(target);
-    else this.interrupted.delete(target);
-    const any = this.interrupted.size > 0;
-    if (any === this.reportedInterrupted) return;
-    this.reportedInterrupted = any;
-    this.options.onInterrupted(any);
   }
 
   /** Candidates found while the socket is down are dropped: the ICE restart after the resume gathers anew. */

@@ -57,26 +57,6 @@ describe('ICE restart on media loss', () => {
     expect(socket.sentOf('restartPublisherIce')).toHaveLength(2);
   });
 
-  it('tells the app its media is restarting once the grace period is over, and connected when it is back', async () => {
-    const { h, socket, pc } = await publishing();
-    const media: string[] = [];
-    h.room.on('mediaConnectionChanged', (state) => media.push(state));
-    pc.setState('disconnected');
-    await h.clock.advance(GRACE - 1);
-    expect(media).toEqual([]);
-    await h.clock.advance(1);
-    const restart = await socket.received('restartPublisherIce');
-    expect(media).toEqual(['restarting']);
-    socket.deliver({ type: 'publishAnswer', replyTo: restart.id, sdp: 'restarted' });
-    await settle();
-    pc.setState('connected');
-    expect(media).toEqual(['restarting', 'connected']);
-    // A restart asked for while up (a network change) is not an interruption.
-    h.network.emit('changed');
-    await settle();
-    expect(media).toEqual(['restarting', 'connected']);
-  });
-
   it('a restart that gets no answer times out, rolls back, and is tried again', async () => {
     const { h, socket, pc } = await publishing();
     pc.setState('failed');

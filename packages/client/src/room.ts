@@ -55,11 +55,6 @@ export interface RoomEvents {
    * leave and a join).
    */
   reconnected: (info: { resumed: boolean }) => void;
-  /**
-   * Our media path: `restarting` once a PeerConnection stayed `disconnected` past the grace period or `failed`
-   * and its ICE is being restarted (video may be frozen); `connected` when both are up again.
-   */
-  mediaConnectionChanged: (state: 'connected' | 'restarting') => void;
   /** Another participant's connection to the server was lost (`reconnecting`) or came back (`connected`). */
   participantConnection: (participant: RemoteParticipant, state: ParticipantConnection) => void;
   /**
@@ -155,8 +150,6 @@ export class Room extends TypedEmitter<RoomEvents> {
       signaling: () => (this._state === 'connected' ? this.signaling : undefined),
       roster: this.roster,
       onError: (error) => this.emit('error', error),
-      onInterrupted: (interrupted) =>
-        this.emit('mediaConnectionChanged', interrupted ? 'restarting' : 'connected'),
     });
     this.reconnector = new Reconnector({
       clock: this.clock,
