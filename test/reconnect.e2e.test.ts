@@ -102,6 +102,9 @@ describe('the SDK reconnects a browser whose network went away and came back', (
     await poll('Alice to be connected again', 30_000, async () => {
       const seen = await states(alice);
       return seen.includes('reconnecting') && seen.at(-1) === 'connected' ? true : undefined;
+    }).catch(async (error: unknown) => {
+      console.log(`Alice's states: ${JSON.stringify(await seenStates(alice))}`);
+      throw error;
     });
     const connectedMs = (await seenStates(alice)).at(-1)!.at - online;
     await framesAdvance(bob, 'Alice', 10, 30_000);
