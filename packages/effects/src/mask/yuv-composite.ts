@@ -87,8 +87,6 @@ function upsampleRow(padded: Int32Array, srcSize: number, out: Uint8Array, n: nu
   }
 }
 
-let alphaOut = new Uint8Array(0);
-
 function blendPlane(
   input: YuvCompositeInput,
   plane: 0 | 1 | 2,
@@ -102,10 +100,8 @@ function blendPlane(
   const small = bg.kind === 'small' ? bg : null;
   const by = small ? axisTable(ph, small.height) : null;
   ensureRows(aw, small?.width ?? 0, pw);
-  if (alphaOut.length < pw) alphaOut = new Uint8Array(pw);
   if (bg.kind === 'colour') rowOut.fill(bg.yuv[plane], 0, pw);
   const picturePlane = bg.kind === 'picture' ? [bg.picture.y, bg.picture.u, bg.picture.v][plane]! : null;
-  const aRow = alphaOut;
   for (let y = 0; y < ph; y++) {
     const row = y * pw;
     // The background row at this plane's resolution.
@@ -128,14 +124,86 @@ function blendPlane(
     const a1 = ay.i1[y]! * aw;
     const wy = ay.w[y]!;
     for (let i = 0; i < aw; i++) rowA[i + 1] = alpha[a0 + i]! * (256 - wy) + alpha[a1 + i]! * wy;
-    upsampleRow(rowA, aw, aRow, pw);
-    for (let x = 0; x < pw; x++) {
-      const a = aRow[x]!;
-      const s = src[row + x]!;
-      const b = back[x]!;
-      dst[row + x] = b + (((s - b) * a * 257 + 32768) >> 16);
+    rowA[0] = rowA[1]!;
+    rowA[aw + 1] = rowA[aw]!;
+    let fb = 0;
+    let stepB = 0;
+    if (small) {
+      rowB[0] = rowB[1]!;
+      rowB[small.width + 1] = rowB[small.width]!;
+      const sb = stepping(pw, small.width);
+      fb = sb.start;
+      stepB = sb.step;
+    }
+    // Runs of alpha-resolution samples that are all person (copy the camera) or all background (only the
+    // background is computed); the blend itself runs only on the edge band.
+    const firstX = runStarts(pw, aw);
+    const sa = stepping(pw, aw);
+    const full = 255 * 256;
+    let i = 0;
+    while (i <= aw) {
+      const value = rowA[i]!;
+      let j = i;
+      if (value === full || value === 0) while (j < aw && rowA[j + 1] === value && rowA[j + 2] === value) j++;
+      const x0 = firstX[i]!;
+      const x1 = firstX[j + 1]!;
+      if (x1 > x0) {
+        if (value === full && rowA[j + 1] === value) {
+          dst.set(src.subarray(row + x0, row + x1), row + x0);
+        } else if (value === 0 && rowA[j + 1] === 0) {
+          if (small) {
+            let f = fb + x0 * stepB;
+            for (let x = x0; x < x1; x++, f += stepB) {
+              const k = f >> 16;
+              const v = (f >> 8) & 255;
+              dst[row + x] = (rowB[k]! * (256 - v) + rowB[k + 1]! * v + 32768) >> 16;
+            }
+          } else {
+            dst.set(back.subarray(x0, x1), row + x0);
+          }
+        } else {
+          let fa = sa.start + x0 * sa.step;
+          let f = fb + x0 * stepB;
+          for (let x = x0; x < x1; x++, fa += sa.step, f += stepB) {
+            const k = fa >> 16;
+            const w = (fa >> 8) & 255;
+            const a = (rowA[k]! * (256 - w) + rowA[k + 1]! * w + 32768) >> 16;
+            const s = src[row + x]!;
+            let b: number;
+            if (small) {
+              const m = f >> 16;
+              const v = (f >> 8) & 255;
+              b = (rowB[m]! * (256 - v) + rowB[m + 1]! * v + 32768) >> 16;
+            } else {
+              b = back[x]!;
+            }
+            dst[row + x] = b + (((s - b) * a * 257 + 32768) >> 16);
+          }
+        }
+      }
+      i = j + 1;
     }
   }
+}
+
+const runCache = new Map<string, Int32Array>();
+
+/** For each padded alpha index i (0..srcSize+1), the first output x whose left sample index is >= i. */
+function runStarts(outSize: number, srcSize: number): Int32Array {
+  const key = `${outSize}:${srcSize}`;
+  let t = runCache.get(key);
+  if (!t) {
+    t = new Int32Array(srcSize + 3).fill(outSize);
+    const { start, step } = stepping(outSize, srcSize);
+    let f = start;
+    for (let x = 0; x < outSize; x++, f += step) {
+      const i = f >> 16;
+      for (let k = i; k >= 0 && t[k] === outSize; k--) t[k] = x;
+    }
+    if (runCache.size > 64) runCache.clear();
+    runCache.set(key, t);
+  }
+  return t;
 }
 
 /** Writes the composite into `out` (same size as `src`). */

@@ -60,7 +60,7 @@ function syntheticBitmap(width: number, height: number): ImageBitmap {
  * Times a compositor on a synthetic 640x480 frame: the whole per-frame path including the output frame
  * (which is where software GL does its work). Returns the median ms.
  */
-export function measureCompositor(compositor: Compositor, frames = 4): number {
+export function measureCompositor(compositor: Compositor, frames = 4, warmup = 1): number {
   const frame = syntheticFrame(640, 480);
   const mask = new Float32Array(MODEL_INPUT.width * MODEL_INPUT.height);
   for (let y = 0; y < MODEL_INPUT.height; y++) {
@@ -72,7 +72,7 @@ export function measureCompositor(compositor: Compositor, frames = 4): number {
   }
   const times: number[] = [];
   try {
-    for (let i = 0; i <= frames; i++) {
+    for (let i = 0; i < warmup + frames; i++) {
       const t0 = performance.now();
       compositor.prepare(frame);
       compositor.modelInput();
@@ -81,7 +81,8 @@ export function measureCompositor(compositor: Compositor, frames = 4): number {
       compositor.composite({ kind: 'blur', strength: DEFAULT_BLUR_STRENGTH }, QUALITY_LEVELS[0]!);
       if (typeof VideoFrame === 'function') compositor.outputFrame(i).close();
       else compositor.outputBitmap().close();
-      if (i > 0) times.push(performance.now() - t0); // the first includes shader compilation
+      // The first frames include shader compilation (GL) or running before the JIT has compiled the loops (YUV).
+      if (i >= warmup) times.push(performance.now() - t0);
     }
   } finally {
     frame.close();
@@ -98,19 +99,29 @@ export function chooseCompositor(): {
   measuredMs: Partial<Record<Renderer, number>>;
 } {
   const measuredMs: Partial<Record<Renderer, number>> = {};
-  const candidates: Array<{ renderer: Renderer; make: () => Compositor }> = [
-    { renderer: 'canvas2d', make: () => createCanvas2DCompositor(new OffscreenCanvas(1, 1)) },
+  // Warm-up frames are not counted: one for GL's shader compilation, more for the YUV back end, whose
+  // per-pixel loops are slow until the JIT has compiled them (each costs a few ms once it has).
+  const candidates: Array<{ renderer: Renderer; warmup: number; make: () => Compositor }> = [
+    { renderer: 'canvas2d', warmup: 1, make: () => createCanvas2DCompositor(new OffscreenCanvas(1, 1)) },
   ];
   if (yuvCompositorSupported())
-    candidates.push({ renderer: 'yuv', make: () => createYuvCompositor(new OffscreenCanvas(1, 1)) });
+    candidates.push({
+      renderer: 'yuv',
+      warmup: 6,
+      make: () => createYuvCompositor(new OffscreenCanvas(1, 1)),
+    });
   if (hasWebGL2())
-    candidates.push({ renderer: 'webgl2', make: () => createWebGLCompositor(new OffscreenCanvas(1, 1)) });
+    candidates.push({
+      renderer: 'webgl2',
+      warmup: 1,
+      make: () => createWebGLCompositor(new OffscreenCanvas(1, 1)),
+    });
   let best: { compositor: Compositor; renderer: Renderer; ms: number } | null = null;
-  for (const { renderer, make } of candidates) {
+  for (const { renderer, warmup, make } of candidates) {
     let compositor: Compositor | null = null;
     try {
       compositor = make();
-      const ms = measureCompositor(compositor);
+      const ms = measureCompositor(compositor, 4, warmup);
       measuredMs[renderer] = ms;
       if (!best || ms < best.ms) {
         best?.compositor.dispose();
