@@ -2,6 +2,7 @@
 // scripts/netns.sh. Two browsers: media browser to browser (the selected pair ends at the other browser, not
 // Janus), right pictures; a third joins: everyone on the SFU with frames within 2 s and no freeze on the way;
 // the third leaves: back to direct. With P2P=off, never direct.
+import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,6 +50,19 @@ async function open(name: string, camera: 'red' | 'blue' | 'violet'): Promise<Pe
   return { name, camera: cam, browser, page, paths: recordMediaPaths(page), console: lines };
 }
 
+/** The server of the running suite, for a failure's report. */
+let current: TestServer | undefined;
+
+/** The server's log lines worth reading after a failure (warnings, errors, publishers, media paths). */
+function serverReport(): string {
+  writeFileSync('/tmp/p2p-server.log', (current?.logs ?? []).join('\n'));
+  const wanted = /"level":(40|50)|publisher|media path|pausing|subscription|participant (joined|left)/;
+  return (current?.logs ?? [])
+    .filter((l) => wanted.test(l))
+    .slice(-60)
+    .join('\n');
+}
+
 const url = (server: TestServer, room: string, name: string) =>
   `${server.url}/r/${room}?name=${name}&autojoin=1`;
 
@@ -74,7 +88,9 @@ async function showsFrom(who: Person, whom: string, source: 'direct' | 'sfu', ti
       paths: who.paths,
       console: who.console.slice(-20),
     };
-    throw new Error(`${(error as Error).message}\n${who.name}: ${JSON.stringify(state, null, 1)}`);
+    throw new Error(
+      `${(error as Error).message}\n${who.name}: ${JSON.stringify(state, null, 1)}\nserver:\n${serverReport()}`,
+    );
   }
 }
 
@@ -99,6 +115,7 @@ describe('two-person rooms go direct (P2P=on, the default)', () => {
 
   beforeAll(async () => {
     server = await startTestServer({ P2P: 'on' });
+    current = server;
   });
 
   afterAll(async () => {
@@ -224,6 +241,7 @@ describe('P2P=off', () => {
 
   beforeAll(async () => {
     server = await startTestServer({ P2P: 'off' });
+    current = server;
   });
 
   afterAll(async () => {

@@ -218,6 +218,10 @@ describe('Room with P2P on (registry and a fake SFU)', () => {
     expect(subB.pausedFeeds()).toEqual([]);
     expect(subB.sendingCalls.at(-1)).toEqual([{ mid: '0', send: true }]);
     expect(subB.updates).toBe(updatesBefore);
+    sfu.publishers[2]!.emit('connected');
+    await tick(20);
+    expect([...subA.feeds].sort()).toEqual([b.participant.feedId, c.participant.feedId].sort());
+    expect([...subB.feeds].sort()).toEqual([a.participant.feedId, c.participant.feedId].sort());
     await registry.leave(c.room, c.participant);
     await tick(20);
     expect(paths(1).at(-1)).toMatchObject({ path: 'direct', peerId: a.participant.id });

@@ -75,3 +75,19 @@ describe('Subscription.pause', () => {
     expect(sfu.sendingCalls).toEqual([[{ mid: '0', send: false }]]);
   });
 });
+
+describe('Subscription.want in one go', () => {
+  it('negotiates every feed wanted in the same tick, also after a want of a feed it has', async () => {
+    const { sfu, subscription } = setup();
+    subscription.want(7);
+    await tick();
+    subscription.answer('a1');
+    await tick();
+    subscription.want(7); // nothing to do: must not swallow the next want
+    subscription.want(8);
+    await tick();
+    subscription.answer('a2');
+    await tick();
+    expect([...sfu.feeds].sort()).toEqual([7, 8]);
+  });
+});

@@ -20,6 +20,7 @@ export class Subscription {
   private streams: readonly SfuStream[] = [];
   private readonly unsolicited: SfuOffer[] = [];
   private running: Promise<void> | undefined;
+  private kickedWhileRunning = false;
   /** The pause changes being sent (never rejects). */
   private pauses: Promise<void> = Promise.resolve();
   private closed = false;
@@ -49,12 +50,13 @@ export class Subscription {
   }
 
   want(feedId: number): void {
+    if (this.desired.has(feedId)) return;
     this.desired.add(feedId);
     this.kick();
   }
 
   unwant(feedId: number): void {
-    this.desired.delete(feedId);
+    if (!this.desired.delete(feedId)) return;
     this.kick();
   }
 
@@ -136,9 +138,19 @@ export class Subscription {
   }
 
   private kick(): void {
-    if (this.running || this.closed) return;
+    if (this.closed) return;
+    if (this.running) {
+      // The loop may have made its last check already (`running` is cleared a microtask after it returns):
+      // run it once more then, or this change would wait for the next one.
+      this.kickedWhileRunning = true;
+      return;
+    }
     this.running = this.loop().finally(() => {
       this.running = undefined;
+      if (this.kickedWhileRunning) {
+        this.kickedWhileRunning = false;
+        this.kick();
+      }
     });
   }
 
@@ -158,6 +170,7 @@ export class Subscription {
       const remove = [...this.current].filter((f) => !this.desired.has(f));
       if (add.length === 0 && remove.length === 0) return;
       let offer: SfuOffer | null;
+      this.logger.debug({ add, remove }, 'subscription update');
       try {
         offer = await this.subscriber.update({ add, remove });
       } catch (error) {
@@ -196,6 +209,7 @@ export class Subscription {
    * retry, not retried in a loop.
    */
   private async applyPauses(due: ReturnType<Subscription['duePauses']>): Promise<void> {
+    this.logger.debug({ changes: due.changes }, 'subscribed streams paused or resumed');
     try {
       await this.subscriber.setSending(due.changes);
     } catch (error) {
@@ -233,7 +247,9 @@ export class Subscription {
     this.deliverOffer(offer);
     this.armDeadline();
     try {
-      await this.subscriber.answer(await answer);
+      const sdp = await answer;
+      this.logger.debug({ streams: offer.streams.length }, 'subscriber answered');
+      await this.subscriber.answer(sdp);
       // Renegotiations keep the ICE session, so once open the gate stays open (an ICE restart rewinds it).
       this.ice.open();
     } catch (error) {
