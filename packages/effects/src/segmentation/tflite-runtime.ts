@@ -118,7 +118,7 @@ export async function loadTflite(options: {
   const modelBytes: Promise<Uint8Array> = reuse
     ? Promise.resolve(reuse.model)
     : fetchWithProgress(options.modelUrl, options.onProgress);
-  const [model, , module] = await Promise.all([
+  const [model] = await Promise.all([
     modelBytes.then((bytes) => {
       // A TFLite flatbuffer carries the identifier "TFL3" at byte 4; catch an HTML error page or junk early.
       if (String.fromCharCode(...bytes.subarray(4, 8)) !== 'TFL3')
@@ -128,9 +128,10 @@ export async function loadTflite(options: {
     runScript(loaderUrl).catch((cause: unknown) => {
       throw new EffectError('model_load_failed', `could not load ${loaderUrl}`, { cause });
     }),
-    compiling,
   ]);
   options.onPhase('fetched');
+  // The wasm streams into the compiler as it downloads: what is left of compiling once the rest is here.
+  const module = await compiling;
   const factory = (globalThis as unknown as Record<string, ModuleFactory | undefined>)[files.factory];
   if (typeof factory !== 'function')
     throw new EffectError('model_load_failed', `${loaderUrl} did not define ${files.factory}`);
