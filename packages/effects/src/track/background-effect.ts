@@ -96,8 +96,12 @@ function storeChoice(key: string, choice: CachedChoice): void {
 /** Compiled runtimes and models kept by this page for later starts and restarts, per asset base. */
 const runtimeCaches = new Map<string, RuntimeCache>();
 
-/** A worker that stays silent this long (it posts stats twice a second) is taken for dead. */
-export const WORKER_SILENCE_MS = 2000;
+/**
+ * A running worker (model loaded) that stays silent this long is taken for dead: it posts stats twice a second,
+ * and its longest synchronous step after start-up is one frame. Not armed while it starts, where synchronous
+ * steps (GL context, model load) can take seconds on a loaded machine.
+ */
+export const WORKER_SILENCE_MS = 3000;
 /** Restarts allowed in RESTART_WINDOW_MS before the effect is declared failed. */
 export const MAX_RESTARTS = 3;
 const RESTART_WINDOW_MS = 60_000;
@@ -149,7 +153,7 @@ export class BackgroundEffect extends TypedEmitter<BackgroundEffectEvents> {
     this.mode = setup.mode;
     this.current = this.launch(setup.resolved);
     this.watchdog = setInterval(() => {
-      if (this.heardFrom && performance.now() - this.lastHeardAt > WORKER_SILENCE_MS)
+      if (this.state === 'running' && performance.now() - this.lastHeardAt > WORKER_SILENCE_MS)
         this.restart(`no message for ${WORKER_SILENCE_MS} ms`);
     }, WORKER_SILENCE_MS / 4);
   }

@@ -26,20 +26,24 @@ export function streamsLauncher(
   workerUrl: string,
   output: TrackStreams,
 ): WorkerLauncher {
+  // The generator's writable takes one pipe at a time: a new relay is piped in once the old pipe let go.
+  let previousPipe: Promise<void> = Promise.resolve();
   return ({ options, mode }) => {
     const worker = new Worker(workerUrl, { name: 'backdrop-effects' });
     const input = camera.clone();
     const { readable } = createTrackStreams(input, output);
     const relay = new TransformStream<VideoFrame, VideoFrame>();
     const piping = new AbortController();
-    relay.readable
-      .pipeTo(output.writable, {
+    const pipe = previousPipe.then(() =>
+      relay.readable.pipeTo(output.writable, {
         preventAbort: true,
         preventCancel: true,
         preventClose: true,
         signal: piping.signal,
-      })
-      .catch(() => undefined); // cut off on detach, or the worker died: the next worker's relay takes over
+      }),
+    );
+    // Cut off on detach (the worker died or the effect ended): the next worker's relay takes over.
+    previousPipe = pipe.catch(() => undefined);
     const message: ToWorker = {
       type: 'init',
       options,
