@@ -101,7 +101,16 @@ const runtimeCaches = new Map<string, RuntimeCache>();
  * and its longest synchronous step after start-up is one frame. Not armed while it starts, where synchronous
  * steps (GL context, model load) can take seconds on a loaded machine.
  */
-export const WORKER_SILENCE_MS = 3000;
+export const WORKER_SILENCE_MS = 5000;
+/**
+ * How long a running worker may be silent: WORKER_SILENCE_MS, or five of its slow frames where frames are slow
+ * (a software-GL back end on a loaded machine can take seconds per frame and is not dead).
+ */
+export function silenceLimitMs(stats: Pick<EffectStats, 'msPerFrameP95'> | null): number {
+  const p95 = stats?.msPerFrameP95 ?? 0;
+  return Math.max(WORKER_SILENCE_MS, Number.isFinite(p95) ? 5 * p95 : 0);
+}
+
 /** Restarts allowed in RESTART_WINDOW_MS before the effect is declared failed. */
 export const MAX_RESTARTS = 3;
 const RESTART_WINDOW_MS = 60_000;
@@ -153,8 +162,9 @@ export class BackgroundEffect extends TypedEmitter<BackgroundEffectEvents> {
     this.mode = setup.mode;
     this.current = this.launch(setup.resolved);
     this.watchdog = setInterval(() => {
-      if (this.state === 'running' && performance.now() - this.lastHeardAt > WORKER_SILENCE_MS)
-        this.restart(`no message for ${WORKER_SILENCE_MS} ms`);
+      const silence = silenceLimitMs(this.latestStats);
+      if (this.state === 'running' && performance.now() - this.lastHeardAt > silence)
+        this.restart(`no message for ${Math.round(silence)} ms`);
     }, WORKER_SILENCE_MS / 4);
   }
 
