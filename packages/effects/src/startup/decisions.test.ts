@@ -37,19 +37,21 @@ describe('planRenderer', () => {
       source: 'cache',
     });
   });
-  it('skips the trial on a software rasterizer or without WebGL2', () => {
+  it('skips the WebGL2 trial on a software rasterizer or without WebGL2 (the CPU back ends are still timed)', () => {
     expect(planRenderer({ requested: 'auto', cached: null, webgl2: true, glRenderer: 'llvmpipe' })).toEqual({
-      renderer: 'canvas2d',
+      renderer: 'measure',
       source: 'software-gl',
+      webgl2: false,
     });
-    expect(planRenderer({ requested: 'auto', cached: null, webgl2: false, glRenderer: null }).renderer).toBe(
-      'canvas2d',
-    );
+    expect(planRenderer({ requested: 'auto', cached: null, webgl2: false, glRenderer: null })).toMatchObject({
+      webgl2: false,
+    });
   });
   it('measures only with a real GPU and nothing known', () => {
     expect(planRenderer({ requested: 'auto', cached: null, webgl2: true, glRenderer: gpu })).toEqual({
       renderer: 'measure',
       source: 'measured',
+      webgl2: true,
     });
   });
 });

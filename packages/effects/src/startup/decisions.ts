@@ -13,13 +13,14 @@ export function isSoftwareRenderer(name: string | null): boolean {
 }
 
 export type RendererPlan =
-  | { renderer: Renderer; source: Exclude<DecisionSource, 'measured' | 'none'> }
-  | { renderer: 'measure'; source: 'measured' };
+  | { renderer: Renderer; source: 'option' | 'cache' }
+  /** Time the back ends once; `webgl2` false: only the CPU ones (no GPU, or a software rasterizer). */
+  | { renderer: 'measure'; source: 'measured' | 'software-gl'; webgl2: boolean };
 
 /**
- * What the back end will be: the caller's wish, else an earlier measured choice (cache), else Canvas2D where
- * WebGL is missing or a software rasterizer (no trial: it costs about a second there and always loses), else
- * measure both once.
+ * What the back end will be: the caller's wish, else an earlier measured choice (cache), else a trial of the
+ * back ends, without WebGL2 where WebGL is missing or a software rasterizer (its trial costs about a second
+ * there and it always loses; the CPU back ends take tens of ms each).
  */
 export function planRenderer(input: {
   requested: Renderer | 'auto';
@@ -30,6 +31,6 @@ export function planRenderer(input: {
   if (input.requested !== 'auto') return { renderer: input.requested, source: 'option' };
   if (input.cached) return { renderer: input.cached, source: 'cache' };
   if (!input.webgl2 || isSoftwareRenderer(input.glRenderer))
-    return { renderer: 'canvas2d', source: 'software-gl' };
-  return { renderer: 'measure', source: 'measured' };
+    return { renderer: 'measure', source: 'software-gl', webgl2: false };
+  return { renderer: 'measure', source: 'measured', webgl2: true };
 }

@@ -14,11 +14,18 @@ function setup(
   glRenderer: string | null = null,
 ) {
   const compositor = new FakeCompositor();
-  const events = { errors: [] as EffectError[], ready: 0, trials: 0, startups: [] as StartupReport[] };
+  const events = {
+    errors: [] as EffectError[],
+    ready: 0,
+    trials: 0,
+    webglTrials: 0,
+    startups: [] as StartupReport[],
+  };
   const deps: EngineDeps = {
     createCompositor: () => compositor,
-    chooseCompositor: () => {
+    chooseCompositor: (o) => {
       events.trials++;
+      if (o?.webgl2 !== false) events.webglTrials++;
       return { compositor, renderer: 'canvas2d', measuredMs: {} };
     },
     loadSegmenter: load,
@@ -41,15 +48,16 @@ describe('Engine start-up decisions and timeline (fakes)', () => {
   const load = async () => ({ segmenter: fakeSegmenter(), delegate: 'CPU' as const, measuredMs: {} });
   const auto: EngineOptions = { ...OPTIONS, renderer: 'auto', delegate: 'auto', createdAt: 0 };
 
-  it('times the back ends only with a hardware GL and nothing cached', async () => {
+  it('times WebGL2 only with a hardware GL, and nothing with a cached choice', async () => {
     const gpu = setup(load, auto, 'Mesa Intel(R) UHD Graphics 620');
     await gpu.engine.start();
-    expect(gpu.events.trials).toBe(1);
+    expect(gpu.events.webglTrials).toBe(1);
     expect(gpu.events.startups.at(-1)?.decisions).toBe('measured');
 
     const swiftshader = setup(load, auto, 'ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero)))');
     await swiftshader.engine.start();
-    expect(swiftshader.events.trials).toBe(0);
+    expect(swiftshader.events.trials).toBe(1);
+    expect(swiftshader.events.webglTrials).toBe(0);
     expect(swiftshader.events.startups.at(-1)?.decisions).toBe('software-gl');
 
     const cached = setup(load, { ...auto, cachedRenderer: 'canvas2d' }, 'Mesa Intel(R) UHD Graphics 620');

@@ -6,6 +6,7 @@ import type { ResolvedEffectMode } from '../mode.js';
 import { chooseCompositor, createCompositor } from '../render/choose-compositor.js';
 import { type Compositor, PRIVACY_FRAME, type Renderer } from '../render/compositor.js';
 import type { FrameSource } from '../render/source-stage.js';
+import { yuvCompositorSupported } from '../render/yuv-compositor.js';
 import { chooseDelegate, type DelegateChoice } from '../segmentation/delegate.js';
 import type { Progress } from '../segmentation/fetch-progress.js';
 import {
@@ -53,7 +54,7 @@ export interface LoadedSegmenter extends DelegateChoice {
 /** What the engine builds on; replaced by fakes in the Node logic tests (engine.test.ts). */
 export interface EngineDeps {
   createCompositor(renderer: Renderer): Compositor;
-  chooseCompositor(): ReturnType<typeof chooseCompositor>;
+  chooseCompositor(options?: { webgl2?: boolean }): ReturnType<typeof chooseCompositor>;
   loadSegmenter(
     options: EngineOptions,
     onProgress: (p: Progress) => void,
@@ -104,7 +105,13 @@ async function loadSegmenter(
 
 export const REAL_ENGINE_DEPS: EngineDeps = {
   createCompositor: (renderer) =>
-    createCompositor(renderer === 'webgl2' && hasWebGL2() ? 'webgl2' : 'canvas2d'),
+    createCompositor(
+      renderer === 'webgl2' && hasWebGL2()
+        ? 'webgl2'
+        : renderer === 'yuv' && yuvCompositorSupported()
+          ? 'yuv'
+          : 'canvas2d',
+    ),
   chooseCompositor,
   loadSegmenter,
   glRenderer: glRendererName,
@@ -157,7 +164,7 @@ export class Engine {
   ) {
     // Until the measured choice is made, the cheap-to-create Canvas2D back end draws the privacy frames.
     const initial = options.renderer === 'auto' ? options.cachedRenderer : options.renderer;
-    this.compositor = deps.createCompositor(initial === 'webgl2' ? 'webgl2' : 'canvas2d');
+    this.compositor = deps.createCompositor(initial ?? 'canvas2d');
     this.budget = new BudgetController({}, options.adaptive ? QUALITY_LEVELS : [QUALITY_LEVELS[0]!]);
     if (options.frameRate) this.budget.setNominalInterval(1000 / options.frameRate);
     if (options.createdAt !== undefined) this.timeline.mark('created', options.createdAt);
@@ -168,9 +175,14 @@ export class Engine {
     return this.compositor.renderer;
   }
 
-  /** The canvas the current back end draws the output on (it changes once, when the back end is chosen). */
-  get canvas(): OffscreenCanvas {
-    return this.compositor.canvas;
+  /** The output frame of the last process() (the caller owns it). */
+  outputFrame(timestamp: number): VideoFrame {
+    return this.compositor.outputFrame(timestamp);
+  }
+
+  /** The output of the last process() as an ImageBitmap (the caller owns it). */
+  outputBitmap(): ImageBitmap {
+    return this.compositor.outputBitmap();
   }
 
   /** Loads the runtime and model and picks the delegate. Failure leaves the engine in 'failed' (privacy frames). */
@@ -325,13 +337,13 @@ export class Engine {
       glRenderer,
     });
     this.timeline.decisions = plan.source;
-    if (plan.renderer === 'measure') this.swapCompositor();
+    if (plan.renderer === 'measure') this.swapCompositor(plan.webgl2);
     this.timeline.mark('calibrated');
   }
 
   /** NOTE: measuring takes a few frames' time (a second under software GL); done once, then cached by the page. */
-  private swapCompositor(): void {
-    const choice = this.deps.chooseCompositor();
+  private swapCompositor(webgl2: boolean): void {
+    const choice = this.deps.chooseCompositor({ webgl2 });
     this.rendererMeasuredMs = choice.measuredMs;
     const old = this.compositor;
     this.compositor = choice.compositor;
