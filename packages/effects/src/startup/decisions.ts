@@ -2,7 +2,6 @@
  * Start-up decisions that must not cost seconds: whether to time the compositing back ends at all. Pure.
  */
 import type { Renderer } from '../render/compositor.js';
-import type { DecisionSource } from './timeline.js';
 
 /** WebGL renderer strings of software rasterizers (Chromium's SwiftShader, Mesa's llvmpipe/softpipe, WARP). */
 const SOFTWARE_GL = /swiftshader|llvmpipe|softpipe|software|basic render|warp/i;
