@@ -30,6 +30,12 @@ export function effectsAssets() {
     { from: join(twilio, 'LICENSE.md'), to: 'effects/LICENSE-video-processors.md' },
     { from: join(here, 'assets/MODEL-LICENSE.txt'), to: 'effects/MODEL-LICENSE.txt' },
   ];
+  // The default runtime: Twilio's TFLite-only wasm builds (SIMD and not) and their Emscripten loaders.
+  for (const name of ['tflite-simd-1-0-0', 'tflite-1-0-0']) {
+    for (const ext of ['js', 'wasm'])
+      out.push({ from: join(twilio, `dist/build/${name}.${ext}`), to: `effects/${name}.${ext}` });
+  }
+  // MediaPipe Tasks (runtime: 'mediapipe'): fetched only when chosen.
   for (const name of ['vision_wasm_internal', 'vision_wasm_nosimd_internal']) {
     for (const ext of ['js', 'wasm'])
       out.push({ from: join(tasks, `${name}.${ext}`), to: `effects/${name}.${ext}` });

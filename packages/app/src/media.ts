@@ -3,11 +3,14 @@ import {
   createBackgroundEffect,
   EffectError,
   type EffectMode,
+  effectsSupported,
   loadBackgroundImage,
+  type StartupReport,
 } from '@backdrop/effects';
 import { uploadedImage } from './effect-options.js';
 import { createLogger } from './log.js';
 import { classifyMediaError, describeMediaProblem } from './media-problems.js';
+import { recordEffectStartup } from './metrics.js';
 
 const log = createLogger('media');
 
@@ -34,6 +37,9 @@ export interface MediaCallbacks {
  */
 export class LocalMedia {
   private effect: BackgroundEffect | undefined;
+  private callbacks: MediaCallbacks | undefined;
+  /** Where the last effect start spent its time (see the effects library's StartupReport). */
+  startupReport: StartupReport | null = null;
   /** The effect the user chose (an uploaded image in it is this object's to close). */
   mode: EffectMode = { kind: 'none' };
   private readonly videoTrackListeners = new Set<(track: MediaStreamTrack | undefined) => void>();
@@ -80,32 +86,48 @@ export class LocalMedia {
   }
 
   /**
-   * Starts the effect pipeline with the initial mode, so the model is loaded (with progress) before anyone
-   * picks an effect. If the browser cannot run effects at all, 'none' still shows the raw camera; any other
-   * choice keeps the camera off rather than show the real background.
+   * Remembers the callbacks and starts the effect if `mode` is one: with `none` nothing is loaded (no worker,
+   * no wasm, no model) until an effect is chosen. If the browser cannot run effects at all, 'none' still shows
+   * the raw camera; any other choice keeps the camera off rather than show the real background.
    */
   async startEffect(mode: EffectMode, callbacks: MediaCallbacks): Promise<void> {
+    this.callbacks = callbacks;
     if (!this.camera) return;
-    this.mode = mode;
+    if (mode.kind === 'none') {
+      this.mode = mode;
+      return;
+    }
+    await this.setMode(mode).catch(() => {
+      // The error went to onEffectError. The chosen effect stays the mode, so `videoTrack` is no track at
+      // all (camera off) rather than the raw background.
+      this.mode = mode;
+    });
+  }
+
+  /** Creates the effect with its first mode (frames are privacy frames until the model is ready). */
+  private async createEffect(camera: MediaStreamTrack, mode: EffectMode): Promise<BackgroundEffect> {
+    const callbacks = this.callbacks;
     try {
-      const effect = await createBackgroundEffect(this.camera, { mode, ...EFFECTS_FILES });
-      this.effect = effect;
+      const effect = await createBackgroundEffect(camera, { mode, ...EFFECTS_FILES });
       effect.on('modelProgress', (p) =>
-        callbacks.onProgress(p.total ? p.loaded / p.total : null, `Loading ${p.asset}`),
+        callbacks?.onProgress(p.total ? p.loaded / p.total : null, `Loading ${p.asset}`),
       );
-      effect.on('ready', () => callbacks.onReady());
+      effect.on('ready', () => callbacks?.onReady());
+      effect.on('startup', (report) => {
+        this.startupReport = report;
+        recordEffectStartup(report);
+      });
+      effect.on('restarted', ({ reason }) => log.warn('effects worker restarted', { reason }));
       effect.on('error', (error) =>
-        callbacks.onEffectError(
+        callbacks?.onEffectError(
           `Background effect failed (${error.message}). Your camera shows a blurred picture until you choose "None".`,
         ),
       );
+      return effect;
     } catch (error) {
-      this.effect = undefined;
-      callbacks.onEffectError(
-        mode.kind === 'none'
-          ? `Background effects are not available in this browser (${(error as Error).message}).`
-          : `Background effects are not available in this browser (${(error as Error).message}); your camera stays off.`,
-      );
+      const text = `Background effects are not available in this browser (${(error as Error).message}); your camera stays off.`;
+      callbacks?.onEffectError(text);
+      throw error;
     }
   }
 
@@ -133,8 +155,9 @@ export class LocalMedia {
     if (this.effect) this.effect.track.enabled = on;
   }
 
+  /** Whether this browser can run effects (checked without loading anything). */
   get effectsAvailable(): boolean {
-    return this.effect !== undefined;
+    return this.camera !== undefined && effectsSupported();
   }
 
   /**
@@ -150,14 +173,26 @@ export class LocalMedia {
   }
 
   private async applyMode(mode: EffectMode): Promise<void> {
-    if (!this.effect)
+    if (!this.camera || !effectsSupported())
       throw new EffectError('unsupported', 'background effects are not available in this browser');
     const before = this.videoTrack;
-    await this.effect.setMode(mode);
+    let retired: BackgroundEffect | undefined;
+    if (mode.kind === 'none') {
+      // Nothing runs for `none`: the camera is shown as is and the effect (worker, model) is let go. The page
+      // keeps the compiled runtime and model, so choosing an effect again starts in a fraction of a second.
+      retired = this.effect;
+      this.effect = undefined;
+    } else if (!this.effect) {
+      this.effect = await this.createEffect(this.camera, mode);
+      this.effect.track.enabled = this.cameraOn;
+    } else {
+      await this.effect.setMode(mode);
+    }
     if (mode !== this.mode) uploadedImage(this.mode)?.close();
     this.mode = mode;
     const after = this.videoTrack;
     if (after !== before) for (const listener of this.videoTrackListeners) listener(after);
+    retired?.dispose();
   }
 
   /** Validates an uploaded file as a background; throws EffectError with a clear message if it is not usable. */

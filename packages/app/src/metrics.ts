@@ -1,5 +1,9 @@
-/** Figures a script (the e2e test, the join-time benchmark) reads from the page. */
+import type { StartupReport } from '@backdrop/effects';
+
+/** Figures a script (the e2e test, the join-time and start benchmarks) reads from the page. */
 export interface Metrics {
+  /** Each background effect's start-up timeline, in order (one per start: at ready, then at its first frame). */
+  effectStartup: StartupReport[];
   /**
    * `performance.now()` when the first remote video frame was presented, i.e. ms since navigation start;
    * null until then. Set once per page load.
@@ -14,7 +18,12 @@ declare global {
 }
 
 export function initMetrics(): void {
-  window.backdropMetrics ??= { firstRemoteFrameMs: null };
+  window.backdropMetrics ??= { firstRemoteFrameMs: null, effectStartup: [] };
+}
+
+export function recordEffectStartup(report: StartupReport): void {
+  initMetrics();
+  window.backdropMetrics.effectStartup.push(report);
 }
 
 /**

@@ -77,7 +77,10 @@ describe('app pages', () => {
   it('joins by itself from a script link, and explains a broken one instead', async () => {
     await page.goto(`${server.url}/r/design-review?name=Ada&autojoin=1`);
     await waitForState('error'); // joined (and failed: no server), without a click
-    expect(await page.evaluate(() => window.backdropMetrics)).toEqual({ firstRemoteFrameMs: null });
+    expect(await page.evaluate(() => window.backdropMetrics)).toEqual({
+      firstRemoteFrameMs: null,
+      effectStartup: [],
+    });
     const marks = await page.evaluate(() => performance.getEntriesByType('mark').map((m) => m.name));
     expect(marks).toEqual(expect.arrayContaining(['backdrop:lobby', 'backdrop:joining', 'backdrop:error']));
 
@@ -128,6 +131,47 @@ describe('app pages', () => {
       'That file is 21.0 MB; backgrounds can be at most 20 MB.',
     );
     expect(await page.$$(pressed('blur'))).toHaveLength(1);
+  });
+
+  it('loads nothing for effects until one is chosen: no worker, no wasm, no model; then starts at once', async () => {
+    await page.goto(`${server.url}/r/lazy-effects`);
+    await waitForState('lobby');
+    await page.waitForSelector('.lobby button[type=submit]:not([disabled])', { timeout: 30_000 });
+    await page.waitForSelector('.effect-picker [data-effect="blur"]:not([disabled])');
+    // Give anything started in the background time to show up in the resource timeline.
+    await page.waitForTimeout(1500);
+    const effectsFetches = () =>
+      page.evaluate(() =>
+        performance
+          .getEntriesByType('resource')
+          .map((e) => e.name)
+          .filter((name) => /effects-worker|\.wasm|\.tflite|tflite-|vision_wasm/.test(name)),
+      );
+    expect(await effectsFetches()).toEqual([]);
+    expect(await page.evaluate(() => window.backdropMetrics.effectStartup)).toEqual([]);
+
+    await page.click('.effect-picker [data-effect="blur"]');
+    await page.waitForSelector('.effect-picker [data-effect="blur"][aria-pressed="true"]', {
+      timeout: 30_000,
+    });
+    const startup = await page.waitForFunction(
+      () => window.backdropMetrics.effectStartup.find((r) => r.at.firstFrame !== undefined) ?? null,
+      undefined,
+      { timeout: 60_000 },
+    );
+    const report = (await startup.jsonValue()) as {
+      runtime: string;
+      decisions: string;
+      glRenderer: string;
+      wasm: string;
+    };
+    expect(report.runtime).toBe('tflite');
+    // A new page: the wasm came from the server or the HTTP cache, not from an earlier start in this page.
+    expect(['network', 'http-cache']).toContain(report.wasm);
+    // Headless Chromium without a GPU renders WebGL with SwiftShader: no WebGL2 trial there (or the choice of an
+    // earlier test in this browser came from the cache).
+    expect(['software-gl', 'cache']).toContain(report.decisions);
+    if (report.decisions === 'software-gl') expect(report.glRenderer).toMatch(/swiftshader/i);
   });
 
   it('rejects a malformed room path with an error page', async () => {

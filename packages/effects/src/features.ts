@@ -59,3 +59,25 @@ export function hasWebGL2(): boolean {
   }
   return webgl2;
 }
+
+/**
+ * The WebGL renderer string of this realm (e.g. "ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device ...))"), or
+ * null without WebGL2. Read once per realm, from the unmasked renderer where the browser exposes it.
+ */
+let rendererName: string | null | undefined;
+export function glRendererName(): string | null {
+  if (rendererName !== undefined) return rendererName;
+  rendererName = null;
+  try {
+    const gl = new OffscreenCanvas(1, 1).getContext('webgl2');
+    if (gl) {
+      const info = gl.getExtension('WEBGL_debug_renderer_info');
+      const name: unknown = gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER);
+      rendererName = typeof name === 'string' ? name : '';
+      gl.getExtension('WEBGL_lose_context')?.loseContext();
+    }
+  } catch {
+    rendererName = null;
+  }
+  return rendererName;
+}

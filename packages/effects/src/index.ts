@@ -21,10 +21,12 @@ export {
 export type { Renderer } from './render/compositor.js';
 export type { Progress } from './segmentation/fetch-progress.js';
 export type { Delegate } from './segmentation/segmenter.js';
+export type { StartupPhase, StartupReport } from './startup/timeline.js';
 export {
   BackgroundEffect,
   type BackgroundEffectEvents,
   type BackgroundEffectOptions,
   createBackgroundEffect,
+  effectsSupported,
 } from './track/background-effect.js';
 export type { EffectStats, Stage } from './worker/stats.js';

@@ -13,6 +13,8 @@ export interface MaskProcessorOptions {
   adaptive?: boolean;
   /** Compositing back end (default 'auto': measured). */
   renderer?: Renderer | 'auto';
+  /** Segmentation runtime (default 'tflite'). */
+  runtime?: 'tflite' | 'mediapipe';
 }
 
 export interface MaskResult {
@@ -47,6 +49,7 @@ export function createMaskProcessor(options: MaskProcessorOptions = {}): MaskPro
       delegate: options.delegate ?? 'auto',
       adaptive: options.adaptive ?? false,
       renderer: options.renderer ?? 'auto',
+      runtime: options.runtime ?? 'tflite',
     },
     {
       progress: () => undefined,

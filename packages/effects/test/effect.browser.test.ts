@@ -285,6 +285,8 @@ describe('background effect in headless Chromium (astronaut fake camera, 640x480
       expect(await page.evaluate(() => fx.ready())).toBeNull();
       await collectAtLeast(page, 10);
       const blurred = await collectAtLeast(page, 5);
+      if (blurred.length === 0)
+        log(`webgl2: no frames; ${JSON.stringify(await page.evaluate(() => fx.info()))}`);
       const b = blurred.at(-1)!;
       log(`webgl2 blur: corner hf ${fmt(b.corners.map((c) => c.hf))} (raw ${fmt(started.rawCornerHf)})`);
       for (const i of [0, 2]) expect(b.corners[i]!.hf).toBeLessThan(0.35 * started.rawCornerHf[i]!);

@@ -61,7 +61,10 @@ export interface PageServer {
  * Serves the test page, the effects worker and assets with COOP/COEP on 127.0.0.1. Extra routes: a missing
  * model (404), a corrupt one (random bytes), one with a valid header but a broken body, and the fixtures.
  */
-export async function startPageServer(extraFiles: Map<string, Uint8Array> = new Map()): Promise<PageServer> {
+export async function startPageServer(
+  extraFiles: Map<string, Uint8Array> = new Map(),
+  options: { cacheAssets?: boolean } = {},
+): Promise<PageServer> {
   const bundle = await esbuild.build({
     entryPoints: { page: join(EFFECTS_DIR, 'test/page.ts'), ...effectsEntryPoints() },
     bundle: true,
@@ -97,7 +100,13 @@ export async function startPageServer(extraFiles: Map<string, Uint8Array> = new 
     res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
     res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
     res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
-    res.setHeader('Cache-Control', 'no-store');
+    // cacheAssets: what the app server does for its hashed /assets/ names (kept a year, never revalidated).
+    res.setHeader(
+      'Cache-Control',
+      options.cacheAssets && path.startsWith('/assets/effects/')
+        ? 'public, max-age=31536000, immutable'
+        : 'no-store',
+    );
     if (!body) {
       res.writeHead(404).end('not found');
       return;

@@ -45,6 +45,7 @@ let raw: { corners: Patch[]; face: Patch } | null = null;
 let reports: FrameReport[] = [];
 const errors: Array<{ code: string; message: string }> = [];
 let progressEvents = 0;
+let restarts = 0;
 let key: [number, number, number] = [0, 255, 0];
 let monitoring = false;
 let analysing = true;
@@ -244,6 +245,7 @@ const fx = {
       }),
     );
     effect.on('modelProgress', () => progressEvents++);
+    effect.on('restarted', () => restarts++);
     void monitor(effect.track);
     return {
       pipeline: effect.pipeline,
@@ -279,6 +281,18 @@ const fx = {
     for (const b of bytes) text += String.fromCharCode(b);
     return `data:image/png;base64,${btoa(text)}`;
   },
+  /** The effect's start-up timeline (null until its model is ready). */
+  startup() {
+    return effect?.startup() ?? null;
+  },
+  /** Kills the effect's worker outright, as a crash would; returns the restarts seen so far. */
+  killWorker(): number {
+    effect!.killWorkerForTesting();
+    return restarts;
+  },
+  restarts(): number {
+    return restarts;
+  },
   /** Output frames seen so far (analysed or not). */
   counted(): number {
     return counted;
@@ -303,6 +317,26 @@ const fx = {
     effect?.dispose();
     camera?.stop();
     return effect?.track.readyState;
+  },
+  /** The bare model output of both runtimes on the astronaut, and what one inference costs in each. */
+  async compareRuntimes() {
+    const image = await createImageBitmap(await (await fetch('/fixtures/astronaut.png')).blob());
+    const out: Record<string, { raw: number[]; msPerInference: number; loadMs: number }> = {};
+    for (const runtime of ['tflite', 'mediapipe'] as const) {
+      const t0 = performance.now();
+      const mp = createMaskProcessor({ assetBase: '/assets/effects/', delegate: 'CPU', runtime });
+      await mp.ready();
+      const loadMs = performance.now() - t0;
+      let raw: Float32Array | null = null;
+      for (let i = 0; i < 12; i++) {
+        mp.reset();
+        raw = (await mp.process(image, i * 1000)).raw.data;
+      }
+      out[runtime] = { raw: [...raw!], msPerInference: mp.stats().msPerStage.segment, loadMs };
+      mp.dispose();
+    }
+    image.close();
+    return out;
   },
   async maskProcessor() {
     const mp = createMaskProcessor({ assetBase: '/assets/effects/', delegate: 'CPU' });

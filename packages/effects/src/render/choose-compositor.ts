@@ -92,8 +92,11 @@ export function measureCompositor(compositor: Compositor, frames = 4, warmup = 1
   return times[Math.floor(times.length / 2)]!;
 }
 
-/** Picks the fastest back end by measuring each one this realm has (WebGL2 only where it exists). */
-export function chooseCompositor(): {
+/**
+ * Picks the fastest back end by measuring each one this realm has (WebGL2 only where it exists and `webgl2`
+ * is not false: on a software rasterizer its trial costs about a second and it always loses).
+ */
+export function chooseCompositor(options: { webgl2?: boolean } = {}): {
   compositor: Compositor;
   renderer: Renderer;
   measuredMs: Partial<Record<Renderer, number>>;
@@ -110,7 +113,7 @@ export function chooseCompositor(): {
       warmup: 6,
       make: () => createYuvCompositor(new OffscreenCanvas(1, 1)),
     });
-  if (hasWebGL2())
+  if (options.webgl2 !== false && hasWebGL2())
     candidates.push({
       renderer: 'webgl2',
       warmup: 1,

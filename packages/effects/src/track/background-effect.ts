@@ -3,15 +3,23 @@ import { loadBackgroundImage } from '../background-image.js';
 import { deserializeError, EffectError } from '../errors.js';
 import { detectFeatures } from '../features.js';
 import { createLogger } from '../log.js';
-import { type EffectMode, resolveEffectMode, transferablesOf } from '../mode.js';
+import { type EffectMode, type ResolvedEffectMode, resolveEffectMode, transferablesOf } from '../mode.js';
 import { isRenderer, type Renderer } from '../render/compositor.js';
 import type { Progress } from '../segmentation/fetch-progress.js';
 import type { Delegate } from '../segmentation/segmenter.js';
+import type { RuntimeCache } from '../segmentation/tflite-runtime.js';
+import { epochNow, type StartupReport } from '../startup/timeline.js';
 import type { EngineOptions } from '../worker/engine.js';
 import type { FromWorker, ToWorker } from '../worker/protocol.js';
 import type { EffectStats } from '../worker/stats.js';
 import { createFramesPipeline, type FramesPipeline } from './frames-pipeline.js';
-import { createTrackStreams } from './insertable-streams.js';
+import { createOutputTrack } from './insertable-streams.js';
+import {
+  framesLauncher,
+  type LaunchedWorker,
+  streamsLauncher,
+  type WorkerLauncher,
+} from './worker-launch.js';
 
 export interface BackgroundEffectOptions {
   /** Where the model, wasm and worker are served (default '/assets/effects/'). Nothing is fetched elsewhere. */
@@ -20,15 +28,20 @@ export interface BackgroundEffectOptions {
   workerUrl?: string;
   /** Override the model URL (default: assetBase + selfie_segmentation_landscape.tflite). */
   modelUrl?: string;
-  /** 'auto' measures CPU and GPU once and caches the winner in localStorage. */
+  /** MediaPipe runtime only: 'auto' uses CPU on a software rasterizer, else measures CPU and GPU once. */
   delegate?: Delegate | 'auto';
+  /** The segmentation runtime: 'tflite' (default, 2.6 MB) or 'mediapipe' (11.2 MB, has a GPU delegate). */
+  runtime?: 'tflite' | 'mediapipe';
   /** The first mode (default none). */
   mode?: EffectMode;
   /** 'auto' picks streams (MediaStreamTrackProcessor) where available, else frames (requestVideoFrameCallback). */
   pipeline?: 'auto' | 'streams' | 'frames';
   /** Test-only: make the model throw after this many inferences (checks the privacy fallback). */
   testing?: { failSegmentationAfter?: number };
-  /** Compositing back end: 'auto' (default) measures WebGL2 against Canvas2D once and caches the winner. */
+  /**
+   * Compositing back end: 'auto' (default) uses Canvas2D where WebGL is a software rasterizer, else measures
+   * WebGL2 against Canvas2D once and caches the winner.
+   */
   renderer?: Renderer | 'auto';
 }
 
@@ -38,52 +51,92 @@ export interface BackgroundEffectEvents {
   ready: (info: { delegate: Delegate; renderer: Renderer }) => void;
   /** Something failed; while an effect is selected the output stays blurred/blank, never raw. */
   error: (error: EffectError) => void;
+  /** The worker died and a new one took over the same output track (privacy frames until it is ready). */
+  restarted: (info: { restarts: number; reason: string }) => void;
+  /** Where the start-up time went (at ready, and again at the first effected frame). */
+  startup: (report: StartupReport) => void;
 }
 
-const CHOICE_CACHE_KEY = 'backdrop.effects.choice.v1';
+const CHOICE_CACHE_KEY = 'backdrop.effects.choice.v2';
 
 interface CachedChoice {
   delegate: Delegate;
   renderer: Renderer;
 }
 
-/** The delegate and back end measured last time in this browser (same user agent), if any. */
-function cachedChoice(): CachedChoice | null {
+/**
+ * The back end (and delegate) measured last time in this browser, for these assets: keyed by the user agent
+ * (browser version) and the asset base, which carries the hash of the wasm and model in the app build.
+ */
+function cachedChoice(key: string): CachedChoice | null {
   try {
     const raw = globalThis.localStorage?.getItem(CHOICE_CACHE_KEY);
-    const parsed = raw ? (JSON.parse(raw) as { ua?: string; delegate?: string; renderer?: string }) : null;
+    const parsed = raw ? (JSON.parse(raw) as { key?: string; delegate?: string; renderer?: string }) : null;
     if (
-      parsed?.ua === navigator.userAgent &&
+      parsed?.key === key &&
       (parsed.delegate === 'CPU' || parsed.delegate === 'GPU') &&
       isRenderer(parsed.renderer)
     ) {
       return { delegate: parsed.delegate, renderer: parsed.renderer };
     }
   } catch {
-    // No storage (privacy mode): measure again.
+    // No storage (privacy mode): decide again.
   }
   return null;
 }
 
-function storeChoice(choice: CachedChoice): void {
+function storeChoice(key: string, choice: CachedChoice): void {
   try {
-    globalThis.localStorage?.setItem(
-      CHOICE_CACHE_KEY,
-      JSON.stringify({ ua: navigator.userAgent, ...choice }),
-    );
+    globalThis.localStorage?.setItem(CHOICE_CACHE_KEY, JSON.stringify({ key, ...choice }));
   } catch {
-    // Not fatal: the next start measures again.
+    // Not fatal: the next start decides again.
   }
+}
+
+/** Compiled runtimes and models kept by this page for later starts and restarts, per asset base. */
+const runtimeCaches = new Map<string, RuntimeCache>();
+
+/**
+ * A running worker (model loaded) that stays silent this long is taken for dead: it posts stats twice a second,
+ * and its longest synchronous step after start-up is one frame. Not armed while it starts, where synchronous
+ * steps (GL context, model load) can take seconds on a loaded machine.
+ */
+export const WORKER_SILENCE_MS = 5000;
+/**
+ * How long a running worker may be silent: WORKER_SILENCE_MS, or five of its slow frames where frames are slow
+ * (a software-GL back end on a loaded machine can take seconds per frame and is not dead).
+ */
+export function silenceLimitMs(stats: Pick<EffectStats, 'msPerFrameP95'> | null): number {
+  const p95 = stats?.msPerFrameP95 ?? 0;
+  return Math.max(WORKER_SILENCE_MS, Number.isFinite(p95) ? 5 * p95 : 0);
+}
+
+/** Restarts allowed in RESTART_WINDOW_MS before the effect is declared failed. */
+export const MAX_RESTARTS = 3;
+const RESTART_WINDOW_MS = 60_000;
+
+interface EffectSetup {
+  launcher: WorkerLauncher;
+  engineOptions: EngineOptions;
+  pipeline: 'streams' | 'frames';
+  output: MediaStreamTrack;
+  frames: FramesPipeline | null;
+  choiceKey: string | null;
+  mode: EffectMode;
+  resolved: ResolvedEffectMode;
 }
 
 /**
  * A camera track with a background effect. Frames are processed in a worker; `track` carries the result.
- * While the mode is not `none`, `track` never carries a raw camera frame.
+ * While the mode is not `none`, `track` never carries a raw camera frame. If the worker dies, a new one takes
+ * over the same track (privacy frames until its model is ready).
  */
 export class BackgroundEffect extends TypedEmitter<BackgroundEffectEvents> {
   state: 'loading' | 'running' | 'failed' | 'disposed' = 'loading';
   readonly track: MediaStreamTrack;
+  readonly pipeline: 'streams' | 'frames';
   private latestStats: EffectStats | null = null;
+  private latestStartup: StartupReport | null = null;
   private modeId = 0;
   private readonly pendingModes = new Map<
     number,
@@ -93,21 +146,26 @@ export class BackgroundEffect extends TypedEmitter<BackgroundEffectEvents> {
   private readonly readyWaiters: Array<{ resolve: () => void; reject: (e: EffectError) => void }> = [];
   private lastError: EffectError | null = null;
   private readonly log = createLogger('effects.track');
+  private current: LaunchedWorker;
+  /** Whether the current worker ever spoke (a worker that never starts is a failure, not a crash). */
+  private heardFrom = false;
+  private lastHeardAt = performance.now();
+  private readonly restartTimes: number[] = [];
+  private readonly watchdog: ReturnType<typeof setInterval>;
+  /** The caller's current mode, re-resolved for a new worker after a crash. */
+  private mode: EffectMode;
 
-  constructor(
-    private readonly worker: Worker,
-    readonly pipeline: 'streams' | 'frames',
-    output: MediaStreamTrack,
-    private readonly frames: FramesPipeline | null,
-    private readonly cacheChoice: boolean,
-  ) {
+  constructor(private readonly setup: EffectSetup) {
     super({ name: 'effects.track' });
-    this.track = output;
-    worker.onmessage = (event: MessageEvent<FromWorker>) => this.onWorkerMessage(event.data);
-    worker.onerror = (event) => {
-      event.preventDefault();
-      this.onError(new EffectError('worker_failed', `the effects worker crashed: ${event.message}`));
-    };
+    this.track = setup.output;
+    this.pipeline = setup.pipeline;
+    this.mode = setup.mode;
+    this.current = this.launch(setup.resolved);
+    this.watchdog = setInterval(() => {
+      const silence = silenceLimitMs(this.latestStats);
+      if (this.state === 'running' && performance.now() - this.lastHeardAt > silence)
+        this.restart(`no message for ${Math.round(silence)} ms`);
+    }, WORKER_SILENCE_MS / 4);
   }
 
   /** Switches the effect. Resolves once frames use it; on a bad mode or image it rejects and nothing changes. */
@@ -123,6 +181,7 @@ export class BackgroundEffect extends TypedEmitter<BackgroundEffectEvents> {
       if (resolved.kind === 'replace') resolved.image.close();
       throw this.lastError ?? new EffectError('worker_failed', 'the effects worker is gone');
     }
+    this.mode = mode;
     const applied = new Promise<void>((resolve, reject) => this.pendingModes.set(id, { resolve, reject }));
     this.post({ type: 'mode', id, mode: resolved }, transferablesOf(resolved));
     await applied;
@@ -141,14 +200,26 @@ export class BackgroundEffect extends TypedEmitter<BackgroundEffectEvents> {
     return this.latestStats;
   }
 
+  /** Where the start-up time went, phase by phase (null until the model is ready). */
+  startup(): StartupReport | null {
+    return this.latestStartup;
+  }
+
+  /** Test-only: kills the worker outright (no message, no error event), as a crash of its process would. */
+  killWorkerForTesting(): void {
+    this.current.worker.terminate();
+  }
+
   /** Stops the worker, releases every frame and GPU object, and ends `track`. Idempotent. The camera track passed in stays the caller's: it is not stopped. */
   dispose(): void {
     if (this.state === 'disposed') return;
     this.state = 'disposed';
+    clearInterval(this.watchdog);
     this.post({ type: 'dispose' });
-    this.frames?.dispose();
+    this.setup.frames?.dispose();
     // Give the worker a moment to free its GL context, then make sure it is gone.
-    setTimeout(() => this.worker.terminate(), 500);
+    const launched = this.current;
+    setTimeout(() => launched.detach(), 500);
     this.track.stop();
     for (const pending of this.pendingModes.values()) pending.resolve();
     this.pendingModes.clear();
@@ -156,8 +227,69 @@ export class BackgroundEffect extends TypedEmitter<BackgroundEffectEvents> {
     this.removeAllListeners();
   }
 
+  private launch(mode: ResolvedEffectMode): LaunchedWorker {
+    const cache = runtimeCaches.get(this.setup.engineOptions.assetBase);
+    const launched = this.setup.launcher({
+      options: {
+        ...this.setup.engineOptions,
+        createdAt: epochNow(),
+        ...(cache ? { runtimeCache: cache } : {}),
+      },
+      mode,
+    });
+    this.heardFrom = false;
+    launched.worker.onmessage = (event: MessageEvent<FromWorker>) => {
+      if (launched !== this.current) return;
+      this.heardFrom = true;
+      this.lastHeardAt = performance.now();
+      this.onWorkerMessage(event.data);
+    };
+    launched.worker.onerror = (event) => {
+      event.preventDefault();
+      if (launched !== this.current) return;
+      if (this.heardFrom) this.restart(`the worker crashed: ${event.message}`);
+      else this.onError(new EffectError('worker_failed', `the effects worker crashed: ${event.message}`));
+    };
+    return launched;
+  }
+
+  /** Replaces a dead worker by a new one on the same output track, with the current mode. */
+  private restart(reason: string): void {
+    if (this.state === 'disposed' || this.workerDead) return;
+    const now = performance.now();
+    while (this.restartTimes.length > 0 && now - this.restartTimes[0]! > RESTART_WINDOW_MS)
+      this.restartTimes.shift();
+    this.current.detach();
+    if (this.restartTimes.length >= MAX_RESTARTS) {
+      this.onError(
+        new EffectError('worker_failed', `the effects worker died ${MAX_RESTARTS + 1} times: ${reason}`),
+      );
+      return;
+    }
+    this.restartTimes.push(now);
+    this.log.warn('restarting the worker', { reason, restarts: this.restartTimes.length });
+    if (this.state === 'running') this.state = 'loading';
+    const fresh = this.launch({ kind: 'blur', strength: 1 });
+    this.current = fresh;
+    this.lastHeardAt = now;
+    // Until the caller's mode is resolved again, the new worker blurs (a decoded image may take a moment).
+    void resolveEffectMode(this.mode, loadBackgroundImage)
+      .catch(() => resolveEffectMode({ kind: 'blur' }, loadBackgroundImage))
+      .then((resolved) => {
+        if (this.current !== fresh || this.state === 'disposed') {
+          if (resolved.kind === 'replace') resolved.image.close();
+          return;
+        }
+        this.post({ type: 'mode', id: ++this.modeId, mode: resolved }, transferablesOf(resolved));
+      });
+    // Switches waiting on the dead worker were re-sent with the mode above (the latest wins): let them go.
+    for (const pending of this.pendingModes.values()) pending.resolve();
+    this.pendingModes.clear();
+    this.emit('restarted', { restarts: this.restartTimes.length, reason });
+  }
+
   private post(message: ToWorker, transfer: Transferable[] = []): void {
-    this.worker.postMessage(message, transfer);
+    this.current.worker.postMessage(message, transfer);
   }
 
   private onWorkerMessage(message: FromWorker): void {
@@ -167,9 +299,17 @@ export class BackgroundEffect extends TypedEmitter<BackgroundEffectEvents> {
         break;
       case 'ready':
         if (this.state === 'loading') this.state = 'running';
-        if (this.cacheChoice) storeChoice({ delegate: message.delegate, renderer: message.renderer });
+        if (this.setup.choiceKey)
+          storeChoice(this.setup.choiceKey, { delegate: message.delegate, renderer: message.renderer });
         for (const w of this.readyWaiters.splice(0)) w.resolve();
         this.emit('ready', { delegate: message.delegate, renderer: message.renderer });
+        break;
+      case 'startup':
+        this.latestStartup = message.startup;
+        this.emit('startup', message.startup);
+        break;
+      case 'runtimeCache':
+        runtimeCaches.set(this.setup.engineOptions.assetBase, message.cache);
         break;
       case 'error':
         this.onError(deserializeError(message.error));
@@ -182,10 +322,10 @@ export class BackgroundEffect extends TypedEmitter<BackgroundEffectEvents> {
         this.latestStats = { ...message.stats, pipeline: this.pipeline };
         break;
       case 'frame':
-        this.frames?.deliver(message.bitmap);
+        this.setup.frames?.deliver(message.bitmap);
         break;
       case 'disposed':
-        this.worker.terminate();
+        this.current.detach();
         break;
     }
   }
@@ -196,6 +336,7 @@ export class BackgroundEffect extends TypedEmitter<BackgroundEffectEvents> {
     if (error.code === 'worker_failed') {
       // No 'modeApplied' will ever come: fail the waiting switches instead of leaving them hanging.
       this.workerDead = true;
+      clearInterval(this.watchdog);
       for (const pending of this.pendingModes.values()) pending.reject(error);
       this.pendingModes.clear();
     }
@@ -212,6 +353,17 @@ export class BackgroundEffect extends TypedEmitter<BackgroundEffectEvents> {
   }
 }
 
+/** Whether this browser can run background effects at all (a cheap check: nothing is loaded). */
+export function effectsSupported(): boolean {
+  const features = detectFeatures();
+  return (
+    features.worker &&
+    features.offscreenCanvas &&
+    ((features.trackStreams && features.transferableStreams) ||
+      (features.canvasCaptureStream && (features.videoFrameCallback || features.videoFrame)))
+  );
+}
+
 /** Starts a background effect on `cameraTrack`. Resolves at once; the model loads in the background. */
 export async function createBackgroundEffect(
   cameraTrack: MediaStreamTrack,
@@ -224,7 +376,8 @@ export async function createBackgroundEffect(
   }
   const assetBase = new URL(options.assetBase ?? '/assets/effects/', location.href).href;
   const workerUrl = options.workerUrl ?? new URL('../effects-worker.js', assetBase).href;
-  const initialMode = await resolveEffectMode(options.mode ?? { kind: 'none' }, loadBackgroundImage);
+  const mode = options.mode ?? { kind: 'none' };
+  const resolved = await resolveEffectMode(mode, loadBackgroundImage);
   const wanted = options.pipeline ?? 'auto';
   const streams =
     wanted === 'streams' || (wanted === 'auto' && features.trackStreams && features.transferableStreams);
@@ -233,7 +386,11 @@ export async function createBackgroundEffect(
   }
   const delegate = options.delegate ?? 'auto';
   const renderer = options.renderer ?? 'auto';
-  const cached = delegate === 'auto' || renderer === 'auto' ? cachedChoice() : null;
+  const runtime = options.runtime ?? 'tflite';
+  const choiceKey =
+    delegate === 'auto' && renderer === 'auto' ? `${navigator.userAgent} ${assetBase} ${runtime}` : null;
+  const cached = choiceKey ? cachedChoice(choiceKey) : null;
+  const frameRate = cameraTrack.getSettings().frameRate;
   const engineOptions: EngineOptions = {
     assetBase,
     ...(options.modelUrl ? { modelUrl: new URL(options.modelUrl, location.href).href } : {}),
@@ -242,36 +399,39 @@ export async function createBackgroundEffect(
     ...(options.testing?.failSegmentationAfter !== undefined
       ? { failSegmentationAfter: options.testing.failSegmentationAfter }
       : {}),
-    ...(cameraTrack.getSettings().frameRate ? { frameRate: cameraTrack.getSettings().frameRate } : {}),
-    renderer: renderer === 'auto' ? (cached?.renderer ?? 'auto') : renderer,
+    ...(frameRate ? { frameRate } : {}),
+    renderer,
+    ...(renderer === 'auto' && cached ? { cachedRenderer: cached.renderer } : {}),
+    runtime,
   };
-  const cacheChoice = delegate === 'auto' && renderer === 'auto';
-  // Classic worker: MediaPipe's wasm loader uses importScripts.
-  const worker = new Worker(workerUrl, { name: 'backdrop-effects' });
   if (streams) {
-    const { readable, writable, output } = createTrackStreams(cameraTrack);
-    const effect = new BackgroundEffect(worker, 'streams', output, null, cacheChoice);
-    const message: ToWorker = {
-      type: 'init',
-      options: engineOptions,
-      mode: initialMode,
+    const output = createOutputTrack();
+    return new BackgroundEffect({
+      launcher: streamsLauncher(cameraTrack, workerUrl, output),
+      engineOptions,
       pipeline: 'streams',
-      readable,
-      writable,
-    };
-    worker.postMessage(message, [
-      readable as unknown as Transferable,
-      writable as unknown as Transferable,
-      ...transferablesOf(initialMode),
-    ]);
-    return effect;
+      output: output.output,
+      frames: null,
+      choiceKey,
+      mode,
+      resolved,
+    });
   }
+  let sink: ((frame: VideoFrame | ImageBitmap, timestampMs: number) => void) | null = null;
   const frames = await createFramesPipeline(cameraTrack, (frame, timestampMs) => {
-    const message: ToWorker = { type: 'frame', frame, timestampMs };
-    worker.postMessage(message, [frame]);
+    if (!sink) throw EffectError.invalidState('no effects worker');
+    sink(frame, timestampMs);
   });
-  const effect = new BackgroundEffect(worker, 'frames', frames.track, frames, cacheChoice);
-  const message: ToWorker = { type: 'init', options: engineOptions, mode: initialMode, pipeline: 'frames' };
-  worker.postMessage(message, transferablesOf(initialMode));
-  return effect;
+  return new BackgroundEffect({
+    launcher: framesLauncher(workerUrl, frames, (next) => {
+      sink = next;
+    }),
+    engineOptions,
+    pipeline: 'frames',
+    output: frames.track,
+    frames,
+    choiceKey,
+    mode,
+    resolved,
+  });
 }

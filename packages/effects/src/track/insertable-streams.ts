@@ -8,11 +8,13 @@ interface TrackGeneratorConstructor {
   new (init: { kind: 'video' }): MediaStreamTrack & { writable: WritableStream<VideoFrame> };
 }
 
-export function createTrackStreams(track: MediaStreamTrack): {
-  readable: ReadableStream<VideoFrame>;
+/** The output side: a generated track and the stream that feeds it. */
+export interface TrackStreams {
   writable: WritableStream<VideoFrame>;
   output: MediaStreamTrack;
-} {
+}
+
+function constructors(): { processor: TrackProcessorConstructor; generator: TrackGeneratorConstructor } {
   const g = globalThis as unknown as {
     MediaStreamTrackProcessor?: TrackProcessorConstructor;
     MediaStreamTrackGenerator?: TrackGeneratorConstructor;
@@ -20,8 +22,21 @@ export function createTrackStreams(track: MediaStreamTrack): {
   if (!g.MediaStreamTrackProcessor || !g.MediaStreamTrackGenerator) {
     throw EffectError.unsupported('MediaStreamTrackProcessor/Generator are not available');
   }
+  return { processor: g.MediaStreamTrackProcessor, generator: g.MediaStreamTrackGenerator };
+}
+
+/** The generated output track (one per effect: it outlives the workers that feed it). */
+export function createOutputTrack(): TrackStreams {
+  const generator = new (constructors().generator)({ kind: 'video' });
+  return { writable: generator.writable, output: generator };
+}
+
+/** The camera's frames as a stream, for one worker. */
+export function createTrackStreams(
+  track: MediaStreamTrack,
+  output: TrackStreams,
+): { readable: ReadableStream<VideoFrame> } & TrackStreams {
   // A small buffer: under load, old camera frames are dropped rather than queued (latency stays low).
-  const processor = new g.MediaStreamTrackProcessor({ track, maxBufferSize: 2 });
-  const generator = new g.MediaStreamTrackGenerator({ kind: 'video' });
-  return { readable: processor.readable, writable: generator.writable, output: generator };
+  const processor = new (constructors().processor)({ track, maxBufferSize: 2 });
+  return { readable: processor.readable, ...output };
 }

@@ -2,26 +2,87 @@ import { describe, expect, it, vi } from 'vitest';
 import { FakeCompositor, fakeSegmenter } from '../../test/engine-fakes.js';
 import { EffectError } from '../errors.js';
 import type { FrameSource } from '../render/source-stage.js';
+import type { StartupReport } from '../startup/timeline.js';
 import { Engine, type EngineDeps, type EngineOptions } from './engine.js';
 
 const OPTIONS: EngineOptions = { assetBase: '/a/', delegate: 'CPU', adaptive: false, renderer: 'canvas2d' };
 const FRAME = {} as FrameSource;
 
-function setup(load: EngineDeps['loadSegmenter']) {
+function setup(
+  load: EngineDeps['loadSegmenter'],
+  options: EngineOptions = OPTIONS,
+  glRenderer: string | null = null,
+) {
   const compositor = new FakeCompositor();
-  const events = { errors: [] as EffectError[], ready: 0 };
+  const events = {
+    errors: [] as EffectError[],
+    ready: 0,
+    trials: 0,
+    webglTrials: 0,
+    startups: [] as StartupReport[],
+  };
   const deps: EngineDeps = {
     createCompositor: () => compositor,
-    chooseCompositor: () => ({ compositor, renderer: 'canvas2d', measuredMs: {} }),
+    chooseCompositor: (o) => {
+      events.trials++;
+      if (o?.webgl2 !== false) events.webglTrials++;
+      return { compositor, renderer: 'canvas2d', measuredMs: {} };
+    },
     loadSegmenter: load,
+    glRenderer: () => glRenderer,
   };
   const engine = new Engine(
-    OPTIONS,
-    { progress: () => undefined, ready: () => events.ready++, error: (e) => events.errors.push(e) },
+    options,
+    {
+      progress: () => undefined,
+      ready: () => events.ready++,
+      error: (e) => events.errors.push(e),
+      startup: (r) => events.startups.push(r),
+    },
     deps,
   );
   return { engine, compositor, events };
 }
+
+describe('Engine start-up decisions and timeline (fakes)', () => {
+  const load = async () => ({ segmenter: fakeSegmenter(), delegate: 'CPU' as const, measuredMs: {} });
+  const auto: EngineOptions = { ...OPTIONS, renderer: 'auto', delegate: 'auto', createdAt: 0 };
+
+  it('times WebGL2 only with a hardware GL, and nothing with a cached choice', async () => {
+    const gpu = setup(load, auto, 'Mesa Intel(R) UHD Graphics 620');
+    await gpu.engine.start();
+    expect(gpu.events.webglTrials).toBe(1);
+    expect(gpu.events.startups.at(-1)?.decisions).toBe('measured');
+
+    const swiftshader = setup(load, auto, 'ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero)))');
+    await swiftshader.engine.start();
+    expect(swiftshader.events.trials).toBe(1);
+    expect(swiftshader.events.webglTrials).toBe(0);
+    expect(swiftshader.events.startups.at(-1)?.decisions).toBe('software-gl');
+
+    const cached = setup(load, { ...auto, cachedRenderer: 'canvas2d' }, 'Mesa Intel(R) UHD Graphics 620');
+    await cached.engine.start();
+    expect(cached.events.trials).toBe(0);
+    expect(cached.events.startups.at(-1)?.decisions).toBe('cache');
+  });
+
+  it('marks the first effected frame once, not a privacy frame or a none frame', async () => {
+    const { engine, events } = setup(load, auto, 'llvmpipe');
+    engine.setMode({ kind: 'none' });
+    await engine.start();
+    engine.process(FRAME, 0);
+    expect(events.startups.at(-1)?.at.firstFrame).toBeUndefined();
+    engine.setMode({ kind: 'blur', strength: 0.5 });
+    engine.process(FRAME, 33);
+    engine.process(FRAME, 66);
+    const withFirst = events.startups.filter((r) => r.at.firstFrame !== undefined);
+    expect(withFirst).toHaveLength(1);
+    expect(withFirst[0]!.totalMs).toBeGreaterThanOrEqual(0);
+    expect(Object.keys(withFirst[0]!.at)).toEqual(
+      expect.arrayContaining(['created', 'workerStarted', 'calibrated', 'firstFrame']),
+    );
+  });
+});
 
 describe('Engine privacy logic (fake segmenter and back end)', () => {
   it('draws privacy frames before the model is ready, the camera only in mode none', async () => {

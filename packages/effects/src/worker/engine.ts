@@ -1,5 +1,5 @@
 import { EffectError } from '../errors.js';
-import { hasWebGL2 } from '../features.js';
+import { glRendererName, hasWebGL2 } from '../features.js';
 import { createLogger } from '../log.js';
 import { BudgetController, QUALITY_LEVELS, shouldSegment } from '../mask/budget.js';
 import type { ResolvedEffectMode } from '../mode.js';
@@ -9,7 +9,16 @@ import type { FrameSource } from '../render/source-stage.js';
 import { yuvCompositorSupported } from '../render/yuv-compositor.js';
 import { chooseDelegate, type DelegateChoice } from '../segmentation/delegate.js';
 import type { Progress } from '../segmentation/fetch-progress.js';
-import { type Delegate, loadRuntime, type ModelMask, type Segmenter } from '../segmentation/segmenter.js';
+import {
+  type Delegate,
+  loadRuntime,
+  MODEL_FILE,
+  type ModelMask,
+  type Segmenter,
+} from '../segmentation/segmenter.js';
+import { loadTflite, type RuntimeCache } from '../segmentation/tflite-runtime.js';
+import { isSoftwareRenderer, planRenderer } from '../startup/decisions.js';
+import { epochNow, type StartupReport, StartupTimeline } from '../startup/timeline.js';
 import { type EffectStats, RateMeter, StageTimer } from './stats.js';
 
 export interface EngineOptions {
@@ -22,28 +31,73 @@ export interface EngineOptions {
   frameRate?: number;
   /** Test-only fault injection: the model throws on the inference after this many. */
   failSegmentationAfter?: number;
-  /** The compositing back end; 'auto' measures both once the model is loaded and keeps the faster. */
+  /**
+   * The compositing back end; 'auto': Canvas2D without a trial where WebGL is a software rasterizer, else both
+   * measured once the model is loaded and the faster kept.
+   */
   renderer: Renderer | 'auto';
+  /** The segmentation runtime: 'tflite' (default: 2.6 MB, CPU/XNNPACK) or 'mediapipe' (11.2 MB, CPU or GPU). */
+  runtime?: 'tflite' | 'mediapipe';
+  /** The back end measured by an earlier start in this browser (the page's cache); used when renderer is 'auto'. */
+  cachedRenderer?: Renderer;
+  /** A compiled runtime and model from an earlier start in the same page (tflite only). */
+  runtimeCache?: RuntimeCache;
+  /** Epoch ms at which the page created the effect (the start of the start-up timeline). */
+  createdAt?: number;
+}
+
+/** What loading the segmenter gives: the segmenter and, for reuse by a later start, its compiled runtime. */
+export interface LoadedSegmenter extends DelegateChoice {
+  cache?: RuntimeCache;
 }
 
 /** What the engine builds on; replaced by fakes in the Node logic tests (engine.test.ts). */
 export interface EngineDeps {
   createCompositor(renderer: Renderer): Compositor;
-  chooseCompositor(): ReturnType<typeof chooseCompositor>;
-  loadSegmenter(options: EngineOptions, onProgress: (p: Progress) => void): Promise<DelegateChoice>;
+  chooseCompositor(options?: { webgl2?: boolean }): ReturnType<typeof chooseCompositor>;
+  loadSegmenter(
+    options: EngineOptions,
+    onProgress: (p: Progress) => void,
+    timeline: StartupTimeline,
+  ): Promise<LoadedSegmenter>;
+  /** The WebGL renderer string of this realm (null without WebGL), to skip trials on software GL. */
+  glRenderer(): string | null;
 }
 
 async function loadSegmenter(
   options: EngineOptions,
   onProgress: (p: Progress) => void,
-): Promise<DelegateChoice> {
+  timeline: StartupTimeline,
+): Promise<LoadedSegmenter> {
+  const base = options.assetBase.endsWith('/') ? options.assetBase : `${options.assetBase}/`;
+  if ((options.runtime ?? 'tflite') === 'tflite') {
+    timeline.runtime = 'tflite';
+    const loaded = await loadTflite({
+      assetBase: base,
+      modelUrl: options.modelUrl ?? `${base}${MODEL_FILE}`,
+      ...(options.runtimeCache ? { cache: options.runtimeCache } : {}),
+      onProgress,
+      onPhase: (phase) => timeline.mark(phase),
+    });
+    timeline.wasm = loaded.wasm;
+    timeline.model = loaded.model;
+    return { segmenter: loaded.segmenter, delegate: 'CPU', measuredMs: {}, cache: loaded.cache };
+  }
+  timeline.runtime = 'mediapipe';
+  // The GPU delegate is not worth a trial on a software rasterizer (75–600 ms per inference there).
+  const delegate =
+    options.delegate === 'auto' && isSoftwareRenderer(glRendererName()) ? 'CPU' : options.delegate;
   const runtime = await loadRuntime({
     assetBase: options.assetBase,
     ...(options.modelUrl ? { modelUrl: options.modelUrl } : {}),
     onProgress,
   });
+  timeline.mark('fetched');
   try {
-    return await chooseDelegate(runtime, { width: 256, height: 144 }, options.delegate);
+    const choice = await chooseDelegate(runtime, { width: 256, height: 144 }, delegate);
+    timeline.mark('compiled');
+    timeline.mark('modelReady');
+    return choice;
   } finally {
     runtime.release();
   }
@@ -60,6 +114,7 @@ export const REAL_ENGINE_DEPS: EngineDeps = {
     ),
   chooseCompositor,
   loadSegmenter,
+  glRenderer: glRendererName,
 };
 
 export interface EngineCallbacks {
@@ -71,6 +126,10 @@ export interface EngineCallbacks {
     rendererMeasuredMs: Partial<Record<Renderer, number>>;
   }): void;
   error(error: EffectError): void;
+  /** The start-up timeline, sent when the model is ready and again at the first effected frame. */
+  startup?(report: StartupReport): void;
+  /** The compiled runtime and model, for the page to hand to a later start. */
+  runtimeCache?(cache: RuntimeCache): void;
 }
 
 /**
@@ -96,6 +155,7 @@ export class Engine {
   private readonly log = createLogger('effects.engine');
   private pending: { cost: number; timestampMs: number } | null = null;
   private inferences = 0;
+  readonly timeline = new StartupTimeline(epochNow);
 
   constructor(
     private readonly options: EngineOptions,
@@ -103,9 +163,12 @@ export class Engine {
     private readonly deps: EngineDeps = REAL_ENGINE_DEPS,
   ) {
     // Until the measured choice is made, the cheap-to-create Canvas2D back end draws the privacy frames.
-    this.compositor = deps.createCompositor(options.renderer === 'auto' ? 'canvas2d' : options.renderer);
+    const initial = options.renderer === 'auto' ? options.cachedRenderer : options.renderer;
+    this.compositor = deps.createCompositor(initial ?? 'canvas2d');
     this.budget = new BudgetController({}, options.adaptive ? QUALITY_LEVELS : [QUALITY_LEVELS[0]!]);
     if (options.frameRate) this.budget.setNominalInterval(1000 / options.frameRate);
+    if (options.createdAt !== undefined) this.timeline.mark('created', options.createdAt);
+    this.timeline.mark('workerStarted');
   }
 
   get renderer(): Renderer {
@@ -124,15 +187,24 @@ export class Engine {
 
   /** Loads the runtime and model and picks the delegate. Failure leaves the engine in 'failed' (privacy frames). */
   async start(): Promise<void> {
+    // NOTE: synchronous (a GL context: ~0.1–0.6 s on SwiftShader): done before the downloads are awaited, so
+    // it overlaps them instead of adding to them. Not needed when the back end is already known.
+    if (this.options.renderer === 'auto' && this.options.cachedRenderer === undefined)
+      this.timeline.glRenderer = this.deps.glRenderer();
     try {
-      const choice = await this.deps.loadSegmenter(this.options, (p) => this.callbacks.progress(p));
+      const choice = await this.deps.loadSegmenter(
+        this.options,
+        (p) => this.callbacks.progress(p),
+        this.timeline,
+      );
       if (this.state === 'disposed') {
         choice.segmenter.close();
         return;
       }
       this.segmenter = choice.segmenter;
       this.measuredMs = choice.measuredMs;
-      if (this.options.renderer === 'auto') this.swapCompositor();
+      if (choice.cache) this.callbacks.runtimeCache?.(choice.cache);
+      this.chooseRenderer();
       this.state = 'ready';
       this.log.info('ready', { delegate: this.segmenter.delegate, renderer: this.renderer });
       this.callbacks.ready({
@@ -141,6 +213,7 @@ export class Engine {
         measuredMs: this.measuredMs,
         rendererMeasuredMs: this.rendererMeasuredMs,
       });
+      this.callbacks.startup?.(this.timeline.report());
     } catch (error) {
       this.fail(error, 'model_load_failed');
     }
@@ -184,6 +257,10 @@ export class Engine {
       const t2 = performance.now();
       this.compositor.composite(mode, quality);
       this.timer.add('composite', performance.now() - t2);
+      if (!this.timeline.has('firstFrame')) {
+        this.timeline.mark('firstFrame');
+        this.callbacks.startup?.(this.timeline.report());
+      }
     }
     this.pending = { cost: performance.now() - t0, timestampMs };
   }
@@ -246,9 +323,27 @@ export class Engine {
     this.compositor.dispose();
   }
 
+  /**
+   * Settles the back end: the option or the page's cached choice as given; 'auto' without a trial on a
+   * software rasterizer (the Canvas2D back end the constructor made stays); else measured.
+   */
+  private chooseRenderer(): void {
+    const { renderer, cachedRenderer } = this.options;
+    const glRenderer = this.timeline.glRenderer;
+    const plan = planRenderer({
+      requested: renderer,
+      cached: cachedRenderer ?? null,
+      webgl2: glRenderer !== null,
+      glRenderer,
+    });
+    this.timeline.decisions = plan.source;
+    if (plan.renderer === 'measure') this.swapCompositor(plan.webgl2);
+    this.timeline.mark('calibrated');
+  }
+
   /** NOTE: measuring takes a few frames' time (a second under software GL); done once, then cached by the page. */
-  private swapCompositor(): void {
-    const choice = this.deps.chooseCompositor();
+  private swapCompositor(webgl2: boolean): void {
+    const choice = this.deps.chooseCompositor({ webgl2 });
     this.rendererMeasuredMs = choice.measuredMs;
     const old = this.compositor;
     this.compositor = choice.compositor;

@@ -3,6 +3,8 @@ import type { ResolvedEffectMode } from '../mode.js';
 import type { Renderer } from '../render/compositor.js';
 import type { Progress } from '../segmentation/fetch-progress.js';
 import type { Delegate } from '../segmentation/segmenter.js';
+import type { RuntimeCache } from '../segmentation/tflite-runtime.js';
+import type { StartupReport } from '../startup/timeline.js';
 import type { EngineOptions } from './engine.js';
 import type { EffectStats } from './stats.js';
 
@@ -32,6 +34,10 @@ export type FromWorker =
     }
   | { type: 'error'; error: SerializedError }
   | { type: 'modeApplied'; id: number }
+  /** The start-up timeline (at ready, and again at the first effected frame). */
+  | { type: 'startup'; startup: StartupReport }
+  /** The compiled runtime and model, for the page to hand to a later worker. */
+  | { type: 'runtimeCache'; cache: RuntimeCache }
   | { type: 'stats'; stats: EffectStats }
   /** 'frames' pipeline: the processed frame, or null when no frame could be made. */
   | { type: 'frame'; bitmap: ImageBitmap | null }

@@ -93,6 +93,8 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
         progress: (progress) => post({ type: 'progress', progress }),
         ready: (info) => post({ type: 'ready', ...info }),
         error: (error) => post({ type: 'error', error: serializeError(error, 'worker_failed') }),
+        startup: (startup) => post({ type: 'startup', startup }),
+        runtimeCache: (cache) => post({ type: 'runtimeCache', cache }),
       });
       engine.setMode(message.mode);
       void engine.start();

@@ -1,0 +1,238 @@
+// Start benchmark (`npm run bench:start [-- --runs N] [--json file] [--before DIST]`): how long from opening an
+// autojoin link with an effect (or choosing one in a running call) until the two other people in a 3-person
+// call see the sender's background removed. Real server, real Janus, headless Chromium, all inside an isolated
+// network namespace. Fresh profile (cold) and second visit (warm). With --before, another app build (e.g.
+// main's packages/app/dist copied aside) is measured in the same run, alternating with this one, so both see
+// the same machine load.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { makeCamera, makePortraitCamera } from '../../../../test/support/cameras.js';
+import { CHROMIUM_ARGS, type LaunchedBrowser, launchChromium } from '../../../../test/support/chromium.js';
+import { defineTranspilerHelpers } from '../../../../test/support/page-probes.js';
+import { ROOT, startTestServer, type TestServer } from '../../../../test/support/server.js';
+import { keySeenAt, watchForKey } from './receiver-probe.js';
+import { formatSummary, ratios, type Sample, SCENARIO_TEXT, type Scenario, summarize } from './summary.js';
+
+interface Args {
+  runs: number;
+  json: string | null;
+  before: string | null;
+  timeoutMs: number;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const args: Args = { runs: 5, json: null, before: null, timeoutMs: 120_000 };
+  for (let i = 0; i < argv.length; i += 2) {
+    const [flag, value] = [argv[i]!, argv[i + 1]];
+    if (value === undefined) throw new Error(`${flag} needs a value`);
+    if (flag === '--runs') args.runs = Number(value);
+    else if (flag === '--json') args.json = resolve(value);
+    else if (flag === '--before') args.before = resolve(value);
+    else if (flag === '--timeout-ms') args.timeoutMs = Number(value);
+    else
+      throw new Error(`unknown option ${flag} (--runs N, --json FILE, --before APP_DIST, --timeout-ms MS)`);
+  }
+  if (!(args.runs >= 1) || !(args.timeoutMs > 0)) throw new Error('--runs and --timeout-ms must be positive');
+  return args;
+}
+
+const KEY = [0, 200, 0] as const;
+const KEY_HEX = '#00c800';
+const ROOM = 'start-bench';
+
+interface Build {
+  name: string;
+  server: TestServer;
+}
+
+type StartupReport = {
+  at: Record<string, number>;
+  phaseMs: Record<string, number>;
+  runtime: string | null;
+  wasm: string;
+  model: string;
+  decisions: string;
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitForState(page: Page, state: string, timeout: number): Promise<void> {
+  await page.waitForFunction((s) => document.body.dataset.state === s, state, { timeout, polling: 100 });
+}
+
+/** Waits until every receiver saw `name`'s key colour; the latest of their times, or null past the deadline. */
+async function seenByAll(receivers: Page[], name: string, deadline: number): Promise<number | null> {
+  while (Date.now() < deadline) {
+    const seen = await Promise.all(receivers.map((r) => keySeenAt(r, name)));
+    if (seen.every((t) => t !== null)) return Math.max(...(seen as number[]));
+    await sleep(100);
+  }
+  return null;
+}
+
+async function senderReport(page: Page): Promise<StartupReport | null> {
+  return page
+    .evaluate(() => {
+      const all = (window as unknown as { backdropMetrics?: { effectStartup?: StartupReport[] } })
+        .backdropMetrics?.effectStartup;
+      return all?.filter((r) => r.at.firstFrame !== undefined).at(-1) ?? null;
+    })
+    .catch(() => null);
+}
+
+async function measure(
+  build: Build,
+  run: number,
+  scenario: Scenario,
+  sender: LaunchedBrowser,
+  receivers: Page[],
+  timeoutMs: number,
+): Promise<Sample> {
+  const name = `${scenario}-${run}`;
+  const page = await sender.context.newPage();
+  await defineTranspilerHelpers(page);
+  const choose = scenario === 'coldChoose' || scenario === 'warmChoose';
+  const query = new URLSearchParams({ name, autojoin: '1', effect: choose ? 'none' : 'remove' });
+  if (!choose) query.set('background', KEY_HEX);
+  let startedAt: number;
+  try {
+    await page.goto(`${build.server.url}/r/${ROOM}?${query}`);
+    if (!choose) {
+      startedAt = await page.evaluate(() => performance.timeOrigin);
+    } else {
+      await waitForState(page, 'in-call', timeoutMs);
+      // The others already receive the raw camera: the call is running.
+      await sleep(2000);
+      startedAt = await page.evaluate((color) => {
+        document.querySelector<HTMLButtonElement>('[data-control="background"]')?.click();
+        const input = document.querySelector<HTMLInputElement>('#effects-panel input[type="color"]');
+        if (!input) throw new Error('no colour input in the effects panel');
+        input.value = color;
+        const at = performance.timeOrigin + performance.now();
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        return at;
+      }, KEY_HEX);
+    }
+    const seen = await seenByAll(receivers, name, startedAt + timeoutMs);
+    const report = await senderReport(page);
+    const first = report?.at.firstFrame;
+    return {
+      build: build.name,
+      run,
+      scenario,
+      ms: seen === null ? null : seen - startedAt,
+      senderFirstFrameMs: first === undefined ? null : first - startedAt,
+      // `created`: start to the page creating the effect (page load, camera, lobby), then the effect's phases.
+      phases:
+        report && report.at.created !== undefined
+          ? { created: report.at.created - startedAt, ...report.phaseMs }
+          : (report?.phaseMs ?? null),
+      sources: report
+        ? { runtime: report.runtime, wasm: report.wasm, model: report.model, decisions: report.decisions }
+        : null,
+    };
+  } finally {
+    await page.close({ runBeforeUnload: true }).catch(() => undefined);
+    // Let the server see the leave before the next sender joins.
+    await sleep(1000);
+  }
+}
+
+async function runBuild(
+  build: Build,
+  run: number,
+  receiverBrowsers: LaunchedBrowser[],
+  portrait: string,
+  args: Args,
+): Promise<Sample[]> {
+  const receivers: Page[] = [];
+  for (const [i, browser] of receiverBrowsers.entries()) {
+    const page = await browser.context.newPage();
+    await defineTranspilerHelpers(page);
+    await page.goto(`${build.server.url}/r/${ROOM}?name=Receiver${i}&autojoin=1`);
+    await waitForState(page, 'in-call', 60_000);
+    await watchForKey(page, KEY);
+    receivers.push(page);
+  }
+  const samples: Sample[] = [];
+  try {
+    const loader = await launchChromium({ fakeCamera: portrait });
+    try {
+      samples.push(await measure(build, run, 'coldLoad', loader, receivers, args.timeoutMs));
+      samples.push(await measure(build, run, 'warmLoad', loader, receivers, args.timeoutMs));
+      samples.push(await measure(build, run, 'warmChoose', loader, receivers, args.timeoutMs));
+    } finally {
+      await loader.close();
+    }
+    const chooser = await launchChromium({ fakeCamera: portrait });
+    try {
+      samples.push(await measure(build, run, 'coldChoose', chooser, receivers, args.timeoutMs));
+    } finally {
+      await chooser.close();
+    }
+  } finally {
+    for (const page of receivers) await page.close({ runBeforeUnload: true }).catch(() => undefined);
+    await sleep(1000);
+  }
+  for (const s of samples)
+    console.log(
+      `  ${s.build} run ${s.run} ${s.scenario}: ${s.ms === null ? 'NOT SEEN' : `${Math.round(s.ms)} ms`} at the receivers, sender ${s.senderFirstFrameMs === null ? '-' : `${Math.round(s.senderFirstFrameMs)} ms`}${s.phases ? ` ${JSON.stringify(s.phases)} ${JSON.stringify(s.sources)}` : ''}`,
+    );
+  return samples;
+}
+
+const args = parseArgs(process.argv.slice(2));
+const loadAtStart = loadavg();
+const portrait = makePortraitCamera().file;
+const builds: Build[] = [];
+const receiverBrowsers: LaunchedBrowser[] = [];
+const samples: Sample[] = [];
+try {
+  if (args.before)
+    builds.push({
+      name: 'before',
+      server: await startTestServer({ LOG_LEVEL: 'info', STATIC_DIR: args.before }),
+    });
+  builds.push({
+    name: 'after',
+    server: await startTestServer({ LOG_LEVEL: 'info', STATIC_DIR: join(ROOT, 'packages/app/dist') }),
+  });
+  for (const color of ['red', 'blue'] as const)
+    receiverBrowsers.push(await launchChromium({ fakeCamera: makeCamera(color).file }));
+  for (let run = 0; run < args.runs; run++) {
+    for (const build of builds)
+      samples.push(...(await runBuild(build, run, receiverBrowsers, portrait, args)));
+  }
+} finally {
+  await Promise.all(receiverBrowsers.map((b) => b.close()));
+  await Promise.all(builds.map((b) => b.server.stop()));
+}
+
+const summaries = summarize(samples);
+const conditions = {
+  what: 'start -> first frame with the background removed at BOTH other participants of a 3-person call',
+  scenarios: SCENARIO_TEXT,
+  runs: args.runs,
+  builds: builds.map((b) => b.name),
+  before: args.before,
+  machine: `${cpus().length} cores (${cpus()[0]?.model}), no GPU (WebGL is SwiftShader)`,
+  browser: `headless Debian Chromium, flags in test/support/chromium.ts (${CHROMIUM_ARGS.length})`,
+  cameras: 'sender: astronaut portrait 640x480 15 fps y4m; receivers: 640x480 15 fps colour quadrants',
+  network: 'loopback-only network namespace, real server + Janus',
+  loadAverageAtStart: loadAtStart.map((l) => Math.round(l * 100) / 100),
+  loadAverageAtEnd: loadavg().map((l) => Math.round(l * 100) / 100),
+};
+console.log(`\nstart benchmark: ${conditions.what}`);
+for (const [k, v] of Object.entries(SCENARIO_TEXT)) console.log(`  ${k}: ${v}`);
+console.log(
+  `conditions: ${conditions.machine}; ${conditions.browser}; ${conditions.cameras}; ${conditions.network}; load average ${conditions.loadAverageAtStart.join(' ')} at start, ${conditions.loadAverageAtEnd.join(' ')} at end`,
+);
+for (const line of formatSummary(summaries)) console.log(line);
+if (args.before) for (const line of ratios(summaries, 'before', 'after')) console.log(line);
+if (args.json) {
+  await mkdir(dirname(args.json), { recursive: true });
+  await writeFile(args.json, `${JSON.stringify({ conditions, summaries, samples }, null, 2)}\n`);
+  console.log(`wrote ${args.json}`);
+}

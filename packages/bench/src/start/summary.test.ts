@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { formatSummary, percentile, ratios, type Sample, summarize } from './summary.js';
+
+const sample = (build: string, scenario: Sample['scenario'], ms: number | null, fetch?: number): Sample => ({
+  build,
+  run: 0,
+  scenario,
+  ms,
+  senderFirstFrameMs: ms === null ? null : ms - 100,
+  phases: fetch === undefined ? null : { fetched: fetch, compiled: 10 },
+  sources: null,
+});
+
+describe('start bench summary', () => {
+  it('nearest-rank percentiles', () => {
+    expect(percentile([5, 1, 3, 2, 4], 50)).toBe(3);
+    expect(percentile([1, 2, 3, 4], 50)).toBe(2);
+    expect(percentile([7], 95)).toBe(7);
+    expect(percentile([], 50)).toBeNull();
+  });
+
+  it('p50 and max per build and scenario; runs that never showed the effect are counted apart', () => {
+    const s = summarize([
+      sample('after', 'coldLoad', 1200, 300),
+      sample('after', 'coldLoad', 1800, 500),
+      sample('after', 'coldLoad', null),
+      sample('after', 'warmLoad', 400, 5),
+      sample('before', 'coldLoad', 55_000),
+    ]);
+    const cold = s.find((x) => x.build === 'after' && x.scenario === 'coldLoad')!;
+    expect(cold).toMatchObject({ count: 3, failed: 1, p50: 1200, max: 1800, senderP50: 1100 });
+    expect(cold.phasesP50).toEqual({ fetched: 300, compiled: 10 });
+    expect(s.map((x) => `${x.build}:${x.scenario}`)).toEqual([
+      'after:coldLoad',
+      'after:warmLoad',
+      'before:coldLoad',
+    ]);
+    expect(formatSummary(s).join('\n')).toMatch(/1 not seen within the deadline/);
+    expect(ratios(s, 'before', 'after')).toEqual([
+      'coldLoad: after/before p50 = 0.022 (55000 ms -> 1200 ms)',
+    ]);
+  });
+});

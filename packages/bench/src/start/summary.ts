@@ -1,0 +1,109 @@
+// The start benchmark's numbers and how they read. Pure: no I/O.
+
+export const SCENARIOS = ['coldLoad', 'warmLoad', 'coldChoose', 'warmChoose'] as const;
+export type Scenario = (typeof SCENARIOS)[number];
+
+export const SCENARIO_TEXT: Record<Scenario, string> = {
+  coldLoad: 'page load -> receivers see the effect, fresh profile (autojoin link with effect=remove)',
+  warmLoad: 'page load -> receivers see the effect, second visit (same profile)',
+  coldChoose: 'choose effect in a running call -> receivers see it, fresh profile (None until then)',
+  warmChoose: 'choose effect in a running call -> receivers see it, second visit',
+};
+
+export interface Sample {
+  build: string;
+  run: number;
+  scenario: Scenario;
+  /** Start (navigation start or the choice) to every receiver showing the effect; null: not within the deadline. */
+  ms: number | null;
+  /** Start to the sender's first effected frame (its own timeline), when the build reports one. */
+  senderFirstFrameMs: number | null;
+  /** The sender's start-up timeline: ms per phase, and where the wasm, model and decisions came from. */
+  phases: Record<string, number> | null;
+  sources: { runtime: string | null; wasm: string; model: string; decisions: string } | null;
+}
+
+export interface ScenarioSummary {
+  build: string;
+  scenario: Scenario;
+  count: number;
+  failed: number;
+  p50: number | null;
+  max: number | null;
+  senderP50: number | null;
+  /** Median ms of each start-up phase over the runs that reported it. */
+  phasesP50: Record<string, number>;
+}
+
+/** The value at rank ceil(p/100 * n) of the sorted values (nearest rank); null for none. */
+export function percentile(values: readonly number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1]!;
+}
+
+export function summarize(samples: readonly Sample[]): ScenarioSummary[] {
+  const out: ScenarioSummary[] = [];
+  const builds = [...new Set(samples.map((s) => s.build))];
+  for (const build of builds) {
+    for (const scenario of SCENARIOS) {
+      const mine = samples.filter((s) => s.build === build && s.scenario === scenario);
+      if (mine.length === 0) continue;
+      const ok = mine.flatMap((s) => (s.ms === null ? [] : [s.ms]));
+      const sender = mine.flatMap((s) => (s.senderFirstFrameMs === null ? [] : [s.senderFirstFrameMs]));
+      const phaseNames = [...new Set(mine.flatMap((s) => Object.keys(s.phases ?? {})))];
+      const phasesP50: Record<string, number> = {};
+      for (const name of phaseNames) {
+        const v = percentile(
+          mine.flatMap((s) => (s.phases?.[name] === undefined ? [] : [s.phases[name]!])),
+          50,
+        );
+        if (v !== null) phasesP50[name] = v;
+      }
+      out.push({
+        build,
+        scenario,
+        count: mine.length,
+        failed: mine.length - ok.length,
+        p50: percentile(ok, 50),
+        max: ok.length > 0 ? Math.max(...ok) : null,
+        senderP50: percentile(sender, 50),
+        phasesP50,
+      });
+    }
+  }
+  return out;
+}
+
+const ms = (v: number | null) => (v === null ? '-' : `${Math.round(v)} ms`);
+
+/** One line per build and scenario, then the phase medians. */
+export function formatSummary(summaries: readonly ScenarioSummary[]): string[] {
+  const lines: string[] = [];
+  for (const s of summaries) {
+    const failed = s.failed > 0 ? `, ${s.failed} not seen within the deadline` : '';
+    lines.push(
+      `${s.build.padEnd(8)} ${s.scenario.padEnd(11)} p50 ${ms(s.p50).padStart(8)}  max ${ms(s.max).padStart(8)}  (n=${s.count}${failed}; sender's own first effected frame p50 ${ms(s.senderP50)})`,
+    );
+    const phases = Object.entries(s.phasesP50)
+      .map(([name, v]) => `${name} ${Math.round(v)}`)
+      .join(', ');
+    if (phases) lines.push(`${''.padEnd(21)}phases p50 ms: ${phases}`);
+  }
+  return lines;
+}
+
+/** Ratio of `after` to `before` p50 for each scenario both builds have (e.g. 0.05 = 20x faster). */
+export function ratios(summaries: readonly ScenarioSummary[], before: string, after: string): string[] {
+  const lines: string[] = [];
+  for (const scenario of SCENARIOS) {
+    const b = summaries.find((s) => s.build === before && s.scenario === scenario);
+    const a = summaries.find((s) => s.build === after && s.scenario === scenario);
+    if (!a || !b || a.p50 === null || b.p50 === null || b.p50 === 0) continue;
+    lines.push(
+      `${scenario}: ${after}/${before} p50 = ${(a.p50 / b.p50).toFixed(3)} (${ms(b.p50)} -> ${ms(a.p50)})`,
+    );
+  }
+  return lines;
+}

@@ -1,0 +1,210 @@
+/**
+ * The segmentation runtime sized to our model: Twilio's TFLite-only wasm (XNNPACK, 2.6 MB with SIMD, from
+ * @twilio/video-processors) instead of MediaPipe's 11.2 MB vision wasm with every task in it. The wasm is
+ * compiled with `WebAssembly.compileStreaming` from its same-origin, content-hashed URL, so a second visit gets
+ * it from the HTTP cache and Chromium's wasm code cache; the compiled `WebAssembly.Module` and the model bytes
+ * can also be handed in (the page keeps them for a restart or a second start in the same page).
+ */
+import { EffectError } from '../errors.js';
+import type { AssetSource } from '../startup/timeline.js';
+import { fetchWithProgress, type Progress } from './fetch-progress.js';
+import type { ModelMask, Segmenter } from './segmenter.js';
+
+/** The Emscripten module's exports we use (tflite-*.js from @twilio/video-processors). */
+interface TfliteModule {
+  HEAPU8: Uint8Array;
+  HEAPF32: Float32Array;
+  _getModelBufferMemoryOffset(): number;
+  _loadModel(bytes: number): number;
+  _getInputMemoryOffset(): number;
+  _getInputWidth(): number;
+  _getInputHeight(): number;
+  _getInputChannelCount(): number;
+  _getOutputMemoryOffset(): number;
+  _getOutputWidth(): number;
+  _getOutputHeight(): number;
+  _getOutputChannelCount(): number;
+  _runInference(): number;
+}
+
+type ModuleFactory = (overrides: {
+  instantiateWasm(
+    imports: WebAssembly.Imports,
+    receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void,
+  ): object;
+}) => Promise<TfliteModule>;
+
+export const TFLITE_FILES = {
+  simd: {
+    loader: 'tflite-simd-1-0-0.js',
+    wasm: 'tflite-simd-1-0-0.wasm',
+    factory: 'createTwilioTFLiteSIMDModule',
+  },
+  plain: { loader: 'tflite-1-0-0.js', wasm: 'tflite-1-0-0.wasm', factory: 'createTwilioTFLiteModule' },
+} as const;
+
+/** The smallest module using a v128 instruction (wasm-feature-detect's SIMD probe). */
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98,
+  11,
+]);
+
+export function wasmSimdSupported(): boolean {
+  try {
+    return WebAssembly.validate(SIMD_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+/** What a start can reuse from an earlier one in the same page (both are structured-cloneable). */
+export interface RuntimeCache {
+  /** Which build the module is (a module of the other build is not used). */
+  build: keyof typeof TFLITE_FILES;
+  module: WebAssembly.Module;
+  model: Uint8Array;
+}
+
+export interface TfliteLoad {
+  segmenter: Segmenter;
+  cache: RuntimeCache;
+  wasm: AssetSource;
+  model: AssetSource;
+}
+
+/** Runs a classic script in this realm: importScripts in a worker, a script element on a page. */
+async function runScript(url: string): Promise<void> {
+  const scope = globalThis as unknown as { importScripts?: (url: string) => void };
+  if (typeof scope.importScripts === 'function') {
+    // NOTE: synchronous; the loader is 19 KB and comes from the HTTP cache after the first visit.
+    scope.importScripts(url);
+    return;
+  }
+  await new Promise<void>((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = url;
+    script.onload = () => resolve();
+    script.onerror = () => reject(new Error(`could not load ${url}`));
+    document.head.append(script);
+  });
+}
+
+/** Whether a fetch was answered from the browser's cache (resource timing: nothing transferred). */
+function sourceOf(url: string): AssetSource {
+  const entry = performance.getEntriesByName(url).at(-1) as PerformanceResourceTiming | undefined;
+  if (!entry) return 'unknown';
+  return entry.transferSize === 0 && entry.decodedBodySize > 0 ? 'http-cache' : 'network';
+}
+
+export async function loadTflite(options: {
+  assetBase: string;
+  modelUrl: string;
+  cache?: RuntimeCache;
+  onProgress: (p: Progress) => void;
+  /** Called with the epoch ms when each step is done. */
+  onPhase: (phase: 'fetched' | 'compiled' | 'modelReady') => void;
+}): Promise<TfliteLoad> {
+  const build: keyof typeof TFLITE_FILES = wasmSimdSupported() ? 'simd' : 'plain';
+  const files = TFLITE_FILES[build];
+  const reuse = options.cache?.build === build ? options.cache : undefined;
+  const wasmUrl = `${options.assetBase}${files.wasm}`;
+  const loaderUrl = `${options.assetBase}${files.loader}`;
+
+  const compiling: Promise<WebAssembly.Module> = reuse
+    ? Promise.resolve(reuse.module)
+    : WebAssembly.compileStreaming(fetch(wasmUrl, { credentials: 'same-origin' })).catch((cause: unknown) => {
+        throw new EffectError('model_load_failed', `could not compile ${wasmUrl}`, { cause });
+      });
+  const modelBytes: Promise<Uint8Array> = reuse
+    ? Promise.resolve(reuse.model)
+    : fetchWithProgress(options.modelUrl, options.onProgress);
+  const [model] = await Promise.all([
+    modelBytes.then((bytes) => {
+      // A TFLite flatbuffer carries the identifier "TFL3" at byte 4; catch an HTML error page or junk early.
+      if (String.fromCharCode(...bytes.subarray(4, 8)) !== 'TFL3')
+        throw new EffectError('model_load_failed', `${options.modelUrl} is not a TFLite model`);
+      return bytes;
+    }),
+    runScript(loaderUrl).catch((cause: unknown) => {
+      throw new EffectError('model_load_failed', `could not load ${loaderUrl}`, { cause });
+    }),
+  ]);
+  options.onPhase('fetched');
+  // The wasm streams into the compiler as it downloads: what is left of compiling once the rest is here.
+  const module = await compiling;
+  const factory = (globalThis as unknown as Record<string, ModuleFactory | undefined>)[files.factory];
+  if (typeof factory !== 'function')
+    throw new EffectError('model_load_failed', `${loaderUrl} did not define ${files.factory}`);
+  let tflite: TfliteModule;
+  try {
+    tflite = await factory({
+      instantiateWasm(imports, receive) {
+        WebAssembly.instantiate(module, imports).then(
+          (instance) => receive(instance, module),
+          () => undefined, // the factory's promise rejects through its own abort path
+        );
+        return {};
+      },
+    });
+  } catch (cause) {
+    throw new EffectError('model_load_failed', 'could not start the TFLite runtime', { cause });
+  }
+  options.onPhase('compiled');
+  const segmenter = createTfliteSegmenter(tflite, model, options.modelUrl);
+  // One inference so the first real frame does not pay XNNPACK's set-up.
+  segmenter.segment(new ImageData(tflite._getInputWidth(), tflite._getInputHeight()), 0);
+  options.onPhase('modelReady');
+  return {
+    segmenter,
+    cache: { build, module, model },
+    wasm: reuse ? 'page' : sourceOf(wasmUrl),
+    model: reuse ? 'page' : sourceOf(options.modelUrl),
+  };
+}
+
+function createTfliteSegmenter(tflite: TfliteModule, model: Uint8Array, modelUrl: string): Segmenter {
+  tflite.HEAPU8.set(model, tflite._getModelBufferMemoryOffset());
+  // NOTE: synchronous, tens of ms (XNNPACK prepares the graph); called in the worker.
+  tflite._loadModel(model.byteLength);
+  const width = tflite._getInputWidth();
+  const height = tflite._getInputHeight();
+  if (
+    width <= 0 ||
+    height <= 0 ||
+    tflite._getInputChannelCount() !== 3 ||
+    tflite._getOutputChannelCount() < 1
+  )
+    throw new EffectError('model_load_failed', `${modelUrl} is not a one-image segmentation model`);
+  const outWidth = tflite._getOutputWidth();
+  const outHeight = tflite._getOutputHeight();
+  const outChannels = tflite._getOutputChannelCount();
+  let closed = false;
+  return {
+    delegate: 'CPU',
+    segment(image: ImageData): ModelMask {
+      if (closed) throw new EffectError('segmentation_failed', 'the segmenter is closed');
+      if (image.width !== width || image.height !== height)
+        throw new EffectError('segmentation_failed', `model input must be ${width}x${height}`);
+      const input = tflite._getInputMemoryOffset() / 4;
+      const heap = tflite.HEAPF32;
+      const px = image.data;
+      // RGB in [0, 1], the normalization in the model's metadata (what MediaPipe applies to it too).
+      for (let i = 0, j = input; i < width * height; i++, j += 3) {
+        heap[j] = px[i * 4]! / 255;
+        heap[j + 1] = px[i * 4 + 1]! / 255;
+        heap[j + 2] = px[i * 4 + 2]! / 255;
+      }
+      // NOTE: synchronous inference, ~10 ms here; called in the worker.
+      tflite._runInference();
+      const output = tflite._getOutputMemoryOffset() / 4;
+      const out = tflite.HEAPF32; // the heap may have grown: read the views afresh
+      const data = new Float32Array(outWidth * outHeight);
+      if (outChannels === 1) data.set(out.subarray(output, output + data.length));
+      else for (let i = 0; i < data.length; i++) data[i] = out[output + i * outChannels + outChannels - 1]!;
+      return { width: outWidth, height: outHeight, data };
+    },
+    close() {
+      closed = true;
+    },
+  };
+}

@@ -1,0 +1,177 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LaunchedBrowser, launchChromium } from '../../../test/support/chromium.js';
+import type { StartupReport } from '../src/index.js';
+import { makeFakeCamera, type PageServer, startPageServer } from './harness.js';
+import type { FrameReport } from './page.js';
+
+type Fx = {
+  start(o: Record<string, unknown>): Promise<{ pipeline: string }>;
+  ready(): Promise<string | null>;
+  take(): FrameReport[];
+  startup(): StartupReport | null;
+  killWorker(): number;
+  restarts(): number;
+  info(): {
+    errors: Array<{ code: string }>;
+    state: string;
+    trackState: string;
+    stats: { privacyFrames: number } | null;
+  };
+  stop(): Promise<string>;
+  compareRuntimes(): Promise<Record<string, { raw: number[]; msPerInference: number; loadMs: number }>>;
+};
+declare const fx: Fx;
+
+let server: PageServer;
+let browser: LaunchedBrowser;
+
+beforeAll(async () => {
+  const camera = await makeFakeCamera();
+  // The wasm and model are served the way the app server serves its hashed assets: kept, never revalidated.
+  server = await startPageServer(new Map(), { cacheAssets: true });
+  browser = await launchChromium({ fakeCamera: camera });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const log = (line: string) => process.stderr.write(`[startup] ${line}\n`);
+const REMOVE = { kind: 'remove', color: '#00ff00' };
+
+async function openPage(): Promise<Page> {
+  const page = await browser.context.newPage();
+  page.on('pageerror', (e) => log(`pageerror: ${e.message}`));
+  await page.goto(server.url);
+  await page.waitForFunction(() => 'fx' in globalThis);
+  return page;
+}
+
+/** Starts an effect and waits for its timeline to reach the first effected frame. */
+async function startAndReport(page: Page): Promise<StartupReport> {
+  await page.evaluate((mode) => fx.start({ initialMode: mode, analyse: false }), REMOVE);
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    const report = await page.evaluate(() => fx.startup());
+    if (report?.at.firstFrame !== undefined) return report;
+    await sleep(200);
+  }
+  throw new Error(`no effected frame within 90 s: ${JSON.stringify(await page.evaluate(() => fx.info()))}`);
+}
+
+const keyed = (f: FrameReport) => f.corners.every((c) => c.key >= 0.95) && f.face.key < 0.05;
+/** The privacy frame: neither the key nor the camera's face (shrunk, scaled up, darkened). */
+const privacy = (f: FrameReport) => f.corners.every((c) => c.key < 0.5) && f.face.mad > 20;
+
+describe('effect start-up (headless Chromium, software GL)', () => {
+  it('a second start reuses the decisions, the compiled wasm and the model; a second visit gets them from the caches', async () => {
+    const first = await openPage();
+    try {
+      const cold = await startAndReport(first);
+      log(`first start: ${JSON.stringify(cold)}`);
+      expect(cold.runtime).toBe('tflite');
+      // Nothing cached yet: the wasm and model came over the network; the back end was decided without a
+      // trial because WebGL here is SwiftShader.
+      expect(cold.wasm).toBe('network');
+      expect(cold.model).toBe('network');
+      expect(cold.decisions).toBe('software-gl');
+      expect(cold.glRenderer).toMatch(/swiftshader/i);
+
+      await first.evaluate(() => fx.stop());
+      const again = await startAndReport(first);
+      log(`second start, same page: ${JSON.stringify(again)}`);
+      // The page handed the compiled module and the model bytes to the new worker: nothing fetched, nothing
+      // compiled; the decision came from the cache, so no GL context was even made to look at the renderer.
+      expect(again.wasm).toBe('page');
+      expect(again.model).toBe('page');
+      expect(again.decisions).toBe('cache');
+      expect(again.glRenderer).toBeNull();
+    } finally {
+      await first.evaluate(() => fx.stop()).catch(() => undefined);
+      await first.close();
+    }
+
+    const second = await openPage();
+    try {
+      const warm = await startAndReport(second);
+      log(`second visit: ${JSON.stringify(warm)}`);
+      expect(warm.wasm).toBe('http-cache');
+      expect(warm.model).toBe('http-cache');
+      expect(warm.decisions).toBe('cache');
+    } finally {
+      await second.evaluate(() => fx.stop()).catch(() => undefined);
+      await second.close();
+    }
+  });
+
+  it('the TFLite runtime gives the model output MediaPipe gives (same model, same input)', async () => {
+    const page = await openPage();
+    try {
+      const both = await page.evaluate(() => fx.compareRuntimes());
+      const a = both.tflite!.raw;
+      const b = both.mediapipe!.raw;
+      expect(a.length).toBe(b.length);
+      let sum = 0;
+      let max = 0;
+      for (let i = 0; i < a.length; i++) {
+        sum += Math.abs(a[i]! - b[i]!);
+        max = Math.max(max, Math.abs(a[i]! - b[i]!));
+      }
+      const person = a.filter((v) => v > 0.5).length / a.length;
+      log(
+        `runtimes: mean |tflite - mediapipe| ${(sum / a.length).toFixed(4)}, max ${max.toFixed(3)}, person ${(person * 100).toFixed(1)}%; ms per inference (EMA) tflite ${both.tflite!.msPerInference.toFixed(1)} mediapipe ${both.mediapipe!.msPerInference.toFixed(1)}; load ms tflite ${both.tflite!.loadMs.toFixed(0)} mediapipe ${both.mediapipe!.loadMs.toFixed(0)}`,
+      );
+      // The astronaut is found (a fair share of the frame is person), and both runtimes agree on it.
+      expect(person).toBeGreaterThan(0.2);
+      expect(sum / a.length).toBeLessThan(0.02);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('a worker killed mid-stream is replaced on the same track: never raw, never stuck, the effect comes back', async () => {
+    const page = await openPage();
+    try {
+      await page.evaluate((mode) => fx.start({ initialMode: mode }), REMOVE);
+      expect(await page.evaluate(() => fx.ready())).toBeNull();
+      // Wait for the effect to be on.
+      let before: FrameReport[] = [];
+      const onBy = Date.now() + 60_000;
+      while (Date.now() < onBy && !before.some(keyed)) {
+        await sleep(250);
+        before = before.concat(await page.evaluate(() => fx.take()));
+      }
+      expect(before.some(keyed)).toBe(true);
+
+      expect(await page.evaluate(() => fx.killWorker())).toBe(0);
+      const killedAt = Date.now();
+      const after: FrameReport[] = [];
+      let recovered = false;
+      const deadline = killedAt + 60_000;
+      while (Date.now() < deadline && !recovered) {
+        await sleep(250);
+        after.push(...(await page.evaluate(() => fx.take())));
+        // Recovered: a restart happened and the last frames are the effect again.
+        recovered =
+          (await page.evaluate(() => fx.restarts())) === 1 && after.slice(-5).filter(keyed).length === 5;
+      }
+      const info = await page.evaluate(() => fx.info());
+      const privacyFrames = after.filter(privacy).length;
+      log(
+        `kill: recovered ${recovered} after ${Date.now() - killedAt} ms; ${after.length} frames after the kill, ${privacyFrames} privacy, ${after.filter(keyed).length} keyed; new worker's privacy frames ${info.stats?.privacyFrames}`,
+      );
+      expect(recovered).toBe(true);
+      expect(info.trackState).toBe('live');
+      expect(info.errors).toEqual([]);
+      // Every frame after the kill is either the effect or the privacy frame: never the raw camera.
+      expect([...before, ...after].filter((f) => f.rawLike)).toEqual([]);
+      expect(after.filter((f) => !keyed(f) && !privacy(f)).length).toBeLessThanOrEqual(2); // frames mid-blend
+    } finally {
+      await page.evaluate(() => fx.stop()).catch(() => undefined);
+      await page.close();
+    }
+  });
+});
