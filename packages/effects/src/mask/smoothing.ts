@@ -107,8 +107,8 @@ export function smoothMaskInPlace(
     const c = current[i]!;
     const change = ((c > p ? c - p : p - c) * 255) | 0;
     const motion = lut[d < 0 ? -d : d]!;
-    const jump = lut[256 + (change > 255 ? 255 : change)]!;
-    const k = stillFactor + (1 - stillFactor) * (motion > jump ? motion : jump);
+    const jump = lut[256 + Math.min(255, change)]!;
+    const k = stillFactor + (1 - stillFactor) * Math.max(motion, jump);
     current[i] = p + k * (c - p);
   }
   return current;
