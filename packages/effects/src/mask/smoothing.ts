@@ -20,15 +20,15 @@ export interface TemporalParams {
 /**
  * Chosen by a grid over `npm run eval`'s development set (DAVIS breakdance-flare and rollerblade, canvas2d back
  * end). The earlier motion-only filter (motion 0.02..0.08, no mask-change term) lagged the dancer: IoU 65.3,
- * boundary F 69.8 against the bare model's 66.3 and 73.2. With the mask-change term it follows (67.1, 73.3),
- * and the wider motion band keeps flicker near where it was (1.06 % vs 1.10 %).
+ * boundary F 69.8 against the bare model's 66.3 and 73.2; with the mask-change term it followed (67.1, 73.3)
+ * at the same flicker. Figures for these values, with the area-averaged model input, are in issue 10.
  */
 export const DEFAULT_TEMPORAL: TemporalParams = {
   stillFactor: 0.4,
   motionLow: 0.08,
   motionHigh: 0.3,
-  changeLow: 0.5,
-  changeHigh: 0.9,
+  changeLow: 0.4,
+  changeHigh: 0.8,
 };
 
 function smoothstepUnit(edge0: number, edge1: number, x: number): number {
