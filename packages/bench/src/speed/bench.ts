@@ -11,7 +11,15 @@ import { startPageServer } from '../support/page-server.js';
 import { treeCpuMs, treePss } from '../support/process-tree.js';
 import { type Args, parseArgs } from './args.js';
 import { makeCamera } from './camera.js';
-import { formatTable, type Processor, per, percentile, round, type SpeedRun } from './figures.js';
+import {
+  formatStages,
+  formatTable,
+  type Processor,
+  per,
+  percentile,
+  round,
+  type SpeedRun,
+} from './figures.js';
 import type { SpeedApi, WindowResult } from './page/main.js';
 
 const here = import.meta.dirname;
@@ -241,6 +249,19 @@ async function main(): Promise<void> {
   if (levels.length > 0)
     console.log(
       `\nBackdrop's frame-budget level at the end of each run (0 = full quality):\n${levels.join('\n')}`,
+    );
+  const stages = details.flatMap((d) => {
+    const backdrop = d.backdrop as {
+      renderer?: string;
+      msPerStage?: Record<string, number>;
+      rendererMeasuredMs?: Record<string, number>;
+    } | null;
+    if (!backdrop?.msPerStage) return [];
+    return [`  ${formatStages(`${d.processor} ${d.width}x${d.height}`, backdrop)}`];
+  });
+  if (stages.length > 0)
+    console.log(
+      `\nBackdrop's ms per stage (moving averages in the worker; segment counts only frames that ran the model):\n${stages.join('\n')}`,
     );
   if (args.json) {
     await mkdir(dirname(args.json), { recursive: true });

@@ -159,6 +159,7 @@ const api: SpeedApi = {
             p95: stats.msPerFrameP95,
             details: {
               renderer: stats.renderer,
+              rendererMeasuredMs: stats.rendererMeasuredMs,
               delegate: stats.delegate,
               pipeline: stats.pipeline,
               fpsIn: stats.fpsIn,
