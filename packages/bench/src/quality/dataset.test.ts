@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { discoverGroups, isFrameSequence } from './dataset.js';
+import { discoverGroups, type Group, isFrameSequence, selectGroups } from './dataset.js';
 
 describe('isFrameSequence', () => {
   it('wants consecutive numbers', () => {
@@ -41,5 +41,21 @@ describe('discoverGroups', () => {
 
   it('says clearly when the folder does not exist', async () => {
     await expect(discoverGroups('/nonexistent/dataset')).rejects.toThrow(/not found/);
+  });
+});
+
+describe('selectGroups', () => {
+  const groups: Group[] = ['davis2016/breakdance-flare', 'davis2016/rollerblade', 'eg2016_portrait'].map(
+    (name) => ({ name, sequence: false, frames: [] }),
+  );
+  it('keeps the groups whose name contains any wanted text, ignoring case', () => {
+    expect(selectGroups(groups, ['Breakdance', 'portrait']).map((g) => g.name)).toEqual([
+      'davis2016/breakdance-flare',
+      'eg2016_portrait',
+    ]);
+    expect(selectGroups(groups, ['nothing'])).toEqual([]);
+  });
+  it('keeps all of them when nothing is asked for', () => {
+    expect(selectGroups(groups, [])).toHaveLength(3);
   });
 });

@@ -66,3 +66,10 @@ export async function discoverGroups(root: string): Promise<{ groups: Group[]; p
   groups.sort((a, b) => a.name.localeCompare(b.name));
   return { groups, problems };
 }
+
+/** The groups whose name contains one of `wanted` (case-insensitive); all of them when `wanted` is empty. */
+export function selectGroups(groups: readonly Group[], wanted: readonly string[]): Group[] {
+  if (wanted.length === 0) return [...groups];
+  const needles = wanted.map((w) => w.toLowerCase());
+  return groups.filter((g) => needles.some((n) => g.name.toLowerCase().includes(n)));
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CpuRefiner, EDGE_LUT } from './cpu-refiner.js';
+import { DEFAULT_TEMPORAL } from './smoothing.js';
 
 const MW = 8;
 const MH = 4;
@@ -28,12 +29,18 @@ describe('CpuRefiner', () => {
 
   it('smooths a still picture over time and starts afresh after reset()', () => {
     const r = new CpuRefiner();
-    r.refine(input(1, 100));
-    // Same picture, the model now says background: the still-picture blend keeps part of the old mask.
-    const smoothed = r.refine(input(0, 100))[0]!;
-    expect(smoothed).toBeGreaterThan(0);
-    expect(smoothed).toBeLessThan(255);
+    // Wavering by less than the mask-change band (DEFAULT_TEMPORAL.changeLow): the still-picture blend keeps
+    // part of the old mask.
+    const before = r.refine(input(0.6, 100))[0]!;
+    const wavered = r.refine(input(0.6 - DEFAULT_TEMPORAL.changeLow / 2, 100))[0]!;
     r.reset();
+    const fresh = r.refine(input(0.6 - DEFAULT_TEMPORAL.changeLow / 2, 100))[0]!;
+    expect(wavered).toBeLessThan(before);
+    expect(wavered).toBeGreaterThan(fresh);
+  });
+  it('follows a confident change on a still picture at once', () => {
+    const r = new CpuRefiner();
+    r.refine(input(1, 100));
     expect(r.refine(input(0, 100))[0]).toBe(0);
   });
 });

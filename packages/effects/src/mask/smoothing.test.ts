@@ -1,16 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TEMPORAL, smoothMaskInPlace, temporalFactor } from './smoothing.js';
 
+const { stillFactor, changeLow, changeHigh } = DEFAULT_TEMPORAL;
+
 describe('temporalFactor', () => {
   it('smooths still pixels and follows moving ones at once', () => {
-    expect(temporalFactor(0)).toBe(DEFAULT_TEMPORAL.stillFactor);
+    expect(temporalFactor(0)).toBe(stillFactor);
     expect(temporalFactor(0.5)).toBe(1);
     expect(temporalFactor(-0.5)).toBe(1);
   });
-  it('is monotonic between the thresholds', () => {
+  it('follows a large change of the mask even where the picture is still', () => {
+    expect(temporalFactor(0, changeLow / 2)).toBe(stillFactor);
+    expect(temporalFactor(0, changeHigh)).toBe(1);
+    expect(temporalFactor(0, -1)).toBe(1);
+  });
+  it('is monotonic in both the motion and the mask change', () => {
     let prev = 0;
     for (let d = 0; d <= 0.1; d += 0.005) {
       const k = temporalFactor(d);
+      expect(k).toBeGreaterThanOrEqual(prev);
+      prev = k;
+    }
+    prev = 0;
+    for (let c = 0; c <= 1; c += 0.05) {
+      const k = temporalFactor(0, c);
       expect(k).toBeGreaterThanOrEqual(prev);
       prev = k;
     }
@@ -23,18 +36,43 @@ describe('smoothMaskInPlace', () => {
     const cur = new Float32Array([1, 0]);
     expect([...smoothMaskInPlace(cur, null, frame(0), null)]).toEqual([1, 0]);
   });
-  it('damps a flicker on a still picture', () => {
+  it('damps a wavering mask on a still picture', () => {
+    const step = changeLow / 2;
+    const prev = new Float32Array([0.5, 0.5]);
+    const cur = new Float32Array([0.5 + step, 0.5 - step]);
+    smoothMaskInPlace(cur, prev, frame(100), frame(100));
+    expect(cur[0]).toBeCloseTo(0.5 + stillFactor * step, 2);
+    expect(cur[1]).toBeCloseTo(0.5 - stillFactor * step, 2);
+  });
+  it('follows a confident change on a still picture at once (no lag)', () => {
     const prev = new Float32Array([0, 1]);
     const cur = new Float32Array([1, 0]);
     smoothMaskInPlace(cur, prev, frame(100), frame(100));
-    expect(cur[0]).toBeCloseTo(DEFAULT_TEMPORAL.stillFactor);
-    expect(cur[1]).toBeCloseTo(1 - DEFAULT_TEMPORAL.stillFactor);
+    expect([...cur]).toEqual([1, 0]);
   });
   it('leaves no ghost where the picture moved', () => {
-    const prev = new Float32Array([0, 1]);
-    const cur = new Float32Array([1, 0]);
+    const prev = new Float32Array([0.4, 0.6]);
+    const cur = new Float32Array([0.6, 0.4]);
     smoothMaskInPlace(cur, prev, frame(200), frame(20));
-    expect([...cur]).toEqual([1, 0]);
+    expect(cur[0]).toBeCloseTo(0.6, 5);
+    expect(cur[1]).toBeCloseTo(0.4, 5);
+  });
+  it('agrees with temporalFactor', () => {
+    for (const [p, c, a, b] of [
+      [0.2, 0.5, 100, 104],
+      [0.9, 0.4, 50, 60],
+      [0.1, 0.3, 10, 200],
+    ] as const) {
+      const cur = new Float32Array([c]);
+      smoothMaskInPlace(
+        cur,
+        new Float32Array([p]),
+        new Uint8ClampedArray([b, b, b, 255]),
+        new Uint8ClampedArray([a, a, a, 255]),
+      );
+      const k = temporalFactor((b - a) / 255, c - p);
+      expect(cur[0]).toBeCloseTo(p + k * (c - p), 2);
+    }
   });
   it('rejects mismatched sizes', () => {
     expect(() => smoothMaskInPlace(new Float32Array(2), new Float32Array(3), frame(0), frame(0))).toThrow(

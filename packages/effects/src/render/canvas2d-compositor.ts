@@ -53,6 +53,9 @@ export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
   let workPrev: Uint8ClampedArray | null = null;
   const low = new OffscreenCanvas(MODEL_INPUT.width, MODEL_INPUT.height);
   const lowCtx = context(low, true);
+  // The model input: an area-averaged reduction like the WebGL2 path's. The default ('low', bilinear) aliases
+  // at 720p -> 256x144, and the model's mask flickers with the aliasing.
+  lowCtx.imageSmoothingQuality = 'high';
   const alpha = new OffscreenCanvas(1, 1);
   const alphaCtx = context(alpha, true);
   const person = new OffscreenCanvas(1, 1);

@@ -17,12 +17,18 @@ void main() {
   if (u_first > 0.5) { outColor = vec4(cur, 0.0, 0.0, 1.0); return; }
   float prev = texture(u_previous, v_uv).r;
   float d = abs(dot(texture(u_frameNow, v_uv).rgb - texture(u_framePrev, v_uv).rgb, LUMA));
-  // Same curve as temporalFactor() in mask/smoothing.ts.
-  float k = ${glslFloat(p.stillFactor)} + ${glslFloat(1 - p.stillFactor)} * smoothstep(${glslFloat(p.motionLow)}, ${glslFloat(p.motionHigh)}, d);
+  // Same curve as temporalFactor() in mask/smoothing.ts: picture motion or a large change of the mask.
+  float s = max(
+    smoothstep(${glslFloat(p.motionLow)}, ${glslFloat(p.motionHigh)}, d),
+    smoothstep(${glslFloat(p.changeLow)}, ${glslFloat(p.changeHigh)}, abs(cur - prev)));
+  float k = ${glslFloat(p.stillFactor)} + ${glslFloat(1 - p.stillFactor)} * s;
   outColor = vec4(mix(prev, cur, k), 0.0, 0.0, 1.0);
 }`;
 
-/** Motion-adaptive EMA of the refined mask: smooths still regions, follows moving ones immediately. */
+/**
+ * Motion-adaptive EMA of the refined mask: smooths still regions and a wavering model, follows moving regions
+ * and large changes of the mask immediately.
+ */
 export function createTemporalStage(
   gl: WebGL2RenderingContext,
   options: { quad: Quad; params?: TemporalParams },

@@ -2,7 +2,8 @@ import { createBackdropRunner, createLivekitRunner, type FrameResult, type Runne
 
 /** The page's API, driven by the eval CLI through playwright. */
 export interface EvalApi {
-  start(processor: 'backdrop' | 'raw' | 'livekit'): Promise<void>;
+  /** Returns what runs (back end, delegate). */
+  start(processor: 'backdrop' | 'raw' | 'livekit'): Promise<string>;
   process(imageUrl: string, timestampMs: number, reset: boolean): Promise<FrameResult>;
   stop(): void;
 }
@@ -19,6 +20,7 @@ const api: EvalApi = {
             model: '/assets/effects/selfie_segmentation_landscape.tflite',
           })
         : await createBackdropRunner(processor);
+    return runner.description;
   },
   async process(imageUrl, timestampMs, reset) {
     if (!runner) throw new Error('start() first');

@@ -14,6 +14,8 @@ export interface FrameResult {
 }
 
 export interface Runner {
+  /** What ran, for the report (back end and delegate chosen at start-up). */
+  readonly description: string;
   process(image: ImageBitmap, timestampMs: number, reset: boolean): Promise<FrameResult>;
   dispose(): void;
 }
@@ -22,7 +24,9 @@ export interface Runner {
 export async function createBackdropRunner(kind: 'backdrop' | 'raw'): Promise<Runner> {
   const processor = createMaskProcessor({ adaptive: false });
   await processor.ready();
+  const { renderer, delegate } = processor.stats();
   return {
+    description: `renderer ${renderer}, delegate ${delegate ?? '?'}`,
     async process(image, timestampMs, reset) {
       if (reset) processor.reset();
       const started = performance.now();
@@ -100,6 +104,7 @@ export async function createLivekitRunner(assets: { wasm: string; model: string 
 
   let sent = 0;
   return {
+    description: 'BackgroundProcessor virtual-background',
     async process(image, _timestampMs) {
       const { width, height } = image;
       canvas.width = width;
