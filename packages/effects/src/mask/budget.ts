@@ -86,6 +86,11 @@ export class BudgetController {
     return this.levels[this.level]!;
   }
 
+  /** The cheapest level there is. */
+  get lowestLevel(): number {
+    return this.levels.length - 1;
+  }
+
   /**
    * The camera's own frame interval (from its settings). Frames that reach us can be sparser than the
    * camera's when we fall behind, so the budget never uses a measured interval longer than this.

@@ -266,8 +266,8 @@ export async function createBackgroundEffect(
     ]);
     return effect;
   }
-  const frames = await createFramesPipeline(cameraTrack, (frame, timestampMs) => {
-    const message: ToWorker = { type: 'frame', frame, timestampMs };
+  const frames = await createFramesPipeline(cameraTrack, (frame, timestampMs, cameraIntervalMs) => {
+    const message: ToWorker = { type: 'frame', frame, timestampMs, cameraIntervalMs };
     worker.postMessage(message, [frame]);
   });
   const effect = new BackgroundEffect(worker, 'frames', frames.track, frames, cacheChoice);

@@ -1,21 +1,33 @@
 import { EffectError } from '../errors.js';
 import { detectFeatures } from '../features.js';
+import { FrameIntervalMeter } from '../mask/frame-interval.js';
+
+/**
+ * Frames handed to the worker and not yet back. Two keeps the worker busy back to back (the next frame waits
+ * in its queue while one is processed) instead of idling until the next camera frame after each result, at
+ * the cost of at most one frame of latency. More would only queue stale frames.
+ */
+export const MAX_FRAMES_IN_FLIGHT = 2;
 
 export interface FramesPipeline {
   track: MediaStreamTrack;
   /** A processed frame came back from the worker (null: none could be made). Takes ownership. */
   deliver(bitmap: ImageBitmap | null): void;
+  /** Camera frames not handed to the worker because MAX_FRAMES_IN_FLIGHT were still out. */
+  skipped(): number;
   dispose(): void;
 }
 
 /**
  * The pipeline for browsers without MediaStreamTrackProcessor (Firefox, Safari): the page paces frames with
  * requestVideoFrameCallback, hands each to the worker, and shows the worker's result on a canvas whose
- * captureStream() is the output track. One frame is in flight at a time; the worker does the work.
+ * captureStream() is the output track. At most MAX_FRAMES_IN_FLIGHT frames are out; the worker does the work.
+ * Every camera frame the page sees (sent or skipped) times the camera's interval, which the worker's budget
+ * needs: the frames that reach it are sparser than the camera's whenever it falls behind.
  */
 export async function createFramesPipeline(
   camera: MediaStreamTrack,
-  send: (frame: VideoFrame | ImageBitmap, timestampMs: number) => void,
+  send: (frame: VideoFrame | ImageBitmap, timestampMs: number, cameraIntervalMs: number | null) => void,
 ): Promise<FramesPipeline> {
   const features = detectFeatures();
   const video = document.createElement('video');
@@ -35,12 +47,20 @@ export async function createFramesPipeline(
   const track = canvas.captureStream(fps).getVideoTracks()[0];
   if (!track) throw EffectError.unsupported('canvas.captureStream() gave no track');
 
-  let inFlight = false;
+  // The camera's own rate when it states one (a real camera); else measured (a canvas track states none).
+  const nominalMs = settings.frameRate ? 1000 / settings.frameRate : null;
+  const meter = new FrameIntervalMeter();
+  let inFlight = 0;
+  let skipped = 0;
   let disposed = false;
   let handle = 0;
   const grab = async (mediaTimeMs: number) => {
-    if (inFlight || disposed || video.videoWidth === 0) return;
-    inFlight = true;
+    if (disposed || video.videoWidth === 0) return;
+    if (inFlight >= MAX_FRAMES_IN_FLIGHT) {
+      skipped++;
+      return;
+    }
+    inFlight++;
     try {
       const frame = features.videoFrame
         ? new VideoFrame(video, { timestamp: Math.round(mediaTimeMs * 1000) })
@@ -50,7 +70,7 @@ export async function createFramesPipeline(
         return;
       }
       try {
-        send(frame, mediaTimeMs);
+        send(frame, mediaTimeMs, nominalMs ?? meter.intervalMs());
       } catch (error) {
         // Not transferred: still ours to close.
         frame.close();
@@ -58,13 +78,14 @@ export async function createFramesPipeline(
       }
     } catch {
       // This camera frame is skipped; the next callback tries again.
-      inFlight = false;
+      inFlight--;
     }
   };
   const schedule = () => {
     if (disposed) return;
     if (features.videoFrameCallback) {
-      handle = video.requestVideoFrameCallback((_now, meta) => {
+      handle = video.requestVideoFrameCallback((now, meta) => {
+        meter.frame(now, meta.presentedFrames);
         void grab(meta.mediaTime * 1000);
         schedule();
       });
@@ -80,7 +101,7 @@ export async function createFramesPipeline(
   return {
     track,
     deliver(bitmap) {
-      inFlight = false;
+      inFlight = Math.max(0, inFlight - 1);
       if (!bitmap) return;
       if (disposed) {
         bitmap.close();
@@ -93,6 +114,7 @@ export async function createFramesPipeline(
       // Takes ownership of the bitmap.
       ctx.transferFromImageBitmap(bitmap);
     },
+    skipped: () => skipped,
     dispose() {
       disposed = true;
       if (features.videoFrameCallback) video.cancelVideoFrameCallback(handle);

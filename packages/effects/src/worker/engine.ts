@@ -2,6 +2,7 @@ import { EffectError } from '../errors.js';
 import { hasWebGL2 } from '../features.js';
 import { createLogger } from '../log.js';
 import { BudgetController, QUALITY_LEVELS, shouldSegment } from '../mask/budget.js';
+import { outputVerdict } from '../mask/output-verdict.js';
 import type { ResolvedEffectMode } from '../mode.js';
 import { chooseCompositor, createCompositor } from '../render/choose-compositor.js';
 import { type Compositor, PRIVACY_FRAME, type Renderer } from '../render/compositor.js';
@@ -144,6 +145,14 @@ export class Engine {
     }
   }
 
+  /**
+   * The camera's frame interval measured by the page (frames pipeline: frames that reach the worker are sparser
+   * than the camera's when it falls behind). A rate the camera states (options.frameRate) takes precedence.
+   */
+  setCameraInterval(ms: number): void {
+    if (!this.options.frameRate) this.budget.setNominalInterval(ms);
+  }
+
   /** Forgets the mask history: the next frame is segmented afresh and not smoothed with earlier ones. */
   reset(): void {
     this.haveMask = false;
@@ -205,6 +214,8 @@ export class Engine {
 
   stats(pipeline: EffectStats['pipeline']): EffectStats {
     const now = performance.now();
+    const budget = this.budget.snapshot();
+    const fpsOut = this.fpsOut.rate(now);
     return {
       state: this.state,
       renderer: this.renderer,
@@ -213,14 +224,26 @@ export class Engine {
       rendererMeasuredMs: this.rendererMeasuredMs,
       pipeline,
       fpsIn: this.fpsIn.rate(now),
-      fpsOut: this.fpsOut.rate(now),
+      fpsOut,
       framesIn: this.fpsIn.count,
       framesOut: this.fpsOut.count,
       privacyFrames: this.privacyFrames,
       msPerStage: this.timer.perStage(),
       msPerFrameP50: this.timer.percentile(0.5),
       msPerFrameP95: this.timer.percentile(0.95),
-      budget: this.budget.snapshot(),
+      budget,
+      // Judged only while an effect runs: privacy frames and 'none' are not held to the rule.
+      degraded:
+        this.state === 'ready' && this.mode.kind !== 'none' && this.options.adaptive
+          ? outputVerdict({
+              fpsOut,
+              cameraIntervalMs: budget.frameIntervalMsEma,
+              level: budget.level,
+              lowestLevel: this.budget.lowestLevel,
+              costMs: budget.costMsEma,
+              budgetMs: budget.budgetMs,
+            })
+          : null,
     };
   }
 

@@ -1,4 +1,5 @@
 import type { BudgetSnapshot } from '../mask/budget.js';
+import type { Degraded } from '../mask/output-verdict.js';
 import type { Renderer } from '../render/compositor.js';
 
 export type Stage = 'prepare' | 'segment' | 'refine' | 'composite' | 'output' | 'total';
@@ -24,6 +25,12 @@ export interface EffectStats {
   msPerFrameP50: number;
   msPerFrameP95: number;
   budget: BudgetSnapshot | null;
+  /**
+   * Null while the output keeps the budget rule (at least 25 of every 30 camera frames out); else why not
+   * (`cpu`: too slow even at the cheapest level; `adapting`: lowering quality; `overhead`: frames lost outside
+   * the effect), with the level, the cost and budget in ms, and a sentence.
+   */
+  degraded: Degraded | null;
 }
 
 /** Rolling per-stage timing: EMA per stage and percentiles of the total over the last frames. */

@@ -67,10 +67,12 @@ export async function startCanvasCamera(
   // (a camera drops frames, it does not send a burst).
   const start = performance.now();
   const interval = 1000 / FPS;
+  let slot = 0;
   let timer = 0;
   const schedule = () => {
-    const next = (Math.floor((performance.now() - start) / interval) + 1) * interval;
-    timer = window.setTimeout(tick, Math.max(0, start + next - performance.now()));
+    // A timer that fires a little early must not paint the same slot twice.
+    slot = Math.max(slot + 1, Math.floor((performance.now() - start) / interval) + 1);
+    timer = window.setTimeout(tick, Math.max(0, start + slot * interval - performance.now()));
   };
   const tick = () => {
     paint();
