@@ -26,8 +26,11 @@ export interface BackgroundEffectOptions {
   mode?: EffectMode;
   /** 'auto' picks streams (MediaStreamTrackProcessor) where available, else frames (requestVideoFrameCallback). */
   pipeline?: 'auto' | 'streams' | 'frames';
-  /** Test-only: make the model throw after this many inferences (checks the privacy fallback). */
-  testing?: { failSegmentationAfter?: number };
+  /**
+   * Test-only: make the model throw after this many inferences (checks the privacy fallback); make every frame
+   * cost `slowFrameMs` more (checks the budget verdict on a device too slow for the effect).
+   */
+  testing?: { failSegmentationAfter?: number; slowFrameMs?: number };
   /** Compositing back end: 'auto' (default) measures WebGL2 against Canvas2D once and caches the winner. */
   renderer?: Renderer | 'auto';
 }
@@ -179,7 +182,11 @@ export class BackgroundEffect extends TypedEmitter<BackgroundEffectEvents> {
         this.pendingModes.delete(message.id);
         break;
       case 'stats':
-        this.latestStats = { ...message.stats, pipeline: this.pipeline };
+        this.latestStats = {
+          ...message.stats,
+          pipeline: this.pipeline,
+          ...(this.frames ? { page: this.frames.stats() } : {}),
+        };
         break;
       case 'frame':
         this.frames?.deliver(message.bitmap);
@@ -242,6 +249,7 @@ export async function createBackgroundEffect(
     ...(options.testing?.failSegmentationAfter !== undefined
       ? { failSegmentationAfter: options.testing.failSegmentationAfter }
       : {}),
+    ...(options.testing?.slowFrameMs ? { slowFrameMs: options.testing.slowFrameMs } : {}),
     ...(cameraTrack.getSettings().frameRate ? { frameRate: cameraTrack.getSettings().frameRate } : {}),
     renderer: renderer === 'auto' ? (cached?.renderer ?? 'auto') : renderer,
   };

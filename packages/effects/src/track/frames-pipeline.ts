@@ -9,12 +9,19 @@ import { FrameIntervalMeter } from '../mask/frame-interval.js';
  */
 export const MAX_FRAMES_IN_FLIGHT = 2;
 
+export interface FramesPipelineStats {
+  /** Camera frames not handed to the worker because MAX_FRAMES_IN_FLIGHT were still out. */
+  framesSkipped: number;
+  /** Main-thread ms per frame (EMA): wrapping the camera frame and sending it, showing the result. */
+  mainThreadMsPerFrame: number;
+}
+
 export interface FramesPipeline {
   track: MediaStreamTrack;
   /** A processed frame came back from the worker (null: none could be made). Takes ownership. */
   deliver(bitmap: ImageBitmap | null): void;
-  /** Camera frames not handed to the worker because MAX_FRAMES_IN_FLIGHT were still out. */
-  skipped(): number;
+  /** What the pipeline costs the page. */
+  stats(): FramesPipelineStats;
   dispose(): void;
 }
 
@@ -52,6 +59,10 @@ export async function createFramesPipeline(
   const meter = new FrameIntervalMeter();
   let inFlight = 0;
   let skipped = 0;
+  let mainMs = Number.NaN;
+  const spent = (ms: number) => {
+    mainMs = Number.isNaN(mainMs) ? ms : mainMs + 0.1 * (ms - mainMs);
+  };
   let disposed = false;
   let handle = 0;
   const grab = async (mediaTimeMs: number) => {
@@ -61,6 +72,7 @@ export async function createFramesPipeline(
       return;
     }
     inFlight++;
+    const t0 = performance.now();
     try {
       const frame = features.videoFrame
         ? new VideoFrame(video, { timestamp: Math.round(mediaTimeMs * 1000) })
@@ -71,6 +83,7 @@ export async function createFramesPipeline(
       }
       try {
         send(frame, mediaTimeMs, nominalMs ?? meter.intervalMs());
+        spent(performance.now() - t0);
       } catch (error) {
         // Not transferred: still ours to close.
         frame.close();
@@ -111,10 +124,15 @@ export async function createFramesPipeline(
         canvas.width = bitmap.width;
         canvas.height = bitmap.height;
       }
+      const t0 = performance.now();
       // Takes ownership of the bitmap.
       ctx.transferFromImageBitmap(bitmap);
+      spent(performance.now() - t0);
     },
-    skipped: () => skipped,
+    stats: () => ({
+      framesSkipped: skipped,
+      mainThreadMsPerFrame: Number.isNaN(mainMs) ? 0 : Math.round(mainMs * 100) / 100,
+    }),
     dispose() {
       disposed = true;
       if (features.videoFrameCallback) video.cancelVideoFrameCallback(handle);

@@ -22,6 +22,8 @@ export interface EngineOptions {
   frameRate?: number;
   /** Test-only fault injection: the model throws on the inference after this many. */
   failSegmentationAfter?: number;
+  /** Test-only load injection: every processed frame costs at least this many ms more (a too-slow device). */
+  slowFrameMs?: number;
   /** The compositing back end; 'auto' measures both once the model is loaded and keeps the faster. */
   renderer: Renderer | 'auto';
 }
@@ -168,6 +170,11 @@ export class Engine {
     this.budget.frameArrived(timestampMs);
     const quality = this.budget.quality;
     this.compositor.prepare(frame);
+    if (this.options.slowFrameMs) {
+      // NOTE: test-only busy wait (simulates a device too slow for the effect).
+      const until = performance.now() + this.options.slowFrameMs;
+      while (performance.now() < until) {}
+    }
     const t1 = performance.now();
     this.timer.add('prepare', t1 - t0);
     const mode = this.mode;
