@@ -8,6 +8,7 @@ const base: VerdictInput = {
   cameraIntervalMs: camera30,
   level: 0,
   lowestLevel: 3,
+  frameScale: 1,
   costMs: 10,
   budgetMs: 0.8 * camera30,
 };
@@ -35,6 +36,11 @@ describe('outputVerdict', () => {
     expect(v).toMatchObject({ reason: 'cpu', level: 3, lowestLevel: 3, costMs: 48.2 });
     expect(v?.message).toMatch(/^output 24\.9 fps < 25\.0 fps: at the cheapest quality level \(3\)/);
     expect(v?.message).toContain('48.2 ms against a 26.7 ms budget');
+  });
+
+  it('names the reduced size at the half-resolution level', () => {
+    const v = outputVerdict({ ...base, fpsOut: 10, level: 3, frameScale: 0.5, costMs: 40 });
+    expect(v?.message).toContain('(3, at 50% size)');
   });
 
   it('says adapting while over budget above the cheapest level', () => {

@@ -19,6 +19,8 @@ export interface Degraded {
   /** The budget level in use, and the cheapest one there is. */
   level: number;
   lowestLevel: number;
+  /** The level's picture scale (below 1: the output was made smaller to keep up). */
+  frameScale: number;
   /** What a frame costs (EMA) and what it may cost (ms). */
   costMs: number;
   budgetMs: number;
@@ -36,6 +38,8 @@ export interface VerdictInput {
   cameraIntervalMs: number;
   level: number;
   lowestLevel: number;
+  /** The level's picture scale (1: full size). */
+  frameScale: number;
   costMs: number;
   budgetMs: number;
 }
@@ -44,7 +48,7 @@ const r1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '?');
 
 /** Null while the output keeps the rule (or before there is anything to judge); else the reason. */
 export function outputVerdict(input: VerdictInput): Degraded | null {
-  const { fpsOut, cameraIntervalMs, level, lowestLevel, costMs, budgetMs } = input;
+  const { fpsOut, cameraIntervalMs, level, lowestLevel, frameScale, costMs, budgetMs } = input;
   if (!(cameraIntervalMs > 0) || !Number.isFinite(cameraIntervalMs)) return null;
   const fpsTarget = (1000 / cameraIntervalMs) * MIN_OUTPUT_SHARE;
   if (fpsOut >= fpsTarget) return null;
@@ -58,16 +62,18 @@ export function outputVerdict(input: VerdictInput): Degraded | null {
         : 'adapting';
   const short = `output ${r1(fpsOut)} fps < ${r1(fpsTarget)} fps`;
   const cost = `a frame costs ${r1(costMs)} ms against a ${r1(budgetMs)} ms budget`;
+  const at = frameScale < 1 ? `${level}, at ${Math.round(frameScale * 100)}% size` : `${level}`;
   const why =
     reason === 'cpu'
-      ? `at the cheapest quality level (${level}) ${cost}: this device is too slow for the effect at this size`
+      ? `at the cheapest quality level (${at}) ${cost}: this device is too slow for the effect at this size`
       : reason === 'adapting'
-        ? `${cost} at quality level ${level}: lowering quality`
-        : `${cost} at quality level ${level}, but frames are lost outside the effect (busy page or browser)`;
+        ? `${cost} at quality level ${at}: lowering quality`
+        : `${cost} at quality level ${at}, but frames are lost outside the effect (busy page or browser)`;
   return {
     reason,
     level,
     lowestLevel,
+    frameScale,
     costMs,
     budgetMs,
     fpsOut,

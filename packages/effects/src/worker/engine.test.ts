@@ -12,6 +12,7 @@ function setup(load: EngineDeps['loadSegmenter']) {
   const events = { errors: [] as EffectError[], ready: 0 };
   const deps: EngineDeps = {
     createCompositor: () => compositor,
+    createFrameScaler: () => ({ scale: (frame) => frame, dispose: () => {} }),
     chooseCompositor: () => ({ compositor, renderer: 'canvas2d', measuredMs: {} }),
     loadSegmenter: load,
   };

@@ -1,11 +1,12 @@
 import { EffectError } from '../errors.js';
 import { hasWebGL2 } from '../features.js';
 import { createLogger } from '../log.js';
-import { BudgetController, QUALITY_LEVELS, shouldSegment } from '../mask/budget.js';
+import { ADAPTIVE_LEVELS, BudgetController, QUALITY_LEVELS, shouldSegment } from '../mask/budget.js';
 import { outputVerdict } from '../mask/output-verdict.js';
 import type { ResolvedEffectMode } from '../mode.js';
 import { chooseCompositor, createCompositor } from '../render/choose-compositor.js';
 import { type Compositor, PRIVACY_FRAME, type Renderer } from '../render/compositor.js';
+import { createFrameScaler, type FrameScaler } from '../render/frame-scaler.js';
 import type { FrameSource } from '../render/source-stage.js';
 import { chooseDelegate, type DelegateChoice } from '../segmentation/delegate.js';
 import type { Progress } from '../segmentation/fetch-progress.js';
@@ -33,6 +34,8 @@ export interface EngineDeps {
   createCompositor(renderer: Renderer): Compositor;
   chooseCompositor(): ReturnType<typeof chooseCompositor>;
   loadSegmenter(options: EngineOptions, onProgress: (p: Progress) => void): Promise<DelegateChoice>;
+  /** Shrinks frames at the budget's half-resolution level. */
+  createFrameScaler(): FrameScaler;
 }
 
 async function loadSegmenter(
@@ -56,6 +59,7 @@ export const REAL_ENGINE_DEPS: EngineDeps = {
     createCompositor(renderer === 'webgl2' && hasWebGL2() ? 'webgl2' : 'canvas2d'),
   chooseCompositor,
   loadSegmenter,
+  createFrameScaler,
 };
 
 export interface EngineCallbacks {
@@ -81,6 +85,7 @@ export class Engine {
   private segmenter: Segmenter | null = null;
   private mode: ResolvedEffectMode = { kind: 'none' };
   private readonly budget: BudgetController;
+  private readonly scaler: FrameScaler;
   private readonly timer = new StageTimer();
   private readonly fpsIn = new RateMeter();
   private readonly fpsOut = new RateMeter();
@@ -100,7 +105,8 @@ export class Engine {
   ) {
     // Until the measured choice is made, the cheap-to-create Canvas2D back end draws the privacy frames.
     this.compositor = deps.createCompositor(options.renderer === 'webgl2' ? 'webgl2' : 'canvas2d');
-    this.budget = new BudgetController({}, options.adaptive ? QUALITY_LEVELS : [QUALITY_LEVELS[0]!]);
+    this.budget = new BudgetController({}, options.adaptive ? ADAPTIVE_LEVELS : [QUALITY_LEVELS[0]!]);
+    this.scaler = deps.createFrameScaler();
     if (options.frameRate) this.budget.setNominalInterval(1000 / options.frameRate);
   }
 
@@ -169,7 +175,8 @@ export class Engine {
     this.fpsIn.tick(t0);
     this.budget.frameArrived(timestampMs);
     const quality = this.budget.quality;
-    this.compositor.prepare(frame);
+    // NOTE: at the half-resolution level, one synchronous downscaling draw (the output is that size too).
+    this.compositor.prepare(this.scaler.scale(frame, quality.frameScale ?? 1));
     if (this.options.slowFrameMs) {
       // NOTE: test-only busy wait (simulates a device too slow for the effect).
       const until = performance.now() + this.options.slowFrameMs;
@@ -247,6 +254,7 @@ export class Engine {
               cameraIntervalMs: budget.frameIntervalMsEma,
               level: budget.level,
               lowestLevel: this.budget.lowestLevel,
+              frameScale: budget.quality.frameScale ?? 1,
               costMs: budget.costMsEma,
               budgetMs: budget.budgetMs,
             })
@@ -262,6 +270,7 @@ export class Engine {
     this.segmenter?.close();
     this.segmenter = null;
     this.compositor.dispose();
+    this.scaler.dispose();
   }
 
   /** NOTE: measuring takes a few frames' time (a second under software GL); done once, then cached by the page. */
