@@ -83,7 +83,8 @@ describe('background effect in Firefox ESR (headful on Xvfb, software WebGL2)', 
   it('blur keeps the face sharp; switching modes never shows the raw background', async () => {
     await withPage(async (page) => {
       const started = await page.evaluate(() =>
-        fx.start({ source: 'canvas', initialMode: { kind: 'blur', strength: 0.6 } }),
+        // Sharpness is judged at the camera's size: a loaded machine must not halve the picture here.
+        fx.start({ source: 'canvas', initialMode: { kind: 'blur', strength: 0.6 }, lowerResolution: false }),
       );
       expect(await page.evaluate(() => fx.ready())).toBeNull();
       await collect(page, 2000);

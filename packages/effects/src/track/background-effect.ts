@@ -31,6 +31,11 @@ export interface BackgroundEffectOptions {
    * cost `slowFrameMs` more (checks the budget verdict on a device too slow for the effect).
    */
   testing?: { failSegmentationAfter?: number; slowFrameMs?: number };
+  /**
+   * When even the cheapest quality cannot keep the camera's frame rate, the budget halves the picture's size
+   * (the output track gets smaller) rather than drop frames. Default true; false keeps the camera's size.
+   */
+  lowerResolution?: boolean;
   /** Compositing back end: 'auto' (default) measures WebGL2 against Canvas2D once and caches the winner. */
   renderer?: Renderer | 'auto';
 }
@@ -246,6 +251,7 @@ export async function createBackgroundEffect(
     ...(options.modelUrl ? { modelUrl: new URL(options.modelUrl, location.href).href } : {}),
     delegate: delegate === 'auto' ? (cached?.delegate ?? 'auto') : delegate,
     adaptive: true,
+    ...(options.lowerResolution === false ? { lowerResolution: false } : {}),
     ...(options.testing?.failSegmentationAfter !== undefined
       ? { failSegmentationAfter: options.testing.failSegmentationAfter }
       : {}),

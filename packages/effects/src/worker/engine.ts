@@ -19,6 +19,8 @@ export interface EngineOptions {
   delegate: Delegate | 'auto';
   /** Let the frame-budget controller lower quality under load (off for the mask processor). */
   adaptive: boolean;
+  /** With `adaptive`: may halve the picture's size as the last resort (ADAPTIVE_LEVELS); default true. */
+  lowerResolution?: boolean;
   /** The camera's frame rate, the rate the output must keep. */
   frameRate?: number;
   /** Test-only fault injection: the model throws on the inference after this many. */
@@ -105,7 +107,12 @@ export class Engine {
   ) {
     // Until the measured choice is made, the cheap-to-create Canvas2D back end draws the privacy frames.
     this.compositor = deps.createCompositor(options.renderer === 'webgl2' ? 'webgl2' : 'canvas2d');
-    this.budget = new BudgetController({}, options.adaptive ? ADAPTIVE_LEVELS : [QUALITY_LEVELS[0]!]);
+    const levels = !options.adaptive
+      ? [QUALITY_LEVELS[0]!]
+      : options.lowerResolution === false
+        ? QUALITY_LEVELS
+        : ADAPTIVE_LEVELS;
+    this.budget = new BudgetController({}, levels);
     this.scaler = deps.createFrameScaler();
     if (options.frameRate) this.budget.setNominalInterval(1000 / options.frameRate);
   }
