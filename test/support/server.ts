@@ -38,7 +38,17 @@ export async function startTestServer(
   const child = spawn(argv[0]!, argv.slice(1), {
     // RESUME_WINDOW_MS 0 unless a suite asks: the suites written before resume assert that a lost or
     // misbehaving socket's participant leaves at once (participantLeft, rooms emptied); resume.e2e sets its own.
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'debug', RESUME_WINDOW_MS: '0', ...env },
+    // P2P off unless a suite asks: those suites check media through Janus (relay pairs to Janus, SFU stats);
+    // p2p.e2e and the two-person suites that opt in run the default (on).
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'debug',
+      RESUME_WINDOW_MS: '0',
+      P2P: 'off',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];

@@ -93,6 +93,11 @@ const SERVER_CODES: Record<ErrorCode, Explanation> = {
   too_large: { what: 'This page sent the server a message that was too large.', todo: RELOAD },
   invalid_state: { what: 'This page asked the server for something out of order.', todo: RELOAD },
   internal: { what: 'Something went wrong on the server.', todo: 'Join again in a moment.' },
+  // The SDK drops this one (a direct-call message crossing a switch to the media server); never shown.
+  not_direct: {
+    what: 'The call moved to the media server while this page was connecting directly.',
+    todo: RELOAD,
+  },
 };
 
 const CHECK_NETWORK = 'Check your network connection, then join again.';

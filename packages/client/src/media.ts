@@ -241,7 +241,7 @@ export class Media {
     signaling.send({ type: 'subscriberAnswer', sdp: pc.localDescription!.sdp });
     const received = pc
       .getTransceivers()
-      .flatMap((t) => (t.mid ? [{ mid: t.mid, track: t.receiver.track }] : []));
+      .flatMap((t) => (t.mid ? [{ mid: t.mid, track: t.receiver.track, receiver: t.receiver }] : []));
     this.options.roster.applyStreams(received, offer.streams);
     for (const answered of this.offerWaiters) answered();
     this.offerWaiters.clear();

@@ -6,9 +6,12 @@ import {
   browserSocketFactory,
   systemClock,
 } from './browser-transport.js';
+import { DirectPath, type PeerSignal } from './direct-path.js';
 import { BackdropError } from './errors.js';
+import { whenFlowing } from './flow-watch.js';
 import { Heartbeat } from './heartbeat.js';
 import { Media } from './media.js';
+import { MediaPaths } from './media-paths.js';
 import type { ParticipantConnection, RemoteParticipant } from './participant.js';
 import { Reconnector } from './reconnector.js';
 import {
@@ -89,6 +92,11 @@ export interface RoomOptions {
   /** The seams to the browser (tests pass fakes): the browser's WebSocket, RTCPeerConnection, network events, time. */
   createSocket?: SocketFactory;
   createPeerConnection?: PeerConnectionFactory;
+  /**
+   * The browser-to-browser PeerConnection of a two-person room (the server's `mediaPath direct`); the
+   * browser's RTCPeerConnection by default.
+   */
+  createDirectPeerConnection?: (configuration: RTCConfiguration) => RTCPeerConnection;
   network?: NetworkMonitor;
   clock?: Clock;
   /** In [0, 1), for back-off jitter. */
@@ -109,6 +117,8 @@ export class Room extends TypedEmitter<RoomEvents> {
   /** The options' ICE servers and the server's (TURN with this join's credentials). */
   private iceServers: RTCIceServer[] = [];
   private readonly roster: Roster;
+  /** Which path (SFU or direct) each participant's media is shown from, and the direct PeerConnection. */
+  private readonly paths: MediaPaths;
   private _localParticipantId: string | undefined;
   /** Set while leave() runs, so the socket closing under it is not reported as a lost connection. */
   private leaving = false;
@@ -133,13 +143,23 @@ export class Room extends TypedEmitter<RoomEvents> {
     this.settings = { ...DEFAULT_RECOVERY, ...options.recovery };
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
-    this.roster = new Roster({
-      participantJoined: (p) => this.emit('participantJoined', p),
-      participantLeft: (p) => this.emit('participantLeft', p),
-      trackSubscribed: (t, p) => this.emit('trackSubscribed', t, p),
-      trackUnsubscribed: (t, p) => this.emit('trackUnsubscribed', t, p),
-      participantConnection: (p, s) => this.emit('participantConnection', p, s),
+    this.paths = new MediaPaths({
+      createDirect: (peerId, polite, tracks) => this.createDirect(peerId, polite, tracks),
+      whenFlowing,
+      show: (id, track) => this.roster.showTrack(id, track),
+      hide: (id, track) => this.roster.hideTrack(id, track),
+      sendDirectMedia: (peerId, receiving) => this.trySend({ type: 'directMedia', peerId, receiving }),
     });
+    this.roster = new Roster(
+      {
+        participantJoined: (p) => this.emit('participantJoined', p),
+        participantLeft: (p) => this.emit('participantLeft', p),
+        trackSubscribed: (t, p) => this.emit('trackSubscribed', t, p),
+        trackUnsubscribed: (t, p) => this.emit('trackUnsubscribed', t, p),
+        participantConnection: (p, s) => this.emit('participantConnection', p, s),
+      },
+      this.paths,
+    );
     this.media = new Media({
       createPeerConnection: options.createPeerConnection ?? browserPeerConnectionFactory,
       clock: this.clock,
@@ -209,6 +229,7 @@ export class Room extends TypedEmitter<RoomEvents> {
   async publish(tracks: MediaStreamTrack[]): Promise<void> {
     this.requireConnected();
     if (this.media.publishing) throw BackdropError.invalidState('already publishing');
+    this.paths.setLocalTracks(tracks);
     await this.media.publish(tracks);
   }
 
@@ -217,7 +238,7 @@ export class Room extends TypedEmitter<RoomEvents> {
    * reconnecting: a fresh join publishes the track given last.
    */
   async replaceVideoTrack(track: MediaStreamTrack): Promise<void> {
-    await this.media.replaceVideoTrack(track);
+    await Promise.all([this.media.replaceVideoTrack(track), this.paths.replaceVideoTrack(track)]);
   }
 
   async leave(): Promise<void> {
@@ -315,10 +336,18 @@ export class Room extends TypedEmitter<RoomEvents> {
       case 'trickle':
         this.media.addRemoteCandidate(message.target, message.candidate);
         break;
+      case 'mediaPath':
+        this.paths.onMediaPath(message);
+        break;
+      case 'peerSignal':
+        this.paths.onPeerSignal(message);
+        break;
       case 'shuttingDown':
         this.emit('shuttingDown', { drainMs: message.drainMs });
         break;
       case 'error':
+        // A direct-path message that crossed the room's switch to the SFU: expected, nothing to tell.
+        if (message.code === 'not_direct') break;
         this.emit('error', BackdropError.fromServer(message));
         break;
       default:
@@ -394,6 +423,7 @@ export class Room extends TypedEmitter<RoomEvents> {
   private onRejoined(channel: SignalingChannel, joined: ServerMessageOf<'joined'>): void {
     const formerId = this._localParticipantId;
     this.media.close();
+    this.paths.close();
     this.adopt(channel, joined);
     this.roster.sync(joined.participants, [joined.participantId, formerId]);
     this.setState('connected');
@@ -444,6 +474,22 @@ export class Room extends TypedEmitter<RoomEvents> {
     );
   }
 
+  /** The direct PeerConnection to `peerId` (same ICE servers and policy as ours to the SFU), signalled through the server. */
+  private createDirect(peerId: string, polite: boolean, tracks: readonly MediaStreamTrack[]): DirectPath {
+    const create =
+      this.options.createDirectPeerConnection ??
+      ((configuration: RTCConfiguration) => new RTCPeerConnection(configuration));
+    return new DirectPath({
+      peerId,
+      polite,
+      pc: create(this.rtcConfiguration()),
+      tracks,
+      send: (signal: PeerSignal) => this.trySend({ type: 'peerSignal', to: peerId, ...signal }),
+      ...(this.options.log && { log: this.options.log }),
+      onError: (what, error) => this.options.log?.error(what, { peerId, error: String(error) }),
+    });
+  }
+
   private rtcConfiguration(): RTCConfiguration {
     return {
       iceServers: this.iceServers,
@@ -460,6 +506,7 @@ export class Room extends TypedEmitter<RoomEvents> {
     this.stopWatchingNetwork?.();
     this.stopWatchingNetwork = undefined;
     this.media.dispose();
+    this.paths.close();
     this.roster.clear();
     const signaling = this.signaling;
     this.signaling = undefined;

@@ -15,6 +15,17 @@ export interface RosterEvents {
 export interface ReceivedTrack {
   mid: string;
   track: MediaStreamTrack;
+  receiver: RTCRtpReceiver;
+}
+
+/**
+ * Where the SFU's tracks go before they are shown: MediaPaths, which picks, per participant, the SFU's tracks
+ * or the direct path's, and calls the Roster's `showTrack` / `hideTrack`.
+ */
+export interface TrackRouter {
+  trackAdded(source: 'sfu', participantId: string, track: MediaStreamTrack, receiver: RTCRtpReceiver): void;
+  trackRemoved(source: 'sfu', participantId: string, track: MediaStreamTrack): void;
+  participantLeft(participantId: string): void;
 }
 
 /**
@@ -26,7 +37,25 @@ export class Roster {
   /** Which participant each subscriber m-line (mid) carries, as of the last applied offer. */
   private midOwners = new Map<string, string>();
 
-  constructor(private readonly events: RosterEvents) {}
+  constructor(
+    private readonly events: RosterEvents,
+    private readonly router: TrackRouter,
+  ) {}
+
+  /** Puts a track in the participant's stream (MediaPaths chose to show it). */
+  showTrack(participantId: string, track: MediaStreamTrack): void {
+    const participant = this.participants.get(participantId);
+    if (!participant || participant.stream.getTrackById(track.id)) return;
+    participant.stream.addTrack(track);
+    this.events.trackSubscribed(track, participant);
+  }
+
+  hideTrack(participantId: string, track: MediaStreamTrack): void {
+    const participant = this.participants.get(participantId);
+    if (!participant?.stream.getTrackById(track.id)) return;
+    participant.stream.removeTrack(track);
+    this.events.trackUnsubscribed(track, participant);
+  }
 
   add(info: ParticipantInfo): void {
     if (this.participants.has(info.id)) return;
@@ -38,6 +67,7 @@ export class Roster {
   remove(id: string): void {
     const participant = this.participants.get(id);
     if (!participant) return;
+    this.router.participantLeft(id);
     this.dropTracks(participant);
     for (const [mid, owner] of this.midOwners) if (owner === id) this.midOwners.delete(mid);
     this.participants.delete(id);
@@ -75,21 +105,15 @@ export class Roster {
   /** Moves each receiver track to the participant its m-line now carries (the SFU recycles m-lines). */
   applyStreams(received: readonly ReceivedTrack[], streams: readonly SubscribedStream[]): void {
     const active = streams.filter((s) => this.participants.has(s.participantId));
-    const tracks = new Map(received.map((r) => [r.mid, r.track]));
+    const tracks = new Map(received.map((r) => [r.mid, r]));
     for (const move of planTrackMoves(this.midOwners, active)) {
-      const track = tracks.get(move.mid);
-      const from = move.from ? this.participants.get(move.from) : undefined;
-      const to = move.to ? this.participants.get(move.to) : undefined;
-      if (track && from?.stream.getTrackById(track.id)) {
-        from.stream.removeTrack(track);
-        this.events.trackUnsubscribed(track, from);
-      }
+      const got = tracks.get(move.mid);
+      if (got && move.from && this.participants.has(move.from))
+        this.router.trackRemoved('sfu', move.from, got.track);
       if (move.to) this.midOwners.set(move.mid, move.to);
       else this.midOwners.delete(move.mid);
-      if (track && to) {
-        to.stream.addTrack(track);
-        this.events.trackSubscribed(track, to);
-      }
+      if (got && move.to && this.participants.has(move.to))
+        this.router.trackAdded('sfu', move.to, got.track, got.receiver);
     }
   }
 

@@ -106,7 +106,7 @@ describe('background effect in headless Chromium (astronaut fake camera, 640x480
       expect(info.progressEvents).toBeGreaterThan(0);
       const stats = info.stats as unknown as EffectStats;
       expect(['CPU', 'GPU']).toContain(stats.delegate);
-      expect(['webgl2', 'canvas2d']).toContain(stats.renderer);
+      expect(['webgl2', 'canvas2d', 'yuv']).toContain(stats.renderer);
       expect(stats.budget?.level).toBeGreaterThanOrEqual(0);
     });
   });
@@ -257,7 +257,7 @@ describe('background effect in headless Chromium (astronaut fake camera, 640x480
     });
   });
 
-  for (const renderer of ['webgl2', 'canvas2d'] as const) {
+  for (const renderer of ['webgl2', 'canvas2d', 'yuv'] as const) {
     it(`remove works on the ${renderer} back end`, async () => {
       await withPage(async (page) => {
         await start(page, { renderer, delegate: 'CPU', initialMode: { kind: 'remove', color: '#00ff00' } });

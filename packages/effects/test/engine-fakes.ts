@@ -32,6 +32,14 @@ export class FakeCompositor implements Compositor {
   setBackground(image: ImageBitmap | null): void {
     this.background = image;
   }
+  outputFrame(): VideoFrame {
+    this.log.push('outputFrame');
+    return {} as VideoFrame;
+  }
+  outputBitmap(): ImageBitmap {
+    this.log.push('outputBitmap');
+    return {} as ImageBitmap;
+  }
   resetTemporal(): void {}
   dispose(): void {
     this.disposed = true;

@@ -107,6 +107,43 @@ export const RestartSubscriberIceMessage = z.strictObject({
   id: RequestId,
 });
 
+/** A participant id as the server stamps it (`p_…`), when a client names another participant. */
+const PeerId = z.string().regex(/^p_[A-Za-z0-9_-]{1,62}$/, 'must be a participant id');
+
+/** An SDP offer or answer of the direct PeerConnection between the two participants of a direct room. */
+export const PeerDescription = z.strictObject({ type: z.enum(['offer', 'answer']), sdp: Sdp });
+export type PeerDescription = z.infer<typeof PeerDescription>;
+
+/**
+ * Signalling of the direct (browser to browser) PeerConnection, relayed by the server only between the two
+ * participants of a room in direct mode (`mediaPath` direct); to anyone else it is refused. One description
+ * or one candidate (null: end-of-candidates) per message.
+ */
+export const PeerSignalMessage = z
+  .strictObject({
+    type: z.literal('peerSignal'),
+    id: RequestId,
+    to: PeerId,
+    description: PeerDescription.optional(),
+    candidate: IceCandidate.nullable().optional(),
+  })
+  .refine(
+    (m) => (m.description === undefined) !== (m.candidate === undefined),
+    'needs exactly one of description and candidate',
+  );
+
+/**
+ * Whether the browser now shows `peerId`'s media from the direct PeerConnection (`receiving: true`: the server
+ * pauses that peer's streams to it in the SFU) or lost it (`false`: the SFU sends them again). Ignored unless
+ * the room is in direct mode with that peer.
+ */
+export const DirectMediaMessage = z.strictObject({
+  type: z.literal('directMedia'),
+  id: RequestId,
+  peerId: PeerId,
+  receiving: z.boolean(),
+});
+
 export const ClientMessage = z.discriminatedUnion('type', [
   JoinMessage,
   PublishMessage,
@@ -117,6 +154,8 @@ export const ClientMessage = z.discriminatedUnion('type', [
   PingMessage,
   RestartPublisherIceMessage,
   RestartSubscriberIceMessage,
+  PeerSignalMessage,
+  DirectMediaMessage,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 export type ClientMessageType = ClientMessage['type'];
@@ -176,6 +215,11 @@ export const ErrorCode = z.enum([
   'sfu_unavailable',
   /** The resume token is unknown, already used or past its window: the participant is gone; join afresh. */
   'resume_failed',
+  /**
+   * A `peerSignal` or `directMedia` naming someone this participant is not in a direct room with: refused, not
+   * relayed. Expected in the moment a room switches path (a third joined); clients drop it.
+   */
+  'not_direct',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -229,6 +273,29 @@ export const ServerMessage = z.discriminatedUnion('type', [
     replyTo: ReplyTo,
     code: ErrorCode,
     message: z.string(),
+  }),
+  /**
+   * How this browser gets the others' media. `direct`: exactly two participants, both publishing, and P2P on:
+   * connect a PeerConnection to `peerId` (perfect negotiation, `polite` as given) and show its media once it
+   * flows, then send `directMedia {receiving: true}`. `sfu`: everyone through the SFU; keep the direct media on
+   * screen until the SFU's flows, then close the direct PeerConnection. Sent on every change and after a
+   * resume; a joiner starts in `sfu`.
+   */
+  z.discriminatedUnion('path', [
+    z.strictObject({
+      type: z.literal('mediaPath'),
+      path: z.literal('direct'),
+      peerId: ParticipantId,
+      polite: z.boolean(),
+    }),
+    z.strictObject({ type: z.literal('mediaPath'), path: z.literal('sfu') }),
+  ]),
+  /** `peerSignal` of the other participant of a direct room, stamped with who sent it. */
+  z.strictObject({
+    type: z.literal('peerSignal'),
+    from: ParticipantId,
+    description: PeerDescription.optional(),
+    candidate: IceCandidate.nullable().optional(),
   }),
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;

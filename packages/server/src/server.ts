@@ -82,6 +82,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     logger: logger.child({ name: 'rooms' }),
     iceServersFor: (participantId) => turn?.iceServersFor(participantId) ?? [],
     resumeWindowMs: config.resumeWindowMs,
+    p2p: config.p2p === 'on',
   });
   const signaling = new SignalingServer({
     registry,

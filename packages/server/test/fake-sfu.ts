@@ -133,6 +133,22 @@ export class FakeSubscriber extends EventEmitter<SfuSubscriberEvents> implements
   async trickle(candidate: SfuCandidate | null): Promise<void> {
     this.trickled.push({ candidate, answersSoFar: this.answers.length });
   }
+  /** Mids paused with setSending (send: false), and every setSending call in order. */
+  readonly paused = new Set<string>();
+  readonly sendingCalls: { mid: string; send: boolean }[][] = [];
+  async setSending(streams: readonly { mid: string; send: boolean }[]): Promise<void> {
+    if (this.updates === 0) throw new Error('no subscriber PeerConnection to configure');
+    this.sendingCalls.push([...streams]);
+    for (const { mid, send } of streams) {
+      if (send) this.paused.delete(mid);
+      else this.paused.add(mid);
+    }
+  }
+  /** The feeds whose every stream is paused. */
+  pausedFeeds(): number[] {
+    const mids = [...this.feeds].map((feedId, i) => ({ feedId, mid: String(i) }));
+    return mids.filter((m) => this.paused.has(m.mid)).map((m) => m.feedId);
+  }
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

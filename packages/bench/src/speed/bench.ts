@@ -14,6 +14,7 @@ import { browserConditions, browserVersion, launchBenchBrowser } from './browser
 import { makeCamera } from './camera.js';
 import {
   type BrowserName,
+  formatStages,
   formatTable,
   type Processor,
   per,
@@ -257,6 +258,7 @@ async function main(): Promise<void> {
       budgetQuality?: Record<string, number>;
       renderer?: string;
       pipeline?: string;
+      degraded?: string | null;
     } | null;
     if (!backdrop || backdrop.budgetLevel === undefined) return [];
     const q = backdrop.budgetQuality;
@@ -264,12 +266,25 @@ async function main(): Promise<void> {
       ? ` (model every ${q.segmentEvery} frame(s), refinement at ${q.refineScale}x, blur at ${q.blurScale}x${q.frameScale ? `, picture at ${q.frameScale}x` : ''})`
       : '';
     return [
-      `  ${d.browser} ${d.processor} ${d.width}x${d.height}: level ${backdrop.budgetLevel}${how}; ${backdrop.pipeline} pipeline, ${backdrop.renderer}`,
+      `  ${d.browser} ${d.processor} ${d.width}x${d.height}: level ${backdrop.budgetLevel}${how}; ${backdrop.pipeline} pipeline, ${backdrop.renderer}${backdrop.degraded ? `; degraded: ${backdrop.degraded}` : ''}`,
     ];
   });
   if (levels.length > 0)
     console.log(
       `\nBackdrop's frame-budget level at the end of each run (0 = full quality):\n${levels.join('\n')}`,
+    );
+  const stages = details.flatMap((d) => {
+    const backdrop = d.backdrop as {
+      renderer?: string;
+      msPerStage?: Record<string, number>;
+      rendererMeasuredMs?: Record<string, number>;
+    } | null;
+    if (!backdrop?.msPerStage) return [];
+    return [`  ${formatStages(`${d.browser} ${d.processor} ${d.width}x${d.height}`, backdrop)}`];
+  });
+  if (stages.length > 0)
+    console.log(
+      `\nBackdrop's ms per stage (moving averages in the worker; segment counts only frames that ran the model):\n${stages.join('\n')}`,
     );
   if (args.json) {
     await mkdir(dirname(args.json), { recursive: true });

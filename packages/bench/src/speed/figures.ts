@@ -117,3 +117,21 @@ export function formatTable(runs: readonly SpeedRun[]): string {
   if (ratios.length > 0) out.push('', ...ratios.map((r) => line(r, widths)));
   return out.join('\n');
 }
+
+/** One line of Backdrop's per-stage timing: back end, each stage's ms, and the back ends' start-up measurements. */
+export function formatStages(
+  label: string,
+  backdrop: {
+    renderer?: string;
+    msPerStage?: Record<string, number>;
+    rendererMeasuredMs?: Record<string, number>;
+  },
+): string {
+  const stages = Object.entries(backdrop.msPerStage ?? {})
+    .map(([stage, ms]) => `${stage} ${ms.toFixed(1)}`)
+    .join(', ');
+  const measured = Object.entries(backdrop.rendererMeasuredMs ?? {})
+    .map(([renderer, ms]) => `${renderer} ${ms.toFixed(1)}`)
+    .join(', ');
+  return `${label}: ${backdrop.renderer ?? '?'}: ${stages}${measured ? ` (back ends at start-up, ms: ${measured})` : ''}`;
+}

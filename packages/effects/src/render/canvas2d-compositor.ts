@@ -292,6 +292,12 @@ export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
       ctx.globalCompositeOperation = 'source-over';
       if (composition.kind === 'replace' && background) drawLightWrap(background);
     },
+    outputFrame(timestamp: number) {
+      return new VideoFrame(canvas, { timestamp });
+    },
+    outputBitmap() {
+      return canvas.transferToImageBitmap();
+    },
     readAlpha() {
       // At the frame's own size: the refined alpha scaled up exactly as composite() scales it.
       person.width = size.width;

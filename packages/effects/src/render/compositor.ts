@@ -2,8 +2,11 @@ import type { QualityLevel } from '../mask/budget.js';
 import type { ResolvedEffectMode } from '../mode.js';
 import type { FrameSource } from './source-stage.js';
 
-/** The compositing back ends: the WebGL2 pipeline, or the Canvas2D one (CPU refinement). */
-export const RENDERERS = ['webgl2', 'canvas2d'] as const;
+/**
+ * The compositing back ends: the WebGL2 pipeline, the Canvas2D one (CPU refinement), or the YUV one (CPU
+ * refinement and compositing on the camera's own planes, output built from bytes).
+ */
+export const RENDERERS = ['webgl2', 'canvas2d', 'yuv'] as const;
 export type Renderer = (typeof RENDERERS)[number];
 
 export function isRenderer(value: unknown): value is Renderer {
@@ -36,6 +39,10 @@ export interface Compositor {
    * engine hands it over when the mode changes); without one, or without a mask, it draws the privacy frame.
    */
   composite(composition: Composition, quality: QualityLevel): void;
+  /** The output frame of the last composite (the caller owns and closes it). */
+  outputFrame(timestamp: number): VideoFrame;
+  /** The output of the last composite as an ImageBitmap (the caller owns and closes it). */
+  outputBitmap(): ImageBitmap;
   /** The final alpha (0..255) at the size the compositor used. NOTE: synchronous readback. */
   readAlpha(): { width: number; height: number; data: Uint8Array };
   setBackground(image: ImageBitmap | null): void;

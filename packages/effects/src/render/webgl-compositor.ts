@@ -132,6 +132,12 @@ export function createWebGLCompositor(canvas: OffscreenCanvas): Compositor {
           : null,
       });
     },
+    outputFrame(timestamp: number) {
+      return new VideoFrame(canvas, { timestamp });
+    },
+    outputBitmap() {
+      return canvas.transferToImageBitmap();
+    },
     readAlpha() {
       if (!alphaNow) throw EffectError.invalidState('readAlpha() before refine()');
       const rgba = readTarget(gl, alphaNow);

@@ -8,6 +8,7 @@ import { chooseCompositor, createCompositor } from '../render/choose-compositor.
 import { type Compositor, PRIVACY_FRAME, type Renderer } from '../render/compositor.js';
 import { createFrameScaler, type FrameScaler } from '../render/frame-scaler.js';
 import type { FrameSource } from '../render/source-stage.js';
+import { yuvCompositorSupported } from '../render/yuv-compositor.js';
 import { chooseDelegate, type DelegateChoice } from '../segmentation/delegate.js';
 import type { Progress } from '../segmentation/fetch-progress.js';
 import { type Delegate, loadRuntime, type ModelMask, type Segmenter } from '../segmentation/segmenter.js';
@@ -58,7 +59,13 @@ async function loadSegmenter(
 
 export const REAL_ENGINE_DEPS: EngineDeps = {
   createCompositor: (renderer) =>
-    createCompositor(renderer === 'webgl2' && hasWebGL2() ? 'webgl2' : 'canvas2d'),
+    createCompositor(
+      renderer === 'webgl2' && hasWebGL2()
+        ? 'webgl2'
+        : renderer === 'yuv' && yuvCompositorSupported()
+          ? 'yuv'
+          : 'canvas2d',
+    ),
   chooseCompositor,
   loadSegmenter,
   createFrameScaler,
@@ -106,7 +113,7 @@ export class Engine {
     private readonly deps: EngineDeps = REAL_ENGINE_DEPS,
   ) {
     // Until the measured choice is made, the cheap-to-create Canvas2D back end draws the privacy frames.
-    this.compositor = deps.createCompositor(options.renderer === 'webgl2' ? 'webgl2' : 'canvas2d');
+    this.compositor = deps.createCompositor(options.renderer === 'auto' ? 'canvas2d' : options.renderer);
     const levels = !options.adaptive
       ? [QUALITY_LEVELS[0]!]
       : options.lowerResolution === false
@@ -121,9 +128,14 @@ export class Engine {
     return this.compositor.renderer;
   }
 
-  /** The canvas the current back end draws the output on (it changes once, when the back end is chosen). */
-  get canvas(): OffscreenCanvas {
-    return this.compositor.canvas;
+  /** The output frame of the last process() (the caller owns it). */
+  outputFrame(timestamp: number): VideoFrame {
+    return this.compositor.outputFrame(timestamp);
+  }
+
+  /** The output of the last process() as an ImageBitmap (the caller owns it). */
+  outputBitmap(): ImageBitmap {
+    return this.compositor.outputBitmap();
   }
 
   /** Loads the runtime and model and picks the delegate. Failure leaves the engine in 'failed' (privacy frames). */

@@ -38,7 +38,7 @@ async function runStreams(
         if (engine && !stopped) {
           engine.process(frame, frame.timestamp / 1000);
           const t = performance.now();
-          output = new VideoFrame(engine.canvas, { timestamp: frame.timestamp });
+          output = engine.outputFrame(frame.timestamp);
           engine.frameDelivered(performance.now() - t);
         }
       } catch (error) {
@@ -73,7 +73,7 @@ function processOne(frame: VideoFrame | ImageBitmap, timestampMs: number): void 
     if (engine) {
       engine.process(frame, timestampMs);
       const t = performance.now();
-      bitmap = engine.canvas.transferToImageBitmap();
+      bitmap = engine.outputBitmap();
       engine.frameDelivered(performance.now() - t);
     }
   } catch (error) {

@@ -53,6 +53,7 @@ const ENV_NAMES: Record<keyof Config, string> = {
   tlsKey: 'TLS_KEY',
   publicUrl: 'PUBLIC_URL',
   janusStunServer: 'JANUS_STUN_SERVER',
+  p2p: 'P2P',
 };
 
 /** Flag for each setting: the kebab-case of its name (`--janus-url`, `--port`). */

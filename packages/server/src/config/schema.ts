@@ -220,6 +220,12 @@ export const ConfigSchema = z.object({
   publicUrl: PublicUrl.optional(),
   /** A STUN server (host:port) Janus uses to learn its public address (srflx candidates). */
   janusStunServer: StunServer.optional(),
+
+  /**
+   * `on`: a room of exactly two publishing participants sends media browser to browser (with the same ICE
+   * servers), and moves to the SFU when a third joins (issue 9 item 6).
+   */
+  p2p: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -32,6 +32,8 @@ export interface RoomRegistryOptions {
   iceServersFor?: (participantId: string) => IceServer[];
   /** How long a participant whose socket was lost is kept for a `resume`; 0 or unset: resume is off. */
   resumeWindowMs?: number;
+  /** P2P=on: two-person rooms go direct (rooms/media-path.ts); off if unset. */
+  p2p?: boolean;
 }
 
 export interface JoinRequest {
@@ -88,6 +90,7 @@ export class RoomRegistry {
   private readonly resumePolicy: ResumePolicy;
   /** Set by `drain`: lost sockets leave at once and resumes are refused. */
   private draining = false;
+  private readonly p2p: boolean;
 
   constructor(options: RoomRegistryOptions) {
     const windowMs = options.resumeWindowMs ?? 0;
@@ -103,6 +106,7 @@ export class RoomRegistry {
       },
     };
     this.iceServersFor = options.iceServersFor ?? (() => []);
+    this.p2p = options.p2p ?? false;
     this.sfu = options.sfu;
     this.limits = options.limits;
     this.logger = options.logger;
@@ -225,6 +229,7 @@ export class RoomRegistry {
       this.logger.child({ room: name }),
       this.iceServersFor,
       this.resumePolicy,
+      this.p2p,
     );
     this.rooms.set(name, room);
     this.logger.info({ room: name, sfuRoomId }, 'room created');

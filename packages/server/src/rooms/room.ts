@@ -9,6 +9,7 @@ import {
 import { ServerError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Sfu, SfuCandidate, SfuStream } from '../sfu/sfu.js';
+import { MediaRouter } from './media-router.js';
 import { type Link, newIdentity, Participant, Relay } from './participant.js';
 import { Subscription } from './subscription.js';
 
@@ -51,6 +52,8 @@ export class Room {
   /** Participants gone from the room whose SFU handles are not detached yet. */
   private readonly closing = new Set<Promise<void>>();
   private state: 'open' | 'abandoned' = 'open';
+  /** Direct (two people) or through the SFU: who receives whom from the SFU, and the direct pair's signalling. */
+  readonly media: MediaRouter;
 
   constructor(
     readonly name: string,
@@ -61,7 +64,11 @@ export class Room {
     /** ICE servers for one participant's `joined`, with credentials made for it (TURN); none by default. */
     private readonly iceServersFor: (participantId: string) => IceServer[] = () => [],
     private readonly resume: ResumePolicy = NO_RESUME,
-  ) {}
+    /** P2P=on: a room of two publishing participants sends media browser to browser (media-path.ts). */
+    p2p = false,
+  ) {
+    this.media = new MediaRouter(p2p, () => this.participants.values(), logger);
+  }
 
   /** Participants in the room (joins still being made not counted). */
   get size(): number {
@@ -176,24 +183,23 @@ export class Room {
    * and before any later `participantJoined`, so concurrent joins never list each other twice.
    */
   private addParticipant(participant: Participant, replyTo?: string | number): void {
-    const { id, feedId, publisher, subscription, logger } = participant;
+    const { id, feedId, publisher, logger } = participant;
     publisher.on('connected', () => {
       if (!this.participants.has(id)) return;
       logger.info('publisher connected');
       participant.publishing = true;
-      for (const other of this.participants.values())
-        if (other !== participant) other.subscription.want(feedId);
+      this.media.sync();
     });
     publisher.on('hangup', (reason) => {
       logger.info({ reason }, 'publisher hung up');
       participant.publishing = false;
-      for (const other of this.participants.values())
-        if (other !== participant) other.subscription.unwant(feedId);
+      if (this.participants.has(id)) this.media.sync();
+      else for (const other of this.participants.values()) other.subscription.unwant(feedId);
     });
     this.sendJoined(participant, { resumed: false, replyTo });
-    for (const other of this.participants.values()) if (other.publishing) subscription.want(other.feedId);
     this.broadcast({ type: 'participantJoined', participant: participant.info });
     this.participants.set(id, participant);
+    this.media.sync();
     logger.info({ name: participant.name, size: this.participants.size }, 'participant joined');
   }
 
@@ -258,6 +264,7 @@ export class Room {
       );
     }
     participant.subscription.release();
+    this.media.retell(participant);
     participant.logger.info({ awayMs, wasAway }, 'participant resumed');
     return true;
   }
@@ -279,6 +286,8 @@ export class Room {
     this.broadcast({ type: 'participantLeft', participantId: participant.id });
     const others = [...this.participants.values()];
     for (const other of others) other.subscription.unwant(participant.feedId);
+    this.media.forget(participant.id);
+    this.media.sync();
     const settled = Promise.all(others.map((o) => o.subscription.settled()));
     const grace = new Promise((resolve) => setTimeout(resolve, LEAVE_GRACE_MS).unref());
     this.closeLater(participant, Promise.race([settled, grace]));

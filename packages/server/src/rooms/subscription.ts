@@ -1,6 +1,6 @@
 import { ServerError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { SfuCandidate, SfuOffer, SfuSubscriber } from '../sfu/sfu.js';
+import type { SfuCandidate, SfuOffer, SfuStream, SfuSubscriber } from '../sfu/sfu.js';
 import { TrickleGate } from './trickle-gate.js';
 
 const ANSWER_TIMEOUT_MS = 15_000;
@@ -13,8 +13,15 @@ const ANSWER_TIMEOUT_MS = 15_000;
 export class Subscription {
   private readonly desired = new Set<number>();
   private readonly current = new Set<number>();
+  /** Feeds wanted but not to be relayed for now (the browser gets them directly), and those the SFU has paused. */
+  private readonly pausedWanted = new Set<number>();
+  private readonly pausedApplied = new Set<number>();
+  /** Which feed each m-line carries, as of the last offer. */
+  private streams: readonly SfuStream[] = [];
   private readonly unsolicited: SfuOffer[] = [];
   private running: Promise<void> | undefined;
+  /** The pause changes being sent (never rejects). */
+  private pauses: Promise<void> = Promise.resolve();
   private closed = false;
   /** The offer out with the browser, waiting for its answer. */
   private waiting:
@@ -49,6 +56,27 @@ export class Subscription {
   unwant(feedId: number): void {
     this.desired.delete(feedId);
     this.kick();
+  }
+
+  /**
+   * Keeps a wanted feed's m-lines but stops (`true`) or resumes (`false`) relaying it: no renegotiation, so
+   * resuming is one SFU request and a keyframe away. Applied at once, not behind a negotiation waiting for the
+   * browser's answer, for a feed already in an offer; otherwise once the offer that adds it is out.
+   */
+  pause(feedId: number, paused: boolean): void {
+    if (paused === this.pausedWanted.has(feedId)) return;
+    if (paused) this.pausedWanted.add(feedId);
+    else this.pausedWanted.delete(feedId);
+    this.kickPauses();
+  }
+
+  /** Sends the SFU whatever pause changes are due, one request after another. */
+  private kickPauses(): void {
+    if (this.closed) return;
+    this.pauses = this.pauses.then(async () => {
+      const due = this.duePauses();
+      if (due.changes.length > 0 && !this.closed) await this.applyPauses(due);
+    });
   }
 
   /** Resolves the outstanding offer with the browser's answer. */
@@ -140,8 +168,43 @@ export class Subscription {
         continue;
       }
       for (const f of add) this.current.add(f);
-      for (const f of remove) this.current.delete(f);
+      for (const f of remove) {
+        this.current.delete(f);
+        this.pausedApplied.delete(f); // a feed subscribed again starts relayed
+      }
       if (offer) await this.negotiate(offer);
+    }
+  }
+
+  /** The pause changes the SFU has not been sent yet (computed without waiting, so no kick is missed). */
+  private duePauses(): { changes: { mid: string; send: boolean }[]; feeds: Map<number, boolean> } {
+    const changes: { mid: string; send: boolean }[] = [];
+    const feeds = new Map<number, boolean>();
+    for (const feedId of this.current) {
+      const paused = this.pausedWanted.has(feedId);
+      if (paused === this.pausedApplied.has(feedId)) continue;
+      const mids = this.streams.filter((s) => s.feedId === feedId).map((s) => s.mid);
+      if (mids.length === 0) continue; // not in an offer yet: applied after the negotiation that adds it
+      feeds.set(feedId, paused);
+      for (const mid of mids) changes.push({ mid, send: !paused });
+    }
+    return { changes, feeds };
+  }
+
+  /**
+   * Sends the SFU due pause changes. A failure is logged and left for the next pause change or offer to
+   * retry, not retried in a loop.
+   */
+  private async applyPauses(due: ReturnType<Subscription['duePauses']>): Promise<void> {
+    try {
+      await this.subscriber.setSending(due.changes);
+    } catch (error) {
+      this.logger.warn({ err: error, changes: due.changes }, 'pausing or resuming subscribed streams failed');
+      return;
+    }
+    for (const [feedId, paused] of due.feeds) {
+      if (paused) this.pausedApplied.add(feedId);
+      else this.pausedApplied.delete(feedId);
     }
   }
 
@@ -165,6 +228,8 @@ export class Subscription {
       this.waiting = { offer, resolve, reject };
     });
     this.offered = true;
+    this.streams = offer.streams;
+    this.kickPauses(); // a feed paused before it was in an offer
     this.deliverOffer(offer);
     this.armDeadline();
     try {

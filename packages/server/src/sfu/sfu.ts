@@ -65,6 +65,12 @@ export interface SfuSubscriber extends EventEmitter<SfuSubscriberEvents>, SfuTri
    * once an offer was answered; the caller must not have an offer waiting for its answer.
    */
   restartIce(): Promise<SfuOffer>;
+  /**
+   * Pauses (`send: false`) or resumes streams of the current PeerConnection by mid, with no renegotiation: the
+   * m-lines stay, so resuming needs no offer/answer (the SFU asks the publisher for a keyframe). Only once
+   * an offer was made.
+   */
+  setSending(streams: readonly { mid: string; send: boolean }[]): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -208,6 +208,23 @@ class VideoRoomSubscriber extends EventEmitter<SfuSubscriberEvents> implements S
     });
   }
 
+  /**
+   * VideoRoom `configure` with `streams: [{mid, send}]` (janus_videoroom.c, v1.1.2): flips each stream's
+   * relaying without an offer; turning video back on sends the publisher a PLI ("Restoring video for
+   * subscriber"), so frames resume at the next keyframe.
+   */
+  setSending(streams: readonly { mid: string; send: boolean }[]): Promise<void> {
+    return this.handle.run(async () => {
+      if (!this.joined) throw new JanusError('no subscriber PeerConnection to configure');
+      if (streams.length === 0) return;
+      const reply = await this.client.pluginMessage(this.handle.id, {
+        request: 'configure',
+        streams: streams.map(({ mid, send }) => ({ mid, send })),
+      });
+      videoRoomData(reply, ['event']);
+    });
+  }
+
   private async updateNow(change: { add: number[]; remove: number[] }): Promise<SfuOffer | null> {
     if (!this.joined) {
       if (change.add.length === 0) return null;

@@ -110,6 +110,16 @@ export class SignalingConnection {
       // ICE session and must wait for it (see Participant.holdPublisherCandidates).
       this.membership?.participant.holdPublisherCandidates();
     }
+    if (parsed.message.type === 'peerSignal') {
+      // Relayed at once, like trickle: perfect negotiation needs its descriptions and candidates in order, and
+      // nothing here waits on the SFU.
+      try {
+        this.onPeerSignal(parsed.message);
+      } catch (error) {
+        this.sendError(toServerError(error), parsed.message.id);
+      }
+      return;
+    }
     if (parsed.message.type === 'trickle') {
       // Not queued behind a `publish` or `join` waiting on the SFU: a browser sends a burst of candidates right
       // after its offer, and the gates in rooms/ already hold them until their SDP exchange is done.
@@ -199,6 +209,14 @@ export class SignalingConnection {
       case 'restartSubscriberIce':
         this.onRestartSubscriberIce(message);
         return Promise.resolve();
+      case 'peerSignal':
+        this.onPeerSignal(message);
+        return Promise.resolve();
+      case 'directMedia': {
+        const { room, participant } = this.joined();
+        room.media.directMedia(participant, message.peerId, message.receiving);
+        return Promise.resolve();
+      }
     }
   }
 
@@ -311,6 +329,11 @@ export class SignalingConnection {
     message: Extract<ClientMessage, { type: 'subscriberAnswer' }>,
   ): Promise<void> {
     this.joined().participant.subscription.answer(message.sdp);
+  }
+
+  private onPeerSignal(message: Extract<ClientMessage, { type: 'peerSignal' }>): void {
+    const { room, participant } = this.joined();
+    room.media.relay(participant, message);
   }
 
   private onTrickle(message: Extract<ClientMessage, { type: 'trickle' }>): void {

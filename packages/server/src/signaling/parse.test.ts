@@ -68,6 +68,48 @@ describe('parseClientMessage', () => {
   });
 });
 
+describe('peerSignal and directMedia', () => {
+  const offer = (sdp: string) =>
+    JSON.stringify({ type: 'peerSignal', to: 'p_abc', description: { type: 'offer', sdp } });
+
+  it('carries an SDP up to the publish limit, and one description or one candidate', () => {
+    expect(errorCode(offer('v=0\r\n'.repeat(2000)))).toBe('ok');
+    expect(errorCode(offer('x'.repeat(MAX_MESSAGE_BYTES)))).toBe('too_large');
+    expect(errorCode(JSON.stringify({ type: 'peerSignal', to: 'p_abc', candidate: null }))).toBe('ok');
+    expect(errorCode(JSON.stringify({ type: 'peerSignal', to: 'p_abc' }))).toBe('bad_message');
+    expect(
+      errorCode(
+        JSON.stringify({
+          type: 'peerSignal',
+          to: 'p_abc',
+          candidate: null,
+          description: { type: 'answer', sdp: 'v=0' },
+        }),
+      ),
+    ).toBe('bad_message');
+  });
+
+  it('refuses a sender stamp, a bad peer id and a description type other than offer or answer', () => {
+    expect(errorCode(JSON.stringify({ type: 'peerSignal', to: 'p_abc', from: 'p_x', candidate: null }))).toBe(
+      'bad_message',
+    );
+    expect(errorCode(JSON.stringify({ type: 'peerSignal', to: 'janus', candidate: null }))).toBe(
+      'bad_message',
+    );
+    expect(
+      errorCode(
+        JSON.stringify({ type: 'peerSignal', to: 'p_abc', description: { type: 'rollback', sdp: 'v=0' } }),
+      ),
+    ).toBe('bad_message');
+    expect(errorCode(JSON.stringify({ type: 'directMedia', peerId: 'p_abc', receiving: true }))).toBe('ok');
+    expect(
+      errorCode(
+        JSON.stringify({ type: 'directMedia', peerId: 'p_abc', receiving: true, pad: 'x'.repeat(5000) }),
+      ),
+    ).toBe('too_large');
+  });
+});
+
 describe('refusal text', () => {
   it('stays short when the request has huge unknown keys', () => {
     const key = 'k'.repeat(1800); // two of them stay under the 4 KiB control-message cap

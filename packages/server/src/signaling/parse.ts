@@ -51,7 +51,7 @@ function requestId(value: unknown): string | number | undefined {
 }
 
 /** The only message types that carry SDP, and so the only ones allowed above MAX_CONTROL_MESSAGE_BYTES. */
-const SDP_TYPES: readonly string[] = ['publish', 'subscriberAnswer', 'restartPublisherIce'];
+const SDP_TYPES: readonly string[] = ['publish', 'subscriberAnswer', 'restartPublisherIce', 'peerSignal'];
 
 function tooLarge(size: number, limit: number, what: string): ServerError {
   return new ServerError('too_large', `${what} is ${size} bytes; the limit is ${limit}`);

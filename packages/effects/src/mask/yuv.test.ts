@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import {
+  BT601,
+  BT709,
+  createI420,
+  deinterleaveUv,
+  downsampleI420,
+  downsamplePlane,
+  packedYuvToRgba,
+  rgbaToI420,
+  rgbToYuv,
+  yuvColour,
+} from './yuv.js';
+
+function solidRgba(w: number, h: number, rgb: [number, number, number]): Uint8ClampedArray {
+  const out = new Uint8ClampedArray(w * h * 4);
+  for (let i = 0; i < w * h; i++) out.set([...rgb, 255], i * 4);
+  return out;
+}
+
+describe('I420 pictures', () => {
+  it('lays out odd sizes with rounded-up chroma', () => {
+    const p = createI420(5, 3);
+    expect([p.chromaWidth, p.chromaHeight]).toEqual([3, 2]);
+    expect(p.data.length).toBe(15 + 2 * 6);
+    expect(p.v.length).toBe(6);
+    expect(() => createI420(0, 2)).toThrow(RangeError);
+  });
+
+  it('converts colours with the named matrix and range', () => {
+    expect(rgbToYuv(255, 255, 255, BT601)).toEqual([235, 128, 128]);
+    expect(rgbToYuv(0, 0, 0, BT709)).toEqual([16, 128, 128]);
+    expect(rgbToYuv(255, 255, 255, { ...BT709, fullRange: true })).toEqual([255, 128, 128]);
+    expect(yuvColour('bt709', true)).toEqual({ ...BT709, fullRange: true });
+    expect(yuvColour(null, undefined)).toEqual(BT601);
+  });
+
+  it('round-trips RGB through I420 and the packed conversion within a few levels', () => {
+    for (const colour of [BT601, BT709, { ...BT709, fullRange: true }]) {
+      for (const rgb of [
+        [200, 40, 30],
+        [20, 180, 90],
+        [60, 70, 220],
+        [128, 128, 128],
+      ] as Array<[number, number, number]>) {
+        const pic = rgbaToI420(solidRgba(4, 4, rgb), createI420(4, 4), colour);
+        const packed = downsampleI420(pic, 2, 2);
+        const back = packedYuvToRgba(packed, colour);
+        for (let c = 0; c < 3; c++) expect(Math.abs(back[c]! - rgb[c]!)).toBeLessThanOrEqual(3);
+        expect(back[3]).toBe(255);
+      }
+    }
+  });
+
+  it('box-averages every source sample into the smaller picture', () => {
+    const pic = createI420(4, 2);
+    pic.y.set([0, 100, 200, 40, 20, 60, 0, 120]);
+    pic.u.set([10, 30]);
+    pic.v.set([50, 70]);
+    const packed = downsampleI420(pic, 2, 1);
+    // Left block: 0, 100, 20, 60 -> 45; right: 200, 40, 0, 120 -> 90.
+    expect([packed[0], packed[4]]).toEqual([45, 90]);
+    expect([packed[1], packed[2], packed[5], packed[6]]).toEqual([10, 50, 30, 70]);
+    expect(downsamplePlane(new Uint8Array([0, 255, 255, 255]), 2, 2, 1, 1)[0]).toBe(191);
+    expect(() => downsampleI420(pic, 2, 1, new Uint8ClampedArray(4))).toThrow(RangeError);
+  });
+
+  it('splits NV12 chroma into planes', () => {
+    const u = new Uint8Array(2);
+    const v = new Uint8Array(2);
+    deinterleaveUv(new Uint8Array([1, 2, 3, 4]), u, v);
+    expect([...u, ...v]).toEqual([1, 3, 2, 4]);
+  });
+});

@@ -1,0 +1,212 @@
+/**
+ * Planar YUV 4:2:0 (I420) pictures and the conversions the YUV back end needs: box downsampling into a small
+ * packed buffer, YUV <-> RGB at small sizes, NV12 to I420. Camera frames arrive in YUV and encoders want YUV,
+ * so working in it skips two full-resolution colour conversions per frame. Pure: typed arrays only.
+ */
+
+/** An I420 picture in one tight buffer: Y (width x height), then U and V (chromaWidth x chromaHeight). */
+export interface I420 {
+  readonly width: number;
+  readonly height: number;
+  readonly chromaWidth: number;
+  readonly chromaHeight: number;
+  readonly data: Uint8Array;
+  readonly y: Uint8Array;
+  readonly u: Uint8Array;
+  readonly v: Uint8Array;
+}
+
+export function createI420(width: number, height: number): I420 {
+  if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0))
+    throw new RangeError(`bad picture size ${width}x${height}`);
+  const chromaWidth = (width + 1) >> 1;
+  const chromaHeight = (height + 1) >> 1;
+  const luma = width * height;
+  const chroma = chromaWidth * chromaHeight;
+  const data = new Uint8Array(luma + 2 * chroma);
+  return {
+    width,
+    height,
+    chromaWidth,
+    chromaHeight,
+    data,
+    y: data.subarray(0, luma),
+    u: data.subarray(luma, luma + chroma),
+    v: data.subarray(luma + chroma),
+  };
+}
+
+/** Colour matrix (luma weights of R and B) and range of a YUV picture. */
+export interface YuvColour {
+  kr: number;
+  kb: number;
+  fullRange: boolean;
+}
+
+export const BT601: YuvColour = { kr: 0.299, kb: 0.114, fullRange: false };
+export const BT709: YuvColour = { kr: 0.2126, kb: 0.0722, fullRange: false };
+
+/** The matrix named by a VideoColorSpace (`matrix`, `fullRange`); BT.601 when unknown. */
+export function yuvColour(
+  matrix: string | null | undefined,
+  fullRange: boolean | null | undefined,
+): YuvColour {
+  const base = matrix === 'bt709' ? BT709 : BT601;
+  return { ...base, fullRange: fullRange === true };
+}
+
+/** One RGB colour (0..255) as Y, U, V bytes. */
+export function rgbToYuv(r: number, g: number, b: number, c: YuvColour): [number, number, number] {
+  const kg = 1 - c.kr - c.kb;
+  const l = (c.kr * r + kg * g + c.kb * b) / 255;
+  const pb = (b / 255 - l) / (2 * (1 - c.kb));
+  const pr = (r / 255 - l) / (2 * (1 - c.kr));
+  const clamp = (x: number) => Math.min(255, Math.max(0, Math.round(x)));
+  if (c.fullRange) return [clamp(l * 255), clamp(128 + pb * 255), clamp(128 + pr * 255)];
+  return [clamp(16 + l * 219), clamp(128 + pb * 224), clamp(128 + pr * 224)];
+}
+
+/** Per-axis box: for each output index, the first and one-past-last source index it averages. */
+function boxTable(outSize: number, srcSize: number): Int32Array {
+  const t = new Int32Array(outSize + 1);
+  for (let i = 0; i <= outSize; i++) t[i] = Math.round((i * srcSize) / outSize);
+  for (let i = 0; i < outSize; i++) if (t[i + 1]! <= t[i]!) t[i + 1] = Math.min(srcSize, t[i]! + 1);
+  return t;
+}
+
+/** Box-averages one plane into channel `channel` of a 4-byte-per-pixel buffer of outW x outH. */
+function boxPlane(
+  plane: Uint8Array | Uint8ClampedArray,
+  pw: number,
+  ph: number,
+  out: Uint8ClampedArray,
+  outW: number,
+  outH: number,
+  channel: number,
+  sums: Uint32Array,
+): void {
+  const xs = boxTable(outW, pw);
+  const ys = boxTable(outH, ph);
+  for (let oy = 0; oy < outH; oy++) {
+    sums.fill(0, 0, outW);
+    const y0 = ys[oy]!;
+    const y1 = Math.max(y0 + 1, ys[oy + 1]!);
+    for (let y = y0; y < y1 && y < ph; y++) {
+      const row = y * pw;
+      for (let ox = 0; ox < outW; ox++) {
+        let s = 0;
+        const x1 = xs[ox + 1]!;
+        for (let x = xs[ox]!; x < x1; x++) s += plane[row + x]!;
+        sums[ox]! += s;
+      }
+    }
+    const rows = Math.min(y1, ph) - y0;
+    for (let ox = 0; ox < outW; ox++) {
+      const n = rows * (xs[ox + 1]! - xs[ox]!);
+      out[(oy * outW + ox) * 4 + channel] = n > 0 ? sums[ox]! / n : 0;
+    }
+  }
+}
+
+/** One byte-per-pixel plane box-averaged to outW x outH. */
+export function downsamplePlane(
+  plane: Uint8Array | Uint8ClampedArray,
+  pw: number,
+  ph: number,
+  outW: number,
+  outH: number,
+): Uint8Array {
+  if (plane.length !== pw * ph) throw new RangeError('downsamplePlane: size does not match');
+  const packed = new Uint8ClampedArray(outW * outH * 4);
+  boxPlane(plane, pw, ph, packed, outW, outH, 0, new Uint32Array(outW));
+  const out = new Uint8Array(outW * outH);
+  for (let i = 0; i < out.length; i++) out[i] = packed[i * 4]!;
+  return out;
+}
+
+/**
+ * The picture shrunk to outW x outH by box averaging, packed Y, U, V, 255 per pixel (the layout the CPU blur
+ * and the RGB conversion take). Reads every source sample once.
+ */
+export function downsampleI420(
+  src: I420,
+  outW: number,
+  outH: number,
+  out?: Uint8ClampedArray,
+): Uint8ClampedArray {
+  const packed = out ?? new Uint8ClampedArray(outW * outH * 4);
+  if (packed.length !== outW * outH * 4) throw new RangeError('downsampleI420: output size does not match');
+  const sums = new Uint32Array(outW);
+  boxPlane(src.y, src.width, src.height, packed, outW, outH, 0, sums);
+  boxPlane(src.u, src.chromaWidth, src.chromaHeight, packed, outW, outH, 1, sums);
+  boxPlane(src.v, src.chromaWidth, src.chromaHeight, packed, outW, outH, 2, sums);
+  for (let i = 3; i < packed.length; i += 4) packed[i] = 255;
+  return packed;
+}
+
+/** Converts packed Y, U, V, A pixels to R, G, B, A in place. */
+export function packedYuvToRgba(pixels: Uint8ClampedArray, c: YuvColour): Uint8ClampedArray {
+  const kg = 1 - c.kr - c.kb;
+  const ys = c.fullRange ? 1 : 255 / 219;
+  const cs = c.fullRange ? 1 : 255 / 224;
+  const y0 = c.fullRange ? 0 : 16;
+  const rv = 2 * (1 - c.kr) * cs;
+  const bu = 2 * (1 - c.kb) * cs;
+  const gu = (2 * (1 - c.kb) * c.kb * cs) / kg;
+  const gv = (2 * (1 - c.kr) * c.kr * cs) / kg;
+  for (let i = 0; i < pixels.length; i += 4) {
+    const l = (pixels[i]! - y0) * ys;
+    const u = pixels[i + 1]! - 128;
+    const v = pixels[i + 2]! - 128;
+    pixels[i] = l + rv * v;
+    pixels[i + 1] = l - gu * u - gv * v;
+    pixels[i + 2] = l + bu * u;
+  }
+  return pixels;
+}
+
+/** RGBA (width x height) to I420, chroma averaged over each 2x2 block. For sources that are not YUV. */
+export function rgbaToI420(rgba: Uint8ClampedArray, out: I420, c: YuvColour): I420 {
+  const { width: w, height: h, chromaWidth: cw } = out;
+  if (rgba.length !== w * h * 4) throw new RangeError('rgbaToI420: sizes do not match');
+  const kg = 1 - c.kr - c.kb;
+  const ly = c.fullRange ? 1 : 219 / 255;
+  const lc = c.fullRange ? 1 : 224 / 255;
+  const y0 = c.fullRange ? 0 : 16;
+  const ub = lc / (2 * (1 - c.kb));
+  const vr = lc / (2 * (1 - c.kr));
+  out.u.fill(0);
+  out.v.fill(0);
+  const accU = new Float32Array(out.u.length);
+  const accV = new Float32Array(out.v.length);
+  const count = new Uint8Array(out.u.length);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const p = (y * w + x) * 4;
+      const r = rgba[p]!;
+      const g = rgba[p + 1]!;
+      const b = rgba[p + 2]!;
+      const l = c.kr * r + kg * g + c.kb * b;
+      out.y[y * w + x] = y0 + l * ly + 0.5;
+      const ci = (y >> 1) * cw + (x >> 1);
+      accU[ci]! += (b - l) * ub;
+      accV[ci]! += (r - l) * vr;
+      count[ci]!++;
+    }
+  }
+  for (let i = 0; i < accU.length; i++) {
+    const n = count[i]! || 1;
+    out.u[i] = Math.min(255, Math.max(0, Math.round(128 + accU[i]! / n)));
+    out.v[i] = Math.min(255, Math.max(0, Math.round(128 + accV[i]! / n)));
+  }
+  return out;
+}
+
+/** Interleaved UV (NV12) to separate U and V planes. */
+export function deinterleaveUv(uv: Uint8Array, u: Uint8Array, v: Uint8Array): void {
+  if (uv.length < 2 * u.length || v.length !== u.length) throw new RangeError('deinterleaveUv: sizes');
+  for (let i = 0, j = 0; i < u.length; i++, j += 2) {
+    u[i] = uv[j]!;
+    v[i] = uv[j + 1]!;
+  }
+}

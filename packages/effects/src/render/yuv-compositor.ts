@@ -1,0 +1,328 @@
+import { EffectError } from '../errors.js';
+import { maskWeightedBlur } from '../mask/blur.js';
+import type { QualityLevel } from '../mask/budget.js';
+import { CpuRefiner } from '../mask/cpu-refiner.js';
+import { coverCrop, privacySize } from '../mask/geometry.js';
+import { blurParams } from '../mask/kernels.js';
+import {
+  createI420,
+  deinterleaveUv,
+  downsampleI420,
+  downsamplePlane,
+  type I420,
+  packedYuvToRgba,
+  rgbaToI420,
+  rgbToYuv,
+  type YuvColour,
+  yuvColour,
+} from '../mask/yuv.js';
+import { compositeI420, darkenPackedYuv, upsamplePlane } from '../mask/yuv-composite.js';
+import { type Composition, type Compositor, drawable, MODEL_INPUT } from './compositor.js';
+import { type FrameSource, sourceSize } from './source-stage.js';
+
+/** Long side of the refinement buffer at full quality (scaled by the level's refineScale), as Canvas2D's. */
+const WORK_LONG_SIDE = 384;
+
+/** The colour space written on frames made from RGB sources (converted with BT.709, limited range). */
+const RGB_SOURCE_SPACE: VideoColorSpaceInit = {
+  matrix: 'bt709',
+  primaries: 'bt709',
+  transfer: 'bt709',
+  fullRange: false,
+};
+
+/** Whether this realm can build frames from YUV bytes (the YUV back end's output). */
+export function yuvCompositorSupported(): boolean {
+  return typeof VideoFrame === 'function' && typeof OffscreenCanvas === 'function';
+}
+
+/**
+ * The YUV back end: the whole frame stays in the camera's own format (I420; NV12 is split into planes). The
+ * model input, the refinement guide and the small blurred background are box-averaged straight from the
+ * planes; the composite blends person and background plane by plane; the output frame is built from the bytes.
+ * No full-resolution RGB conversion, no canvas raster, no readback. A source that is not YUV (an RGB frame, an
+ * ImageBitmap) is converted once, through a canvas.
+ */
+export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
+  let current: I420 | null = null;
+  let output: I420 | null = null;
+  let nv12: Uint8Array | null = null;
+  let colour: YuvColour = yuvColour('bt709', false);
+  let colorSpace: VideoColorSpaceInit = RGB_SOURCE_SPACE;
+  const lowPacked = new Uint8ClampedArray(MODEL_INPUT.width * MODEL_INPUT.height * 4);
+  let lowRgba: Uint8ClampedArray | null = null;
+  const guides = [new Uint8ClampedArray(0), new Uint8ClampedArray(0)];
+  let guideIndex = 0;
+  let mask: { data: Float32Array; width: number; height: number } | null = null;
+  const refiner = new CpuRefiner();
+  let background: ImageBitmap | null = null;
+  let backgroundPicture: { image: ImageBitmap; picture: I420 } | null = null;
+  let convert: OffscreenCanvas | null = null;
+  let refinedOnce = false;
+
+  const picture = (width: number, height: number, old: I420 | null) =>
+    old && old.width === width && old.height === height ? old : createI420(width, height);
+
+  /** Draws an RGB source on a canvas and converts its pixels (the slow path, for non-YUV sources). */
+  const rgbPixels = (draw: (ctx: OffscreenCanvasRenderingContext2D) => void, w: number, h: number) => {
+    convert ??= new OffscreenCanvas(w, h);
+    if (convert.width !== w || convert.height !== h) {
+      convert.width = w;
+      convert.height = h;
+    }
+    const ctx = convert.getContext('2d', { willReadFrequently: true });
+    if (!ctx) throw EffectError.unsupported('a 2D canvas is not available');
+    draw(ctx);
+    return ctx.getImageData(0, 0, w, h).data;
+  };
+
+  /** Copies a YUV VideoFrame's visible picture into `current`; false when its format is not I420/NV12. */
+  const copyFrame = (frame: VideoFrame, target: I420): boolean => {
+    const rect = frame.visibleRect ?? undefined;
+    const luma = target.width * target.height;
+    const chroma = target.chromaWidth * target.chromaHeight;
+    try {
+      if (frame.format === 'I420' || frame.format === 'I420A') {
+        // Straight into our planes: the copy is the only pass over the frame.
+        void frame.copyTo(target.data, {
+          ...(rect ? { rect } : {}),
+          layout: [
+            { offset: 0, stride: target.width },
+            { offset: luma, stride: target.chromaWidth },
+            { offset: luma + chroma, stride: target.chromaWidth },
+          ],
+        } as VideoFrameCopyToOptions);
+        return true;
+      }
+      if (frame.format === 'NV12') {
+        if (!nv12 || nv12.length !== luma + 2 * chroma) nv12 = new Uint8Array(luma + 2 * chroma);
+        void frame.copyTo(nv12, {
+          ...(rect ? { rect } : {}),
+          layout: [
+            { offset: 0, stride: target.width },
+            { offset: luma, stride: 2 * target.chromaWidth },
+          ],
+        } as VideoFrameCopyToOptions);
+        target.y.set(nv12.subarray(0, luma));
+        deinterleaveUv(nv12.subarray(luma), target.u, target.v);
+        return true;
+      }
+    } catch {
+      // An odd visible rect or a layout the browser refuses: take the canvas path.
+    }
+    return false;
+  };
+
+  const backgroundFor = (size: { width: number; height: number }): I420 | null => {
+    if (!background) return null;
+    const image = background;
+    if (
+      backgroundPicture?.image === image &&
+      backgroundPicture.picture.width === size.width &&
+      backgroundPicture.picture.height === size.height
+    )
+      return backgroundPicture.picture;
+    const r = coverCrop(image.width, image.height, size.width, size.height);
+    const rgba = rgbPixels(
+      (ctx) => {
+        ctx.imageSmoothingQuality = 'high';
+        ctx.drawImage(
+          image,
+          r.x * image.width,
+          r.y * image.height,
+          r.width * image.width,
+          r.height * image.height,
+          0,
+          0,
+          size.width,
+          size.height,
+        );
+      },
+      size.width,
+      size.height,
+    );
+    // NOTE: synchronous, a few ms at 720p; once per image and size.
+    const converted = rgbaToI420(rgba, createI420(size.width, size.height), colour);
+    backgroundPicture = { image, picture: converted };
+    return converted;
+  };
+
+  return {
+    renderer: 'yuv',
+    canvas,
+    prepare(source: FrameSource) {
+      const size = sourceSize(source);
+      const isFrame = typeof VideoFrame === 'function' && source instanceof VideoFrame;
+      const w = isFrame ? (source.visibleRect?.width ?? size.width) : size.width;
+      const h = isFrame ? (source.visibleRect?.height ?? size.height) : size.height;
+      current = picture(w, h, current);
+      if (isFrame && copyFrame(source, current)) {
+        colour = yuvColour(source.colorSpace?.matrix, source.colorSpace?.fullRange);
+        colorSpace = source.colorSpace?.toJSON?.() ?? RGB_SOURCE_SPACE;
+      } else {
+        colour = yuvColour('bt709', false);
+        colorSpace = RGB_SOURCE_SPACE;
+        const rgba = rgbPixels(
+          (ctx) => {
+            if (source instanceof ImageData) ctx.putImageData(source, 0, 0);
+            else ctx.drawImage(source as CanvasImageSource, 0, 0, w, h);
+          },
+          w,
+          h,
+        );
+        // NOTE: synchronous, ~10 ms at 720p; only for sources that are not YUV frames.
+        rgbaToI420(rgba, current, colour);
+      }
+      downsampleI420(current, MODEL_INPUT.width, MODEL_INPUT.height, lowPacked);
+      lowRgba = packedYuvToRgba(new Uint8ClampedArray(lowPacked), colour);
+    },
+    modelInput() {
+      if (!lowRgba) throw EffectError.invalidState('modelInput() before prepare()');
+      return new ImageData(new Uint8ClampedArray(lowRgba), MODEL_INPUT.width, MODEL_INPUT.height);
+    },
+    setMask(data, width, height) {
+      mask = { data, width, height };
+    },
+    refine(quality: QualityLevel) {
+      if (!mask || !lowRgba || !current) throw EffectError.invalidState('refine() before any mask');
+      if (mask.width !== MODEL_INPUT.width || mask.height !== MODEL_INPUT.height)
+        throw new EffectError('render_failed', 'unexpected mask size');
+      const long = Math.min(
+        Math.max(current.width, current.height),
+        Math.round(WORK_LONG_SIDE * quality.refineScale),
+      );
+      const k = long / Math.max(current.width, current.height);
+      const w = Math.max(1, Math.round(current.width * k));
+      const h = Math.max(1, Math.round(current.height * k));
+      // Two guide buffers in turn: the refiner keeps the last one as its motion reference.
+      guideIndex ^= 1;
+      let buffer = guides[guideIndex]!;
+      if (buffer.length !== w * h * 4) {
+        buffer = new Uint8ClampedArray(w * h * 4);
+        guides[guideIndex] = buffer;
+      }
+      const guide = packedYuvToRgba(downsampleI420(current, w, h, buffer), colour);
+      refiner.refine({
+        mask: mask.data,
+        maskWidth: mask.width,
+        maskHeight: mask.height,
+        guideLow: lowRgba,
+        guideHigh: guide,
+        width: w,
+        height: h,
+        radius: quality.bilateralRadius,
+      });
+      refinedOnce = true;
+    },
+    composite(wanted: Composition, quality: QualityLevel) {
+      const src = current;
+      if (!src) throw EffectError.invalidState('composite() before prepare()');
+      output = picture(src.width, src.height, output);
+      const out = output;
+      const composition = drawable(wanted, {
+        haveAlpha: refinedOnce && refiner.haveAlpha,
+        haveBackground: background !== null,
+      });
+      if (composition.kind === 'none') {
+        out.data.set(src.data);
+        return;
+      }
+      if (composition.kind === 'privacy') {
+        const t = privacySize(src.width, src.height);
+        const tiny = downsampleI420(src, t.width, t.height);
+        darkenPackedYuv(tiny, colour.fullRange);
+        compositeI420({
+          src,
+          alpha: null,
+          alphaWidth: 0,
+          alphaHeight: 0,
+          background: { kind: 'small', pixels: tiny, width: t.width, height: t.height },
+          out,
+        });
+        return;
+      }
+      const alpha = { alpha: refiner.alpha, alphaWidth: refiner.width, alphaHeight: refiner.height };
+      if (composition.kind === 'blur') {
+        // Mask-weighted blur at a quarter of the refinement's blur scale, as the Canvas2D back end does.
+        const scale = quality.blurScale / 2;
+        const sw = Math.max(1, Math.round(src.width * scale));
+        const sh = Math.max(1, Math.round(src.height * scale));
+        const pixels = downsampleI420(src, sw, sh);
+        const weights = downsamplePlane(refiner.alpha, refiner.width, refiner.height, sw, sh);
+        // NOTE: synchronous CPU work, ~1-2 ms at 160x90 (running sums: cost does not grow with the radius).
+        // Blurring Y, U and V is the same linear filter as blurring R, G and B.
+        maskWeightedBlur({
+          rgba: pixels,
+          alpha: weights,
+          width: sw,
+          height: sh,
+          sigma: blurParams(composition.strength, src.height, scale, 9).sigma,
+          out: pixels,
+        });
+        compositeI420({ src, ...alpha, background: { kind: 'small', pixels, width: sw, height: sh }, out });
+      } else if (composition.kind === 'replace') {
+        const picture = backgroundFor(src);
+        if (!picture) throw EffectError.invalidState('replace without a background');
+        compositeI420({ src, ...alpha, background: { kind: 'picture', picture }, out });
+      } else {
+        const [r, g, b] = composition.color;
+        const yuv = rgbToYuv(r * 255, g * 255, b * 255, colour);
+        compositeI420({ src, ...alpha, background: { kind: 'colour', yuv }, out });
+      }
+    },
+    outputFrame(timestamp: number) {
+      if (!output) throw EffectError.invalidState('outputFrame() before composite()');
+      return new VideoFrame(output.data, {
+        format: 'I420',
+        codedWidth: output.width,
+        codedHeight: output.height,
+        timestamp,
+        colorSpace,
+      });
+    },
+    outputBitmap() {
+      // The frames pipeline wants an ImageBitmap: the canvas converts the YUV frame once.
+      const frame = this.outputFrame(0);
+      try {
+        if (canvas.width !== frame.displayWidth || canvas.height !== frame.displayHeight) {
+          canvas.width = frame.displayWidth;
+          canvas.height = frame.displayHeight;
+        }
+        const ctx = canvas.getContext('2d');
+        if (!ctx) throw EffectError.unsupported('a 2D canvas is not available');
+        ctx.drawImage(frame, 0, 0);
+        return canvas.transferToImageBitmap();
+      } finally {
+        frame.close();
+      }
+    },
+    readAlpha() {
+      if (!current || !refiner.haveAlpha) throw EffectError.invalidState('readAlpha() before refine()');
+      const data = upsamplePlane(refiner.alpha, refiner.width, refiner.height, current.width, current.height);
+      return { width: current.width, height: current.height, data };
+    },
+    setBackground(image) {
+      background = image;
+      backgroundPicture = null;
+    },
+    resetTemporal() {
+      refinedOnce = false;
+      refiner.reset();
+    },
+    dispose() {
+      background = null;
+      backgroundPicture = null;
+      mask = null;
+      current = null;
+      output = null;
+      nv12 = null;
+      lowRgba = null;
+      if (convert) {
+        convert.width = 1;
+        convert.height = 1;
+      }
+      canvas.width = 1;
+      canvas.height = 1;
+    },
+  };
+}

@@ -1,0 +1,119 @@
+import type { Page } from 'playwright-core';
+
+/** Where the video a remote tile shows comes from, read in the page (see recordPeerConnections). */
+export interface TileSource {
+  name: string;
+  /** `direct`: a receiver of the browser-to-browser PeerConnection (it has the data channel); `sfu`: another. */
+  source: 'direct' | 'sfu' | 'none';
+  frames: number;
+}
+
+/** The path each remote tile's video track arrives on, and its decoded frame count. */
+export function tileSources(page: Page): Promise<TileSource[]> {
+  return page.evaluate(() => {
+    const pcs = (window as unknown as { __backdropPcs: RTCPeerConnection[] }).__backdropPcs;
+    const open = pcs.filter((pc) => pc.connectionState !== 'closed');
+    return [...document.querySelectorAll<HTMLVideoElement>('video[data-participant-name]')].map((video) => {
+      const track = (video.srcObject as MediaStream | null)?.getVideoTracks()[0];
+      const pc = track && open.find((p) => p.getReceivers().some((r) => r.track === track));
+      return {
+        name: video.dataset.participantName ?? '',
+        source: pc ? (pc.sctp ? 'direct' : 'sfu') : 'none',
+        frames: video.getVideoPlaybackQuality().totalVideoFrames,
+      } as const;
+    });
+  });
+}
+
+/** The selected candidate pair of each open PeerConnection: ports, and whether it is the direct one. */
+export interface PairPorts {
+  direct: boolean;
+  localPort: number | undefined;
+  remotePort: number | undefined;
+  rttMs: number | undefined;
+  bytesReceived: number;
+  bytesSent: number;
+}
+
+export function pairPorts(page: Page): Promise<PairPorts[]> {
+  return page.evaluate(async () => {
+    const pcs = (window as unknown as { __backdropPcs: RTCPeerConnection[] }).__backdropPcs;
+    const out = [];
+    for (const pc of pcs) {
+      if (pc.connectionState === 'closed') continue;
+      const stats = new Map<string, Record<string, unknown>>();
+      for (const s of (await pc.getStats()).values() as Iterable<Record<string, unknown>>)
+        stats.set(s.id as string, s);
+      const transport = [...stats.values()].find((s) => s.type === 'transport');
+      const pair = stats.get(transport?.selectedCandidatePairId as string);
+      const rtt = pair?.currentRoundTripTime as number | undefined;
+      out.push({
+        direct: pc.sctp !== null,
+        localPort: stats.get(pair?.localCandidateId as string)?.port as number | undefined,
+        remotePort: stats.get(pair?.remoteCandidateId as string)?.port as number | undefined,
+        rttMs: rtt === undefined ? undefined : rtt * 1000,
+        bytesReceived: (transport?.bytesReceived as number | undefined) ?? 0,
+        bytesSent: (transport?.bytesSent as number | undefined) ?? 0,
+      });
+    }
+    return out;
+  });
+}
+
+/**
+ * Records, in the page, when each remote tile's decoded frame count goes up (sampled every 20 ms, Date.now()),
+ * so a test can find the longest freeze over a switch of path. requestVideoFrameCallback is not used: in
+ * headless Chromium on a loaded machine it stopped firing for seconds while frames were still decoded.
+ */
+export function watchFramePresentation(page: Page): Promise<void> {
+  return page.evaluate(() => {
+    const w = window as unknown as { __frameTimes: Record<string, number[]> };
+    w.__frameTimes ??= {};
+    const last = new Map<string, number>();
+    setInterval(() => {
+      for (const video of document.querySelectorAll<HTMLVideoElement>('video[data-participant-name]')) {
+        const name = video.dataset.participantName ?? '';
+        const frames = video.getVideoPlaybackQuality().totalVideoFrames;
+        if (frames !== last.get(name)) w.__frameTimes[name] = [...(w.__frameTimes[name] ?? []), Date.now()];
+        last.set(name, frames);
+      }
+    }, 20);
+  });
+}
+
+/** The longest time without a new frame of `name`'s tile between `from` and `to` (Date.now() ms). */
+export async function longestFreeze(
+  page: Page,
+  name: string,
+  from: number,
+  to: number,
+): Promise<{ longest: number; frames: number }> {
+  const times = await page.evaluate(
+    (n) => (window as unknown as { __frameTimes: Record<string, number[]> }).__frameTimes[n] ?? [],
+    name,
+  );
+  const presented = times.filter((t) => t > from && t < to);
+  const inside = [from, ...presented, to];
+  let longest = 0;
+  for (let i = 1; i < inside.length; i++) longest = Math.max(longest, inside[i]! - inside[i - 1]!);
+  return { longest, frames: presented.length };
+}
+
+/** Every `mediaPath` message a page's signalling socket receives, with Date.now() at arrival. */
+export function recordMediaPaths(page: Page): { at: number; path: string }[] {
+  const seen: { at: number; path: string }[] = [];
+  page.on('websocket', (ws) =>
+    ws.on('framereceived', (frame) => {
+      const text = typeof frame.payload === 'string' ? frame.payload : frame.payload.toString();
+      if (!text.includes('"mediaPath"')) return;
+      const message = JSON.parse(text) as { path: string };
+      seen.push({ at: Date.now(), path: message.path });
+    }),
+  );
+  return seen;
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
