@@ -127,18 +127,25 @@ describe('two-person rooms go direct (P2P=on, the default)', () => {
     expect(janusPorts).not.toContain(aDirect.remotePort);
     expect(janusPorts).not.toContain(bDirect.remotePort);
 
-    // directMedia: the SFU pauses their feeds to each other (their subscriber PCs go quiet, m-lines kept).
+    // directMedia: the SFU pauses their feeds to each other (their subscriber PCs go quiet, m-lines kept), and
+    // sfuUpload false: neither sends to the SFU any more (their publisher PCs go quiet too).
     const quiet = await poll('the SFU to stop sending Alice what she gets directly', 20_000, async () => {
       const before = await pairPorts(alice.page);
       await new Promise((r) => setTimeout(r, 1_000));
       const after = await pairPorts(alice.page);
-      const rate = (direct: boolean) =>
-        after.filter((p) => p.direct === direct).reduce((s, p) => s + p.bytesReceived, 0) -
-        before.filter((p) => p.direct === direct).reduce((s, p) => s + p.bytesReceived, 0);
-      const [sfu, direct] = [rate(false), rate(true)];
-      return sfu < direct / 20 ? { sfu, direct } : undefined;
+      const rate = (direct: boolean, key: 'bytesReceived' | 'bytesSent') =>
+        after.filter((p) => p.direct === direct).reduce((s, p) => s + p[key], 0) -
+        before.filter((p) => p.direct === direct).reduce((s, p) => s + p[key], 0);
+      const [sfu, direct] = [rate(false, 'bytesReceived'), rate(true, 'bytesReceived')];
+      const [sfuSent, directSent] = [rate(false, 'bytesSent'), rate(true, 'bytesSent')];
+      return sfu < direct / 20 && sfuSent < directSent / 20
+        ? { sfu, direct, sfuSent, directSent }
+        : undefined;
     });
-    console.log(`bytes/s received by Alice in direct mode: direct ${quiet.direct}, SFU ${quiet.sfu}`);
+    console.log(
+      `bytes/s of Alice in direct mode: received direct ${quiet.direct}, SFU ${quiet.sfu}; ` +
+        `sent direct ${quiet.directSent}, SFU ${quiet.sfuSent}`,
+    );
 
     const chandra = await open('Chandra', 'violet');
     people.push(chandra);

@@ -40,6 +40,8 @@ export class Media {
   private _tracks: MediaStreamTrack[] | undefined;
   /** Subscriber offers are applied one after another. */
   private subscriberQueue: Promise<void> = Promise.resolve();
+  /** Whether our media goes to the SFU (false while a direct peer receives it and nobody else does). */
+  private uploadActive = true;
   /** Waiting for the next subscriber offer to be answered (a subscriber ICE restart). */
   private readonly offerWaiters = new Set<() => void>();
 
@@ -71,6 +73,29 @@ export class Media {
     if (this.publisher !== link) return;
     await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
     link.trickle.remoteDescriptionSet();
+  }
+
+  /**
+   * Stops or restarts sending our media to the SFU (the server's `sfuUpload`), keeping the PeerConnection
+   * and its ICE, so restarting is immediate: the encoder starts again with a keyframe.
+   */
+  async setUploadActive(active: boolean): Promise<void> {
+    this.uploadActive = active;
+    await this.applyUploadActive();
+  }
+
+  private async applyUploadActive(): Promise<void> {
+    const active = this.uploadActive;
+    const senders = this.publisher?.pc.getSenders() ?? [];
+    await Promise.all(
+      senders.map(async (sender) => {
+        const parameters = sender.getParameters();
+        if (parameters.encodings.length === 0 || parameters.encodings.every((e) => e.active === active))
+          return;
+        for (const encoding of parameters.encodings) encoding.active = active;
+        await sender.setParameters(parameters);
+      }),
+    );
   }
 
   /** Swaps the published video track; remembered even while no PeerConnection sends it (reconnecting). */
@@ -121,6 +146,7 @@ export class Media {
     }
     this.publisher = undefined;
     this.subscriber = undefined;
+    this.uploadActive = true;
     this.offerWaiters.clear();
     this.options.roster.clearTracks();
   }

@@ -342,6 +342,13 @@ export class Room extends TypedEmitter<RoomEvents> {
       case 'peerSignal':
         this.paths.onPeerSignal(message);
         break;
+      case 'sfuUpload':
+        this.media
+          .setUploadActive(message.active)
+          .catch((error: unknown) =>
+            this.options.log?.error('could not pause or resume sending to the SFU', { error: String(error) }),
+          );
+        break;
       case 'shuttingDown':
         this.emit('shuttingDown', { drainMs: message.drainMs });
         break;

@@ -290,6 +290,12 @@ export const ServerMessage = z.discriminatedUnion('type', [
     }),
     z.strictObject({ type: z.literal('mediaPath'), path: z.literal('sfu') }),
   ]),
+  /**
+   * Whether anyone receives this browser's media through the SFU. `false` only in a direct room once the peer
+   * shows our media from the direct PeerConnection: the browser stops sending to the SFU (encodings inactive),
+   * keeping the PeerConnection; `true` (a third joined, or the direct path failed): send again at once.
+   */
+  z.strictObject({ type: z.literal('sfuUpload'), active: z.boolean() }),
   /** `peerSignal` of the other participant of a direct room, stamped with who sent it. */
   z.strictObject({
     type: z.literal('peerSignal'),

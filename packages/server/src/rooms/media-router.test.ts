@@ -99,6 +99,27 @@ describe('MediaRouter', () => {
     expect(a.paths()).toHaveLength(3);
   });
 
+  it('tells a publisher to stop sending to the SFU once its peer receives it directly, and to start again', () => {
+    const { r, here } = router(true);
+    const [a, b, c] = [member('p_a', 1), member('p_b', 2), member('p_c', 3)];
+    const uploads = (m: Member) => m.inbox.filter((x) => x.type === 'sfuUpload');
+    here.push(a);
+    r.sync();
+    expect(uploads(a)).toEqual([]); // alone: keeps sending
+    here.push(b);
+    r.sync();
+    r.directMedia(a, 'p_b', true); // A shows B directly: nobody needs B's upload
+    expect(uploads(b)).toEqual([{ type: 'sfuUpload', active: false }]);
+    expect(uploads(a)).toEqual([]);
+    r.directMedia(b, 'p_a', true);
+    expect(uploads(a)).toEqual([{ type: 'sfuUpload', active: false }]);
+    here.push(c);
+    r.sync();
+    expect(uploads(a).at(-1)).toEqual({ type: 'sfuUpload', active: true });
+    expect(uploads(b).at(-1)).toEqual({ type: 'sfuUpload', active: true });
+    expect(uploads(c)).toEqual([]);
+  });
+
   it('never goes direct with P2P off, and waits for both to publish with it on', () => {
     const off = router(false);
     off.here.push(member('p_a', 1), member('p_b', 2));

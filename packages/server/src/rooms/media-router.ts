@@ -36,6 +36,8 @@ export class MediaRouter {
   private path: MediaPath = SFU_PATH;
   /** Participants of the direct path that said they receive their peer directly. */
   private readonly receivingDirectly = new Set<string>();
+  /** Publishers told to stop sending to the SFU (nobody receives them from it: a direct pair). */
+  private readonly idleUploads = new Set<string>();
   /** What each participant was last told (a joiner starts on the SFU without being told). */
   private readonly told = new Map<string, MediaPath>();
 
@@ -73,6 +75,7 @@ export class MediaRouter {
   }
 
   private applySubscriptions(members: RoutedParticipant[]): void {
+    const relayed = new Set<string>();
     for (const subscriber of members) {
       const direct = this.receivingDirectly.has(subscriber.id);
       for (const publisher of members) {
@@ -85,13 +88,24 @@ export class MediaRouter {
           subscriber.subscription.want(publisher.feedId);
           subscriber.subscription.pause(publisher.feedId, delivery === 'paused');
         }
+        if (delivery === 'relayed') relayed.add(publisher.id);
       }
+    }
+    for (const member of members) {
+      // Idle only in a direct pair whose peer receives it directly: a participant alone keeps sending.
+      const idle =
+        this.path.kind === 'direct' && member.publishing && !relayed.has(member.id) && members.length > 1;
+      if (idle === this.idleUploads.has(member.id)) continue;
+      if (idle) this.idleUploads.add(member.id);
+      else this.idleUploads.delete(member.id);
+      member.send({ type: 'sfuUpload', active: !idle });
     }
   }
 
   /** A participant left: forget what it was told. Call `sync` after. */
   forget(id: string): void {
     this.told.delete(id);
+    this.idleUploads.delete(id);
     this.receivingDirectly.delete(id);
   }
 
@@ -112,6 +126,7 @@ export class MediaRouter {
     if (!this.p2p) return; // always the SFU, as a joiner assumes
     participant.send(pathMessage(this.path, participant.id));
     this.told.set(participant.id, this.path);
+    if (this.idleUploads.has(participant.id)) participant.send({ type: 'sfuUpload', active: false });
   }
 
   /** Relays one `peerSignal` to the sender's direct peer, stamped with the sender. */
