@@ -3,6 +3,7 @@ export { EffectError, type EffectErrorCode } from './errors.js';
 export { detectFeatures, type Features } from './features.js';
 export { type LogLevel, type LogSink, setEffectsLogSink } from './log.js';
 export type { BudgetDecision, BudgetSnapshot, QualityLevel } from './mask/budget.js';
+export { type Degraded, type DegradedReason, MIN_OUTPUT_SHARE } from './mask/output-verdict.js';
 export {
   createMaskProcessor,
   type MaskProcessor,

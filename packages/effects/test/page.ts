@@ -195,6 +195,8 @@ async function toMode(
 }
 
 let painter: ReturnType<typeof setInterval> | null = null;
+/** Frames the canvas camera painted: the camera's real rate, counted apart from the effect's own figures. */
+let painted = 0;
 
 /** A "camera" made of the astronaut picture on a canvas, for browsers whose fake camera is synthetic. */
 async function canvasCamera(): Promise<MediaStreamTrack> {
@@ -204,7 +206,10 @@ async function canvasCamera(): Promise<MediaStreamTrack> {
   c.height = H;
   const g = c.getContext('2d')!;
   // Same framing as the y4m camera: scale to 640 wide, keep the top 480 rows.
-  const paint = () => g.drawImage(image, 0, 0, W, W);
+  const paint = () => {
+    g.drawImage(image, 0, 0, W, W);
+    painted++;
+  };
   paint();
   painter = setInterval(paint, 1000 / 30);
   return c.captureStream(30).getVideoTracks()[0]!;
@@ -296,6 +301,10 @@ const fx = {
   /** Output frames seen so far (analysed or not). */
   counted(): number {
     return counted;
+  },
+  /** Frames the canvas camera painted so far. */
+  painted(): number {
+    return painted;
   },
   take(): FrameReport[] {
     const r = reports;

@@ -24,6 +24,12 @@ describe('parseArgs', () => {
       'livekit-replace',
     ]);
     expect(args.livekitDelegate).toBeUndefined();
+    expect(args.browsers).toEqual(['chromium']);
+  });
+
+  it('takes each browser once, in the order given', () => {
+    const args = parseArgs(['--browser', 'firefox', '--browser', 'chromium', '--browser', 'firefox'], '/f');
+    expect(args.browsers).toEqual(['firefox', 'chromium']);
   });
 
   it('takes repeated sizes and processors, and resolves paths', () => {
@@ -52,6 +58,7 @@ describe('parseArgs', () => {
     expect(() => parseArgs(['--size', '720p'], '/f')).toThrow(/WIDTHxHEIGHT/);
     expect(() => parseArgs(['--processor', 'jitsi'], '/f')).toThrow(/one of none/);
     expect(() => parseArgs(['--livekit-delegate', 'TPU'], '/f')).toThrow(/CPU or GPU/);
+    expect(() => parseArgs(['--browser', 'safari'], '/f')).toThrow(/one of chromium, firefox/);
     expect(() => parseArgs(['--seconds'], '/f')).toThrow(/needs a value/);
     expect(() => parseArgs(['--seconds', '0'], '/f')).toThrow(/> 0/);
     expect(() => parseArgs(['--fast', '1'], '/f')).toThrow(/unknown option --fast/);

@@ -1,6 +1,6 @@
 /** Command-line flags of the speed bench. Pure (paths are resolved against the working directory). */
 import { resolve } from 'node:path';
-import { PROCESSORS, type Processor } from './figures.js';
+import { BROWSERS, type BrowserName, PROCESSORS, type Processor } from './figures.js';
 
 export interface Args {
   json: string | null;
@@ -10,6 +10,8 @@ export interface Args {
   memSeconds: number;
   sizes: Array<{ width: number; height: number }>;
   processors: Processor[];
+  /** Default: Chromium only. */
+  browsers: BrowserName[];
   frames: string;
   livekitDelegate: 'CPU' | 'GPU' | undefined;
 }
@@ -23,6 +25,7 @@ export function parseArgs(argv: readonly string[], defaultFrames: string): Args 
     memSeconds: 60,
     sizes: [],
     processors: [],
+    browsers: [],
     frames: defaultFrames,
     livekitDelegate: undefined,
   };
@@ -46,6 +49,10 @@ export function parseArgs(argv: readonly string[], defaultFrames: string): Args 
       if (!(PROCESSORS as readonly string[]).includes(value))
         throw new Error(`--processor must be one of ${PROCESSORS.join(', ')}`);
       args.processors.push(value as Processor);
+    } else if (flag === '--browser') {
+      if (!(BROWSERS as readonly string[]).includes(value))
+        throw new Error(`--browser must be one of ${BROWSERS.join(', ')}`);
+      if (!args.browsers.includes(value as BrowserName)) args.browsers.push(value as BrowserName);
     } else throw new Error(`unknown option ${flag}`);
   }
   if (!(args.seconds > 0) || !(args.warmup >= 0) || !(args.memSeconds >= 0))
@@ -56,5 +63,6 @@ export function parseArgs(argv: readonly string[], defaultFrames: string): Args 
       { width: 1280, height: 720 },
     ];
   if (args.processors.length === 0) args.processors = [...PROCESSORS];
+  if (args.browsers.length === 0) args.browsers = ['chromium'];
   return args;
 }

@@ -1,17 +1,19 @@
 // Speed benchmark: `npm run bench:speed [-- --json <file>] [--seconds N] [--warmup N]
-// [--mem-seconds N] [--size WxH]... [--processor none|backdrop-blur|backdrop-replace|livekit-blur|livekit-replace]... [--frames <dir>] [--livekit-delegate CPU|GPU]`.
-// Each run gets a fresh headless Chromium whose fake camera is a y4m made from real video frames.
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+// [--mem-seconds N] [--size WxH]... [--processor none|backdrop-blur|backdrop-replace|livekit-blur|livekit-replace]... [--frames <dir>] [--livekit-delegate CPU|GPU]
+// [--browser chromium|firefox]...`.
+// Each run gets a fresh browser: headless Chromium whose fake camera is a y4m made from real video frames, or
+// Firefox ESR (headful on Xvfb) whose page paints the same frames on a captured canvas.
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, launchChromium } from '../../../../test/support/chromium.js';
 import { startPageServer } from '../support/page-server.js';
 import { treeCpuMs, treePss } from '../support/process-tree.js';
 import { type Args, parseArgs } from './args.js';
+import { browserConditions, browserVersion, launchBenchBrowser } from './browsers.js';
 import { makeCamera } from './camera.js';
 import {
+  type BrowserName,
   formatStages,
   formatTable,
   type Processor,
@@ -46,16 +48,12 @@ function version(pkg: string): string {
   return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
 }
 
-function chromiumVersion(): string | null {
-  try {
-    const text = execFileSync(CHROMIUM_PATH, ['--version'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    return /(\d+\.\d+\.\d+\.\d+)/.exec(text)?.[1] ?? null;
-  } catch {
-    return null;
-  }
+/** The camera frames as URLs under the page server's /data/ (Firefox paints them; Chromium reads the y4m). */
+function frameUrls(framesDir: string): string[] {
+  return readdirSync(framesDir)
+    .filter((f) => /^\d+\.(jpe?g|png)$/i.test(f))
+    .sort()
+    .map((f) => `/data/${encodeURIComponent(f)}`);
 }
 
 interface Measured {
@@ -66,24 +64,24 @@ interface Measured {
 
 async function measure(
   url: string,
+  browserName: BrowserName,
   camera: string,
   processor: Processor,
   size: { width: number; height: number },
   args: Args,
 ): Promise<Measured> {
-  const browser = await launchChromium({ fakeCamera: camera });
+  const browser = await launchBenchBrowser(browserName, camera);
   let stopSampler = () => {};
   try {
-    const page = await browser.context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
+    const page = browser.page;
     await page.goto(url);
-    await page.waitForFunction(() => document.body.dataset.ready === '1');
+    await page.waitFor(() => document.body.dataset.ready === '1');
     const got = await withTimeout(
       page.evaluate((o) => (globalThis as unknown as { speedApi: SpeedApi }).speedApi.start(o), {
         processor,
         ...size,
         ...(args.livekitDelegate ? { livekitDelegate: args.livekitDelegate } : {}),
+        ...(browserName === 'firefox' ? { frameUrls: frameUrls(args.frames) } : {}),
       }),
       180_000,
       `starting ${processor}`,
@@ -102,27 +100,31 @@ async function measure(
     await sleep(args.warmup * 1000);
     const cpu0 = await treeCpuMs();
     const mem0 = await treePss();
-    const heap0 = await page.evaluate(() =>
-      (globalThis as unknown as { speedApi: SpeedApi }).speedApi.jsHeapMB(),
+    const heap0 = await page.evaluate(
+      () => (globalThis as unknown as { speedApi: SpeedApi }).speedApi.jsHeapMB(),
+      null,
     );
-    await page.evaluate(() => (globalThis as unknown as { speedApi: SpeedApi }).speedApi.mark());
+    await page.evaluate(() => (globalThis as unknown as { speedApi: SpeedApi }).speedApi.mark(), null);
     await sleep(args.seconds * 1000);
-    const w: WindowResult = await page.evaluate(() =>
-      (globalThis as unknown as { speedApi: SpeedApi }).speedApi.read(),
+    const w: WindowResult = await page.evaluate(
+      () => (globalThis as unknown as { speedApi: SpeedApi }).speedApi.read(),
+      null,
     );
     const cpu1 = await treeCpuMs();
     // Memory growth (leaks) shows over a longer span than the measuring window: keep running until memSeconds.
     await sleep(Math.max(0, started + args.memSeconds * 1000 - Date.now()));
     stopSampler();
     const mem1 = await treePss();
-    const heap1 = await page.evaluate(() =>
-      (globalThis as unknown as { speedApi: SpeedApi }).speedApi.jsHeapMB(),
+    const heap1 = await page.evaluate(
+      () => (globalThis as unknown as { speedApi: SpeedApi }).speedApi.jsHeapMB(),
+      null,
     );
     const memAfterS = (Date.now() - started) / 1000;
-    const userAgent = await page.evaluate(() => navigator.userAgent);
+    const userAgent = await page.evaluate(() => navigator.userAgent, null);
     const p50 = w.effectStats?.p50 ?? percentile(w.effectMs ?? [], 50);
     const p95 = w.effectStats?.p95 ?? percentile(w.effectMs ?? [], 95);
     const run: SpeedRun = {
+      browser: browserName,
       processor,
       ...size,
       fpsIn: round(w.fpsIn),
@@ -135,11 +137,16 @@ async function measure(
       memEndMB: round(mem1?.totalMB, 0),
     };
     const details = {
+      browser: browserName,
       processor,
       ...size,
       measuredSeconds: round(w.seconds, 2),
       framesOut: w.framesOut,
-      fpsIn: w.fpsInCounted ? 'counted (track stats)' : 'nominal (getSettings)',
+      fpsIn: w.fpsInCounted
+        ? browserName === 'firefox'
+          ? 'counted (canvas paints)'
+          : 'counted (track stats)'
+        : 'nominal (getSettings)',
       cpuSeconds: round((cpu1 - cpu0) / 1000, 2),
       jsHeapStartMB: round(heap0),
       jsHeapEndMB: round(heap1),
@@ -149,7 +156,7 @@ async function measure(
       memTimelineMB: memTimeline,
       effectSamples: w.effectMs?.length ?? null,
       backdrop: w.effectStats?.details ?? null,
-      pageErrors: errors.slice(0, 5),
+      pageErrors: page.errors().slice(0, 5),
     };
     return { run, details, userAgent };
   } finally {
@@ -164,26 +171,28 @@ async function main(): Promise<void> {
     join(repo, '../shared/evaldata/davis2016/rollerblade/images'),
   );
   const load = loadavg();
-  const server = await startPageServer({ entry: join(here, 'page/main.ts') });
+  const server = await startPageServer({ entry: join(here, 'page/main.ts'), dataDir: args.frames });
   const runs: SpeedRun[] = [];
   const details: Array<Record<string, unknown>> = [];
-  let userAgent = '';
+  const userAgents: Partial<Record<BrowserName, string>> = {};
   try {
-    for (const size of args.sizes) {
-      const camera = await makeCamera(args.frames, size.width, size.height, join(benchDir, '.cache'));
-      for (const processor of args.processors) {
-        process.stdout.write(`${processor} ${size.width}x${size.height} ... `);
-        try {
-          const m = await measure(server.url, camera, processor, size, args);
-          runs.push(m.run);
-          details.push(m.details);
-          userAgent = m.userAgent;
-          console.log(
-            `${m.run.fpsOut ?? '–'} fps out, effect p50 ${m.run.effectMsP50 ?? '–'} ms, CPU ${m.run.cpuMsPerFrame ?? '–'} ms/frame`,
-          );
-        } catch (error) {
-          console.log(`failed: ${error instanceof Error ? error.message : String(error)}`);
-          details.push({ processor, ...size, error: String(error) });
+    for (const browser of args.browsers) {
+      for (const size of args.sizes) {
+        const camera = await makeCamera(args.frames, size.width, size.height, join(benchDir, '.cache'));
+        for (const processor of args.processors) {
+          process.stdout.write(`${browser} ${processor} ${size.width}x${size.height} ... `);
+          try {
+            const m = await measure(server.url, browser, camera, processor, size, args);
+            runs.push(m.run);
+            details.push(m.details);
+            userAgents[browser] = m.userAgent;
+            console.log(
+              `${m.run.fpsOut ?? '–'} fps out, effect p50 ${m.run.effectMsP50 ?? '–'} ms, CPU ${m.run.cpuMsPerFrame ?? '–'} ms/frame`,
+            );
+          } catch (error) {
+            console.log(`failed: ${error instanceof Error ? error.message : String(error)}`);
+            details.push({ browser, processor, ...size, error: String(error) });
+          }
         }
       }
     }
@@ -192,20 +201,18 @@ async function main(): Promise<void> {
   }
   const conditions = {
     date: new Date().toISOString(),
-    chromium: chromiumVersion() ?? /Chrome\/([\d.]+)/.exec(userAgent)?.[1] ?? null,
-    headless: true,
-    flags: [
-      ...CHROMIUM_ARGS,
-      '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
-      '--use-file-for-fake-video-capture=<y4m>',
-    ],
+    browsers: Object.fromEntries(
+      args.browsers.map((b) => [
+        b,
+        { version: browserVersion(b), userAgent: userAgents[b] ?? null, ...browserConditions(b) },
+      ]),
+    ),
     cores: cpus().length,
     cpuModel: cpus()[0]?.model ?? null,
     loadAverageAtStart: load.map((l) => round(l, 2)),
     loadAverageAtEnd: loadavg().map((l) => round(l, 2)),
     livekitDelegate: args.livekitDelegate ?? 'GPU (default)',
-    camera: `y4m 30 fps from ${args.frames}, scaled to cover and centre-cropped, looped by Chromium`,
+    camera: `30 fps from ${args.frames}, scaled to cover and centre-cropped, looped: Chromium reads a y4m as its fake camera; Firefox's page paints the same frames on a canvas (captureStream(30), a 30 Hz timer)`,
     warmupSeconds: args.warmup,
     measuredSeconds: args.seconds,
     versions: {
@@ -218,33 +225,49 @@ async function main(): Promise<void> {
     },
     method: {
       fpsIn:
-        'frames the camera track delivered in the window (MediaStreamTrack.stats.totalFrames) / seconds; its nominal getSettings().frameRate where stats are missing',
+        'frames the camera track delivered in the window (MediaStreamTrack.stats.totalFrames; Firefox: canvas paints) / seconds; its nominal getSettings().frameRate where stats are missing',
       fpsOut: 'requestVideoFrameCallback count on a <video> showing the output track / window seconds',
       effectMs:
         'backdrop: effect.stats() msPerFrameP50/P95 (worker, last 300 frames); livekit: onFrameProcessed filterTimeMs (segmentation + drawing + new VideoFrame, on the main thread); none: null',
       cpuMsPerFrame:
-        'utime+stime (+reaped children) of all Chromium processes from /proc/<pid>/stat over the window / frames out',
-      longTaskMsPerS: 'PerformanceObserver longtask durations on the page main thread / window seconds',
-      mem: `sum of Pss (/proc/<pid>/smaps_rollup) of all Chromium processes after the warm-up (start) and ${args.memSeconds} s after the processor started (end; never before the end of the window); JS heap (performance.memory) at the same moments in runDetails`,
+        'utime+stime (+reaped children) of all browser processes (not Xvfb) from /proc/<pid>/stat over the window / frames out',
+      longTaskMsPerS:
+        'PerformanceObserver longtask durations on the page main thread / window seconds (none in Firefox)',
+      mem: `sum of Pss (/proc/<pid>/smaps_rollup) of all browser processes after the warm-up (start) and ${args.memSeconds} s after the processor started (end; never before the end of the window); JS heap (performance.memory) at the same moments in runDetails`,
       livekit: `livekit-client LocalVideoTrack.setProcessor(BackgroundProcessor(...)), blurRadius 10 / a generated 1280x720 image; local wasm and selfie_segmentation_landscape.tflite; delegate ${args.livekitDelegate ?? 'GPU (its default; SwiftShader software GL here)'}`,
       backdrop:
         'createBackgroundEffect(track, { mode }) with defaults (adaptive budget, measured delegate and back end), blur strength 0.6 / the same image',
     },
     runDetails: details,
   };
+  const browsersText = args.browsers
+    .map(
+      (b) =>
+        `${b === 'chromium' ? 'Chromium' : 'Firefox'} ${browserVersion(b) ?? '?'}${b === 'chromium' ? ' headless' : ' headful on Xvfb, software GL'}`,
+    )
+    .join(', ');
   console.log(
-    `\nconditions: Chromium ${conditions.chromium} headless, ${conditions.cores} cores (${conditions.cpuModel}), load average ${conditions.loadAverageAtStart.join(' ')} at start, ${conditions.loadAverageAtEnd.join(' ')} at end, LiveKit delegate ${conditions.livekitDelegate}, ${args.warmup} s warm-up + ${args.seconds} s measured per run\n`,
+    `\nconditions: ${browsersText}, ${conditions.cores} cores (${conditions.cpuModel}), load average ${conditions.loadAverageAtStart.join(' ')} at start, ${conditions.loadAverageAtEnd.join(' ')} at end, LiveKit delegate ${conditions.livekitDelegate}, ${args.warmup} s warm-up + ${args.seconds} s measured per run\n`,
   );
-  console.log(`flags: ${conditions.flags.join(' ')}\n`);
+  for (const b of args.browsers) console.log(`${b} flags: ${browserConditions(b).flags.join(' ')}`);
+  console.log('');
   console.log(formatTable(runs));
   const levels = details.flatMap((d) => {
-    const backdrop = d.backdrop as { budgetLevel?: number; budgetQuality?: Record<string, number> } | null;
+    const backdrop = d.backdrop as {
+      budgetLevel?: number;
+      budgetQuality?: Record<string, number>;
+      renderer?: string;
+      pipeline?: string;
+      degraded?: string | null;
+    } | null;
     if (!backdrop || backdrop.budgetLevel === undefined) return [];
     const q = backdrop.budgetQuality;
     const how = q
-      ? ` (model every ${q.segmentEvery} frame(s), refinement at ${q.refineScale}x, blur at ${q.blurScale}x)`
+      ? ` (model every ${q.segmentEvery} frame(s), refinement at ${q.refineScale}x, blur at ${q.blurScale}x${q.frameScale ? `, picture at ${q.frameScale}x` : ''})`
       : '';
-    return [`  ${d.processor} ${d.width}x${d.height}: level ${backdrop.budgetLevel}${how}`];
+    return [
+      `  ${d.browser} ${d.processor} ${d.width}x${d.height}: level ${backdrop.budgetLevel}${how}; ${backdrop.pipeline} pipeline, ${backdrop.renderer}${backdrop.degraded ? `; degraded: ${backdrop.degraded}` : ''}`,
+    ];
   });
   if (levels.length > 0)
     console.log(
@@ -257,7 +280,7 @@ async function main(): Promise<void> {
       rendererMeasuredMs?: Record<string, number>;
     } | null;
     if (!backdrop?.msPerStage) return [];
-    return [`  ${formatStages(`${d.processor} ${d.width}x${d.height}`, backdrop)}`];
+    return [`  ${formatStages(`${d.browser} ${d.processor} ${d.width}x${d.height}`, backdrop)}`];
   });
   if (stages.length > 0)
     console.log(

@@ -49,5 +49,24 @@ describe('formatTable', () => {
     const ratioLine = lines.find((l) => l.startsWith('Backdrop/LiveKit blur 1280x720'));
     expect(ratioLine).toMatch(/1\.00x\s+2\.00x\s+0\.25x\s+–\s+1\.00x\s+–/);
     expect(text).not.toContain('replace');
+    expect(text).not.toContain('chromium');
+  });
+
+  it('with two browsers, names the browser on every row and pairs ratios within a browser', () => {
+    const text = formatTable([
+      run('backdrop-blur', 30, 10),
+      run('livekit-blur', 15, 40),
+      { ...run('backdrop-blur', 24, 30), browser: 'firefox' },
+      { ...run('livekit-blur', 6, 60), browser: 'firefox' },
+    ]);
+    const lines = text.split('\n');
+    expect(lines[1]).toMatch(/^chromium backdrop-blur 1280x720\s+30\.0\s+30\.0/);
+    expect(lines[3]).toMatch(/^firefox backdrop-blur 1280x720\s+30\.0\s+24\.0/);
+    expect(lines.find((l) => l.startsWith('chromium Backdrop/LiveKit blur'))).toMatch(
+      /1\.00x\s+2\.00x\s+0\.25x/,
+    );
+    expect(lines.find((l) => l.startsWith('firefox Backdrop/LiveKit blur'))).toMatch(
+      /1\.00x\s+4\.00x\s+0\.50x/,
+    );
   });
 });

@@ -9,7 +9,12 @@ export const PROCESSORS = [
 ] as const;
 export type Processor = (typeof PROCESSORS)[number];
 
+export const BROWSERS = ['chromium', 'firefox'] as const;
+export type BrowserName = (typeof BROWSERS)[number];
+
 export interface SpeedRun {
+  /** Absent in records from before Firefox was benched: Chromium. */
+  browser?: BrowserName;
   processor: Processor;
   width: number;
   height: number;
@@ -23,7 +28,7 @@ export interface SpeedRun {
   memEndMB: number | null;
 }
 
-export type Figure = Exclude<keyof SpeedRun, 'processor' | 'width' | 'height'>;
+export type Figure = Exclude<keyof SpeedRun, 'browser' | 'processor' | 'width' | 'height'>;
 
 /** Nearest-rank percentile (p in 0..100); null for no values. */
 export function percentile(values: readonly number[], p: number): number | null {
@@ -70,29 +75,40 @@ function line(cells: string[], widths: number[]): string {
   return cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
 }
 
-/** The runs as a text table, then, per resolution and mode, the Backdrop/LiveKit ratio of every figure. */
+const browserOf = (r: SpeedRun): BrowserName => r.browser ?? 'chromium';
+
+/**
+ * The runs as a text table, then, per browser, resolution and mode, the Backdrop/LiveKit ratio of every figure.
+ * With more than one browser every label starts with the browser's name.
+ */
 export function formatTable(runs: readonly SpeedRun[]): string {
+  const browsers = [...new Set(runs.map(browserOf))];
+  const prefix = (b: BrowserName) => (browsers.length > 1 ? `${b} ` : '');
   const header = ['run', ...COLUMNS.map((c) => c.title)];
   const rows = runs.map((r) => [
-    `${r.processor} ${r.width}x${r.height}`,
+    `${prefix(browserOf(r))}${r.processor} ${r.width}x${r.height}`,
     ...COLUMNS.map((c) => show(r[c.key], c.digits)),
   ]);
   const ratios: string[][] = [];
   const sizes = [...new Set(runs.map((r) => `${r.width}x${r.height}`))];
-  for (const size of sizes) {
-    for (const mode of ['blur', 'replace'] as const) {
-      const find = (name: string) =>
-        runs.find((r) => r.processor === name && `${r.width}x${r.height}` === size);
-      const b = find(`backdrop-${mode}`);
-      const l = find(`livekit-${mode}`);
-      if (!b || !l) continue;
-      ratios.push([
-        `Backdrop/LiveKit ${mode} ${size}`,
-        ...COLUMNS.map((c) => {
-          const r = ratio(b[c.key], l[c.key]);
-          return r === null ? '–' : `${r.toFixed(2)}x`;
-        }),
-      ]);
+  for (const browser of browsers) {
+    for (const size of sizes) {
+      for (const mode of ['blur', 'replace'] as const) {
+        const find = (name: string) =>
+          runs.find(
+            (r) => browserOf(r) === browser && r.processor === name && `${r.width}x${r.height}` === size,
+          );
+        const b = find(`backdrop-${mode}`);
+        const l = find(`livekit-${mode}`);
+        if (!b || !l) continue;
+        ratios.push([
+          `${prefix(browser)}Backdrop/LiveKit ${mode} ${size}`,
+          ...COLUMNS.map((c) => {
+            const r = ratio(b[c.key], l[c.key]);
+            return r === null ? '–' : `${r.toFixed(2)}x`;
+          }),
+        ]);
+      }
     }
   }
   const all = [header, ...rows, ...ratios];

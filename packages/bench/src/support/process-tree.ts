@@ -26,11 +26,11 @@ async function allStats(): Promise<ProcStat[]> {
 
 /**
  * The browsers started by `root` (default: this Node process) and all their helper processes: direct children
- * whose name says chrom(e|ium), and everything below them (not esbuild or other tools Node started).
+ * whose name says chrom(e|ium) or firefox (not Xvfb), and everything below them (not esbuild or other tools Node started).
  */
 export async function childTree(root = process.pid): Promise<ProcStat[]> {
   const stats = await allStats();
-  const browsers = stats.filter((s) => s.ppid === root && /chrom/i.test(s.comm));
+  const browsers = stats.filter((s) => s.ppid === root && /chrom|firefox/i.test(s.comm));
   return browsers.flatMap((b) => [b, ...descendants(stats, b.pid)]);
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BudgetController, QUALITY_LEVELS, shouldSegment } from './budget.js';
+import { ADAPTIVE_LEVELS, BudgetController, costGrowth, QUALITY_LEVELS, shouldSegment } from './budget.js';
 
 function feed(
   c: BudgetController,
@@ -58,6 +58,35 @@ describe('BudgetController', () => {
     feed(c, 50, 40, 0, 100); // 10 fps camera: 40 ms fits in 80 ms
     expect(c.snapshot().level).toBe(0);
     expect(c.snapshot().budgetMs).toBeCloseTo(80, 0);
+  });
+});
+
+describe('half resolution, the last resort', () => {
+  it('comes after every quality level, and a frame there costs a quarter', () => {
+    const last = ADAPTIVE_LEVELS[ADAPTIVE_LEVELS.length - 1]!;
+    expect(ADAPTIVE_LEVELS.slice(0, QUALITY_LEVELS.length)).toEqual(QUALITY_LEVELS);
+    expect(last.frameScale).toBe(0.5);
+    expect(QUALITY_LEVELS.every((q) => (q.frameScale ?? 1) === 1)).toBe(true);
+    expect(costGrowth(last, ADAPTIVE_LEVELS[ADAPTIVE_LEVELS.length - 2]!)).toBe(4);
+    expect(costGrowth(QUALITY_LEVELS[1]!, QUALITY_LEVELS[0]!)).toBe(1);
+  });
+
+  it('is reached only when the cheapest full-size level is still over budget', () => {
+    const c = new BudgetController({}, ADAPTIVE_LEVELS);
+    feed(c, 200, 40);
+    expect(c.snapshot().level).toBe(ADAPTIVE_LEVELS.length - 1);
+    expect(c.snapshot().decisions.map((d) => d.to)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('does not flap back to full size while 4x the cost would not fit', () => {
+    const c = new BudgetController({}, ADAPTIVE_LEVELS);
+    let t = feed(c, 200, 40);
+    // At half size a frame costs 10 ms (under half the 26.7 ms budget), but 40 ms at full size would not fit.
+    t = feed(c, 300, 10, t);
+    expect(c.snapshot().level).toBe(ADAPTIVE_LEVELS.length - 1);
+    // When it gets much cheaper (load gone), it does go back up.
+    feed(c, 300, 2, t);
+    expect(c.snapshot().level).toBeLessThan(ADAPTIVE_LEVELS.length - 1);
   });
 });
 

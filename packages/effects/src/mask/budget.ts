@@ -14,6 +14,11 @@ export interface QualityLevel {
   blurScale: number;
   /** Taps per blur pass. */
   blurTaps: number;
+  /**
+   * Scale of the processed (and sent) picture; 1 when absent. Below 1 only at the adaptive levels' end, the
+   * last resort when even the cheapest quality cannot keep the camera's rate.
+   */
+  frameScale?: number;
 }
 
 export const QUALITY_LEVELS: readonly QualityLevel[] = [
@@ -22,6 +27,17 @@ export const QUALITY_LEVELS: readonly QualityLevel[] = [
   { segmentEvery: 2, refineScale: 0.5, bilateralRadius: 1, blurScale: 0.25, blurTaps: 9 },
   { segmentEvery: 3, refineScale: 0.5, bilateralRadius: 1, blurScale: 0.25, blurTaps: 7 },
 ];
+
+/** What the live effect adapts through: the quality levels, then the cheapest of them at half resolution. */
+export const ADAPTIVE_LEVELS: readonly QualityLevel[] = [
+  ...QUALITY_LEVELS,
+  { ...QUALITY_LEVELS[QUALITY_LEVELS.length - 1]!, frameScale: 0.5 },
+];
+
+/** How much more a frame costs at `to` than at `from`, from the pixel counts (1 when the size is the same). */
+export function costGrowth(from: QualityLevel, to: QualityLevel): number {
+  return ((to.frameScale ?? 1) / (from.frameScale ?? 1)) ** 2;
+}
 
 export interface BudgetDecision {
   /** Timestamp (ms) of the frame that triggered it. */
@@ -86,6 +102,11 @@ export class BudgetController {
     return this.levels[this.level]!;
   }
 
+  /** The cheapest level there is. */
+  get lowestLevel(): number {
+    return this.levels.length - 1;
+  }
+
   /**
    * The camera's own frame interval (from its settings). Frames that reach us can be sparser than the
    * camera's when we fall behind, so the budget never uses a measured interval longer than this.
@@ -130,12 +151,15 @@ export class BudgetController {
       }
     } else {
       this.over = 0;
-      if (this.cost < budget * this.options.upMargin) {
+      // Back up to a larger picture only when its predicted cost fits (no flapping between sizes).
+      const up = this.levels[this.level - 1];
+      const predicted = up ? this.cost * costGrowth(this.quality, up) : this.cost;
+      if (predicted < budget * this.options.upMargin) {
         if (++this.under >= this.options.underFrames && this.level > 0) {
           return this.change(
             this.level - 1,
             timestampMs,
-            `cost ${this.cost.toFixed(1)} ms < ${(budget * this.options.upMargin).toFixed(1)} ms`,
+            `cost ${predicted.toFixed(1)} ms < ${(budget * this.options.upMargin).toFixed(1)} ms`,
           );
         }
       } else {

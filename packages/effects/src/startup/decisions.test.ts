@@ -25,30 +25,48 @@ describe('planRenderer', () => {
   const gpu = 'Mesa Intel(R) UHD Graphics 620 (KBL GT2)';
   it('follows the caller first, then the cache', () => {
     expect(
-      planRenderer({ requested: 'webgl2', cached: 'canvas2d', webgl2: true, glRenderer: 'SwiftShader' }),
+      planRenderer({
+        requested: 'webgl2',
+        cached: 'canvas2d',
+        webgl2: true,
+        glRenderer: 'SwiftShader',
+        videoFrame: true,
+      }),
     ).toEqual({
       renderer: 'webgl2',
       source: 'option',
     });
     expect(
-      planRenderer({ requested: 'auto', cached: 'webgl2', webgl2: true, glRenderer: 'SwiftShader' }),
+      planRenderer({
+        requested: 'auto',
+        cached: 'webgl2',
+        webgl2: true,
+        glRenderer: 'SwiftShader',
+        videoFrame: true,
+      }),
     ).toEqual({
       renderer: 'webgl2',
       source: 'cache',
     });
   });
-  it('skips the WebGL2 trial on a software rasterizer or without WebGL2 (the CPU back ends are still timed)', () => {
-    expect(planRenderer({ requested: 'auto', cached: null, webgl2: true, glRenderer: 'llvmpipe' })).toEqual({
-      renderer: 'measure',
-      source: 'software-gl',
-      webgl2: false,
-    });
-    expect(planRenderer({ requested: 'auto', cached: null, webgl2: false, glRenderer: null })).toMatchObject({
-      webgl2: false,
-    });
+  it('takes a CPU back end with no trial on a software rasterizer or without WebGL2', () => {
+    expect(
+      planRenderer({
+        requested: 'auto',
+        cached: null,
+        webgl2: true,
+        glRenderer: 'llvmpipe',
+        videoFrame: true,
+      }),
+    ).toEqual({ renderer: 'yuv', source: 'software-gl' });
+    expect(
+      planRenderer({ requested: 'auto', cached: null, webgl2: false, glRenderer: null, videoFrame: false }),
+    ).toEqual({ renderer: 'canvas2d', source: 'software-gl' });
   });
   it('measures only with a real GPU and nothing known', () => {
-    expect(planRenderer({ requested: 'auto', cached: null, webgl2: true, glRenderer: gpu })).toEqual({
+    expect(
+      planRenderer({ requested: 'auto', cached: null, webgl2: true, glRenderer: gpu, videoFrame: true }),
+    ).toEqual({
       renderer: 'measure',
       source: 'measured',
       webgl2: true,

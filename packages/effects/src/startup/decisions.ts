@@ -12,24 +12,27 @@ export function isSoftwareRenderer(name: string | null): boolean {
 }
 
 export type RendererPlan =
-  | { renderer: Renderer; source: 'option' | 'cache' }
-  /** Time the back ends once; `webgl2` false: only the CPU ones (no GPU, or a software rasterizer). */
-  | { renderer: 'measure'; source: 'measured' | 'software-gl'; webgl2: boolean };
+  | { renderer: Renderer; source: 'option' | 'cache' | 'software-gl' }
+  /** Time the back ends once (a GPU: WebGL2 against the CPU ones). */
+  | { renderer: 'measure'; source: 'measured'; webgl2: true };
 
 /**
- * What the back end will be: the caller's wish, else an earlier measured choice (cache), else a trial of the
- * back ends, without WebGL2 where WebGL is missing or a software rasterizer (its trial costs about a second
- * there and it always loses; the CPU back ends take tens of ms each).
+ * What the back end will be: the caller's wish, else an earlier measured choice (cache), else, where WebGL is
+ * missing or a software rasterizer, a CPU back end with no trial at all (a trial costs seconds on a cold start
+ * there: WebGL2 always loses by ~10x, and the YUV back end, which needs VideoFrame, beat Canvas2D by ~3x per
+ * frame once warm but loses a short trial while its loops are not yet compiled); else a trial of them all.
  */
 export function planRenderer(input: {
   requested: Renderer | 'auto';
   cached: Renderer | null;
   webgl2: boolean;
   glRenderer: string | null;
+  /** VideoFrame exists here (the YUV back end's input and output). */
+  videoFrame: boolean;
 }): RendererPlan {
   if (input.requested !== 'auto') return { renderer: input.requested, source: 'option' };
   if (input.cached) return { renderer: input.cached, source: 'cache' };
   if (!input.webgl2 || isSoftwareRenderer(input.glRenderer))
-    return { renderer: 'measure', source: 'software-gl', webgl2: false };
+    return { renderer: input.videoFrame ? 'yuv' : 'canvas2d', source: 'software-gl' };
   return { renderer: 'measure', source: 'measured', webgl2: true };
 }

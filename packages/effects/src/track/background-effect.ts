@@ -36,11 +36,19 @@ export interface BackgroundEffectOptions {
   mode?: EffectMode;
   /** 'auto' picks streams (MediaStreamTrackProcessor) where available, else frames (requestVideoFrameCallback). */
   pipeline?: 'auto' | 'streams' | 'frames';
-  /** Test-only: make the model throw after this many inferences (checks the privacy fallback). */
-  testing?: { failSegmentationAfter?: number };
   /**
-   * Compositing back end: 'auto' (default) uses Canvas2D where WebGL is a software rasterizer, else measures
-   * WebGL2 against Canvas2D once and caches the winner.
+   * Test-only: make the model throw after this many inferences (checks the privacy fallback); make every frame
+   * cost `slowFrameMs` more (checks the budget verdict on a device too slow for the effect).
+   */
+  testing?: { failSegmentationAfter?: number; slowFrameMs?: number };
+  /**
+   * When even the cheapest quality cannot keep the camera's frame rate, the budget halves the picture's size
+   * (the output track gets smaller) rather than drop frames. Default true; false keeps the camera's size.
+   */
+  lowerResolution?: boolean;
+  /**
+   * Compositing back end: 'auto' (default) picks a CPU back end where WebGL is a software rasterizer, else
+   * measures the back ends once and caches the winner.
    */
   renderer?: Renderer | 'auto';
 }
@@ -319,7 +327,11 @@ export class BackgroundEffect extends TypedEmitter<BackgroundEffectEvents> {
         this.pendingModes.delete(message.id);
         break;
       case 'stats':
-        this.latestStats = { ...message.stats, pipeline: this.pipeline };
+        this.latestStats = {
+          ...message.stats,
+          pipeline: this.pipeline,
+          ...(this.setup.frames ? { page: this.setup.frames.stats() } : {}),
+        };
         break;
       case 'frame':
         this.setup.frames?.deliver(message.bitmap);
@@ -396,9 +408,11 @@ export async function createBackgroundEffect(
     ...(options.modelUrl ? { modelUrl: new URL(options.modelUrl, location.href).href } : {}),
     delegate: delegate === 'auto' ? (cached?.delegate ?? 'auto') : delegate,
     adaptive: true,
+    ...(options.lowerResolution === false ? { lowerResolution: false } : {}),
     ...(options.testing?.failSegmentationAfter !== undefined
       ? { failSegmentationAfter: options.testing.failSegmentationAfter }
       : {}),
+    ...(options.testing?.slowFrameMs ? { slowFrameMs: options.testing.slowFrameMs } : {}),
     ...(frameRate ? { frameRate } : {}),
     renderer,
     ...(renderer === 'auto' && cached ? { cachedRenderer: cached.renderer } : {}),
@@ -417,10 +431,12 @@ export async function createBackgroundEffect(
       resolved,
     });
   }
-  let sink: ((frame: VideoFrame | ImageBitmap, timestampMs: number) => void) | null = null;
-  const frames = await createFramesPipeline(cameraTrack, (frame, timestampMs) => {
+  let sink:
+    | ((frame: VideoFrame | ImageBitmap, timestampMs: number, cameraIntervalMs: number | null) => void)
+    | null = null;
+  const frames = await createFramesPipeline(cameraTrack, (frame, timestampMs, cameraIntervalMs) => {
     if (!sink) throw EffectError.invalidState('no effects worker');
-    sink(frame, timestampMs);
+    sink(frame, timestampMs, cameraIntervalMs);
   });
   return new BackgroundEffect({
     launcher: framesLauncher(workerUrl, frames, (next) => {

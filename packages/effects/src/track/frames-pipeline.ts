@@ -1,28 +1,54 @@
 import { EffectError } from '../errors.js';
 import { detectFeatures } from '../features.js';
+import { FrameIntervalMeter } from '../mask/frame-interval.js';
+
+/**
+ * Frames handed to the worker and not yet back. Two keeps the worker busy back to back (the next frame waits
+ * in its queue while one is processed) instead of idling until the next camera frame after each result, at
+ * the cost of at most one frame of latency. More would only queue stale frames.
+ */
+export const MAX_FRAMES_IN_FLIGHT = 2;
+
+export interface FramesPipelineStats {
+  /** Camera frames not handed to the worker because MAX_FRAMES_IN_FLIGHT were still out. */
+  framesSkipped: number;
+  /** Main-thread ms per frame (EMA): wrapping the camera frame and sending it, showing the result. */
+  mainThreadMsPerFrame: number;
+}
 
 export interface FramesPipeline {
   track: MediaStreamTrack;
   /** A processed frame came back from the worker (null: none could be made). Takes ownership. */
   deliver(bitmap: ImageBitmap | null): void;
+  /** What the pipeline costs the page. */
+  stats(): FramesPipelineStats;
   dispose(): void;
 }
 
 /**
  * The pipeline for browsers without MediaStreamTrackProcessor (Firefox, Safari): the page paces frames with
  * requestVideoFrameCallback, hands each to the worker, and shows the worker's result on a canvas whose
- * captureStream() is the output track. One frame is in flight at a time; the worker does the work.
+ * captureStream() is the output track. At most MAX_FRAMES_IN_FLIGHT frames are out; the worker does the work.
+ * Every camera frame the page sees (sent or skipped) times the camera's interval, which the worker's budget
+ * needs: the frames that reach it are sparser than the camera's whenever it falls behind.
  */
 export async function createFramesPipeline(
   camera: MediaStreamTrack,
-  send: (frame: VideoFrame | ImageBitmap, timestampMs: number) => void,
+  send: (frame: VideoFrame | ImageBitmap, timestampMs: number, cameraIntervalMs: number | null) => void,
 ): Promise<FramesPipeline> {
   const features = detectFeatures();
   const video = document.createElement('video');
   video.muted = true;
   video.playsInline = true;
   video.srcObject = new MediaStream([camera]);
+  // In the document (1 px, transparent, inert): Firefox runs frame callbacks of a detached <video> at a
+  // fraction of the camera's rate (12 of 24 frames/s measured here, against 20-27 of 24-30 when attached).
+  video.setAttribute('aria-hidden', 'true');
+  video.style.cssText =
+    'position:fixed;left:0;top:0;width:1px;height:1px;opacity:0;pointer-events:none;z-index:-1';
+  document.body?.append(video);
   await video.play().catch((cause: unknown) => {
+    video.remove();
     throw new EffectError('unsupported', 'could not play the camera track', { cause });
   });
   const canvas = document.createElement('canvas');
@@ -30,17 +56,36 @@ export async function createFramesPipeline(
   canvas.width = settings.width ?? (video.videoWidth || 640);
   canvas.height = settings.height ?? (video.videoHeight || 480);
   const ctx = canvas.getContext('bitmaprenderer');
-  if (!ctx) throw EffectError.unsupported('no bitmaprenderer canvas context');
+  if (!ctx) {
+    video.remove();
+    throw EffectError.unsupported('no bitmaprenderer canvas context');
+  }
   const fps = settings.frameRate ?? 30;
   const track = canvas.captureStream(fps).getVideoTracks()[0];
-  if (!track) throw EffectError.unsupported('canvas.captureStream() gave no track');
+  if (!track) {
+    video.remove();
+    throw EffectError.unsupported('canvas.captureStream() gave no track');
+  }
 
-  let inFlight = false;
+  // The camera's own rate when it states one (a real camera); else measured (a canvas track states none).
+  const nominalMs = settings.frameRate ? 1000 / settings.frameRate : null;
+  const meter = new FrameIntervalMeter();
+  let inFlight = 0;
+  let skipped = 0;
+  let mainMs = Number.NaN;
+  const spent = (ms: number) => {
+    mainMs = Number.isNaN(mainMs) ? ms : mainMs + 0.1 * (ms - mainMs);
+  };
   let disposed = false;
   let handle = 0;
   const grab = async (mediaTimeMs: number) => {
-    if (inFlight || disposed || video.videoWidth === 0) return;
-    inFlight = true;
+    if (disposed || video.videoWidth === 0) return;
+    if (inFlight >= MAX_FRAMES_IN_FLIGHT) {
+      skipped++;
+      return;
+    }
+    inFlight++;
+    const t0 = performance.now();
     try {
       const frame = features.videoFrame
         ? new VideoFrame(video, { timestamp: Math.round(mediaTimeMs * 1000) })
@@ -50,7 +95,8 @@ export async function createFramesPipeline(
         return;
       }
       try {
-        send(frame, mediaTimeMs);
+        send(frame, mediaTimeMs, nominalMs ?? meter.intervalMs());
+        spent(performance.now() - t0);
       } catch (error) {
         // Not transferred: still ours to close.
         frame.close();
@@ -58,13 +104,14 @@ export async function createFramesPipeline(
       }
     } catch {
       // This camera frame is skipped; the next callback tries again.
-      inFlight = false;
+      inFlight--;
     }
   };
   const schedule = () => {
     if (disposed) return;
     if (features.videoFrameCallback) {
-      handle = video.requestVideoFrameCallback((_now, meta) => {
+      handle = video.requestVideoFrameCallback((now, meta) => {
+        meter.frame(now, meta.presentedFrames);
         void grab(meta.mediaTime * 1000);
         schedule();
       });
@@ -80,7 +127,7 @@ export async function createFramesPipeline(
   return {
     track,
     deliver(bitmap) {
-      inFlight = false;
+      inFlight = Math.max(0, inFlight - 1);
       if (!bitmap) return;
       if (disposed) {
         bitmap.close();
@@ -90,15 +137,22 @@ export async function createFramesPipeline(
         canvas.width = bitmap.width;
         canvas.height = bitmap.height;
       }
+      const t0 = performance.now();
       // Takes ownership of the bitmap.
       ctx.transferFromImageBitmap(bitmap);
+      spent(performance.now() - t0);
     },
+    stats: () => ({
+      framesSkipped: skipped,
+      mainThreadMsPerFrame: Number.isNaN(mainMs) ? 0 : Math.round(mainMs * 100) / 100,
+    }),
     dispose() {
       disposed = true;
       if (features.videoFrameCallback) video.cancelVideoFrameCallback(handle);
       else clearTimeout(handle);
       video.pause();
       video.srcObject = null;
+      video.remove();
       track.stop();
     },
   };

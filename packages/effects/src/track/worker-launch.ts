@@ -75,7 +75,11 @@ export function streamsLauncher(
 export function framesLauncher(
   workerUrl: string,
   frames: FramesPipeline,
-  setSink: (send: ((frame: VideoFrame | ImageBitmap, timestampMs: number) => void) | null) => void,
+  setSink: (
+    send:
+      | ((frame: VideoFrame | ImageBitmap, timestampMs: number, cameraIntervalMs: number | null) => void)
+      | null,
+  ) => void,
 ): WorkerLauncher {
   return ({ options, mode }) => {
     const worker = new Worker(workerUrl, { name: 'backdrop-effects' });
@@ -83,8 +87,8 @@ export function framesLauncher(
     worker.postMessage(message, transferablesOf(mode));
     // A frame sent to a worker that died never comes back: let the next one go.
     frames.deliver(null);
-    setSink((frame, timestampMs) => {
-      const m: ToWorker = { type: 'frame', frame, timestampMs };
+    setSink((frame, timestampMs, cameraIntervalMs) => {
+      const m: ToWorker = { type: 'frame', frame, timestampMs, cameraIntervalMs };
       worker.postMessage(m, [frame]);
     });
     let detached = false;

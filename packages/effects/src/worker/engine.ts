@@ -1,10 +1,12 @@
 import { EffectError } from '../errors.js';
 import { glRendererName, hasWebGL2 } from '../features.js';
 import { createLogger } from '../log.js';
-import { BudgetController, QUALITY_LEVELS, shouldSegment } from '../mask/budget.js';
+import { ADAPTIVE_LEVELS, BudgetController, QUALITY_LEVELS, shouldSegment } from '../mask/budget.js';
+import { outputVerdict } from '../mask/output-verdict.js';
 import type { ResolvedEffectMode } from '../mode.js';
 import { chooseCompositor, createCompositor } from '../render/choose-compositor.js';
 import { type Compositor, PRIVACY_FRAME, type Renderer } from '../render/compositor.js';
+import { createFrameScaler, type FrameScaler } from '../render/frame-scaler.js';
 import type { FrameSource } from '../render/source-stage.js';
 import { yuvCompositorSupported } from '../render/yuv-compositor.js';
 import { chooseDelegate, type DelegateChoice } from '../segmentation/delegate.js';
@@ -27,13 +29,17 @@ export interface EngineOptions {
   delegate: Delegate | 'auto';
   /** Let the frame-budget controller lower quality under load (off for the mask processor). */
   adaptive: boolean;
+  /** With `adaptive`: may halve the picture's size as the last resort (ADAPTIVE_LEVELS); default true. */
+  lowerResolution?: boolean;
   /** The camera's frame rate, the rate the output must keep. */
   frameRate?: number;
   /** Test-only fault injection: the model throws on the inference after this many. */
   failSegmentationAfter?: number;
+  /** Test-only load injection: every processed frame costs at least this many ms more (a too-slow device). */
+  slowFrameMs?: number;
   /**
-   * The compositing back end; 'auto': Canvas2D without a trial where WebGL is a software rasterizer, else both
-   * measured once the model is loaded and the faster kept.
+   * The compositing back end; 'auto': no trial where WebGL is a software rasterizer, else both measured once
+   * the model is loaded and the faster kept.
    */
   renderer: Renderer | 'auto';
   /** The segmentation runtime: 'tflite' (default: 2.6 MB, CPU/XNNPACK) or 'mediapipe' (11.2 MB, CPU or GPU). */
@@ -62,6 +68,8 @@ export interface EngineDeps {
   ): Promise<LoadedSegmenter>;
   /** The WebGL renderer string of this realm (null without WebGL), to skip trials on software GL. */
   glRenderer(): string | null;
+  /** Shrinks frames at the budget's half-resolution level. */
+  createFrameScaler(): FrameScaler;
 }
 
 async function loadSegmenter(
@@ -115,6 +123,7 @@ export const REAL_ENGINE_DEPS: EngineDeps = {
   chooseCompositor,
   loadSegmenter,
   glRenderer: glRendererName,
+  createFrameScaler,
 };
 
 export interface EngineCallbacks {
@@ -144,6 +153,7 @@ export class Engine {
   private segmenter: Segmenter | null = null;
   private mode: ResolvedEffectMode = { kind: 'none' };
   private readonly budget: BudgetController;
+  private readonly scaler: FrameScaler;
   private readonly timer = new StageTimer();
   private readonly fpsIn = new RateMeter();
   private readonly fpsOut = new RateMeter();
@@ -165,7 +175,13 @@ export class Engine {
     // Until the measured choice is made, the cheap-to-create Canvas2D back end draws the privacy frames.
     const initial = options.renderer === 'auto' ? options.cachedRenderer : options.renderer;
     this.compositor = deps.createCompositor(initial ?? 'canvas2d');
-    this.budget = new BudgetController({}, options.adaptive ? QUALITY_LEVELS : [QUALITY_LEVELS[0]!]);
+    const levels = !options.adaptive
+      ? [QUALITY_LEVELS[0]!]
+      : options.lowerResolution === false
+        ? QUALITY_LEVELS
+        : ADAPTIVE_LEVELS;
+    this.budget = new BudgetController({}, levels);
+    this.scaler = deps.createFrameScaler();
     if (options.frameRate) this.budget.setNominalInterval(1000 / options.frameRate);
     if (options.createdAt !== undefined) this.timeline.mark('created', options.createdAt);
     this.timeline.mark('workerStarted');
@@ -229,6 +245,14 @@ export class Engine {
     }
   }
 
+  /**
+   * The camera's frame interval measured by the page (frames pipeline: frames that reach the worker are sparser
+   * than the camera's when it falls behind). A rate the camera states (options.frameRate) takes precedence.
+   */
+  setCameraInterval(ms: number): void {
+    if (!this.options.frameRate) this.budget.setNominalInterval(ms);
+  }
+
   /** Forgets the mask history: the next frame is segmented afresh and not smoothed with earlier ones. */
   reset(): void {
     this.haveMask = false;
@@ -243,7 +267,13 @@ export class Engine {
     this.fpsIn.tick(t0);
     this.budget.frameArrived(timestampMs);
     const quality = this.budget.quality;
-    this.compositor.prepare(frame);
+    // NOTE: at the half-resolution level, one synchronous downscaling draw (the output is that size too).
+    this.compositor.prepare(this.scaler.scale(frame, quality.frameScale ?? 1));
+    if (this.options.slowFrameMs) {
+      // NOTE: test-only busy wait (simulates a device too slow for the effect).
+      const until = performance.now() + this.options.slowFrameMs;
+      while (performance.now() < until) {}
+    }
     const t1 = performance.now();
     this.timer.add('prepare', t1 - t0);
     const mode = this.mode;
@@ -294,6 +324,8 @@ export class Engine {
 
   stats(pipeline: EffectStats['pipeline']): EffectStats {
     const now = performance.now();
+    const budget = this.budget.snapshot();
+    const fpsOut = this.fpsOut.rate(now);
     return {
       state: this.state,
       renderer: this.renderer,
@@ -302,14 +334,27 @@ export class Engine {
       rendererMeasuredMs: this.rendererMeasuredMs,
       pipeline,
       fpsIn: this.fpsIn.rate(now),
-      fpsOut: this.fpsOut.rate(now),
+      fpsOut,
       framesIn: this.fpsIn.count,
       framesOut: this.fpsOut.count,
       privacyFrames: this.privacyFrames,
       msPerStage: this.timer.perStage(),
       msPerFrameP50: this.timer.percentile(0.5),
       msPerFrameP95: this.timer.percentile(0.95),
-      budget: this.budget.snapshot(),
+      budget,
+      // Judged only while an effect runs: privacy frames and 'none' are not held to the rule.
+      degraded:
+        this.state === 'ready' && this.mode.kind !== 'none' && this.options.adaptive
+          ? outputVerdict({
+              fpsOut,
+              cameraIntervalMs: budget.frameIntervalMsEma,
+              level: budget.level,
+              lowestLevel: this.budget.lowestLevel,
+              frameScale: budget.quality.frameScale ?? 1,
+              costMs: budget.costMsEma,
+              budgetMs: budget.budgetMs,
+            })
+          : null,
     };
   }
 
@@ -321,11 +366,12 @@ export class Engine {
     this.segmenter?.close();
     this.segmenter = null;
     this.compositor.dispose();
+    this.scaler.dispose();
   }
 
   /**
-   * Settles the back end: the option or the page's cached choice as given; 'auto' without a trial on a
-   * software rasterizer (the Canvas2D back end the constructor made stays); else measured.
+   * Settles the back end: the option or the page's cached choice as given; 'auto' on a software rasterizer: a
+   * CPU back end with no trial; else measured.
    */
   private chooseRenderer(): void {
     const { renderer, cachedRenderer } = this.options;
@@ -335,15 +381,20 @@ export class Engine {
       cached: cachedRenderer ?? null,
       webgl2: glRenderer !== null,
       glRenderer,
+      videoFrame: typeof VideoFrame !== 'undefined',
     });
     this.timeline.decisions = plan.source;
-    if (plan.renderer === 'measure') this.swapCompositor(plan.webgl2);
+    if (plan.renderer === 'measure') this.swapCompositor(this.deps.chooseCompositor({ webgl2: plan.webgl2 }));
+    else if (plan.renderer !== this.compositor.renderer) {
+      this.swapCompositor({ compositor: this.deps.createCompositor(plan.renderer), measuredMs: {} });
+    }
     this.timeline.mark('calibrated');
   }
 
   /** NOTE: measuring takes a few frames' time (a second under software GL); done once, then cached by the page. */
-  private swapCompositor(webgl2: boolean): void {
-    const choice = this.deps.chooseCompositor({ webgl2 });
+  private swapCompositor(
+    choice: Pick<ReturnType<typeof chooseCompositor>, 'compositor' | 'measuredMs'>,
+  ): void {
     this.rendererMeasuredMs = choice.measuredMs;
     const old = this.compositor;
     this.compositor = choice.compositor;

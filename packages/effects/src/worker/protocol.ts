@@ -20,7 +20,13 @@ export type ToWorker =
       writable?: WritableStream<VideoFrame>;
     }
   | { type: 'mode'; id: number; mode: ResolvedEffectMode }
-  | { type: 'frame'; frame: VideoFrame | ImageBitmap; timestampMs: number }
+  | {
+      type: 'frame';
+      frame: VideoFrame | ImageBitmap;
+      timestampMs: number;
+      /** The camera's interval as the page sees it (every frame, sent or skipped); null until known. */
+      cameraIntervalMs: number | null;
+    }
   | { type: 'dispose' };
 
 /** Messages from the effects worker to the page. */

@@ -1,5 +1,7 @@
 import type { BudgetSnapshot } from '../mask/budget.js';
+import type { Degraded } from '../mask/output-verdict.js';
 import type { Renderer } from '../render/compositor.js';
+import type { FramesPipelineStats } from '../track/frames-pipeline.js';
 
 export type Stage = 'prepare' | 'segment' | 'refine' | 'composite' | 'output' | 'total';
 export const STAGES: readonly Stage[] = ['prepare', 'segment', 'refine', 'composite', 'output', 'total'];
@@ -24,6 +26,14 @@ export interface EffectStats {
   msPerFrameP50: number;
   msPerFrameP95: number;
   budget: BudgetSnapshot | null;
+  /**
+   * Null while the output keeps the budget rule (at least 25 of every 30 camera frames out); else why not
+   * (`cpu`: too slow even at the cheapest level; `adapting`: lowering quality; `overhead`: frames lost outside
+   * the effect), with the level, the cost and budget in ms, and a sentence.
+   */
+  degraded: Degraded | null;
+  /** Frames pipeline only: what it costs the page (the main thread), and camera frames it had to skip. */
+  page?: FramesPipelineStats;
 }
 
 /** Rolling per-stage timing: EMA per stage and percentiles of the total over the last frames. */

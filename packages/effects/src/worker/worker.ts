@@ -111,6 +111,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       post({ type: 'modeApplied', id: message.id });
       break;
     case 'frame':
+      if (message.cameraIntervalMs !== null) engine?.setCameraInterval(message.cameraIntervalMs);
       processOne(message.frame, message.timestampMs);
       break;
     case 'dispose':

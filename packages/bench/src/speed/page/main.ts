@@ -6,6 +6,7 @@ import { type BackgroundEffect, createBackgroundEffect } from '@backdrop/effects
 import { BackgroundProcessor } from '@livekit/track-processors';
 import { LocalVideoTrack } from 'livekit-client';
 import { backgroundImage } from './background.js';
+import { type CanvasCamera, startCanvasCamera } from './canvas-camera.js';
 
 export type SpeedProcessor =
   | 'none'
@@ -18,12 +19,13 @@ export interface WindowResult {
   seconds: number;
   framesOut: number;
   fpsIn: number | null;
-  /** True when fpsIn was counted (track stats), false when it is the camera's nominal rate. */
+  /** True when fpsIn was counted (track stats or canvas paints), false when it is the camera's nominal rate. */
   fpsInCounted: boolean;
   effectMs: number[] | null;
   /** Backdrop's own percentiles (its last 300 frames), when it is the processor. */
   effectStats: { p50: number; p95: number; details: Record<string, unknown> } | null;
-  longTaskMs: number;
+  /** Null where the browser has no long-task timing (Firefox). */
+  longTaskMs: number | null;
   jsHeapMB: number | null;
 }
 
@@ -34,6 +36,8 @@ export interface SpeedApi {
     height: number;
     /** LiveKit's segmentation delegate; unset keeps its default (GPU), as a user gets it. */
     livekitDelegate?: 'CPU' | 'GPU';
+    /** Paint these frames on a canvas as the camera instead of getUserMedia (browsers with a synthetic fake camera). */
+    frameUrls?: string[];
   }): Promise<{ width: number; height: number }>;
   /** Starts a measuring window (counters reset). */
   mark(): void;
@@ -44,13 +48,15 @@ export interface SpeedApi {
 
 let video: HTMLVideoElement | undefined;
 let camera: MediaStreamTrack | undefined;
+let canvasCamera: CanvasCamera | undefined;
 let effect: BackgroundEffect | undefined;
 let livekitMs: number[] = [];
 let frames = 0;
 let cameraFramesAtMark: number | null = null;
 
-/** Frames the camera delivered so far (MediaStreamTrack.stats, Chromium 121+), or null where unsupported. */
+/** Frames the camera delivered so far (canvas paints, or MediaStreamTrack.stats in Chromium 121+), or null. */
 function cameraFrames(): number | null {
+  if (canvasCamera) return canvasCamera.painted();
   const stats = (camera as (MediaStreamTrack & { stats?: { totalFrames?: number } }) | undefined)?.stats;
   return typeof stats?.totalFrames === 'number' ? stats.totalFrames : null;
 }
@@ -58,9 +64,11 @@ let longTaskMs = 0;
 let windowStart = 0;
 let processorName: SpeedProcessor = 'none';
 
-new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) longTaskMs += entry.duration;
-}).observe({ type: 'longtask', buffered: false });
+const hasLongTasks = PerformanceObserver.supportedEntryTypes?.includes('longtask') ?? false;
+if (hasLongTasks)
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) longTaskMs += entry.duration;
+  }).observe({ type: 'longtask', buffered: false });
 
 function jsHeapMB(): number | null {
   // Non-standard (Chromium): bucketed unless cross-origin isolated, which this page is.
@@ -112,12 +120,17 @@ async function process(
 }
 
 const api: SpeedApi = {
-  async start({ processor, width, height, livekitDelegate }) {
+  async start({ processor, width, height, livekitDelegate, frameUrls }) {
     processorName = processor;
-    const stream = await navigator.mediaDevices.getUserMedia({
-      video: { width: { exact: width }, height: { exact: height }, frameRate: 30 },
-    });
-    camera = stream.getVideoTracks()[0]!;
+    if (frameUrls) {
+      canvasCamera = await startCanvasCamera(frameUrls, width, height);
+      camera = canvasCamera.track;
+    } else {
+      const stream = await navigator.mediaDevices.getUserMedia({
+        video: { width: { exact: width }, height: { exact: height }, frameRate: 30 },
+      });
+      camera = stream.getVideoTracks()[0]!;
+    }
     const output = await process(processor, camera, livekitDelegate);
     video = document.createElement('video');
     video.muted = true;
@@ -131,7 +144,8 @@ const api: SpeedApi = {
     };
     video.requestVideoFrameCallback(count);
     const settings = camera.getSettings();
-    return { width: settings.width ?? 0, height: settings.height ?? 0 };
+    // A canvas track reports no size in Firefox: the canvas is the size asked for.
+    return canvasCamera ? { width, height } : { width: settings.width ?? 0, height: settings.height ?? 0 };
   },
   mark() {
     frames = 0;
@@ -166,12 +180,14 @@ const api: SpeedApi = {
               fpsOut: stats.fpsOut,
               msPerStage: stats.msPerStage,
               budgetLevel: stats.budget?.level ?? null,
+              degraded: stats.degraded?.message ?? null,
+              page: stats.page ?? null,
               budgetQuality: stats.budget?.quality ?? null,
               privacyFrames: stats.privacyFrames,
             },
           }
         : null,
-      longTaskMs,
+      longTaskMs: hasLongTasks ? longTaskMs : null,
       jsHeapMB: jsHeapMB(),
     };
   },
