@@ -351,7 +351,9 @@ export class Engine {
               level: budget.level,
               lowestLevel: this.budget.lowestLevel,
               frameScale: budget.quality.frameScale ?? 1,
-              costMs: budget.costMsEma,
+              // The budget's average clips each frame at twice the budget (stalls must not swing the level);
+              // what a frame really costs is the larger of it and the measured median.
+              costMs: Math.max(budget.costMsEma, this.timer.percentile(0.5)),
               budgetMs: budget.budgetMs,
             })
           : null,
