@@ -7,6 +7,16 @@ import { EDGE, smoothstep } from './kernels.js';
 import { smoothMaskInPlace } from './smoothing.js';
 import { jointBilateralUpsample } from './upsample.js';
 
+/** Long side of the CPU refinement buffer at full quality (scaled by the level's refineScale). */
+export const WORK_LONG_SIDE = 384;
+
+/** The working size of the CPU refinement for a frame: its aspect, the long side capped by the quality level. */
+export function workingSize(width: number, height: number, refineScale: number): { w: number; h: number } {
+  const longSide = Math.max(width, height);
+  const k = Math.min(longSide, Math.round(WORK_LONG_SIDE * refineScale)) / longSide;
+  return { w: Math.max(1, Math.round(width * k)), h: Math.max(1, Math.round(height * k)) };
+}
+
 /** The edge smoothstep, tabulated: alpha in 0..1 (x1023) to 0..255. */
 export const EDGE_LUT = new Uint8ClampedArray(1024).map(
   (_, i) => smoothstep(EDGE.low, EDGE.high, i / 1023) * 255,

@@ -1,11 +1,10 @@
 import { EffectError } from '../errors.js';
 import { maskWeightedBlur } from '../mask/blur.js';
 import type { QualityLevel } from '../mask/budget.js';
+import { CpuRefiner, workingSize } from '../mask/cpu-refiner.js';
 import { coverCrop, privacySize } from '../mask/geometry.js';
-import { blurParams, EDGE, smoothstep } from '../mask/kernels.js';
+import { blurParams } from '../mask/kernels.js';
 import { lightWrapAlpha } from '../mask/light-wrap.js';
-import { smoothMaskInPlace } from '../mask/smoothing.js';
-import { jointBilateralUpsample } from '../mask/upsample.js';
 import {
   type Composition,
   type Compositor,
@@ -28,12 +27,6 @@ const toHex = (c: number) =>
     .toString(16)
     .padStart(2, '0');
 
-/** The edge smoothstep, tabulated: alpha in 0..1 (x1023) to 0..255. */
-const EDGE_LUT = new Uint8ClampedArray(1024).map((_, i) => smoothstep(EDGE.low, EDGE.high, i / 1023) * 255);
-
-/** Long side of the CPU refinement buffer at full quality (scaled by the level's refineScale). */
-const WORK_LONG_SIDE = 384;
-
 /**
  * The Canvas2D back end: for realms without WebGL2, and where software GL is slower than the CPU raster
  * (chosen by measurement). Joint bilateral upsampling and temporal smoothing run on the CPU at a working
@@ -49,8 +42,6 @@ export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
   const workCtx = context(work, true);
   const small = new OffscreenCanvas(1, 1);
   const smallCtx = context(small, true);
-  let workNow: Uint8ClampedArray | null = null;
-  let workPrev: Uint8ClampedArray | null = null;
   const low = new OffscreenCanvas(MODEL_INPUT.width, MODEL_INPUT.height);
   const lowCtx = context(low, true);
   // The model input: an area-averaged reduction like the WebGL2 path's. The default ('low', bilinear) aliases
@@ -129,8 +120,7 @@ export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
   };
   let lowNow: Uint8ClampedArray | null = null;
   let mask: { data: Float32Array; width: number; height: number } | null = null;
-  let smoothed: Float32Array | null = null;
-  let refined: Float32Array | null = null;
+  const refiner = new CpuRefiner();
   let background: ImageBitmap | null = null;
   let refinedOnce = false;
   let size = { width: 1, height: 1 };
@@ -178,37 +168,23 @@ export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
       if (!mask || !lowNow || !current) throw EffectError.invalidState('refine() before any mask');
       if (mask.width !== low.width || mask.height !== low.height)
         throw new EffectError('render_failed', 'unexpected mask size');
-      const long = Math.min(
-        Math.max(size.width, size.height),
-        Math.round(WORK_LONG_SIDE * quality.refineScale),
-      );
-      const k = long / Math.max(size.width, size.height);
-      const w = Math.max(1, Math.round(size.width * k));
-      const h = Math.max(1, Math.round(size.height * k));
+      const { w, h } = workingSize(size.width, size.height, quality.refineScale);
       if (work.width !== w || work.height !== h) {
         work.width = w;
         work.height = h;
-        refinedOnce = false;
       }
       workCtx.drawImage(current as CanvasImageSource, 0, 0, w, h);
-      workPrev = workNow;
-      workNow = workCtx.getImageData(0, 0, w, h).data;
-      if (!refined || refined.length !== w * h) refined = new Float32Array(w * h);
       // NOTE: synchronous CPU work, ~1-5 ms at 384x288 (most pixels take the flat shortcut).
-      jointBilateralUpsample({
+      const a = refiner.refine({
         mask: mask.data,
         maskWidth: mask.width,
         maskHeight: mask.height,
         guideLow: lowNow,
-        guideHigh: workNow,
+        guideHigh: workCtx.getImageData(0, 0, w, h).data,
         width: w,
         height: h,
         radius: quality.bilateralRadius,
-        out: refined,
       });
-      const fresh = !refinedOnce || !smoothed || smoothed.length !== refined.length;
-      smoothMaskInPlace(refined, fresh ? null : smoothed, workNow, fresh ? null : workPrev);
-      [smoothed, refined] = [refined, smoothed];
       refinedOnce = true;
       if (alpha.width !== w || alpha.height !== h) {
         alpha.width = w;
@@ -217,9 +193,7 @@ export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
       if (!alphaImage || alphaImage.width !== w || alphaImage.height !== h)
         alphaImage = alphaCtx.createImageData(w, h);
       const out = alphaImage.data;
-      const a = smoothed!;
-      for (let i = 0; i < a.length; i++)
-        out[i * 4 + 3] = EDGE_LUT[Math.min(1023, Math.max(0, (a[i]! * 1023) | 0))]!;
+      for (let i = 0; i < a.length; i++) out[i * 4 + 3] = a[i]!;
       alphaCtx.putImageData(alphaImage, 0, 0);
     },
     composite(wanted: Composition, quality: QualityLevel) {
@@ -319,12 +293,12 @@ export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
     },
     resetTemporal() {
       refinedOnce = false;
+      refiner.reset();
     },
     dispose() {
       background = null;
       mask = null;
-      smoothed = null;
-      refined = null;
+      refiner.reset();
       current = null;
       for (const c of [
         frameCopy,

@@ -1,7 +1,7 @@
 import { EffectError } from '../errors.js';
 import { maskWeightedBlur } from '../mask/blur.js';
 import type { QualityLevel } from '../mask/budget.js';
-import { CpuRefiner } from '../mask/cpu-refiner.js';
+import { CpuRefiner, workingSize } from '../mask/cpu-refiner.js';
 import { coverCrop, privacySize } from '../mask/geometry.js';
 import { blurParams } from '../mask/kernels.js';
 import {
@@ -21,7 +21,6 @@ import { type Composition, type Compositor, drawable, MODEL_INPUT } from './comp
 import { type FrameSource, sourceSize } from './source-stage.js';
 
 /** Long side of the refinement buffer at full quality (scaled by the level's refineScale), as Canvas2D's. */
-const WORK_LONG_SIDE = 384;
 
 /** The colour space written on frames made from RGB sources (converted with BT.709, limited range). */
 const RGB_SOURCE_SPACE: VideoColorSpaceInit = {
@@ -187,13 +186,7 @@ export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
       if (!mask || !lowRgba || !current) throw EffectError.invalidState('refine() before any mask');
       if (mask.width !== MODEL_INPUT.width || mask.height !== MODEL_INPUT.height)
         throw new EffectError('render_failed', 'unexpected mask size');
-      const long = Math.min(
-        Math.max(current.width, current.height),
-        Math.round(WORK_LONG_SIDE * quality.refineScale),
-      );
-      const k = long / Math.max(current.width, current.height);
-      const w = Math.max(1, Math.round(current.width * k));
-      const h = Math.max(1, Math.round(current.height * k));
+      const { w, h } = workingSize(current.width, current.height, quality.refineScale);
       // Two guide buffers in turn: the refiner keeps the last one as its motion reference.
       guideIndex ^= 1;
       let buffer = guides[guideIndex]!;
