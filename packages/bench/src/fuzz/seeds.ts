@@ -130,6 +130,8 @@ export const SEED_TYPES = [
   'restartSubscriberIce',
   'leave',
   'resume',
+  'peerSignal',
+  'directMedia',
 ] as const;
 export type SeedType = (typeof SEED_TYPES)[number];
 
@@ -165,5 +167,10 @@ export function seedMessage(type: SeedType, context: SeedContext, id: string | n
     case 'resume':
       // The socket's own token once it has one (a resume of a live participant), else a well-formed stranger.
       return { type, id, token: context.resumeToken ?? 'A'.repeat(43) };
+    case 'peerSignal':
+      // A well-formed stranger as the peer: refused with not_direct unless the two are a direct pair.
+      return { type, id, to: 'p_stranger', description: { type: 'offer', sdp: BROWSER_OFFER } };
+    case 'directMedia':
+      return { type, id, peerId: 'p_stranger', receiving: true };
   }
 }
