@@ -219,8 +219,9 @@ export class Bot {
     for (const [mid, counter] of this.counters) {
       const stream = this.streams.get(mid);
       if (!stream) continue;
-      const entry = (received[stream.participantId] ??= { audio: 0, video: 0 });
+      const entry = received[stream.participantId] ?? { audio: 0, video: 0 };
       entry[stream.kind] += counter.count;
+      received[stream.participantId] = entry;
     }
     return { participantId: this.participantId, sent, received };
   }
