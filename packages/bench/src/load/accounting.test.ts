@@ -2,8 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { percentile, windowFigures } from './accounting.js';
 import type { BotCounts } from './bot.js';
 
-const bot = (id: string, sent: [number, number], received: Record<string, [number, number]>): BotCounts => ({
+const bot = (
+  id: string,
+  sent: [number, number],
+  received: Record<string, [number, number]>,
+  room = 'r',
+): BotCounts => ({
   participantId: id,
+  room,
   sent: { audio: sent[0], video: sent[1] },
   received: Object.fromEntries(Object.entries(received).map(([k, [audio, video]]) => [k, { audio, video }])),
 });
@@ -32,6 +38,18 @@ describe('windowFigures', () => {
     expect(f.streamsForwarded).toBe(2); // audio each way; nobody sent video
     expect(f.streamsSilent).toBe(2);
     expect(f.lossPct).toBe(100);
+  });
+
+  it('expects nothing from the bots of other rooms', () => {
+    const after = [
+      bot('a', [10, 10], { b: [10, 10] }),
+      bot('b', [10, 10], { a: [10, 10] }),
+      bot('c', [10, 10], { d: [5, 10] }, 'other'),
+      bot('d', [10, 10], { c: [10, 10] }, 'other'),
+    ];
+    const f = windowFigures([], after, 1);
+    expect(f.streamsForwarded).toBe(8);
+    expect(f.receivedRatioMin).toBeCloseTo(15 / 20);
   });
 
   it('has no ratio with a single bot, and refuses an empty window', () => {

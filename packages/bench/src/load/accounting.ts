@@ -20,8 +20,8 @@ export interface WindowFigures {
 }
 
 /**
- * Figures of a window from the counts at its start and end. A bot expects, from each other bot, what that bot
- * sent in the window; media from participants that are not bots (the probe browser) is left out. Bots absent
+ * Figures of a window from the counts at its start and end. A bot expects, from each other bot of its room, what
+ * that bot sent in the window; media from participants that are not bots (the probe browser) is left out. Bots absent
  * from `before` (joined during the window) count from zero.
  */
 export function windowFigures(
@@ -50,7 +50,7 @@ export function windowFigures(
     let expected = 0;
     let received = 0;
     for (const [publisherId, sent] of sentDelta) {
-      if (publisherId === receiverId) continue;
+      if (publisherId === receiverId || end.get(publisherId)!.room !== receiver.room) continue;
       for (const kind of KINDS) {
         if (sent[kind] <= 0) continue;
         const got =

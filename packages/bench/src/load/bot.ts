@@ -26,6 +26,8 @@ export interface BotOptions {
 /** Packets sent per kind, and distinct packets received per participant and kind. */
 export interface BotCounts {
   participantId: string | undefined;
+  /** A bot expects media only from the bots of its own room. */
+  room: string;
   sent: Record<MediaKind, number>;
   received: Record<string, Record<MediaKind, number>>;
 }
@@ -223,7 +225,7 @@ export class Bot {
       entry[stream.kind] += counter.count;
       received[stream.participantId] = entry;
     }
-    return { participantId: this.participantId, sent, received };
+    return { participantId: this.participantId, room: this.options.room, sent, received };
   }
 
   /** Leaves (best effort) and closes both PeerConnections and the socket. Idempotent. */

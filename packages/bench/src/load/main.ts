@@ -94,7 +94,7 @@ try {
     machine: `${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
     loadAverageAtStart: Number(loadAtStart.toFixed(2)),
     node: process.version,
-    janus: version('dpkg-query', ['-W', '-f', '${Version}', 'janus']),
+    janus: version('dpkg-query', ['-W', '-f', '$' + '{Version}', 'janus']),
     bots: `werift 0.25.2 in ${args.botProcesses} Node process(es), on this machine`,
     media: `per bot: VP8 ${f.width}x${f.height} ${f.fps} fps ~${f.videoKbps} kb/s (${pool.packetsPerSecond.video.toFixed(1)} pkt/s) + Opus ${f.audioKbps} kb/s 20 ms (${pool.packetsPerSecond.audio.toFixed(1)} pkt/s), pre-encoded by ffmpeg (libvpx/libopus) into ${cacheDir}`,
     browser: args.browser
