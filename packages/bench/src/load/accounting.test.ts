@@ -28,6 +28,7 @@ describe('windowFigures', () => {
     expect(f.packetsPerSecOut).toBe(265 / 2);
     expect(f.streamsForwarded).toBe(4);
     expect(f.streamsSilent).toBe(0);
+    expect(f.worstStream).toEqual({ receiver: 'b', publisher: 'a', kind: 'audio', ratio: 35 / 50 });
   });
 
   it('counts a bot that joined during the window from zero, and a stream that delivered nothing', () => {

@@ -17,6 +17,8 @@ export interface WindowFigures {
   streamsForwarded: number;
   /** Bot-to-bot streams that delivered nothing in the window although the publisher sent. */
   streamsSilent: number;
+  /** The stream with the lowest received/expected, to tell one broken stream from general starvation. */
+  worstStream: { receiver: string; publisher: string; kind: MediaKind; ratio: number } | null;
 }
 
 /**
@@ -45,6 +47,7 @@ export function windowFigures(
   let sentAll = 0;
   let streams = 0;
   let silent = 0;
+  let worstStream: WindowFigures['worstStream'] = null;
   for (const sent of sentDelta.values()) sentAll += sent.audio + sent.video;
   for (const [receiverId, receiver] of end) {
     let expected = 0;
@@ -58,6 +61,9 @@ export function windowFigures(
           (start.get(receiverId)?.received[publisherId]?.[kind] ?? 0);
         streams++;
         if (got <= 0) silent++;
+        const ratio = Math.max(0, got) / sent[kind];
+        if (!worstStream || ratio < worstStream.ratio)
+          worstStream = { receiver: receiverId, publisher: publisherId, kind, ratio };
         expected += sent[kind];
         received += Math.max(0, got);
       }
@@ -73,6 +79,7 @@ export function windowFigures(
     packetsPerSecOut: receivedAll / seconds,
     streamsForwarded: streams,
     streamsSilent: silent,
+    worstStream,
   };
 }
 

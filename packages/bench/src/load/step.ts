@@ -107,6 +107,11 @@ export async function runStep(
     const errors = [...before.errors, ...after.errors];
     if (errors.length > 0) notes.push(`${errors.length} bot error(s), first: ${errors[0]!.slice(0, 120)}`);
     if (figures.streamsSilent > 0) notes.push(`${figures.streamsSilent} stream(s) delivered nothing`);
+    const worst = figures.worstStream;
+    if (worst && worst.ratio < 0.95)
+      notes.push(
+        `worst stream ${worst.publisher} -> ${worst.receiver} ${worst.kind} ${(worst.ratio * 100).toFixed(1)}%`,
+      );
     return {
       json: {
         rooms: shape.rooms,
