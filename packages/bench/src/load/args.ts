@@ -20,13 +20,15 @@ export interface LoadArgs {
   stepTimeoutS: number;
   maxMinutes: number;
   minRatio: number;
+  /** Windows measured at one size before a failure stops the phase. */
+  attempts: number;
   browser: boolean;
 }
 
 const USAGE = `usage: npm run bench:load -- [--json FILE] [--html FILE] [--phases video,audio,rooms] [--seconds 10]
   [--settle 3] [--step 2] [--max-participants 100] [--max-rooms 30] [--room-size 4] [--bot-processes 2]
   [--join-timeout-ms 20000] [--join-p95-limit-ms 5000] [--step-timeout-s 240] [--max-minutes 30]
-  [--min-ratio 0.95] [--no-browser]`;
+  [--min-ratio 0.95] [--attempts 2] [--no-browser]`;
 
 function int(name: string, raw: string, min: number, max: number): number {
   const n = Number(raw);
@@ -55,6 +57,7 @@ export function parseLoadArgs(argv: readonly string[]): LoadArgs {
       'step-timeout-s': { type: 'string', default: '240' },
       'max-minutes': { type: 'string', default: '30' },
       'min-ratio': { type: 'string', default: '0.95' },
+      attempts: { type: 'string', default: '2' },
       'no-browser': { type: 'boolean', default: false },
     },
   });
@@ -81,6 +84,7 @@ export function parseLoadArgs(argv: readonly string[]): LoadArgs {
     stepTimeoutS: int('step-timeout-s', values['step-timeout-s'], 10, 3600),
     maxMinutes: int('max-minutes', values['max-minutes'], 1, 600),
     minRatio,
+    attempts: int('attempts', values.attempts, 1, 5),
     browser: !values['no-browser'],
   };
 }

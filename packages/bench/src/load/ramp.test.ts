@@ -9,6 +9,7 @@ const limits: RampLimits = {
   participantsStep: 2,
   roomsStep: 1,
   roomSize: 4,
+  attempts: 1,
 };
 const ok: StepOutcome = { receivedRatioMin: 0.99, joinMsP95: 800, joinFailures: 0, timedOut: false };
 
@@ -22,6 +23,7 @@ describe('ramp', () => {
         expect(r.stop).toMatch(/max-participants 9/);
         break;
       }
+      if (!('next' in r)) throw new Error('no retry without a failure');
       shape = r.next;
       sizes.push(shape.participantsPerRoom);
     }
@@ -47,5 +49,18 @@ describe('ramp', () => {
     expect(stop({ timedOut: true })).toHaveProperty('stop', 'step ran past its time limit');
     // No ratio (one bot alone) is not a failure.
     expect(stop({ receivedRatioMin: null })).toHaveProperty('next');
+  });
+
+  it('measures a failed window again before stopping, but not a failed join or a step out of time', () => {
+    const shape = { rooms: 1, participantsPerRoom: 6 };
+    const twice = { ...limits, attempts: 2 };
+    const low = { ...ok, receivedRatioMin: 0.8 };
+    expect(nextStep('video', shape, low, twice, 1)).toEqual({
+      retry: 'a bot received 80.0% < 95% of its packets',
+    });
+    expect(nextStep('video', shape, low, twice, 2)).toHaveProperty('stop');
+    expect(nextStep('video', shape, ok, twice, 2)).toEqual({ next: { rooms: 1, participantsPerRoom: 8 } });
+    expect(nextStep('video', shape, { ...ok, joinFailures: 1 }, twice, 1)).toHaveProperty('stop');
+    expect(nextStep('video', shape, { ...ok, timedOut: true }, twice, 1)).toHaveProperty('stop');
   });
 });

@@ -21,6 +21,11 @@ export interface RampLimits {
   roomsStep: number;
   /** Participants in each room of the rooms phase. */
   roomSize: number;
+  /**
+   * Windows measured at one size before a failure stops the phase: a failed window is measured again (same
+   * bots, no new joins), so one scheduling hiccup of a shared machine does not end the ramp. 1 = no retry.
+   */
+  attempts: number;
 }
 
 export interface StepOutcome {
@@ -55,8 +60,13 @@ export function nextStep(
   current: StepShape,
   outcome: StepOutcome,
   limits: RampLimits,
-): { next: StepShape } | { stop: string } {
+  /** Windows already measured at `current` (1 after the first). */
+  attempt = 1,
+): { next: StepShape } | { retry: string } | { stop: string } {
   const failed = failure(outcome, limits);
+  // A failed join or a step past its time limit is not a noisy window: no retry.
+  const retryable = !outcome.timedOut && outcome.joinFailures === 0;
+  if (failed && retryable && attempt < limits.attempts) return { retry: failed };
   if (failed) return { stop: failed };
   if (phase === 'rooms') {
     if (current.rooms >= limits.maxRooms) return { stop: `reached --max-rooms ${limits.maxRooms}` };

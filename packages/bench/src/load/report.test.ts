@@ -85,6 +85,9 @@ describe('load report', () => {
       cpuPctPerStream: Number((32 / 24).toFixed(3)),
       serverShareOfCpu: Number((2 / 32).toFixed(3)),
       joinP95Over1sAt: 4,
+      // 20% of a core over 200 + 200 packets/s, shared by 4 bots
+      botCpuUsPerPacket: 500,
+      botCpuPctPerBot: 5,
     });
   });
 

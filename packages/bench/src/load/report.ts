@@ -78,6 +78,9 @@ export interface Summary {
   serverShareOfCpu: number | null;
   /** Fewest participants in one room (video) at which join p95 passed 1 s; null if it never did. */
   joinP95Over1sAt: number | null;
+  /** werift's cost at that step: bot CPU µs per packet sent or received, and CPU % of one core per bot. */
+  botCpuUsPerPacket: number | null;
+  botCpuPctPerBot: number | null;
 }
 
 export function summarize(report: LoadReport, minRatio = 0.95): Summary {
@@ -102,6 +105,13 @@ export function summarize(report: LoadReport, minRatio = 0.95): Summary {
     cpuPctPerStream: video && video.d.streamsForwarded > 0 ? round(cpu / video.d.streamsForwarded, 3) : null,
     serverShareOfCpu: video && cpu > 0 ? round(video.s.serverCpuPct / cpu, 3) : null,
     joinP95Over1sAt: slowJoin?.s.participantsPerRoom ?? null,
+    botCpuUsPerPacket:
+      video && video.s.packetsPerSecIn + video.s.packetsPerSecOut > 0
+        ? round((video.d.botCpuPct * 1e4) / (video.s.packetsPerSecIn + video.s.packetsPerSecOut), 1)
+        : null,
+    botCpuPctPerBot: video
+      ? round(video.d.botCpuPct / (video.s.rooms * video.s.participantsPerRoom), 2)
+      : null,
   };
 }
 
@@ -140,6 +150,7 @@ export function formatText(report: LoadReport): string {
     `most participants in one room, every bot >= 95%: video ${fmt(s.maxParticipantsVideo)}, audio only ${fmt(s.maxParticipantsAudio)}`,
     `most rooms of ${report.conditions.roomSize ?? '?'} at once: ${fmt(s.maxRooms)}`,
     `CPU (Janus + server) per forwarded stream at the largest passing video room: ${fmt(s.cpuPctPerStream, 3, '% of a core')}; our server's share: ${s.serverShareOfCpu === null ? '–' : `${(s.serverShareOfCpu * 100).toFixed(1)}%`}`,
+    `bots (werift) at that step: ${fmt(s.botCpuUsPerPacket, 1, ' µs CPU per packet sent or received')}, ${fmt(s.botCpuPctPerBot, 2, '% of a core per bot')}`,
     `join p95 passed 1 s at: ${s.joinP95Over1sAt === null ? 'never in this run' : `${s.joinP95Over1sAt} participants (video)`}`,
   ].join('\n');
 }
