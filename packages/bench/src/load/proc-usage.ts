@@ -45,3 +45,20 @@ export async function rssMB(pids: readonly number[]): Promise<number> {
 export function cpuPct(beforeMs: number, afterMs: number, wallMs: number): number {
   return wallMs > 0 ? (100 * (afterMs - beforeMs)) / wallMs : 0;
 }
+
+/**
+ * UDP counters of this network namespace from /proc/net/snmp text: `RcvbufErrors` counts datagrams the kernel
+ * dropped because a socket's reader (a bot, Janus) was too slow to drain its buffer. Pure.
+ */
+export function parseUdpSnmp(text: string): { inDatagrams: number; rcvbufErrors: number } | null {
+  const lines = text.split('\n').filter((l) => l.startsWith('Udp: '));
+  if (lines.length < 2) return null;
+  const names = lines[0]!.split(/\s+/).slice(1);
+  const values = lines[1]!.split(/\s+/).slice(1).map(Number);
+  const get = (name: string) => values[names.indexOf(name)] ?? 0;
+  return { inDatagrams: get('InDatagrams'), rcvbufErrors: get('RcvbufErrors') };
+}
+
+export async function udpCounters(): Promise<{ inDatagrams: number; rcvbufErrors: number } | null> {
+  return parseUdpSnmp(await readFile('/proc/net/snmp', 'utf8').catch(() => ''));
+}

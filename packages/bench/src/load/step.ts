@@ -3,7 +3,7 @@ import { loadavg } from 'node:os';
 import { percentile, windowFigures } from './accounting.js';
 import type { BotPool } from './bot-pool.js';
 import { BrowserProbe, type FpsReading } from './browser-probe.js';
-import { cpuMs, cpuPct, rssMB } from './proc-usage.js';
+import { cpuMs, cpuPct, rssMB, udpCounters } from './proc-usage.js';
 import type { Phase, StepShape } from './ramp.js';
 import type { StepDetail, StepJson } from './report.js';
 
@@ -95,6 +95,7 @@ export async function runStep(
     const botPids = ctx.pool.pids;
     const before = await ctx.pool.counts();
     const cpu0 = await Promise.all([cpuMs([ctx.janusPid]), cpuMs([ctx.serverPid]), cpuMs(botPids)]);
+    const udp0 = await udpCounters();
     const t0 = performance.now();
     const [fps] = await Promise.all([
       probe ? probe.measure(ctx.seconds * 1000) : Promise.resolve<FpsReading | undefined>(undefined),
@@ -102,6 +103,10 @@ export async function runStep(
     ]);
     const after = await ctx.pool.counts();
     const cpu1 = await Promise.all([cpuMs([ctx.janusPid]), cpuMs([ctx.serverPid]), cpuMs(botPids)]);
+    const udp1 = await udpCounters();
+    const udpDrops = udp0 && udp1 ? udp1.rcvbufErrors - udp0.rcvbufErrors : null;
+    // Datagrams the kernel dropped because a reader (bot or Janus) did not drain its socket in time.
+    if (udpDrops) notes.push(`${udpDrops} UDP datagrams dropped on full socket buffers`);
     const wallMs = performance.now() - t0;
     const figures = windowFigures(before.bots, after.bots, wallMs / 1000);
     const errors = [...before.errors, ...after.errors];
