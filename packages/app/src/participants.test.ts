@@ -39,9 +39,18 @@ describe('participant view model', () => {
     const [ta, tb] = store.tiles.value;
     const runs = { a: 0, b: 0, list: 0 };
     const stops = [
-      effect(() => void (ta!.view.value, runs.a++)),
-      effect(() => void (tb!.view.value, runs.b++)),
-      effect(() => void (store.tiles.value, runs.list++)),
+      effect(() => {
+        ta!.view.value;
+        runs.a++;
+      }),
+      effect(() => {
+        tb!.view.value;
+        runs.b++;
+      }),
+      effect(() => {
+        store.tiles.value;
+        runs.list++;
+      }),
     ];
     store.patch(a, { muted: true });
     store.patch(a, { muted: true });
