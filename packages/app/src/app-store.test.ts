@@ -111,9 +111,10 @@ describe('AppStore', () => {
     const { store, sessions } = setup();
     await store.openMedia();
     store.dispatch({ type: 'join', name: 'Ada' });
-    store.dispatch({ type: 'waiting' });
+    sessions[0]!.options.onWaiting();
     expect(store.screen.value.kind).toBe('waiting');
-    store.dispatch({ type: 'admitted' });
+    sessions[0]!.options.onAdmitted();
+    expect(store.screen.value).toMatchObject({ kind: 'call', phase: 'joining', attempt: 1 });
     expect(sessions).toHaveLength(1);
     expect(sessions[0]!.closed).toBe(0);
     expect(store.session.value).toBe(sessions[0]);

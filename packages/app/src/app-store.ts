@@ -126,6 +126,12 @@ export class AppStore {
       onJoined: () => {
         if (this.sessionSignal.peek() === session) this.dispatch({ type: 'joined' });
       },
+      onWaiting: () => {
+        if (this.sessionSignal.peek() === session) this.dispatch({ type: 'waiting' });
+      },
+      onAdmitted: () => {
+        if (this.sessionSignal.peek() === session) this.dispatch({ type: 'admitted' });
+      },
       onEnd: (how) => {
         if (this.sessionSignal.peek() === session) this.endCall(how);
       },

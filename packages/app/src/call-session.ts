@@ -31,6 +31,10 @@ export interface CallSessionOptions {
   iceTransportPolicy?: RTCIceTransportPolicy;
   /** Joined and published: the call is on. */
   onJoined(): void;
+  /** The server holds us in the room's waiting room (the host feature calls this; the screen shows `waiting`). */
+  onWaiting(): void;
+  /** A host admitted us: the call screen again, same session. */
+  onAdmitted(): void;
   /** The call is over (called once): left, could not join, or lost for good. */
   onEnd(how: CallEnd): void;
 }
