@@ -10,6 +10,8 @@ import {
   RECONNECTED_NOTICE_MS,
   stateEndsCall,
 } from './connection-view.js';
+import { HostControls } from './host-controls.js';
+import { wireHostEvents } from './host-wiring.js';
 import { createLogger, type Logger } from './log.js';
 import type { LocalMedia } from './media.js';
 import { ParticipantStore, participantView, tileKey } from './participants.js';
@@ -29,6 +31,8 @@ export interface CallSessionOptions {
   signalingUrl: string;
   /** `relay` sends all media through the server's TURN (the `?ice=relay` switch). */
   iceTransportPolicy?: RTCIceTransportPolicy;
+  /** From a host link (`?host=`): join as a host. */
+  hostKey?: string;
   /** Joined and published: the call is on. */
   onJoined(): void;
   /** The server holds us in the room's waiting room (the host feature calls this; the screen shows `waiting`). */
@@ -54,6 +58,8 @@ export class CallSession {
   private readonly bannerSignal = signal<Banner>({ text: '', kind: 'info' });
   private readonly leavingSignal = signal(false);
   private readonly room: Room;
+  /** Roles, lock, waiting list and the host actions (issue 11 item 6). */
+  readonly hosts: HostControls;
   private readonly log: Logger;
   private readonly stops: (() => void)[] = [];
   private noticeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -70,6 +76,16 @@ export class CallSession {
       ...(options.iceTransportPolicy && { iceTransportPolicy: options.iceTransportPolicy }),
       log: createLogger('client.room', { room: options.roomName }),
     });
+    this.hosts = new HostControls(this.room, options.name, (text) => this.showMessage(text, 'error'));
+    this.stops.push(
+      () => this.hosts.close(),
+      wireHostEvents(this.room, {
+        onWaiting: () => options.onWaiting(),
+        onAdmitted: () => options.onAdmitted(),
+        muteMicrophone: () => options.media.setMicEnabled(false),
+        showMessage: (text) => this.showMessage(text),
+      }),
+    );
     this.showLocal();
     this.followRoom();
     this.applyBar({ type: 'room', state: this.room.state });
@@ -103,7 +119,7 @@ export class CallSession {
   async start(): Promise<void> {
     const { media, roomName, name } = this.options;
     try {
-      await this.room.join(roomName, name);
+      await this.room.join(roomName, name, this.options.hostKey ? { hostKey: this.options.hostKey } : {});
       this.log.info('joined', {
         participant: this.room.localParticipantId,
         others: this.room.participants.size,

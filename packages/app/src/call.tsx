@@ -4,7 +4,9 @@ import type { CallSession } from './call-session.js';
 import { ConnectionBar } from './connection-bar.js';
 import { connectionBarView } from './connection-view.js';
 import { type ControlDescriptor, ControlsBar } from './controls.js';
+import { hostLink } from './host-controls.js';
 import type { LocalMedia } from './media.js';
+import { ParticipantsPanel } from './participants-panel.js';
 import { EffectPicker } from './picker.js';
 import type { PageState } from './screen.js';
 import { StatsOverlay } from './stats-overlay.js';
@@ -67,7 +69,29 @@ export function CallScreen(props: {
   const banner = session.banner.value;
   const leaving = session.leaving.value;
 
+  const hosts = session.hosts;
+  const access = hosts.access.value;
+  const isHost = access.role === 'host';
   const panels: PanelDescriptor[] = [
+    {
+      id: 'participants',
+      control: 'participants',
+      label: 'People',
+      title: 'Participants',
+      ...(isHost && access.waiting.length > 0 && { badge: access.waiting.length }),
+      render: () => (
+        <ParticipantsPanel
+          people={hosts.people.value}
+          waiting={access.waiting}
+          isHost={isHost}
+          hostLink={access.hostKey ? hostLink(location.origin, roomName, access.hostKey) : undefined}
+          onAdmit={(id) => void hosts.admit(id)}
+          onDeny={(id) => void hosts.deny(id)}
+          onRemove={(id) => void hosts.remove(id)}
+          onMuteAll={() => void hosts.muteAll()}
+        />
+      ),
+    },
     {
       id: 'effects',
       control: 'background',
@@ -102,6 +126,19 @@ export function CallScreen(props: {
         onClick: () => setOpenPanel((open) => (open === p.id ? null : p.id)),
       }),
     ),
+    ...(isHost
+      ? [
+          {
+            control: 'lock',
+            label: access.locked ? 'Unlock' : 'Lock',
+            title: access.locked
+              ? 'Locked: newcomers wait until a host lets them in'
+              : 'Lock the meeting: newcomers wait until a host lets them in',
+            pressed: access.locked,
+            onClick: () => void hosts.setLocked(!access.locked),
+          } satisfies ControlDescriptor,
+        ]
+      : []),
     { control: 'stats', label: 'Stats', title: 'Effect statistics', onClick: () => setStatsShown((s) => !s) },
     {
       control: 'leave',

@@ -16,6 +16,8 @@ export interface ControlDescriptor {
   danger?: boolean;
   /** The panel this button opens (`aria-controls`) and whether it is open (`aria-expanded`). */
   panel?: { id: string; open: boolean };
+  /** A toggle's state (`aria-pressed`), e.g. the host's room lock. */
+  pressed?: boolean;
   /** A count shown on the button (unread chat messages, raised hands); absent or 0: none. */
   badge?: number;
   onClick(): void;
@@ -55,6 +57,7 @@ export function ControlsBar(props: {
           disabled={c.disabled}
           aria-controls={c.panel?.id}
           aria-expanded={c.panel?.open}
+          aria-pressed={c.pressed}
           onClick={() => c.onClick()}
         >
           {c.label}

@@ -1,3 +1,5 @@
+import type { Role } from '@backdrop/protocol';
+
 /** `reconnecting`: the participant's signalling socket was lost and the server keeps them for their resume window. */
 export type ParticipantConnection = 'connected' | 'reconnecting';
 
@@ -7,10 +9,27 @@ export class RemoteParticipant {
   readonly stream = new MediaStream();
   private _connection: ParticipantConnection = 'connected';
 
+  private _role: Role;
+
   constructor(
     readonly id: string,
     readonly name: string,
-  ) {}
+    role: Role = 'participant',
+  ) {
+    this._role = role;
+  }
+
+  /** As the server says: `host` or `participant`. Room's `participantRole` event tells changes. */
+  get role(): Role {
+    return this._role;
+  }
+
+  /** Room's; returns whether it changed. */
+  setRole(role: Role): boolean {
+    if (this._role === role) return false;
+    this._role = role;
+    return true;
+  }
 
   /** As the server last said (`participantConnection`); Room's `participantConnection` event tells changes. */
   get connection(): ParticipantConnection {

@@ -1,5 +1,12 @@
 import { type ListenerErrorLog, TypedEmitter } from '@backdrop/events';
-import { CLOSE_CODES, type ErrorCode, type ServerMessage, type ServerMessageOf } from '@backdrop/protocol';
+import {
+  CLOSE_CODES,
+  type ErrorCode,
+  type Role,
+  type ServerMessage,
+  type ServerMessageOf,
+} from '@backdrop/protocol';
+import { type AccessSnapshot, AccessState } from './access.js';
 import {
   browserNetworkMonitor,
   browserPeerConnectionFactory,
@@ -58,6 +65,19 @@ export interface RoomEvents {
    * leave and a join).
    */
   reconnected: (info: { resumed: boolean }) => void;
+  /** Another participant's role changed (the last host left and the longest-present became host). */
+  participantRole: (participant: RemoteParticipant, role: Role) => void;
+  /** Our role, the lock, the password, the host key or the waiting list changed (see `access`). */
+  accessChanged: (access: AccessSnapshot) => void;
+  /** The room is locked: `join` waits until a host admits us (it then resolves) or denies us (it rejects). */
+  waiting: (info: { timeoutMs: number }) => void;
+  /** A host asks everyone to mute. The SDK changes nothing: the app mutes and says who asked. */
+  muteRequested: (request: { from: string; fromName: string }) => void;
+  /**
+   * A host removed us from the room. The call ends (`connection_lost` with closeCode CLOSE_CODES.removed
+   * follows) and the SDK does not reconnect.
+   */
+  removed: (info: { by: string }) => void;
   /** Another participant's connection to the server was lost (`reconnecting`) or came back (`connected`). */
   participantConnection: (participant: RemoteParticipant, state: ParticipantConnection) => void;
   /**
@@ -71,6 +91,14 @@ export interface RoomEvents {
    */
   error: (error: BackdropError) => void;
 }
+
+/** What a join sends: the room's password if it has one, and the host key from a host link. */
+export interface JoinOptions {
+  password?: string;
+  hostKey?: string;
+}
+
+type JoinAs = { room: string; name: string } & JoinOptions;
 
 export interface RoomOptions {
   /** The server's signalling WebSocket, e.g. `wss://meet.example.com/ws`. */
@@ -123,7 +151,9 @@ export class Room extends TypedEmitter<RoomEvents> {
   /** Set while leave() runs, so the socket closing under it is not reported as a lost connection. */
   private leaving = false;
   /** What we joined as, to join again when a resume is refused. */
-  private joinedAs: { room: string; name: string } | undefined;
+  private joinedAs: JoinAs | undefined;
+  /** Roles, lock, password, host key, waiting list, as the server last said. */
+  private readonly accessState: AccessState;
   private resumeToken: { token: string; windowMs: number } | undefined;
   private lost: { loss: SocketLoss; at: number } | undefined;
   private wentOffline = false;
@@ -157,9 +187,16 @@ export class Room extends TypedEmitter<RoomEvents> {
         trackSubscribed: (t, p) => this.emit('trackSubscribed', t, p),
         trackUnsubscribed: (t, p) => this.emit('trackUnsubscribed', t, p),
         participantConnection: (p, s) => this.emit('participantConnection', p, s),
+        participantRole: (p, r) => this.emit('participantRole', p, r),
       },
       this.paths,
     );
+    this.accessState = new AccessState({
+      changed: (access) => this.emit('accessChanged', access),
+      participantRole: (id, role) => this.roster.setRole(id, role),
+      muteRequested: (request) => this.emit('muteRequested', request),
+      removed: (info) => this.emit('removed', info),
+    });
     this.media = new Media({
       createPeerConnection: options.createPeerConnection ?? browserPeerConnectionFactory,
       clock: this.clock,
@@ -194,21 +231,31 @@ export class Room extends TypedEmitter<RoomEvents> {
     return this.roster.participants;
   }
 
+  /** Our role and the room's access, as the server last said. */
+  get access(): AccessSnapshot {
+    return this.accessState.snapshot;
+  }
+
   private setState(state: ConnectionState): void {
     if (this._state === state) return;
     this._state = state;
     this.emit('connectionStateChanged', state);
   }
 
-  async join(roomName: string, displayName: string): Promise<void> {
+  /**
+   * Joins a room. In a locked room it first waits (a `waiting` event) until a host admits us; a refusal
+   * (`denied`, `wait_timeout`, `password_required`, `wrong_password`, ...) rejects with the server's code.
+   */
+  async join(roomName: string, displayName: string, options: JoinOptions = {}): Promise<void> {
     if (this._state !== 'idle' && this._state !== 'disconnected') {
       throw BackdropError.invalidState(`cannot join while ${this._state}`);
     }
     this.setState('connecting');
     try {
       const channel = await this.openChannel(undefined);
-      const joined = await channel.request({ type: 'join', room: roomName, name: displayName }, 'joined');
-      this.joinedAs = { room: roomName, name: displayName };
+      const as: JoinAs = { room: roomName, name: displayName, ...options };
+      const joined = await channel.request({ type: 'join', ...as }, 'joined');
+      this.joinedAs = as;
       this.adopt(channel, joined);
       this.setState('connected');
       for (const info of joined.participants) if (info.id !== joined.participantId) this.roster.add(info);
@@ -241,6 +288,35 @@ export class Room extends TypedEmitter<RoomEvents> {
     await Promise.all([this.media.replaceVideoTrack(track), this.paths.replaceVideoTrack(track)]);
   }
 
+  // --- host actions (the server refuses them with `forbidden` unless we are host) ---------------------------
+
+  /** Locks the room (newcomers wait for a host) or unlocks it. */
+  async setLocked(locked: boolean): Promise<void> {
+    const reply = await this.requireConnected().request({ type: 'setRoomLock', locked }, 'roomAccess');
+    this.accessState.onMessage(reply);
+  }
+
+  /** Sets (or with null clears) the room's password for later joins. */
+  async setPassword(password: string | null): Promise<void> {
+    const reply = await this.requireConnected().request({ type: 'setRoomPassword', password }, 'roomAccess');
+    this.accessState.onMessage(reply);
+  }
+
+  /** Lets a waiting newcomer in, or turns it away. */
+  async answerKnock(waitingId: string, admit: boolean): Promise<void> {
+    await this.requireConnected().request({ type: 'answerKnock', waitingId, admit }, 'done');
+  }
+
+  /** Removes a participant from the room. */
+  async removeParticipant(participantId: string): Promise<void> {
+    await this.requireConnected().request({ type: 'removeParticipant', participantId }, 'done');
+  }
+
+  /** Asks everyone else to mute their microphone. */
+  async muteAll(): Promise<void> {
+    await this.requireConnected().request({ type: 'muteAll' }, 'done');
+  }
+
   async leave(): Promise<void> {
     this.leaving = true;
     this.reconnector.stop();
@@ -271,7 +347,9 @@ export class Room extends TypedEmitter<RoomEvents> {
     const early: ServerMessage[] = [];
     this.earlyMessages.set(channel, early);
     channel.on('message', (message) => {
-      if (this.signaling === channel) this.onServerMessage(message);
+      // The join is held in a locked room's waiting room: told at once, not after the join.
+      if (message.type === 'waiting') this.emit('waiting', { timeoutMs: message.timeoutMs });
+      else if (this.signaling === channel) this.onServerMessage(message);
       else if (this.earlyMessages.has(channel)) early.push(message);
     });
     channel.on('activity', () => {
@@ -289,6 +367,7 @@ export class Room extends TypedEmitter<RoomEvents> {
     this.lost = undefined;
     this._localParticipantId = joined.participantId;
     this.resumeToken = { token: joined.resumeToken, windowMs: joined.resumeWindowMs };
+    this.accessState.onJoined(joined.participantId, joined.access);
     this.iceServers = [...(this.options.iceServers ?? []), ...joined.iceServers];
     this.heartbeat?.stop();
     this.heartbeat = new Heartbeat({
@@ -320,6 +399,7 @@ export class Room extends TypedEmitter<RoomEvents> {
   }
 
   private onServerMessage(message: ServerMessage): void {
+    if (this.accessState.onMessage(message)) return;
     switch (message.type) {
       case 'participantJoined':
         this.roster.add(message.participant);
@@ -519,6 +599,7 @@ export class Room extends TypedEmitter<RoomEvents> {
     this.signaling = undefined;
     signaling?.close();
     this._localParticipantId = undefined;
+    this.accessState.reset();
     this.joinedAs = undefined;
     this.resumeToken = undefined;
     this.lost = undefined;

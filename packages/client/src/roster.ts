@@ -1,4 +1,4 @@
-import type { ParticipantInfo, SubscribedStream } from '@backdrop/protocol';
+import type { ParticipantInfo, Role, SubscribedStream } from '@backdrop/protocol';
 import { type ParticipantConnection, RemoteParticipant } from './participant.js';
 import { planTrackMoves } from './stream-map.js';
 
@@ -9,6 +9,7 @@ export interface RosterEvents {
   trackSubscribed(track: MediaStreamTrack, participant: RemoteParticipant): void;
   trackUnsubscribed(track: MediaStreamTrack, participant: RemoteParticipant): void;
   participantConnection(participant: RemoteParticipant, state: ParticipantConnection): void;
+  participantRole(participant: RemoteParticipant, role: Role): void;
 }
 
 /** A receiver track of the subscriber PeerConnection and the m-line it arrives on. */
@@ -59,7 +60,7 @@ export class Roster {
 
   add(info: ParticipantInfo): void {
     if (this.participants.has(info.id)) return;
-    const participant = new RemoteParticipant(info.id, info.name);
+    const participant = new RemoteParticipant(info.id, info.name, info.role);
     this.participants.set(info.id, participant);
     this.events.participantJoined(participant);
   }
@@ -82,7 +83,15 @@ export class Roster {
     const present = list.filter((info) => !exclude.includes(info.id));
     const ids = new Set(present.map((info) => info.id));
     for (const id of [...this.participants.keys()]) if (!ids.has(id)) this.remove(id);
-    for (const info of present) this.add(info);
+    for (const info of present) {
+      this.add(info);
+      this.setRole(info.id, info.role ?? 'participant');
+    }
+  }
+
+  setRole(id: string, role: Role): void {
+    const participant = this.participants.get(id);
+    if (participant?.setRole(role)) this.events.participantRole(participant, role);
   }
 
   setConnection(id: string, state: ParticipantConnection): void {

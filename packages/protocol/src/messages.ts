@@ -1,4 +1,13 @@
 import { z } from 'zod';
+import {
+  ACCESS_CLIENT_MESSAGES,
+  ACCESS_ERROR_CODES,
+  ACCESS_SERVER_MESSAGES,
+  HostKey,
+  JoinedAccess,
+  Role,
+  RoomPassword,
+} from './access.js';
 import { checkDisplayName } from './display-name.js';
 import { MAX_CANDIDATE_CHARS, MAX_SDP_CHARS, ROOM_NAME_PATTERN } from './limits.js';
 
@@ -28,6 +37,10 @@ export const JoinMessage = z.strictObject({
   id: RequestId,
   room: RoomName,
   name: DisplayName,
+  /** The room's password, if it has one; given by the first joiner, it sets the new room's password. */
+  password: RoomPassword.optional(),
+  /** From the host link: joins as a host, past the lock and the password. A wrong key joins as a participant. */
+  hostKey: HostKey.optional(),
 });
 /** The publisher's SDP offer (audio and/or video, send-only). */
 export const PublishMessage = z.strictObject({ type: z.literal('publish'), id: RequestId, sdp: Sdp });
@@ -156,13 +169,19 @@ export const ClientMessage = z.discriminatedUnion('type', [
   RestartSubscriberIceMessage,
   PeerSignalMessage,
   DirectMediaMessage,
+  ...ACCESS_CLIENT_MESSAGES,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 export type ClientMessageType = ClientMessage['type'];
 export const CLIENT_MESSAGE_TYPES = ClientMessage.options.map((o) => o.shape.type.value);
 
 const ParticipantId = z.string().min(1).max(64);
-export const ParticipantInfo = z.strictObject({ id: ParticipantId, name: z.string() });
+export const ParticipantInfo = z.strictObject({
+  id: ParticipantId,
+  name: z.string(),
+  /** Decided by the server; absent means `participant`. */
+  role: Role.optional(),
+});
 export type ParticipantInfo = z.infer<typeof ParticipantInfo>;
 
 /** One m-line of the subscriber PeerConnection and whose media it carries. */
@@ -220,6 +239,7 @@ export const ErrorCode = z.enum([
    * relayed. Expected in the moment a room switches path (a third joined); clients drop it.
    */
   'not_direct',
+  ...ACCESS_ERROR_CODES,
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -241,6 +261,8 @@ export const ServerMessage = z.discriminatedUnion('type', [
     resumeWindowMs: z.number().int().min(0),
     /** True when this answers a `resume`: same participant id, same SFU handles (restart ICE, no new publish). */
     resumed: z.boolean(),
+    /** The room's lock and password state, and to a host its host key and waiting list. */
+    access: JoinedAccess.optional(),
   }),
   z.strictObject({ type: z.literal('participantJoined'), participant: ParticipantInfo }),
   z.strictObject({ type: z.literal('participantLeft'), participantId: ParticipantId }),
@@ -303,6 +325,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
     description: PeerDescription.optional(),
     candidate: IceCandidate.nullable().optional(),
   }),
+  ...ACCESS_SERVER_MESSAGES,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 export type ServerMessageOf<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;

@@ -132,6 +132,11 @@ export const SEED_TYPES = [
   'resume',
   'peerSignal',
   'directMedia',
+  'setRoomLock',
+  'answerKnock',
+  'removeParticipant',
+  'muteAll',
+  'setRoomPassword',
 ] as const;
 export type SeedType = (typeof SEED_TYPES)[number];
 
@@ -172,5 +177,17 @@ export function seedMessage(type: SeedType, context: SeedContext, id: string | n
       return { type, id, to: 'p_stranger', description: { type: 'offer', sdp: BROWSER_OFFER } };
     case 'directMedia':
       return { type, id, peerId: 'p_stranger', receiving: true };
+    // Host actions: valid from a room's first fuzzer (its host), forbidden from the others. The valid seeds
+    // leave the room open (unlocked, no password) so the other fuzzers still get in; mutations flip that.
+    case 'setRoomLock':
+      return { type, id, locked: false };
+    case 'answerKnock':
+      return { type, id, waitingId: 'w_stranger', admit: true };
+    case 'removeParticipant':
+      return { type, id, participantId: 'p_stranger' };
+    case 'muteAll':
+      return { type, id };
+    case 'setRoomPassword':
+      return { type, id, password: null };
   }
 }

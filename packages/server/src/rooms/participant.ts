@@ -1,5 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import type { IceTarget, ParticipantInfo, ServerMessage } from '@backdrop/protocol';
+import type { IceTarget, ParticipantInfo, Role, ServerMessage } from '@backdrop/protocol';
 import type { Logger } from '../logger.js';
 import type { SfuCandidate, SfuPublisher } from '../sfu/sfu.js';
 import type { Subscription } from './subscription.js';
@@ -16,6 +16,8 @@ export interface Link {
    * (with `resumedElsewhere`) without taking the participant out of its room.
    */
   replaced(): void;
+  /** A host removed the participant: this connection must close (with `removed`) and not come back. */
+  removed?(): void;
 }
 
 /**
@@ -53,6 +55,8 @@ export class Participant {
   publishing = false;
   /** True once a publish offer was accepted: one publish per join (renegotiation is not supported yet). */
   offered = false;
+  /** Decided by the room (rooms/hosts.ts) when it is added, and when the last host leaves. */
+  role: Role = 'participant';
   /** The browser's publisher candidates, held until the SFU has answered its offer. */
   private readonly publisherIce: TrickleGate;
   /** While away: when the socket was lost, and the timer that removes the participant when the window ends. */
@@ -71,7 +75,7 @@ export class Participant {
   }
 
   get info(): ParticipantInfo {
-    return { id: this.id, name: this.name };
+    return { id: this.id, name: this.name, role: this.role };
   }
 
   /** To this participant's browser, through the connection it is on now; dropped while it is away. */

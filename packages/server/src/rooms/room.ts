@@ -9,6 +9,7 @@ import {
 import { ServerError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Sfu, SfuCandidate, SfuStream } from '../sfu/sfu.js';
+import { RoomHosts, type WaitingRoomLimits } from './hosts.js';
 import { MediaRouter } from './media-router.js';
 import { type Link, newIdentity, Participant, Relay } from './participant.js';
 import { Subscription } from './subscription.js';
@@ -23,7 +24,18 @@ const LEAVE_GRACE_MS = 3_000;
 export interface Seat {
   readonly name: string;
   readonly key: string;
+  /** Opened the room's host link: enters as a host. */
+  readonly asHost: boolean;
 }
+
+/** A room's access settings at creation: its first host's password, and the waiting room's bounds. */
+export interface RoomAccessOptions {
+  password?: string | undefined;
+  waiting: WaitingRoomLimits;
+}
+
+/** Waiting room bounds when none are given (tests); the server passes its configuration. */
+export const DEFAULT_WAITING: WaitingRoomLimits = { maxWaitingPerRoom: 20, waitingTimeoutMs: 300_000 };
 
 /** How a room hands out resume tokens (the registry keeps them, since a `resume` names no room). */
 export interface ResumePolicy {
@@ -54,20 +66,29 @@ export class Room {
   private state: 'open' | 'abandoned' = 'open';
   /** Direct (two people) or through the SFU: who receives whom from the SFU, and the direct pair's signalling. */
   readonly media: MediaRouter;
+  /** Roles, lock, password and waiting room. */
+  readonly hosts: RoomHosts;
 
   constructor(
     readonly name: string,
     readonly sfuRoomId: number,
     private readonly sfu: Sfu,
     private readonly maxParticipants: number,
-    private readonly logger: Logger,
+    readonly logger: Logger,
     /** ICE servers for one participant's `joined`, with credentials made for it (TURN); none by default. */
     private readonly iceServersFor: (participantId: string) => IceServer[] = () => [],
     private readonly resume: ResumePolicy = NO_RESUME,
     /** P2P=on: a room of two publishing participants sends media browser to browser (media-path.ts). */
     p2p = false,
+    access: RoomAccessOptions = { waiting: DEFAULT_WAITING },
   ) {
     this.media = new MediaRouter(p2p, () => this.participants.values(), logger);
+    this.hosts = new RoomHosts({
+      participants: () => this.participants.values(),
+      password: access.password,
+      waiting: access.waiting,
+      logger,
+    });
   }
 
   /** Participants in the room (joins still being made not counted). */
@@ -118,20 +139,26 @@ export class Room {
    * Holds a place for `name` at once (synchronously, so two joins cannot both take the last place or one
    * name): refused if the room is full, or someone in it or joining it already uses that name.
    */
-  reserve(name: string): Seat {
+  reserve(name: string, asHost = false): Seat {
     if (this.state !== 'open')
       throw new ServerError('sfu_unavailable', 'the media server restarted; join again');
     if (this.occupancy >= this.maxParticipants) {
       throw new ServerError('room_full', `room ${this.name} is full (${this.maxParticipants} participants)`);
     }
     const key = displayNameKey(name);
-    const taken =
-      [...this.participants.values()].some((p) => displayNameKey(p.name) === key) ||
-      [...this.seats].some((s) => s.key === key);
-    if (taken) throw new ServerError('invalid_name', 'someone in this room already uses that name');
-    const seat = { name, key };
+    if (this.nameTaken(key))
+      throw new ServerError('invalid_name', 'someone in this room already uses that name');
+    const seat = { name, key, asHost };
     this.seats.add(seat);
     return seat;
+  }
+
+  /** Someone in the room or joining it uses this display-name key. */
+  nameTaken(key: string): boolean {
+    return (
+      [...this.participants.values()].some((p) => displayNameKey(p.name) === key) ||
+      [...this.seats].some((s) => s.key === key)
+    );
   }
 
   /**
@@ -145,7 +172,7 @@ export class Room {
         this.closeLater(participant, Promise.resolve());
         throw new ServerError('sfu_unavailable', 'the media server restarted; join again');
       }
-      this.addParticipant(participant, replyTo);
+      this.addParticipant(participant, seat.asHost, replyTo);
       return participant;
     } finally {
       this.seats.delete(seat);
@@ -182,8 +209,9 @@ export class Room {
    * Admits a participant: it gets `joined` (with everyone here at this moment) before anyone else hears of it,
    * and before any later `participantJoined`, so concurrent joins never list each other twice.
    */
-  private addParticipant(participant: Participant, replyTo?: string | number): void {
+  private addParticipant(participant: Participant, asHost: boolean, replyTo?: string | number): void {
     const { id, feedId, publisher, logger } = participant;
+    participant.role = this.hosts.roleOnEntry(asHost);
     publisher.on('connected', () => {
       if (!this.participants.has(id)) return;
       logger.info('publisher connected');
@@ -200,7 +228,10 @@ export class Room {
     this.broadcast({ type: 'participantJoined', participant: participant.info });
     this.participants.set(id, participant);
     this.media.sync();
-    logger.info({ name: participant.name, size: this.participants.size }, 'participant joined');
+    logger.info(
+      { name: participant.name, role: participant.role, size: this.participants.size },
+      'participant joined',
+    );
   }
 
   /**
@@ -222,6 +253,7 @@ export class Room {
       resumeToken: this.resume.issue(this, participant),
       resumeWindowMs: this.resume.windowMs,
       resumed: options.resumed,
+      access: this.hosts.joinedAccess(participant),
     });
     for (const other of this.participants.values()) {
       if (other !== participant && other.isAway)
@@ -288,9 +320,32 @@ export class Room {
     for (const other of others) other.subscription.unwant(participant.feedId);
     this.media.forget(participant.id);
     this.media.sync();
+    this.hosts.afterLeave(participant);
     const settled = Promise.all(others.map((o) => o.subscription.settled()));
     const grace = new Promise((resolve) => setTimeout(resolve, LEAVE_GRACE_MS).unref());
     this.closeLater(participant, Promise.race([settled, grace]));
+  }
+
+  /**
+   * A host removes `targetId`: it is told (`removed`), leaves the room like a leave (its resume token revoked,
+   * so it cannot come back by resume), and its connection closes with CLOSE_CODES.removed. Refused with
+   * `forbidden` for a non-host, and changes nothing then.
+   */
+  expel(by: Participant, targetId: string): void {
+    this.hosts.requireHost(by, 'remove participants');
+    const target = this.participants.get(targetId);
+    if (!target) throw new ServerError('not_found', 'that participant is not in this room');
+    if (target === by) throw ServerError.invalidState('leave the room instead of removing yourself');
+    by.logger.info({ removed: target.id }, 'host removed a participant');
+    target.send({ type: 'removed', by: by.name });
+    const link = target.relay.current;
+    this.removeParticipant(target);
+    link?.removed?.();
+  }
+
+  /** The room is going away (emptied and destroyed, or the SFU lost): newcomers still waiting are let go. */
+  closeLobby(): void {
+    this.hosts.lobby.close('closed');
   }
 
   /**
@@ -300,6 +355,7 @@ export class Room {
   abandon(): void {
     if (this.state === 'abandoned') return;
     this.state = 'abandoned';
+    this.closeLobby();
     const participants = [...this.participants.values()];
     this.participants.clear();
     for (const participant of participants) {

@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import type { Participant } from '../rooms/participant.js';
 import type { RoomRegistry } from '../rooms/registry.js';
 import type { Room } from '../rooms/room.js';
+import { hostAction } from './host-actions.js';
 import { parseClientMessage } from './parse.js';
 import { checkPublisherOffer } from './publisher-offer.js';
 import { type SocketLimitOptions, SocketLimits } from './socket-limits.js';
@@ -34,6 +35,8 @@ export class SignalingConnection {
   private logger: Logger;
   private readonly rates: SocketLimits;
   private rateLimitLogged = false;
+  /** Aborted when the socket closes: a join waiting in a locked room's waiting room gives up. */
+  private readonly joinAbort = new AbortController();
 
   constructor(
     private readonly socket: WebSocket,
@@ -217,6 +220,15 @@ export class SignalingConnection {
         room.media.directMedia(participant, message.peerId, message.receiving);
         return Promise.resolve();
       }
+      case 'setRoomLock':
+      case 'answerKnock':
+      case 'removeParticipant':
+      case 'muteAll':
+      case 'setRoomPassword': {
+        const { room, participant } = this.joined();
+        hostAction(room, participant, message, (m) => this.send(m));
+        return Promise.resolve();
+      }
     }
   }
 
@@ -237,6 +249,10 @@ export class SignalingConnection {
         clientAddress: this.clientAddress,
         send: (m) => this.send(m),
         replaced: () => this.onReplaced(),
+        removed: () => this.onRemoved(),
+        password: message.password,
+        hostKey: message.hostKey,
+        signal: this.joinAbort.signal,
         ...(message.id === undefined ? {} : { replyTo: message.id }),
       });
       // The socket may have closed while the SFU was busy: undo the join.
@@ -260,13 +276,18 @@ export class SignalingConnection {
     const membership = this.registry.resume({
       token: message.token,
       clientAddress: this.clientAddress,
-      link: { send: (m) => this.send(m), replaced: () => this.onReplaced() },
+      link: { send: (m) => this.send(m), replaced: () => this.onReplaced(), removed: () => this.onRemoved() },
       ...(message.id === undefined ? {} : { replyTo: message.id }),
     });
     this.membership = membership;
     this.state = 'joined';
     // The room sent `joined` (resumed) itself.
     this.logger = this.logger.child({ room: membership.room.name, participant: membership.participant.id });
+  }
+
+  /** A host removed our participant (the room already let it go): the socket closes, for good. */
+  private onRemoved(): void {
+    void this.close(CLOSE_CODES.removed, 'removed by a host');
   }
 
   /** Our participant was resumed on another socket: this one closes and leaves the participant alone. */
@@ -356,6 +377,7 @@ export class SignalingConnection {
   async close(code?: number, reason?: string, options: { terminate?: boolean } = {}): Promise<void> {
     if (this.state === 'closed') return;
     this.state = 'closed';
+    this.joinAbort.abort();
     const membership = this.membership;
     this.membership = undefined;
     if (code !== undefined && this.socket.readyState === this.socket.OPEN) this.socket.close(code, reason);
