@@ -93,6 +93,18 @@ const SERVER_CODES: Record<ErrorCode, Explanation> = {
   too_large: { what: 'This page sent the server a message that was too large.', todo: RELOAD },
   invalid_state: { what: 'This page asked the server for something out of order.', todo: RELOAD },
   internal: { what: 'Something went wrong on the server.', todo: 'Join again in a moment.' },
+  invalid_chat: {
+    what: 'That chat message was not sent: it is empty, longer than 2 KB, or has control or text-direction characters.',
+    todo: 'Shorten it or type it again.',
+  },
+  chat_rate_limited: {
+    what: 'You are sending chat messages faster than this room allows.',
+    todo: 'Wait a few seconds, then send it again.',
+  },
+  reaction_rate_limited: {
+    what: 'You are sending reactions faster than this room allows.',
+    todo: 'Wait a moment before the next one.',
+  },
   // The SDK drops this one (a direct-call message crossing a switch to the media server); never shown.
   not_direct: {
     what: 'The call moved to the media server while this page was connecting directly.',

@@ -1,3 +1,5 @@
 export * from './display-name.js';
+export * from './ids.js';
 export * from './limits.js';
+export * from './meeting.js';
 export * from './messages.js';

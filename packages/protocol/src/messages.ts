@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { checkDisplayName } from './display-name.js';
+import { ParticipantId, RequestId } from './ids.js';
 import { MAX_CANDIDATE_CHARS, MAX_SDP_CHARS, ROOM_NAME_PATTERN } from './limits.js';
+import { MEETING_CLIENT_MESSAGES, MEETING_SERVER_MESSAGES } from './meeting.js';
 
 /** A room name as it appears in `/r/<room>`. */
 export const RoomName = z
@@ -20,8 +22,6 @@ export const DisplayName = z.string().transform((raw, ctx) => {
 });
 
 const Sdp = z.string().min(1).max(MAX_SDP_CHARS);
-/** Optional request id echoed back as `replyTo`, so a client can match replies. */
-const RequestId = z.union([z.string().max(64), z.number().int().safe()]).optional();
 
 export const JoinMessage = z.strictObject({
   type: z.literal('join'),
@@ -156,12 +156,12 @@ export const ClientMessage = z.discriminatedUnion('type', [
   RestartSubscriberIceMessage,
   PeerSignalMessage,
   DirectMediaMessage,
+  ...MEETING_CLIENT_MESSAGES,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 export type ClientMessageType = ClientMessage['type'];
 export const CLIENT_MESSAGE_TYPES = ClientMessage.options.map((o) => o.shape.type.value);
 
-const ParticipantId = z.string().min(1).max(64);
 export const ParticipantInfo = z.strictObject({ id: ParticipantId, name: z.string() });
 export type ParticipantInfo = z.infer<typeof ParticipantInfo>;
 
@@ -220,6 +220,11 @@ export const ErrorCode = z.enum([
    * relayed. Expected in the moment a room switches path (a third joined); clients drop it.
    */
   'not_direct',
+  /** A chat text that is empty, over CHAT_MAX_BYTES, or holds control or bidi-override characters. */
+  'invalid_chat',
+  /** Chat or reactions sent faster than the room allows (see CHAT_RATE / REACTION_RATE); nothing is closed. */
+  'chat_rate_limited',
+  'reaction_rate_limited',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -303,6 +308,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
     description: PeerDescription.optional(),
     candidate: IceCandidate.nullable().optional(),
   }),
+  ...MEETING_SERVER_MESSAGES,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 export type ServerMessageOf<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;

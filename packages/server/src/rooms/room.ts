@@ -8,6 +8,7 @@ import {
 } from '@backdrop/protocol';
 import { ServerError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { MeetingState } from '../meeting/meeting-state.js';
 import type { Sfu, SfuCandidate, SfuStream } from '../sfu/sfu.js';
 import { MediaRouter } from './media-router.js';
 import { type Link, newIdentity, Participant, Relay } from './participant.js';
@@ -54,6 +55,8 @@ export class Room {
   private state: 'open' | 'abandoned' = 'open';
   /** Direct (two people) or through the SFU: who receives whom from the SFU, and the direct pair's signalling. */
   readonly media: MediaRouter;
+  /** Chat, mic/camera state, hands, reactions and who is speaking (meeting/). */
+  readonly meeting = new MeetingState(() => this.participants.values());
 
   constructor(
     readonly name: string,
@@ -196,6 +199,8 @@ export class Room {
       if (this.participants.has(id)) this.media.sync();
       else for (const other of this.participants.values()) other.subscription.unwant(feedId);
     });
+    publisher.on('talking', (talking) => this.meeting.setTalking(id, talking));
+    this.meeting.add(id);
     this.sendJoined(participant, { resumed: false, replyTo });
     this.broadcast({ type: 'participantJoined', participant: participant.info });
     this.participants.set(id, participant);
@@ -227,6 +232,7 @@ export class Room {
       if (other !== participant && other.isAway)
         participant.send({ type: 'participantConnection', participantId: other.id, state: 'reconnecting' });
     }
+    participant.send(this.meeting.snapshot());
   }
 
   /**
@@ -282,6 +288,7 @@ export class Room {
     if (this.participants.get(participant.id) !== participant) return;
     this.participants.delete(participant.id);
     this.resume.revoke(participant);
+    this.meeting.remove(participant.id);
     participant.logger.info({ size: this.participants.size }, 'participant left');
     this.broadcast({ type: 'participantLeft', participantId: participant.id });
     const others = [...this.participants.values()];
