@@ -1,4 +1,5 @@
 export { BackdropError, type BackdropErrorCode, type BackdropErrorOptions } from './errors.js';
+export { type LocalMeetingState, Meeting, type MeetingEvents } from './meeting.js';
 export { type ParticipantConnection, RemoteParticipant } from './participant.js';
 export { DEFAULT_RECOVERY, type RecoverySettings } from './recovery.js';
 export { type ConnectionState, Room, type RoomEvents, type RoomOptions } from './room.js';

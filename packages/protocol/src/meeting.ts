@@ -22,7 +22,9 @@ export type Reaction = (typeof REACTIONS)[number];
  * Characters a chat message may not hold: C0/C1 controls other than tab and line feed, and the bidi embedding,
  * override and isolate controls (text that reads differently from what it is). Lone surrogates are checked apart.
  */
-const FORBIDDEN_IN_CHAT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u;
+const FORBIDDEN_IN_CHAT = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/u;
+/** The two control characters a chat message may hold. */
+const ALLOWED_CONTROLS = /[\t\n]/g;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 export type ChatTextCheck = { ok: true; text: string } | { ok: false; reason: string };
@@ -34,7 +36,8 @@ export function checkChatText(raw: string): ChatTextCheck {
   if (text.length === 0) return { ok: false, reason: 'empty' };
   const bytes = new TextEncoder().encode(text).byteLength;
   if (bytes > CHAT_MAX_BYTES) return { ok: false, reason: `${bytes} bytes; the limit is ${CHAT_MAX_BYTES}` };
-  if (FORBIDDEN_IN_CHAT.test(text)) return { ok: false, reason: 'holds control or bidi-override characters' };
+  if (FORBIDDEN_IN_CHAT.test(text.replace(ALLOWED_CONTROLS, '')))
+    return { ok: false, reason: 'holds control or bidi-override characters' };
   return { ok: true, text };
 }
 
