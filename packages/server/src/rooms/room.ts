@@ -70,7 +70,16 @@ export class Room {
     /** P2P=on: a room of two publishing participants sends media browser to browser (media-path.ts). */
     p2p = false,
   ) {
-    this.media = new MediaRouter(p2p, () => this.participants.values(), logger);
+    // A direct pair sends the SFU nothing, so its last audio-level verdict would stick: not speaking while idle.
+    // (Speaking is shown only from the SFU; a two-person direct call shows no one speaking.)
+    this.media = new MediaRouter(
+      p2p,
+      () => this.participants.values(),
+      logger,
+      (id, idle) => {
+        if (idle) this.meeting.setTalking(id, false);
+      },
+    );
   }
 
   /** Participants in the room (joins still being made not counted). */
@@ -199,7 +208,9 @@ export class Room {
       if (this.participants.has(id)) this.media.sync();
       else for (const other of this.participants.values()) other.subscription.unwant(feedId);
     });
-    publisher.on('talking', (talking) => this.meeting.setTalking(id, talking));
+    publisher.on('talking', (talking) =>
+      this.meeting.setTalking(id, talking && !this.media.isUploadIdle(id)),
+    );
     this.meeting.add(id);
     this.sendJoined(participant, { resumed: false, replyTo });
     this.broadcast({ type: 'participantJoined', participant: participant.info });

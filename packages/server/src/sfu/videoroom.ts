@@ -26,7 +26,7 @@ export const AUDIO_ACTIVE_PACKETS = 25;
  * Average audio level (dBov below full scale, 0..127) under which a publisher counts as talking. Janus's default
  * is 25; voice at a normal distance from a laptop microphone averages 30-50 over half a second.
  */
-export const AUDIO_LEVEL_AVERAGE = 60;
+export const AUDIO_LEVEL_AVERAGE = 80;
 
 /** Validates a VideoRoom reply and throws a JanusError for plugin errors or unexpected event names. */
 function videoRoomData(message: JanusMessage, expected: string[]): VideoRoomData {
@@ -86,11 +86,17 @@ class HandleRouter {
  * The talker's feed id and verdict if `message` is a VideoRoom `talking` / `stopped-talking` event, else
  * undefined.
  */
-function talkingEvent(message: JanusMessage): { feedId: number; talking: boolean } | undefined {
+function talkingEvent(
+  message: JanusMessage,
+): { feedId: number; talking: boolean; dBovAverage: number | undefined } | undefined {
   if (message.janus !== 'event') return undefined;
   const parsed = VideoRoomTalkingEvent.safeParse(message.plugindata?.data);
   if (!parsed.success) return undefined;
-  return { feedId: parsed.data.id, talking: parsed.data.videoroom === 'talking' };
+  return {
+    feedId: parsed.data.id,
+    talking: parsed.data.videoroom === 'talking',
+    dBovAverage: parsed.data['audio-level-dBov-avg'],
+  };
 }
 
 class VideoRoomPublisher extends EventEmitter<SfuPublisherEvents> implements SfuPublisher {
@@ -111,7 +117,10 @@ class VideoRoomPublisher extends EventEmitter<SfuPublisherEvents> implements Sfu
       if (message.janus === 'webrtcup') this.emit('connected');
       else if (message.janus === 'hangup') this.emit('hangup', message.reason ?? 'hangup');
       const talking = talkingEvent(message);
-      if (talking && talking.feedId === this.feedId) this.emit('talking', talking.talking);
+      if (talking && talking.feedId === this.feedId) {
+        logger.debug({ talking: talking.talking, dBovAverage: talking.dBovAverage }, 'audio level verdict');
+        this.emit('talking', talking.talking);
+      }
       const candidate = trickledCandidate(message, logger);
       if (candidate !== undefined) this.emit('candidate', candidate);
     });
