@@ -51,7 +51,7 @@ const MEETING_SERVER_TYPES: ReadonlySet<string> = new Set([
 export class Meeting extends TypedEmitter<MeetingEvents> {
   private readonly entries: ChatEntry[] = [];
   private readonly seen = new Set<number>();
-  private readonly states = new Map<string, ParticipantState>();
+  private readonly byParticipant = new Map<string, ParticipantState>();
   private local: LocalMeetingState = { micMuted: false, cameraOff: false, handRaised: false };
 
   constructor(private readonly deps: MeetingDeps) {
@@ -65,12 +65,17 @@ export class Meeting extends TypedEmitter<MeetingEvents> {
 
   /** A participant's state as the server last said; undefined before it said anything. */
   stateOf(participantId: string): ParticipantState | undefined {
-    return this.states.get(participantId);
+    return this.byParticipant.get(participantId);
+  }
+
+  /** Everyone's state as the server last said (ours included, under our participant id). */
+  get states(): ReadonlyMap<string, ParticipantState> {
+    return this.byParticipant;
   }
 
   /** Participants with a raised hand, in raise order. */
   get raisedHands(): string[] {
-    return [...this.states.values()]
+    return [...this.byParticipant.values()]
       .filter((s) => s.hand !== null)
       .sort((a, b) => (a.hand ?? 0) - (b.hand ?? 0))
       .map((s) => s.participantId);
@@ -126,7 +131,7 @@ export class Meeting extends TypedEmitter<MeetingEvents> {
    */
   joined(resumed: boolean): void {
     if (!resumed) {
-      this.states.clear();
+      this.byParticipant.clear();
       this.entries.length = 0;
       this.seen.clear();
       this.emit('chatReset');
@@ -137,12 +142,12 @@ export class Meeting extends TypedEmitter<MeetingEvents> {
 
   /** The participant left: its state goes (its messages stay). */
   forget(participantId: string): void {
-    this.states.delete(participantId);
+    this.byParticipant.delete(participantId);
   }
 
   /** Left the room for good: everything goes, our own state included. */
   clear(): void {
-    this.states.clear();
+    this.byParticipant.clear();
     this.entries.length = 0;
     this.seen.clear();
     this.local = { micMuted: false, cameraOff: false, handRaised: false };
@@ -172,8 +177,8 @@ export class Meeting extends TypedEmitter<MeetingEvents> {
   }
 
   private setState(state: ParticipantState): void {
-    const before = this.states.get(state.participantId);
-    this.states.set(state.participantId, state);
+    const before = this.byParticipant.get(state.participantId);
+    this.byParticipant.set(state.participantId, state);
     if (!before || JSON.stringify(before) !== JSON.stringify(state)) this.emit('participantState', state);
   }
 
