@@ -3,7 +3,7 @@ import { REACTIONS, type Reaction } from '@backdrop/protocol';
 /** The quick reactions, one button each (`[data-reaction="👍"]`); the server rate-limits them. */
 export function ReactionBar(props: { onReact: (emoji: Reaction) => void }) {
   return (
-    <div class="reactions" role="group" aria-label="Reactions">
+    <fieldset class="reactions" aria-label="Reactions">
       {REACTIONS.map((emoji) => (
         <button
           key={emoji}
@@ -15,6 +15,6 @@ export function ReactionBar(props: { onReact: (emoji: Reaction) => void }) {
           {emoji}
         </button>
       ))}
-    </div>
+    </fieldset>
   );
 }
