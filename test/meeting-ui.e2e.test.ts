@@ -118,15 +118,31 @@ describe('in-call features in the app', () => {
     await pages.get('Cy')!.locator('[data-control="hand"]').click();
     await pages.get('Bo')!.locator('[data-control="hand"]').click();
     const ada = pages.get('Ada')!;
-    const order = await poll('both hands on Ada', 10_000, async () => {
+    const dump = async () => {
+      for (const n of ['Bo', 'Cy'])
+        console.log(
+          `${n}'s hand button:`,
+          await pages.get(n)!.locator('[data-control="hand"]').textContent(),
+        );
+      const tiles = await ada
+        .locator('[data-tile]')
+        .evaluateAll((els) =>
+          els.map((e) => [e.getAttribute('data-participant-name'), e.getAttribute('data-hand')]),
+        );
+      console.log("Ada's tiles (name, data-hand):", JSON.stringify(tiles));
+    };
+    const order = await poll('both hands on Ada', 30_000, async () => {
       const cy = await tile(ada, 'Cy').getAttribute('data-hand-order');
       const bo = await tile(ada, 'Bo').getAttribute('data-hand-order');
       return cy && bo ? { cy, bo } : undefined;
+    }).catch(async (error) => {
+      await dump();
+      throw error;
     });
     expect(order).toEqual({ cy: '1', bo: '2' });
     expect(await tile(ada, 'Cy').getAttribute('data-hand')).toBe('true');
     await pages.get('Cy')!.locator('[data-control="hand"]').click();
-    await poll('Cy lowered, Bo first', 10_000, async () =>
+    await poll('Cy lowered, Bo first', 30_000, async () =>
       (await tile(ada, 'Cy').getAttribute('data-hand')) === 'false' &&
       (await tile(ada, 'Bo').getAttribute('data-hand-order')) === '1'
         ? true
