@@ -1,4 +1,4 @@
-import { effect } from '@preact/signals';
+import { effect, signal } from '@preact/signals';
 import { describe, expect, it } from 'vitest';
 import { ParticipantStore, participantView, tileKey } from './participants.js';
 
@@ -76,5 +76,21 @@ describe('participant view model', () => {
     store.clear();
     expect(store.tiles.value).toEqual([]);
     expect(store.get('p_1:camera')).toBeUndefined();
+  });
+
+  it('an effect that patches a tile does not depend on that tile', () => {
+    const store = new ParticipantStore();
+    const key = store.upsert(participantView({ id: 'local', name: 'Me', local: true }));
+    const source = signal(false);
+    let runs = 0;
+    const stop = effect(() => {
+      runs++;
+      store.patch(key, { muted: source.value });
+    });
+    store.patch(key, { hand: true }); // someone else changes the tile: the effect must not run again
+    source.value = true;
+    stop();
+    expect(runs).toBe(2);
+    expect(store.get(key)).toMatchObject({ muted: true, hand: true });
   });
 });

@@ -87,12 +87,12 @@ export class ParticipantStore {
     const key = tileKey(view.id, view.source);
     const existing = this.views.get(key);
     if (existing) {
-      if (!sameView(existing.value, view)) existing.value = view;
+      if (!sameView(existing.peek(), view)) existing.value = view;
       return key;
     }
     const model = signal(view);
     this.views.set(key, model);
-    this.list.value = [...this.list.value, { key, view: model }];
+    this.list.value = [...this.list.peek(), { key, view: model }];
     return key;
   }
 
@@ -100,32 +100,33 @@ export class ParticipantStore {
   patch(key: string, changes: Partial<Omit<ParticipantView, 'id' | 'source' | 'local'>>): void {
     const model = this.views.get(key);
     if (!model) return;
-    const next = { ...model.value, ...changes };
-    if (!sameView(model.value, next)) model.value = next;
+    // peek: a caller inside an effect (the local tile follows media signals) must not subscribe to the tile.
+    const next = { ...model.peek(), ...changes };
+    if (!sameView(model.peek(), next)) model.value = next;
   }
 
   /** Changes the same fields on every tile of a participant (camera and screen). */
   patchParticipant(id: string, changes: Partial<Omit<ParticipantView, 'id' | 'source' | 'local'>>): void {
-    for (const [key, model] of this.views) if (model.value.id === id) this.patch(key, changes);
+    for (const [key, model] of this.views) if (model.peek().id === id) this.patch(key, changes);
   }
 
   /** The current view of a tile. */
   get(key: string): ParticipantView | undefined {
-    return this.views.get(key)?.value;
+    return this.views.get(key)?.peek();
   }
 
   /** Removes one tile. */
   remove(key: string): void {
     if (!this.views.delete(key)) return;
-    this.list.value = this.list.value.filter((t) => t.key !== key);
+    this.list.value = this.list.peek().filter((t) => t.key !== key);
   }
 
   /** Removes every tile of a participant (they left). */
   removeParticipant(id: string): void {
-    const gone = [...this.views].filter(([, m]) => m.value.id === id).map(([key]) => key);
+    const gone = [...this.views].filter(([, m]) => m.peek().id === id).map(([key]) => key);
     if (gone.length === 0) return;
     for (const key of gone) this.views.delete(key);
-    this.list.value = this.list.value.filter((t) => !gone.includes(t.key));
+    this.list.value = this.list.peek().filter((t) => !gone.includes(t.key));
   }
 
   /** Every tile gone (the call ended). */
