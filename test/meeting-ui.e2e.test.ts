@@ -91,12 +91,19 @@ describe('in-call features in the app', () => {
     for (const [, page] of watchers) {
       await tile(page, 'Ada').waitFor({ timeout: 90_000 });
       // Record (wall clock, shared by every page on this machine) when Ada's tile turns muted.
+      // Watch the whole document: a re-render may replace the tile element.
       await page.evaluate(() => {
-        const el = document.querySelector('[data-tile][data-participant-name="Ada"]')!;
         const w = window as { __mutedAt?: number };
-        new MutationObserver(() => {
-          if (el.getAttribute('data-muted') === 'true') w.__mutedAt ??= Date.now();
-        }).observe(el, { attributes: true, attributeFilter: ['data-muted'] });
+        const check = () => {
+          const el = document.querySelector('[data-tile][data-participant-name="Ada"]');
+          if (el?.getAttribute('data-muted') === 'true') w.__mutedAt ??= Date.now();
+        };
+        new MutationObserver(check).observe(document.body, {
+          subtree: true,
+          childList: true,
+          attributes: true,
+          attributeFilter: ['data-muted'],
+        });
       });
       expect(await tile(page, 'Ada').getAttribute('data-muted')).toBe('false');
     }
