@@ -1,5 +1,7 @@
 import { type BackdropError, type ConnectionState, type RemoteParticipant, Room } from '@backdrop/client';
+import type { Reaction } from '@backdrop/protocol';
 import { effect, type ReadonlySignal, signal } from '@preact/signals';
+import { ChatStore } from './chat/chat-store.js';
 import { type CallEnd, describeError, shutdownNotice } from './connection.js';
 import {
   type ConnectionBarEvent,
@@ -14,6 +16,8 @@ import { HostControls } from './host-controls.js';
 import { wireHostEvents } from './host-wiring.js';
 import { createLogger, type Logger } from './log.js';
 import type { LocalMedia } from './media.js';
+import { followMeeting } from './meeting/follow-meeting.js';
+import { ReactionStore } from './meeting/reactions.js';
 import { ParticipantStore, participantView, tileKey } from './participants.js';
 
 /** The call's one-line message over the grid (empty: hidden). `notice` marks one scripts look for. */
@@ -57,9 +61,13 @@ export class CallSession {
   private readonly barSignal = signal<ConnectionBarState>(INITIAL_BAR);
   private readonly bannerSignal = signal<Banner>({ text: '', kind: 'info' });
   private readonly leavingSignal = signal(false);
+  private readonly handSignal = signal(false);
   private readonly room: Room;
   /** Roles, lock, waiting list and the host actions (issue 11 item 6). */
   readonly hosts: HostControls;
+  /** The chat panel's messages and unread count. */
+  readonly chat: ChatStore;
+  private readonly reactions = new ReactionStore();
   private readonly log: Logger;
   private readonly stops: (() => void)[] = [];
   private noticeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -86,8 +94,10 @@ export class CallSession {
         showMessage: (text) => this.showMessage(text),
       }),
     );
+    this.chat = new ChatStore(() => this.room.localParticipantId);
     this.showLocal();
     this.followRoom();
+    this.followMeeting();
     this.applyBar({ type: 'room', state: this.room.state });
   }
 
@@ -108,6 +118,30 @@ export class CallSession {
   /** True once the user pressed Leave. */
   get leaving(): ReadonlySignal<boolean> {
     return this.leavingSignal;
+  }
+
+  /** Our participant id now (undefined before joining; a fresh rejoin changes it). */
+  get selfId(): string | undefined {
+    return this.room.localParticipantId;
+  }
+
+  /** Our hand, as we last set it. */
+  get handRaised(): ReadonlySignal<boolean> {
+    return this.handSignal;
+  }
+
+  /** Sends a chat message to everyone; rejects with the reason if it was not sent. */
+  async sendChat(text: string): Promise<void> {
+    await this.room.meeting.sendChat(text);
+  }
+
+  setHand(raised: boolean): void {
+    this.handSignal.value = raised;
+    this.room.meeting.setHand(raised);
+  }
+
+  react(emoji: Reaction): void {
+    this.room.meeting.react(emoji);
   }
 
   /** Shows a message over the grid (an empty text hides it). */
@@ -222,6 +256,26 @@ export class CallSession {
         stream: p.stream,
         tracks,
         connection: p.connection,
+      }),
+    );
+  }
+
+  /**
+   * Our mic and camera switches go to the others (signalled state, not guessed from silence); their state,
+   * hands, speaking, reactions and the chat come back onto the tiles and the chat panel.
+   */
+  private followMeeting(): void {
+    const { media } = this.options;
+    const meeting = this.room.meeting;
+    this.stops.push(
+      effect(() => meeting.setMedia({ micMuted: !media.micOn.value, cameraOff: !media.cameraOn.value })),
+      followMeeting({
+        meeting,
+        tiles: this.participants,
+        chat: this.chat,
+        reactions: this.reactions,
+        selfId: () => this.room.localParticipantId,
+        localTileId: 'local',
       }),
     );
   }

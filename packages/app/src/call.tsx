@@ -1,11 +1,13 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { CallSession } from './call-session.js';
+import { ChatPanel } from './chat/chat-panel.js';
 import { ConnectionBar } from './connection-bar.js';
 import { connectionBarView } from './connection-view.js';
 import { type ControlDescriptor, ControlsBar } from './controls.js';
 import { hostLink } from './host-controls.js';
 import type { LocalMedia } from './media.js';
+import { ReactionBar } from './meeting/reaction-bar.js';
 import { ParticipantsPanel } from './participants-panel.js';
 import { EffectPicker } from './picker.js';
 import type { PageState } from './screen.js';
@@ -93,6 +95,23 @@ export function CallScreen(props: {
       ),
     },
     {
+      id: 'chat',
+      control: 'chat',
+      label: 'Chat',
+      title: 'Chat with everyone',
+      badge: session.chat.unread.value,
+      render: () => (
+        <ChatPanel store={session.chat} selfId={session.selfId} send={(text) => session.sendChat(text)} />
+      ),
+    },
+    {
+      id: 'reactions',
+      control: 'react',
+      label: 'React',
+      title: 'Quick reactions',
+      render: () => <ReactionBar onReact={(emoji) => session.react(emoji)} />,
+    },
+    {
       id: 'effects',
       control: 'background',
       label: 'Background',
@@ -114,8 +133,17 @@ export function CallScreen(props: {
     return () => removeEventListener('keydown', onKeyDown);
   }, [openPanel]);
 
+  useEffect(() => session.chat.setOpen(openPanel === 'chat'), [openPanel]);
+
+  const hand = session.handRaised.value;
   const controls: ControlDescriptor[] = [
     ...deviceControls(media),
+    {
+      control: 'hand',
+      label: hand ? 'Lower hand' : 'Raise hand',
+      title: hand ? 'Your hand is raised' : 'Raise your hand',
+      onClick: () => session.setHand(!hand),
+    },
     ...panels.map(
       (p): ControlDescriptor => ({
         control: p.control,

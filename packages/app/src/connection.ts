@@ -125,6 +125,18 @@ const SERVER_CODES: Record<ErrorCode, Explanation> = {
     what: 'That person is no longer in the meeting or waiting.',
     todo: 'Nothing to do.',
   },
+  invalid_chat: {
+    what: 'That chat message was not sent: it is empty, longer than 2 KB, or has control or text-direction characters.',
+    todo: 'Shorten it or type it again.',
+  },
+  chat_rate_limited: {
+    what: 'You are sending chat messages faster than this room allows.',
+    todo: 'Wait a few seconds, then send it again.',
+  },
+  reaction_rate_limited: {
+    what: 'You are sending reactions faster than this room allows.',
+    todo: 'Wait a moment before the next one.',
+  },
   // The SDK drops this one (a direct-call message crossing a switch to the media server); never shown.
   not_direct: {
     what: 'The call moved to the media server while this page was connecting directly.',

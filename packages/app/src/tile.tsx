@@ -63,6 +63,7 @@ export function Tile({ view, label }: TileProps) {
       data-camera-off={isTile ? String(v.cameraOff) : undefined}
       data-speaking={isTile ? String(v.speaking) : undefined}
       data-hand={isTile ? String(v.hand) : undefined}
+      data-hand-order={isTile && v.handOrder !== undefined ? String(v.handOrder) : undefined}
       data-connection={connection?.connection}
     >
       <span class="tile-avatar" aria-hidden="true">
@@ -80,7 +81,22 @@ export function Tile({ view, label }: TileProps) {
       <span class="tile-connection" aria-hidden="true" hidden={connection?.label === undefined}>
         {connection?.label ?? ''}
       </span>
+      {v.reaction ? (
+        <span class="tile-reaction" data-reaction-shown={v.reaction} aria-hidden="true">
+          {v.reaction}
+        </span>
+      ) : null}
       <figcaption>
+        {v.hand ? (
+          <span class="tile-hand" title="Hand raised">
+            ✋{v.handOrder !== undefined ? ` ${v.handOrder}` : ''}
+          </span>
+        ) : null}
+        {isTile && v.muted ? (
+          <span class="tile-muted" title="Microphone off">
+            🔇
+          </span>
+        ) : null}
         <span class="tile-name">{label ?? (v.local ? `${v.name} (you)` : v.name)}</span>
       </figcaption>
     </figure>

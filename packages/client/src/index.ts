@@ -1,5 +1,6 @@
 export type { AccessSnapshot } from './access.js';
 export { BackdropError, type BackdropErrorCode, type BackdropErrorOptions } from './errors.js';
+export { type LocalMeetingState, Meeting, type MeetingEvents } from './meeting.js';
 export { type ParticipantConnection, RemoteParticipant } from './participant.js';
 export { DEFAULT_RECOVERY, type RecoverySettings } from './recovery.js';
 export { type ConnectionState, type JoinOptions, Room, type RoomEvents, type RoomOptions } from './room.js';

@@ -19,6 +19,7 @@ import { whenFlowing } from './flow-watch.js';
 import { Heartbeat } from './heartbeat.js';
 import { Media } from './media.js';
 import { MediaPaths } from './media-paths.js';
+import { Meeting } from './meeting.js';
 import type { ParticipantConnection, RemoteParticipant } from './participant.js';
 import { Reconnector } from './reconnector.js';
 import {
@@ -145,6 +146,8 @@ export class Room extends TypedEmitter<RoomEvents> {
   /** The options' ICE servers and the server's (TURN with this join's credentials). */
   private iceServers: RTCIceServer[] = [];
   private readonly roster: Roster;
+  /** Chat, everyone's mic/camera/hand/speaking, reactions (see meeting.ts). */
+  readonly meeting: Meeting;
   /** Which path (SFU or direct) each participant's media is shown from, and the direct PeerConnection. */
   private readonly paths: MediaPaths;
   private _localParticipantId: string | undefined;
@@ -180,10 +183,18 @@ export class Room extends TypedEmitter<RoomEvents> {
       hide: (id, track) => this.roster.hideTrack(id, track),
       sendDirectMedia: (peerId, receiving) => this.trySend({ type: 'directMedia', peerId, receiving }),
     });
+    this.meeting = new Meeting({
+      send: (message) => this.trySend(message),
+      requestChat: (message) => this.requireConnected().request(message, 'chat'),
+      ...(options.log && { log: options.log }),
+    });
     this.roster = new Roster(
       {
         participantJoined: (p) => this.emit('participantJoined', p),
-        participantLeft: (p) => this.emit('participantLeft', p),
+        participantLeft: (p) => {
+          this.meeting.forget(p.id);
+          this.emit('participantLeft', p);
+        },
         trackSubscribed: (t, p) => this.emit('trackSubscribed', t, p),
         trackUnsubscribed: (t, p) => this.emit('trackUnsubscribed', t, p),
         participantConnection: (p, s) => this.emit('participantConnection', p, s),
@@ -259,6 +270,7 @@ export class Room extends TypedEmitter<RoomEvents> {
       this.adopt(channel, joined);
       this.setState('connected');
       for (const info of joined.participants) if (info.id !== joined.participantId) this.roster.add(info);
+      this.meeting.joined(false);
       this.stopWatchingNetwork = (this.options.network ?? browserNetworkMonitor).subscribe((change) =>
         this.onNetworkChange(change),
       );
@@ -438,6 +450,7 @@ export class Room extends TypedEmitter<RoomEvents> {
         this.emit('error', BackdropError.fromServer(message));
         break;
       default:
+        this.meeting.handle(message);
         break;
     }
   }
@@ -502,6 +515,7 @@ export class Room extends TypedEmitter<RoomEvents> {
     this.media.reconfigure();
     this.setState('connected');
     this.media.restartIce();
+    this.meeting.joined(true);
     this.emit('reconnected', { resumed: true });
     this.handleEarlyMessages(channel);
   }
@@ -514,6 +528,7 @@ export class Room extends TypedEmitter<RoomEvents> {
     this.adopt(channel, joined);
     this.roster.sync(joined.participants, [joined.participantId, formerId]);
     this.setState('connected');
+    this.meeting.joined(false);
     const tracks = this.media.tracks;
     if (tracks) {
       this.media
@@ -595,6 +610,7 @@ export class Room extends TypedEmitter<RoomEvents> {
     this.media.dispose();
     this.paths.close();
     this.roster.clear();
+    this.meeting.clear();
     const signaling = this.signaling;
     this.signaling = undefined;
     signaling?.close();

@@ -9,7 +9,9 @@ import {
   RoomPassword,
 } from './access.js';
 import { checkDisplayName } from './display-name.js';
+import { ParticipantId, RequestId } from './ids.js';
 import { MAX_CANDIDATE_CHARS, MAX_SDP_CHARS, ROOM_NAME_PATTERN } from './limits.js';
+import { MEETING_CLIENT_MESSAGES, MEETING_SERVER_MESSAGES } from './meeting.js';
 
 /** A room name as it appears in `/r/<room>`. */
 export const RoomName = z
@@ -29,8 +31,6 @@ export const DisplayName = z.string().transform((raw, ctx) => {
 });
 
 const Sdp = z.string().min(1).max(MAX_SDP_CHARS);
-/** Optional request id echoed back as `replyTo`, so a client can match replies. */
-const RequestId = z.union([z.string().max(64), z.number().int().safe()]).optional();
 
 export const JoinMessage = z.strictObject({
   type: z.literal('join'),
@@ -170,12 +170,12 @@ export const ClientMessage = z.discriminatedUnion('type', [
   PeerSignalMessage,
   DirectMediaMessage,
   ...ACCESS_CLIENT_MESSAGES,
+  ...MEETING_CLIENT_MESSAGES,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 export type ClientMessageType = ClientMessage['type'];
 export const CLIENT_MESSAGE_TYPES = ClientMessage.options.map((o) => o.shape.type.value);
 
-const ParticipantId = z.string().min(1).max(64);
 export const ParticipantInfo = z.strictObject({
   id: ParticipantId,
   name: z.string(),
@@ -240,6 +240,11 @@ export const ErrorCode = z.enum([
    */
   'not_direct',
   ...ACCESS_ERROR_CODES,
+  /** A chat text that is empty, over CHAT_MAX_BYTES, or holds control or bidi-override characters. */
+  'invalid_chat',
+  /** Chat or reactions sent faster than the room allows (see CHAT_RATE / REACTION_RATE); nothing is closed. */
+  'chat_rate_limited',
+  'reaction_rate_limited',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -326,6 +331,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
     candidate: IceCandidate.nullable().optional(),
   }),
   ...ACCESS_SERVER_MESSAGES,
+  ...MEETING_SERVER_MESSAGES,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 export type ServerMessageOf<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;

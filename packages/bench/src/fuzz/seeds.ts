@@ -126,6 +126,10 @@ export const SEED_TYPES = [
   'trickle',
   'subscriberAnswer',
   'ping',
+  'mediaState',
+  'chat',
+  'hand',
+  'reaction',
   'restartPublisherIce',
   'restartSubscriberIce',
   'leave',
@@ -189,5 +193,14 @@ export function seedMessage(type: SeedType, context: SeedContext, id: string | n
       return { type, id };
     case 'setRoomPassword':
       return { type, id, password: null };
+    case 'mediaState':
+      return { type, id, micMuted: true, cameraOff: false };
+    case 'chat':
+      // A link and markup: the server must relay it as text, and the mutator has both to break.
+      return { type, id, text: 'see https://example.org/a?b=1 <b>now</b> 👍' };
+    case 'hand':
+      return { type, id, raised: true };
+    case 'reaction':
+      return { type, id, emoji: '🎉' };
   }
 }

@@ -46,7 +46,14 @@ export class MediaRouter {
     /** The room's participants, in join order. */
     private readonly participants: () => Iterable<RoutedParticipant>,
     private readonly logger: Logger,
+    /** A publisher was told to stop (`idle`) or start again sending to the SFU. */
+    private readonly onUploadIdle: (participantId: string, idle: boolean) => void = () => undefined,
   ) {}
+
+  /** True while the participant was told to send nothing to the SFU (a direct pair): the SFU hears nothing of it. */
+  isUploadIdle(participantId: string): boolean {
+    return this.idleUploads.has(participantId);
+  }
 
   get current(): MediaPath {
     return this.path;
@@ -99,6 +106,7 @@ export class MediaRouter {
       if (idle) this.idleUploads.add(member.id);
       else this.idleUploads.delete(member.id);
       member.send({ type: 'sfuUpload', active: !idle });
+      this.onUploadIdle(member.id, idle);
     }
   }
 

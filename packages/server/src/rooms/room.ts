@@ -8,6 +8,7 @@ import {
 } from '@backdrop/protocol';
 import { ServerError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { MeetingState } from '../meeting/meeting-state.js';
 import type { Sfu, SfuCandidate, SfuStream } from '../sfu/sfu.js';
 import { RoomHosts, type WaitingRoomLimits } from './hosts.js';
 import { MediaRouter } from './media-router.js';
@@ -68,6 +69,8 @@ export class Room {
   readonly media: MediaRouter;
   /** Roles, lock, password and waiting room. */
   readonly hosts: RoomHosts;
+  /** Chat, mic/camera state, hands, reactions and who is speaking (meeting/). */
+  readonly meeting = new MeetingState(() => this.participants.values());
 
   constructor(
     readonly name: string,
@@ -89,6 +92,16 @@ export class Room {
       waiting: access.waiting,
       logger,
     });
+    // A direct pair sends the SFU nothing, so its last audio-level verdict would stick: not speaking while idle.
+    // (Speaking is shown only from the SFU; a two-person direct call shows no one speaking.)
+    this.media = new MediaRouter(
+      p2p,
+      () => this.participants.values(),
+      logger,
+      (id, idle) => {
+        if (idle) this.meeting.setTalking(id, false);
+      },
+    );
   }
 
   /** Participants in the room (joins still being made not counted). */
@@ -224,6 +237,10 @@ export class Room {
       if (this.participants.has(id)) this.media.sync();
       else for (const other of this.participants.values()) other.subscription.unwant(feedId);
     });
+    publisher.on('talking', (talking) =>
+      this.meeting.setTalking(id, talking && !this.media.isUploadIdle(id)),
+    );
+    this.meeting.add(id);
     this.sendJoined(participant, { resumed: false, replyTo });
     this.broadcast({ type: 'participantJoined', participant: participant.info });
     this.participants.set(id, participant);
@@ -259,6 +276,7 @@ export class Room {
       if (other !== participant && other.isAway)
         participant.send({ type: 'participantConnection', participantId: other.id, state: 'reconnecting' });
     }
+    participant.send(this.meeting.snapshot());
   }
 
   /**
@@ -314,6 +332,7 @@ export class Room {
     if (this.participants.get(participant.id) !== participant) return;
     this.participants.delete(participant.id);
     this.resume.revoke(participant);
+    this.meeting.remove(participant.id);
     participant.logger.info({ size: this.participants.size }, 'participant left');
     this.broadcast({ type: 'participantLeft', participantId: participant.id });
     const others = [...this.participants.values()];

@@ -50,3 +50,13 @@ export const JanusTrickleCandidate = z.union([
   }),
 ]);
 export type JanusTrickleCandidate = z.infer<typeof JanusTrickleCandidate>;
+
+/**
+ * A VideoRoom audio-level event (rooms made with `audiolevel_event`): Janus 1.1.2 sends it to every publisher
+ * handle in the room, the talker's own included, with the talker's feed `id`.
+ */
+export const VideoRoomTalkingEvent = z.looseObject({
+  videoroom: z.enum(['talking', 'stopped-talking']),
+  id: z.number(),
+  'audio-level-dBov-avg': z.number().optional(),
+});

@@ -33,6 +33,8 @@ export interface SfuPublisherEvents {
   hangup: [reason: string];
   /** A candidate of the SFU's side (only when the SFU trickles its own; null: end-of-candidates). */
   candidate: [SfuCandidate | null];
+  /** The SFU's audio-level verdict on this publisher's audio: talking (true) or stopped talking (false). */
+  talking: [boolean];
 }
 
 /** One participant's sending side in the SFU. */

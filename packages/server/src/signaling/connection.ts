@@ -2,6 +2,7 @@ import { CLOSE_CODES, type ClientMessage, type ServerMessage } from '@backdrop/p
 import type WebSocket from 'ws';
 import { ServerError, toServerError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { handleMeetingMessage, isMeetingMessage } from '../meeting/handlers.js';
 import type { Participant } from '../rooms/participant.js';
 import type { RoomRegistry } from '../rooms/registry.js';
 import type { Room } from '../rooms/room.js';
@@ -123,6 +124,17 @@ export class SignalingConnection {
       }
       return;
     }
+    if (isMeetingMessage(parsed.message)) {
+      // Chat, mic/camera state, hands and reactions never wait on the SFU: a mute shows on the others' tiles at
+      // once even while a publish is in flight.
+      try {
+        const { room, participant } = this.joined();
+        handleMeetingMessage(room.meeting, participant, parsed.message);
+      } catch (error) {
+        this.sendError(toServerError(error), parsed.message.id);
+      }
+      return;
+    }
     if (parsed.message.type === 'trickle') {
       // Not queued behind a `publish` or `join` waiting on the SFU: a browser sends a burst of candidates right
       // after its offer, and the gates in rooms/ already hold them until their SDP exchange is done.
@@ -215,6 +227,14 @@ export class SignalingConnection {
       case 'peerSignal':
         this.onPeerSignal(message);
         return Promise.resolve();
+      case 'chat':
+      case 'mediaState':
+      case 'hand':
+      case 'reaction': {
+        const { room, participant } = this.joined();
+        handleMeetingMessage(room.meeting, participant, message);
+        return Promise.resolve();
+      }
       case 'directMedia': {
         const { room, participant } = this.joined();
         room.media.directMedia(participant, message.peerId, message.receiving);
