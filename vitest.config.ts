@@ -8,7 +8,11 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.test.ts', 'packages/*/src/**/*.test.tsx', 'test/support/**/*.test.ts'],
+          include: [
+            'packages/*/src/**/*.test.ts',
+            'packages/*/src/**/*.test.tsx',
+            'test/support/**/*.test.ts',
+          ],
           exclude: ['**/*.browser.test.ts', '**/*.e2e.test.ts', '**/node_modules/**'],
           environment: 'node',
         },

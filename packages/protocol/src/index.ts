@@ -1,3 +1,4 @@
 export * from './display-name.js';
 export * from './limits.js';
+export * from './media.js';
 export * from './messages.js';

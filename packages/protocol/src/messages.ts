@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { checkDisplayName } from './display-name.js';
 import { MAX_CANDIDATE_CHARS, MAX_SDP_CHARS, ROOM_NAME_PATTERN } from './limits.js';
+import { MediaSource, ScreenShareMessage, ScreenShareNotice, VideoLayersMessage } from './media.js';
 
 /** A room name as it appears in `/r/<room>`. */
 export const RoomName = z
@@ -156,6 +157,8 @@ export const ClientMessage = z.discriminatedUnion('type', [
   RestartSubscriberIceMessage,
   PeerSignalMessage,
   DirectMediaMessage,
+  ScreenShareMessage,
+  VideoLayersMessage,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 export type ClientMessageType = ClientMessage['type'];
@@ -170,6 +173,8 @@ export const SubscribedStream = z.strictObject({
   mid: z.string(),
   participantId: ParticipantId,
   kind: z.enum(['audio', 'video']),
+  /** Camera and microphone, or screen share (its video and tab/system audio); camera when absent. */
+  source: MediaSource.optional(),
 });
 export type SubscribedStream = z.infer<typeof SubscribedStream>;
 
@@ -303,6 +308,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
     description: PeerDescription.optional(),
     candidate: IceCandidate.nullable().optional(),
   }),
+  ScreenShareNotice,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 export type ServerMessageOf<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;

@@ -132,6 +132,8 @@ export const SEED_TYPES = [
   'resume',
   'peerSignal',
   'directMedia',
+  'screenShare',
+  'videoLayers',
 ] as const;
 export type SeedType = (typeof SEED_TYPES)[number];
 
@@ -172,5 +174,17 @@ export function seedMessage(type: SeedType, context: SeedContext, id: string | n
       return { type, id, to: 'p_stranger', description: { type: 'offer', sdp: BROWSER_OFFER } };
     case 'directMedia':
       return { type, id, peerId: 'p_stranger', receiving: true };
+    case 'screenShare':
+      return { type, id, active: true };
+    case 'videoLayers':
+      // Its own id once joined would be skipped; a stranger is skipped too: both must leave the server well.
+      return {
+        type,
+        id,
+        streams: [
+          { participantId: 'p_stranger', source: 'camera', layer: 'low' },
+          { participantId: 'p_stranger', source: 'screen', layer: 'off' },
+        ],
+      };
   }
 }
