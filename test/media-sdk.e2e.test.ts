@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCamera } from './support/cameras.js';
 import { type LaunchedBrowser, launchChromium } from './support/chromium.js';
 import { poll } from './support/poll.js';
-import { loadSdk } from './support/sdk-page.js';
+import { inboundVideo, joinAndPublish, loadSdk, trackPeerConnections } from './support/sdk-page.js';
 import { startTestServer, type TestServer } from './support/server.js';
 
 /**
@@ -11,79 +11,6 @@ import { startTestServer, type TestServer } from './support/server.js';
  * publishes a 1280x720 camera as three layers and shares her (fake) screen; Bob receives both on separate
  * m-lines and picks layers.
  */
-
-declare global {
-  interface Window {
-    // biome-ignore lint/suspicious/noExplicitAny: the test's handle on the page's Room
-    room: any;
-  }
-}
-
-interface VideoStat {
-  mid: string;
-  frameWidth: number;
-  frameHeight: number;
-  framesDecoded: number;
-  bytesReceived: number;
-}
-
-/** Joins `room` as `name` through the SDK and publishes the fake camera and microphone. */
-async function joinAndPublish(page: Page, room: string, name: string): Promise<void> {
-  await page.evaluate(
-    async ([room, name]) => {
-      const sdk = (globalThis as unknown as { BackdropSdk: { Room: new (o: object) => unknown } })
-        .BackdropSdk;
-      const r = new sdk.Room({
-        signalingUrl: `${location.origin.replace('http', 'ws')}/ws`,
-      }) as Window['room'];
-      window.room = r;
-      await r.join(room, name);
-      const stream = await navigator.mediaDevices.getUserMedia({
-        audio: true,
-        video: { width: 1280, height: 720 },
-      });
-      await r.publish(stream.getTracks());
-    },
-    [room, name] as const,
-  );
-}
-
-/** Bob's received videos by mid, from getStats on his subscriber PeerConnection (found through the SDK). */
-function inboundVideo(page: Page): Promise<VideoStat[]> {
-  return page.evaluate(async () => {
-    const pcs: RTCPeerConnection[] = (window as unknown as { pcs: RTCPeerConnection[] }).pcs;
-    const out: VideoStat[] = [];
-    for (const pc of pcs) {
-      const stats = await pc.getStats();
-      stats.forEach((s) => {
-        if (s.type === 'inbound-rtp' && s.kind === 'video')
-          out.push({
-            mid: s.mid,
-            frameWidth: s.frameWidth ?? 0,
-            frameHeight: s.frameHeight ?? 0,
-            framesDecoded: s.framesDecoded ?? 0,
-            bytesReceived: s.bytesReceived ?? 0,
-          });
-      });
-    }
-    return out;
-  });
-}
-
-/** Keeps every RTCPeerConnection the page makes, so a test can read its stats. */
-async function trackPeerConnections(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const w = window as unknown as { pcs: RTCPeerConnection[] };
-    w.pcs = [];
-    const Original = RTCPeerConnection;
-    window.RTCPeerConnection = class extends Original {
-      constructor(config?: RTCConfiguration) {
-        super(config);
-        w.pcs.push(this);
-      }
-    } as typeof RTCPeerConnection;
-  });
-}
 
 describe('screen share and simulcast through the SDK, server and Janus', () => {
   let server: TestServer;

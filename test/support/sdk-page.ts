@@ -25,3 +25,88 @@ export function sdkBundle(): Promise<string> {
 export async function loadSdk(page: Page): Promise<void> {
   await page.evaluate(await sdkBundle());
 }
+
+declare global {
+  interface Window {
+    // biome-ignore lint/suspicious/noExplicitAny: the test's handle on the page's Room
+    room: any;
+  }
+}
+
+export interface VideoStat {
+  mid: string;
+  frameWidth: number;
+  frameHeight: number;
+  framesDecoded: number;
+  bytesReceived: number;
+  /** The receiving track's id: who it is, through RemoteParticipant.videoTrack. */
+  trackIdentifier: string;
+}
+
+/**
+ * Joins `room` as `name` through the SDK and publishes the fake camera (asked for at 1280x720) and microphone;
+ * `simulcast` false publishes one camera layer.
+ */
+export async function joinAndPublish(
+  page: Page,
+  room: string,
+  name: string,
+  simulcast = true,
+): Promise<void> {
+  await page.evaluate(
+    async ([room, name, simulcast]) => {
+      const sdk = (globalThis as unknown as { BackdropSdk: { Room: new (o: object) => unknown } })
+        .BackdropSdk;
+      const r = new sdk.Room({
+        signalingUrl: `${location.origin.replace('http', 'ws')}/ws`,
+        simulcast,
+      }) as Window['room'];
+      window.room = r;
+      await r.join(room, name);
+      const stream = await navigator.mediaDevices.getUserMedia({
+        audio: true,
+        video: { width: 1280, height: 720 },
+      });
+      await r.publish(stream.getTracks());
+    },
+    [room, name, simulcast] as const,
+  );
+}
+
+/** The page's received videos (mid, frame size, frames, bytes), from getStats of every PeerConnection it made. */
+export function inboundVideo(page: Page): Promise<VideoStat[]> {
+  return page.evaluate(async () => {
+    const pcs: RTCPeerConnection[] = (window as unknown as { pcs: RTCPeerConnection[] }).pcs;
+    const out: VideoStat[] = [];
+    for (const pc of pcs) {
+      const stats = await pc.getStats();
+      stats.forEach((s) => {
+        if (s.type === 'inbound-rtp' && s.kind === 'video')
+          out.push({
+            mid: s.mid,
+            frameWidth: s.frameWidth ?? 0,
+            frameHeight: s.frameHeight ?? 0,
+            framesDecoded: s.framesDecoded ?? 0,
+            bytesReceived: s.bytesReceived ?? 0,
+            trackIdentifier: s.trackIdentifier ?? '',
+          });
+      });
+    }
+    return out;
+  });
+}
+
+/** Keeps every RTCPeerConnection the page makes, so a test can read its stats. */
+export async function trackPeerConnections(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { pcs: RTCPeerConnection[] };
+    w.pcs = [];
+    const Original = RTCPeerConnection;
+    window.RTCPeerConnection = class extends Original {
+      constructor(config?: RTCConfiguration) {
+        super(config);
+        w.pcs.push(this);
+      }
+    } as typeof RTCPeerConnection;
+  });
+}
