@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCamera } from './support/cameras.js';
 import { type LaunchedBrowser, launchChromium } from './support/chromium.js';
 import { poll } from './support/poll.js';
-import { inboundVideo, joinAndPublish, loadSdk, trackPeerConnections } from './support/sdk-page.js';
+import { inboundVideo, joinAndPublish, openSdkPage } from './support/sdk-page.js';
 import { startTestServer, type TestServer } from './support/server.js';
 
 /**
@@ -25,13 +25,8 @@ describe('screen share and simulcast through the SDK, server and Janus', () => {
       const browser = await launchChromium({ fakeCamera: camera.file });
       browsers.push(browser);
     }
-    alice = await browsers[0]!.context.newPage();
-    bob = await browsers[1]!.context.newPage();
-    for (const page of [alice, bob]) {
-      await page.goto(`${server.url}/`);
-      await loadSdk(page);
-      await trackPeerConnections(page);
-    }
+    alice = await openSdkPage(browsers[0]!.context, server.url);
+    bob = await openSdkPage(browsers[1]!.context, server.url);
     await joinAndPublish(alice, 'e2e-media-sdk', 'Alice');
     await joinAndPublish(bob, 'e2e-media-sdk', 'Bob');
   }, 240_000);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCamera } from './support/cameras.js';
 import { type LaunchedBrowser, launchChromium } from './support/chromium.js';
 import { poll } from './support/poll.js';
-import { inboundVideo, joinAndPublish, loadSdk, trackPeerConnections } from './support/sdk-page.js';
+import { inboundVideo, joinAndPublish, openSdkPage } from './support/sdk-page.js';
 import { startTestServer, type TestServer } from './support/server.js';
 
 /**
@@ -96,10 +96,7 @@ describe('six participants: bitrate received per participant, one layer vs simul
     const room = `e2e-six-${simulcast ? 'simulcast' : 'single'}`;
     try {
       for (const name of NAMES) {
-        const page = await browser.context.newPage();
-        await page.goto(`${server.url}/`);
-        await loadSdk(page);
-        await trackPeerConnections(page);
+        const page = await openSdkPage(browser.context, server.url);
         await joinAndPublish(page, room, name, simulcast);
         pages.set(name, page);
       }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { ROOT } from './server.js';
 
 let bundle: Promise<string> | undefined;
@@ -16,6 +16,18 @@ export function sdkBundle(): Promise<string> {
     target: 'chrome120',
   }).then((result) => `(() => { ${result.outputFiles[0]!.text}; globalThis.BackdropSdk = BackdropSdk; })()`);
   return bundle;
+}
+
+/**
+ * A page on the server's origin (a secure context: loopback) that loads no app, only the SDK, so six of them
+ * stay light on a loaded machine; every RTCPeerConnection it makes is kept for getStats.
+ */
+export async function openSdkPage(context: BrowserContext, serverUrl: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${serverUrl}/healthz`, { waitUntil: 'commit', timeout: 120_000 });
+  await loadSdk(page);
+  await trackPeerConnections(page);
+  return page;
 }
 
 /**
