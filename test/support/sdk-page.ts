@@ -56,7 +56,7 @@ export interface VideoStat {
 }
 
 /**
- * Joins `room` as `name` through the SDK and publishes the fake camera (asked for at 1280x720) and microphone;
+ * Joins `room` as `name` through the SDK and publishes the fake camera (asked for at `size`) and microphone;
  * `simulcast` false publishes one camera layer.
  */
 export async function joinAndPublish(
@@ -77,11 +77,11 @@ export async function joinAndPublish(
       await r.join(room, name);
       const stream = await navigator.mediaDevices.getUserMedia({
         audio: true,
-        video: { width: 1280, height: 720 },
+        video: size,
       });
       await r.publish(stream.getTracks());
     },
-    [room, name, simulcast] as const,
+    [room, name, simulcast, size] as const,
   );
 }
 
