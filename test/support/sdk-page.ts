@@ -64,9 +64,10 @@ export async function joinAndPublish(
   room: string,
   name: string,
   simulcast = true,
+  size = { width: 1280, height: 720 },
 ): Promise<void> {
   await page.evaluate(
-    async ([room, name, simulcast]) => {
+    async ([room, name, simulcast, size]) => {
       const sdk = (globalThis as unknown as { BackdropSdk: { Room: new (o: object) => unknown } })
         .BackdropSdk;
       const r = new sdk.Room({
