@@ -23,7 +23,8 @@ import { startTestServer, type TestServer } from './support/server.js';
 const SWITCH_DEADLINE_MS = 2_000;
 /**
  * A tile with no new frame for this long is a visible freeze (the cameras run at 15 fps: 67 ms a frame); the
- * bound is raised to 1.5x the longest freeze measured with no switch when the machine freezes tiles anyway.
+ * bound is raised to 1.5x the longest freeze measured with no switch just before, when the machine freezes
+ * tiles anyway.
  */
 const VISIBLE_FREEZE_MS = 500;
 /** Join-and-leave rounds of the third participant, for p50 / max. */
@@ -168,21 +169,30 @@ describe('two-person rooms go direct (P2P=on, the default)', () => {
     const chandra = await open('Chandra', 'violet');
     people.push(chandra);
     await Promise.all([watchFramePresentation(alice.page), watchFramePresentation(bob.page)]);
-    // The freeze a tile shows anyway on this machine, with no switch (a loaded 2-core machine drops frames):
-    // a switch must not freeze a tile visibly longer than that.
-    const steadyFrom = Date.now();
-    await new Promise((r) => setTimeout(r, 4_000));
-    const steady = Math.max(
-      (await longestFreeze(alice.page, 'Bob', steadyFrom, Date.now())).longest,
-      (await longestFreeze(bob.page, 'Alice', steadyFrom, Date.now())).longest,
-    );
-    const freezeBound = Math.max(VISIBLE_FREEZE_MS, 1.5 * steady);
-    console.log(`longest freeze with no switch over 4 s (direct): ${steady} ms; bound ${freezeBound} ms`);
+    // The freeze a tile shows anyway on this machine, with no switch (a loaded 2-core machine drops frames),
+    // measured just before each switch, since the machine's load moves: a switch must not freeze a tile
+    // visibly longer than that.
+    const steadyFreeze = async (label: string) => {
+      const from = Date.now();
+      await new Promise((r) => setTimeout(r, 3_000));
+      const steady = Math.max(
+        (await longestFreeze(alice.page, 'Bob', from, Date.now())).longest,
+        (await longestFreeze(bob.page, 'Alice', from, Date.now())).longest,
+      );
+      const bound = Math.max(VISIBLE_FREEZE_MS, 1.5 * steady);
+      console.log(
+        `longest freeze with no switch over 3 s (${label}): ${steady} ms; bound ${bound} ms (load ${loadavg()[0]!.toFixed(1)})`,
+      );
+      return bound;
+    };
     const switches: number[] = [];
     const freezes: number[] = [];
+    /** Each switch's freeze over the bound measured just before it (below 1 passes). */
+    const freezeShares: number[] = [];
     const backToDirect: number[] = [];
     const joinToFrames: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
+      const boundToSfu = await steadyFreeze('direct');
       const navigated = Date.now();
       const pathsBefore = alice.paths.length;
       await chandra.page.goto(url(server, 'p2p', 'Chandra'));
@@ -209,11 +219,13 @@ describe('two-person rooms go direct (P2P=on, the default)', () => {
       ];
       const freeze = Math.max(...frozen.map((f) => f.longest));
       freezes.push(freeze);
+      freezeShares.push(freeze / boundToSfu);
       console.log(
         `round ${round + 1}: told sfu -> Alice and Bob see each other through the SFU in ${switched} ms ` +
           `(longest freeze ${freeze} ms, frames presented ${frozen.map((f) => f.frames).join('/')}); Chandra navigated -> all three see frames in ${joinToFrames.at(-1)} ms`,
       );
 
+      const boundToDirect = await steadyFreeze('sfu, three people');
       const leaving = Date.now();
       await chandra.page.evaluate(() =>
         document.querySelector<HTMLButtonElement>('[data-control="leave"]')!.click(),
@@ -229,6 +241,7 @@ describe('two-person rooms go direct (P2P=on, the default)', () => {
       ];
       const freezeBack = Math.max(...frozenBack.map((f) => f.longest));
       freezes.push(freezeBack);
+      freezeShares.push(freezeBack / boundToDirect);
       console.log(
         `round ${round + 1}: Chandra left -> Alice and Bob direct again in ${backToDirect.at(-1)} ms (longest freeze ${freezeBack} ms, frames presented ${frozenBack.map((f) => f.frames).join('/')}; load ${loadavg()[0]!.toFixed(1)})`,
       );
@@ -242,7 +255,7 @@ describe('two-person rooms go direct (P2P=on, the default)', () => {
     console.log(`longest freeze of a tile over any switch: ${summary(freezes)}`);
     await expectRightPictures(alice, bob);
     expect(Math.max(...switches)).toBeLessThan(SWITCH_DEADLINE_MS);
-    expect(Math.max(...freezes)).toBeLessThan(freezeBound);
+    expect(Math.max(...freezeShares)).toBeLessThan(1);
   });
 });
 

@@ -77,7 +77,7 @@ async function copyEffectsAssets(effectsAssets) {
 
 /**
  * Builds the web app into packages/app/dist: public/ copied as is (index.html rewritten to the hashed names),
- * app.css and src/main.ts to /assets/app-<hash>.{css,js}, the effects worker to /assets/effects-worker-<hash>.js
+ * app.css and src/main.tsx to /assets/app-<hash>.{css,js}, the effects worker to /assets/effects-worker-<hash>.js
  * and the effects library's model/wasm assets to /assets/effects-<hash>/ (see packages/effects/assets.mjs).
  * Files left in public/ (index.html, backgrounds/) keep their names; the server has browsers revalidate them.
  */
@@ -108,7 +108,7 @@ export async function buildApp() {
 
   const app = await esbuild.build({
     ...ESBUILD_OPTIONS,
-    entryPoints: { app: join(here, 'src/main.ts') },
+    entryPoints: { app: join(here, 'src/main.tsx') },
     define: {
       // Where the effects library finds its worker and files (see src/media.ts); unset outside this build.
       __BACKDROP_EFFECTS_BASE__: JSON.stringify(effectsBase ?? '/assets/effects/'),

@@ -7,6 +7,7 @@ import {
   loadBackgroundImage,
   type StartupReport,
 } from '@backdrop/effects';
+import { type ReadonlySignal, signal } from '@preact/signals';
 import { uploadedImage } from './effect-options.js';
 import { createLogger } from './log.js';
 import { classifyMediaError, describeMediaProblem } from './media-problems.js';
@@ -33,23 +34,66 @@ export interface MediaCallbacks {
  * The local camera and microphone, and the background effect between the camera and everything else. The
  * preview and the published track both show `videoTrack`, so what you see is what others get: the raw camera
  * while the mode is `none` (no worker in the path, so the first frame is not held up by the model loading),
- * the effect's track otherwise. `onVideoTrackChange` tells the preview and the call when that switches.
+ * the effect's track otherwise. Its state is signals the components read (`video`, `modeSignal`,
+ * `micOn`, `cameraOn`); `onVideoTrackChange` tells non-UI owners (the call's publisher) when the track switches.
  */
 export class LocalMedia {
   private effect: BackgroundEffect | undefined;
   private callbacks: MediaCallbacks | undefined;
   /** Where the last effect start spent its time (see the effects library's StartupReport). */
   startupReport: StartupReport | null = null;
-  /** The effect the user chose (an uploaded image in it is this object's to close). */
-  mode: EffectMode = { kind: 'none' };
+  private readonly modeState = signal<EffectMode>({ kind: 'none' });
+  private readonly videoState = signal<MediaStreamTrack | undefined>(undefined);
+  private readonly micState = signal(false);
+  private readonly cameraState = signal(true);
   private readonly videoTrackListeners = new Set<(track: MediaStreamTrack | undefined) => void>();
-  private cameraOn = true;
   private switching: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly audio: MediaStreamTrack | undefined,
     readonly camera: MediaStreamTrack | undefined,
-  ) {}
+  ) {
+    this.videoState.value = camera;
+    this.micState.value = audio?.enabled ?? false;
+  }
+
+  /** The effect the user chose (an uploaded image in it is this object's to close). */
+  get mode(): EffectMode {
+    return this.modeState.value;
+  }
+
+  /** The one place the mode changes: `video` follows it. */
+  private setModeState(mode: EffectMode): void {
+    this.modeState.value = mode;
+    this.videoState.value = this.videoTrack;
+  }
+
+  /** `mode` as a signal (the picker shows it pressed). */
+  get modeSignal(): ReadonlySignal<EffectMode> {
+    return this.modeState;
+  }
+
+  /** `videoTrack` as a signal (previews and the local tile). */
+  get video(): ReadonlySignal<MediaStreamTrack | undefined> {
+    return this.videoState;
+  }
+
+  /** Whether the microphone sends (there is one and it is not muted). */
+  get micOn(): ReadonlySignal<boolean> {
+    return this.micState;
+  }
+
+  /** Mutes or unmutes the microphone (track.enabled: the SFU keeps the stream, unmuting is instant). */
+  setMicEnabled(on: boolean): void {
+    if (!this.audio) return;
+    this.audio.enabled = on;
+    this.micState.value = on;
+  }
+
+  /** Whether the camera is on, as a signal. */
+  get cameraOn(): ReadonlySignal<boolean> {
+    return this.cameraState;
+  }
 
   /** Opens camera and microphone; either may be missing (denied, absent, busy), which `problem` explains. */
   static async open(): Promise<{ media: LocalMedia; problem?: string }> {
@@ -94,13 +138,13 @@ export class LocalMedia {
     this.callbacks = callbacks;
     if (!this.camera) return;
     if (mode.kind === 'none') {
-      this.mode = mode;
+      this.setModeState(mode);
       return;
     }
     await this.setMode(mode).catch(() => {
       // The error went to onEffectError. The chosen effect stays the mode, so `videoTrack` is no track at
       // all (camera off) rather than the raw background.
-      this.mode = mode;
+      this.setModeState(mode);
     });
   }
 
@@ -145,12 +189,12 @@ export class LocalMedia {
 
   /** Whether the camera is on (there is a camera and the user has not turned it off). */
   get cameraEnabled(): boolean {
-    return this.camera !== undefined && this.cameraOn;
+    return this.camera !== undefined && this.cameraState.value;
   }
 
   /** Turns the camera picture on or off for everyone (black frames; the track and the SFU stream stay). */
   setCameraEnabled(on: boolean): void {
-    this.cameraOn = on;
+    this.cameraState.value = on;
     if (this.camera) this.camera.enabled = on;
     if (this.effect) this.effect.track.enabled = on;
   }
@@ -184,12 +228,12 @@ export class LocalMedia {
       this.effect = undefined;
     } else if (!this.effect) {
       this.effect = await this.createEffect(this.camera, mode);
-      this.effect.track.enabled = this.cameraOn;
+      this.effect.track.enabled = this.cameraState.value;
     } else {
       await this.effect.setMode(mode);
     }
     if (mode !== this.mode) uploadedImage(this.mode)?.close();
-    this.mode = mode;
+    this.setModeState(mode);
     const after = this.videoTrack;
     if (after !== before) for (const listener of this.videoTrackListeners) listener(after);
     retired?.dispose();

@@ -168,6 +168,50 @@ describe('the call screen through a lost connection', () => {
     await page.close();
   });
 
+  it('every tile carries the script contract; only built controls are shown', async () => {
+    const page = await inCall();
+    expect(await page.getAttribute('.call', 'data-page-state')).toBe('in-call');
+    const tiles = () =>
+      page.$$eval('[data-tile]', (els) =>
+        els.map((el) => {
+          const d = (el as HTMLElement).dataset;
+          const video = el.querySelector('video');
+          return {
+            name: d.participantName,
+            source: d.source,
+            muted: d.muted,
+            cameraOff: d.cameraOff,
+            speaking: d.speaking,
+            hand: d.hand,
+            video: video ? (video.dataset.participantName ?? `local:${video.dataset.local}`) : 'none',
+          };
+        }),
+      );
+    const defaults = {
+      source: 'camera',
+      muted: 'false',
+      cameraOff: 'false',
+      speaking: 'false',
+      hand: 'false',
+    };
+    expect(await tiles()).toEqual([
+      { name: 'Ann', ...defaults, video: 'local:true' },
+      { name: 'Bob', ...defaults, video: 'Bob' },
+    ]);
+    expect(
+      await page.$$eval('[data-control]', (els) => els.map((el) => el.getAttribute('data-control'))),
+    ).toEqual(['mic', 'camera', 'background', 'stats', 'leave']);
+    await page.click('[data-control="mic"]');
+    await page.click('[data-control="camera"]');
+    await page.waitForSelector(
+      '[data-tile][data-participant-name="Ann"][data-muted="true"][data-camera-off="true"]',
+    );
+    fake.send({ type: 'participantLeft', participantId: BOB.id });
+    await page.waitForSelector('[data-tile][data-participant-name="Bob"]', { state: 'detached' });
+    expect(await page.$$('[data-tile]')).toHaveLength(1);
+    await page.close();
+  });
+
   it('a lost socket shows "Reconnecting…", keeps the controls and mute, then "Reconnected", same call', async () => {
     const page = await inCall();
     await page.click('[data-control="mic"]');

@@ -9,6 +9,7 @@ import {
   packedYuvToRgba,
   rgbaToI420,
   rgbToYuv,
+  shrinkI420,
   yuvColour,
 } from './yuv.js';
 
@@ -50,6 +51,31 @@ describe('I420 pictures', () => {
         expect(back[3]).toBe(255);
       }
     }
+  });
+
+  it('shrinks a picture plane by plane, rounding each 2x2 average', () => {
+    const pic = createI420(4, 4);
+    pic.y.set([0, 10, 20, 30, 1, 11, 21, 31, 100, 100, 200, 201, 100, 100, 200, 201]);
+    pic.u.set([40, 41, 42, 43]);
+    pic.v.set([90, 91, 92, 93]);
+    const half = shrinkI420(pic, createI420(2, 2));
+    // (0+10+1+11)/4 = 5.5 -> 6; (20+30+21+31)/4 = 25.5 -> 26; (200+201+200+201)/4 = 200.5 -> 200 (half to even)
+    expect([...half.y]).toEqual([6, 26, 100, 200]);
+    expect([...half.u]).toEqual([42]); // 41.5 -> 42
+    expect([...half.v]).toEqual([92]); // 91.5 -> 92
+    expect(() => shrinkI420(createI420(2, 2), createI420(4, 4))).toThrow(RangeError);
+  });
+
+  it('shrinks a 1280x720 picture to 640x360 with the mean kept', () => {
+    const pic = createI420(1280, 720);
+    for (let i = 0; i < pic.y.length; i++) pic.y[i] = (i * 7) % 251;
+    pic.u.fill(77);
+    pic.v.fill(200);
+    const half = shrinkI420(pic, createI420(640, 360));
+    const mean = (a: Uint8Array) => a.reduce((s, x) => s + x, 0) / a.length;
+    expect(Math.abs(mean(half.y) - mean(pic.y))).toBeLessThan(0.6);
+    expect(new Set(half.u)).toEqual(new Set([77]));
+    expect(new Set(half.v)).toEqual(new Set([200]));
   });
 
   it('box-averages every source sample into the smaller picture', () => {

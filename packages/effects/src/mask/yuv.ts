@@ -74,7 +74,10 @@ function boxTable(outSize: number, srcSize: number): Int32Array {
   return t;
 }
 
-/** Box-averages one plane into channel `channel` of a 4-byte-per-pixel buffer of outW x outH. */
+/**
+ * Box-averages one plane into channel `channel` of a `step`-byte-per-pixel buffer of outW x outH (step 4: packed
+ * Y, U, V, A; step 1: a plane).
+ */
 function boxPlane(
   plane: Uint8Array | Uint8ClampedArray,
   pw: number,
@@ -84,6 +87,7 @@ function boxPlane(
   outH: number,
   channel: number,
   sums: Uint32Array,
+  step = 4,
 ): void {
   const xs = boxTable(outW, pw);
   const ys = boxTable(outH, ph);
@@ -103,9 +107,36 @@ function boxPlane(
     const rows = Math.min(y1, ph) - y0;
     for (let ox = 0; ox < outW; ox++) {
       const n = rows * (xs[ox + 1]! - xs[ox]!);
-      out[(oy * outW + ox) * 4 + channel] = n > 0 ? sums[ox]! / n : 0;
+      out[(oy * outW + ox) * step + channel] = n > 0 ? sums[ox]! / n : 0;
     }
   }
+}
+
+/** A clamped (rounding) view of a plane, so box averages are rounded, not truncated. */
+const clamped = (plane: Uint8Array) => new Uint8ClampedArray(plane.buffer, plane.byteOffset, plane.length);
+
+/**
+ * `src` box-averaged into the smaller picture `out` (each plane on its own, so 4:2:0 stays 4:2:0): the YUV
+ * back end's picture at the budget's half-size level, made without any canvas or colour conversion.
+ */
+export function shrinkI420(src: I420, out: I420): I420 {
+  if (out.width > src.width || out.height > src.height)
+    throw new RangeError(`shrinkI420: ${out.width}x${out.height} is larger than ${src.width}x${src.height}`);
+  const sums = new Uint32Array(out.width);
+  boxPlane(src.y, src.width, src.height, clamped(out.y), out.width, out.height, 0, sums, 1);
+  for (const plane of ['u', 'v'] as const)
+    boxPlane(
+      src[plane],
+      src.chromaWidth,
+      src.chromaHeight,
+      clamped(out[plane]),
+      out.chromaWidth,
+      out.chromaHeight,
+      0,
+      sums,
+      1,
+    );
+  return out;
 }
 
 /** One byte-per-pixel plane box-averaged to outW x outH. */

@@ -26,8 +26,16 @@ export type Composition = ResolvedEffectMode | PrivacyFrame;
 export interface Compositor {
   readonly renderer: Renderer;
   readonly canvas: OffscreenCanvas;
-  /** Takes the frame (does not close it) and prepares its model-sized copy. */
-  prepare(source: FrameSource): void;
+  /**
+   * True when `prepare` shrinks frames itself (the YUV back end box-averages its planes); otherwise the engine
+   * hands it frames already drawn at the budget's picture scale.
+   */
+  readonly scalesFrames?: boolean;
+  /**
+   * Takes the frame (does not close it) and prepares its model-sized copy; a back end that `scalesFrames`
+   * works on it at `scale` of its size (even sides, as `scaledSize`).
+   */
+  prepare(source: FrameSource, scale?: number): void;
   /** The current frame at model resolution, for the segmenter. NOTE: synchronous readback. */
   modelInput(): ImageData;
   /** Stores a new model output (person probability, model resolution, top row first). */

@@ -13,11 +13,13 @@ import {
   packedYuvToRgba,
   rgbaToI420,
   rgbToYuv,
+  shrinkI420,
   type YuvColour,
   yuvColour,
 } from '../mask/yuv.js';
 import { compositeI420, darkenPackedYuv, upsamplePlane } from '../mask/yuv-composite.js';
 import { type Composition, type Compositor, drawable, MODEL_INPUT } from './compositor.js';
+import { scaledSize } from './frame-scaler.js';
 import { type FrameSource, sourceSize } from './source-stage.js';
 
 /** Long side of the refinement buffer at full quality (scaled by the level's refineScale), as Canvas2D's. */
@@ -44,6 +46,8 @@ export function yuvCompositorSupported(): boolean {
  */
 export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
   let current: I420 | null = null;
+  /** The camera's full-size picture, when the budget works at a smaller scale (`current` is then shrunk). */
+  let full: I420 | null = null;
   let output: I420 | null = null;
   let nv12: Uint8Array | null = null;
   let colour: YuvColour = yuvColour('bt709', false);
@@ -148,14 +152,24 @@ export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
 
   return {
     renderer: 'yuv',
+    scalesFrames: true,
     canvas,
-    prepare(source: FrameSource) {
+    prepare(source: FrameSource, scale = 1) {
       const size = sourceSize(source);
       const isFrame = typeof VideoFrame === 'function' && source instanceof VideoFrame;
       const w = isFrame ? (source.visibleRect?.width ?? size.width) : size.width;
       const h = isFrame ? (source.visibleRect?.height ?? size.height) : size.height;
-      current = picture(w, h, current);
-      if (isFrame && copyFrame(source, current)) {
+      const shrink = scale < 1 ? scaledSize({ width: w, height: h }, scale) : null;
+      if (shrink) {
+        full = picture(w, h, full);
+        current = picture(shrink.width, shrink.height, current);
+      } else {
+        full = null;
+        current = picture(w, h, current);
+      }
+      // The camera's picture lands in `full` when it is to be shrunk, else straight in `current`.
+      const target = full ?? current;
+      if (isFrame && copyFrame(source, target)) {
         colour = yuvColour(source.colorSpace?.matrix, source.colorSpace?.fullRange);
         colorSpace = source.colorSpace?.toJSON?.() ?? RGB_SOURCE_SPACE;
       } else {
@@ -170,10 +184,14 @@ export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
           h,
         );
         // NOTE: synchronous, ~10 ms at 720p; only for sources that are not YUV frames.
-        rgbaToI420(rgba, current, colour);
+        rgbaToI420(rgba, target, colour);
       }
+      // NOTE: synchronous, one pass over the full picture (box average, plane by plane).
+      if (full) shrinkI420(full, current);
       downsampleI420(current, MODEL_INPUT.width, MODEL_INPUT.height, lowPacked);
-      lowRgba = packedYuvToRgba(new Uint8ClampedArray(lowPacked), colour);
+      lowRgba ??= new Uint8ClampedArray(lowPacked.length);
+      lowRgba.set(lowPacked);
+      packedYuvToRgba(lowRgba, colour);
     },
     modelInput() {
       if (!lowRgba) throw EffectError.invalidState('modelInput() before prepare()');
@@ -307,6 +325,7 @@ export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
       backgroundPicture = null;
       mask = null;
       current = null;
+      full = null;
       output = null;
       nv12 = null;
       lowRgba = null;

@@ -14,6 +14,8 @@ import type { FromWorker, ToWorker } from '../worker/protocol.js';
 import type { EffectStats } from '../worker/stats.js';
 import { createFramesPipeline, type FramesPipeline } from './frames-pipeline.js';
 import { createOutputTrack } from './insertable-streams.js';
+import { createOutputMux, type OutputSink } from './output-mux.js';
+import { STAND_IN_INTERVAL_MS, standInDue } from './stand-in.js';
 import {
   framesLauncher,
   type LaunchedWorker,
@@ -129,6 +131,8 @@ interface EffectSetup {
   pipeline: 'streams' | 'frames';
   output: MediaStreamTrack;
   frames: FramesPipeline | null;
+  /** Where output frames go (the streams mux or the frames pipeline): stand-ins are written there. */
+  sink: OutputSink;
   choiceKey: string | null;
   mode: EffectMode;
   resolved: ResolvedEffectMode;
@@ -160,6 +164,9 @@ export class BackgroundEffect extends TypedEmitter<BackgroundEffectEvents> {
   private lastHeardAt = performance.now();
   private readonly restartTimes: number[] = [];
   private readonly watchdog: ReturnType<typeof setInterval>;
+  private readonly standInTimer: ReturnType<typeof setInterval>;
+  private restartedAt: number | null = null;
+  private lastStandInAt: number | null = null;
   /** The caller's current mode, re-resolved for a new worker after a crash. */
   private mode: EffectMode;
 
@@ -174,6 +181,27 @@ export class BackgroundEffect extends TypedEmitter<BackgroundEffectEvents> {
       if (this.state === 'running' && performance.now() - this.lastHeardAt > silence)
         this.restart(`no message for ${Math.round(silence)} ms`);
     }, WORKER_SILENCE_MS / 4);
+    // While the worker is gone (dead, silent, or replaced and not delivering yet) the output gets dark
+    // stand-in frames rather than freezing on the last one (stand-in.ts decides; a check is a few compares).
+    this.standInTimer = setInterval(() => {
+      if (this.state === 'disposed' || this.state === 'failed') return;
+      const now = performance.now();
+      const sink = this.setup.sink;
+      const due = standInDue({
+        now,
+        lastFrameAt: sink.lastFrameAt,
+        lastStandInAt:
+          this.lastStandInAt !== null && this.lastStandInAt > (sink.lastFrameAt ?? 0)
+            ? this.lastStandInAt
+            : null,
+        lastHeardAt: this.lastHeardAt,
+        restartedAt: this.restartedAt,
+        frameP95Ms: this.latestStats?.msPerFrameP95 ?? Number.NaN,
+      });
+      if (!due) return;
+      this.lastStandInAt = now;
+      sink.writeStandIn();
+    }, STAND_IN_INTERVAL_MS / 2);
   }
 
   /** Switches the effect. Resolves once frames use it; on a bad mode or image it rejects and nothing changes. */
@@ -223,8 +251,9 @@ export class BackgroundEffect extends TypedEmitter<BackgroundEffectEvents> {
     if (this.state === 'disposed') return;
     this.state = 'disposed';
     clearInterval(this.watchdog);
+    clearInterval(this.standInTimer);
     this.post({ type: 'dispose' });
-    this.setup.frames?.dispose();
+    this.setup.sink.dispose();
     // Give the worker a moment to free its GL context, then make sure it is gone.
     const launched = this.current;
     setTimeout(() => launched.detach(), 500);
@@ -275,6 +304,7 @@ export class BackgroundEffect extends TypedEmitter<BackgroundEffectEvents> {
       return;
     }
     this.restartTimes.push(now);
+    this.restartedAt = now;
     this.log.warn('restarting the worker', { reason, restarts: this.restartTimes.length });
     if (this.state === 'running') this.state = 'loading';
     const fresh = this.launch({ kind: 'blur', strength: 1 });
@@ -331,6 +361,7 @@ export class BackgroundEffect extends TypedEmitter<BackgroundEffectEvents> {
           ...message.stats,
           pipeline: this.pipeline,
           ...(this.setup.frames ? { page: this.setup.frames.stats() } : {}),
+          standIns: this.setup.sink.standIns,
         };
         break;
       case 'frame':
@@ -420,12 +451,14 @@ export async function createBackgroundEffect(
   };
   if (streams) {
     const output = createOutputTrack();
+    const mux = createOutputMux(output.writable);
     return new BackgroundEffect({
-      launcher: streamsLauncher(cameraTrack, workerUrl, output),
+      launcher: streamsLauncher(cameraTrack, workerUrl, mux),
       engineOptions,
       pipeline: 'streams',
       output: output.output,
       frames: null,
+      sink: mux,
       choiceKey,
       mode,
       resolved,
@@ -446,6 +479,7 @@ export async function createBackgroundEffect(
     pipeline: 'frames',
     output: frames.track,
     frames,
+    sink: frames,
     choiceKey,
     mode,
     resolved,

@@ -1,6 +1,7 @@
 import { EffectError } from '../errors.js';
 import { detectFeatures } from '../features.js';
 import { FrameIntervalMeter } from '../mask/frame-interval.js';
+import type { OutputSink } from './output-mux.js';
 
 /**
  * Frames handed to the worker and not yet back. Two keeps the worker busy back to back (the next frame waits
@@ -16,7 +17,7 @@ export interface FramesPipelineStats {
   mainThreadMsPerFrame: number;
 }
 
-export interface FramesPipeline {
+export interface FramesPipeline extends OutputSink {
   track: MediaStreamTrack;
   /** A processed frame came back from the worker (null: none could be made). Takes ownership. */
   deliver(bitmap: ImageBitmap | null): void;
@@ -78,6 +79,9 @@ export async function createFramesPipeline(
   };
   let disposed = false;
   let handle = 0;
+  let lastFrameAt: number | null = null;
+  let standIns = 0;
+  let standInCanvas: OffscreenCanvas | null = null;
   const grab = async (mediaTimeMs: number) => {
     if (disposed || video.videoWidth === 0) return;
     if (inFlight >= MAX_FRAMES_IN_FLIGHT) {
@@ -126,6 +130,26 @@ export async function createFramesPipeline(
 
   return {
     track,
+    get lastFrameAt() {
+      return lastFrameAt;
+    },
+    get standIns() {
+      return standIns;
+    },
+    writeStandIn() {
+      if (disposed || lastFrameAt === null) return;
+      standInCanvas ??= new OffscreenCanvas(canvas.width, canvas.height);
+      if (standInCanvas.width !== canvas.width || standInCanvas.height !== canvas.height) {
+        standInCanvas.width = canvas.width;
+        standInCanvas.height = canvas.height;
+      }
+      const dark = standInCanvas.getContext('2d');
+      if (!dark) return;
+      dark.fillStyle = '#262626'; // plainly "no picture": nothing of the camera, and not a frozen one
+      dark.fillRect(0, 0, canvas.width, canvas.height);
+      standIns++;
+      ctx.transferFromImageBitmap(standInCanvas.transferToImageBitmap());
+    },
     deliver(bitmap) {
       inFlight = Math.max(0, inFlight - 1);
       if (!bitmap) return;
@@ -133,6 +157,7 @@ export async function createFramesPipeline(
         bitmap.close();
         return;
       }
+      lastFrameAt = performance.now();
       if (canvas.width !== bitmap.width || canvas.height !== bitmap.height) {
         canvas.width = bitmap.width;
         canvas.height = bitmap.height;
@@ -154,6 +179,7 @@ export async function createFramesPipeline(
       video.srcObject = null;
       video.remove();
       track.stop();
+      standInCanvas = null;
     },
   };
 }

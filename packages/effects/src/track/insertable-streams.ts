@@ -32,11 +32,7 @@ export function createOutputTrack(): TrackStreams {
 }
 
 /** The camera's frames as a stream, for one worker. */
-export function createTrackStreams(
-  track: MediaStreamTrack,
-  output: TrackStreams,
-): { readable: ReadableStream<VideoFrame> } & TrackStreams {
+export function cameraStream(track: MediaStreamTrack): ReadableStream<VideoFrame> {
   // A small buffer: under load, old camera frames are dropped rather than queued (latency stays low).
-  const processor = new (constructors().processor)({ track, maxBufferSize: 2 });
-  return { readable: processor.readable, ...output };
+  return new (constructors().processor)({ track, maxBufferSize: 2 }).readable;
 }

@@ -2,7 +2,8 @@ import { type ResolvedEffectMode, transferablesOf } from '../mode.js';
 import type { EngineOptions } from '../worker/engine.js';
 import type { ToWorker } from '../worker/protocol.js';
 import type { FramesPipeline } from './frames-pipeline.js';
-import { createTrackStreams, type TrackStreams } from './insertable-streams.js';
+import { cameraStream } from './insertable-streams.js';
+import type { OutputMux } from './output-mux.js';
 
 /** One running effects worker and what ties it to the page; `detach()` undoes all of it. Idempotent. */
 export interface LaunchedWorker {
@@ -17,33 +18,22 @@ export interface LaunchedWorker {
 export type WorkerLauncher = (init: { options: EngineOptions; mode: ResolvedEffectMode }) => LaunchedWorker;
 
 /**
- * Streams pipeline (Chromium). The output generator belongs to the page; each worker gets its own
- * MediaStreamTrackProcessor on a clone of the camera and writes into a relay that the page pipes into the
- * generator. A dead worker's relay is cut off and the next one's is piped in, into the same track.
+ * Streams pipeline (Chromium). The output generator belongs to the page (OutputMux); each worker gets its own
+ * MediaStreamTrackProcessor on a clone of the camera and writes into a relay whose frames the mux writes into
+ * the generator. A dead worker's relay is let go and the next one's attached, into the same track.
  */
 export function streamsLauncher(
   camera: MediaStreamTrack,
   workerUrl: string,
-  output: TrackStreams,
+  output: OutputMux,
 ): WorkerLauncher {
-  // The generator's writable takes one pipe at a time: a new relay is piped in once the old pipe let go.
-  let previousPipe: Promise<void> = Promise.resolve();
   return ({ options, mode }) => {
     const worker = new Worker(workerUrl, { name: 'backdrop-effects' });
     const input = camera.clone();
-    const { readable } = createTrackStreams(input, output);
+    const readable = cameraStream(input);
     const relay = new TransformStream<VideoFrame, VideoFrame>();
-    const piping = new AbortController();
-    const pipe = previousPipe.then(() =>
-      relay.readable.pipeTo(output.writable, {
-        preventAbort: true,
-        preventCancel: true,
-        preventClose: true,
-        signal: piping.signal,
-      }),
-    );
-    // Cut off on detach (the worker died or the effect ended): the next worker's relay takes over.
-    previousPipe = pipe.catch(() => undefined);
+    // Let go on detach (the worker died or the effect ended): the next worker's relay takes over.
+    const letGo = output.attach(relay.readable);
     const message: ToWorker = {
       type: 'init',
       options,
@@ -63,7 +53,7 @@ export function streamsLauncher(
       detach() {
         if (detached) return;
         detached = true;
-        piping.abort();
+        letGo();
         input.stop();
         worker.terminate();
       },

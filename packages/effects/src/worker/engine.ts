@@ -267,8 +267,11 @@ export class Engine {
     this.fpsIn.tick(t0);
     this.budget.frameArrived(timestampMs);
     const quality = this.budget.quality;
-    // NOTE: at the half-resolution level, one synchronous downscaling draw (the output is that size too).
-    this.compositor.prepare(this.scaler.scale(frame, quality.frameScale ?? 1));
+    const scale = quality.frameScale ?? 1;
+    // NOTE: at the half-resolution level, one synchronous downscaling pass (the output is that size too): the
+    // YUV back end averages its planes; the others get a frame drawn small on a canvas.
+    if (this.compositor.scalesFrames) this.compositor.prepare(frame, scale);
+    else this.compositor.prepare(this.scaler.scale(frame, scale));
     if (this.options.slowFrameMs) {
       // NOTE: test-only busy wait (simulates a device too slow for the effect).
       const until = performance.now() + this.options.slowFrameMs;

@@ -34,6 +34,8 @@ export interface EffectStats {
   degraded: Degraded | null;
   /** Frames pipeline only: what it costs the page (the main thread), and camera frames it had to skip. */
   page?: FramesPipelineStats;
+  /** Dark stand-in frames the page wrote while the worker was gone (dead, silent, or replaced and starting). */
+  standIns?: number;
 }
 
 /** Rolling per-stage timing: EMA per stage and percentiles of the total over the last frames. */

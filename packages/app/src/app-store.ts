@@ -1,0 +1,165 @@
+import { batch, type ReadonlySignal, type Signal, signal } from '@preact/signals';
+import type { CallSession, CallSessionOptions } from './call-session.js';
+import { type CallEnd, nameRefusal } from './connection.js';
+import { createLogger } from './log.js';
+import type { LocalMedia } from './media.js';
+import type { PageParams } from './params.js';
+import { holdsCall, type Screen, type ScreenEvent, transition } from './screen.js';
+import { rememberName } from './stored-name.js';
+
+const log = createLogger('app');
+
+/** A line of text for the user; `kind` colours it. */
+export interface Message {
+  text: string;
+  kind: 'error' | 'info';
+}
+
+/** Opens the camera and microphone and starts the link's effect (LocalMedia in the page; a fake in tests). */
+export type OpenMedia = (callbacks: {
+  onProgress(fraction: number | null): void;
+  onReady(): void;
+  onEffectError(text: string): void;
+}) => Promise<{ media: LocalMedia; problem?: string }>;
+
+export interface AppStoreDeps {
+  params: PageParams;
+  openMedia: OpenMedia;
+  createSession(options: Omit<CallSessionOptions, 'signalingUrl' | 'iceTransportPolicy'>): CallSession;
+}
+
+/**
+ * The page's state and the owners behind it: the screen (changed only by `dispatch`, through `transition`),
+ * the local media (opened by the lobby, kept through calls and rejoins, closed on "Back to lobby"), and the
+ * call session of the current attempt (created when a call starts, closed when the screen leaves the call).
+ */
+export class AppStore {
+  private readonly screenSignal: Signal<Screen>;
+  private readonly mediaSignal = signal<LocalMedia | undefined>(undefined);
+  private readonly sessionSignal = signal<CallSession | undefined>(undefined);
+  /** The lobby's message line (camera problems, effect errors, picker refusals). */
+  readonly lobbyMessage = signal<Message>({ text: '', kind: 'info' });
+  /** The effect model's download: undefined when not loading, null when its size is unknown. */
+  readonly modelProgress = signal<number | null | undefined>(undefined);
+  private opening: Promise<void> | undefined;
+
+  constructor(
+    initial: Screen,
+    readonly deps: AppStoreDeps,
+  ) {
+    this.screenSignal = signal(initial);
+  }
+
+  get screen(): ReadonlySignal<Screen> {
+    return this.screenSignal;
+  }
+
+  /** The camera and microphone, once open. */
+  get media(): ReadonlySignal<LocalMedia | undefined> {
+    return this.mediaSignal;
+  }
+
+  /** The call of the current attempt (while the screen is `call` or `waiting`). */
+  get session(): ReadonlySignal<CallSession | undefined> {
+    return this.sessionSignal;
+  }
+
+  /** Moves to the next screen, starting or closing the call session and the media as the move implies. */
+  dispatch(event: ScreenEvent): void {
+    const before = this.screenSignal.peek();
+    const after = transition(before, event);
+    if (after === before) {
+      log.debug('event ignored', { screen: before.kind, event: event.type });
+      return;
+    }
+    batch(() => {
+      const newAttempt = holdsCall(after) && (!holdsCall(before) || before.attempt !== after.attempt);
+      if (holdsCall(before) && (!holdsCall(after) || newAttempt)) this.closeSession();
+      if (event.type === 'backToLobby') this.releaseMedia();
+      this.screenSignal.value = after;
+      if (newAttempt) this.startSession(after.room, after.name);
+    });
+  }
+
+  /** Opens the media for the lobby, once (a second call while it is open or opening does nothing). */
+  openMedia(): Promise<void> {
+    if (this.mediaSignal.peek()) return Promise.resolve();
+    this.opening ??= this.deps
+      .openMedia({
+        onProgress: (fraction) => {
+          this.modelProgress.value = fraction;
+        },
+        onReady: () => {
+          this.modelProgress.value = undefined;
+        },
+        // During a call the banner says it; in the lobby, the lobby's message line.
+        onEffectError: (text) => {
+          const session = this.sessionSignal.peek();
+          if (session) session.showMessage(text, 'error');
+          else this.lobbyMessage.value = { text, kind: 'error' };
+        },
+      })
+      .then(({ media, problem }) => {
+        if (problem) this.lobbyMessage.value = { text: problem, kind: 'error' };
+        this.mediaSignal.value = media;
+      })
+      .catch((error: unknown) => {
+        log.error('lobby failed', { error });
+        this.dispatch({ type: 'failed', message: String(error) });
+      })
+      .finally(() => {
+        this.opening = undefined;
+      });
+    return this.opening;
+  }
+
+  private startSession(roomName: string, name: string): void {
+    const media = this.mediaSignal.peek();
+    if (!media) {
+      this.dispatch({ type: 'failed', message: 'The camera and microphone were not ready.' });
+      return;
+    }
+    const session: CallSession = this.deps.createSession({
+      roomName,
+      name,
+      media,
+      onJoined: () => {
+        if (this.sessionSignal.peek() === session) this.dispatch({ type: 'joined' });
+      },
+      onWaiting: () => {
+        if (this.sessionSignal.peek() === session) this.dispatch({ type: 'waiting' });
+      },
+      onAdmitted: () => {
+        if (this.sessionSignal.peek() === session) this.dispatch({ type: 'admitted' });
+      },
+      onEnd: (how) => {
+        if (this.sessionSignal.peek() === session) this.endCall(how);
+      },
+    });
+    this.sessionSignal.value = session;
+    void session.start();
+  }
+
+  private endCall(how: CallEnd): void {
+    const refused = how.kind === 'join-failed' ? nameRefusal(how.error) : undefined;
+    if (refused === undefined) {
+      this.dispatch({ type: 'ended', end: how });
+      return;
+    }
+    // Same lobby, same camera: only the name has to change.
+    rememberName('');
+    this.dispatch({ type: 'nameRefused', message: refused });
+  }
+
+  private closeSession(): void {
+    this.sessionSignal.peek()?.close();
+    this.sessionSignal.value = undefined;
+  }
+
+  private releaseMedia(): void {
+    this.mediaSignal.peek()?.close();
+    this.mediaSignal.value = undefined;
+    this.lobbyMessage.value = { text: '', kind: 'info' };
+    this.modelProgress.value = undefined;
+  }
+}

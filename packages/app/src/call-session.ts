@@ -1,0 +1,275 @@
+import { type BackdropError, type ConnectionState, type RemoteParticipant, Room } from '@backdrop/client';
+import { effect, type ReadonlySignal, signal } from '@preact/signals';
+import { type CallEnd, describeError, shutdownNotice } from './connection.js';
+import {
+  type ConnectionBarEvent,
+  type ConnectionBarState,
+  errorEndsCall,
+  INITIAL_BAR,
+  nextBar,
+  RECONNECTED_NOTICE_MS,
+  stateEndsCall,
+} from './connection-view.js';
+import { createLogger, type Logger } from './log.js';
+import type { LocalMedia } from './media.js';
+import { ParticipantStore, participantView, tileKey } from './participants.js';
+
+/** The call's one-line message over the grid (empty: hidden). `notice` marks one scripts look for. */
+export interface Banner {
+  text: string;
+  kind: 'error' | 'info';
+  notice?: 'shutting-down';
+}
+
+export interface CallSessionOptions {
+  roomName: string;
+  name: string;
+  media: LocalMedia;
+  /** The signalling WebSocket URL. */
+  signalingUrl: string;
+  /** `relay` sends all media through the server's TURN (the `?ice=relay` switch). */
+  iceTransportPolicy?: RTCIceTransportPolicy;
+  /** Joined and published: the call is on. */
+  onJoined(): void;
+  /** The server holds us in the room's waiting room (the host feature calls this; the screen shows `waiting`). */
+  onWaiting(): void;
+  /** A host admitted us: the call screen again, same session. */
+  onAdmitted(): void;
+  /** The call is over (called once): left, could not join, or lost for good. */
+  onEnd(how: CallEnd): void;
+}
+
+/** Our own tile's key (the server's id for us changes on a fresh re-join; the tile stays). */
+export const LOCAL_TILE = tileKey('local', 'camera');
+
+/**
+ * One attempt at a call: owns the Room from join to leave, and shows what happens as signals the call screen
+ * reads (tiles, connection state and bar, banner). No DOM: components render it. `close()` is idempotent and
+ * releases everything (the Room, listeners, timers) on every path; the camera belongs to LocalMedia.
+ */
+export class CallSession {
+  readonly participants = new ParticipantStore();
+  private readonly roomStateSignal = signal<ConnectionState>('idle');
+  private readonly barSignal = signal<ConnectionBarState>(INITIAL_BAR);
+  private readonly bannerSignal = signal<Banner>({ text: '', kind: 'info' });
+  private readonly leavingSignal = signal(false);
+  private readonly room: Room;
+  private readonly log: Logger;
+  private readonly stops: (() => void)[] = [];
+  private noticeTimer: ReturnType<typeof setTimeout> | undefined;
+  private publishedVideo: MediaStreamTrack | undefined;
+  private published = false;
+  private inCall = false;
+  private ended = false;
+  private lastError: BackdropError | undefined;
+
+  constructor(private readonly options: CallSessionOptions) {
+    this.log = createLogger('call', { room: options.roomName });
+    this.room = new Room({
+      signalingUrl: options.signalingUrl,
+      ...(options.iceTransportPolicy && { iceTransportPolicy: options.iceTransportPolicy }),
+      log: createLogger('client.room', { room: options.roomName }),
+    });
+    this.showLocal();
+    this.followRoom();
+    this.applyBar({ type: 'room', state: this.room.state });
+  }
+
+  /** The Room's connection state (the status pill). */
+  get roomState(): ReadonlySignal<ConnectionState> {
+    return this.roomStateSignal;
+  }
+
+  /** The connection bar's state ("Reconnecting…", then "Reconnected" for a moment). */
+  get bar(): ReadonlySignal<ConnectionBarState> {
+    return this.barSignal;
+  }
+
+  get banner(): ReadonlySignal<Banner> {
+    return this.bannerSignal;
+  }
+
+  /** True once the user pressed Leave. */
+  get leaving(): ReadonlySignal<boolean> {
+    return this.leavingSignal;
+  }
+
+  /** Shows a message over the grid (an empty text hides it). */
+  showMessage(text: string, kind: 'error' | 'info' = 'info'): void {
+    this.bannerSignal.value = { text, kind };
+  }
+
+  /** Joins and publishes our tracks; reports the end through `onEnd` if that fails. */
+  async start(): Promise<void> {
+    const { media, roomName, name } = this.options;
+    try {
+      await this.room.join(roomName, name);
+      this.log.info('joined', {
+        participant: this.room.localParticipantId,
+        others: this.room.participants.size,
+      });
+      this.publishedVideo = media.videoTrack;
+      const tracks = [media.audio, this.publishedVideo].filter((t) => t !== undefined);
+      if (tracks.length > 0) await this.room.publish(tracks);
+      this.published = this.publishedVideo !== undefined;
+      // The choice may have changed while publishing.
+      await this.syncPublishedVideo();
+      if (this.ended) return;
+      this.inCall = true;
+      this.options.onJoined();
+    } catch (error) {
+      if (this.ended) return;
+      this.log.error('could not join', { error });
+      await this.room.leave();
+      this.finish({ kind: 'join-failed', error });
+    }
+  }
+
+  /** The user's Leave: tells the server, then ends. */
+  async leave(): Promise<void> {
+    if (this.ended || this.leavingSignal.value) return;
+    this.leavingSignal.value = true;
+    await this.room.leave();
+    this.finish({ kind: 'left' });
+  }
+
+  /** Releases the Room (leaving it if still in), listeners and timers. Idempotent; `onEnd` is not called. */
+  close(): void {
+    if (!this.ended) {
+      this.ended = true;
+      void this.room.leave();
+    }
+    this.release();
+  }
+
+  private finish(how: CallEnd): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.release();
+    this.options.onEnd(how);
+  }
+
+  private release(): void {
+    for (const stop of this.stops.splice(0)) stop();
+    clearTimeout(this.noticeTimer);
+  }
+
+  /** Our own tile follows the effect's track, the mic and the camera switches. */
+  private showLocal(): void {
+    const { media, name } = this.options;
+    this.participants.upsert(participantView({ id: 'local', name, local: true }));
+    let shown: MediaStreamTrack | undefined | null = null;
+    this.stops.push(
+      effect(() => {
+        const track = media.video.value;
+        const changes = { muted: !media.micOn.value, cameraOff: !media.cameraOn.value };
+        if (track !== shown) {
+          shown = track;
+          const tracks = track ? [track] : [];
+          this.participants.patch(LOCAL_TILE, { ...changes, stream: new MediaStream(tracks), tracks });
+        } else this.participants.patch(LOCAL_TILE, changes);
+      }),
+      media.onVideoTrackChange(() => void this.syncPublishedVideo()),
+    );
+  }
+
+  /** The published video follows the effect choice (raw camera for none, the effect's track otherwise). */
+  private async syncPublishedVideo(): Promise<void> {
+    const track = this.options.media.videoTrack;
+    // While reconnecting the Room remembers the track and publishes it again after a fresh join.
+    if (!this.published || track === this.publishedVideo || !track) return;
+    try {
+      await this.room.replaceVideoTrack(track);
+      this.publishedVideo = track;
+    } catch (error) {
+      this.log.warn('could not switch the published video', { error });
+      this.showMessage(
+        'Your new background could not be sent; others may still see the previous one.',
+        'error',
+      );
+    }
+  }
+
+  private showRemote(p: RemoteParticipant): void {
+    const key = tileKey(p.id, 'camera');
+    const tracks = p.stream.getTracks();
+    if (this.participants.get(key)) {
+      this.participants.patch(key, { stream: p.stream, tracks });
+      return;
+    }
+    this.log.info('participant joined', { participant: p.id, name: p.name });
+    this.participants.upsert(
+      participantView({
+        id: p.id,
+        name: p.name,
+        local: false,
+        stream: p.stream,
+        tracks,
+        connection: p.connection,
+      }),
+    );
+  }
+
+  private applyBar(event: ConnectionBarEvent): void {
+    const before = this.barSignal.peek();
+    const state = nextBar(before, event);
+    this.barSignal.value = state;
+    if (state.notice && !before.notice) {
+      clearTimeout(this.noticeTimer);
+      this.noticeTimer = setTimeout(() => {
+        if (!this.ended) this.applyBar({ type: 'noticeExpired' });
+      }, RECONNECTED_NOTICE_MS);
+    } else if (!state.notice) clearTimeout(this.noticeTimer);
+  }
+
+  private followRoom(): void {
+    const room = this.room;
+    const onPageHide = () => void room.leave();
+    addEventListener('pagehide', onPageHide);
+    this.stops.push(
+      () => removeEventListener('pagehide', onPageHide),
+      room.on('participantJoined', (p) => this.showRemote(p)),
+      room.on('participantLeft', (p) => {
+        this.log.info('participant left', { participant: p.id });
+        this.participants.removeParticipant(p.id);
+      }),
+      room.on('trackSubscribed', (_track, p) => this.showRemote(p)),
+      room.on('trackUnsubscribed', (_track, p) =>
+        this.participants.patch(tileKey(p.id, 'camera'), { stream: p.stream, tracks: p.stream.getTracks() }),
+      ),
+      room.on('participantConnection', (p, state) => {
+        this.log.info('participant connection', { participant: p.id, state });
+        this.participants.patchParticipant(p.id, { connection: state });
+      }),
+      room.on('error', (error) => {
+        this.lastError = error;
+        this.log.warn('room error', { code: error.code, message: error.message, cause: error.cause });
+        // The SDK reports connection_lost only once it has stopped trying to reconnect.
+        if (errorEndsCall(error) && !this.leavingSignal.peek() && this.inCall) {
+          this.finish({ kind: 'lost', error });
+          return;
+        }
+        this.showMessage(describeError(error), error.code === 'media_failed' ? 'info' : 'error');
+      }),
+      room.on('shuttingDown', ({ drainMs }) => {
+        this.log.info('server shutting down', { drainMs });
+        this.bannerSignal.value = { text: shutdownNotice(drainMs), kind: 'info', notice: 'shutting-down' };
+      }),
+      room.on('connectionStateChanged', (state) => {
+        this.log.info('connection state', { state });
+        this.roomStateSignal.value = state;
+        this.applyBar({ type: 'room', state });
+        if (stateEndsCall(state, { leaving: this.leavingSignal.peek(), inCall: this.inCall })) {
+          // The SDK reports why (e.g. the media server restarted) right after the state change.
+          queueMicrotask(() => this.finish({ kind: 'lost', error: this.lastError }));
+        }
+      }),
+      room.on('reconnected', ({ resumed }) => {
+        this.log.info('reconnected', { resumed, participant: room.localParticipantId });
+        // A switch of the published video that failed while reconnecting is tried again now.
+        void this.syncPublishedVideo();
+      }),
+    );
+    this.roomStateSignal.value = room.state;
+  }
+}

@@ -1,0 +1,88 @@
+import type { ReadonlySignal } from '@preact/signals';
+import { useEffect, useRef } from 'preact/hooks';
+import { peerTileView } from './connection-view.js';
+import { createLogger } from './log.js';
+import { watchFirstRemoteFrame } from './metrics.js';
+import type { ParticipantView } from './participants.js';
+
+const log = createLogger('tile');
+
+export interface TileProps {
+  view: ReadonlySignal<ParticipantView>;
+  /** Caption instead of the name (the lobby preview), which is not a call tile: no `data-tile`. */
+  label?: string;
+}
+
+/**
+ * One tile: video (or the initial when there is none, or the camera is off) and a name label. A call tile is
+ * `figure[data-tile]` with `data-participant-name`, `data-muted`, `data-camera-off`, `data-speaking`, `data-hand`
+ * and `data-source`; a remote one also `data-participant-id` and `data-connection`, and its `<video>` carries
+ * `data-participant-name` / `data-participant-id` for scripts and plays the participant's audio (only our own
+ * video is muted). A reconnecting participant keeps the last frame, dimmed, under "Reconnecting…".
+ */
+export function Tile({ view, label }: TileProps) {
+  const v = view.value;
+  const video = useRef<HTMLVideoElement>(null);
+  const isTile = label === undefined;
+
+  useEffect(() => {
+    const el = video.current;
+    if (!el) return;
+    if (el.srcObject !== (v.stream ?? null)) el.srcObject = v.stream ?? null;
+    // The SDK adds tracks from script, which fires no `addtrack`: a change of `tracks` plays again.
+    el.play().catch((error: unknown) => {
+      // Aborted when the stream changes again before playback starts; anything else is worth a line.
+      if ((error as Error).name !== 'AbortError')
+        log.warn('video did not start playing', { participant: v.id, error });
+    });
+  }, [v.stream, v.tracks]);
+
+  useEffect(() => {
+    if (!v.local && video.current) watchFirstRemoteFrame(video.current);
+  }, []);
+
+  const connection = v.local ? undefined : peerTileView(v.connection);
+  const ariaName = v.local ? 'You' : v.name;
+  const classes = [
+    'tile',
+    v.local && 'local',
+    !v.tracks.some((t) => t.kind === 'video') && 'no-video',
+    v.muted && 'audio-muted',
+    v.cameraOff && 'camera-off',
+    connection?.dimmed && 'reconnecting',
+  ];
+  return (
+    <figure
+      class={classes.filter(Boolean).join(' ')}
+      aria-label={connection?.label ? `${ariaName} (${connection.label})` : ariaName}
+      data-tile={isTile ? '' : undefined}
+      data-participant-name={isTile ? v.name : undefined}
+      data-participant-id={v.local ? undefined : v.id}
+      data-source={isTile ? v.source : undefined}
+      data-muted={isTile ? String(v.muted) : undefined}
+      data-camera-off={isTile ? String(v.cameraOff) : undefined}
+      data-speaking={isTile ? String(v.speaking) : undefined}
+      data-hand={isTile ? String(v.hand) : undefined}
+      data-connection={connection?.connection}
+    >
+      <span class="tile-avatar" aria-hidden="true">
+        {[...v.name][0]?.toUpperCase() ?? '?'}
+      </span>
+      <video
+        ref={video}
+        autoplay
+        playsInline
+        muted={v.local}
+        data-local={v.local ? 'true' : undefined}
+        data-participant-name={v.local ? undefined : v.name}
+        data-participant-id={v.local ? undefined : v.id}
+      />
+      <span class="tile-connection" aria-hidden="true" hidden={connection?.label === undefined}>
+        {connection?.label ?? ''}
+      </span>
+      <figcaption>
+        <span class="tile-name">{label ?? (v.local ? `${v.name} (you)` : v.name)}</span>
+      </figcaption>
+    </figure>
+  );
+}
