@@ -4,9 +4,11 @@ import type { CallSession } from './call-session.js';
 import { ConnectionBar } from './connection-bar.js';
 import { connectionBarView } from './connection-view.js';
 import { type ControlDescriptor, ControlsBar } from './controls.js';
+import { LayerContext } from './layer-context.js';
 import type { LocalMedia } from './media.js';
 import { EffectPicker } from './picker.js';
 import type { PageState } from './screen.js';
+import { ScreenShareController } from './screen-share.js';
 import { StatsOverlay } from './stats-overlay.js';
 import { TileGrid } from './tile-grid.js';
 
@@ -102,6 +104,17 @@ export function CallScreen(props: {
         onClick: () => setOpenPanel((open) => (open === p.id ? null : p.id)),
       }),
     ),
+    ...(ScreenShareController.isSupported
+      ? [
+          {
+            control: 'share',
+            label: session.share.local.value ? 'Stop sharing' : 'Share screen',
+            title: session.share.local.value ? 'Stop sharing your screen' : 'Share a screen, window or tab',
+            off: false,
+            onClick: () => void session.toggleShare(),
+          },
+        ]
+      : []),
     { control: 'stats', label: 'Stats', title: 'Effect statistics', onClick: () => setStatsShown((s) => !s) },
     {
       control: 'leave',
@@ -123,7 +136,9 @@ export function CallScreen(props: {
       >
         {banner.text}
       </p>
-      <TileGrid tiles={session.participants.tiles} />
+      <LayerContext.Provider value={session.layers}>
+        <TileGrid tiles={session.participants.tiles} />
+      </LayerContext.Provider>
       {panels.map((p) => (
         <section
           key={p.id}
