@@ -19,6 +19,8 @@ import type { LocalMedia } from './media.js';
 import { followMeeting } from './meeting/follow-meeting.js';
 import { ReactionStore } from './meeting/reactions.js';
 import { ParticipantStore, participantView, tileKey } from './participants.js';
+import { ScreenShareController, type ShareView, sendLayers } from './screen-share.js';
+import { VideoLayerRequests } from './video-layers.js';
 
 /** The call's one-line message over the grid (empty: hidden). `notice` marks one scripts look for. */
 export interface Banner {
@@ -76,6 +78,10 @@ export class CallSession {
   private inCall = false;
   private ended = false;
   private lastError: BackdropError | undefined;
+  /** Our screen share and the others' (issue 11 item 1). */
+  readonly share: ScreenShareController;
+  /** The simulcast layer of each received video, from its tile's size on screen (issue 11 item 7). */
+  readonly layers: VideoLayerRequests;
 
   constructor(private readonly options: CallSessionOptions) {
     this.log = createLogger('call', { room: options.roomName });
@@ -95,10 +101,47 @@ export class CallSession {
       }),
     );
     this.chat = new ChatStore(() => this.room.localParticipantId);
+    this.share = new ScreenShareController(this.room);
+    this.layers = new VideoLayerRequests(sendLayers(this.room));
+    this.stops.push(
+      () => this.share.close(),
+      () => this.layers.close(),
+      this.room.on('reconnected', () => this.layers.resend()),
+      effect(() => this.showShares(this.share.shares.value)),
+    );
     this.showLocal();
     this.followRoom();
     this.followMeeting();
     this.applyBar({ type: 'room', state: this.room.state });
+  }
+
+  /** Starts or stops our screen share; a cancelled picker is not an error. */
+  async toggleShare(): Promise<void> {
+    try {
+      await this.share.toggle();
+    } catch (error) {
+      if ((error as Error).name === 'NotAllowedError') return;
+      this.log.warn('screen share failed', { error });
+      this.showMessage('Your screen could not be shared.', 'error');
+    }
+  }
+
+  /** Each share the others started is a tile of its own (`data-source="screen"`). */
+  private showShares(shares: readonly ShareView[]): void {
+    const keys = new Set(shares.map((s) => tileKey(s.participantId, 'screen')));
+    for (const tile of this.participants.tiles.peek())
+      if (tile.view.peek().source === 'screen' && !keys.has(tile.key)) this.participants.remove(tile.key);
+    for (const s of shares)
+      this.participants.upsert(
+        participantView({
+          id: s.participantId,
+          name: s.name,
+          local: false,
+          source: 'screen',
+          stream: s.stream,
+          tracks: s.tracks,
+        }),
+      );
   }
 
   /** The Room's connection state (the status pill). */

@@ -6,11 +6,13 @@ import { ConnectionBar } from './connection-bar.js';
 import { connectionBarView } from './connection-view.js';
 import { type ControlDescriptor, ControlsBar } from './controls.js';
 import { hostLink } from './host-controls.js';
+import { LayerContext } from './layer-context.js';
 import type { LocalMedia } from './media.js';
 import { ReactionBar } from './meeting/reaction-bar.js';
 import { ParticipantsPanel } from './participants-panel.js';
 import { EffectPicker } from './picker.js';
 import type { PageState } from './screen.js';
+import { ScreenShareController } from './screen-share.js';
 import { StatsOverlay } from './stats-overlay.js';
 import { TileGrid } from './tile-grid.js';
 
@@ -167,6 +169,17 @@ export function CallScreen(props: {
           } satisfies ControlDescriptor,
         ]
       : []),
+    ...(ScreenShareController.isSupported
+      ? [
+          {
+            control: 'share',
+            label: session.share.local.value ? 'Stop sharing' : 'Share screen',
+            title: session.share.local.value ? 'Stop sharing your screen' : 'Share a screen, window or tab',
+            off: false,
+            onClick: () => void session.toggleShare(),
+          },
+        ]
+      : []),
     { control: 'stats', label: 'Stats', title: 'Effect statistics', onClick: () => setStatsShown((s) => !s) },
     {
       control: 'leave',
@@ -188,7 +201,9 @@ export function CallScreen(props: {
       >
         {banner.text}
       </p>
-      <TileGrid tiles={session.participants.tiles} />
+      <LayerContext.Provider value={session.layers}>
+        <TileGrid tiles={session.participants.tiles} />
+      </LayerContext.Provider>
       {panels.map((p) => (
         <section
           key={p.id}

@@ -1,6 +1,7 @@
 import type { ReadonlySignal } from '@preact/signals';
-import { useEffect, useRef } from 'preact/hooks';
+import { useContext, useEffect, useRef } from 'preact/hooks';
 import { peerTileView } from './connection-view.js';
+import { LayerContext } from './layer-context.js';
 import { createLogger } from './log.js';
 import { watchFirstRemoteFrame } from './metrics.js';
 import type { ParticipantView } from './participants.js';
@@ -24,6 +25,14 @@ export function Tile({ view, label }: TileProps) {
   const v = view.value;
   const video = useRef<HTMLVideoElement>(null);
   const isTile = label === undefined;
+
+  const layers = useContext(LayerContext);
+  // A received video asks for the simulcast layer its box needs (off when not on screen).
+  useEffect(() => {
+    const el = video.current;
+    if (v.local || !layers || !el || label !== undefined) return;
+    return layers.observe({ participantId: v.id, source: v.source, element: el });
+  }, [layers, v.id, v.source, v.local]);
 
   useEffect(() => {
     const el = video.current;

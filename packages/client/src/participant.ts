@@ -7,6 +7,12 @@ export type ParticipantConnection = 'connected' | 'reconnecting';
 export class RemoteParticipant {
   /** Every track currently subscribed from this participant. */
   readonly stream = new MediaStream();
+  /**
+   * Its screen share's tracks (video, and tab/system audio if shared), received on m-lines of their own. The
+   * m-lines exist from its first publish; `sharing` says whether a share is on.
+   */
+  readonly screenStream = new MediaStream();
+  private _sharing = false;
   private _connection: ParticipantConnection = 'connected';
 
   private _role: Role;
@@ -41,6 +47,22 @@ export class RemoteParticipant {
     if (this._connection === state) return false;
     this._connection = state;
     return true;
+  }
+
+  /** Sharing its screen now, as the server last said (Room's `screenShareChanged` tells changes). */
+  get sharing(): boolean {
+    return this._sharing;
+  }
+
+  /** Room's; returns whether it changed. */
+  setSharing(sharing: boolean): boolean {
+    if (this._sharing === sharing) return false;
+    this._sharing = sharing;
+    return true;
+  }
+
+  get screenTrack(): MediaStreamTrack | undefined {
+    return this.screenStream.getVideoTracks()[0];
   }
 
   get videoTrack(): MediaStreamTrack | undefined {

@@ -2,9 +2,12 @@ import { type ListenerErrorLog, TypedEmitter } from '@backdrop/events';
 import {
   CLOSE_CODES,
   type ErrorCode,
+  MAX_VIDEO_LAYER_ENTRIES,
+  type MediaSource,
   type Role,
   type ServerMessage,
   type ServerMessageOf,
+  type VideoLayer,
 } from '@backdrop/protocol';
 import { type AccessSnapshot, AccessState } from './access.js';
 import {
@@ -30,6 +33,7 @@ import {
   shouldReconnect,
 } from './recovery.js';
 import { Roster } from './roster.js';
+import { LocalScreenShare } from './screen-share.js';
 import { SignalingChannel } from './signaling.js';
 import type {
   Clock,
@@ -81,6 +85,10 @@ export interface RoomEvents {
   removed: (info: { by: string }) => void;
   /** Another participant's connection to the server was lost (`reconnecting`) or came back (`connected`). */
   participantConnection: (participant: RemoteParticipant, state: ParticipantConnection) => void;
+  /** Someone else started or stopped sharing a screen, or its share's tracks arrived or went (`screenStream`). */
+  screenShareChanged: (participant: RemoteParticipant) => void;
+  /** Our own share started (its video track, for a preview) or stopped (undefined): by us or the browser's bar. */
+  localScreenShareChanged: (video: MediaStreamTrack | undefined) => void;
   /**
    * The server is going down (a restart or deploy) and will close this connection in about `drainMs`; the call
    * goes on until then, and the SDK reconnects by itself afterwards.
@@ -127,6 +135,8 @@ export interface RoomOptions {
    */
   createDirectPeerConnection?: (configuration: RTCConfiguration) => RTCPeerConnection;
   network?: NetworkMonitor;
+  /** Publish the camera to the SFU as three simulcast layers (default true); false: one layer. */
+  simulcast?: boolean;
   clock?: Clock;
   /** In [0, 1), for back-off jitter. */
   random?: () => number;
@@ -148,6 +158,7 @@ export class Room extends TypedEmitter<RoomEvents> {
   private readonly roster: Roster;
   /** Chat, everyone's mic/camera/hand/speaking, reactions (see meeting.ts). */
   readonly meeting: Meeting;
+  private readonly screenShare: LocalScreenShare;
   /** Which path (SFU or direct) each participant's media is shown from, and the direct PeerConnection. */
   private readonly paths: MediaPaths;
   private _localParticipantId: string | undefined;
@@ -199,6 +210,7 @@ export class Room extends TypedEmitter<RoomEvents> {
         trackUnsubscribed: (t, p) => this.emit('trackUnsubscribed', t, p),
         participantConnection: (p, s) => this.emit('participantConnection', p, s),
         participantRole: (p, r) => this.emit('participantRole', p, r),
+        screenShareChanged: (p) => this.emit('screenShareChanged', p),
       },
       this.paths,
     );
@@ -218,6 +230,16 @@ export class Room extends TypedEmitter<RoomEvents> {
       signaling: () => (this._state === 'connected' ? this.signaling : undefined),
       roster: this.roster,
       onError: (error) => this.emit('error', error),
+      simulcast: options.simulcast,
+    });
+    this.screenShare = new LocalScreenShare({
+      setTracks: (share) => this.media.setScreenShare(share),
+      announce: (active) => {
+        if (this._state !== 'connected' || !this.media.publishing) return false;
+        this.trySend({ type: 'screenShare', active });
+        return true;
+      },
+      changed: (video) => this.emit('localScreenShareChanged', video),
     });
     this.reconnector = new Reconnector({
       clock: this.clock,
@@ -329,6 +351,39 @@ export class Room extends TypedEmitter<RoomEvents> {
     await this.requireConnected().request({ type: 'muteAll' }, 'done');
   }
 
+  /**
+   * Shares a screen, window or tab: `stream` from `navigator.mediaDevices.getDisplayMedia` (its audio too,
+   * if the browser gave tab or system audio). Sent to the SFU on the publisher's screen m-lines (no
+   * renegotiation); the others get `screenShareChanged`. The Room owns the tracks from now on: it stops them
+   * when the share stops, including from the browser's own "Stop sharing" bar. Publish first.
+   */
+  async startScreenShare(stream: MediaStream): Promise<void> {
+    this.requireConnected();
+    if (!this.media.publishing) throw BackdropError.invalidState('publish before sharing a screen');
+    await this.screenShare.start(stream);
+  }
+
+  /** Stops our screen share (its tracks are stopped); nothing if none. */
+  async stopScreenShare(): Promise<void> {
+    await this.screenShare.stop();
+  }
+
+  /** Our screen share's video track while we share. */
+  get localScreenShare(): MediaStreamTrack | undefined {
+    return this.screenShare.video;
+  }
+
+  /**
+   * Which simulcast layer we want of each video we receive (by participant and source; `off` for one not on
+   * screen): the SFU forwards that layer only. Send changes only (see VideoLayerRequests); dropped while the
+   * socket is down (send them again on `reconnected`).
+   */
+  setVideoLayers(streams: { participantId: string; source: MediaSource; layer: VideoLayer }[]): void {
+    if (streams.length === 0) return;
+    for (let i = 0; i < streams.length; i += MAX_VIDEO_LAYER_ENTRIES)
+      this.trySend({ type: 'videoLayers', streams: streams.slice(i, i + MAX_VIDEO_LAYER_ENTRIES) });
+  }
+
   async leave(): Promise<void> {
     this.leaving = true;
     this.reconnector.stop();
@@ -422,6 +477,9 @@ export class Room extends TypedEmitter<RoomEvents> {
       case 'participantConnection':
         this.roster.setConnection(message.participantId, message.state);
         break;
+      case 'screenShare':
+        this.roster.setSharing(message.participantId, message.active);
+        break;
       case 'subscriberOffer':
         this.media.onSubscriberOffer(message);
         break;
@@ -512,6 +570,7 @@ export class Room extends TypedEmitter<RoomEvents> {
   private onResumed(channel: SignalingChannel, joined: ServerMessageOf<'joined'>): void {
     this.adopt(channel, joined);
     this.roster.sync(joined.participants, [joined.participantId]);
+    this.roster.clearSharing(); // the server's screenShare notices follow its joined
     this.media.reconfigure();
     this.setState('connected');
     this.media.restartIce();
@@ -527,12 +586,15 @@ export class Room extends TypedEmitter<RoomEvents> {
     this.paths.close();
     this.adopt(channel, joined);
     this.roster.sync(joined.participants, [joined.participantId, formerId]);
+    this.roster.clearSharing();
     this.setState('connected');
     this.meeting.joined(false);
     const tracks = this.media.tracks;
     if (tracks) {
       this.media
         .publish(tracks)
+        // The share is on the new publisher's screen m-lines already: tell the new room about it.
+        .then(() => this.screenShare.reannounce())
         .catch((error: unknown) =>
           this.emit(
             'error',
@@ -607,6 +669,7 @@ export class Room extends TypedEmitter<RoomEvents> {
     this.heartbeat = undefined;
     this.stopWatchingNetwork?.();
     this.stopWatchingNetwork = undefined;
+    this.screenShare.dispose();
     this.media.dispose();
     this.paths.close();
     this.roster.clear();

@@ -11,6 +11,7 @@ import {
 import { checkDisplayName } from './display-name.js';
 import { ParticipantId, RequestId } from './ids.js';
 import { MAX_CANDIDATE_CHARS, MAX_SDP_CHARS, ROOM_NAME_PATTERN } from './limits.js';
+import { MediaSource, ScreenShareMessage, ScreenShareNotice, VideoLayersMessage } from './media.js';
 import { MEETING_CLIENT_MESSAGES, MEETING_SERVER_MESSAGES } from './meeting.js';
 
 /** A room name as it appears in `/r/<room>`. */
@@ -171,6 +172,8 @@ export const ClientMessage = z.discriminatedUnion('type', [
   DirectMediaMessage,
   ...ACCESS_CLIENT_MESSAGES,
   ...MEETING_CLIENT_MESSAGES,
+  ScreenShareMessage,
+  VideoLayersMessage,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 export type ClientMessageType = ClientMessage['type'];
@@ -189,6 +192,8 @@ export const SubscribedStream = z.strictObject({
   mid: z.string(),
   participantId: ParticipantId,
   kind: z.enum(['audio', 'video']),
+  /** Camera and microphone, or screen share (its video and tab/system audio); camera when absent. */
+  source: MediaSource.optional(),
 });
 export type SubscribedStream = z.infer<typeof SubscribedStream>;
 
@@ -332,6 +337,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
   }),
   ...ACCESS_SERVER_MESSAGES,
   ...MEETING_SERVER_MESSAGES,
+  ScreenShareNotice,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 export type ServerMessageOf<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;

@@ -141,6 +141,8 @@ export const SEED_TYPES = [
   'removeParticipant',
   'muteAll',
   'setRoomPassword',
+  'screenShare',
+  'videoLayers',
 ] as const;
 export type SeedType = (typeof SEED_TYPES)[number];
 
@@ -202,5 +204,17 @@ export function seedMessage(type: SeedType, context: SeedContext, id: string | n
       return { type, id, raised: true };
     case 'reaction':
       return { type, id, emoji: '🎉' };
+    case 'screenShare':
+      return { type, id, active: true };
+    case 'videoLayers':
+      // Its own id once joined would be skipped; a stranger is skipped too: both must leave the server well.
+      return {
+        type,
+        id,
+        streams: [
+          { participantId: 'p_stranger', source: 'camera', layer: 'low' },
+          { participantId: 'p_stranger', source: 'screen', layer: 'off' },
+        ],
+      };
   }
 }

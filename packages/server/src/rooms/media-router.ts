@@ -16,6 +16,7 @@ export interface RoutedParticipant {
   readonly id: string;
   readonly feedId: number;
   readonly publishing: boolean;
+  readonly sharing?: boolean;
   readonly subscription: {
     want(feedId: number): void;
     unwant(feedId: number): void;

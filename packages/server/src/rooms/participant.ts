@@ -1,7 +1,8 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import type { IceTarget, ParticipantInfo, Role, ServerMessage } from '@backdrop/protocol';
+import type { IceTarget, MediaSource, ParticipantInfo, Role, ServerMessage } from '@backdrop/protocol';
 import type { Logger } from '../logger.js';
 import type { SfuCandidate, SfuPublisher } from '../sfu/sfu.js';
+import { publisherSources } from './stream-sources.js';
 import type { Subscription } from './subscription.js';
 import { TrickleGate } from './trickle-gate.js';
 
@@ -57,6 +58,12 @@ export class Participant {
   offered = false;
   /** Decided by the room (rooms/hosts.ts) when it is added, and when the last host leaves. */
   role: Role = 'participant';
+  /** Which source each of its publisher's mids carries (stream-sources.ts), from its publish offer. */
+  sources = new Map<string, MediaSource>();
+  /** Sharing its screen now (its `screenShare`); while anyone shares, the room stays on the SFU. */
+  sharing = false;
+  /** `videoLayers` requests it may still make now (a token bucket, see Room.setVideoLayers). */
+  layerRequests: { take(nowMs: number): boolean } | undefined;
   /** The browser's publisher candidates, held until the SFU has answered its offer. */
   private readonly publisherIce: TrickleGate;
   /** While away: when the socket was lost, and the timer that removes the participant when the window ends. */
@@ -124,6 +131,7 @@ export class Participant {
   /** Sends the browser's publisher offer to the SFU; resolves with the answer. Its candidates flow from then. */
   async publish(offerSdp: string): Promise<string> {
     const answer = await this.publisher.publish(offerSdp);
+    this.sources = publisherSources(offerSdp);
     this.publisherIce.open();
     return answer;
   }

@@ -3,10 +3,13 @@ import {
   displayNameKey,
   type IceServer,
   type IceTarget,
+  type MediaSource,
   type ServerMessage,
   type SubscribedStream,
+  type VideoLayer,
 } from '@backdrop/protocol';
 import { ServerError } from '../errors.js';
+import { TokenBucket } from '../limits/token-bucket.js';
 import type { Logger } from '../logger.js';
 import { MeetingState } from '../meeting/meeting-state.js';
 import type { Sfu, SfuCandidate, SfuStream } from '../sfu/sfu.js';
@@ -14,6 +17,12 @@ import { RoomHosts, type WaitingRoomLimits } from './hosts.js';
 import { MediaRouter } from './media-router.js';
 import { type Link, newIdentity, Participant, Relay } from './participant.js';
 import { Subscription } from './subscription.js';
+
+/**
+ * `videoLayers` requests per participant: a browser sends one when tiles change size or scroll, debounced; a
+ * burst covers a layout change. Over it: `rate_limited`.
+ */
+export const VIDEO_LAYER_RATE = { perSecond: 4, burst: 8 } as const;
 
 /** How long a leaving publisher stays in the SFU so the others' unsubscribes land before it vanishes. */
 const LEAVE_GRACE_MS = 3_000;
@@ -141,11 +150,55 @@ export class Room {
 
   /** Which participant each stream belongs to; streams of feeds no longer here are left out. */
   private describeStreams(streams: SfuStream[]): SubscribedStream[] {
-    const byFeed = new Map([...this.participants.values()].map((p) => [p.feedId, p.id]));
+    const byFeed = new Map([...this.participants.values()].map((p) => [p.feedId, p]));
     return streams.flatMap((s) => {
-      const participantId = byFeed.get(s.feedId);
-      return participantId ? [{ mid: s.mid, participantId, kind: s.kind }] : [];
+      const publisher = byFeed.get(s.feedId);
+      if (!publisher) return [];
+      return [{ mid: s.mid, participantId: publisher.id, kind: s.kind, source: this.sourceOf(s) }];
     });
+  }
+
+  /** Camera/microphone or screen share: what the publisher's mid carries (camera when unknown). */
+  private sourceOf(stream: SfuStream): MediaSource {
+    if (stream.feedMid === undefined) return 'camera';
+    for (const p of this.participants.values())
+      if (p.feedId === stream.feedId) return p.sources.get(stream.feedMid) ?? 'camera';
+    return 'camera';
+  }
+
+  /**
+   * The participant started or stopped sharing its screen (on its publisher's second video m-line, negotiated
+   * from the start): everyone else is told, and the path is decided again (a direct pair moves to the SFU
+   * while a share lasts).
+   */
+  setScreenShare(participant: Participant, active: boolean): void {
+    if (this.participants.get(participant.id) !== participant || participant.sharing === active) return;
+    participant.sharing = active;
+    participant.logger.info({ active }, 'screen share');
+    this.broadcast({ type: 'screenShare', participantId: participant.id, active }, participant);
+    this.media.sync();
+  }
+
+  /**
+   * Which layer `participant` wants of the videos it receives. Entries naming someone it does not receive
+   * (gone, or not yet subscribed) are skipped: a leave can cross the request. Rate-limited per participant.
+   * Returns how many entries applied.
+   */
+  setVideoLayers(
+    participant: Participant,
+    entries: readonly { participantId: string; source: MediaSource; layer: VideoLayer }[],
+    nowMs = Date.now(),
+  ): number {
+    participant.layerRequests ??= new TokenBucket(VIDEO_LAYER_RATE, nowMs);
+    if (!participant.layerRequests.take(nowMs))
+      throw new ServerError('rate_limited', 'too many videoLayers requests; send at most a few a second');
+    let applied = 0;
+    for (const entry of entries) {
+      const publisher = this.participants.get(entry.participantId);
+      if (!publisher || publisher === participant) continue;
+      if (participant.subscription.setLayer(publisher.feedId, entry.source, entry.layer)) applied++;
+    }
+    return applied;
   }
 
   /**
@@ -210,6 +263,7 @@ export class Room {
         (offer) =>
           send({ type: 'subscriberOffer', sdp: offer.sdp, streams: this.describeStreams(offer.streams) }),
         logger,
+        (stream) => this.sourceOf(stream),
       );
       return new Participant(id, feedId, name, relay, publisher, subscription, logger);
     } catch (error) {
@@ -253,8 +307,8 @@ export class Room {
 
   /**
    * `joined` with everyone else here now, fresh ICE servers (new TURN credentials) and a new resume token; then
-   * `participantConnection reconnecting` for each of them whose socket is lost right now, so every tile starts
-   * in the right state.
+   * `participantConnection reconnecting` for each of them whose socket is lost right now and `screenShare` for
+   * each who shares, so every tile starts in the right state (a client clears its share flags on `joined`).
    */
   private sendJoined(
     participant: Participant,
@@ -275,6 +329,8 @@ export class Room {
     for (const other of this.participants.values()) {
       if (other !== participant && other.isAway)
         participant.send({ type: 'participantConnection', participantId: other.id, state: 'reconnecting' });
+      if (other !== participant && other.sharing)
+        participant.send({ type: 'screenShare', participantId: other.id, active: true });
     }
     participant.send(this.meeting.snapshot());
   }

@@ -25,6 +25,7 @@ export const VideoRoomSubscriberStream = z.looseObject({
   active: z.boolean().optional(),
   feed_id: z.number().optional(),
   feed_display: z.string().optional(),
+  feed_mid: z.string().optional(),
 });
 
 /** The plugin data of a VideoRoom event: an error, or a named event with its fields. */

@@ -45,7 +45,7 @@ function toOffer(message: JanusMessage, data: VideoRoomData): SfuOffer | null {
   for (const s of data.streams ?? []) {
     if (s.active === false || s.feed_id === undefined) continue;
     if (s.type !== 'audio' && s.type !== 'video') continue;
-    streams.push({ mid: s.mid, feedId: s.feed_id, kind: s.type });
+    streams.push({ mid: s.mid, feedId: s.feed_id, kind: s.type, feedMid: s.feed_mid });
   }
   return { sdp: message.jsep.sdp, streams };
 }
@@ -248,15 +248,22 @@ class VideoRoomSubscriber extends EventEmitter<SfuSubscriberEvents> implements S
   /**
    * VideoRoom `configure` with `streams: [{mid, send}]` (janus_videoroom.c, v1.1.2): flips each stream's
    * relaying without an offer; turning video back on sends the publisher a PLI ("Restoring video for
-   * subscriber"), so frames resume at the next keyframe.
+   * subscriber"), so frames resume at the next keyframe. `substream` switches a simulcast stream's layer
+   * (Janus waits for a keyframe of the new layer, asking the publisher for one).
    */
-  setSending(streams: readonly { mid: string; send: boolean }[]): Promise<void> {
+  setSending(
+    streams: readonly { mid: string; send: boolean; substream?: 0 | 1 | 2 | undefined }[],
+  ): Promise<void> {
     return this.handle.run(async () => {
       if (!this.joined) throw new JanusError('no subscriber PeerConnection to configure');
       if (streams.length === 0) return;
       const reply = await this.client.pluginMessage(this.handle.id, {
         request: 'configure',
-        streams: streams.map(({ mid, send }) => ({ mid, send })),
+        streams: streams.map(({ mid, send, substream }) => ({
+          mid,
+          send,
+          ...(substream === undefined ? {} : { substream }),
+        })),
       });
       videoRoomData(reply, ['event']);
     });

@@ -249,6 +249,18 @@ export class SignalingConnection {
         hostAction(room, participant, message, (m) => this.send(m));
         return Promise.resolve();
       }
+      case 'screenShare': {
+        const { room, participant } = this.joined();
+        if (message.active && !participant.offered)
+          throw ServerError.invalidState('publish before sharing a screen');
+        room.setScreenShare(participant, message.active);
+        return Promise.resolve();
+      }
+      case 'videoLayers': {
+        const { room, participant } = this.joined();
+        room.setVideoLayers(participant, message.streams);
+        return Promise.resolve();
+      }
     }
   }
 
