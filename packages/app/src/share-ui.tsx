@@ -2,26 +2,6 @@ import type { ComponentChildren } from 'preact';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { type PresenterTile, presenterLayout } from './presenter-layout.js';
 
-/**
- * The `share` control: "Share screen" / "Stop sharing" (its text is its accessible name), `aria-pressed` while
- * sharing; absent where the browser cannot share (no getDisplayMedia), so it never does nothing. Props only.
- */
-export function ShareButton(props: { sharing: boolean; supported: boolean; onToggle(): void }) {
-  if (!props.supported) return null;
-  return (
-    <button
-      type="button"
-      class={`control${props.sharing ? ' on' : ''}`}
-      data-control="share"
-      aria-pressed={props.sharing}
-      title={props.sharing ? 'Stop sharing your screen' : 'Share a screen, window or tab'}
-      onClick={() => props.onToggle()}
-    >
-      {props.sharing ? 'Stop sharing' : 'Share screen'}
-    </button>
-  );
-}
-
 /** One tile for the presenter layout: its key, whether it is a share, and the tile element to render. */
 export interface PresenterItem extends PresenterTile {
   render(): ComponentChildren;
