@@ -22,7 +22,8 @@ const BAD_OFFERS: Record<string, string> = {
   sendrecv: firefox.replaceAll('a=sendonly', 'a=sendrecv'),
   inactive: chromium.replaceAll('a=sendonly', 'a=inactive'),
   answer: firefox.replaceAll('a=setup:actpass', 'a=setup:active'),
-  twoAudio: firefox.replace(/(m=audio[\s\S]*?)(m=video)/, '$1$1$2'),
+  // Two audio m-lines are allowed (microphone and a share's tab audio); three are not.
+  threeAudio: firefox.replace(/(m=audio[\s\S]*?)(m=video)/, '$1$1$1$2'),
   threeVideo: chromium + chromium.slice(chromium.lastIndexOf('m=video')),
   datachannel: `${firefox}m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\na=sctp-port:5000\r\n`,
   unknownCodec: firefox.replace('G722/8000/1', 'SPEEX/8000/1'),

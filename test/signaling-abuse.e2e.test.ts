@@ -122,7 +122,7 @@ describe('signalling under a flood of hostile frames', () => {
     normal.send({ type: 'join', id: 'n1', room: 'victim-room', name: '  Normal person  ' });
     const normalJoined = await normal.waitFor((m) => m.type === 'joined');
     expect(normalJoined.type === 'joined' && normalJoined.participants).toEqual([
-      { id: victimId, name: 'Victim' },
+      { id: victimId, name: 'Victim', role: 'host' }, // the room's first participant
     ]);
     const seen = await victim.waitFor((m) => m.type === 'participantJoined');
     expect(seen.type === 'participantJoined' && seen.participant.name).toBe('Normal person');

@@ -245,9 +245,16 @@ describe('server refusals', () => {
     });
     try {
       const page = await lobbyWith(server, 'Mallory');
-      await page.waitForFunction(() => document.querySelector('#name-error')?.textContent !== '', undefined, {
-        timeout: 10_000,
-      });
+      // The reason and the screen change are two updates: wait for both (a loaded machine shows the gap).
+      await page
+        .waitForFunction(
+          () =>
+            document.querySelector('#name-error')?.textContent !== '' &&
+            document.body.dataset.state === 'lobby',
+          undefined,
+          { timeout: 10_000 },
+        )
+        .catch(() => undefined);
       expect(await page.evaluate(() => document.body.dataset.state)).toBe('lobby');
       expect(await page.textContent('#name-error')).toMatch(/^Name: This name cannot be used/);
       expect(await page.evaluate(() => document.activeElement?.id)).toBe('display-name');
