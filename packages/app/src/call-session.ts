@@ -11,14 +11,14 @@ import {
   stateEndsCall,
 } from './connection-view.js';
 import { createLogger, type Logger } from './log.js';
-import type { LocalMedia } from './media.js';
+import type { DeviceNotice, LocalMedia } from './media.js';
 import { ParticipantStore, participantView, tileKey } from './participants.js';
 
 /** The call's one-line message over the grid (empty: hidden). `notice` marks one scripts look for. */
 export interface Banner {
   text: string;
   kind: 'error' | 'info';
-  notice?: 'shutting-down';
+  notice?: 'shutting-down' | DeviceNotice;
 }
 
 export interface CallSessionOptions {
@@ -59,6 +59,7 @@ export class CallSession {
   private noticeTimer: ReturnType<typeof setTimeout> | undefined;
   private publishedVideo: MediaStreamTrack | undefined;
   private published = false;
+  private publishedAudio: MediaStreamTrack | undefined;
   private inCall = false;
   private ended = false;
   private lastError: BackdropError | undefined;
@@ -95,8 +96,8 @@ export class CallSession {
   }
 
   /** Shows a message over the grid (an empty text hides it). */
-  showMessage(text: string, kind: 'error' | 'info' = 'info'): void {
-    this.bannerSignal.value = { text, kind };
+  showMessage(text: string, kind: 'error' | 'info' = 'info', notice?: Banner['notice']): void {
+    this.bannerSignal.value = { text, kind, ...(notice && { notice }) };
   }
 
   /** Joins and publishes our tracks; reports the end through `onEnd` if that fails. */
@@ -112,6 +113,10 @@ export class CallSession {
       const tracks = [media.audio, this.publishedVideo].filter((t) => t !== undefined);
       if (tracks.length > 0) await this.room.publish(tracks);
       this.published = this.publishedVideo !== undefined;
+      this.publishedAudio = tracks.find((t) => t.kind === 'audio');
+      // The microphone may have been switched while publishing.
+      if (media.audio && this.publishedAudio && media.audio !== this.publishedAudio)
+        await this.switchPublishedAudio(media.audio);
       // The choice may have changed while publishing.
       await this.syncPublishedVideo();
       if (this.ended) return;
@@ -170,7 +175,21 @@ export class CallSession {
         } else this.participants.patch(LOCAL_TILE, changes);
       }),
       media.onVideoTrackChange(() => void this.syncPublishedVideo()),
+      media.onAudioTrackChange((track) => void this.switchPublishedAudio(track)),
     );
+  }
+
+  /** Another microphone (a choice or a fallback) replaces the published one; nothing to do before publishing. */
+  private async switchPublishedAudio(track: MediaStreamTrack): Promise<void> {
+    // Before publishing, the publish takes the current microphone; with none published, nothing carries it.
+    if (!this.publishedAudio || track === this.publishedAudio) return;
+    try {
+      await this.room.replaceAudioTrack(track);
+      this.publishedAudio = track;
+    } catch (error) {
+      this.log.warn('could not switch the published microphone', { error });
+      this.showMessage('The new microphone could not be sent; others may not hear you.', 'error');
+    }
   }
 
   /** The published video follows the effect choice (raw camera for none, the effect's track otherwise). */

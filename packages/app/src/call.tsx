@@ -7,6 +7,8 @@ import { type ControlDescriptor, ControlsBar } from './controls.js';
 import type { LocalMedia } from './media.js';
 import { EffectPicker } from './picker.js';
 import type { PageState } from './screen.js';
+import { DeviceSettings } from './settings.js';
+import { ShortcutsHelp } from './shortcuts-help.js';
 import { StatsOverlay } from './stats-overlay.js';
 import { TileGrid } from './tile-grid.js';
 
@@ -36,6 +38,7 @@ function deviceControls(media: LocalMedia): ControlDescriptor[] {
       label: mic ? 'Mute' : 'Unmute',
       title: media.audio ? `Microphone ${mic ? 'on' : 'off'}` : 'No microphone',
       off: !mic,
+      toggle: { pressed: mic, name: 'Microphone' },
       disabled: media.audio === undefined,
       onClick: () => media.setMicEnabled(!media.micOn.peek()),
     },
@@ -44,6 +47,7 @@ function deviceControls(media: LocalMedia): ControlDescriptor[] {
       label: camera ? 'Stop video' : 'Start video',
       title: media.camera ? `Camera ${camera ? 'on' : 'off'}` : 'No camera',
       off: !camera,
+      toggle: { pressed: camera, name: 'Camera' },
       disabled: media.camera === undefined,
       onClick: () => media.setCameraEnabled(!media.cameraEnabled),
     },
@@ -76,6 +80,13 @@ export function CallScreen(props: {
       render: () => (
         <EffectPicker media={media} onMessage={(text, kind) => session.showMessage(text, kind)} />
       ),
+    },
+    {
+      id: 'settings',
+      control: 'settings',
+      label: 'Settings',
+      title: 'Camera, microphone and speaker',
+      render: () => <DeviceSettings media={media} say={(text, kind) => session.showMessage(text, kind)} />,
     },
   ];
 
@@ -137,6 +148,7 @@ export function CallScreen(props: {
         </section>
       ))}
       <StatsOverlay read={() => media.stats()} shown={statsShown} />
+      <ShortcutsHelp />
       <ControlsBar roomName={roomName} connection={session.roomState.value} controls={controls} />
     </div>
   );

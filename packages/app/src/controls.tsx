@@ -1,5 +1,6 @@
 import type { ConnectionState } from '@backdrop/client';
 import { connectionBadge } from './connection.js';
+import { keyshortcutsFor } from './shortcuts-help.js';
 
 /**
  * One button of the control bar. `control` is its `data-control` (what scripts click); `label` is the visible
@@ -16,6 +17,11 @@ export interface ControlDescriptor {
   danger?: boolean;
   /** The panel this button opens (`aria-controls`) and whether it is open (`aria-expanded`). */
   panel?: { id: string; open: boolean };
+  /**
+   * A switch (mic, camera): `aria-pressed` is whether it is on, and `name` its fixed accessible name
+   * ("Microphone"), since the visible label says what a click does.
+   */
+  toggle?: { pressed: boolean; name: string };
   /** A count shown on the button (unread chat messages, raised hands); absent or 0: none. */
   badge?: number;
   onClick(): void;
@@ -55,6 +61,9 @@ export function ControlsBar(props: {
           disabled={c.disabled}
           aria-controls={c.panel?.id}
           aria-expanded={c.panel?.open}
+          aria-pressed={c.toggle?.pressed}
+          aria-label={c.toggle?.name}
+          aria-keyshortcuts={keyshortcutsFor(c.control)}
           onClick={() => c.onClick()}
         >
           {c.label}

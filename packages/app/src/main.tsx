@@ -28,6 +28,7 @@ const store = new AppStore(
         onProgress: (fraction) => callbacks.onProgress(fraction),
         onReady: () => callbacks.onReady(),
         onEffectError: (text) => callbacks.onEffectError(text),
+        onDeviceNotice: (text, notice) => callbacks.onDeviceNotice(text, notice),
       });
       performance.mark('backdrop:effect-started');
       return opened;

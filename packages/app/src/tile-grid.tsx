@@ -1,6 +1,6 @@
 import type { ReadonlySignal } from '@preact/signals';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { gridLayout } from './layout.js';
+import { gridLayout, tileAspect } from './layout.js';
 import type { TileModel } from './participants.js';
 import { Tile } from './tile.js';
 
@@ -27,6 +27,7 @@ export function TileGrid({ tiles }: { tiles: ReadonlySignal<readonly TileModel[]
     area.width - 2 * GRID_PADDING,
     area.height - 2 * GRID_PADDING,
     GRID_PADDING,
+    tileAspect(area.width, area.height),
   );
   return (
     <main class="grid" aria-label="Participants" data-count={list.length} ref={grid}>

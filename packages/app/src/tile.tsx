@@ -4,6 +4,7 @@ import { peerTileView } from './connection-view.js';
 import { createLogger } from './log.js';
 import { watchFirstRemoteFrame } from './metrics.js';
 import type { ParticipantView } from './participants.js';
+import { applySpeaker } from './speaker.js';
 
 const log = createLogger('tile');
 
@@ -40,6 +41,9 @@ export function Tile({ view, label }: TileProps) {
   useEffect(() => {
     if (!v.local && video.current) watchFirstRemoteFrame(video.current);
   }, []);
+
+  // Remote sound plays on the chosen speaker (our own video is muted).
+  useEffect(() => (v.local || !video.current ? undefined : applySpeaker(video.current)), [v.local]);
 
   const connection = v.local ? undefined : peerTileView(v.connection);
   const ariaName = v.local ? 'You' : v.name;

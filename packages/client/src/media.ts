@@ -107,6 +107,15 @@ export class Media {
     await sender?.replaceTrack(track);
   }
 
+  /** Swaps the published microphone track; remembered even while no PeerConnection sends it. */
+  async replaceAudioTrack(track: MediaStreamTrack): Promise<void> {
+    const index = this._tracks?.findIndex((t) => t.kind === 'audio') ?? -1;
+    const sender = this.publisher?.pc.getSenders().find((s) => s.track?.kind === 'audio');
+    if (!sender && index < 0) throw BackdropError.invalidState('not publishing audio');
+    if (this._tracks && index >= 0) this._tracks[index] = track;
+    await sender?.replaceTrack(track);
+  }
+
   onSubscriberOffer(offer: ServerMessageOf<'subscriberOffer'>): void {
     this.subscriberQueue = this.subscriberQueue
       .then(() => this.applySubscriberOffer(offer))

@@ -241,6 +241,11 @@ export class Room extends TypedEmitter<RoomEvents> {
     await Promise.all([this.media.replaceVideoTrack(track), this.paths.replaceVideoTrack(track)]);
   }
 
+  /** Swaps the published microphone track (another device); like replaceVideoTrack, also while reconnecting. */
+  async replaceAudioTrack(track: MediaStreamTrack): Promise<void> {
+    await Promise.all([this.media.replaceAudioTrack(track), this.paths.replaceAudioTrack(track)]);
+  }
+
   async leave(): Promise<void> {
     this.leaving = true;
     this.reconnector.stop();
