@@ -149,17 +149,25 @@ export class LocalMedia {
     // The remembered devices by id (valid while this site keeps its permission); a label match follows in
     // restoreRemembered() once labels can be read.
     const prefs = loadPrefs();
-    const video: MediaTrackConstraints = {
-      ...videoConstraints(undefined),
-      ...(prefs.videoinput && { deviceId: { ideal: prefs.videoinput.deviceId } }),
-    };
-    const mic: MediaTrackConstraints = {
-      ...audioConstraints(undefined, prefs.audioProcessing),
-      ...(prefs.audioinput && { deviceId: { ideal: prefs.audioinput.deviceId } }),
-    };
+    const video = videoConstraints(undefined);
+    const mic = audioConstraints(undefined, prefs.audioProcessing);
+    // The remembered devices first, exactly (Chromium gave the default for an `ideal` id here); if either is
+    // gone, the defaults.
+    const remembered =
+      prefs.videoinput || prefs.audioinput
+        ? await tryGet({
+            audio: prefs.audioinput
+              ? audioConstraints(prefs.audioinput.deviceId, prefs.audioProcessing)
+              : mic,
+            video: prefs.videoinput ? videoConstraints(prefs.videoinput.deviceId) : video,
+          })
+        : undefined;
     // One request for both (one permission prompt); if that fails, each device on its own, so a missing
     // microphone does not cost the camera or the other way round.
-    const both = await tryGet({ audio: mic, video });
+    const both =
+      remembered !== undefined && typeof remembered !== 'string'
+        ? remembered
+        : await tryGet({ audio: mic, video });
     if (typeof both !== 'string') {
       const media = new LocalMedia(both.getAudioTracks()[0], both.getVideoTracks()[0]);
       await media.restoreRemembered();
