@@ -200,7 +200,7 @@ describe('the call screen through a lost connection', () => {
     ]);
     expect(
       await page.$$eval('[data-control]', (els) => els.map((el) => el.getAttribute('data-control'))),
-    ).toEqual(['mic', 'camera', 'background', 'stats', 'leave']);
+    ).toEqual(['mic', 'camera', 'background', 'settings', 'stats', 'leave']);
     await page.click('[data-control="mic"]');
     await page.click('[data-control="camera"]');
     await page.waitForSelector(
