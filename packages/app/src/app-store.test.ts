@@ -28,7 +28,7 @@ function setup(initial: Screen = { kind: 'lobby', room: 'r', name: 'Ada', autojo
   const medias: { closed: number }[] = [];
   let effectError: ((text: string) => void) | undefined;
   const deps: AppStoreDeps = {
-    params: { name: undefined, autojoin: false, effect: undefined, problems: [] },
+    params: { name: undefined, autojoin: false, effect: undefined, hostKey: undefined, problems: [] },
     async openMedia(callbacks) {
       effectError = callbacks.onEffectError;
       const media = { closed: 0, close: () => void media.closed++ };

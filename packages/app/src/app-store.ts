@@ -132,6 +132,7 @@ export class AppStore {
       roomName,
       name,
       media,
+      ...(this.deps.params.hostKey !== undefined && { hostKey: this.deps.params.hostKey }),
       onJoined: () => {
         if (this.sessionSignal.peek() === session) this.dispatch({ type: 'joined' });
       },

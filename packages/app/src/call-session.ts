@@ -1,5 +1,7 @@
 import { type BackdropError, type ConnectionState, type RemoteParticipant, Room } from '@backdrop/client';
+import type { Reaction } from '@backdrop/protocol';
 import { effect, type ReadonlySignal, signal } from '@preact/signals';
+import { ChatStore } from './chat/chat-store.js';
 import { type CallEnd, describeError, shutdownNotice } from './connection.js';
 import {
   type ConnectionBarEvent,
@@ -10,9 +12,15 @@ import {
   RECONNECTED_NOTICE_MS,
   stateEndsCall,
 } from './connection-view.js';
+import { HostControls } from './host-controls.js';
+import { wireHostEvents } from './host-wiring.js';
 import { createLogger, type Logger } from './log.js';
 import type { DeviceNotice, LocalMedia } from './media.js';
+import { followMeeting } from './meeting/follow-meeting.js';
+import { ReactionStore } from './meeting/reactions.js';
 import { ParticipantStore, participantView, tileKey } from './participants.js';
+import { ScreenShareController, type ShareView, sendLayers } from './screen-share.js';
+import { VideoLayerRequests } from './video-layers.js';
 
 /** The call's one-line message over the grid (empty: hidden). `notice` marks one scripts look for. */
 export interface Banner {
@@ -29,6 +37,8 @@ export interface CallSessionOptions {
   signalingUrl: string;
   /** `relay` sends all media through the server's TURN (the `?ice=relay` switch). */
   iceTransportPolicy?: RTCIceTransportPolicy;
+  /** From a host link (`?host=`): join as a host. */
+  hostKey?: string;
   /** Joined and published: the call is on. */
   onJoined(): void;
   /** The server holds us in the room's waiting room (the host feature calls this; the screen shows `waiting`). */
@@ -53,7 +63,13 @@ export class CallSession {
   private readonly barSignal = signal<ConnectionBarState>(INITIAL_BAR);
   private readonly bannerSignal = signal<Banner>({ text: '', kind: 'info' });
   private readonly leavingSignal = signal(false);
+  private readonly handSignal = signal(false);
   private readonly room: Room;
+  /** Roles, lock, waiting list and the host actions (issue 11 item 6). */
+  readonly hosts: HostControls;
+  /** The chat panel's messages and unread count. */
+  readonly chat: ChatStore;
+  private readonly reactions = new ReactionStore();
   private readonly log: Logger;
   private readonly stops: (() => void)[] = [];
   private noticeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -63,6 +79,10 @@ export class CallSession {
   private inCall = false;
   private ended = false;
   private lastError: BackdropError | undefined;
+  /** Our screen share and the others' (issue 11 item 1). */
+  readonly share: ScreenShareController;
+  /** The simulcast layer of each received video, from its tile's size on screen (issue 11 item 7). */
+  readonly layers: VideoLayerRequests;
 
   constructor(private readonly options: CallSessionOptions) {
     this.log = createLogger('call', { room: options.roomName });
@@ -71,9 +91,58 @@ export class CallSession {
       ...(options.iceTransportPolicy && { iceTransportPolicy: options.iceTransportPolicy }),
       log: createLogger('client.room', { room: options.roomName }),
     });
+    this.hosts = new HostControls(this.room, options.name, (text) => this.showMessage(text, 'error'));
+    this.stops.push(
+      () => this.hosts.close(),
+      wireHostEvents(this.room, {
+        onWaiting: () => options.onWaiting(),
+        onAdmitted: () => options.onAdmitted(),
+        muteMicrophone: () => options.media.setMicEnabled(false),
+        showMessage: (text) => this.showMessage(text),
+      }),
+    );
+    this.chat = new ChatStore(() => this.room.localParticipantId);
+    this.share = new ScreenShareController(this.room);
+    this.layers = new VideoLayerRequests(sendLayers(this.room));
+    this.stops.push(
+      () => this.share.close(),
+      () => this.layers.close(),
+      this.room.on('reconnected', () => this.layers.resend()),
+      effect(() => this.showShares(this.share.shares.value)),
+    );
     this.showLocal();
     this.followRoom();
+    this.followMeeting();
     this.applyBar({ type: 'room', state: this.room.state });
+  }
+
+  /** Starts or stops our screen share; a cancelled picker is not an error. */
+  async toggleShare(): Promise<void> {
+    try {
+      await this.share.toggle();
+    } catch (error) {
+      if ((error as Error).name === 'NotAllowedError') return;
+      this.log.warn('screen share failed', { error });
+      this.showMessage('Your screen could not be shared.', 'error');
+    }
+  }
+
+  /** Each share the others started is a tile of its own (`data-source="screen"`). */
+  private showShares(shares: readonly ShareView[]): void {
+    const keys = new Set(shares.map((s) => tileKey(s.participantId, 'screen')));
+    for (const tile of this.participants.tiles.peek())
+      if (tile.view.peek().source === 'screen' && !keys.has(tile.key)) this.participants.remove(tile.key);
+    for (const s of shares)
+      this.participants.upsert(
+        participantView({
+          id: s.participantId,
+          name: s.name,
+          local: false,
+          source: 'screen',
+          stream: s.stream,
+          tracks: s.tracks,
+        }),
+      );
   }
 
   /** The Room's connection state (the status pill). */
@@ -95,6 +164,30 @@ export class CallSession {
     return this.leavingSignal;
   }
 
+  /** Our participant id now (undefined before joining; a fresh rejoin changes it). */
+  get selfId(): string | undefined {
+    return this.room.localParticipantId;
+  }
+
+  /** Our hand, as we last set it. */
+  get handRaised(): ReadonlySignal<boolean> {
+    return this.handSignal;
+  }
+
+  /** Sends a chat message to everyone; rejects with the reason if it was not sent. */
+  async sendChat(text: string): Promise<void> {
+    await this.room.meeting.sendChat(text);
+  }
+
+  setHand(raised: boolean): void {
+    this.handSignal.value = raised;
+    this.room.meeting.setHand(raised);
+  }
+
+  react(emoji: Reaction): void {
+    this.room.meeting.react(emoji);
+  }
+
   /** Shows a message over the grid (an empty text hides it). */
   showMessage(text: string, kind: 'error' | 'info' = 'info', notice?: Banner['notice']): void {
     this.bannerSignal.value = { text, kind, ...(notice && { notice }) };
@@ -104,7 +197,7 @@ export class CallSession {
   async start(): Promise<void> {
     const { media, roomName, name } = this.options;
     try {
-      await this.room.join(roomName, name);
+      await this.room.join(roomName, name, this.options.hostKey ? { hostKey: this.options.hostKey } : {});
       this.log.info('joined', {
         participant: this.room.localParticipantId,
         others: this.room.participants.size,
@@ -225,6 +318,26 @@ export class CallSession {
         stream: p.stream,
         tracks,
         connection: p.connection,
+      }),
+    );
+  }
+
+  /**
+   * Our mic and camera switches go to the others (signalled state, not guessed from silence); their state,
+   * hands, speaking, reactions and the chat come back onto the tiles and the chat panel.
+   */
+  private followMeeting(): void {
+    const { media } = this.options;
+    const meeting = this.room.meeting;
+    this.stops.push(
+      effect(() => meeting.setMedia({ micMuted: !media.micOn.value, cameraOff: !media.cameraOn.value })),
+      followMeeting({
+        meeting,
+        tiles: this.participants,
+        chat: this.chat,
+        reactions: this.reactions,
+        selfId: () => this.room.localParticipantId,
+        localTileId: 'local',
       }),
     );
   }

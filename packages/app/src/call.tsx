@@ -1,12 +1,18 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { CallSession } from './call-session.js';
+import { ChatPanel } from './chat/chat-panel.js';
 import { ConnectionBar } from './connection-bar.js';
 import { connectionBarView } from './connection-view.js';
 import { type ControlDescriptor, ControlsBar } from './controls.js';
+import { hostLink } from './host-controls.js';
+import { LayerContext } from './layer-context.js';
 import type { LocalMedia } from './media.js';
+import { ReactionBar } from './meeting/reaction-bar.js';
+import { ParticipantsPanel } from './participants-panel.js';
 import { EffectPicker } from './picker.js';
 import type { PageState } from './screen.js';
+import { ScreenShareController } from './screen-share.js';
 import { DeviceSettings } from './settings.js';
 import { ShortcutsHelp } from './shortcuts-help.js';
 import { StatsOverlay } from './stats-overlay.js';
@@ -38,7 +44,8 @@ function deviceControls(media: LocalMedia): ControlDescriptor[] {
       label: mic ? 'Mute' : 'Unmute',
       title: media.audio ? `Microphone ${mic ? 'on' : 'off'}` : 'No microphone',
       off: !mic,
-      toggle: { pressed: mic, name: 'Microphone' },
+      pressed: mic,
+      name: 'Microphone',
       disabled: media.audio === undefined,
       onClick: () => media.setMicEnabled(!media.micOn.peek()),
     },
@@ -47,7 +54,8 @@ function deviceControls(media: LocalMedia): ControlDescriptor[] {
       label: camera ? 'Stop video' : 'Start video',
       title: media.camera ? `Camera ${camera ? 'on' : 'off'}` : 'No camera',
       off: !camera,
-      toggle: { pressed: camera, name: 'Camera' },
+      pressed: camera,
+      name: 'Camera',
       disabled: media.camera === undefined,
       onClick: () => media.setCameraEnabled(!media.cameraEnabled),
     },
@@ -71,7 +79,46 @@ export function CallScreen(props: {
   const banner = session.banner.value;
   const leaving = session.leaving.value;
 
+  const hosts = session.hosts;
+  const access = hosts.access.value;
+  const isHost = access.role === 'host';
   const panels: PanelDescriptor[] = [
+    {
+      id: 'participants',
+      control: 'participants',
+      label: 'People',
+      title: 'Participants',
+      ...(isHost && access.waiting.length > 0 && { badge: access.waiting.length }),
+      render: () => (
+        <ParticipantsPanel
+          people={hosts.people.value}
+          waiting={access.waiting}
+          isHost={isHost}
+          hostLink={access.hostKey ? hostLink(location.origin, roomName, access.hostKey) : undefined}
+          onAdmit={(id) => void hosts.admit(id)}
+          onDeny={(id) => void hosts.deny(id)}
+          onRemove={(id) => void hosts.remove(id)}
+          onMuteAll={() => void hosts.muteAll()}
+        />
+      ),
+    },
+    {
+      id: 'chat',
+      control: 'chat',
+      label: 'Chat',
+      title: 'Chat with everyone',
+      badge: session.chat.unread.value,
+      render: () => (
+        <ChatPanel store={session.chat} selfId={session.selfId} send={(text) => session.sendChat(text)} />
+      ),
+    },
+    {
+      id: 'reactions',
+      control: 'react',
+      label: 'React',
+      title: 'Quick reactions',
+      render: () => <ReactionBar onReact={(emoji) => session.react(emoji)} />,
+    },
     {
       id: 'effects',
       control: 'background',
@@ -101,8 +148,17 @@ export function CallScreen(props: {
     return () => removeEventListener('keydown', onKeyDown);
   }, [openPanel]);
 
+  useEffect(() => session.chat.setOpen(openPanel === 'chat'), [openPanel]);
+
+  const hand = session.handRaised.value;
   const controls: ControlDescriptor[] = [
     ...deviceControls(media),
+    {
+      control: 'hand',
+      label: hand ? 'Lower hand' : 'Raise hand',
+      title: hand ? 'Your hand is raised' : 'Raise your hand',
+      onClick: () => session.setHand(!hand),
+    },
     ...panels.map(
       (p): ControlDescriptor => ({
         control: p.control,
@@ -113,6 +169,30 @@ export function CallScreen(props: {
         onClick: () => setOpenPanel((open) => (open === p.id ? null : p.id)),
       }),
     ),
+    ...(isHost
+      ? [
+          {
+            control: 'lock',
+            label: access.locked ? 'Unlock' : 'Lock',
+            title: access.locked
+              ? 'Locked: newcomers wait until a host lets them in'
+              : 'Lock the meeting: newcomers wait until a host lets them in',
+            pressed: access.locked,
+            onClick: () => void hosts.setLocked(!access.locked),
+          } satisfies ControlDescriptor,
+        ]
+      : []),
+    ...(ScreenShareController.isSupported
+      ? [
+          {
+            control: 'share',
+            label: session.share.local.value ? 'Stop sharing' : 'Share screen',
+            title: session.share.local.value ? 'Stop sharing your screen' : 'Share a screen, window or tab',
+            off: false,
+            onClick: () => void session.toggleShare(),
+          },
+        ]
+      : []),
     { control: 'stats', label: 'Stats', title: 'Effect statistics', onClick: () => setStatsShown((s) => !s) },
     {
       control: 'leave',
@@ -134,7 +214,9 @@ export function CallScreen(props: {
       >
         {banner.text}
       </p>
-      <TileGrid tiles={session.participants.tiles} />
+      <LayerContext.Provider value={session.layers}>
+        <TileGrid tiles={session.participants.tiles} />
+      </LayerContext.Provider>
       {panels.map((p) => (
         <section
           key={p.id}

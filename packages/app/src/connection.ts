@@ -93,6 +93,50 @@ const SERVER_CODES: Record<ErrorCode, Explanation> = {
   too_large: { what: 'This page sent the server a message that was too large.', todo: RELOAD },
   invalid_state: { what: 'This page asked the server for something out of order.', todo: RELOAD },
   internal: { what: 'Something went wrong on the server.', todo: 'Join again in a moment.' },
+  forbidden: {
+    what: 'Only a host of this meeting can do that.',
+    todo: 'Ask a host, or open the host link if you have it.',
+  },
+  password_required: {
+    what: 'This meeting has a password.',
+    todo: 'Type the password you were given, then join.',
+  },
+  wrong_password: {
+    what: 'That password is not this meeting’s.',
+    todo: 'Check the password you were given and try again.',
+  },
+  password_rate_limited: {
+    what: 'Too many wrong passwords were tried for this meeting from your network.',
+    todo: TRY_LATER,
+  },
+  denied: {
+    what: 'A host of this meeting did not let you in.',
+    todo: 'Ask the host, then join again.',
+  },
+  wait_timeout: {
+    what: 'Nobody let you in to this locked meeting in time.',
+    todo: 'Ask a host to look out for you, then join again.',
+  },
+  waiting_full: {
+    what: 'Too many people are already waiting to be let in to this meeting.',
+    todo: TRY_LATER,
+  },
+  not_found: {
+    what: 'That person is no longer in the meeting or waiting.',
+    todo: 'Nothing to do.',
+  },
+  invalid_chat: {
+    what: 'That chat message was not sent: it is empty, longer than 2 KB, or has control or text-direction characters.',
+    todo: 'Shorten it or type it again.',
+  },
+  chat_rate_limited: {
+    what: 'You are sending chat messages faster than this room allows.',
+    todo: 'Wait a few seconds, then send it again.',
+  },
+  reaction_rate_limited: {
+    what: 'You are sending reactions faster than this room allows.',
+    todo: 'Wait a moment before the next one.',
+  },
   // The SDK drops this one (a direct-call message crossing a switch to the media server); never shown.
   not_direct: {
     what: 'The call moved to the media server while this page was connecting directly.',
@@ -136,6 +180,10 @@ const CLOSE_REASONS: Record<keyof typeof CLOSE_CODES | 'abnormal', Explanation> 
   resumedElsewhere: {
     what: 'This call continued on another connection (another tab or network).',
     todo: 'Use the other tab, or join again here.',
+  },
+  removed: {
+    what: 'A host removed you from this meeting.',
+    todo: 'You can join again only if a host lets you in.',
   },
   abnormal: { what: 'The connection to the server was lost and could not be restored.', todo: CHECK_NETWORK },
 };

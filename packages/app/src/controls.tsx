@@ -18,10 +18,11 @@ export interface ControlDescriptor {
   /** The panel this button opens (`aria-controls`) and whether it is open (`aria-expanded`). */
   panel?: { id: string; open: boolean };
   /**
-   * A switch (mic, camera): `aria-pressed` is whether it is on, and `name` its fixed accessible name
-   * ("Microphone"), since the visible label says what a click does.
+   * A switch: `aria-pressed` is whether it is on (the mic sending, the camera on, the room locked). With
+   * `name`, a fixed accessible name ("Microphone"), since the visible label then says what a click does.
    */
-  toggle?: { pressed: boolean; name: string };
+  pressed?: boolean;
+  name?: string;
   /** A count shown on the button (unread chat messages, raised hands); absent or 0: none. */
   badge?: number;
   onClick(): void;
@@ -61,8 +62,8 @@ export function ControlsBar(props: {
           disabled={c.disabled}
           aria-controls={c.panel?.id}
           aria-expanded={c.panel?.open}
-          aria-pressed={c.toggle?.pressed}
-          aria-label={c.toggle?.name}
+          aria-pressed={c.pressed}
+          aria-label={c.name}
           aria-keyshortcuts={keyshortcutsFor(c.control)}
           onClick={() => c.onClick()}
         >

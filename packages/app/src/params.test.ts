@@ -7,8 +7,18 @@ describe('parseParams', () => {
       name: 'Ada',
       autojoin: true,
       effect: { kind: 'remove', color: '#00ff00' },
+      hostKey: undefined,
       problems: [],
     });
+  });
+
+  it('reads a host link key, and refuses a malformed one', () => {
+    const key = `${'Ab_-'.repeat(10)}xyz`;
+    expect(parseParams(`?host=${key}`).hostKey).toBe(key);
+    const bad = parseParams('?host=short&autojoin=1');
+    expect(bad.hostKey).toBeUndefined();
+    expect(bad.autojoin).toBe(false);
+    expect(bad.problems[0]).toContain('host link');
   });
 
   it('accepts bundled backgrounds for replace and nothing else', () => {
@@ -44,7 +54,13 @@ describe('parseParams', () => {
   });
 
   it('has no opinion when nothing is given', () => {
-    expect(parseParams('')).toEqual({ name: undefined, autojoin: false, effect: undefined, problems: [] });
+    expect(parseParams('')).toEqual({
+      name: undefined,
+      autojoin: false,
+      effect: undefined,
+      hostKey: undefined,
+      problems: [],
+    });
   });
 });
 

@@ -1,5 +1,5 @@
 import { EFFECT_KINDS, type EffectMode, parseHexColor } from '@backdrop/effects';
-import { DisplayName, RoomName } from '@backdrop/protocol';
+import { DisplayName, HostKey, RoomName } from '@backdrop/protocol';
 import { BUNDLED_BACKGROUNDS, bundledBackgroundUrl, DEFAULT_REMOVE_COLOR } from './effect-options.js';
 
 export interface PageParams {
@@ -7,6 +7,8 @@ export interface PageParams {
   autojoin: boolean;
   /** The effect a script asked for through the query string (a bundled background or a colour at most). */
   effect: EffectMode | undefined;
+  /** `?host=<key>` from a host link: join as a host (the server checks the key). */
+  hostKey: string | undefined;
   /** Problems with the query string, each a sentence for the user. */
   problems: string[];
 }
@@ -62,7 +64,13 @@ export function parseParams(search: string): PageParams {
         `effect in the link must be ${EFFECT_KINDS.slice(0, -1).join(', ')} or ${EFFECT_KINDS.at(-1)}.`,
       );
   }
+  const rawHost = q.get('host');
+  let hostKey: string | undefined;
+  if (rawHost !== null) {
+    if (HostKey.safeParse(rawHost).success) hostKey = rawHost;
+    else problems.push('The host link is not valid: copy it again from a host of the meeting.');
+  }
   if (problems.length > 0 && autojoin)
     problems.push('Not joining automatically: fix the link or press Join.');
-  return { name, autojoin: autojoin && problems.length === 0, effect, problems };
+  return { name, autojoin: autojoin && problems.length === 0, effect, hostKey, problems };
 }

@@ -1,3 +1,4 @@
+import type { Reaction } from '@backdrop/protocol';
 import { type ReadonlySignal, type Signal, signal } from '@preact/signals';
 
 /** Where a tile's picture comes from: someone's camera, or a screen they share (a tile of its own). */
@@ -22,6 +23,10 @@ export interface ParticipantView {
   cameraOff: boolean;
   speaking: boolean;
   hand: boolean;
+  /** 1-based place of the raised hand in the room's raise order (undefined while the hand is down). */
+  handOrder?: number | undefined;
+  /** A quick reaction shown on the tile for a moment. */
+  reaction?: Reaction | undefined;
   connection: 'connected' | 'reconnecting';
 }
 

@@ -1,6 +1,7 @@
 import type { ReadonlySignal } from '@preact/signals';
-import { useEffect, useRef } from 'preact/hooks';
+import { useContext, useEffect, useRef } from 'preact/hooks';
 import { peerTileView } from './connection-view.js';
+import { LayerContext } from './layer-context.js';
 import { createLogger } from './log.js';
 import { watchFirstRemoteFrame } from './metrics.js';
 import type { ParticipantView } from './participants.js';
@@ -25,6 +26,14 @@ export function Tile({ view, label }: TileProps) {
   const v = view.value;
   const video = useRef<HTMLVideoElement>(null);
   const isTile = label === undefined;
+
+  const layers = useContext(LayerContext);
+  // A received video asks for the simulcast layer its box needs (off when not on screen).
+  useEffect(() => {
+    const el = video.current;
+    if (v.local || !layers || !el || label !== undefined) return;
+    return layers.observe({ participantId: v.id, source: v.source, element: el });
+  }, [layers, v.id, v.source, v.local]);
 
   useEffect(() => {
     const el = video.current;
@@ -67,6 +76,7 @@ export function Tile({ view, label }: TileProps) {
       data-camera-off={isTile ? String(v.cameraOff) : undefined}
       data-speaking={isTile ? String(v.speaking) : undefined}
       data-hand={isTile ? String(v.hand) : undefined}
+      data-hand-order={isTile && v.handOrder !== undefined ? String(v.handOrder) : undefined}
       data-connection={connection?.connection}
     >
       <span class="tile-avatar" aria-hidden="true">
@@ -84,7 +94,22 @@ export function Tile({ view, label }: TileProps) {
       <span class="tile-connection" aria-hidden="true" hidden={connection?.label === undefined}>
         {connection?.label ?? ''}
       </span>
+      {v.reaction ? (
+        <span class="tile-reaction" data-reaction-shown={v.reaction} aria-hidden="true">
+          {v.reaction}
+        </span>
+      ) : null}
       <figcaption>
+        {v.hand ? (
+          <span class="tile-hand" title="Hand raised">
+            ✋{v.handOrder !== undefined ? ` ${v.handOrder}` : ''}
+          </span>
+        ) : null}
+        {isTile && v.muted ? (
+          <span class="tile-muted" title="Microphone off">
+            🔇
+          </span>
+        ) : null}
         <span class="tile-name">{label ?? (v.local ? `${v.name} (you)` : v.name)}</span>
       </figcaption>
     </figure>

@@ -6,6 +6,7 @@ import { IceWatchdog } from './ice-watchdog.js';
 import type { RecoverySettings } from './recovery.js';
 import type { Roster } from './roster.js';
 import type { SignalingChannel } from './signaling.js';
+import { SCREEN_ENCODING, SIMULCAST_ENCODINGS } from './simulcast.js';
 import type { Clock, PeerConnection, PeerConnectionFactory } from './transport.js';
 
 export interface MediaOptions {
@@ -20,6 +21,20 @@ export interface MediaOptions {
   signaling(): SignalingChannel | undefined;
   roster: Roster;
   onError(error: BackdropError): void;
+  /** Publish the camera as three simulcast layers (default); false: one layer. */
+  simulcast?: boolean | undefined;
+}
+
+/**
+ * The publisher's m-lines, always added in this order (the server reads a mid's source from it, see
+ * server rooms/stream-sources.ts): microphone, camera, screen video, screen audio. The share's two are there
+ * from the first publish, empty until a share starts, so starting and stopping one needs no renegotiation.
+ */
+interface PublisherSlots {
+  mic: RTCRtpTransceiver;
+  camera: RTCRtpTransceiver;
+  screenVideo: RTCRtpTransceiver;
+  screenAudio: RTCRtpTransceiver;
 }
 
 /** One of our two PeerConnections, its trickle ICE, and the watchdog that restarts its ICE. */
@@ -36,8 +51,11 @@ interface Link {
  */
 export class Media {
   private publisher: Link | undefined;
+  private slots: PublisherSlots | undefined;
   private subscriber: Link | undefined;
   private _tracks: MediaStreamTrack[] | undefined;
+  /** The screen share being sent (video, and tab/system audio if any); kept across a fresh join. */
+  private screen: { video: MediaStreamTrack; audio: MediaStreamTrack | undefined } | undefined;
   /** Subscriber offers are applied one after another. */
   private subscriberQueue: Promise<void> = Promise.resolve();
   /** Whether our media goes to the SFU (false while a direct peer receives it and nobody else does). */
@@ -63,7 +81,27 @@ export class Media {
     this.publisher = link;
     const { pc } = link;
     const stream = new MediaStream([...tracks]);
-    for (const track of tracks) pc.addTransceiver(track, { direction: 'sendonly', streams: [stream] });
+    const mic = tracks.find((t) => t.kind === 'audio');
+    const camera = tracks.find((t) => t.kind === 'video');
+    const screenStream = new MediaStream();
+    const simulcast = this.options.simulcast ?? true;
+    this.slots = {
+      mic: pc.addTransceiver(mic ?? 'audio', { direction: 'sendonly', streams: [stream] }),
+      camera: pc.addTransceiver(camera ?? 'video', {
+        direction: 'sendonly',
+        streams: [stream],
+        ...(simulcast ? { sendEncodings: SIMULCAST_ENCODINGS.map((e) => ({ ...e })) } : {}),
+      }),
+      screenVideo: pc.addTransceiver(this.screen?.video ?? 'video', {
+        direction: 'sendonly',
+        streams: [screenStream],
+        sendEncodings: [{ ...SCREEN_ENCODING }],
+      }),
+      screenAudio: pc.addTransceiver(this.screen?.audio ?? 'audio', {
+        direction: 'sendonly',
+        streams: [screenStream],
+      }),
+    };
     await pc.setLocalDescription(await pc.createOffer());
     // No wait for ICE gathering: the candidates follow the offer as `trickle` messages.
     const answer = await signaling.request(
@@ -98,22 +136,43 @@ export class Media {
     );
   }
 
-  /** Swaps the published video track; remembered even while no PeerConnection sends it (reconnecting). */
+  /** Swaps the published camera track; remembered even while no PeerConnection sends it (reconnecting). */
   async replaceVideoTrack(track: MediaStreamTrack): Promise<void> {
     const index = this._tracks?.findIndex((t) => t.kind === 'video') ?? -1;
-    const sender = this.publisher?.pc.getSenders().find((s) => s.track?.kind === 'video' || s.track === null);
+    const sender = this.slots?.camera.sender;
     if (!sender && index < 0) throw BackdropError.invalidState('not publishing video');
     if (this._tracks && index >= 0) this._tracks[index] = track;
+    else this._tracks?.push(track);
     await sender?.replaceTrack(track);
   }
 
   /** Swaps the published microphone track; remembered even while no PeerConnection sends it. */
   async replaceAudioTrack(track: MediaStreamTrack): Promise<void> {
     const index = this._tracks?.findIndex((t) => t.kind === 'audio') ?? -1;
-    const sender = this.publisher?.pc.getSenders().find((s) => s.track?.kind === 'audio');
+    const sender = this.slots?.mic.sender;
     if (!sender && index < 0) throw BackdropError.invalidState('not publishing audio');
     if (this._tracks && index >= 0) this._tracks[index] = track;
+    else this._tracks?.push(track);
     await sender?.replaceTrack(track);
+  }
+
+  /** The screen share being sent, if any. */
+  get screenShare(): { video: MediaStreamTrack; audio: MediaStreamTrack | undefined } | undefined {
+    return this.screen;
+  }
+
+  /**
+   * Puts a screen share on the publisher's screen m-lines (or takes it off with undefined): a track swap, no
+   * renegotiation. Remembered, so a fresh join publishes it again. The tracks stay the caller's to stop.
+   */
+  async setScreenShare(share: { video: MediaStreamTrack; audio?: MediaStreamTrack | undefined } | undefined) {
+    this.screen = share && { video: share.video, audio: share.audio };
+    const slots = this.slots;
+    if (!slots) return;
+    await Promise.all([
+      slots.screenVideo.sender.replaceTrack(share?.video ?? null),
+      slots.screenAudio.sender.replaceTrack(share?.audio ?? null),
+    ]);
   }
 
   onSubscriberOffer(offer: ServerMessageOf<'subscriberOffer'>): void {
@@ -154,6 +213,7 @@ export class Media {
       link?.pc.close();
     }
     this.publisher = undefined;
+    this.slots = undefined;
     this.subscriber = undefined;
     this.uploadActive = true;
     this.offerWaiters.clear();
@@ -164,6 +224,7 @@ export class Media {
   dispose(): void {
     this.close();
     this._tracks = undefined;
+    this.screen = undefined;
   }
 
   private requireSignaling(): SignalingChannel {

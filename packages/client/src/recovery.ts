@@ -69,6 +69,7 @@ export type SocketLoss =
  */
 const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
   CLOSE_CODES.resumedElsewhere,
+  CLOSE_CODES.removed,
   CLOSE_CODES.rateLimited,
   CLOSE_CODES.tooManyBadMessages,
   CLOSE_CODES.slowConsumer,

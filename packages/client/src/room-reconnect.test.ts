@@ -173,7 +173,7 @@ describe('reconnect', () => {
     expect(oldPublisher.closed && oldSubscriber.closed).toBe(true);
     const newPublisher = h.pcs.all.at(-1)!;
     expect(newPublisher).not.toBe(oldPublisher);
-    expect(newPublisher.getSenders().map((s) => s.track)).toEqual([audio, processed]);
+    expect(newPublisher.getSenders().map((s) => s.track)).toEqual([audio, processed, null, null]);
     expect(newPublisher.remoteDescription?.sdp).toBe('answer 2');
     expect(h.room.localParticipantId).toBe('p_me2');
     expect([...h.room.participants.keys()]).toEqual([BOB.id]);

@@ -1,5 +1,6 @@
 import { CLOSE_CODES } from '@backdrop/protocol';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { installFakeMedia } from '../test/fake-media.js';
 import { installWebSocket, startSignalingServer } from '../test/signaling-server.js';
 import { BackdropError } from './errors.js';
 import { Room } from './room.js';
@@ -145,5 +146,89 @@ describe('Room listener errors', () => {
     expect(throwingCalls).toBe(1);
     expect(logged).toEqual([expect.objectContaining({ emitter: 'client.room', event: 'error' })]);
     await room.leave();
+  });
+});
+
+describe('Room hosts and access', () => {
+  beforeAll(installFakeMedia);
+
+  it('a join into a locked room waits (waiting event, past the request deadline) and resolves when admitted', async () => {
+    server = await startSignalingServer(async (socket, received) => {
+      socket.send(welcome);
+      const join = (await received('join')) as { id?: number; password?: string; hostKey?: string };
+      expect(join.password).toBe('pw');
+      socket.send(JSON.stringify({ type: 'waiting', replyTo: join.id, room: 'r', timeoutMs: 60_000 }));
+      setTimeout(() => {
+        socket.send(
+          JSON.stringify({
+            ...JSON.parse(joinedReply(join.id)),
+            participants: [{ id: 'p_h', name: 'Hana', role: 'host' }],
+            access: { locked: true, passwordSet: true },
+          }),
+        );
+      }, 50);
+      socket.send(JSON.stringify({ type: 'left', replyTo: (await received('leave')).id }));
+    });
+    const room = new Room({ signalingUrl: server.url });
+    const waits: number[] = [];
+    room.on('waiting', ({ timeoutMs }) => waits.push(timeoutMs));
+    await room.join('r', 'Ann', { password: 'pw' });
+    expect(waits).toEqual([60_000]);
+    expect(room.state).toBe('connected');
+    expect(room.access).toMatchObject({ role: 'participant', locked: true, passwordSet: true });
+    expect(room.participants.get('p_h')?.role).toBe('host');
+    await room.leave();
+  });
+
+  it('a denied join rejects with denied', async () => {
+    server = await startSignalingServer(async (socket, received) => {
+      socket.send(welcome);
+      const join = await received('join');
+      socket.send(JSON.stringify({ type: 'waiting', replyTo: join.id, room: 'r', timeoutMs: 60_000 }));
+      socket.send(JSON.stringify({ type: 'error', replyTo: join.id, code: 'denied', message: 'no' }));
+    });
+    const error = await joinError(new Room({ signalingUrl: server.url }));
+    expect(error).toMatchObject({ code: 'server_error', serverCode: 'denied' });
+  });
+
+  it('host actions are requests; a mute request is an event; removal ends the call with no reconnect', async () => {
+    let connections = 0;
+    const actions: string[] = [];
+    server = await startSignalingServer(async (socket, received) => {
+      connections++;
+      socket.send(welcome);
+      const join = await received('join');
+      socket.send(
+        JSON.stringify({
+          ...JSON.parse(joinedReply(join.id)),
+          access: { locked: false, passwordSet: false, hostKey: 'k'.repeat(43), waiting: [] },
+        }),
+      );
+      const lock = await received('setRoomLock');
+      actions.push('setRoomLock');
+      socket.send(JSON.stringify({ type: 'roomAccess', replyTo: lock.id, locked: true, passwordSet: false }));
+      const mute = await received('muteAll');
+      actions.push('muteAll');
+      socket.send(JSON.stringify({ type: 'done', replyTo: mute.id }));
+      socket.send(JSON.stringify({ type: 'muteRequest', from: 'p_2', fromName: 'Co-host' }));
+      socket.send(JSON.stringify({ type: 'removed', by: 'Co-host' }));
+      socket.close(CLOSE_CODES.removed, 'removed by a host');
+    });
+    const room = new Room({ signalingUrl: server.url });
+    const mutes: string[] = [];
+    room.on('muteRequested', (r) => mutes.push(r.fromName));
+    const removed = new Promise<{ by: string }>((resolve) => room.on('removed', resolve));
+    const lost = new Promise<BackdropError>((resolve) => room.on('error', resolve));
+    await room.join('r', 'Ann');
+    expect(room.access.role).toBe('host');
+    await room.setLocked(true);
+    expect(room.access.locked).toBe(true);
+    await room.muteAll();
+    expect(await removed).toEqual({ by: 'Co-host' });
+    expect(await lost).toMatchObject({ code: 'connection_lost', closeCode: CLOSE_CODES.removed });
+    expect(mutes).toEqual(['Co-host']);
+    expect(actions).toEqual(['setRoomLock', 'muteAll']);
+    expect(room.state).toBe('disconnected');
+    expect(connections).toBe(1);
   });
 });

@@ -1,5 +1,15 @@
 import { type ListenerErrorLog, TypedEmitter } from '@backdrop/events';
-import { CLOSE_CODES, type ErrorCode, type ServerMessage, type ServerMessageOf } from '@backdrop/protocol';
+import {
+  CLOSE_CODES,
+  type ErrorCode,
+  MAX_VIDEO_LAYER_ENTRIES,
+  type MediaSource,
+  type Role,
+  type ServerMessage,
+  type ServerMessageOf,
+  type VideoLayer,
+} from '@backdrop/protocol';
+import { type AccessSnapshot, AccessState } from './access.js';
 import {
   browserNetworkMonitor,
   browserPeerConnectionFactory,
@@ -12,6 +22,7 @@ import { whenFlowing } from './flow-watch.js';
 import { Heartbeat } from './heartbeat.js';
 import { Media } from './media.js';
 import { MediaPaths } from './media-paths.js';
+import { Meeting } from './meeting.js';
 import type { ParticipantConnection, RemoteParticipant } from './participant.js';
 import { Reconnector } from './reconnector.js';
 import {
@@ -22,6 +33,7 @@ import {
   shouldReconnect,
 } from './recovery.js';
 import { Roster } from './roster.js';
+import { LocalScreenShare } from './screen-share.js';
 import { SignalingChannel } from './signaling.js';
 import type {
   Clock,
@@ -58,8 +70,25 @@ export interface RoomEvents {
    * leave and a join).
    */
   reconnected: (info: { resumed: boolean }) => void;
+  /** Another participant's role changed (the last host left and the longest-present became host). */
+  participantRole: (participant: RemoteParticipant, role: Role) => void;
+  /** Our role, the lock, the password, the host key or the waiting list changed (see `access`). */
+  accessChanged: (access: AccessSnapshot) => void;
+  /** The room is locked: `join` waits until a host admits us (it then resolves) or denies us (it rejects). */
+  waiting: (info: { timeoutMs: number }) => void;
+  /** A host asks everyone to mute. The SDK changes nothing: the app mutes and says who asked. */
+  muteRequested: (request: { from: string; fromName: string }) => void;
+  /**
+   * A host removed us from the room. The call ends (`connection_lost` with closeCode CLOSE_CODES.removed
+   * follows) and the SDK does not reconnect.
+   */
+  removed: (info: { by: string }) => void;
   /** Another participant's connection to the server was lost (`reconnecting`) or came back (`connected`). */
   participantConnection: (participant: RemoteParticipant, state: ParticipantConnection) => void;
+  /** Someone else started or stopped sharing a screen, or its share's tracks arrived or went (`screenStream`). */
+  screenShareChanged: (participant: RemoteParticipant) => void;
+  /** Our own share started (its video track, for a preview) or stopped (undefined): by us or the browser's bar. */
+  localScreenShareChanged: (video: MediaStreamTrack | undefined) => void;
   /**
    * The server is going down (a restart or deploy) and will close this connection in about `drainMs`; the call
    * goes on until then, and the SDK reconnects by itself afterwards.
@@ -71,6 +100,14 @@ export interface RoomEvents {
    */
   error: (error: BackdropError) => void;
 }
+
+/** What a join sends: the room's password if it has one, and the host key from a host link. */
+export interface JoinOptions {
+  password?: string;
+  hostKey?: string;
+}
+
+type JoinAs = { room: string; name: string } & JoinOptions;
 
 export interface RoomOptions {
   /** The server's signalling WebSocket, e.g. `wss://meet.example.com/ws`. */
@@ -98,6 +135,8 @@ export interface RoomOptions {
    */
   createDirectPeerConnection?: (configuration: RTCConfiguration) => RTCPeerConnection;
   network?: NetworkMonitor;
+  /** Publish the camera to the SFU as three simulcast layers (default true); false: one layer. */
+  simulcast?: boolean;
   clock?: Clock;
   /** In [0, 1), for back-off jitter. */
   random?: () => number;
@@ -117,13 +156,18 @@ export class Room extends TypedEmitter<RoomEvents> {
   /** The options' ICE servers and the server's (TURN with this join's credentials). */
   private iceServers: RTCIceServer[] = [];
   private readonly roster: Roster;
+  /** Chat, everyone's mic/camera/hand/speaking, reactions (see meeting.ts). */
+  readonly meeting: Meeting;
+  private readonly screenShare: LocalScreenShare;
   /** Which path (SFU or direct) each participant's media is shown from, and the direct PeerConnection. */
   private readonly paths: MediaPaths;
   private _localParticipantId: string | undefined;
   /** Set while leave() runs, so the socket closing under it is not reported as a lost connection. */
   private leaving = false;
   /** What we joined as, to join again when a resume is refused. */
-  private joinedAs: { room: string; name: string } | undefined;
+  private joinedAs: JoinAs | undefined;
+  /** Roles, lock, password, host key, waiting list, as the server last said. */
+  private readonly accessState: AccessState;
   private resumeToken: { token: string; windowMs: number } | undefined;
   private lost: { loss: SocketLoss; at: number } | undefined;
   private wentOffline = false;
@@ -150,16 +194,32 @@ export class Room extends TypedEmitter<RoomEvents> {
       hide: (id, track) => this.roster.hideTrack(id, track),
       sendDirectMedia: (peerId, receiving) => this.trySend({ type: 'directMedia', peerId, receiving }),
     });
+    this.meeting = new Meeting({
+      send: (message) => this.trySend(message),
+      requestChat: (message) => this.requireConnected().request(message, 'chat'),
+      ...(options.log && { log: options.log }),
+    });
     this.roster = new Roster(
       {
         participantJoined: (p) => this.emit('participantJoined', p),
-        participantLeft: (p) => this.emit('participantLeft', p),
+        participantLeft: (p) => {
+          this.meeting.forget(p.id);
+          this.emit('participantLeft', p);
+        },
         trackSubscribed: (t, p) => this.emit('trackSubscribed', t, p),
         trackUnsubscribed: (t, p) => this.emit('trackUnsubscribed', t, p),
         participantConnection: (p, s) => this.emit('participantConnection', p, s),
+        participantRole: (p, r) => this.emit('participantRole', p, r),
+        screenShareChanged: (p) => this.emit('screenShareChanged', p),
       },
       this.paths,
     );
+    this.accessState = new AccessState({
+      changed: (access) => this.emit('accessChanged', access),
+      participantRole: (id, role) => this.roster.setRole(id, role),
+      muteRequested: (request) => this.emit('muteRequested', request),
+      removed: (info) => this.emit('removed', info),
+    });
     this.media = new Media({
       createPeerConnection: options.createPeerConnection ?? browserPeerConnectionFactory,
       clock: this.clock,
@@ -170,6 +230,16 @@ export class Room extends TypedEmitter<RoomEvents> {
       signaling: () => (this._state === 'connected' ? this.signaling : undefined),
       roster: this.roster,
       onError: (error) => this.emit('error', error),
+      simulcast: options.simulcast,
+    });
+    this.screenShare = new LocalScreenShare({
+      setTracks: (share) => this.media.setScreenShare(share),
+      announce: (active) => {
+        if (this._state !== 'connected' || !this.media.publishing) return false;
+        this.trySend({ type: 'screenShare', active });
+        return true;
+      },
+      changed: (video) => this.emit('localScreenShareChanged', video),
     });
     this.reconnector = new Reconnector({
       clock: this.clock,
@@ -194,24 +264,35 @@ export class Room extends TypedEmitter<RoomEvents> {
     return this.roster.participants;
   }
 
+  /** Our role and the room's access, as the server last said. */
+  get access(): AccessSnapshot {
+    return this.accessState.snapshot;
+  }
+
   private setState(state: ConnectionState): void {
     if (this._state === state) return;
     this._state = state;
     this.emit('connectionStateChanged', state);
   }
 
-  async join(roomName: string, displayName: string): Promise<void> {
+  /**
+   * Joins a room. In a locked room it first waits (a `waiting` event) until a host admits us; a refusal
+   * (`denied`, `wait_timeout`, `password_required`, `wrong_password`, ...) rejects with the server's code.
+   */
+  async join(roomName: string, displayName: string, options: JoinOptions = {}): Promise<void> {
     if (this._state !== 'idle' && this._state !== 'disconnected') {
       throw BackdropError.invalidState(`cannot join while ${this._state}`);
     }
     this.setState('connecting');
     try {
       const channel = await this.openChannel(undefined);
-      const joined = await channel.request({ type: 'join', room: roomName, name: displayName }, 'joined');
-      this.joinedAs = { room: roomName, name: displayName };
+      const as: JoinAs = { room: roomName, name: displayName, ...options };
+      const joined = await channel.request({ type: 'join', ...as }, 'joined');
+      this.joinedAs = as;
       this.adopt(channel, joined);
       this.setState('connected');
       for (const info of joined.participants) if (info.id !== joined.participantId) this.roster.add(info);
+      this.meeting.joined(false);
       this.stopWatchingNetwork = (this.options.network ?? browserNetworkMonitor).subscribe((change) =>
         this.onNetworkChange(change),
       );
@@ -246,6 +327,68 @@ export class Room extends TypedEmitter<RoomEvents> {
     await Promise.all([this.media.replaceAudioTrack(track), this.paths.replaceAudioTrack(track)]);
   }
 
+  // --- host actions (the server refuses them with `forbidden` unless we are host) ---------------------------
+
+  /** Locks the room (newcomers wait for a host) or unlocks it. */
+  async setLocked(locked: boolean): Promise<void> {
+    const reply = await this.requireConnected().request({ type: 'setRoomLock', locked }, 'roomAccess');
+    this.accessState.onMessage(reply);
+  }
+
+  /** Sets (or with null clears) the room's password for later joins. */
+  async setPassword(password: string | null): Promise<void> {
+    const reply = await this.requireConnected().request({ type: 'setRoomPassword', password }, 'roomAccess');
+    this.accessState.onMessage(reply);
+  }
+
+  /** Lets a waiting newcomer in, or turns it away. */
+  async answerKnock(waitingId: string, admit: boolean): Promise<void> {
+    await this.requireConnected().request({ type: 'answerKnock', waitingId, admit }, 'done');
+  }
+
+  /** Removes a participant from the room. */
+  async removeParticipant(participantId: string): Promise<void> {
+    await this.requireConnected().request({ type: 'removeParticipant', participantId }, 'done');
+  }
+
+  /** Asks everyone else to mute their microphone. */
+  async muteAll(): Promise<void> {
+    await this.requireConnected().request({ type: 'muteAll' }, 'done');
+  }
+
+  /**
+   * Shares a screen, window or tab: `stream` from `navigator.mediaDevices.getDisplayMedia` (its audio too,
+   * if the browser gave tab or system audio). Sent to the SFU on the publisher's screen m-lines (no
+   * renegotiation); the others get `screenShareChanged`. The Room owns the tracks from now on: it stops them
+   * when the share stops, including from the browser's own "Stop sharing" bar. Publish first.
+   */
+  async startScreenShare(stream: MediaStream): Promise<void> {
+    this.requireConnected();
+    if (!this.media.publishing) throw BackdropError.invalidState('publish before sharing a screen');
+    await this.screenShare.start(stream);
+  }
+
+  /** Stops our screen share (its tracks are stopped); nothing if none. */
+  async stopScreenShare(): Promise<void> {
+    await this.screenShare.stop();
+  }
+
+  /** Our screen share's video track while we share. */
+  get localScreenShare(): MediaStreamTrack | undefined {
+    return this.screenShare.video;
+  }
+
+  /**
+   * Which simulcast layer we want of each video we receive (by participant and source; `off` for one not on
+   * screen): the SFU forwards that layer only. Send changes only (see VideoLayerRequests); dropped while the
+   * socket is down (send them again on `reconnected`).
+   */
+  setVideoLayers(streams: { participantId: string; source: MediaSource; layer: VideoLayer }[]): void {
+    if (streams.length === 0) return;
+    for (let i = 0; i < streams.length; i += MAX_VIDEO_LAYER_ENTRIES)
+      this.trySend({ type: 'videoLayers', streams: streams.slice(i, i + MAX_VIDEO_LAYER_ENTRIES) });
+  }
+
   async leave(): Promise<void> {
     this.leaving = true;
     this.reconnector.stop();
@@ -276,7 +419,9 @@ export class Room extends TypedEmitter<RoomEvents> {
     const early: ServerMessage[] = [];
     this.earlyMessages.set(channel, early);
     channel.on('message', (message) => {
-      if (this.signaling === channel) this.onServerMessage(message);
+      // The join is held in a locked room's waiting room: told at once, not after the join.
+      if (message.type === 'waiting') this.emit('waiting', { timeoutMs: message.timeoutMs });
+      else if (this.signaling === channel) this.onServerMessage(message);
       else if (this.earlyMessages.has(channel)) early.push(message);
     });
     channel.on('activity', () => {
@@ -294,6 +439,7 @@ export class Room extends TypedEmitter<RoomEvents> {
     this.lost = undefined;
     this._localParticipantId = joined.participantId;
     this.resumeToken = { token: joined.resumeToken, windowMs: joined.resumeWindowMs };
+    this.accessState.onJoined(joined.participantId, joined.access);
     this.iceServers = [...(this.options.iceServers ?? []), ...joined.iceServers];
     this.heartbeat?.stop();
     this.heartbeat = new Heartbeat({
@@ -325,6 +471,7 @@ export class Room extends TypedEmitter<RoomEvents> {
   }
 
   private onServerMessage(message: ServerMessage): void {
+    if (this.accessState.onMessage(message)) return;
     switch (message.type) {
       case 'participantJoined':
         this.roster.add(message.participant);
@@ -334,6 +481,9 @@ export class Room extends TypedEmitter<RoomEvents> {
         break;
       case 'participantConnection':
         this.roster.setConnection(message.participantId, message.state);
+        break;
+      case 'screenShare':
+        this.roster.setSharing(message.participantId, message.active);
         break;
       case 'subscriberOffer':
         this.media.onSubscriberOffer(message);
@@ -363,6 +513,7 @@ export class Room extends TypedEmitter<RoomEvents> {
         this.emit('error', BackdropError.fromServer(message));
         break;
       default:
+        this.meeting.handle(message);
         break;
     }
   }
@@ -424,9 +575,11 @@ export class Room extends TypedEmitter<RoomEvents> {
   private onResumed(channel: SignalingChannel, joined: ServerMessageOf<'joined'>): void {
     this.adopt(channel, joined);
     this.roster.sync(joined.participants, [joined.participantId]);
+    this.roster.clearSharing(); // the server's screenShare notices follow its joined
     this.media.reconfigure();
     this.setState('connected');
     this.media.restartIce();
+    this.meeting.joined(true);
     this.emit('reconnected', { resumed: true });
     this.handleEarlyMessages(channel);
   }
@@ -438,11 +591,15 @@ export class Room extends TypedEmitter<RoomEvents> {
     this.paths.close();
     this.adopt(channel, joined);
     this.roster.sync(joined.participants, [joined.participantId, formerId]);
+    this.roster.clearSharing();
     this.setState('connected');
+    this.meeting.joined(false);
     const tracks = this.media.tracks;
     if (tracks) {
       this.media
         .publish(tracks)
+        // The share is on the new publisher's screen m-lines already: tell the new room about it.
+        .then(() => this.screenShare.reannounce())
         .catch((error: unknown) =>
           this.emit(
             'error',
@@ -517,13 +674,16 @@ export class Room extends TypedEmitter<RoomEvents> {
     this.heartbeat = undefined;
     this.stopWatchingNetwork?.();
     this.stopWatchingNetwork = undefined;
+    this.screenShare.dispose();
     this.media.dispose();
     this.paths.close();
     this.roster.clear();
+    this.meeting.clear();
     const signaling = this.signaling;
     this.signaling = undefined;
     signaling?.close();
     this._localParticipantId = undefined;
+    this.accessState.reset();
     this.joinedAs = undefined;
     this.resumeToken = undefined;
     this.lost = undefined;

@@ -1,4 +1,4 @@
-import type { ParticipantInfo, SubscribedStream } from '@backdrop/protocol';
+import type { ParticipantInfo, Role, SubscribedStream } from '@backdrop/protocol';
 import { type ParticipantConnection, RemoteParticipant } from './participant.js';
 import { planTrackMoves } from './stream-map.js';
 
@@ -9,6 +9,9 @@ export interface RosterEvents {
   trackSubscribed(track: MediaStreamTrack, participant: RemoteParticipant): void;
   trackUnsubscribed(track: MediaStreamTrack, participant: RemoteParticipant): void;
   participantConnection(participant: RemoteParticipant, state: ParticipantConnection): void;
+  participantRole(participant: RemoteParticipant, role: Role): void;
+  /** Its sharing flag or its screen tracks changed. */
+  screenShareChanged(participant: RemoteParticipant): void;
 }
 
 /** A receiver track of the subscriber PeerConnection and the m-line it arrives on. */
@@ -36,6 +39,8 @@ export class Roster {
   readonly participants = new Map<string, RemoteParticipant>();
   /** Which participant each subscriber m-line (mid) carries, as of the last applied offer. */
   private midOwners = new Map<string, string>();
+  /** The same for screen-share m-lines: those go straight to the participant's screenStream (SFU only). */
+  private screenMidOwners = new Map<string, string>();
 
   constructor(
     private readonly events: RosterEvents,
@@ -59,7 +64,7 @@ export class Roster {
 
   add(info: ParticipantInfo): void {
     if (this.participants.has(info.id)) return;
-    const participant = new RemoteParticipant(info.id, info.name);
+    const participant = new RemoteParticipant(info.id, info.name, info.role);
     this.participants.set(info.id, participant);
     this.events.participantJoined(participant);
   }
@@ -70,6 +75,7 @@ export class Roster {
     this.router.participantLeft(id);
     this.dropTracks(participant);
     for (const [mid, owner] of this.midOwners) if (owner === id) this.midOwners.delete(mid);
+    for (const [mid, owner] of this.screenMidOwners) if (owner === id) this.screenMidOwners.delete(mid);
     this.participants.delete(id);
     this.events.participantLeft(participant);
   }
@@ -82,7 +88,27 @@ export class Roster {
     const present = list.filter((info) => !exclude.includes(info.id));
     const ids = new Set(present.map((info) => info.id));
     for (const id of [...this.participants.keys()]) if (!ids.has(id)) this.remove(id);
-    for (const info of present) this.add(info);
+    for (const info of present) {
+      this.add(info);
+      this.setRole(info.id, info.role ?? 'participant');
+    }
+  }
+
+  setRole(id: string, role: Role): void {
+    const participant = this.participants.get(id);
+    if (participant?.setRole(role)) this.events.participantRole(participant, role);
+  }
+
+  /** The server says `id` started or stopped sharing. */
+  setSharing(id: string, sharing: boolean): void {
+    const participant = this.participants.get(id);
+    if (participant?.setSharing(sharing)) this.events.screenShareChanged(participant);
+  }
+
+  /** A new `joined`: nobody is sharing until the server's `screenShare` notices that follow it say so. */
+  clearSharing(): void {
+    for (const participant of this.participants.values())
+      if (participant.setSharing(false)) this.events.screenShareChanged(participant);
   }
 
   setConnection(id: string, state: ParticipantConnection): void {
@@ -94,17 +120,20 @@ export class Roster {
   clearTracks(): void {
     for (const participant of this.participants.values()) this.dropTracks(participant);
     this.midOwners = new Map();
+    this.screenMidOwners = new Map();
   }
 
   /** Everyone leaves. */
   clear(): void {
     for (const id of [...this.participants.keys()]) this.remove(id);
     this.midOwners = new Map();
+    this.screenMidOwners = new Map();
   }
 
   /** Moves each receiver track to the participant its m-line now carries (the SFU recycles m-lines). */
   applyStreams(received: readonly ReceivedTrack[], streams: readonly SubscribedStream[]): void {
-    const active = streams.filter((s) => this.participants.has(s.participantId));
+    const present = streams.filter((s) => this.participants.has(s.participantId));
+    const active = present.filter((s) => s.source !== 'screen');
     const tracks = new Map(received.map((r) => [r.mid, r]));
     for (const move of planTrackMoves(this.midOwners, active)) {
       const got = tracks.get(move.mid);
@@ -115,6 +144,31 @@ export class Roster {
       if (got && move.to && this.participants.has(move.to))
         this.router.trackAdded('sfu', move.to, got.track, got.receiver);
     }
+    this.applyScreenStreams(
+      tracks,
+      present.filter((s) => s.source === 'screen'),
+    );
+  }
+
+  /** Screen-share m-lines: through the SFU only (a direct pair moves to the SFU while one shares). */
+  private applyScreenStreams(tracks: ReadonlyMap<string, ReceivedTrack>, streams: SubscribedStream[]): void {
+    const changed = new Set<RemoteParticipant>();
+    for (const move of planTrackMoves(this.screenMidOwners, streams)) {
+      const got = tracks.get(move.mid);
+      const from = move.from === undefined ? undefined : this.participants.get(move.from);
+      const to = move.to === undefined ? undefined : this.participants.get(move.to);
+      if (got && from?.screenStream.getTrackById(got.track.id)) {
+        from.screenStream.removeTrack(got.track);
+        changed.add(from);
+      }
+      if (move.to) this.screenMidOwners.set(move.mid, move.to);
+      else this.screenMidOwners.delete(move.mid);
+      if (got && to && !to.screenStream.getTrackById(got.track.id)) {
+        to.screenStream.addTrack(got.track);
+        changed.add(to);
+      }
+    }
+    for (const participant of changed) this.events.screenShareChanged(participant);
   }
 
   private dropTracks(participant: RemoteParticipant): void {
@@ -122,5 +176,8 @@ export class Roster {
       participant.stream.removeTrack(track);
       this.events.trackUnsubscribed(track, participant);
     }
+    const screen = participant.screenStream.getTracks();
+    for (const track of screen) participant.screenStream.removeTrack(track);
+    if (screen.length > 0) this.events.screenShareChanged(participant);
   }
 }

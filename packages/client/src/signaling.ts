@@ -39,7 +39,10 @@ export interface SignalingOpenOptions {
  */
 export class SignalingChannel extends TypedEmitter<SignalingEvents> {
   private nextId = 1;
-  private readonly waiting = new Map<number, { resolve(m: ServerMessage): void; reject(e: Error): void }>();
+  private readonly waiting = new Map<
+    number,
+    { resolve(m: ServerMessage): void; reject(e: Error): void; progress?(m: ServerMessage): void }
+  >();
   private isClosed = false;
   private socket!: SignalingSocket;
 
@@ -135,11 +138,19 @@ export class SignalingChannel extends TypedEmitter<SignalingEvents> {
         reject(new BackdropError('connection_lost', 'signalling connection is closed'));
         return;
       }
-      const timer = this.clock.setTimeout(() => {
-        this.waiting.delete(id);
-        reject(new BackdropError('timeout', `no reply to ${message.type} in ${REQUEST_TIMEOUT_MS / 1000} s`));
-      }, REQUEST_TIMEOUT_MS);
+      const expire = (ms: number) =>
+        this.clock.setTimeout(() => {
+          this.waiting.delete(id);
+          reject(new BackdropError('timeout', `no reply to ${message.type} in ${ms / 1000} s`));
+        }, ms);
+      let timer = expire(REQUEST_TIMEOUT_MS);
       this.waiting.set(id, {
+        // A join held in a locked room's waiting room: its answer may take the server's whole wait.
+        progress: (note) => {
+          if (note.type !== 'waiting') return;
+          this.clock.clearTimeout(timer);
+          timer = expire(note.timeoutMs + REQUEST_TIMEOUT_MS);
+        },
         resolve: (reply) => {
           this.clock.clearTimeout(timer);
           if (reply.type === 'error') {
@@ -201,6 +212,12 @@ export class SignalingChannel extends TypedEmitter<SignalingEvents> {
     if (!message) return;
     const replyTo = 'replyTo' in message ? message.replyTo : undefined;
     const waiter = typeof replyTo === 'number' ? this.waiting.get(replyTo) : undefined;
+    if (waiter && message.type === 'waiting') {
+      // Not the answer yet: the request waits on, and the Room hears that it does.
+      waiter.progress?.(message);
+      this.emit('message', message);
+      return;
+    }
     if (waiter && typeof replyTo === 'number') {
       this.waiting.delete(replyTo);
       waiter.resolve(message);

@@ -40,11 +40,18 @@ export class FakePeerConnection extends EventTarget {
     this.configurations = [configuration];
   }
 
-  addTransceiver(track: FakeTrack): FakeTransceiver {
+  /** The init of each addTransceiver call (sendEncodings for simulcast), in order. */
+  readonly transceiverInits: (RTCRtpTransceiverInit | undefined)[] = [];
+
+  /** A track, or a kind for an m-line with no track yet (the screen share's, until one starts). */
+  addTransceiver(trackOrKind: FakeTrack | 'audio' | 'video', init?: RTCRtpTransceiverInit): FakeTransceiver {
+    const track = typeof trackOrKind === 'string' ? null : trackOrKind;
+    const kind = typeof trackOrKind === 'string' ? trackOrKind : trackOrKind.kind;
+    this.transceiverInits.push(init);
     const transceiver = {
       mid: String(this.transceivers.length),
       sender: new FakeSender(track),
-      receiver: { track: new FakeTrack(track.kind) },
+      receiver: { track: new FakeTrack(kind as 'audio' | 'video') },
     };
     this.transceivers.push(transceiver);
     return transceiver;

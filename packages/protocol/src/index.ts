@@ -1,3 +1,7 @@
+export * from './access.js';
 export * from './display-name.js';
+export * from './ids.js';
 export * from './limits.js';
+export * from './media.js';
+export * from './meeting.js';
 export * from './messages.js';

@@ -42,5 +42,7 @@ export const CLOSE_CODES = {
    * there, so this page must not reconnect or rejoin.
    */
   resumedElsewhere: 4006,
+  /** A host removed this participant from the room: do not reconnect or rejoin by yourself. */
+  removed: 4007,
 } as const;
 export type CloseCode = (typeof CLOSE_CODES)[keyof typeof CLOSE_CODES];

@@ -1,6 +1,18 @@
 import { z } from 'zod';
+import {
+  ACCESS_CLIENT_MESSAGES,
+  ACCESS_ERROR_CODES,
+  ACCESS_SERVER_MESSAGES,
+  HostKey,
+  JoinedAccess,
+  Role,
+  RoomPassword,
+} from './access.js';
 import { checkDisplayName } from './display-name.js';
+import { ParticipantId, RequestId } from './ids.js';
 import { MAX_CANDIDATE_CHARS, MAX_SDP_CHARS, ROOM_NAME_PATTERN } from './limits.js';
+import { MediaSource, ScreenShareMessage, ScreenShareNotice, VideoLayersMessage } from './media.js';
+import { MEETING_CLIENT_MESSAGES, MEETING_SERVER_MESSAGES } from './meeting.js';
 
 /** A room name as it appears in `/r/<room>`. */
 export const RoomName = z
@@ -20,14 +32,16 @@ export const DisplayName = z.string().transform((raw, ctx) => {
 });
 
 const Sdp = z.string().min(1).max(MAX_SDP_CHARS);
-/** Optional request id echoed back as `replyTo`, so a client can match replies. */
-const RequestId = z.union([z.string().max(64), z.number().int().safe()]).optional();
 
 export const JoinMessage = z.strictObject({
   type: z.literal('join'),
   id: RequestId,
   room: RoomName,
   name: DisplayName,
+  /** The room's password, if it has one; given by the first joiner, it sets the new room's password. */
+  password: RoomPassword.optional(),
+  /** From the host link: joins as a host, past the lock and the password. A wrong key joins as a participant. */
+  hostKey: HostKey.optional(),
 });
 /** The publisher's SDP offer (audio and/or video, send-only). */
 export const PublishMessage = z.strictObject({ type: z.literal('publish'), id: RequestId, sdp: Sdp });
@@ -156,13 +170,21 @@ export const ClientMessage = z.discriminatedUnion('type', [
   RestartSubscriberIceMessage,
   PeerSignalMessage,
   DirectMediaMessage,
+  ...ACCESS_CLIENT_MESSAGES,
+  ...MEETING_CLIENT_MESSAGES,
+  ScreenShareMessage,
+  VideoLayersMessage,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 export type ClientMessageType = ClientMessage['type'];
 export const CLIENT_MESSAGE_TYPES = ClientMessage.options.map((o) => o.shape.type.value);
 
-const ParticipantId = z.string().min(1).max(64);
-export const ParticipantInfo = z.strictObject({ id: ParticipantId, name: z.string() });
+export const ParticipantInfo = z.strictObject({
+  id: ParticipantId,
+  name: z.string(),
+  /** Decided by the server; absent means `participant`. */
+  role: Role.optional(),
+});
 export type ParticipantInfo = z.infer<typeof ParticipantInfo>;
 
 /** One m-line of the subscriber PeerConnection and whose media it carries. */
@@ -170,6 +192,8 @@ export const SubscribedStream = z.strictObject({
   mid: z.string(),
   participantId: ParticipantId,
   kind: z.enum(['audio', 'video']),
+  /** Camera and microphone, or screen share (its video and tab/system audio); camera when absent. */
+  source: MediaSource.optional(),
 });
 export type SubscribedStream = z.infer<typeof SubscribedStream>;
 
@@ -220,6 +244,12 @@ export const ErrorCode = z.enum([
    * relayed. Expected in the moment a room switches path (a third joined); clients drop it.
    */
   'not_direct',
+  ...ACCESS_ERROR_CODES,
+  /** A chat text that is empty, over CHAT_MAX_BYTES, or holds control or bidi-override characters. */
+  'invalid_chat',
+  /** Chat or reactions sent faster than the room allows (see CHAT_RATE / REACTION_RATE); nothing is closed. */
+  'chat_rate_limited',
+  'reaction_rate_limited',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -241,6 +271,8 @@ export const ServerMessage = z.discriminatedUnion('type', [
     resumeWindowMs: z.number().int().min(0),
     /** True when this answers a `resume`: same participant id, same SFU handles (restart ICE, no new publish). */
     resumed: z.boolean(),
+    /** The room's lock and password state, and to a host its host key and waiting list. */
+    access: JoinedAccess.optional(),
   }),
   z.strictObject({ type: z.literal('participantJoined'), participant: ParticipantInfo }),
   z.strictObject({ type: z.literal('participantLeft'), participantId: ParticipantId }),
@@ -303,6 +335,9 @@ export const ServerMessage = z.discriminatedUnion('type', [
     description: PeerDescription.optional(),
     candidate: IceCandidate.nullable().optional(),
   }),
+  ...ACCESS_SERVER_MESSAGES,
+  ...MEETING_SERVER_MESSAGES,
+  ScreenShareNotice,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 export type ServerMessageOf<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;

@@ -83,6 +83,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     iceServersFor: (participantId) => turn?.iceServersFor(participantId) ?? [],
     resumeWindowMs: config.resumeWindowMs,
     p2p: config.p2p === 'on',
+    access: config,
   });
   const signaling = new SignalingServer({
     registry,

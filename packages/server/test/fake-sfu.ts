@@ -135,8 +135,10 @@ export class FakeSubscriber extends EventEmitter<SfuSubscriberEvents> implements
   }
   /** Mids paused with setSending (send: false), and every setSending call in order. */
   readonly paused = new Set<string>();
-  readonly sendingCalls: { mid: string; send: boolean }[][] = [];
-  async setSending(streams: readonly { mid: string; send: boolean }[]): Promise<void> {
+  readonly sendingCalls: { mid: string; send: boolean; substream?: 0 | 1 | 2 | undefined }[][] = [];
+  async setSending(
+    streams: readonly { mid: string; send: boolean; substream?: 0 | 1 | 2 | undefined }[],
+  ): Promise<void> {
     if (this.updates === 0) throw new Error('no subscriber PeerConnection to configure');
     this.sendingCalls.push([...streams]);
     for (const { mid, send } of streams) {

@@ -126,12 +126,23 @@ export const SEED_TYPES = [
   'trickle',
   'subscriberAnswer',
   'ping',
+  'mediaState',
+  'chat',
+  'hand',
+  'reaction',
   'restartPublisherIce',
   'restartSubscriberIce',
   'leave',
   'resume',
   'peerSignal',
   'directMedia',
+  'setRoomLock',
+  'answerKnock',
+  'removeParticipant',
+  'muteAll',
+  'setRoomPassword',
+  'screenShare',
+  'videoLayers',
 ] as const;
 export type SeedType = (typeof SEED_TYPES)[number];
 
@@ -172,5 +183,38 @@ export function seedMessage(type: SeedType, context: SeedContext, id: string | n
       return { type, id, to: 'p_stranger', description: { type: 'offer', sdp: BROWSER_OFFER } };
     case 'directMedia':
       return { type, id, peerId: 'p_stranger', receiving: true };
+    // Host actions: valid from a room's first fuzzer (its host), forbidden from the others. The valid seeds
+    // leave the room open (unlocked, no password) so the other fuzzers still get in; mutations flip that.
+    case 'setRoomLock':
+      return { type, id, locked: false };
+    case 'answerKnock':
+      return { type, id, waitingId: 'w_stranger', admit: true };
+    case 'removeParticipant':
+      return { type, id, participantId: 'p_stranger' };
+    case 'muteAll':
+      return { type, id };
+    case 'setRoomPassword':
+      return { type, id, password: null };
+    case 'mediaState':
+      return { type, id, micMuted: true, cameraOff: false };
+    case 'chat':
+      // A link and markup: the server must relay it as text, and the mutator has both to break.
+      return { type, id, text: 'see https://example.org/a?b=1 <b>now</b> 👍' };
+    case 'hand':
+      return { type, id, raised: true };
+    case 'reaction':
+      return { type, id, emoji: '🎉' };
+    case 'screenShare':
+      return { type, id, active: true };
+    case 'videoLayers':
+      // Its own id once joined would be skipped; a stranger is skipped too: both must leave the server well.
+      return {
+        type,
+        id,
+        streams: [
+          { participantId: 'p_stranger', source: 'camera', layer: 'low' },
+          { participantId: 'p_stranger', source: 'screen', layer: 'off' },
+        ],
+      };
   }
 }

@@ -154,6 +154,15 @@ export const ConfigSchema = z.object({
     .min(0, 'must be 0 (off) or more')
     .max(600_000, 'must be at most 600000 ms')
     .default(30_000),
+  // Hosts and access (issue 11 item 6).
+  /** Newcomers waiting at once to be let in to one locked room (`waiting_full` past it). */
+  maxWaitingPerRoom: Count.default(20),
+  /** How long a newcomer of a locked room waits for a host before it is turned away (`wait_timeout`). */
+  waitingTimeoutMs: z.coerce.number().int().min(1_000).max(3_600_000).default(300_000),
+  /** Wrong or missing room passwords per client address per room per minute (`password_rate_limited`). */
+  passwordFailuresPerMinutePerAddress: Count.default(5),
+  /** Wrong or missing room passwords per room per minute, over all addresses. */
+  passwordFailuresPerMinutePerRoom: Count.default(30),
   /**
    * Janus drops a session silent this long (its `session_timeout`); we keep ours alive every third of it. With
    * `--janus-url`, set it to (at most) that Janus's own value.

@@ -41,6 +41,12 @@ export class TokenBucket {
     return true;
   }
 
+  /** Whether `cost` tokens are there now, taking nothing. */
+  has(nowMs: number, cost = 1): boolean {
+    this.refill(nowMs);
+    return this.tokens >= cost;
+  }
+
   /** True when the bucket is full again, i.e. it remembers nothing and can be dropped. */
   isFull(nowMs: number): boolean {
     this.refill(nowMs);
@@ -73,6 +79,12 @@ export class KeyedBuckets {
       this.buckets.set(key, bucket);
     }
     return bucket.take(nowMs, cost);
+  }
+
+  /** Whether `key` could take `cost` tokens now, taking nothing (an unseen key has a full bucket). */
+  has(key: string, nowMs: number, cost = 1): boolean {
+    const bucket = this.buckets.get(key);
+    return bucket ? bucket.has(nowMs, cost) : cost <= this.rate.burst;
   }
 
   /** Drops the buckets that are full again. Call now and then (e.g. from a heartbeat). */

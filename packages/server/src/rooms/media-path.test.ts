@@ -36,6 +36,16 @@ describe('decideMediaPath', () => {
     expect(decideMediaPath(true, [])).toEqual(SFU_PATH);
   });
 
+  it('uses the SFU while either of the two shares its screen, and goes direct again after', () => {
+    expect(decideMediaPath(true, [{ ...a, sharing: true }, b])).toEqual(SFU_PATH);
+    expect(decideMediaPath(true, [a, { ...b, sharing: true }])).toEqual(SFU_PATH);
+    expect(decideMediaPath(true, [a, { ...b, sharing: false }])).toEqual({
+      kind: 'direct',
+      first: 'p_a',
+      second: 'p_b',
+    });
+  });
+
   it('never goes direct with P2P off', () => {
     expect(decideMediaPath(false, [a, b])).toEqual(SFU_PATH);
   });

@@ -12,19 +12,24 @@ export interface PathMember {
   id: string;
   /** Its media reached the SFU: it has tracks, so a direct PeerConnection has something to send. */
   publishing: boolean;
+  /** Sharing its screen: the share goes through the SFU only, so the room does too meanwhile. */
+  sharing?: boolean;
 }
 
 export const SFU_PATH: MediaPath = { kind: 'sfu' };
 
 /**
  * The path for the room as it is now (members in join order): direct when P2P is on and there are exactly two
- * participants, both publishing; the SFU otherwise. A participant still setting up its publisher keeps the
- * room on the SFU, so the direct PeerConnection always starts with both sides' tracks.
+ * participants, both publishing, neither sharing its screen; the SFU otherwise. A participant still setting up
+ * its publisher keeps the room on the SFU, so the direct PeerConnection always starts with both sides' tracks.
+ * A screen share is published to the SFU only (one more m-line there, none on the direct PeerConnection): the
+ * pair moves to the SFU while it lasts, with the usual gapless switch, and back when it ends.
  */
 export function decideMediaPath(p2p: boolean, members: readonly PathMember[]): MediaPath {
   if (!p2p || members.length !== 2) return SFU_PATH;
   const [first, second] = members as [PathMember, PathMember];
   if (!first.publishing || !second.publishing) return SFU_PATH;
+  if (first.sharing || second.sharing) return SFU_PATH;
   return { kind: 'direct', first: first.id, second: second.id };
 }
 

@@ -16,6 +16,7 @@ export interface RoutedParticipant {
   readonly id: string;
   readonly feedId: number;
   readonly publishing: boolean;
+  readonly sharing?: boolean;
   readonly subscription: {
     want(feedId: number): void;
     unwant(feedId: number): void;
@@ -46,7 +47,14 @@ export class MediaRouter {
     /** The room's participants, in join order. */
     private readonly participants: () => Iterable<RoutedParticipant>,
     private readonly logger: Logger,
+    /** A publisher was told to stop (`idle`) or start again sending to the SFU. */
+    private readonly onUploadIdle: (participantId: string, idle: boolean) => void = () => undefined,
   ) {}
+
+  /** True while the participant was told to send nothing to the SFU (a direct pair): the SFU hears nothing of it. */
+  isUploadIdle(participantId: string): boolean {
+    return this.idleUploads.has(participantId);
+  }
 
   get current(): MediaPath {
     return this.path;
@@ -99,6 +107,7 @@ export class MediaRouter {
       if (idle) this.idleUploads.add(member.id);
       else this.idleUploads.delete(member.id);
       member.send({ type: 'sfuUpload', active: !idle });
+      this.onUploadIdle(member.id, idle);
     }
   }
 

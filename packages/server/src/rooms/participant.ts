@@ -1,7 +1,8 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import type { IceTarget, ParticipantInfo, ServerMessage } from '@backdrop/protocol';
+import type { IceTarget, MediaSource, ParticipantInfo, Role, ServerMessage } from '@backdrop/protocol';
 import type { Logger } from '../logger.js';
 import type { SfuCandidate, SfuPublisher } from '../sfu/sfu.js';
+import { publisherSources } from './stream-sources.js';
 import type { Subscription } from './subscription.js';
 import { TrickleGate } from './trickle-gate.js';
 
@@ -16,6 +17,8 @@ export interface Link {
    * (with `resumedElsewhere`) without taking the participant out of its room.
    */
   replaced(): void;
+  /** A host removed the participant: this connection must close (with `removed`) and not come back. */
+  removed?(): void;
 }
 
 /**
@@ -53,6 +56,14 @@ export class Participant {
   publishing = false;
   /** True once a publish offer was accepted: one publish per join (renegotiation is not supported yet). */
   offered = false;
+  /** Decided by the room (rooms/hosts.ts) when it is added, and when the last host leaves. */
+  role: Role = 'participant';
+  /** Which source each of its publisher's mids carries (stream-sources.ts), from its publish offer. */
+  sources = new Map<string, MediaSource>();
+  /** Sharing its screen now (its `screenShare`); while anyone shares, the room stays on the SFU. */
+  sharing = false;
+  /** `videoLayers` requests it may still make now (a token bucket, see Room.setVideoLayers). */
+  layerRequests: { take(nowMs: number): boolean } | undefined;
   /** The browser's publisher candidates, held until the SFU has answered its offer. */
   private readonly publisherIce: TrickleGate;
   /** While away: when the socket was lost, and the timer that removes the participant when the window ends. */
@@ -71,7 +82,7 @@ export class Participant {
   }
 
   get info(): ParticipantInfo {
-    return { id: this.id, name: this.name };
+    return { id: this.id, name: this.name, role: this.role };
   }
 
   /** To this participant's browser, through the connection it is on now; dropped while it is away. */
@@ -120,6 +131,7 @@ export class Participant {
   /** Sends the browser's publisher offer to the SFU; resolves with the answer. Its candidates flow from then. */
   async publish(offerSdp: string): Promise<string> {
     const answer = await this.publisher.publish(offerSdp);
+    this.sources = publisherSources(offerSdp);
     this.publisherIce.open();
     return answer;
   }

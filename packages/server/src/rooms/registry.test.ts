@@ -98,7 +98,7 @@ describe('RoomRegistry', () => {
     expect(a.participant.id).toMatch(/^p_/);
     expect(boxA.messages).toContainEqual({
       type: 'participantJoined',
-      participant: { id: b.participant.id, name: 'B' },
+      participant: { id: b.participant.id, name: 'B', role: 'participant' },
     });
     await registry.leave(b.room, b.participant);
     expect(boxA.messages).toContainEqual({ type: 'participantLeft', participantId: b.participant.id });

@@ -1,12 +1,14 @@
 import { randomInt } from 'node:crypto';
-import type { IceServer } from '@backdrop/protocol';
+import { displayNameKey, type IceServer } from '@backdrop/protocol';
 import { ServerError } from '../errors.js';
 import { KeyedBuckets, perMinute } from '../limits/token-bucket.js';
 import type { Logger } from '../logger.js';
 import type { Sfu } from '../sfu/sfu.js';
+import type { WaitingRoomLimits } from './hosts.js';
+import type { KnockOutcome } from './lobby.js';
 import type { Link, MessageSink, Participant } from './participant.js';
 import { ResumeTokens } from './resume-tokens.js';
-import { type ResumePolicy, Room, type Seat } from './room.js';
+import { DEFAULT_WAITING, type ResumePolicy, Room, type Seat } from './room.js';
 
 /** The caps and per-address rates the registry enforces; `Config` has them all. */
 export interface RoomLimits {
@@ -34,7 +36,22 @@ export interface RoomRegistryOptions {
   resumeWindowMs?: number;
   /** P2P=on: two-person rooms go direct (rooms/media-path.ts); off if unset. */
   p2p?: boolean;
+  /** Waiting room bounds and password guessing limits; DEFAULT_ACCESS_LIMITS if unset. */
+  access?: AccessLimits;
 }
+
+export interface AccessLimits extends WaitingRoomLimits {
+  /** Wrong or missing room passwords per client address per room per minute, before `password_rate_limited`. */
+  passwordFailuresPerMinutePerAddress: number;
+  /** Wrong or missing room passwords per room per minute, from all addresses together. */
+  passwordFailuresPerMinutePerRoom: number;
+}
+
+export const DEFAULT_ACCESS_LIMITS: AccessLimits = {
+  ...DEFAULT_WAITING,
+  passwordFailuresPerMinutePerAddress: 5,
+  passwordFailuresPerMinutePerRoom: 30,
+};
 
 export interface JoinRequest {
   room: string;
@@ -44,8 +61,33 @@ export interface JoinRequest {
   send: MessageSink;
   /** The participant was resumed on another socket while still on this one (see Link.replaced). */
   replaced?: () => void;
+  /** A host removed the participant (see Link.removed). */
+  removed?: () => void;
   /** The join's request id, echoed on the `joined` reply. */
   replyTo?: string | number;
+  /** The room's password, if it has one (sets it when this join opens the room). Never logged. */
+  password?: string | undefined;
+  /** From the room's host link: enters as a host, past the lock and the password. */
+  hostKey?: string | undefined;
+  /** Aborted when the joiner's socket closes: a wait in the waiting room ends. */
+  signal?: AbortSignal;
+}
+
+/** What a join found under the room's lock: a seat, or a place in the waiting room. */
+type Entry =
+  | { kind: 'seat'; room: Room; seat: Seat }
+  | { kind: 'wait'; room: Room; waitingId: string; outcome: Promise<KnockOutcome> };
+
+/** Why a wait ended without a seat, as the error the join is refused with. */
+function waitRefusal(outcome: Exclude<KnockOutcome, 'admitted' | 'closed'>): ServerError {
+  switch (outcome) {
+    case 'denied':
+      return new ServerError('denied', 'a host of this meeting did not let you in');
+    case 'timeout':
+      return new ServerError('wait_timeout', 'nobody let you in to this locked meeting in time');
+    case 'cancelled':
+      return ServerError.invalidState('the wait was given up');
+  }
 }
 
 export interface ResumeRequest {
@@ -91,8 +133,15 @@ export class RoomRegistry {
   /** Set by `drain`: lost sockets leave at once and resumes are refused. */
   private draining = false;
   private readonly p2p: boolean;
+  private readonly access: AccessLimits;
+  /** Wrong or missing passwords, per `address room` and per room. */
+  private readonly passwordFailures: KeyedBuckets;
+  private readonly roomPasswordFailures: KeyedBuckets;
 
   constructor(options: RoomRegistryOptions) {
+    this.access = options.access ?? DEFAULT_ACCESS_LIMITS;
+    this.passwordFailures = new KeyedBuckets(perMinute(this.access.passwordFailuresPerMinutePerAddress));
+    this.roomPasswordFailures = new KeyedBuckets(perMinute(this.access.passwordFailuresPerMinutePerRoom));
     const windowMs = options.resumeWindowMs ?? 0;
     this.resumePolicy = {
       windowMs,
@@ -164,6 +213,8 @@ export class RoomRegistry {
       this.lastSweepMs = nowMs;
       this.joins.sweep(nowMs);
       this.creations.sweep(nowMs);
+      this.passwordFailures.sweep(nowMs);
+      this.roomPasswordFailures.sweep(nowMs);
     }
     if (!this.joins.take(clientAddress, nowMs)) {
       throw new ServerError(
@@ -173,12 +224,41 @@ export class RoomRegistry {
     }
   }
 
+  /**
+   * Joins a room: opens it if needed, checks its password, waits in its waiting room while it is locked
+   * (holding no seat and no SFU handle: a host admits or denies, or the wait times out), then takes a seat
+   * and makes the participant's SFU handles.
+   */
   async join(request: JoinRequest): Promise<{ room: Room; participant: Participant }> {
     const nowMs = this.now();
     this.takeJoin(request.clientAddress, nowMs);
     this.checkServerCapacity();
-    const { room, seat } = await this.withLock(request.room, () => this.takeSeat(request, nowMs));
+    let admittedTo: Room | undefined;
+    for (;;) {
+      const entry = await this.withLock(request.room, () => this.enter(request, nowMs, admittedTo));
+      if (entry.kind === 'seat') return this.sit(entry.room, entry.seat, request);
+      request.send({
+        type: 'waiting',
+        ...(request.replyTo === undefined ? {} : { replyTo: request.replyTo }),
+        room: request.room,
+        timeoutMs: this.access.waitingTimeoutMs,
+      });
+      const outcome = await entry.outcome;
+      // Closed: the room emptied (or the SFU went) while it waited; it joins afresh, as anyone would.
+      if (outcome === 'admitted') admittedTo = entry.room;
+      else if (outcome !== 'closed') throw waitRefusal(outcome);
+      if (request.signal?.aborted) throw waitRefusal('cancelled');
+      this.checkServerCapacity();
+    }
+  }
+
+  private async sit(
+    room: Room,
+    seat: Seat,
+    request: JoinRequest,
+  ): Promise<{ room: Room; participant: Participant }> {
     const link: Link = { send: request.send, replaced: request.replaced ?? (() => undefined) };
+    if (request.removed) link.removed = request.removed;
     try {
       return { room, participant: await room.admit(seat, link, request.replyTo) };
     } catch (error) {
@@ -187,16 +267,58 @@ export class RoomRegistry {
     }
   }
 
-  /** Under the room's lock: opens the room if needed, then holds a seat in it. */
-  private async takeSeat(request: JoinRequest, nowMs: number): Promise<{ room: Room; seat: Seat }> {
-    const room = this.rooms.get(request.room) ?? (await this.create(request, nowMs));
+  /**
+   * Under the room's lock: opens the room if needed, checks the password, then holds a seat in it, or (locked,
+   * and neither host nor already admitted to this room) a place in its waiting room.
+   */
+  private async enter(request: JoinRequest, nowMs: number, admittedTo: Room | undefined): Promise<Entry> {
+    const existing = this.rooms.get(request.room);
+    const room = existing ?? (await this.create(request, nowMs));
     try {
+      const asHost = existing === undefined || room.hosts.access.isHostKey(request.hostKey);
+      const admitted = admittedTo === room;
+      if (!asHost && !admitted) {
+        this.checkPassword(room, request, nowMs);
+        if (room.hosts.access.locked) return this.knock(room, request);
+      }
       this.checkServerCapacity();
-      return { room, seat: room.reserve(request.name) };
+      return { kind: 'seat', room, seat: room.reserve(request.name, asHost) };
     } catch (error) {
       if (room.isEmpty && this.rooms.get(room.name) === room) await this.destroy(room);
       throw error;
     }
+  }
+
+  /** Refuses a missing or wrong password, and any attempt once this address or room has failed too often. */
+  private checkPassword(room: Room, request: JoinRequest, nowMs: number): void {
+    if (!room.hosts.access.passwordSet) return;
+    const key = `${request.clientAddress} ${room.name}`;
+    if (!this.passwordFailures.has(key, nowMs) || !this.roomPasswordFailures.has(room.name, nowMs)) {
+      throw new ServerError(
+        'password_rate_limited',
+        'too many wrong passwords for this meeting in the last minute; wait a minute',
+      );
+    }
+    const check = room.hosts.access.checkPassword(request.password);
+    if (check === 'ok') return;
+    this.passwordFailures.take(key, nowMs);
+    this.roomPasswordFailures.take(room.name, nowMs);
+    throw check === 'required'
+      ? new ServerError('password_required', 'this meeting has a password')
+      : new ServerError('wrong_password', 'that is not this meeting’s password');
+  }
+
+  private knock(room: Room, request: JoinRequest): Entry {
+    const key = displayNameKey(request.name);
+    if (room.nameTaken(key))
+      throw new ServerError('invalid_name', 'someone in this room already uses that name');
+    const knock = room.hosts.lobby.knock(request.name, key, request.signal);
+    if (knock === 'full')
+      throw new ServerError('waiting_full', 'too many people are waiting to be let in to this meeting');
+    if (knock === 'name_taken')
+      throw new ServerError('invalid_name', 'someone waiting to be let in already uses that name');
+    room.logger.info({ waitingId: knock.id }, 'newcomer waits to be let in');
+    return { kind: 'wait', room, waitingId: knock.id, outcome: knock.outcome };
   }
 
   private async create(request: JoinRequest, nowMs: number): Promise<Room> {
@@ -230,6 +352,7 @@ export class RoomRegistry {
       this.iceServersFor,
       this.resumePolicy,
       this.p2p,
+      { password: request.password, waiting: this.access },
     );
     this.rooms.set(name, room);
     this.logger.info({ room: name, sfuRoomId }, 'room created');
@@ -292,6 +415,7 @@ export class RoomRegistry {
    */
   private async destroy(room: Room): Promise<void> {
     this.rooms.delete(room.name);
+    room.closeLobby();
     await room.handlesClosed();
     const sfu = this.sfu();
     if (!sfu) return;

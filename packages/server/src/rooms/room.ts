@@ -3,15 +3,26 @@ import {
   displayNameKey,
   type IceServer,
   type IceTarget,
+  type MediaSource,
   type ServerMessage,
   type SubscribedStream,
+  type VideoLayer,
 } from '@backdrop/protocol';
 import { ServerError } from '../errors.js';
+import { TokenBucket } from '../limits/token-bucket.js';
 import type { Logger } from '../logger.js';
+import { MeetingState } from '../meeting/meeting-state.js';
 import type { Sfu, SfuCandidate, SfuStream } from '../sfu/sfu.js';
+import { RoomHosts, type WaitingRoomLimits } from './hosts.js';
 import { MediaRouter } from './media-router.js';
 import { type Link, newIdentity, Participant, Relay } from './participant.js';
 import { Subscription } from './subscription.js';
+
+/**
+ * `videoLayers` requests per participant: a browser sends one when tiles change size or scroll, debounced; a
+ * burst covers a layout change. Over it: `rate_limited`.
+ */
+export const VIDEO_LAYER_RATE = { perSecond: 4, burst: 8 } as const;
 
 /** How long a leaving publisher stays in the SFU so the others' unsubscribes land before it vanishes. */
 const LEAVE_GRACE_MS = 3_000;
@@ -23,7 +34,18 @@ const LEAVE_GRACE_MS = 3_000;
 export interface Seat {
   readonly name: string;
   readonly key: string;
+  /** Opened the room's host link: enters as a host. */
+  readonly asHost: boolean;
 }
+
+/** A room's access settings at creation: its first host's password, and the waiting room's bounds. */
+export interface RoomAccessOptions {
+  password?: string | undefined;
+  waiting: WaitingRoomLimits;
+}
+
+/** Waiting room bounds when none are given (tests); the server passes its configuration. */
+export const DEFAULT_WAITING: WaitingRoomLimits = { maxWaitingPerRoom: 20, waitingTimeoutMs: 300_000 };
 
 /** How a room hands out resume tokens (the registry keeps them, since a `resume` names no room). */
 export interface ResumePolicy {
@@ -54,20 +76,41 @@ export class Room {
   private state: 'open' | 'abandoned' = 'open';
   /** Direct (two people) or through the SFU: who receives whom from the SFU, and the direct pair's signalling. */
   readonly media: MediaRouter;
+  /** Roles, lock, password and waiting room. */
+  readonly hosts: RoomHosts;
+  /** Chat, mic/camera state, hands, reactions and who is speaking (meeting/). */
+  readonly meeting = new MeetingState(() => this.participants.values());
 
   constructor(
     readonly name: string,
     readonly sfuRoomId: number,
     private readonly sfu: Sfu,
     private readonly maxParticipants: number,
-    private readonly logger: Logger,
+    readonly logger: Logger,
     /** ICE servers for one participant's `joined`, with credentials made for it (TURN); none by default. */
     private readonly iceServersFor: (participantId: string) => IceServer[] = () => [],
     private readonly resume: ResumePolicy = NO_RESUME,
     /** P2P=on: a room of two publishing participants sends media browser to browser (media-path.ts). */
     p2p = false,
+    access: RoomAccessOptions = { waiting: DEFAULT_WAITING },
   ) {
     this.media = new MediaRouter(p2p, () => this.participants.values(), logger);
+    this.hosts = new RoomHosts({
+      participants: () => this.participants.values(),
+      password: access.password,
+      waiting: access.waiting,
+      logger,
+    });
+    // A direct pair sends the SFU nothing, so its last audio-level verdict would stick: not speaking while idle.
+    // (Speaking is shown only from the SFU; a two-person direct call shows no one speaking.)
+    this.media = new MediaRouter(
+      p2p,
+      () => this.participants.values(),
+      logger,
+      (id, idle) => {
+        if (idle) this.meeting.setTalking(id, false);
+      },
+    );
   }
 
   /** Participants in the room (joins still being made not counted). */
@@ -107,31 +150,81 @@ export class Room {
 
   /** Which participant each stream belongs to; streams of feeds no longer here are left out. */
   private describeStreams(streams: SfuStream[]): SubscribedStream[] {
-    const byFeed = new Map([...this.participants.values()].map((p) => [p.feedId, p.id]));
+    const byFeed = new Map([...this.participants.values()].map((p) => [p.feedId, p]));
     return streams.flatMap((s) => {
-      const participantId = byFeed.get(s.feedId);
-      return participantId ? [{ mid: s.mid, participantId, kind: s.kind }] : [];
+      const publisher = byFeed.get(s.feedId);
+      if (!publisher) return [];
+      return [{ mid: s.mid, participantId: publisher.id, kind: s.kind, source: this.sourceOf(s) }];
     });
+  }
+
+  /** Camera/microphone or screen share: what the publisher's mid carries (camera when unknown). */
+  private sourceOf(stream: SfuStream): MediaSource {
+    if (stream.feedMid === undefined) return 'camera';
+    for (const p of this.participants.values())
+      if (p.feedId === stream.feedId) return p.sources.get(stream.feedMid) ?? 'camera';
+    return 'camera';
+  }
+
+  /**
+   * The participant started or stopped sharing its screen (on its publisher's second video m-line, negotiated
+   * from the start): everyone else is told, and the path is decided again (a direct pair moves to the SFU
+   * while a share lasts).
+   */
+  setScreenShare(participant: Participant, active: boolean): void {
+    if (this.participants.get(participant.id) !== participant || participant.sharing === active) return;
+    participant.sharing = active;
+    participant.logger.info({ active }, 'screen share');
+    this.broadcast({ type: 'screenShare', participantId: participant.id, active }, participant);
+    this.media.sync();
+  }
+
+  /**
+   * Which layer `participant` wants of the videos it receives. Entries naming someone it does not receive
+   * (gone, or not yet subscribed) are skipped: a leave can cross the request. Rate-limited per participant.
+   * Returns how many entries applied.
+   */
+  setVideoLayers(
+    participant: Participant,
+    entries: readonly { participantId: string; source: MediaSource; layer: VideoLayer }[],
+    nowMs = Date.now(),
+  ): number {
+    participant.layerRequests ??= new TokenBucket(VIDEO_LAYER_RATE, nowMs);
+    if (!participant.layerRequests.take(nowMs))
+      throw new ServerError('rate_limited', 'too many videoLayers requests; send at most a few a second');
+    let applied = 0;
+    for (const entry of entries) {
+      const publisher = this.participants.get(entry.participantId);
+      if (!publisher || publisher === participant) continue;
+      if (participant.subscription.setLayer(publisher.feedId, entry.source, entry.layer)) applied++;
+    }
+    return applied;
   }
 
   /**
    * Holds a place for `name` at once (synchronously, so two joins cannot both take the last place or one
    * name): refused if the room is full, or someone in it or joining it already uses that name.
    */
-  reserve(name: string): Seat {
+  reserve(name: string, asHost = false): Seat {
     if (this.state !== 'open')
       throw new ServerError('sfu_unavailable', 'the media server restarted; join again');
     if (this.occupancy >= this.maxParticipants) {
       throw new ServerError('room_full', `room ${this.name} is full (${this.maxParticipants} participants)`);
     }
     const key = displayNameKey(name);
-    const taken =
-      [...this.participants.values()].some((p) => displayNameKey(p.name) === key) ||
-      [...this.seats].some((s) => s.key === key);
-    if (taken) throw new ServerError('invalid_name', 'someone in this room already uses that name');
-    const seat = { name, key };
+    if (this.nameTaken(key))
+      throw new ServerError('invalid_name', 'someone in this room already uses that name');
+    const seat = { name, key, asHost };
     this.seats.add(seat);
     return seat;
+  }
+
+  /** Someone in the room or joining it uses this display-name key. */
+  nameTaken(key: string): boolean {
+    return (
+      [...this.participants.values()].some((p) => displayNameKey(p.name) === key) ||
+      [...this.seats].some((s) => s.key === key)
+    );
   }
 
   /**
@@ -145,7 +238,7 @@ export class Room {
         this.closeLater(participant, Promise.resolve());
         throw new ServerError('sfu_unavailable', 'the media server restarted; join again');
       }
-      this.addParticipant(participant, replyTo);
+      this.addParticipant(participant, seat.asHost, replyTo);
       return participant;
     } finally {
       this.seats.delete(seat);
@@ -170,6 +263,7 @@ export class Room {
         (offer) =>
           send({ type: 'subscriberOffer', sdp: offer.sdp, streams: this.describeStreams(offer.streams) }),
         logger,
+        (stream) => this.sourceOf(stream),
       );
       return new Participant(id, feedId, name, relay, publisher, subscription, logger);
     } catch (error) {
@@ -182,8 +276,9 @@ export class Room {
    * Admits a participant: it gets `joined` (with everyone here at this moment) before anyone else hears of it,
    * and before any later `participantJoined`, so concurrent joins never list each other twice.
    */
-  private addParticipant(participant: Participant, replyTo?: string | number): void {
+  private addParticipant(participant: Participant, asHost: boolean, replyTo?: string | number): void {
     const { id, feedId, publisher, logger } = participant;
+    participant.role = this.hosts.roleOnEntry(asHost);
     publisher.on('connected', () => {
       if (!this.participants.has(id)) return;
       logger.info('publisher connected');
@@ -196,17 +291,24 @@ export class Room {
       if (this.participants.has(id)) this.media.sync();
       else for (const other of this.participants.values()) other.subscription.unwant(feedId);
     });
+    publisher.on('talking', (talking) =>
+      this.meeting.setTalking(id, talking && !this.media.isUploadIdle(id)),
+    );
+    this.meeting.add(id);
     this.sendJoined(participant, { resumed: false, replyTo });
     this.broadcast({ type: 'participantJoined', participant: participant.info });
     this.participants.set(id, participant);
     this.media.sync();
-    logger.info({ name: participant.name, size: this.participants.size }, 'participant joined');
+    logger.info(
+      { name: participant.name, role: participant.role, size: this.participants.size },
+      'participant joined',
+    );
   }
 
   /**
    * `joined` with everyone else here now, fresh ICE servers (new TURN credentials) and a new resume token; then
-   * `participantConnection reconnecting` for each of them whose socket is lost right now, so every tile starts
-   * in the right state.
+   * `participantConnection reconnecting` for each of them whose socket is lost right now and `screenShare` for
+   * each who shares, so every tile starts in the right state (a client clears its share flags on `joined`).
    */
   private sendJoined(
     participant: Participant,
@@ -222,11 +324,15 @@ export class Room {
       resumeToken: this.resume.issue(this, participant),
       resumeWindowMs: this.resume.windowMs,
       resumed: options.resumed,
+      access: this.hosts.joinedAccess(participant),
     });
     for (const other of this.participants.values()) {
       if (other !== participant && other.isAway)
         participant.send({ type: 'participantConnection', participantId: other.id, state: 'reconnecting' });
+      if (other !== participant && other.sharing)
+        participant.send({ type: 'screenShare', participantId: other.id, active: true });
     }
+    participant.send(this.meeting.snapshot());
   }
 
   /**
@@ -282,15 +388,39 @@ export class Room {
     if (this.participants.get(participant.id) !== participant) return;
     this.participants.delete(participant.id);
     this.resume.revoke(participant);
+    this.meeting.remove(participant.id);
     participant.logger.info({ size: this.participants.size }, 'participant left');
     this.broadcast({ type: 'participantLeft', participantId: participant.id });
     const others = [...this.participants.values()];
     for (const other of others) other.subscription.unwant(participant.feedId);
     this.media.forget(participant.id);
     this.media.sync();
+    this.hosts.afterLeave(participant);
     const settled = Promise.all(others.map((o) => o.subscription.settled()));
     const grace = new Promise((resolve) => setTimeout(resolve, LEAVE_GRACE_MS).unref());
     this.closeLater(participant, Promise.race([settled, grace]));
+  }
+
+  /**
+   * A host removes `targetId`: it is told (`removed`), leaves the room like a leave (its resume token revoked,
+   * so it cannot come back by resume), and its connection closes with CLOSE_CODES.removed. Refused with
+   * `forbidden` for a non-host, and changes nothing then.
+   */
+  expel(by: Participant, targetId: string): void {
+    this.hosts.requireHost(by, 'remove participants');
+    const target = this.participants.get(targetId);
+    if (!target) throw new ServerError('not_found', 'that participant is not in this room');
+    if (target === by) throw ServerError.invalidState('leave the room instead of removing yourself');
+    by.logger.info({ removed: target.id }, 'host removed a participant');
+    target.send({ type: 'removed', by: by.name });
+    const link = target.relay.current;
+    this.removeParticipant(target);
+    link?.removed?.();
+  }
+
+  /** The room is going away (emptied and destroyed, or the SFU lost): newcomers still waiting are let go. */
+  closeLobby(): void {
+    this.hosts.lobby.close('closed');
   }
 
   /**
@@ -300,6 +430,7 @@ export class Room {
   abandon(): void {
     if (this.state === 'abandoned') return;
     this.state = 'abandoned';
+    this.closeLobby();
     const participants = [...this.participants.values()];
     this.participants.clear();
     for (const participant of participants) {

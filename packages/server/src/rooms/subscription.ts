@@ -1,7 +1,12 @@
+import type { MediaSource, VideoLayer } from '@backdrop/protocol';
 import { ServerError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { SfuCandidate, SfuOffer, SfuStream, SfuSubscriber } from '../sfu/sfu.js';
+import { type StreamSetting, sameSetting, streamSetting } from './stream-sources.js';
 import { TrickleGate } from './trickle-gate.js';
+
+/** A stream's configuration change sent to the SFU. */
+type StreamChange = { mid: string } & StreamSetting;
 
 const ANSWER_TIMEOUT_MS = 15_000;
 
@@ -13,9 +18,12 @@ const ANSWER_TIMEOUT_MS = 15_000;
 export class Subscription {
   private readonly desired = new Set<number>();
   private readonly current = new Set<number>();
-  /** Feeds wanted but not to be relayed for now (the browser gets them directly), and those the SFU has paused. */
+  /** Feeds wanted but not to be relayed for now (the browser gets them directly). */
   private readonly pausedWanted = new Set<number>();
-  private readonly pausedApplied = new Set<number>();
+  /** The layer the browser wants of each video, by `feedId/source` (videoLayers); none: the SFU's default. */
+  private readonly layers = new Map<string, VideoLayer>();
+  /** What the SFU was last told for each mid (absent: as a fresh m-line starts, relayed, default layer). */
+  private readonly applied = new Map<string, StreamSetting>();
   /** Which feed each m-line carries, as of the last offer. */
   private streams: readonly SfuStream[] = [];
   private readonly unsolicited: SfuOffer[] = [];
@@ -41,6 +49,8 @@ export class Subscription {
     private readonly subscriber: SfuSubscriber,
     private readonly deliverOffer: (offer: SfuOffer) => void,
     private readonly logger: Logger,
+    /** Which source (camera or screen share) a subscribed stream carries: the publisher's mids say. */
+    private readonly sourceOf: (stream: SfuStream) => MediaSource = () => 'camera',
   ) {
     this.ice = new TrickleGate(subscriber, logger);
     subscriber.on('offer', (offer) => {
@@ -70,6 +80,25 @@ export class Subscription {
     if (paused) this.pausedWanted.add(feedId);
     else this.pausedWanted.delete(feedId);
     this.kickPauses();
+  }
+
+  /**
+   * The layer the browser wants of `feedId`'s camera or screen video (`off`: not on screen, not relayed).
+   * False if this subscription does not receive that feed (the caller ignores such an entry). Applied like a
+   * pause: at once, coalesced with other changes due.
+   */
+  setLayer(feedId: number, source: MediaSource, layer: VideoLayer): boolean {
+    if (!this.current.has(feedId) || !this.desired.has(feedId)) return false;
+    const key = `${feedId}/${source}`;
+    if (this.layers.get(key) === layer) return true;
+    this.layers.set(key, layer);
+    this.kickPauses();
+    return true;
+  }
+
+  /** The layer last asked for (tests, logs). */
+  layerOf(feedId: number, source: MediaSource): VideoLayer | undefined {
+    return this.layers.get(`${feedId}/${source}`);
   }
 
   /** Sends the SFU whatever pause changes are due, one request after another. */
@@ -183,43 +212,43 @@ export class Subscription {
       for (const f of add) this.current.add(f);
       for (const f of remove) {
         this.current.delete(f);
-        this.pausedApplied.delete(f); // a feed subscribed again starts relayed
+        for (const key of [...this.layers.keys()]) if (key.startsWith(`${f}/`)) this.layers.delete(key);
       }
       if (offer) await this.negotiate(offer);
     }
   }
 
-  /** The pause changes the SFU has not been sent yet (computed without waiting, so no kick is missed). */
-  private duePauses(): { changes: { mid: string; send: boolean }[]; feeds: Map<number, boolean> } {
-    const changes: { mid: string; send: boolean }[] = [];
-    const feeds = new Map<number, boolean>();
-    for (const feedId of this.current) {
-      const paused = this.pausedWanted.has(feedId);
-      if (paused === this.pausedApplied.has(feedId)) continue;
-      const mids = this.streams.filter((s) => s.feedId === feedId).map((s) => s.mid);
-      if (mids.length === 0) continue; // not in an offer yet: applied after the negotiation that adds it
-      feeds.set(feedId, paused);
-      for (const mid of mids) changes.push({ mid, send: !paused });
+  /** The stream changes the SFU has not been sent yet (computed without waiting, so no kick is missed). */
+  private duePauses(): { changes: StreamChange[] } {
+    const changes: StreamChange[] = [];
+    for (const stream of this.streams) {
+      if (!this.current.has(stream.feedId)) continue;
+      const source = this.sourceOf(stream);
+      const wanted = streamSetting({
+        kind: stream.kind,
+        source,
+        feedPaused: this.pausedWanted.has(stream.feedId),
+        layer: stream.kind === 'video' ? this.layers.get(`${stream.feedId}/${source}`) : undefined,
+      });
+      if (sameSetting(this.applied.get(stream.mid) ?? { send: true }, wanted)) continue;
+      changes.push({ mid: stream.mid, ...wanted });
     }
-    return { changes, feeds };
+    return { changes };
   }
 
   /**
-   * Sends the SFU due pause changes. A failure is logged and left for the next pause change or offer to
-   * retry, not retried in a loop.
+   * Sends the SFU due stream changes (pause, resume, layer). A failure is logged and left for the next change
+   * or offer to retry, not retried in a loop.
    */
   private async applyPauses(due: ReturnType<Subscription['duePauses']>): Promise<void> {
-    this.logger.debug({ changes: due.changes }, 'subscribed streams paused or resumed');
+    this.logger.debug({ changes: due.changes }, 'subscribed streams configured');
     try {
       await this.subscriber.setSending(due.changes);
     } catch (error) {
-      this.logger.warn({ err: error, changes: due.changes }, 'pausing or resuming subscribed streams failed');
+      this.logger.warn({ err: error, changes: due.changes }, 'configuring subscribed streams failed');
       return;
     }
-    for (const [feedId, paused] of due.feeds) {
-      if (paused) this.pausedApplied.add(feedId);
-      else this.pausedApplied.delete(feedId);
-    }
+    for (const { mid, ...setting } of due.changes) this.applied.set(mid, setting);
   }
 
   private async restart(request: { resolve(): void; reject(error: Error): void }): Promise<void> {
@@ -242,6 +271,11 @@ export class Subscription {
       this.waiting = { offer, resolve, reject };
     });
     this.offered = true;
+    // An m-line the SFU recycled for another feed (or dropped) starts afresh: relayed, default layer.
+    const before = new Map(this.streams.map((st) => [st.mid, st.feedId]));
+    const after = new Map(offer.streams.map((st) => [st.mid, st.feedId]));
+    for (const mid of [...this.applied.keys()])
+      if (before.get(mid) !== after.get(mid)) this.applied.delete(mid);
     this.streams = offer.streams;
     this.kickPauses(); // a feed paused before it was in an offer
     this.deliverOffer(offer);

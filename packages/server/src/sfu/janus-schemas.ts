@@ -25,6 +25,7 @@ export const VideoRoomSubscriberStream = z.looseObject({
   active: z.boolean().optional(),
   feed_id: z.number().optional(),
   feed_display: z.string().optional(),
+  feed_mid: z.string().optional(),
 });
 
 /** The plugin data of a VideoRoom event: an error, or a named event with its fields. */
@@ -50,3 +51,13 @@ export const JanusTrickleCandidate = z.union([
   }),
 ]);
 export type JanusTrickleCandidate = z.infer<typeof JanusTrickleCandidate>;
+
+/**
+ * A VideoRoom audio-level event (rooms made with `audiolevel_event`): Janus 1.1.2 sends it to every publisher
+ * handle in the room, the talker's own included, with the talker's feed `id`.
+ */
+export const VideoRoomTalkingEvent = z.looseObject({
+  videoroom: z.enum(['talking', 'stopped-talking']),
+  id: z.number(),
+  'audio-level-dBov-avg': z.number().optional(),
+});

@@ -5,6 +5,8 @@ export interface SfuStream {
   mid: string;
   feedId: number;
   kind: 'audio' | 'video';
+  /** The publisher's mid this stream comes from (which of its m-lines: camera or screen share). */
+  feedMid?: string | undefined;
 }
 
 /** One ICE candidate of a PeerConnection (the browser's, or the SFU's side of it). */
@@ -33,6 +35,8 @@ export interface SfuPublisherEvents {
   hangup: [reason: string];
   /** A candidate of the SFU's side (only when the SFU trickles its own; null: end-of-candidates). */
   candidate: [SfuCandidate | null];
+  /** The SFU's audio-level verdict on this publisher's audio: talking (true) or stopped talking (false). */
+  talking: [boolean];
 }
 
 /** One participant's sending side in the SFU. */
@@ -68,9 +72,11 @@ export interface SfuSubscriber extends EventEmitter<SfuSubscriberEvents>, SfuTri
   /**
    * Pauses (`send: false`) or resumes streams of the current PeerConnection by mid, with no renegotiation: the
    * m-lines stay, so resuming needs no offer/answer (the SFU asks the publisher for a keyframe). Only once
-   * an offer was made.
+   * an offer was made. `substream` picks the simulcast layer relayed (0 lowest .. 2 highest) of a video.
    */
-  setSending(streams: readonly { mid: string; send: boolean }[]): Promise<void>;
+  setSending(
+    streams: readonly { mid: string; send: boolean; substream?: 0 | 1 | 2 | undefined }[],
+  ): Promise<void>;
   close(): Promise<void>;
 }
 

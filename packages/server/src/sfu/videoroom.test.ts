@@ -154,3 +154,55 @@ describe('VideoRoomSfu ICE restart', () => {
     await expect(subscriber.restartIce()).rejects.toThrow(/no offer/);
   });
 });
+
+describe('VideoRoomSfu audio levels', () => {
+  it("emits talking / stopped-talking for the publisher's own feed only", async () => {
+    const { janus, sfu } = await setUp();
+    janus.override = (request) => {
+      if (request.janus !== 'message') return undefined;
+      const body = request.body ?? {};
+      if (body.request === 'join') return pluginEvent(request, { videoroom: 'joined', room: 1, id: 7 });
+      return undefined;
+    };
+    const publisher = await sfu.createPublisher(1, 7, 'A'); // handle 1000
+    const heard: boolean[] = [];
+    publisher.on('talking', (t) => heard.push(t));
+    const level = (videoroom: string, id: unknown) =>
+      janus.push({
+        janus: 'event',
+        session_id: 42,
+        sender: 1000,
+        plugindata: {
+          plugin: 'janus.plugin.videoroom',
+          data: { videoroom, room: 1, id, 'audio-level-dBov-avg': 12.5 },
+        },
+      });
+    level('talking', 8); // another publisher talking: Janus tells every publisher in the room
+    level('talking', 7);
+    level('talking', 'seven'); // malformed: ignored
+    level('stopped-talking', 7);
+    await until(() => heard.length === 2);
+    expect(heard).toEqual([true, false]);
+  });
+
+  it('creates rooms with audio-level events on', async () => {
+    const { janus, sfu } = await setUp();
+    janus.override = (request) =>
+      request.janus === 'message' && request.body?.request === 'create'
+        ? {
+            messages: [
+              {
+                janus: 'success',
+                transaction: request.transaction,
+                session_id: 42,
+                sender: request.handle_id,
+                plugindata: { plugin: 'janus.plugin.videoroom', data: { videoroom: 'created', room: 5 } },
+              },
+            ],
+          }
+        : undefined;
+    await sfu.createRoom(5, 16);
+    const create = janus.requests.find((r) => r.body?.request === 'create');
+    expect(create?.body).toMatchObject({ audiolevel_event: true });
+  });
+});

@@ -2,7 +2,12 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from '../logger.js';
 import { type JanusClient, JanusError, pluginData } from './janus-client.js';
 import { JanusHandle } from './janus-handle.js';
-import { type JanusMessage, JanusTrickleCandidate, VideoRoomData } from './janus-schemas.js';
+import {
+  type JanusMessage,
+  JanusTrickleCandidate,
+  VideoRoomData,
+  VideoRoomTalkingEvent,
+} from './janus-schemas.js';
 import type {
   Sfu,
   SfuCandidate,
@@ -15,6 +20,13 @@ import type {
 } from './sfu.js';
 
 const PLUGIN = 'janus.plugin.videoroom';
+/** 20 ms Opus packets per audio-level verdict: one verdict every 0.5 s, so a tile lights up within about 1 s. */
+export const AUDIO_ACTIVE_PACKETS = 25;
+/**
+ * Average audio level (dBov below full scale, 0..127) under which a publisher counts as talking. Janus's default
+ * is 25; voice at a normal distance from a laptop microphone averages 30-50 over half a second.
+ */
+export const AUDIO_LEVEL_AVERAGE = 80;
 
 /** Validates a VideoRoom reply and throws a JanusError for plugin errors or unexpected event names. */
 function videoRoomData(message: JanusMessage, expected: string[]): VideoRoomData {
@@ -33,7 +45,7 @@ function toOffer(message: JanusMessage, data: VideoRoomData): SfuOffer | null {
   for (const s of data.streams ?? []) {
     if (s.active === false || s.feed_id === undefined) continue;
     if (s.type !== 'audio' && s.type !== 'video') continue;
-    streams.push({ mid: s.mid, feedId: s.feed_id, kind: s.type });
+    streams.push({ mid: s.mid, feedId: s.feed_id, kind: s.type, feedMid: s.feed_mid });
   }
   return { sdp: message.jsep.sdp, streams };
 }
@@ -70,10 +82,29 @@ class HandleRouter {
   }
 }
 
+/**
+ * The talker's feed id and verdict if `message` is a VideoRoom `talking` / `stopped-talking` event, else
+ * undefined.
+ */
+function talkingEvent(
+  message: JanusMessage,
+): { feedId: number; talking: boolean; dBovAverage: number | undefined } | undefined {
+  if (message.janus !== 'event') return undefined;
+  const parsed = VideoRoomTalkingEvent.safeParse(message.plugindata?.data);
+  if (!parsed.success) return undefined;
+  return {
+    feedId: parsed.data.id,
+    talking: parsed.data.videoroom === 'talking',
+    dBovAverage: parsed.data['audio-level-dBov-avg'],
+  };
+}
+
 class VideoRoomPublisher extends EventEmitter<SfuPublisherEvents> implements SfuPublisher {
   private readonly handle: JanusHandle;
   /** In the room in Janus: `close` must leave it before detaching. */
   private joined = false;
+  /** Our feed id once joined: audio-level events about other feeds reach this handle too and are ignored. */
+  private feedId: number | undefined;
   constructor(
     private readonly client: JanusClient,
     private readonly router: HandleRouter,
@@ -85,6 +116,11 @@ class VideoRoomPublisher extends EventEmitter<SfuPublisherEvents> implements Sfu
     router.add(handleId, (message) => {
       if (message.janus === 'webrtcup') this.emit('connected');
       else if (message.janus === 'hangup') this.emit('hangup', message.reason ?? 'hangup');
+      const talking = talkingEvent(message);
+      if (talking && talking.feedId === this.feedId) {
+        logger.debug({ talking: talking.talking, dBovAverage: talking.dBovAverage }, 'audio level verdict');
+        this.emit('talking', talking.talking);
+      }
       const candidate = trickledCandidate(message, logger);
       if (candidate !== undefined) this.emit('candidate', candidate);
     });
@@ -109,6 +145,7 @@ class VideoRoomPublisher extends EventEmitter<SfuPublisherEvents> implements Sfu
     );
     videoRoomData(reply, ['joined']);
     this.joined = true;
+    this.feedId = feedId;
   }
 
   publish(offerSdp: string): Promise<string> {
@@ -211,15 +248,22 @@ class VideoRoomSubscriber extends EventEmitter<SfuSubscriberEvents> implements S
   /**
    * VideoRoom `configure` with `streams: [{mid, send}]` (janus_videoroom.c, v1.1.2): flips each stream's
    * relaying without an offer; turning video back on sends the publisher a PLI ("Restoring video for
-   * subscriber"), so frames resume at the next keyframe.
+   * subscriber"), so frames resume at the next keyframe. `substream` switches a simulcast stream's layer
+   * (Janus waits for a keyframe of the new layer, asking the publisher for one).
    */
-  setSending(streams: readonly { mid: string; send: boolean }[]): Promise<void> {
+  setSending(
+    streams: readonly { mid: string; send: boolean; substream?: 0 | 1 | 2 | undefined }[],
+  ): Promise<void> {
     return this.handle.run(async () => {
       if (!this.joined) throw new JanusError('no subscriber PeerConnection to configure');
       if (streams.length === 0) return;
       const reply = await this.client.pluginMessage(this.handle.id, {
         request: 'configure',
-        streams: streams.map(({ mid, send }) => ({ mid, send })),
+        streams: streams.map(({ mid, send, substream }) => ({
+          mid,
+          send,
+          ...(substream === undefined ? {} : { substream }),
+        })),
       });
       videoRoomData(reply, ['event']);
     });
@@ -295,6 +339,11 @@ export class VideoRoomSfu implements Sfu {
       bitrate: 1_500_000,
       fir_freq: 5,
       notify_joining: false,
+      // Janus averages the audio-level RTP extension (0 loudest .. 127 silence) over AUDIO_ACTIVE_PACKETS
+      // packets and says `talking` when the average is under AUDIO_LEVEL_AVERAGE.
+      audiolevel_event: true,
+      audio_active_packets: AUDIO_ACTIVE_PACKETS,
+      audio_level_average: AUDIO_LEVEL_AVERAGE,
     });
     if (data.videoroom !== 'created')
       throw new JanusError(`room create: unexpected ${String(data.videoroom)}`);

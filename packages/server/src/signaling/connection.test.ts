@@ -98,7 +98,7 @@ describe('SignalingConnection trickle', () => {
     const { sfu, socket } = joinedSocket();
     socket.frame(JSON.stringify({ type: 'join', room: 'r', name: 'Ann' }));
     await until(() => socket.sent.length > 1, 'join answered');
-    expect(socket.sent.map((m) => m.type)).toEqual(['welcome', 'joined']);
+    expect(socket.sent.map((m) => m.type)).toEqual(['welcome', 'joined', 'roomState']);
     const publisher = sfu.publishers[0]!;
     let answer = () => {};
     publisher.publishGate = new Promise<void>((resolve) => {

@@ -2,9 +2,11 @@ import { CLOSE_CODES, type ClientMessage, type ServerMessage } from '@backdrop/p
 import type WebSocket from 'ws';
 import { ServerError, toServerError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { handleMeetingMessage, isMeetingMessage } from '../meeting/handlers.js';
 import type { Participant } from '../rooms/participant.js';
 import type { RoomRegistry } from '../rooms/registry.js';
 import type { Room } from '../rooms/room.js';
+import { hostAction } from './host-actions.js';
 import { parseClientMessage } from './parse.js';
 import { checkPublisherOffer } from './publisher-offer.js';
 import { type SocketLimitOptions, SocketLimits } from './socket-limits.js';
@@ -34,6 +36,8 @@ export class SignalingConnection {
   private logger: Logger;
   private readonly rates: SocketLimits;
   private rateLimitLogged = false;
+  /** Aborted when the socket closes: a join waiting in a locked room's waiting room gives up. */
+  private readonly joinAbort = new AbortController();
 
   constructor(
     private readonly socket: WebSocket,
@@ -115,6 +119,17 @@ export class SignalingConnection {
       // nothing here waits on the SFU.
       try {
         this.onPeerSignal(parsed.message);
+      } catch (error) {
+        this.sendError(toServerError(error), parsed.message.id);
+      }
+      return;
+    }
+    if (isMeetingMessage(parsed.message)) {
+      // Chat, mic/camera state, hands and reactions never wait on the SFU: a mute shows on the others' tiles at
+      // once even while a publish is in flight.
+      try {
+        const { room, participant } = this.joined();
+        handleMeetingMessage(room.meeting, participant, parsed.message);
       } catch (error) {
         this.sendError(toServerError(error), parsed.message.id);
       }
@@ -212,9 +227,38 @@ export class SignalingConnection {
       case 'peerSignal':
         this.onPeerSignal(message);
         return Promise.resolve();
+      case 'chat':
+      case 'mediaState':
+      case 'hand':
+      case 'reaction': {
+        const { room, participant } = this.joined();
+        handleMeetingMessage(room.meeting, participant, message);
+        return Promise.resolve();
+      }
       case 'directMedia': {
         const { room, participant } = this.joined();
         room.media.directMedia(participant, message.peerId, message.receiving);
+        return Promise.resolve();
+      }
+      case 'setRoomLock':
+      case 'answerKnock':
+      case 'removeParticipant':
+      case 'muteAll':
+      case 'setRoomPassword': {
+        const { room, participant } = this.joined();
+        hostAction(room, participant, message, (m) => this.send(m));
+        return Promise.resolve();
+      }
+      case 'screenShare': {
+        const { room, participant } = this.joined();
+        if (message.active && !participant.offered)
+          throw ServerError.invalidState('publish before sharing a screen');
+        room.setScreenShare(participant, message.active);
+        return Promise.resolve();
+      }
+      case 'videoLayers': {
+        const { room, participant } = this.joined();
+        room.setVideoLayers(participant, message.streams);
         return Promise.resolve();
       }
     }
@@ -237,6 +281,10 @@ export class SignalingConnection {
         clientAddress: this.clientAddress,
         send: (m) => this.send(m),
         replaced: () => this.onReplaced(),
+        removed: () => this.onRemoved(),
+        password: message.password,
+        hostKey: message.hostKey,
+        signal: this.joinAbort.signal,
         ...(message.id === undefined ? {} : { replyTo: message.id }),
       });
       // The socket may have closed while the SFU was busy: undo the join.
@@ -260,13 +308,18 @@ export class SignalingConnection {
     const membership = this.registry.resume({
       token: message.token,
       clientAddress: this.clientAddress,
-      link: { send: (m) => this.send(m), replaced: () => this.onReplaced() },
+      link: { send: (m) => this.send(m), replaced: () => this.onReplaced(), removed: () => this.onRemoved() },
       ...(message.id === undefined ? {} : { replyTo: message.id }),
     });
     this.membership = membership;
     this.state = 'joined';
     // The room sent `joined` (resumed) itself.
     this.logger = this.logger.child({ room: membership.room.name, participant: membership.participant.id });
+  }
+
+  /** A host removed our participant (the room already let it go): the socket closes, for good. */
+  private onRemoved(): void {
+    void this.close(CLOSE_CODES.removed, 'removed by a host');
   }
 
   /** Our participant was resumed on another socket: this one closes and leaves the participant alone. */
@@ -356,6 +409,7 @@ export class SignalingConnection {
   async close(code?: number, reason?: string, options: { terminate?: boolean } = {}): Promise<void> {
     if (this.state === 'closed') return;
     this.state = 'closed';
+    this.joinAbort.abort();
     const membership = this.membership;
     this.membership = undefined;
     if (code !== undefined && this.socket.readyState === this.socket.OPEN) this.socket.close(code, reason);

@@ -120,3 +120,16 @@ describe('refusal text', () => {
     expect(result.error.message.length).toBeLessThan(400);
   });
 });
+
+describe('parseClientMessage: chat frames', () => {
+  it('lets a chat escaped past the control limit through, and nothing else of that size', () => {
+    const chat = JSON.stringify({ type: 'chat', text: '"'.repeat(2048) });
+    expect(Buffer.byteLength(chat)).toBeGreaterThan(4096);
+    expect(errorCode(chat)).toBe('ok');
+    expect(
+      errorCode(JSON.stringify({ type: 'hand', raised: true, pad: '"'.repeat(2048), note: 'chat' })),
+    ).toBe('too_large');
+    expect(errorCode(JSON.stringify({ type: 'chat', text: 'a'.repeat(2049) }))).toBe('invalid_chat');
+    expect(errorCode(JSON.stringify({ type: 'chat', text: 'a'.repeat(9000) }))).toBe('too_large');
+  });
+});

@@ -2,6 +2,7 @@ import {
   CLIENT_MESSAGE_TYPES,
   ClientMessage,
   ErrorCode,
+  MAX_CHAT_FRAME_BYTES,
   MAX_CONTROL_MESSAGE_BYTES,
   MAX_MESSAGE_BYTES,
 } from '@backdrop/protocol';
@@ -62,9 +63,11 @@ export function parseClientMessage(data: Buffer | string): ParseResult {
   const size = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
   if (size > MAX_MESSAGE_BYTES) return { ok: false, error: tooLarge(size, MAX_MESSAGE_BYTES, 'message') };
   const text = data.toString();
-  // Above the control limit only an SDP message may pass: without either type name in it, refuse unparsed.
+  // Above the control limit only an SDP message (or a chat up to its own bound) may pass: without such a type
+  // name in it, refuse unparsed.
   const large = size > MAX_CONTROL_MESSAGE_BYTES;
-  if (large && !SDP_TYPES.some((t) => text.includes(`"${t}"`))) {
+  const mayBeChat = size <= MAX_CHAT_FRAME_BYTES;
+  if (large && !SDP_TYPES.some((t) => text.includes(`"${t}"`)) && !(mayBeChat && text.includes('"chat"'))) {
     return { ok: false, error: tooLarge(size, MAX_CONTROL_MESSAGE_BYTES, 'a message without SDP') };
   }
   let json: unknown;
@@ -75,7 +78,9 @@ export function parseClientMessage(data: Buffer | string): ParseResult {
   }
   const replyTo = requestId(json);
   const type = typeof json === 'object' && json !== null ? (json as { type?: unknown }).type : undefined;
-  if (large && !(typeof type === 'string' && SDP_TYPES.includes(type))) {
+  const allowedLarge =
+    typeof type === 'string' && (SDP_TYPES.includes(type) || (type === 'chat' && mayBeChat));
+  if (large && !allowedLarge) {
     const error = tooLarge(size, MAX_CONTROL_MESSAGE_BYTES, 'a message without SDP');
     return replyTo === undefined ? { ok: false, error } : { ok: false, error, replyTo };
   }

@@ -2,8 +2,9 @@ import { MAX_SDP_CHARS } from '@backdrop/protocol';
 
 /**
  * Checks a publisher's SDP offer before it reaches Janus: bounded size, well-formed lines, an offer
- * (`a=setup:actpass`) whose live m-lines are all send-only, at most the m-lines the product sends (one audio,
- * one camera video, one screen video), and only codecs browsers send, including the room's own. Pure.
+ * (`a=setup:actpass`) whose live m-lines are all send-only, at most the m-lines the product sends (microphone
+ * and camera, screen video and its tab/system audio), and only codecs browsers send, including the room's own.
+ * Pure.
  */
 
 export const MAX_SDP_LINES = 1000;
@@ -11,8 +12,8 @@ export const MAX_SDP_LINE_CHARS = 1024;
 /** m-lines in one offer, live or stopped (port 0): a renegotiated offer keeps the stopped ones. */
 export const MAX_M_LINES = 6;
 export const MAX_PAYLOAD_TYPES_PER_M_LINE = 64;
-/** Live (port ≠ 0) m-lines of each kind: microphone; camera and screen. */
-export const MAX_LIVE_M_LINES = { audio: 1, video: 2 } as const;
+/** Live (port ≠ 0) m-lines of each kind: microphone and screen audio; camera and screen video. */
+export const MAX_LIVE_M_LINES = { audio: 2, video: 2 } as const;
 
 /** Codec names (lower case) browsers put in audio and video m-lines; anything else is refused. */
 export const KNOWN_CODECS: Record<'audio' | 'video', ReadonlySet<string>> = {

@@ -107,7 +107,12 @@ describe('resume', () => {
     const a = await joinAs('Ann');
     a.socket.lose();
     const c = await joinAs('Cat');
-    expect(c.socket.sent.map((m) => m.type)).toEqual(['welcome', 'joined', 'participantConnection']);
+    expect(c.socket.sent.map((m) => m.type)).toEqual([
+      'welcome',
+      'joined',
+      'participantConnection',
+      'roomState',
+    ]);
     expect(c.socket.ofType('participantConnection')[0]).toMatchObject({
       participantId: a.joined.participantId,
       state: 'reconnecting',
@@ -240,7 +245,7 @@ describe('resume', () => {
     await tick();
     expect(sfu.subscribers[0]?.updates).toBe(1);
     const a2 = await resume(a.joined.resumeToken);
-    expect(a2.socket.sent.map((m) => m.type)).toEqual(['welcome', 'joined', 'subscriberOffer']);
+    expect(a2.socket.sent.map((m) => m.type)).toEqual(['welcome', 'joined', 'roomState', 'subscriberOffer']);
     expect(a2.socket.ofType('subscriberOffer')[0]).toMatchObject({
       sdp: 'offer-1',
       streams: [{ participantId: expect.stringMatching(/^p_/), kind: 'video' }],

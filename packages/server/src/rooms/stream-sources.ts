@@ -1,0 +1,55 @@
+import type { MediaSource, VideoLayer } from '@backdrop/protocol';
+
+/**
+ * Which source each m-line of a publisher's offer carries, by the order the client SDK adds them (fixed, from
+ * the first publish, so a share needs no renegotiation): the first audio and first video are the microphone
+ * and the camera, the second of each kind the screen share (its video, and tab/system audio). Stopped m-lines
+ * (port 0) count too, so a mid keeps its meaning across renegotiations. Pure.
+ */
+export function publisherSources(sdp: string): Map<string, MediaSource> {
+  const sources = new Map<string, MediaSource>();
+  const seen = { audio: 0, video: 0 };
+  let kind: 'audio' | 'video' | undefined;
+  for (const line of sdp.split(/\r?\n/)) {
+    if (line.startsWith('m=')) {
+      const k = line.slice(2).split(' ')[0];
+      kind = k === 'audio' || k === 'video' ? k : undefined;
+      if (kind) seen[kind]++;
+    } else if (kind && line.startsWith('a=mid:')) {
+      sources.set(line.slice('a=mid:'.length).trim(), seen[kind] === 1 ? 'camera' : 'screen');
+    }
+  }
+  return sources;
+}
+
+/** What the SFU is asked to do with one subscribed m-line: relay it or not, and which simulcast layer. */
+export interface StreamSetting {
+  send: boolean;
+  /** VideoRoom `substream` (0 lowest .. 2 highest) for a simulcast video; undefined: leave as is. */
+  substream?: 0 | 1 | 2 | undefined;
+}
+
+/** VideoRoom's substream index of each layer (rid l, m, h are published lowest first). */
+const SUBSTREAM: Record<Exclude<VideoLayer, 'off'>, 0 | 1 | 2> = { low: 0, medium: 1, high: 2 };
+
+/**
+ * The setting of one subscribed stream: paused when its feed is paused (the direct path carries it) or when
+ * it is a video the receiver does not show (`off`); a camera video gets the substream of its layer; audio and
+ * screen video get no substream (single layer). No preference yet: relayed, the SFU's default layer. Pure.
+ */
+export function streamSetting(options: {
+  kind: 'audio' | 'video';
+  source: MediaSource;
+  feedPaused: boolean;
+  layer: VideoLayer | undefined;
+}): StreamSetting {
+  const { kind, source, feedPaused, layer } = options;
+  if (feedPaused) return { send: false };
+  if (kind === 'audio' || layer === undefined) return { send: true };
+  if (layer === 'off') return { send: false };
+  return source === 'camera' ? { send: true, substream: SUBSTREAM[layer] } : { send: true };
+}
+
+export function sameSetting(a: StreamSetting | undefined, b: StreamSetting): boolean {
+  return a !== undefined && a.send === b.send && a.substream === b.substream;
+}
