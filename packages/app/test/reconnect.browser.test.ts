@@ -200,7 +200,19 @@ describe('the call screen through a lost connection', () => {
     ]);
     expect(
       await page.$$eval('[data-control]', (els) => els.map((el) => el.getAttribute('data-control'))),
-    ).toEqual(['mic', 'camera', 'background', 'settings', 'stats', 'leave']);
+    ).toEqual([
+      'mic',
+      'camera',
+      'hand',
+      'participants',
+      'chat',
+      'react',
+      'background',
+      'settings',
+      'share',
+      'stats',
+      'leave',
+    ]);
     await page.click('[data-control="mic"]');
     await page.click('[data-control="camera"]');
     await page.waitForSelector(
