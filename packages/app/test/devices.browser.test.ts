@@ -333,6 +333,72 @@ describe('devices in a call', () => {
     await page.waitForSelector('dialog[data-shortcuts-help]:not([open])', { state: 'attached' });
   }, 60_000);
 
+  it('the audio processing switch reopens the microphone without echo cancellation, and the sender follows', async () => {
+    await page.click('[data-control="settings"]');
+    const box = 'input[data-setting="audio-processing"]';
+    await page.waitForSelector(`#settings-panel:not([hidden]) ${box}`);
+    expect(await page.isChecked(box)).toBe(true);
+    const micSettings = () =>
+      page.evaluate(() => {
+        const w = window as unknown as { __pcs: RTCPeerConnection[] };
+        const track = w.__pcs.flatMap((pc) => pc.getSenders()).find((s) => s.track?.kind === 'audio')?.track;
+        return track ? { id: track.id, echo: track.getSettings().echoCancellation } : null;
+      });
+    const before = await micSettings();
+    expect(before?.echo).toBe(true);
+    await page.click(box);
+    await page.waitForFunction(
+      (id) => {
+        const w = window as unknown as { __pcs: RTCPeerConnection[] };
+        const track = w.__pcs.flatMap((pc) => pc.getSenders()).find((s) => s.track?.kind === 'audio')?.track;
+        return track && track.id !== id && track.getSettings().echoCancellation === false;
+      },
+      before?.id,
+      { timeout: 30_000 },
+    );
+    expect(await page.getAttribute('[data-control="mic"]', 'aria-pressed')).toBe('true');
+    expect(
+      await page.evaluate(() => JSON.parse(localStorage.getItem('backdrop.devices') ?? '{}').audioProcessing),
+    ).toBe(false);
+    await page.click(box);
+    await page.waitForFunction(
+      () => {
+        const w = window as unknown as { __pcs: RTCPeerConnection[] };
+        const track = w.__pcs.flatMap((pc) => pc.getSenders()).find((s) => s.track?.kind === 'audio')?.track;
+        return track?.getSettings().echoCancellation === true;
+      },
+      undefined,
+      { timeout: 30_000 },
+    );
+    await page.click('[data-control="settings"]');
+  }, 90_000);
+
+  it('on a phone held upright (390x844) the tile is portrait, the controls sit at the bottom, nothing overflows', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForFunction(() => {
+      const tile = document.querySelector('figure[data-tile]')!.getBoundingClientRect();
+      return tile.height > tile.width;
+    });
+    const layout = await page.evaluate(() => {
+      const controls = document.querySelector('.controls')!.getBoundingClientRect();
+      const buttons = [...document.querySelectorAll<HTMLElement>('.controls [data-control]')].map((b) =>
+        b.getBoundingClientRect(),
+      );
+      return {
+        controlsBottom: controls.bottom,
+        scrollWidth: document.documentElement.scrollWidth,
+        smallestButton: Math.min(...buttons.map((b) => Math.min(b.width, b.height))),
+        buttonsInView: buttons.every((b) => b.bottom <= innerHeight && b.right <= innerWidth && b.left >= 0),
+      };
+    });
+    expect(layout.controlsBottom).toBe(844);
+    expect(await page.$('#app > .loading')).toBeNull();
+    expect(layout.scrollWidth).toBeLessThanOrEqual(390);
+    expect(layout.smallestButton).toBeGreaterThanOrEqual(44);
+    expect(layout.buttonsInView).toBe(true);
+    await page.setViewportSize({ width: 1280, height: 720 });
+  }, 60_000);
+
   it('the last camera unplugged: camera off with a notice, the tile shows the avatar, not a frozen frame', async () => {
     const inUse = await currentCamera();
     await page.evaluate((id) => {
