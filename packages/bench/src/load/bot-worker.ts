@@ -4,10 +4,12 @@ import { Bot } from './bot.js';
 import { loadFixtures } from './fixtures.js';
 import { Player } from './player.js';
 import type { FromWorker, ToWorker } from './pool-messages.js';
+import { enlargeUdpBuffers } from './udp-buffers.js';
 
 const cacheDir = process.argv[2];
 if (!cacheDir || !process.send) throw new Error('bot-worker runs as a forked child: bot-worker <cacheDir>');
 
+enlargeUdpBuffers();
 const player = new Player(loadFixtures(cacheDir));
 const bots = new Set<Bot>();
 const send = (message: FromWorker) => process.send?.(message);

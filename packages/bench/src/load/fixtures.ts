@@ -26,7 +26,9 @@ export const DEFAULT_FIXTURE: FixtureSpec = {
 
 function encodeOnce(out: string, args: string[]): void {
   if (existsSync(out)) return;
-  const partial = `${out}.partial`;
+  // Each bot process may encode on a cold cache at once: its own partial file, then an atomic rename (the
+  // files are the same, so whichever lands last wins harmlessly).
+  const partial = `${out}.${process.pid}.partial`;
   try {
     execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args, partial], {
       stdio: ['ignore', 'ignore', 'pipe'],
