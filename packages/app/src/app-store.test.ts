@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppStore, type AppStoreDeps } from './app-store.js';
 import type { CallSession, CallSessionOptions } from './call-session.js';
-import type { LocalMedia } from './media.js';
+import type { DeviceNotice, LocalMedia } from './media.js';
 import type { Screen } from './screen.js';
 
 type SessionOptions = Omit<CallSessionOptions, 'signalingUrl' | 'iceTransportPolicy'>;
@@ -18,8 +18,10 @@ class FakeSession {
   close() {
     this.closed++;
   }
-  showMessage(text: string) {
+  notices: (string | undefined)[] = [];
+  showMessage(text: string, _kind?: string, notice?: string) {
     this.messages.push(text);
+    this.notices.push(notice);
   }
 }
 
@@ -27,10 +29,12 @@ function setup(initial: Screen = { kind: 'lobby', room: 'r', name: 'Ada', autojo
   const sessions: FakeSession[] = [];
   const medias: { closed: number }[] = [];
   let effectError: ((text: string) => void) | undefined;
+  let deviceNotice: ((text: string, notice: DeviceNotice) => void) | undefined;
   const deps: AppStoreDeps = {
     params: { name: undefined, autojoin: false, effect: undefined, hostKey: undefined, problems: [] },
     async openMedia(callbacks) {
       effectError = callbacks.onEffectError;
+      deviceNotice = callbacks.onDeviceNotice;
       const media = { closed: 0, close: () => void media.closed++ };
       medias.push(media);
       return { media: media as unknown as LocalMedia, problem: 'no microphone' };
@@ -42,7 +46,13 @@ function setup(initial: Screen = { kind: 'lobby', room: 'r', name: 'Ada', autojo
     },
   };
   const store = new AppStore(initial, deps);
-  return { store, sessions, medias, effectError: (text: string) => effectError?.(text) };
+  return {
+    store,
+    sessions,
+    medias,
+    effectError: (text: string) => effectError?.(text),
+    deviceNotice: (text: string, notice: DeviceNotice) => deviceNotice?.(text, notice),
+  };
 }
 
 describe('AppStore', () => {
@@ -128,5 +138,16 @@ describe('AppStore', () => {
     store.dispatch({ type: 'join', name: 'Ada' });
     effectError('worker died');
     expect(sessions[0]!.messages).toEqual(['worker died']);
+  });
+
+  it('a device notice goes to the lobby line (marked) before a call, and to the call banner during one', async () => {
+    const { store, sessions, deviceNotice } = setup();
+    await store.openMedia();
+    deviceNotice('camera gone', 'device-off');
+    expect(store.lobbyMessage.value).toEqual({ text: 'camera gone', kind: 'info', notice: 'device-off' });
+    store.dispatch({ type: 'join', name: 'Ada' });
+    deviceNotice('now using USB', 'device-fallback');
+    expect(sessions[0]!.messages).toEqual(['now using USB']);
+    expect(sessions[0]!.notices).toEqual(['device-fallback']);
   });
 });

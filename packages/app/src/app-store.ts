@@ -2,7 +2,7 @@ import { batch, type ReadonlySignal, type Signal, signal } from '@preact/signals
 import type { CallSession, CallSessionOptions } from './call-session.js';
 import { type CallEnd, nameRefusal } from './connection.js';
 import { createLogger } from './log.js';
-import type { LocalMedia } from './media.js';
+import type { DeviceNotice, LocalMedia } from './media.js';
 import type { PageParams } from './params.js';
 import { holdsCall, type Screen, type ScreenEvent, transition } from './screen.js';
 import { rememberName } from './stored-name.js';
@@ -13,6 +13,8 @@ const log = createLogger('app');
 export interface Message {
   text: string;
   kind: 'error' | 'info';
+  /** Marks a message scripts look for (`data-notice`). */
+  notice?: DeviceNotice;
 }
 
 /** Opens the camera and microphone and starts the link's effect (LocalMedia in the page; a fake in tests). */
@@ -20,6 +22,7 @@ export type OpenMedia = (callbacks: {
   onProgress(fraction: number | null): void;
   onReady(): void;
   onEffectError(text: string): void;
+  onDeviceNotice(text: string, notice: DeviceNotice): void;
 }) => Promise<{ media: LocalMedia; problem?: string }>;
 
 export interface AppStoreDeps {
@@ -97,6 +100,12 @@ export class AppStore {
           const session = this.sessionSignal.peek();
           if (session) session.showMessage(text, 'error');
           else this.lobbyMessage.value = { text, kind: 'error' };
+        },
+        // A device unplugged: where the user is looking (the call's banner, or the lobby's line).
+        onDeviceNotice: (text, notice) => {
+          const session = this.sessionSignal.peek();
+          if (session) session.showMessage(text, 'info', notice);
+          else this.lobbyMessage.value = { text, kind: 'info', notice };
         },
       })
       .then(({ media, problem }) => {

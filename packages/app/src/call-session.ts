@@ -15,7 +15,7 @@ import {
 import { HostControls } from './host-controls.js';
 import { wireHostEvents } from './host-wiring.js';
 import { createLogger, type Logger } from './log.js';
-import type { LocalMedia } from './media.js';
+import type { DeviceNotice, LocalMedia } from './media.js';
 import { followMeeting } from './meeting/follow-meeting.js';
 import { ReactionStore } from './meeting/reactions.js';
 import { ParticipantStore, participantView, tileKey } from './participants.js';
@@ -26,7 +26,7 @@ import { VideoLayerRequests } from './video-layers.js';
 export interface Banner {
   text: string;
   kind: 'error' | 'info';
-  notice?: 'shutting-down';
+  notice?: 'shutting-down' | DeviceNotice;
 }
 
 export interface CallSessionOptions {
@@ -75,6 +75,7 @@ export class CallSession {
   private noticeTimer: ReturnType<typeof setTimeout> | undefined;
   private publishedVideo: MediaStreamTrack | undefined;
   private published = false;
+  private publishedAudio: MediaStreamTrack | undefined;
   private inCall = false;
   private ended = false;
   private lastError: BackdropError | undefined;
@@ -188,8 +189,8 @@ export class CallSession {
   }
 
   /** Shows a message over the grid (an empty text hides it). */
-  showMessage(text: string, kind: 'error' | 'info' = 'info'): void {
-    this.bannerSignal.value = { text, kind };
+  showMessage(text: string, kind: 'error' | 'info' = 'info', notice?: Banner['notice']): void {
+    this.bannerSignal.value = { text, kind, ...(notice && { notice }) };
   }
 
   /** Joins and publishes our tracks; reports the end through `onEnd` if that fails. */
@@ -205,6 +206,10 @@ export class CallSession {
       const tracks = [media.audio, this.publishedVideo].filter((t) => t !== undefined);
       if (tracks.length > 0) await this.room.publish(tracks);
       this.published = this.publishedVideo !== undefined;
+      this.publishedAudio = tracks.find((t) => t.kind === 'audio');
+      // The microphone may have been switched while publishing.
+      if (media.audio && this.publishedAudio && media.audio !== this.publishedAudio)
+        await this.switchPublishedAudio(media.audio);
       // The choice may have changed while publishing.
       await this.syncPublishedVideo();
       if (this.ended) return;
@@ -263,7 +268,21 @@ export class CallSession {
         } else this.participants.patch(LOCAL_TILE, changes);
       }),
       media.onVideoTrackChange(() => void this.syncPublishedVideo()),
+      media.onAudioTrackChange((track) => void this.switchPublishedAudio(track)),
     );
+  }
+
+  /** Another microphone (a choice or a fallback) replaces the published one; nothing to do before publishing. */
+  private async switchPublishedAudio(track: MediaStreamTrack): Promise<void> {
+    // Before publishing, the publish takes the current microphone; with none published, nothing carries it.
+    if (!this.publishedAudio || track === this.publishedAudio) return;
+    try {
+      await this.room.replaceAudioTrack(track);
+      this.publishedAudio = track;
+    } catch (error) {
+      this.log.warn('could not switch the published microphone', { error });
+      this.showMessage('The new microphone could not be sent; others may not hear you.', 'error');
+    }
   }
 
   /** The published video follows the effect choice (raw camera for none, the effect's track otherwise). */

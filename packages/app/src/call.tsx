@@ -13,6 +13,8 @@ import { ParticipantsPanel } from './participants-panel.js';
 import { EffectPicker } from './picker.js';
 import type { PageState } from './screen.js';
 import { ScreenShareController } from './screen-share.js';
+import { DeviceSettings } from './settings.js';
+import { ShortcutsHelp } from './shortcuts-help.js';
 import { StatsOverlay } from './stats-overlay.js';
 import { TileGrid } from './tile-grid.js';
 
@@ -42,6 +44,8 @@ function deviceControls(media: LocalMedia): ControlDescriptor[] {
       label: mic ? 'Mute' : 'Unmute',
       title: media.audio ? `Microphone ${mic ? 'on' : 'off'}` : 'No microphone',
       off: !mic,
+      pressed: mic,
+      name: 'Microphone',
       disabled: media.audio === undefined,
       onClick: () => media.setMicEnabled(!media.micOn.peek()),
     },
@@ -50,6 +54,8 @@ function deviceControls(media: LocalMedia): ControlDescriptor[] {
       label: camera ? 'Stop video' : 'Start video',
       title: media.camera ? `Camera ${camera ? 'on' : 'off'}` : 'No camera',
       off: !camera,
+      pressed: camera,
+      name: 'Camera',
       disabled: media.camera === undefined,
       onClick: () => media.setCameraEnabled(!media.cameraEnabled),
     },
@@ -121,6 +127,13 @@ export function CallScreen(props: {
       render: () => (
         <EffectPicker media={media} onMessage={(text, kind) => session.showMessage(text, kind)} />
       ),
+    },
+    {
+      id: 'settings',
+      control: 'settings',
+      label: 'Settings',
+      title: 'Camera, microphone and speaker',
+      render: () => <DeviceSettings media={media} say={(text, kind) => session.showMessage(text, kind)} />,
     },
   ];
 
@@ -217,6 +230,7 @@ export function CallScreen(props: {
         </section>
       ))}
       <StatsOverlay read={() => media.stats()} shown={statsShown} />
+      <ShortcutsHelp />
       <ControlsBar roomName={roomName} connection={session.roomState.value} controls={controls} />
     </div>
   );

@@ -1,5 +1,6 @@
 import type { ConnectionState } from '@backdrop/client';
 import { connectionBadge } from './connection.js';
+import { keyshortcutsFor } from './shortcuts-help.js';
 
 /**
  * One button of the control bar. `control` is its `data-control` (what scripts click); `label` is the visible
@@ -16,8 +17,12 @@ export interface ControlDescriptor {
   danger?: boolean;
   /** The panel this button opens (`aria-controls`) and whether it is open (`aria-expanded`). */
   panel?: { id: string; open: boolean };
-  /** A toggle's state (`aria-pressed`), e.g. the host's room lock. */
+  /**
+   * A switch: `aria-pressed` is whether it is on (the mic sending, the camera on, the room locked). With
+   * `name`, a fixed accessible name ("Microphone"), since the visible label then says what a click does.
+   */
   pressed?: boolean;
+  name?: string;
   /** A count shown on the button (unread chat messages, raised hands); absent or 0: none. */
   badge?: number;
   onClick(): void;
@@ -58,6 +63,8 @@ export function ControlsBar(props: {
           aria-controls={c.panel?.id}
           aria-expanded={c.panel?.open}
           aria-pressed={c.pressed}
+          aria-label={c.name}
+          aria-keyshortcuts={keyshortcutsFor(c.control)}
           onClick={() => c.onClick()}
         >
           {c.label}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gridLayout } from './layout.js';
+import { gridLayout, tileAspect } from './layout.js';
 
 describe('gridLayout', () => {
   it('fills a wide screen with one tile', () => {
@@ -35,5 +35,18 @@ describe('gridLayout', () => {
   it('copes with no room at all and with nobody', () => {
     expect(gridLayout(0, 800, 600)).toMatchObject({ columns: 1, rows: 1 });
     expect(gridLayout(4, 0, 0)).toMatchObject({ tileWidth: 0, tileHeight: 0 });
+  });
+});
+
+describe('tile aspect', () => {
+  it('is portrait on a phone held upright, 16:9 elsewhere', () => {
+    expect(tileAspect(390, 700)).toBe(3 / 4);
+    expect(tileAspect(1280, 640)).toBe(16 / 9);
+    expect(tileAspect(600, 600)).toBe(16 / 9);
+    // Two people on a phone: stacked portrait tiles, each larger than a 16:9 tile in the same area.
+    const portrait = gridLayout(2, 374, 680, 8, tileAspect(374, 680));
+    const wide = gridLayout(2, 374, 680, 8, 16 / 9);
+    expect(portrait.columns).toBe(1);
+    expect(portrait.tileWidth * portrait.tileHeight).toBeGreaterThan(wide.tileWidth * wide.tileHeight);
   });
 });

@@ -36,3 +36,8 @@ export function gridLayout(
     rowWidth: best.columns * tileWidth + (best.columns - 1) * gap,
   };
 }
+
+/** Portrait tiles (3:4) where the area is clearly taller than wide (a phone held upright), else 16:9. Pure. */
+export function tileAspect(width: number, height: number): number {
+  return height > width * 1.2 ? 3 / 4 : 16 / 9;
+}

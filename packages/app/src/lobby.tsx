@@ -5,6 +5,7 @@ import type { AppStore } from './app-store.js';
 import { participantView } from './participants.js';
 import { EffectPicker } from './picker.js';
 import type { Screen } from './screen.js';
+import { DeviceSettings } from './settings.js';
 import { rememberName, storedName } from './stored-name.js';
 import { Tile } from './tile.js';
 
@@ -128,6 +129,17 @@ export function LobbyScreen({ store, screen }: { store: AppStore; screen: LobbyS
           />
         )}
       </section>
+      {media && (
+        <details class="lobby-devices">
+          <summary>Camera, microphone and speaker</summary>
+          <DeviceSettings
+            media={media}
+            say={(text, kind) => {
+              store.lobbyMessage.value = { text, kind };
+            }}
+          />
+        </details>
+      )}
       <div class="lobby-join">
         <h1 id="lobby-title">Ready to join?</h1>
         <p class="lead">
@@ -161,6 +173,7 @@ export function LobbyScreen({ store, screen }: { store: AppStore; screen: LobbyS
         <p
           class={message.text ? `message ${message.kind}` : 'message'}
           id="lobby-message"
+          data-notice={message.notice}
           role="status"
           aria-live="polite"
         >

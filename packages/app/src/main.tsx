@@ -28,6 +28,7 @@ const store = new AppStore(
         onProgress: (fraction) => callbacks.onProgress(fraction),
         onReady: () => callbacks.onReady(),
         onEffectError: (text) => callbacks.onEffectError(text),
+        onDeviceNotice: (text, notice) => callbacks.onDeviceNotice(text, notice),
       });
       performance.mark('backdrop:effect-started');
       return opened;
@@ -36,4 +37,7 @@ const store = new AppStore(
       new CallSession({ ...options, signalingUrl, ...(relay && { iceTransportPolicy: 'relay' }) }),
   },
 );
-render(<App store={store} />, document.getElementById('app')!);
+const root = document.getElementById('app')!;
+// Preact renders next to what is there: the page's "Loading…" placeholder has to go first.
+root.replaceChildren();
+render(<App store={store} />, root);

@@ -8,6 +8,15 @@ import {
   type StartupReport,
 } from '@backdrop/effects';
 import { type ReadonlySignal, signal } from '@preact/signals';
+import { audioOutput, DeviceList, loadPrefs, savePrefs } from './device-list.js';
+import {
+  audioConstraints,
+  type DeviceEntry,
+  fallbackDevice,
+  fallbackNotice,
+  matchRemembered,
+  videoConstraints,
+} from './devices.js';
 import { uploadedImage } from './effect-options.js';
 import { createLogger } from './log.js';
 import { classifyMediaError, describeMediaProblem } from './media-problems.js';
@@ -28,7 +37,12 @@ export interface MediaCallbacks {
   onProgress(fraction: number | null, label: string): void;
   onReady(): void;
   onEffectError(message: string): void;
+  /** A device went away and what happened instead (`data-notice` names it for scripts). */
+  onDeviceNotice?(text: string, notice: DeviceNotice): void;
 }
+
+/** Why a device notice is shown: another device took over, or none was left and the kind is off. */
+export type DeviceNotice = 'device-fallback' | 'device-off';
 
 /**
  * The local camera and microphone, and the background effect between the camera and everything else. The
@@ -47,14 +61,35 @@ export class LocalMedia {
   private readonly micState = signal(false);
   private readonly cameraState = signal(true);
   private readonly videoTrackListeners = new Set<(track: MediaStreamTrack | undefined) => void>();
+  private readonly audioTrackListeners = new Set<(track: MediaStreamTrack) => void>();
   private switching: Promise<void> = Promise.resolve();
+  private readonly cameraTrack = signal<MediaStreamTrack | undefined>(undefined);
+  private readonly audioTrack = signal<MediaStreamTrack | undefined>(undefined);
+  private readonly processingState = signal(loadPrefs().audioProcessing);
+  /** The devices the browser lists, kept current (the settings panel shows them). */
+  readonly deviceList = new DeviceList();
+  private closed = false;
 
-  private constructor(
-    readonly audio: MediaStreamTrack | undefined,
-    readonly camera: MediaStreamTrack | undefined,
-  ) {
+  private constructor(audio: MediaStreamTrack | undefined, camera: MediaStreamTrack | undefined) {
+    this.adoptCamera(camera);
+    this.adoptAudio(audio);
     this.videoState.value = camera;
     this.micState.value = audio?.enabled ?? false;
+  }
+
+  /** The camera track in use (a switch or an unplug replaces it). */
+  get camera(): MediaStreamTrack | undefined {
+    return this.cameraTrack.value;
+  }
+
+  /** The microphone track in use (published as is; a switch replaces it on the sender). */
+  get audio(): MediaStreamTrack | undefined {
+    return this.audioTrack.value;
+  }
+
+  /** Whether echo cancellation, noise suppression and auto gain are on. */
+  get audioProcessing(): ReadonlySignal<boolean> {
+    return this.processingState;
   }
 
   /** The effect the user chose (an uploaded image in it is this object's to close). */
@@ -111,22 +146,44 @@ export class LocalMedia {
         return classifyMediaError((error as Error).name);
       }
     };
-    const video = { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } };
+    // The remembered devices by id (valid while this site keeps its permission); a label match follows in
+    // restoreRemembered() once labels can be read.
+    const prefs = loadPrefs();
+    const video = videoConstraints(undefined);
+    const mic = audioConstraints(undefined, prefs.audioProcessing);
+    // The remembered devices first, exactly (Chromium gave the default for an `ideal` id here); if either is
+    // gone, the defaults.
+    const remembered =
+      prefs.videoinput || prefs.audioinput
+        ? await tryGet({
+            audio: prefs.audioinput
+              ? audioConstraints(prefs.audioinput.deviceId, prefs.audioProcessing)
+              : mic,
+            video: prefs.videoinput ? videoConstraints(prefs.videoinput.deviceId) : video,
+          })
+        : undefined;
     // One request for both (one permission prompt); if that fails, each device on its own, so a missing
     // microphone does not cost the camera or the other way round.
-    const both = await tryGet({ audio: true, video });
+    const both =
+      remembered !== undefined && typeof remembered !== 'string'
+        ? remembered
+        : await tryGet({ audio: mic, video });
     if (typeof both !== 'string') {
-      return { media: new LocalMedia(both.getAudioTracks()[0], both.getVideoTracks()[0]) };
+      const media = new LocalMedia(both.getAudioTracks()[0], both.getVideoTracks()[0]);
+      await media.restoreRemembered();
+      return { media };
     }
     const cameraOnly = await tryGet({ video });
-    const micOnly = await tryGet({ audio: true });
+    const micOnly = await tryGet({ audio: mic });
     const camera = typeof cameraOnly === 'string' ? undefined : cameraOnly.getVideoTracks()[0];
     const audio = typeof micOnly === 'string' ? undefined : micOnly.getAudioTracks()[0];
     const problem = describeMediaProblem(
       typeof cameraOnly === 'string' ? cameraOnly : undefined,
       typeof micOnly === 'string' ? micOnly : undefined,
     );
-    return { media: new LocalMedia(audio, camera), ...(problem ? { problem } : {}) };
+    const media = new LocalMedia(audio, camera);
+    await media.restoreRemembered();
+    return { media, ...(problem ? { problem } : {}) };
   }
 
   /**
@@ -239,6 +296,185 @@ export class LocalMedia {
     retired?.dispose();
   }
 
+  /** Calls `listener` when the microphone track is replaced (a switch or a fallback); returns the unsubscribe. */
+  onAudioTrackChange(listener: (track: MediaStreamTrack) => void): () => void {
+    this.audioTrackListeners.add(listener);
+    return () => this.audioTrackListeners.delete(listener);
+  }
+
+  /** The device id a track was opened on ('' when the browser does not say). */
+  static deviceIdOf(track: MediaStreamTrack | undefined): string {
+    return track?.getSettings().deviceId ?? '';
+  }
+
+  /** Takes a camera track into use: an `ended` (unplugged, revoked) moves to another camera or to off. */
+  private adoptCamera(track: MediaStreamTrack | undefined): void {
+    this.cameraTrack.value = track;
+    track?.addEventListener('ended', () => {
+      if (this.cameraTrack.peek() === track) void this.onDeviceLost('videoinput', track);
+    });
+  }
+
+  private adoptAudio(track: MediaStreamTrack | undefined): void {
+    this.audioTrack.value = track;
+    track?.addEventListener('ended', () => {
+      if (this.audioTrack.peek() === track) void this.onDeviceLost('audioinput', track);
+    });
+  }
+
+  /** After permission (labels readable): the remembered device matched by label when its id had changed. */
+  private async restoreRemembered(): Promise<void> {
+    const devices = await this.deviceList.refresh();
+    const prefs = loadPrefs();
+    const camera = matchRemembered(devices, 'videoinput', prefs.videoinput);
+    const mic = matchRemembered(devices, 'audioinput', prefs.audioinput);
+    if (this.camera && camera && camera.deviceId !== LocalMedia.deviceIdOf(this.camera))
+      await this.switchCamera(camera.deviceId, { remember: false }).catch(() => undefined);
+    if (this.audio && mic && mic.deviceId !== LocalMedia.deviceIdOf(this.audio))
+      await this.switchMicrophone(mic.deviceId, { remember: false }).catch(() => undefined);
+    const speaker = matchRemembered(devices, 'audiooutput', prefs.audiooutput);
+    if (speaker) audioOutput.value = speaker.deviceId;
+  }
+
+  /**
+   * Moves to another camera. With an effect on, a new effect is started on the new camera with the same mode
+   * and is swapped in once its model runs, so the published track goes from one processed track to the
+   * other (the sender's replaceTrack) and never carries a raw frame; the old camera keeps the picture until
+   * then. With `none`, the new camera is published directly. Remembered for the next visit.
+   */
+  switchCamera(deviceId: string, options: { remember?: boolean } = {}): Promise<void> {
+    const run = this.switching.then(() => this.applyCamera(deviceId, options.remember ?? true));
+    this.switching = run.catch(() => undefined);
+    return run;
+  }
+
+  private async applyCamera(deviceId: string, remember: boolean): Promise<void> {
+    if (this.closed) return;
+    const stream = await navigator.mediaDevices.getUserMedia({ video: videoConstraints(deviceId) });
+    const fresh = stream.getVideoTracks()[0];
+    if (!fresh) throw new Error('no camera track');
+    if (this.closed) {
+      fresh.stop();
+      return;
+    }
+    const oldCamera = this.cameraTrack.peek();
+    // A camera chosen after none was left (or found again) turns the picture back on.
+    if (oldCamera === undefined) this.setCameraEnabled(true);
+    fresh.enabled = this.cameraState.peek();
+    const before = this.videoTrack;
+    let retired: BackgroundEffect | undefined;
+    if (this.mode.kind !== 'none' && effectsSupported()) {
+      let next: BackgroundEffect;
+      try {
+        next = await this.createEffect(fresh, this.mode);
+        next.track.enabled = this.cameraState.peek();
+        // NOTE: the model loads from the page's cache (well under a second); until then the old effect runs.
+        await next.whenReady();
+      } catch (error) {
+        fresh.stop();
+        throw error;
+      }
+      retired = this.effect;
+      this.effect = next;
+    }
+    this.adoptCamera(fresh);
+    this.videoState.value = this.videoTrack;
+    const after = this.videoTrack;
+    if (after !== before) for (const listener of this.videoTrackListeners) listener(after);
+    retired?.dispose();
+    oldCamera?.stop();
+    if (remember) this.remember('videoinput', fresh);
+    void this.deviceList.refresh();
+  }
+
+  /** Moves to another microphone (or re-opens this one with new processing); the sender follows. */
+  switchMicrophone(deviceId: string, options: { remember?: boolean } = {}): Promise<void> {
+    const run = this.switching.then(() => this.applyMicrophone(deviceId, options.remember ?? true));
+    this.switching = run.catch(() => undefined);
+    return run;
+  }
+
+  private async applyMicrophone(deviceId: string, remember: boolean): Promise<void> {
+    if (this.closed) return;
+    const processing = this.processingState.peek();
+    const stream = await navigator.mediaDevices.getUserMedia({
+      audio: audioConstraints(deviceId, processing),
+    });
+    const fresh = stream.getAudioTracks()[0];
+    if (!fresh) throw new Error('no microphone track');
+    if (this.closed) {
+      fresh.stop();
+      return;
+    }
+    const old = this.audioTrack.peek();
+    // A microphone found again after none was left starts muted: it was not sending before.
+    fresh.enabled = old ? this.micState.peek() : false;
+    this.adoptAudio(fresh);
+    this.micState.value = fresh.enabled;
+    for (const listener of this.audioTrackListeners) listener(fresh);
+    old?.stop();
+    if (remember) this.remember('audioinput', fresh);
+    void this.deviceList.refresh();
+  }
+
+  /**
+   * Echo cancellation, noise suppression and auto gain on or off (off for music). The microphone is opened
+   * again with the new constraints: Chromium does not apply these through applyConstraints on a live track.
+   */
+  async setAudioProcessing(on: boolean): Promise<void> {
+    this.processingState.value = on;
+    savePrefs({ audioProcessing: on });
+    const mic = this.audioTrack.peek();
+    if (mic) await this.switchMicrophone(LocalMedia.deviceIdOf(mic), { remember: false });
+  }
+
+  /** Plays remote audio on this speaker (where the browser can choose); remembered. */
+  setSpeaker(deviceId: string): void {
+    audioOutput.value = deviceId;
+    const device = this.deviceList.devices.find((d) => d.kind === 'audiooutput' && d.deviceId === deviceId);
+    savePrefs({ audiooutput: { deviceId, label: device?.label ?? '' } });
+  }
+
+  private remember(kind: 'videoinput' | 'audioinput', track: MediaStreamTrack): void {
+    savePrefs({ [kind]: { deviceId: LocalMedia.deviceIdOf(track), label: track.label } });
+  }
+
+  /** A device in use went away: another of its kind, or off; either way a notice says so. */
+  private async onDeviceLost(kind: 'videoinput' | 'audioinput', lost: MediaStreamTrack): Promise<void> {
+    if (this.closed) return;
+    log.warn('device lost', { kind, label: lost.label });
+    const devices = await this.deviceList.refresh();
+    const settings = lost.getSettings();
+    let next: DeviceEntry | undefined = fallbackDevice(devices, kind, {
+      deviceId: settings.deviceId ?? '',
+      groupId: settings.groupId,
+    });
+    if (next) {
+      try {
+        if (kind === 'videoinput') await this.switchCamera(next.deviceId, { remember: false });
+        else await this.switchMicrophone(next.deviceId, { remember: false });
+      } catch (error) {
+        log.warn('fallback device failed', { kind, error });
+        next = undefined;
+      }
+    }
+    if (!next) this.turnOff(kind);
+    this.callbacks?.onDeviceNotice?.(fallbackNotice(kind, next), next ? 'device-fallback' : 'device-off');
+  }
+
+  /** No device of this kind is left: off, so the tile shows the avatar instead of a frozen frame. */
+  private turnOff(kind: 'videoinput' | 'audioinput'): void {
+    if (kind === 'videoinput') {
+      this.cameraState.value = false;
+      if (this.effect) this.effect.track.enabled = false;
+      this.cameraTrack.value = undefined;
+      this.videoState.value = this.videoTrack;
+    } else {
+      this.audioTrack.value = undefined;
+      this.micState.value = false;
+    }
+  }
+
   /** Validates an uploaded file as a background; throws EffectError with a clear message if it is not usable. */
   static async loadUpload(file: File): Promise<ImageBitmap> {
     return loadBackgroundImage(file);
@@ -249,7 +485,10 @@ export class LocalMedia {
   }
 
   close(): void {
+    this.closed = true;
+    this.deviceList.close();
     this.videoTrackListeners.clear();
+    this.audioTrackListeners.clear();
     this.effect?.dispose();
     uploadedImage(this.mode)?.close();
     this.camera?.stop();

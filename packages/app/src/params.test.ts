@@ -13,7 +13,7 @@ describe('parseParams', () => {
   });
 
   it('reads a host link key, and refuses a malformed one', () => {
-    const key = 'Ab_-'.repeat(10) + 'xyz';
+    const key = `${'Ab_-'.repeat(10)}xyz`;
     expect(parseParams(`?host=${key}`).hostKey).toBe(key);
     const bad = parseParams('?host=short&autojoin=1');
     expect(bad.hostKey).toBeUndefined();

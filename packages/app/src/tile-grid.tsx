@@ -1,6 +1,6 @@
 import type { ReadonlySignal } from '@preact/signals';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { gridLayout } from './layout.js';
+import { gridLayout, tileAspect } from './layout.js';
 import type { TileModel } from './participants.js';
 import { PresenterGrid } from './share-ui.js';
 import { Tile } from './tile.js';
@@ -42,6 +42,7 @@ function PeopleGrid({ list }: { list: readonly TileModel[] }) {
     area.width - 2 * GRID_PADDING,
     area.height - 2 * GRID_PADDING,
     GRID_PADDING,
+    tileAspect(area.width, area.height),
   );
   return (
     <main class="grid" aria-label="Participants" data-count={list.length} ref={grid}>

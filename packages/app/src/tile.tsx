@@ -5,6 +5,7 @@ import { LayerContext } from './layer-context.js';
 import { createLogger } from './log.js';
 import { watchFirstRemoteFrame } from './metrics.js';
 import type { ParticipantView } from './participants.js';
+import { applySpeaker } from './speaker.js';
 
 const log = createLogger('tile');
 
@@ -49,6 +50,9 @@ export function Tile({ view, label }: TileProps) {
   useEffect(() => {
     if (!v.local && video.current) watchFirstRemoteFrame(video.current);
   }, []);
+
+  // Remote sound plays on the chosen speaker (our own video is muted).
+  useEffect(() => (v.local || !video.current ? undefined : applySpeaker(video.current)), [v.local]);
 
   const connection = v.local ? undefined : peerTileView(v.connection);
   const ariaName = v.local ? 'You' : v.name;

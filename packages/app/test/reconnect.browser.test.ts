@@ -208,6 +208,7 @@ describe('the call screen through a lost connection', () => {
       'chat',
       'react',
       'background',
+      'settings',
       'share',
       'stats',
       'leave',

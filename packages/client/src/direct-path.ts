@@ -50,6 +50,7 @@ export class DirectPath extends TypedEmitter<DirectPathEvents> {
   private makingOffer = false;
   private ignoreOffer = false;
   private readonly videoSenders: RTCRtpSender[] = [];
+  private readonly audioSenders: RTCRtpSender[] = [];
 
   constructor(private readonly options: DirectPathOptions) {
     super({ name: 'client.direct-path', ...(options.log && { log: options.log }) });
@@ -92,6 +93,7 @@ export class DirectPath extends TypedEmitter<DirectPathEvents> {
       // addTrack, not addTransceiver: it reuses the transceivers of the peer's m-lines of the same kind.
       const sender = this.pc.addTrack(track, stream);
       if (track.kind === 'video') this.videoSenders.push(sender);
+      else this.audioSenders.push(sender);
     }
   }
 
@@ -147,6 +149,11 @@ export class DirectPath extends TypedEmitter<DirectPathEvents> {
   /** Sends `track` instead of our current video, without renegotiating. */
   async replaceVideoTrack(track: MediaStreamTrack): Promise<void> {
     await Promise.all(this.videoSenders.map((s) => s.replaceTrack(track)));
+  }
+
+  /** Sends `track` instead of our current microphone (another device), without renegotiating. */
+  async replaceAudioTrack(track: MediaStreamTrack): Promise<void> {
+    await Promise.all(this.audioSenders.map((s) => s.replaceTrack(track)));
   }
 
   /**

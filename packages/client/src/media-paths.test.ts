@@ -28,6 +28,9 @@ class FakeLink implements DirectLink {
   async replaceVideoTrack(t: MediaStreamTrack) {
     this.replaced.push(t);
   }
+  async replaceAudioTrack(t: MediaStreamTrack) {
+    this.replaced.push(t);
+  }
   finish() {
     this.finished = true;
   }
@@ -114,6 +117,9 @@ describe('MediaPaths', () => {
     const newVideo = track('lv2');
     await paths.replaceVideoTrack(newVideo);
     expect(links[0]!.replaced).toEqual([newVideo]);
+    const newMic = track('la2');
+    await paths.replaceAudioTrack(newMic);
+    expect(links[0]!.replaced).toEqual([newVideo, newMic]);
   });
 
   it('direct to SFU: direct stays on screen until the resumed SFU streams flow, then the link is finished', async () => {

@@ -7,6 +7,7 @@ export interface DirectLink {
   readonly peerId: string;
   handleSignal(signal: PeerSignal): Promise<void>;
   replaceVideoTrack(track: MediaStreamTrack): Promise<void>;
+  replaceAudioTrack(track: MediaStreamTrack): Promise<void>;
   finish(): void;
   close(): void;
   on(event: 'track', listener: (track: MediaStreamTrack, receiver: RTCRtpReceiver) => void): unknown;
@@ -73,6 +74,11 @@ export class MediaPaths {
   async replaceVideoTrack(track: MediaStreamTrack): Promise<void> {
     this.localTracks = [...this.localTracks.filter((t) => t.kind !== 'video'), track];
     await this.direct?.replaceVideoTrack(track);
+  }
+
+  async replaceAudioTrack(track: MediaStreamTrack): Promise<void> {
+    this.localTracks = [...this.localTracks.filter((t) => t.kind !== 'audio'), track];
+    await this.direct?.replaceAudioTrack(track);
   }
 
   private sourcesOf(participantId: string): TrackSources<MediaStreamTrack> {

@@ -146,6 +146,16 @@ export class Media {
     await sender?.replaceTrack(track);
   }
 
+  /** Swaps the published microphone track; remembered even while no PeerConnection sends it. */
+  async replaceAudioTrack(track: MediaStreamTrack): Promise<void> {
+    const index = this._tracks?.findIndex((t) => t.kind === 'audio') ?? -1;
+    const sender = this.slots?.mic.sender;
+    if (!sender && index < 0) throw BackdropError.invalidState('not publishing audio');
+    if (this._tracks && index >= 0) this._tracks[index] = track;
+    else this._tracks?.push(track);
+    await sender?.replaceTrack(track);
+  }
+
   /** The screen share being sent, if any. */
   get screenShare(): { video: MediaStreamTrack; audio: MediaStreamTrack | undefined } | undefined {
     return this.screen;

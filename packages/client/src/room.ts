@@ -322,6 +322,11 @@ export class Room extends TypedEmitter<RoomEvents> {
     await Promise.all([this.media.replaceVideoTrack(track), this.paths.replaceVideoTrack(track)]);
   }
 
+  /** Swaps the published microphone track (another device); like replaceVideoTrack, also while reconnecting. */
+  async replaceAudioTrack(track: MediaStreamTrack): Promise<void> {
+    await Promise.all([this.media.replaceAudioTrack(track), this.paths.replaceAudioTrack(track)]);
+  }
+
   // --- host actions (the server refuses them with `forbidden` unless we are host) ---------------------------
 
   /** Locks the room (newcomers wait for a host) or unlocks it. */
