@@ -31,7 +31,15 @@ function setup(initial: Screen = { kind: 'lobby', room: 'r', name: 'Ada', autojo
   let effectError: ((text: string) => void) | undefined;
   let deviceNotice: ((text: string, notice: DeviceNotice) => void) | undefined;
   const deps: AppStoreDeps = {
-    params: { name: undefined, autojoin: false, effect: undefined, hostKey: undefined, problems: [] },
+    params: {
+      name: undefined,
+      autojoin: false,
+      effect: undefined,
+      hostKey: undefined,
+      tiles: undefined,
+      layout: undefined,
+      problems: [],
+    },
     async openMedia(callbacks) {
       effectError = callbacks.onEffectError;
       deviceNotice = callbacks.onDeviceNotice;

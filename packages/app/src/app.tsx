@@ -43,6 +43,8 @@ export function App({ store }: { store: AppStore }) {
           pageState={state}
           session={session}
           media={media}
+          tiles={store.deps.params.tiles}
+          layout={store.deps.params.layout}
         />
       );
     }
