@@ -113,6 +113,8 @@ export function CallScreen(props: {
           onDeny={(id) => void hosts.deny(id)}
           onRemove={(id) => void hosts.remove(id)}
           onMuteAll={() => void hosts.muteAll()}
+          passwordSet={access.passwordSet}
+          onSetPassword={(password) => void hosts.setPassword(password)}
         />
       ),
     },
