@@ -108,7 +108,9 @@ function watchComingOn(page: Page, name: string, timeoutMs: number) {
     async ({ name, timeoutMs, onKbps }) => {
       const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs;
       const start = performance.now();
-      const out: { speakingMs?: number; tileMs?: number; flowingMs?: number } = {};
+      const out: { speakingMs?: number; tileMs?: number; flowingMs?: number; trace: string[] } = {
+        trace: [],
+      };
       const history: { t: number; bytes: number }[] = [];
       while (performance.now() - start < timeoutMs) {
         const t = performance.now() - start;
@@ -133,6 +135,7 @@ function watchComingOn(page: Page, name: string, timeoutMs: number) {
             if (st.type === 'inbound-rtp' && ids.has(st.trackIdentifier)) bytes += st.bytesReceived ?? 0;
         }
         history.push({ t, bytes });
+        out.trace.push(`${Math.round(t)}:${tile ? 'tile' : li ? 'li' : '-'}:${bytes}`);
         const earlier = history.find((h) => h.t >= t - 500);
         if (out.tileMs !== undefined && earlier && t - earlier.t >= 300) {
           const kbps = ((bytes - earlier.bytes) * 8) / (t - earlier.t);
@@ -153,9 +156,10 @@ describe('only the tiles on screen get video', () => {
   let server: TestServer;
   let browser: LaunchedBrowser;
   const pages = new Map<string, Page>();
+  let failed = false;
 
   beforeAll(async () => {
-    server = await startTestServer({ P2P: 'off' });
+    server = await startTestServer({ P2P: 'off', LOG_LEVEL: 'debug' });
     browser = await launchChromium();
     for (const name of [...NAMES, RECEIVER]) {
       const page = await browser.context.newPage();
@@ -176,11 +180,27 @@ describe('only the tiles on screen get video', () => {
   }, 180_000);
 
   afterAll(async () => {
+    if (failed)
+      console.log(
+        server.logs
+          .filter((l) => /configur|rate_limited|videoLayers|error/i.test(l))
+          .slice(-60)
+          .join('\n'),
+      );
     await browser?.close();
     await server?.stop();
   });
 
   it('sends the receiver video only for the two on screen, audio from all four; a pinned or speaking one comes on', async () => {
+    try {
+      await onlyOnScreen();
+    } catch (error) {
+      failed = true;
+      throw error;
+    }
+  }, 240_000);
+
+  async function onlyOnScreen(): Promise<void> {
     const rae = pages.get(RECEIVER)!;
     const layout = await poll('Rae showing two with video and two off screen', 90_000, async () => {
       const now = await onScreen(rae);
@@ -210,6 +230,7 @@ describe('only the tiles on screen get video', () => {
     console.log(
       `pin pressed -> ${pinned} on screen at Rae in ${pin.tileMs} ms, video flowing in ${pin.flowingMs} ms`,
     );
+    if (pin.flowingMs === undefined) console.log(pin.trace.join(' '));
     expect(pin.flowingMs).toBeDefined();
     expect(await rae.getAttribute(`figure[data-participant-name="${pinned}"]`, 'data-pinned')).toBe('true');
     expect((await onScreen(rae)).shown).toHaveLength(SLOTS);
@@ -225,6 +246,7 @@ describe('only the tiles on screen get video', () => {
     console.log(
       `${talker} unmuted -> marked speaking at Rae in ${talk.speakingMs} ms, on screen in ${talk.tileMs} ms, video flowing in ${talk.flowingMs} ms`,
     );
+    if (talk.flowingMs === undefined) console.log(talk.trace.join(' '));
     expect(talk.flowingMs).toBeDefined();
     const after = await rates(rae, 3000);
     const final = await onScreen(rae);
@@ -235,5 +257,5 @@ describe('only the tiles on screen get video', () => {
     // Coming on screen is a layer request and a keyframe, not a renegotiation: seconds, with room for load.
     expect(pin.flowingMs!).toBeLessThan(6000);
     expect(talk.flowingMs! - talk.tileMs!).toBeLessThan(6000);
-  }, 240_000);
+  }
 });
