@@ -2,8 +2,10 @@
 // at most two of the others with video (`?tiles=2`). The receiver gets video bytes only for the two on screen
 // and audio from all four; a pinned, then a speaking, off-screen participant comes on screen and their video
 // flows within seconds.
+import { writeFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeCamera } from './support/cameras.js';
 import { type LaunchedBrowser, launchChromium } from './support/chromium.js';
 import { poll } from './support/poll.js';
 import { startTestServer, type TestServer } from './support/server.js';
@@ -118,8 +120,9 @@ function watchComingOn(page: Page, name: string, timeoutMs: number) {
         const tile = document.querySelector<HTMLElement>(
           `figure[data-tile][data-participant-name="${name}"]`,
         );
-        if (out.speakingMs === undefined && (li ?? tile)?.dataset.speaking === 'true') out.speakingMs = t;
-        if (out.tileMs === undefined && tile) out.tileMs = t;
+        if (out.speakingMs === undefined && (li ?? tile)?.dataset.speaking === 'true')
+          out.speakingMs = Math.round(t);
+        if (out.tileMs === undefined && tile) out.tileMs = Math.round(t);
         const ids = new Set(
           [...document.querySelectorAll<HTMLMediaElement>(`[data-participant-name="${name}"]`)].flatMap(
             (el) =>
@@ -140,7 +143,7 @@ function watchComingOn(page: Page, name: string, timeoutMs: number) {
         if (out.tileMs !== undefined && earlier && t - earlier.t >= 300) {
           const kbps = ((bytes - earlier.bytes) * 8) / (t - earlier.t);
           if (kbps > onKbps) {
-            out.flowingMs = t;
+            out.flowingMs = Math.round(t);
             return out;
           }
         }
@@ -160,7 +163,9 @@ describe('only the tiles on screen get video', () => {
 
   beforeAll(async () => {
     server = await startTestServer({ P2P: 'off', LOG_LEVEL: 'debug' });
-    browser = await launchChromium();
+    // A small camera: five pages encoding and decoding on two shared cores must keep up, or their sockets
+    // starve and they rejoin mid-test.
+    browser = await launchChromium({ fakeCamera: makeCamera('red', 320, 180).file });
     for (const name of [...NAMES, RECEIVER]) {
       const page = await browser.context.newPage();
       page.on('pageerror', (error) => console.error(`[${name}] page error`, error));
@@ -180,13 +185,8 @@ describe('only the tiles on screen get video', () => {
   }, 180_000);
 
   afterAll(async () => {
-    if (failed)
-      console.log(
-        server.logs
-          .filter((l) => /configur|rate_limited|videoLayers|error/i.test(l))
-          .slice(-60)
-          .join('\n'),
-      );
+    // A post-mortem of a failed run: the server's whole log (debug), for the subscription changes and socket losses.
+    if (failed && process.env.LAST_N_LOG) writeFileSync(process.env.LAST_N_LOG, server.logs.join('\n'));
     await browser?.close();
     await server?.stop();
   });
@@ -202,7 +202,7 @@ describe('only the tiles on screen get video', () => {
 
   async function onlyOnScreen(): Promise<void> {
     const rae = pages.get(RECEIVER)!;
-    const layout = await poll('Rae showing two with video and two off screen', 90_000, async () => {
+    await poll('Rae showing two with video and two off screen', 90_000, async () => {
       const now = await onScreen(rae);
       return now.shown.length === SLOTS && now.hidden.length === NAMES.length - SLOTS ? now : undefined;
     });
@@ -212,12 +212,18 @@ describe('only the tiles on screen get video', () => {
       return NAMES.every((n) => r.audio[n]! > 0) ? true : undefined;
     });
     await new Promise((r) => setTimeout(r, 1500));
-    const steady = await rates(rae);
-    const still = await onScreen(rae);
+    // A window in which nobody came on or went off screen (a late speaker or a rejoin moves tiles).
+    const { still, steady } = await poll('a steady measuring window', 60_000, async () => {
+      const before = await onScreen(rae);
+      const steady = await rates(rae);
+      const still = await onScreen(rae);
+      return before.shown.join() === still.shown.join() && still.shown.length === SLOTS
+        ? { still, steady }
+        : undefined;
+    });
     console.log(
       `on screen ${still.shown.join(', ')}; off ${still.hidden.join(', ')}; video kbit/s ${JSON.stringify(steady.video)}; audio bytes ${JSON.stringify(steady.audio)}`,
     );
-    expect(still.shown.sort()).toEqual(layout.shown.sort());
     for (const name of still.shown) expect(steady.video[name]).toBeGreaterThan(ON_KBPS);
     for (const name of still.hidden) expect(steady.video[name]).toBeLessThan(OFF_KBPS);
     for (const name of NAMES) expect(steady.audio[name]).toBeGreaterThan(0);
@@ -254,8 +260,10 @@ describe('only the tiles on screen get video', () => {
     expect(final.shown).toContain(talker);
     expect(final.shown).toHaveLength(SLOTS);
     for (const name of final.hidden) expect(after.video[name]).toBeLessThan(OFF_KBPS);
-    // Coming on screen is a layer request and a keyframe, not a renegotiation: seconds, with room for load.
-    expect(pin.flowingMs!).toBeLessThan(6000);
-    expect(talk.flowingMs! - talk.tileMs!).toBeLessThan(6000);
+    // Coming on screen is a layer request and a keyframe, not a renegotiation: about 2 s is the promise (1.4 s
+    // and 0.5 s seen at load 18), with half again for load. Speaking detection (Janus's audio level over
+    // 25 packets, then our event) comes before it and is not ours to bound here.
+    expect(pin.flowingMs!).toBeLessThan(3000);
+    expect(talk.flowingMs! - talk.speakingMs!).toBeLessThan(3000);
   }
 });
