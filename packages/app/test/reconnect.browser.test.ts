@@ -201,6 +201,7 @@ describe('the call screen through a lost connection', () => {
     expect(
       await page.$$eval('[data-control]', (els) => els.map((el) => el.getAttribute('data-control'))),
     ).toEqual([
+      'pin', // on Bob's tile
       'mic',
       'camera',
       'hand',
@@ -210,6 +211,7 @@ describe('the call screen through a lost connection', () => {
       'background',
       'settings',
       'share',
+      'layout',
       'stats',
       'leave',
     ]); // no lock: not a host
