@@ -37,10 +37,13 @@ export function TileGrid(props: TileGridProps) {
   const picker = useRef(new OnScreenPicker()).current;
   const presenterStage = useRef<string | undefined>(undefined);
   const [, setTick] = useState(0);
+  const [anyHidden, setAnyHidden] = useState(false);
+  // Only while someone is off screen can time alone change who is on (a minimum time on screen ending).
   useEffect(() => {
+    if (!anyHidden) return;
     const timer = setInterval(() => setTick((n) => n + 1), TICK_MS);
     return () => clearInterval(timer);
-  }, []);
+  }, [anyHidden]);
 
   const entries = props.tiles.value.map((tile) => ({ tile, view: tile.view.value }));
   const others = entries.filter((e) => !e.view.local && e.view.source === 'camera');
@@ -60,6 +63,7 @@ export function TileGrid(props: TileGridProps) {
   const shown = new Set(pick.shown);
   const visible = entries.filter((e) => e.view.local || e.view.source === 'screen' || shown.has(e.view.id));
   const hidden = pick.hidden.flatMap((id) => others.filter((e) => e.view.id === id).map((e) => e.tile.view));
+  useEffect(() => setAnyHidden(hidden.length > 0), [hidden.length > 0]);
   const items: (StageItem & { source: string })[] = visible.map(({ tile, view }) => ({
     key: tile.key,
     source: view.source,
