@@ -70,6 +70,11 @@ export class RedisClusterStore implements ClusterStore {
   }
 
   /** Connects; resolves false (and keeps retrying in the background) if Redis does not answer in `waitMs`. */
+  /** Runs `listener` each time Redis becomes ready again (after a restart): the node re-asserts at once. */
+  onReady(listener: () => void): void {
+    this.redis.on('ready', listener);
+  }
+
   async connect(waitMs: number): Promise<boolean> {
     const ready = new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => resolve(false), waitMs);

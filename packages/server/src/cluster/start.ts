@@ -83,6 +83,8 @@ export async function startClusterNode(options: ClusterStartOptions): Promise<Ru
     chatKeep: CHAT_HISTORY_LENGTH,
   });
   await node.start();
+  // Back after an outage (a Redis restarted empty): report and re-claim our rooms now, not a period later.
+  store.onReady(() => void node.report());
   logger.info({ node: node.id, url: options.nodeUrl }, 'cluster mode: node reporting to redis');
   return {
     node,
