@@ -201,12 +201,13 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       }
     },
     async close() {
-      await cluster?.stop();
       signaling.close();
       await new Promise((r) => http.close(r));
       http.closeAllConnections();
       await link.stop();
       await turn?.stop();
+      // Last: the rooms closed above released their placements through it.
+      await cluster?.stop();
     },
   };
 }
