@@ -24,6 +24,7 @@ function makeNode(store: MemoryClusterStore, id: string, clock: { now: number },
     hosts: (room) => rooms.has(room),
     probe: async (url) => reachable.has(url),
     chatKeep: 3,
+    reportIntervalMs: 100,
     now: () => clock.now,
   });
   return { node, rooms, state };
@@ -133,6 +134,20 @@ describe('ClusterNode', () => {
     expect(await store.roomNode('r')).toBe('a');
     expect(await store.participants('r')).toEqual([{ id: 'p_1', name: 'Ann' }]);
     await b.node.report();
+    expect(await b.node.route('r')).toEqual({ kind: 'redirect', node: 'a' });
+  });
+
+  it('right after the store came back empty, waits for the room’s node to claim it instead of placing it again', async () => {
+    const clock = { now: 1_000_000 };
+    const store = new MemoryClusterStore(() => clock.now);
+    const reachable = new Set(['http://a.test', 'http://b.test']);
+    const a = makeNode(store, 'a', clock, reachable);
+    const b = makeNode(store, 'b', clock, reachable);
+    a.rooms.set('r', [{ id: 'p_1', name: 'Ann' }]);
+    store.readyAt = clock.now;
+    await b.node.report();
+    // b would place r on itself (a has not reported yet); a claims it 20 ms (real time) later.
+    setTimeout(() => void a.node.report(), 20);
     expect(await b.node.route('r')).toEqual({ kind: 'redirect', node: 'a' });
   });
 

@@ -192,6 +192,10 @@ export class ClusterNode {
     const { store } = this.options;
     const token = await this.takeLock(room);
     try {
+      // A store that just came back (a Redis restarted empty) does not know yet where the rooms open elsewhere
+      // are: give their nodes one report period (plus half) to claim them again before placing this one.
+      const settleMs = store.readyAt + 1.5 * this.intervalMs - this.now();
+      if (settleMs > 0) await new Promise((r) => setTimeout(r, Math.min(settleMs, 1.5 * this.intervalMs)));
       const again = await this.existing(room, suspect, dead);
       if (again) return again;
       const nodes = (await store.liveNodes()).filter((n) => n.id !== this.id);

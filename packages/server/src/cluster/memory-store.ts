@@ -14,6 +14,8 @@ interface Expiring<T> {
  */
 export class MemoryClusterStore implements ClusterStore {
   available = true;
+  /** Tests set it to "now" to play a store that just came back. */
+  readyAt = -Infinity;
   private readonly nodes = new Map<string, Expiring<NodeReport>>();
   private readonly rooms = new Map<string, Expiring<string>>();
   private readonly locks = new Map<string, Expiring<string>>();

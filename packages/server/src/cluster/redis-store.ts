@@ -49,6 +49,7 @@ function parseJson(text: string): unknown {
 export class RedisClusterStore implements ClusterStore {
   private readonly redis: Redis;
   private lastErrorLogMs = -Infinity;
+  readyAt = -Infinity;
 
   constructor(url: string, logger: Logger) {
     this.redis = new Redis(url, {
@@ -66,7 +67,10 @@ export class RedisClusterStore implements ClusterStore {
       this.lastErrorLogMs = now;
       logger.warn({ err: error }, 'redis connection error (retrying)');
     });
-    this.redis.on('ready', () => logger.info('redis connected'));
+    this.redis.on('ready', () => {
+      this.readyAt = Date.now();
+      logger.info('redis connected');
+    });
   }
 
   /** Connects; resolves false (and keeps retrying in the background) if Redis does not answer in `waitMs`. */

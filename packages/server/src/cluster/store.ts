@@ -34,6 +34,11 @@ export class ClusterStoreError extends Error {
 export interface ClusterStore {
   /** True while connected; operations fail fast while false. */
   readonly available: boolean;
+  /**
+   * When the store last became reachable (ms, local clock). Right after a restart it may be empty until every
+   * node has reported again, so placement waits a report period from here before trusting "unplaced".
+   */
+  readonly readyAt: number;
   /** Writes (or refreshes) a node's report; it expires after `ttlMs` unless written again. */
   writeNode(report: NodeReport, ttlMs: number): Promise<void>;
   /** Every node whose report has not expired (malformed reports are skipped). */
