@@ -92,10 +92,6 @@ export class CallSession {
       signalingUrl: options.signalingUrl,
       ...(options.iceTransportPolicy && { iceTransportPolicy: options.iceTransportPolicy }),
       log: createLogger('client.room', { room: options.roomName }),
-      // One camera layer for now: starting the three-layer encoder when a two-person direct call moves to the
-      // SFU froze tiles for ~1 s on this machine (p2p e2e). The SDK, the server and the layer requests are ready
-      // (simulcast-six e2e); turning it on waits for a cheaper switch.
-      simulcast: false,
     });
     this.hosts = new HostControls(this.room, options.name, (text) => this.showMessage(text, 'error'));
     this.stops.push(

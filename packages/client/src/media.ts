@@ -6,7 +6,7 @@ import { IceWatchdog } from './ice-watchdog.js';
 import type { RecoverySettings } from './recovery.js';
 import type { Roster } from './roster.js';
 import type { SignalingChannel } from './signaling.js';
-import { SCREEN_ENCODING, SIMULCAST_ENCODINGS } from './simulcast.js';
+import { SCREEN_ENCODING, SIMULCAST_ENCODINGS, uploadEncodings } from './simulcast.js';
 import type { Clock, PeerConnection, PeerConnectionFactory } from './transport.js';
 
 export interface MediaOptions {
@@ -115,7 +115,7 @@ export class Media {
 
   /**
    * Stops or restarts sending our media to the SFU (the server's `sfuUpload`), keeping the PeerConnection
-   * and its ICE, so restarting is immediate: the encoder starts again with a keyframe.
+   * and its ICE, so restarting is immediate (a simulcast camera keeps its lowest layer warm: uploadEncodings).
    */
   async setUploadActive(active: boolean): Promise<void> {
     this.uploadActive = active;
@@ -128,9 +128,9 @@ export class Media {
     await Promise.all(
       senders.map(async (sender) => {
         const parameters = sender.getParameters();
-        if (parameters.encodings.length === 0 || parameters.encodings.every((e) => e.active === active))
-          return;
-        for (const encoding of parameters.encodings) encoding.active = active;
+        const encodings = uploadEncodings(parameters.encodings, active);
+        if (parameters.encodings.length === 0 || !encodings) return;
+        parameters.encodings = encodings;
         await sender.setParameters(parameters);
       }),
     );
