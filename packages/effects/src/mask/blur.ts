@@ -67,7 +67,7 @@ function boxPassColumns(
   acc.fill(0, 0, width);
   for (let k = -r; k <= r; k++) {
     const row = Math.min(last, Math.max(0, k)) * width;
-    for (let x = 0; x < width; x++) acc[x] += src[row + x]!;
+    for (let x = 0; x < width; x++) acc[x] = acc[x]! + src[row + x]!;
   }
   for (let p = 0; p < height; p++) {
     const out = p * width;

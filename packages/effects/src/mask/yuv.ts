@@ -175,6 +175,50 @@ export function downsampleI420(
   return packed;
 }
 
+/**
+ * Packed 4-byte pixels (Y, U, V, A) box-averaged to outW x outH (A set to 255): the blur's source made from
+ * the refinement's guide instead of a pass over the full picture.
+ */
+export function downsamplePacked(
+  pixels: Uint8ClampedArray,
+  width: number,
+  height: number,
+  outW: number,
+  outH: number,
+  out?: Uint8ClampedArray,
+): Uint8ClampedArray {
+  if (pixels.length !== width * height * 4) throw new RangeError('downsamplePacked: size does not match');
+  const packed = out ?? new Uint8ClampedArray(outW * outH * 4);
+  if (packed.length !== outW * outH * 4) throw new RangeError('downsamplePacked: output size does not match');
+  const xs = boxTable(outW, width);
+  const ys = boxTable(outH, height);
+  for (let oy = 0; oy < outH; oy++) {
+    const y0 = ys[oy]!;
+    const y1 = Math.min(height, Math.max(y0 + 1, ys[oy + 1]!));
+    for (let ox = 0; ox < outW; ox++) {
+      const x0 = xs[ox]!;
+      const x1 = Math.min(width, Math.max(x0 + 1, xs[ox + 1]!));
+      let a = 0;
+      let b = 0;
+      let c = 0;
+      for (let y = y0; y < y1; y++) {
+        for (let p = (y * width + x0) * 4, end = (y * width + x1) * 4; p < end; p += 4) {
+          a += pixels[p]!;
+          b += pixels[p + 1]!;
+          c += pixels[p + 2]!;
+        }
+      }
+      const n = (y1 - y0) * (x1 - x0);
+      const o = (oy * outW + ox) * 4;
+      packed[o] = a / n;
+      packed[o + 1] = b / n;
+      packed[o + 2] = c / n;
+      packed[o + 3] = 255;
+    }
+  }
+  return packed;
+}
+
 /** Converts packed Y, U, V, A pixels to R, G, B, A in place. */
 export function packedYuvToRgba(pixels: Uint8ClampedArray, c: YuvColour): Uint8ClampedArray {
   const kg = 1 - c.kr - c.kb;
