@@ -108,6 +108,17 @@ describe('half resolution, the last resort', () => {
     expect(Math.max(...levels)).toBeLessThanOrEqual(3);
   });
 
+  it('returns to full quality after a slow start when full quality fits (640x480 on this machine)', () => {
+    // A slow start pushes it down; then level 0 costs 18 ms of the 26.7 ms budget, level 2 14 ms.
+    const c = new BudgetController({}, ADAPTIVE_LEVELS);
+    let t = feed(c, 30, 60);
+    expect(c.snapshot().level).toBeGreaterThanOrEqual(2);
+    const cost = [18, 15, 14, 12, 9];
+    t = feedLevels(c, 600, (level) => cost[level]!, t).t;
+    const { levels } = feedLevels(c, 900, (level) => cost[level]!, t);
+    expect(levels.every((l) => l === 0)).toBe(true);
+  });
+
   it('does not flap: a level above that does not hold is tried less and less often', () => {
     const c = new BudgetController({}, ADAPTIVE_LEVELS);
     // Full size never fits (40 ms), half size is cheap (10 ms): every probe up fails.

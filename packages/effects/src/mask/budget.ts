@@ -49,7 +49,10 @@ export interface BudgetOptions {
   overFrames: number;
   /** Frames well under budget before stepping back up. */
   underFrames: number;
-  /** Step up only when cost x this factor of the next level still fits. */
+  /**
+   * Step up (a probe) when the cost is under this fraction of the budget. Not 0.5 as when the cost of the level
+   * above was guessed: a level that does not hold is left within `probeFrames` and retried ever later.
+   */
   upMargin: number;
   /** EMA weight of the newest sample. */
   emaWeight: number;
@@ -68,7 +71,7 @@ export const DEFAULT_BUDGET: BudgetOptions = {
   headroom: 0.8,
   overFrames: 8,
   underFrames: 90,
-  upMargin: 0.5,
+  upMargin: 0.75,
   emaWeight: 0.1,
   keepDecisions: 16,
   probeFrames: 60,
