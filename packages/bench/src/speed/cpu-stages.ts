@@ -13,58 +13,10 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { ADAPTIVE_LEVELS, shouldSegment } from '../../../effects/src/mask/budget.js';
 import { createI420, downsamplePlane, type I420 } from '../../../effects/src/mask/yuv.js';
+import { installNodeVideoFrame, NodeVideoFrame } from '../../../effects/src/render/node-video-frame.js';
 import { createYuvCompositor } from '../../../effects/src/render/yuv-compositor.js';
 
-/**
- * Just enough of WebCodecs' VideoFrame for the YUV back end: an I420 frame whose copyTo copies the planes with
- * the layout asked for. Its constructor keeps the bytes (no copy: the browser's copy is not what is timed).
- */
-class NodeVideoFrame {
-  readonly format = 'I420';
-  readonly codedWidth: number;
-  readonly codedHeight: number;
-  readonly displayWidth: number;
-  readonly displayHeight: number;
-  readonly visibleRect = null;
-  readonly colorSpace = { matrix: 'bt709', fullRange: false, toJSON: () => ({ matrix: 'bt709' }) };
-  constructor(
-    readonly data: Uint8Array,
-    init: { codedWidth: number; codedHeight: number },
-  ) {
-    this.codedWidth = this.displayWidth = init.codedWidth;
-    this.codedHeight = this.displayHeight = init.codedHeight;
-  }
-  copyTo(dest: Uint8Array, options: { layout: { offset: number; stride: number }[] }): Promise<void> {
-    const w = this.codedWidth;
-    const h = this.codedHeight;
-    const cw = (w + 1) >> 1;
-    const ch = (h + 1) >> 1;
-    const planes = [
-      { at: 0, w, h },
-      { at: w * h, w: cw, h: ch },
-      { at: w * h + cw * ch, w: cw, h: ch },
-    ];
-    planes.forEach((p, i) => {
-      const { offset, stride } = options.layout[i]!;
-      for (let y = 0; y < p.h; y++)
-        dest.set(this.data.subarray(p.at + y * p.w, p.at + (y + 1) * p.w), offset + y * stride);
-    });
-    return Promise.resolve();
-  }
-  close(): void {}
-}
-(globalThis as Record<string, unknown>).VideoFrame = NodeVideoFrame;
-(globalThis as Record<string, unknown>).ImageData ??= class {
-  constructor(
-    readonly data: Uint8ClampedArray,
-    readonly width: number,
-    readonly height: number,
-  ) {}
-};
-(globalThis as Record<string, unknown>).OffscreenCanvas ??= class {
-  width = 1;
-  height = 1;
-};
+installNodeVideoFrame();
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
