@@ -44,11 +44,12 @@ describe('BudgetController', () => {
   });
   it('first reuses masks on alternate frames, then cheapens refinement and blur', () => {
     const c = new BudgetController();
-    let t = feed(c, 12, 40);
+    // Each level: 8 frames to settle its average, then 8 over budget.
+    let t = feed(c, 16, 40);
     expect(c.snapshot().level).toBe(1);
     expect(c.quality.segmentEvery).toBe(2);
     expect(c.quality.refineScale).toBe(1);
-    t = feed(c, 12, 40, t);
+    t = feed(c, 16, 40, t);
     expect(c.snapshot().level).toBeGreaterThanOrEqual(2);
     expect(c.quality.refineScale).toBeLessThan(1);
     feed(c, 100, 40, t);
@@ -66,10 +67,19 @@ describe('BudgetController', () => {
   });
   it('steps back up after a long cheap stretch', () => {
     const c = new BudgetController();
-    let t = feed(c, 12, 40);
+    let t = feed(c, 16, 40);
     expect(c.snapshot().level).toBe(1);
     t = feed(c, 200, 3, t);
     expect(c.snapshot().level).toBe(0);
+  });
+  it('is not pushed down again by the slow first frames at a new level', () => {
+    const c = new BudgetController();
+    let t = feed(c, 16, 40);
+    expect(c.snapshot().level).toBe(1);
+    // Level 1 costs 15 ms, but its first two frames take 200 ms (new buffers, recompiled loops).
+    t = feed(c, 2, 200, t);
+    feed(c, 60, 15, t);
+    expect(c.snapshot().level).toBe(1);
   });
   it('uses the camera interval as budget', () => {
     const c = new BudgetController();
@@ -98,7 +108,7 @@ describe('half resolution, the last resort', () => {
     // The first second costs 60 ms a frame (cold caches, JIT); then level 3 costs 11 ms, half size 9 ms, and
     // level 2 (30 ms) does not fit the 26.7 ms budget.
     const c = new BudgetController({}, ADAPTIVE_LEVELS);
-    let t = feed(c, 40, 60);
+    let t = feed(c, 70, 60);
     expect(c.snapshot().level).toBe(ADAPTIVE_LEVELS.length - 1);
     const cost = [40, 35, 30, 11, 9];
     t = feedLevels(c, 900, (level) => cost[level]!, t).t;
@@ -111,7 +121,7 @@ describe('half resolution, the last resort', () => {
   it('returns to full quality after a slow start when full quality fits (640x480 on this machine)', () => {
     // A slow start pushes it down; then level 0 costs 18 ms of the 26.7 ms budget, level 2 14 ms.
     const c = new BudgetController({}, ADAPTIVE_LEVELS);
-    let t = feed(c, 30, 60);
+    let t = feed(c, 40, 60);
     expect(c.snapshot().level).toBeGreaterThanOrEqual(2);
     const cost = [18, 15, 14, 12, 9];
     t = feedLevels(c, 600, (level) => cost[level]!, t).t;
@@ -143,7 +153,7 @@ describe('nominal interval', () => {
     const c = new BudgetController();
     c.setNominalInterval(1000 / 30);
     // We only see every 5th frame because we are slow: 150 ms apart, 100 ms each.
-    feed(c, 12, 100, 0, 150);
+    feed(c, 16, 100, 0, 150);
     expect(c.snapshot().level).toBeGreaterThan(0);
     expect(c.snapshot().budgetMs).toBeCloseTo(26.7, 0);
   });

@@ -65,6 +65,12 @@ export interface BudgetOptions {
   probeFrames: number;
   /** The longest wait (frames) between two steps up after failed probes. */
   maxUnderFrames: number;
+  /**
+   * Frames at a new level (and at the start) whose median seeds the cost average before any decision: the
+   * first frames after a change are often slow (new buffer sizes, recompiled loops), and one slow seed used
+   * to carry the average over budget long enough to step down again, level after level.
+   */
+  settleFrames: number;
 }
 
 export const DEFAULT_BUDGET: BudgetOptions = {
@@ -76,6 +82,7 @@ export const DEFAULT_BUDGET: BudgetOptions = {
   keepDecisions: 16,
   probeFrames: 60,
   maxUnderFrames: 1800,
+  settleFrames: 8,
 };
 
 export interface BudgetSnapshot {
@@ -101,6 +108,8 @@ export class BudgetController {
   private upWait: number;
   /** The level a step up left, and frames since, while that step is on probation. */
   private probe: { from: number; frames: number } | null = null;
+  /** Samples of the current level's first frames, until `settleFrames` of them seed the average. */
+  private settling: number[] | null = [];
   private readonly decisions: BudgetDecision[] = [];
   private readonly options: BudgetOptions;
 
@@ -158,7 +167,14 @@ export class BudgetController {
     }
     // A single stall (GC, tab switch) must not push the level down: clip outliers before averaging.
     const sample = Math.min(costMs, 2 * budget);
-    this.cost = Number.isNaN(this.cost) ? sample : this.ema(this.cost, sample);
+    if (this.settling) {
+      this.settling.push(sample);
+      if (this.settling.length < this.options.settleFrames) return null;
+      this.cost = median(this.settling);
+      this.settling = null;
+    } else {
+      this.cost = Number.isNaN(this.cost) ? sample : this.ema(this.cost, sample);
+    }
     if (this.cost > budget) {
       this.under = 0;
       if (++this.over >= this.options.overFrames && this.level < this.levels.length - 1) {
@@ -215,6 +231,7 @@ export class BudgetController {
     this.under = 0;
     // The cost estimate belongs to the old level; start the new one fresh.
     this.cost = Number.NaN;
+    this.settling = this.options.settleFrames > 0 ? [] : null;
     this.decisions.push(decision);
     if (this.decisions.length > this.options.keepDecisions) this.decisions.shift();
     return decision;
@@ -223,6 +240,11 @@ export class BudgetController {
   private ema(prev: number, sample: number): number {
     return prev + this.options.emaWeight * (sample - prev);
   }
+}
+
+function median(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 /** Whether frame number `n` (counting frames since the mask was last reset) runs the model. */
