@@ -190,8 +190,7 @@ export class Room extends TypedEmitter<RoomEvents> {
     this.paths = new MediaPaths({
       createDirect: (peerId, polite, tracks) => this.createDirect(peerId, polite, tracks),
       whenFlowing,
-      show: (id, track) => this.roster.showTrack(id, track),
-      hide: (id, track) => this.roster.hideTrack(id, track),
+      swap: (id, shown, hidden) => this.roster.swapTracks(id, shown, hidden),
       sendDirectMedia: (peerId, receiving) => this.trySend({ type: 'directMedia', peerId, receiving }),
     });
     this.meeting = new Meeting({
