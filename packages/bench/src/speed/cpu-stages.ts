@@ -5,9 +5,9 @@
  * after a change can alternate closely on a loaded machine. It does not time the browser's parts (copyTo,
  * the VideoFrame constructor, the model).
  *
- * npx tsx packages/bench/src/speed/cpu-stages.ts [--y4m file] [--masks dir] [--frames N] [--level N]...
+ * npm run bench:stages -- [--y4m file] [--masks dir] [--frames N] [--level N]...
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
@@ -37,6 +37,8 @@ const frameCount = Number(arg('frames', '60'));
 
 /** The y4m's frames as I420 pictures (yuv420p only). */
 function readY4m(path: string, max: number): I420[] {
+  if (!existsSync(path))
+    throw new Error(`${path} is missing: bench:speed makes it (run it once at 1280x720), or pass --y4m`);
   const buf = readFileSync(path);
   const headerEnd = buf.indexOf(10);
   const header = buf.subarray(0, headerEnd).toString();
