@@ -129,3 +129,16 @@ describe('downsamplePacked', () => {
     expect(() => downsamplePacked(new Uint8ClampedArray(12), 2, 2, 1, 1)).toThrow(RangeError);
   });
 });
+
+describe('shrinkI420 at exactly half size', () => {
+  it('gives the same bytes as the general box average', () => {
+    const src = createI420(64, 36);
+    for (let i = 0; i < src.data.length; i++) src.data[i] = (i * 97 + (i >> 3)) % 256;
+    const half = shrinkI420(src, createI420(32, 18));
+    // The general path: a size that is not exactly half goes through the box tables; compare plane by plane
+    // with a per-plane box average made by downsamplePlane (the same tables and rounding).
+    expect(Array.from(half.y)).toEqual(Array.from(downsamplePlane(src.y, 64, 36, 32, 18)));
+    expect(Array.from(half.u)).toEqual(Array.from(downsamplePlane(src.u, 32, 18, 16, 9)));
+    expect(Array.from(half.v)).toEqual(Array.from(downsamplePlane(src.v, 32, 18, 16, 9)));
+  });
+});

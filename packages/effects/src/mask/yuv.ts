@@ -122,6 +122,17 @@ const clamped = (plane: Uint8Array) => new Uint8ClampedArray(plane.buffer, plane
 export function shrinkI420(src: I420, out: I420): I420 {
   if (out.width > src.width || out.height > src.height)
     throw new RangeError(`shrinkI420: ${out.width}x${out.height} is larger than ${src.width}x${src.height}`);
+  if (
+    2 * out.width === src.width &&
+    2 * out.height === src.height &&
+    src.chromaWidth === 2 * out.chromaWidth
+  ) {
+    // The budget's half-size level: 2x2 averages, with no tables (the same bytes as the general path).
+    halvePlane(src.y, src.width, out.y, out.width, out.height);
+    halvePlane(src.u, src.chromaWidth, out.u, out.chromaWidth, out.chromaHeight);
+    halvePlane(src.v, src.chromaWidth, out.v, out.chromaWidth, out.chromaHeight);
+    return out;
+  }
   const sums = new Uint32Array(out.width);
   boxPlane(src.y, src.width, src.height, clamped(out.y), out.width, out.height, 0, sums, 1);
   for (const plane of ['u', 'v'] as const)
@@ -137,6 +148,21 @@ export function shrinkI420(src: I420, out: I420): I420 {
       1,
     );
   return out;
+}
+
+/** Each 2x2 block of `src` (sw wide) averaged into `out` (ow x oh), rounding half to even as a clamped store. */
+function halvePlane(src: Uint8Array, sw: number, out: Uint8Array, ow: number, oh: number): void {
+  for (let y = 0; y < oh; y++) {
+    let a = 2 * y * sw;
+    let b = a + sw;
+    let o = y * ow;
+    for (let x = 0; x < ow; x++, a += 2, b += 2, o++) {
+      const sum = src[a]! + src[a + 1]! + src[b]! + src[b + 1]!;
+      const q = sum >> 2;
+      const r = sum & 3;
+      out[o] = q + (r > 2 || (r === 2 && (q & 1) === 1) ? 1 : 0);
+    }
+  }
 }
 
 /** One byte-per-pixel plane box-averaged to outW x outH. */
