@@ -68,6 +68,10 @@ const SERVER_CODES: Record<ErrorCode, Explanation> = {
     what: 'The media server is down or restarting.',
     todo: TRY_LATER,
   },
+  cluster_unavailable: {
+    what: 'The meeting servers cannot reach each other right now.',
+    todo: TRY_LATER,
+  },
   resume_failed: {
     what: 'You were away too long to carry on in the same call.',
     todo: 'Join again: the others will see you come back in.',
@@ -236,6 +240,20 @@ export function nameRefusal(error: unknown): string | undefined {
   if ((error as Partial<BackdropError> | undefined)?.serverCode !== 'invalid_name') return undefined;
   const { what, todo } = SERVER_CODES.invalid_name;
   return `Name: ${what} ${todo}`;
+}
+
+/** The codes that send the lobby back for the room's password. */
+const PASSWORD_CODES = ['password_required', 'wrong_password', 'password_rate_limited'] as const;
+
+/**
+ * The password field's text when the server wants the room's password or refused the one given (`undefined`
+ * for any other error): the lobby shows its password field with it. Pure.
+ */
+export function passwordRefusal(error: unknown): string | undefined {
+  const code = (error as Partial<BackdropError> | undefined)?.serverCode;
+  if (!PASSWORD_CODES.includes(code as (typeof PASSWORD_CODES)[number])) return undefined;
+  const { what, todo } = SERVER_CODES[code as (typeof PASSWORD_CODES)[number]];
+  return `${what} ${todo}`;
 }
 
 /**
