@@ -256,6 +256,7 @@ async function main(): Promise<void> {
     const backdrop = d.backdrop as {
       budgetLevel?: number;
       budgetQuality?: Record<string, number>;
+      budgetDecisions?: { atMs: number; from: number; to: number }[];
       renderer?: string;
       pipeline?: string;
       degraded?: string | null;
@@ -265,8 +266,9 @@ async function main(): Promise<void> {
     const how = q
       ? ` (model every ${q.segmentEvery} frame(s), refinement at ${q.refineScale}x, blur at ${q.blurScale}x${q.frameScale ? `, picture at ${q.frameScale}x` : ''})`
       : '';
+    const path = (backdrop.budgetDecisions ?? []).map((x) => `${x.from}->${x.to}`).join(' ');
     return [
-      `  ${d.browser} ${d.processor} ${d.width}x${d.height}: level ${backdrop.budgetLevel}${how}; ${backdrop.pipeline} pipeline, ${backdrop.renderer}${backdrop.degraded ? `; degraded: ${backdrop.degraded}` : ''}`,
+      `  ${d.browser} ${d.processor} ${d.width}x${d.height}: level ${backdrop.budgetLevel}${how}; ${backdrop.pipeline} pipeline, ${backdrop.renderer}${backdrop.degraded ? `; degraded: ${backdrop.degraded}` : ''}${path ? `; level changes (last 16): ${path}` : ''}`,
     ];
   });
   if (levels.length > 0)

@@ -22,34 +22,73 @@ export function boxRadius(sigma: number): number {
 }
 
 /**
- * One running-sum box pass over a single plane, along rows (horizontal) or columns. Edges repeat the border
- * value. Planar and single-channel so the loop stays tight.
+ * One running-sum box pass along each row of a single plane. Edges repeat the border value; the clamping is
+ * done only near the ends, so the middle of the row is one add and one subtract per sample.
  */
-function boxPass(
+function boxPassRows(src: Float32Array, dst: Float32Array, width: number, height: number, r: number) {
+  const norm = 1 / (2 * r + 1);
+  const last = width - 1;
+  for (let base = 0, end = width * height; base < end; base += width) {
+    let acc = 0;
+    for (let k = -r; k <= r; k++) acc += src[base + Math.min(last, Math.max(0, k))]!;
+    // Samples whose window lies inside the row on both sides need no clamping.
+    const safeStart = Math.min(width, r);
+    const safeEnd = Math.max(safeStart, width - r - 1);
+    let p = 0;
+    for (; p < safeStart; p++) {
+      dst[base + p] = acc * norm;
+      acc += src[base + Math.min(last, p + r + 1)]! - src[base + Math.max(0, p - r)]!;
+    }
+    for (; p < safeEnd; p++) {
+      dst[base + p] = acc * norm;
+      acc += src[base + p + r + 1]! - src[base + p - r]!;
+    }
+    for (; p < width; p++) {
+      dst[base + p] = acc * norm;
+      acc += src[base + Math.min(last, p + r + 1)]! - src[base + Math.max(0, p - r)]!;
+    }
+  }
+}
+
+/**
+ * The same pass down the columns, walked row by row (one running sum per column), so memory is read in order.
+ * Each column's sums are added in the same order as a column-by-column walk: the result is identical.
+ */
+function boxPassColumns(
   src: Float32Array,
   dst: Float32Array,
   width: number,
   height: number,
   r: number,
-  horizontal: boolean,
+  acc: Float64Array,
 ) {
-  const lines = horizontal ? height : width;
-  const len = horizontal ? width : height;
-  const step = horizontal ? 1 : width;
-  const lineStep = horizontal ? width : 1;
   const norm = 1 / (2 * r + 1);
-  const last = len - 1;
-  for (let line = 0; line < lines; line++) {
-    const base = line * lineStep;
-    let acc = 0;
-    for (let k = -r; k <= r; k++) acc += src[base + Math.min(last, Math.max(0, k)) * step]!;
-    for (let p = 0; p < len; p++) {
-      dst[base + p * step] = acc * norm;
-      const add = p + r + 1;
-      const sub = p - r;
-      acc += src[base + Math.min(last, add) * step]! - src[base + Math.max(0, sub) * step]!;
+  const last = height - 1;
+  acc.fill(0, 0, width);
+  for (let k = -r; k <= r; k++) {
+    const row = Math.min(last, Math.max(0, k)) * width;
+    for (let x = 0; x < width; x++) acc[x] = acc[x]! + src[row + x]!;
+  }
+  for (let p = 0; p < height; p++) {
+    const out = p * width;
+    const add = Math.min(last, p + r + 1) * width;
+    const sub = Math.max(0, p - r) * width;
+    for (let x = 0; x < width; x++) {
+      const a = acc[x]!;
+      dst[out + x] = a * norm;
+      acc[x] = a + (src[add + x]! - src[sub + x]!);
     }
   }
+}
+
+/** Scratch planes kept between calls (one size at a time: the blur runs at one size per quality level). */
+let scratchPlanes: Float32Array[] = [];
+let scratchAcc = new Float64Array(0);
+
+function planesFor(n: number, width: number): Float32Array[] {
+  if (scratchPlanes[0]?.length !== n) scratchPlanes = Array.from({ length: 5 }, () => new Float32Array(n));
+  if (scratchAcc.length < width) scratchAcc = new Float64Array(width);
+  return scratchPlanes;
 }
 
 function blurPlane(
@@ -58,10 +97,11 @@ function blurPlane(
   width: number,
   height: number,
   r: number,
+  acc: Float64Array,
 ): void {
   for (let pass = 0; pass < PASSES; pass++) {
-    boxPass(plane, scratch, width, height, r, true);
-    boxPass(scratch, plane, width, height, r, false);
+    boxPassRows(plane, scratch, width, height, r);
+    boxPassColumns(scratch, plane, width, height, r, acc);
   }
 }
 
@@ -72,13 +112,13 @@ export function maskWeightedBlur(input: WeightedBlurInput): Uint8ClampedArray {
     throw new RangeError('maskWeightedBlur: sizes do not match');
   const out = input.out ?? new Uint8ClampedArray(n * 4);
   // Planes: background-weighted r, g, b, and the weight itself.
-  const planes = [
-    new Float32Array(n),
-    new Float32Array(n),
-    new Float32Array(n),
-    new Float32Array(n),
-  ] as const;
-  const [pr, pg, pb, pw] = planes;
+  const [pr, pg, pb, pw, scratch] = planesFor(n, width) as [
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+  ];
   for (let i = 0; i < n; i++) {
     const w = 1 - alpha[i]! / 255;
     const p = i * 4;
@@ -88,10 +128,7 @@ export function maskWeightedBlur(input: WeightedBlurInput): Uint8ClampedArray {
     pw[i] = w;
   }
   const r = boxRadius(input.sigma);
-  if (r > 0) {
-    const scratch = new Float32Array(n);
-    for (const plane of planes) blurPlane(plane, scratch, width, height, r);
-  }
+  if (r > 0) for (const plane of [pr, pg, pb, pw]) blurPlane(plane, scratch, width, height, r, scratchAcc);
   for (let i = 0; i < n; i++) {
     const p = i * 4;
     const w = pw[i]!;

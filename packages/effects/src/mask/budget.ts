@@ -34,11 +34,6 @@ export const ADAPTIVE_LEVELS: readonly QualityLevel[] = [
   { ...QUALITY_LEVELS[QUALITY_LEVELS.length - 1]!, frameScale: 0.5 },
 ];
 
-/** How much more a frame costs at `to` than at `from`, from the pixel counts (1 when the size is the same). */
-export function costGrowth(from: QualityLevel, to: QualityLevel): number {
-  return ((to.frameScale ?? 1) / (from.frameScale ?? 1)) ** 2;
-}
-
 export interface BudgetDecision {
   /** Timestamp (ms) of the frame that triggered it. */
   atMs: number;
@@ -54,21 +49,40 @@ export interface BudgetOptions {
   overFrames: number;
   /** Frames well under budget before stepping back up. */
   underFrames: number;
-  /** Step up only when cost x this factor of the next level still fits. */
+  /**
+   * Step up (a probe) when the cost is under this fraction of the budget. Not 0.5 as when the cost of the level
+   * above was guessed: a level that does not hold is left within `probeFrames` and retried ever later.
+   */
   upMargin: number;
   /** EMA weight of the newest sample. */
   emaWeight: number;
   /** Decisions kept for stats(). */
   keepDecisions: number;
+  /**
+   * A step up that is undone (stepped down again) within this many frames was a failed probe: the wait before
+   * the next step up doubles, up to `maxUnderFrames`. A step up that holds this long resets the wait.
+   */
+  probeFrames: number;
+  /** The longest wait (frames) between two steps up after failed probes. */
+  maxUnderFrames: number;
+  /**
+   * Frames at a new level (and at the start) whose median seeds the cost average before any decision: the
+   * first frames after a change are often slow (new buffer sizes, recompiled loops), and one slow seed used
+   * to carry the average over budget long enough to step down again, level after level.
+   */
+  settleFrames: number;
 }
 
 export const DEFAULT_BUDGET: BudgetOptions = {
   headroom: 0.8,
   overFrames: 8,
   underFrames: 90,
-  upMargin: 0.5,
+  upMargin: 0.75,
   emaWeight: 0.1,
   keepDecisions: 16,
+  probeFrames: 60,
+  maxUnderFrames: 1800,
+  settleFrames: 8,
 };
 
 export interface BudgetSnapshot {
@@ -77,6 +91,8 @@ export interface BudgetSnapshot {
   costMsEma: number;
   frameIntervalMsEma: number;
   budgetMs: number;
+  /** Frames well under budget the controller now waits for before stepping up (doubles after failed probes). */
+  upWaitFrames: number;
   decisions: BudgetDecision[];
 }
 
@@ -88,6 +104,12 @@ export class BudgetController {
   private nominal = Number.NaN;
   private over = 0;
   private under = 0;
+  /** Frames well under budget needed before the next step up (grows after failed probes). */
+  private upWait: number;
+  /** The level a step up left, and frames since, while that step is on probation. */
+  private probe: { from: number; frames: number } | null = null;
+  /** Samples of the current level's first frames, until `settleFrames` of them seed the average. */
+  private settling: number[] | null = [];
   private readonly decisions: BudgetDecision[] = [];
   private readonly options: BudgetOptions;
 
@@ -96,6 +118,7 @@ export class BudgetController {
     private readonly levels: readonly QualityLevel[] = QUALITY_LEVELS,
   ) {
     this.options = { ...DEFAULT_BUDGET, ...options };
+    this.upWait = this.options.underFrames;
   }
 
   get quality(): QualityLevel {
@@ -137,12 +160,29 @@ export class BudgetController {
       return null;
     }
     const budget = interval * this.options.headroom;
+    if (this.probe && ++this.probe.frames >= this.options.probeFrames) {
+      // The step up held: the next one may come as soon as the first did.
+      this.probe = null;
+      this.upWait = this.options.underFrames;
+    }
     // A single stall (GC, tab switch) must not push the level down: clip outliers before averaging.
     const sample = Math.min(costMs, 2 * budget);
-    this.cost = Number.isNaN(this.cost) ? sample : this.ema(this.cost, sample);
+    if (this.settling) {
+      this.settling.push(sample);
+      if (this.settling.length < this.options.settleFrames) return null;
+      this.cost = median(this.settling);
+      this.settling = null;
+    } else {
+      this.cost = Number.isNaN(this.cost) ? sample : this.ema(this.cost, sample);
+    }
     if (this.cost > budget) {
       this.under = 0;
       if (++this.over >= this.options.overFrames && this.level < this.levels.length - 1) {
+        if (this.probe && this.probe.from === this.level + 1) {
+          // The level above did not hold: wait longer before trying it again.
+          this.upWait = Math.min(this.options.maxUnderFrames, this.upWait * 2);
+          this.probe = null;
+        }
         return this.change(
           this.level + 1,
           timestampMs,
@@ -151,16 +191,19 @@ export class BudgetController {
       }
     } else {
       this.over = 0;
-      // Back up to a larger picture only when its predicted cost fits (no flapping between sizes).
-      const up = this.levels[this.level - 1];
-      const predicted = up ? this.cost * costGrowth(this.quality, up) : this.cost;
-      if (predicted < budget * this.options.upMargin) {
-        if (++this.under >= this.options.underFrames && this.level > 0) {
-          return this.change(
+      // Step up when this level costs well under the budget, as a probe: a level above that does not hold is
+      // left again within `probeFrames` and then tried less and less often (no flapping). The pixel count is
+      // no predictor of the cost (the model's share does not shrink with the picture), so none is assumed.
+      if (this.cost < budget * this.options.upMargin) {
+        if (++this.under >= this.upWait && this.level > 0) {
+          const from = this.level;
+          const decision = this.change(
             this.level - 1,
             timestampMs,
-            `cost ${predicted.toFixed(1)} ms < ${(budget * this.options.upMargin).toFixed(1)} ms`,
+            `cost ${this.cost.toFixed(1)} ms < ${(budget * this.options.upMargin).toFixed(1)} ms`,
           );
+          this.probe = { from, frames: 0 };
+          return decision;
         }
       } else {
         this.under = 0;
@@ -171,6 +214,7 @@ export class BudgetController {
 
   snapshot(): BudgetSnapshot {
     return {
+      upWaitFrames: this.upWait,
       level: this.level,
       quality: this.quality,
       costMsEma: this.cost,
@@ -187,6 +231,7 @@ export class BudgetController {
     this.under = 0;
     // The cost estimate belongs to the old level; start the new one fresh.
     this.cost = Number.NaN;
+    this.settling = this.options.settleFrames > 0 ? [] : null;
     this.decisions.push(decision);
     if (this.decisions.length > this.options.keepDecisions) this.decisions.shift();
     return decision;
@@ -195,6 +240,11 @@ export class BudgetController {
   private ema(prev: number, sample: number): number {
     return prev + this.options.emaWeight * (sample - prev);
   }
+}
+
+function median(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 /** Whether frame number `n` (counting frames since the mask was last reset) runs the model. */

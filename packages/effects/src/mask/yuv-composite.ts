@@ -96,93 +96,132 @@ function blendPlane(
   ph: number,
 ): void {
   const { alpha, alphaWidth: aw, alphaHeight: ah, background: bg } = input;
-  const ay = alpha ? axisTable(ph, ah) : null;
   const small = bg.kind === 'small' ? bg : null;
-  const by = small ? axisTable(ph, small.height) : null;
   ensureRows(aw, small?.width ?? 0, pw);
-  if (bg.kind === 'colour') rowOut.fill(bg.yuv[plane], 0, pw);
+  // Locals, not the module's scratch bindings: the hot loops below must not reload them.
+  const A = rowA;
+  const B = rowB;
+  const back = rowOut;
   const picturePlane = bg.kind === 'picture' ? [bg.picture.y, bg.picture.u, bg.picture.v][plane]! : null;
+  if (bg.kind === 'colour') back.fill(bg.yuv[plane], 0, pw);
+  if (!alpha) {
+    // All background: the privacy frame (small) or a picture / colour.
+    for (let y = 0; y < ph; y++) {
+      const row = y * pw;
+      if (small) {
+        smallRow(small, plane, y, ph, B);
+        const { start, step } = stepping(pw, small.width);
+        backgroundSpan(B, start, step, dst, row, 0, pw);
+      } else if (picturePlane) dst.set(picturePlane.subarray(row, row + pw), row);
+      else dst.set(back.subarray(0, pw), row);
+    }
+    return;
+  }
+  const ay = axisTable(ph, ah);
+  const ayI0 = ay.i0;
+  const ayI1 = ay.i1;
+  const ayW = ay.w;
+  const sw = small?.width ?? 0;
+  const sb = small ? stepping(pw, sw) : { start: 0, step: 0 };
+  const sbStart = sb.start;
+  const sbStep = sb.step;
+  // Runs of alpha-resolution samples that are all person (copy the camera) or all background (only the
+  // background is computed); the blend itself runs only on the edge band.
+  const firstX = runStarts(pw, aw);
+  const sa = stepping(pw, aw);
+  const saStart = sa.start;
+  const saStep = sa.step;
+  const full = 255 * 256;
   for (let y = 0; y < ph; y++) {
     const row = y * pw;
-    // The background row at this plane's resolution.
-    let back: Uint8Array = rowOut;
-    if (small && by) {
-      const r0 = by.i0[y]! * small.width * 4 + plane;
-      const r1 = by.i1[y]! * small.width * 4 + plane;
-      const wy = by.w[y]!;
-      const px = small.pixels;
-      for (let i = 0; i < small.width; i++) rowB[i + 1] = px[r0 + i * 4]! * (256 - wy) + px[r1 + i * 4]! * wy;
-      upsampleRow(rowB, small.width, rowOut, pw);
-    } else if (picturePlane) {
-      back = picturePlane.subarray(row, row + pw);
-    }
-    if (!alpha || !ay) {
-      dst.set(back.subarray(0, pw), row);
-      continue;
-    }
-    const a0 = ay.i0[y]! * aw;
-    const a1 = ay.i1[y]! * aw;
-    const wy = ay.w[y]!;
-    for (let i = 0; i < aw; i++) rowA[i + 1] = alpha[a0 + i]! * (256 - wy) + alpha[a1 + i]! * wy;
-    rowA[0] = rowA[1]!;
-    rowA[aw + 1] = rowA[aw]!;
-    let fb = 0;
-    let stepB = 0;
-    if (small) {
-      rowB[0] = rowB[1]!;
-      rowB[small.width + 1] = rowB[small.width]!;
-      const sb = stepping(pw, small.width);
-      fb = sb.start;
-      stepB = sb.step;
-    }
-    // Runs of alpha-resolution samples that are all person (copy the camera) or all background (only the
-    // background is computed); the blend itself runs only on the edge band.
-    const firstX = runStarts(pw, aw);
-    const sa = stepping(pw, aw);
-    const full = 255 * 256;
+    if (small) smallRow(small, plane, y, ph, B);
+    const a0 = ayI0[y]! * aw;
+    const a1 = ayI1[y]! * aw;
+    const wy = ayW[y]!;
+    const iwy = 256 - wy;
+    for (let i = 0; i < aw; i++) A[i + 1] = alpha[a0 + i]! * iwy + alpha[a1 + i]! * wy;
+    A[0] = A[1]!;
+    A[aw + 1] = A[aw]!;
+    const pictureRow = picturePlane ? row : 0;
+    const backRow = picturePlane ?? back;
     let i = 0;
     while (i <= aw) {
-      const value = rowA[i]!;
+      const value = A[i]!;
       let j = i;
-      if (value === full || value === 0) while (j < aw && rowA[j + 1] === value && rowA[j + 2] === value) j++;
+      if (value === full || value === 0) while (j < aw && A[j + 1] === value && A[j + 2] === value) j++;
       const x0 = firstX[i]!;
       const x1 = firstX[j + 1]!;
       if (x1 > x0) {
-        if (value === full && rowA[j + 1] === value) {
+        if (value === full && A[j + 1] === value) {
           dst.set(src.subarray(row + x0, row + x1), row + x0);
-        } else if (value === 0 && rowA[j + 1] === 0) {
-          if (small) {
-            let f = fb + x0 * stepB;
-            for (let x = x0; x < x1; x++, f += stepB) {
-              const k = f >> 16;
-              const v = (f >> 8) & 255;
-              dst[row + x] = (rowB[k]! * (256 - v) + rowB[k + 1]! * v + 32768) >> 16;
-            }
-          } else {
-            dst.set(back.subarray(x0, x1), row + x0);
-          }
-        } else {
-          let fa = sa.start + x0 * sa.step;
-          let f = fb + x0 * stepB;
-          for (let x = x0; x < x1; x++, fa += sa.step, f += stepB) {
+        } else if (value === 0 && A[j + 1] === 0) {
+          if (small) backgroundSpan(B, sbStart, sbStep, dst, row, x0, x1);
+          else dst.set(backRow.subarray(pictureRow + x0, pictureRow + x1), row + x0);
+        } else if (small) {
+          let fa = saStart + x0 * saStep;
+          let f = sbStart + x0 * sbStep;
+          for (let x = x0; x < x1; x++, fa += saStep, f += sbStep) {
             const k = fa >> 16;
             const w = (fa >> 8) & 255;
-            const a = (rowA[k]! * (256 - w) + rowA[k + 1]! * w + 32768) >> 16;
+            const a = (A[k]! * (256 - w) + A[k + 1]! * w + 32768) >> 16;
             const s = src[row + x]!;
-            let b: number;
-            if (small) {
-              const m = f >> 16;
-              const v = (f >> 8) & 255;
-              b = (rowB[m]! * (256 - v) + rowB[m + 1]! * v + 32768) >> 16;
-            } else {
-              b = back[x]!;
-            }
+            const m = f >> 16;
+            const v = (f >> 8) & 255;
+            const b = (B[m]! * (256 - v) + B[m + 1]! * v + 32768) >> 16;
+            dst[row + x] = b + (((s - b) * a * 257 + 32768) >> 16);
+          }
+        } else {
+          let fa = saStart + x0 * saStep;
+          for (let x = x0; x < x1; x++, fa += saStep) {
+            const k = fa >> 16;
+            const w = (fa >> 8) & 255;
+            const a = (A[k]! * (256 - w) + A[k + 1]! * w + 32768) >> 16;
+            const s = src[row + x]!;
+            const b = backRow[pictureRow + x]!;
             dst[row + x] = b + (((s - b) * a * 257 + 32768) >> 16);
           }
         }
       }
       i = j + 1;
     }
+  }
+}
+
+/** The small background's row for output row y of a plane ph rows high, vertically interpolated (8.8), padded. */
+function smallRow(
+  small: { pixels: Uint8ClampedArray; width: number; height: number },
+  plane: number,
+  y: number,
+  ph: number,
+  B: Int32Array,
+): void {
+  const by = axisTable(ph, small.height);
+  const sw = small.width;
+  const px = small.pixels;
+  const r0 = by.i0[y]! * sw * 4 + plane;
+  const r1 = by.i1[y]! * sw * 4 + plane;
+  const wy = by.w[y]!;
+  const iwy = 256 - wy;
+  for (let i = 0; i < sw; i++) B[i + 1] = px[r0 + i * 4]! * iwy + px[r1 + i * 4]! * wy;
+  B[0] = B[1]!;
+  B[sw + 1] = B[sw]!;
+}
+
+/** Output samples x0..x1 of a row, interpolated horizontally from a padded 8.8 background row. */
+function backgroundSpan(
+  B: Int32Array,
+  start: number,
+  step: number,
+  dst: Uint8Array,
+  row: number,
+  x0: number,
+  x1: number,
+): void {
+  let f = start + x0 * step;
+  for (let x = row + x0, end = row + x1; x < end; x++, f += step) {
+    const k = f >> 16;
+    const v = (f >> 8) & 255;
+    dst[x] = (B[k]! * (256 - v) + B[k + 1]! * v + 32768) >> 16;
   }
 }
 

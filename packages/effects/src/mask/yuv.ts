@@ -122,6 +122,17 @@ const clamped = (plane: Uint8Array) => new Uint8ClampedArray(plane.buffer, plane
 export function shrinkI420(src: I420, out: I420): I420 {
   if (out.width > src.width || out.height > src.height)
     throw new RangeError(`shrinkI420: ${out.width}x${out.height} is larger than ${src.width}x${src.height}`);
+  if (
+    2 * out.width === src.width &&
+    2 * out.height === src.height &&
+    src.chromaWidth === 2 * out.chromaWidth
+  ) {
+    // The budget's half-size level: 2x2 averages, with no tables (the same bytes as the general path).
+    halvePlane(src.y, src.width, out.y, out.width, out.height);
+    halvePlane(src.u, src.chromaWidth, out.u, out.chromaWidth, out.chromaHeight);
+    halvePlane(src.v, src.chromaWidth, out.v, out.chromaWidth, out.chromaHeight);
+    return out;
+  }
   const sums = new Uint32Array(out.width);
   boxPlane(src.y, src.width, src.height, clamped(out.y), out.width, out.height, 0, sums, 1);
   for (const plane of ['u', 'v'] as const)
@@ -137,6 +148,21 @@ export function shrinkI420(src: I420, out: I420): I420 {
       1,
     );
   return out;
+}
+
+/** Each 2x2 block of `src` (sw wide) averaged into `out` (ow x oh), rounding half to even as a clamped store. */
+function halvePlane(src: Uint8Array, sw: number, out: Uint8Array, ow: number, oh: number): void {
+  for (let y = 0; y < oh; y++) {
+    let a = 2 * y * sw;
+    let b = a + sw;
+    let o = y * ow;
+    for (let x = 0; x < ow; x++, a += 2, b += 2, o++) {
+      const sum = src[a]! + src[a + 1]! + src[b]! + src[b + 1]!;
+      const q = sum >> 2;
+      const r = sum & 3;
+      out[o] = q + (r > 2 || (r === 2 && (q & 1) === 1) ? 1 : 0);
+    }
+  }
 }
 
 /** One byte-per-pixel plane box-averaged to outW x outH. */
@@ -172,6 +198,50 @@ export function downsampleI420(
   boxPlane(src.u, src.chromaWidth, src.chromaHeight, packed, outW, outH, 1, sums);
   boxPlane(src.v, src.chromaWidth, src.chromaHeight, packed, outW, outH, 2, sums);
   for (let i = 3; i < packed.length; i += 4) packed[i] = 255;
+  return packed;
+}
+
+/**
+ * Packed 4-byte pixels (Y, U, V, A) box-averaged to outW x outH (A set to 255): the blur's source made from
+ * the refinement's guide instead of a pass over the full picture.
+ */
+export function downsamplePacked(
+  pixels: Uint8ClampedArray,
+  width: number,
+  height: number,
+  outW: number,
+  outH: number,
+  out?: Uint8ClampedArray,
+): Uint8ClampedArray {
+  if (pixels.length !== width * height * 4) throw new RangeError('downsamplePacked: size does not match');
+  const packed = out ?? new Uint8ClampedArray(outW * outH * 4);
+  if (packed.length !== outW * outH * 4) throw new RangeError('downsamplePacked: output size does not match');
+  const xs = boxTable(outW, width);
+  const ys = boxTable(outH, height);
+  for (let oy = 0; oy < outH; oy++) {
+    const y0 = ys[oy]!;
+    const y1 = Math.min(height, Math.max(y0 + 1, ys[oy + 1]!));
+    for (let ox = 0; ox < outW; ox++) {
+      const x0 = xs[ox]!;
+      const x1 = Math.min(width, Math.max(x0 + 1, xs[ox + 1]!));
+      let a = 0;
+      let b = 0;
+      let c = 0;
+      for (let y = y0; y < y1; y++) {
+        for (let p = (y * width + x0) * 4, end = (y * width + x1) * 4; p < end; p += 4) {
+          a += pixels[p]!;
+          b += pixels[p + 1]!;
+          c += pixels[p + 2]!;
+        }
+      }
+      const n = (y1 - y0) * (x1 - x0);
+      const o = (oy * outW + ox) * 4;
+      packed[o] = a / n;
+      packed[o + 1] = b / n;
+      packed[o + 2] = c / n;
+      packed[o + 3] = 255;
+    }
+  }
   return packed;
 }
 

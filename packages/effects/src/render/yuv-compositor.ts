@@ -8,6 +8,7 @@ import {
   createI420,
   deinterleaveUv,
   downsampleI420,
+  downsamplePacked,
   downsamplePlane,
   type I420,
   packedYuvToRgba,
@@ -54,6 +55,16 @@ export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
   let colorSpace: VideoColorSpaceInit = RGB_SOURCE_SPACE;
   const lowPacked = new Uint8ClampedArray(MODEL_INPUT.width * MODEL_INPUT.height * 4);
   let lowRgba: Uint8ClampedArray | null = null;
+  /** Whether `lowRgba` is the current frame's (made on demand: frames that reuse a mask never need it). */
+  let lowFresh = false;
+  /** The frame at model resolution that the stored mask was computed from: the refinement's low guide. */
+  let maskGuide: Uint8ClampedArray | null = null;
+  /**
+   * The current frame at the refinement's working size, still in Y, U, V (before its RGB conversion): the
+   * blur's source, so the blur needs no pass of its own over the full picture. Null until refine() this frame.
+   */
+  let guideYuv: { pixels: Uint8ClampedArray; width: number; height: number } | null = null;
+  let guideYuvBuffer = new Uint8ClampedArray(0);
   const guides = [new Uint8ClampedArray(0), new Uint8ClampedArray(0)];
   let guideIndex = 0;
   let mask: { data: Float32Array; width: number; height: number } | null = null;
@@ -188,20 +199,28 @@ export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
       }
       // NOTE: synchronous, one pass over the full picture (box average, plane by plane).
       if (full) shrinkI420(full, current);
-      downsampleI420(current, MODEL_INPUT.width, MODEL_INPUT.height, lowPacked);
-      lowRgba ??= new Uint8ClampedArray(lowPacked.length);
-      lowRgba.set(lowPacked);
-      packedYuvToRgba(lowRgba, colour);
+      lowFresh = false;
+      guideYuv = null;
     },
     modelInput() {
-      if (!lowRgba) throw EffectError.invalidState('modelInput() before prepare()');
-      return new ImageData(new Uint8ClampedArray(lowRgba), MODEL_INPUT.width, MODEL_INPUT.height);
+      if (!current) throw EffectError.invalidState('modelInput() before prepare()');
+      if (!lowFresh) {
+        // NOTE: synchronous, one pass over the full picture; only on frames that run the model.
+        downsampleI420(current, MODEL_INPUT.width, MODEL_INPUT.height, lowPacked);
+        lowRgba ??= new Uint8ClampedArray(lowPacked.length);
+        lowRgba.set(lowPacked);
+        packedYuvToRgba(lowRgba, colour);
+        lowFresh = true;
+      }
+      return new ImageData(new Uint8ClampedArray(lowRgba!), MODEL_INPUT.width, MODEL_INPUT.height);
     },
     setMask(data, width, height) {
       mask = { data, width, height };
+      // The mask comes from the frame modelInput() last gave: its low guide is that frame's.
+      maskGuide = lowFresh ? lowRgba : null;
     },
     refine(quality: QualityLevel) {
-      if (!mask || !lowRgba || !current) throw EffectError.invalidState('refine() before any mask');
+      if (!mask || !maskGuide || !current) throw EffectError.invalidState('refine() before any mask');
       if (mask.width !== MODEL_INPUT.width || mask.height !== MODEL_INPUT.height)
         throw new EffectError('render_failed', 'unexpected mask size');
       const { w, h } = workingSize(current.width, current.height, quality.refineScale);
@@ -212,12 +231,16 @@ export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
         buffer = new Uint8ClampedArray(w * h * 4);
         guides[guideIndex] = buffer;
       }
-      const guide = packedYuvToRgba(downsampleI420(current, w, h, buffer), colour);
+      downsampleI420(current, w, h, buffer);
+      if (guideYuvBuffer.length !== buffer.length) guideYuvBuffer = new Uint8ClampedArray(buffer.length);
+      guideYuvBuffer.set(buffer);
+      guideYuv = { pixels: guideYuvBuffer, width: w, height: h };
+      const guide = packedYuvToRgba(buffer, colour);
       refiner.refine({
         mask: mask.data,
         maskWidth: mask.width,
         maskHeight: mask.height,
-        guideLow: lowRgba,
+        guideLow: maskGuide,
         guideHigh: guide,
         width: w,
         height: h,
@@ -258,7 +281,11 @@ export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
         const scale = quality.blurScale / 2;
         const sw = Math.max(1, Math.round(src.width * scale));
         const sh = Math.max(1, Math.round(src.height * scale));
-        const pixels = downsampleI420(src, sw, sh);
+        // The blur's source: this frame's guide (already small, still YUV) shrunk again, not the full picture;
+        // what it loses in sharpness the blur takes away anyway.
+        const pixels = guideYuv
+          ? downsamplePacked(guideYuv.pixels, guideYuv.width, guideYuv.height, sw, sh)
+          : downsampleI420(src, sw, sh);
         const weights = downsamplePlane(refiner.alpha, refiner.width, refiner.height, sw, sh);
         // NOTE: synchronous CPU work, ~1-2 ms at 160x90 (running sums: cost does not grow with the radius).
         // Blurring Y, U and V is the same linear filter as blurring R, G and B.
@@ -283,13 +310,19 @@ export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
     },
     outputFrame(timestamp: number) {
       if (!output) throw EffectError.invalidState('outputFrame() before composite()');
-      return new VideoFrame(output.data, {
-        format: 'I420',
+      const init = {
+        format: 'I420' as const,
         codedWidth: output.width,
         codedHeight: output.height,
         timestamp,
         colorSpace,
-      });
+        // The frame takes the bytes instead of copying them (a 720p copy is 1.4 MB per frame); the next
+        // composite writes into a fresh picture. A browser without `transfer` copies and leaves ours intact.
+        transfer: [output.data.buffer],
+      };
+      const frame = new VideoFrame(output.data, init as VideoFrameBufferInit);
+      if (output.data.byteLength === 0) output = null;
+      return frame;
     },
     outputBitmap() {
       // The frames pipeline wants an ImageBitmap: the canvas converts the YUV frame once.
@@ -324,6 +357,8 @@ export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
       background = null;
       backgroundPicture = null;
       mask = null;
+      maskGuide = null;
+      guideYuv = null;
       current = null;
       full = null;
       output = null;

@@ -183,6 +183,8 @@ const api: SpeedApi = {
               degraded: stats.degraded?.message ?? null,
               page: stats.page ?? null,
               budgetQuality: stats.budget?.quality ?? null,
+              // How it got there: each level change (ms into the run, from, to, why).
+              budgetDecisions: stats.budget?.decisions ?? [],
               privacyFrames: stats.privacyFrames,
             },
           }

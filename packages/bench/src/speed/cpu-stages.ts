@@ -1,0 +1,131 @@
+/**
+ * The YUV back end's CPU stages timed in Node, without a browser: the same pure functions the worker runs
+ * (packages/effects/src/mask), on real camera frames (the speed benchmark's y4m) and the dataset's masks as
+ * the model's output. Per stage ms p50 per quality level. A development tool: fast to repeat, so before and
+ * after a change can alternate closely on a loaded machine. It does not time the browser's parts (copyTo,
+ * the VideoFrame constructor, the model).
+ *
+ * npm run bench:stages -- [--y4m file] [--masks dir] [--frames N] [--level N]...
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { ADAPTIVE_LEVELS, shouldSegment } from '../../../effects/src/mask/budget.js';
+import { createI420, downsamplePlane, type I420 } from '../../../effects/src/mask/yuv.js';
+import { installNodeVideoFrame, NodeVideoFrame } from '../../../effects/src/render/node-video-frame.js';
+import { createYuvCompositor } from '../../../effects/src/render/yuv-compositor.js';
+
+installNodeVideoFrame();
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1]! : fallback;
+}
+function args(name: string): string[] {
+  const out: string[] = [];
+  process.argv.forEach((a, i) => {
+    if (a === `--${name}`) out.push(process.argv[i + 1]!);
+  });
+  return out;
+}
+
+const repo = join(import.meta.dirname, '../../../..');
+const y4mPath = arg('y4m', join(repo, 'packages/bench/.cache/rollerblade-1280x720.y4m'));
+const masksDir = arg('masks', join(repo, '../shared/evaldata/davis2016/rollerblade/masks'));
+const frameCount = Number(arg('frames', '60'));
+
+/** The y4m's frames as I420 pictures (yuv420p only). */
+function readY4m(path: string, max: number): I420[] {
+  if (!existsSync(path))
+    throw new Error(`${path} is missing: bench:speed makes it (run it once at 1280x720), or pass --y4m`);
+  const buf = readFileSync(path);
+  const headerEnd = buf.indexOf(10);
+  const header = buf.subarray(0, headerEnd).toString();
+  const width = Number(/ W(\d+)/.exec(header)![1]);
+  const height = Number(/ H(\d+)/.exec(header)![1]);
+  const frames: I420[] = [];
+  let p = headerEnd + 1;
+  while (p < buf.length && frames.length < max) {
+    const lineEnd = buf.indexOf(10, p);
+    const pic = createI420(width, height);
+    pic.data.set(buf.subarray(lineEnd + 1, lineEnd + 1 + pic.data.length));
+    frames.push(pic);
+    p = lineEnd + 1 + pic.data.length;
+  }
+  return frames;
+}
+
+/** Ground-truth masks as the model's 256x144 person probability (a stand-in for the model's output). */
+function readMasks(dir: string, max: number): Float32Array[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.png'))
+    .sort()
+    .slice(0, max)
+    .map((f) => {
+      const png = PNG.sync.read(readFileSync(join(dir, f)));
+      const plane = new Uint8Array(png.width * png.height);
+      for (let i = 0; i < plane.length; i++) plane[i] = png.data[i * 4]!;
+      const small = downsamplePlane(plane, png.width, png.height, 256, 144);
+      return Float32Array.from(small, (v) => v / 255);
+    });
+}
+
+const frames = readY4m(y4mPath, frameCount);
+const masks = readMasks(masksDir, frameCount);
+const levels = args('level').map(Number);
+const chosen = levels.length > 0 ? levels : ADAPTIVE_LEVELS.map((_, i) => i);
+/** CPU ms of this process so far (the machine is shared: wall-clock ms would count others' work). */
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+
+console.log(
+  `${frames.length} frames ${frames[0]!.width}x${frames[0]!.height}, load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
+for (const level of chosen) {
+  const quality = ADAPTIVE_LEVELS[level]!;
+  const compositor = createYuvCompositor(new OffscreenCanvas(1, 1));
+  const cameraFrames = frames.map(
+    (f) =>
+      new NodeVideoFrame(f.data, { codedWidth: f.width, codedHeight: f.height }) as unknown as VideoFrame,
+  );
+  const times: Record<string, number[]> = { prepare: [], refine: [], composite: [], total: [] };
+  for (let round = 0; round < 3; round++) {
+    compositor.resetTemporal();
+    for (let i = 0; i < frames.length; i++) {
+      const t0 = cpuMs();
+      compositor.prepare(cameraFrames[i]!, quality.frameScale ?? 1);
+      const t1 = cpuMs();
+      // As the engine: the model's input is made, and a mask set, only on the frames that run the model.
+      if (shouldSegment(i, quality, i > 0)) {
+        compositor.modelInput();
+        compositor.setMask(masks[i % masks.length]!, 256, 144);
+      }
+      compositor.refine(quality);
+      const t2 = cpuMs();
+      compositor.composite({ kind: 'blur', strength: 0.6 }, quality);
+      const t3 = cpuMs();
+      compositor.outputFrame(i).close();
+      if (round === 0) continue; // warm-up (JIT)
+      times.prepare!.push(t1 - t0);
+      times.refine!.push(t2 - t1);
+      times.composite!.push(t3 - t2);
+      times.total!.push(t3 - t0);
+    }
+  }
+  console.log(
+    `level ${level}: ${Object.entries(times)
+      .map(([k, v]) => `${k} ${median(v).toFixed(2)}`)
+      .join(', ')} CPU ms p50 (per frame, model frames included)`,
+  );
+}
+console.log(
+  `load average at end ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
