@@ -263,7 +263,7 @@ async function main(): Promise<void> {
     if (!backdrop || backdrop.budgetLevel === undefined) return [];
     const q = backdrop.budgetQuality;
     const how = q
-      ? ` (model every ${q.segmentEvery} frame(s), refinement at ${q.refineScale}x, blur at ${q.blurScale}x${q.frameScale ? `, picture at ${q.frameScale}x` : ''})`
+      ? ` (model every ${q.segmentEvery} frame(s)${q.mirrorAverage ? ' and on its mirror' : ''}, refinement at ${q.refineScale}x, blur at ${q.blurScale}x${q.frameScale ? `, picture at ${q.frameScale}x` : ''})`
       : '';
     return [
       `  ${d.browser} ${d.processor} ${d.width}x${d.height}: level ${backdrop.budgetLevel}${how}; ${backdrop.pipeline} pipeline, ${backdrop.renderer}${backdrop.degraded ? `; degraded: ${backdrop.degraded}` : ''}`,

@@ -24,19 +24,25 @@ describe('BudgetController', () => {
     expect(c.snapshot().level).toBe(0);
     expect(c.snapshot().decisions).toHaveLength(0);
   });
-  it('first reuses masks on alternate frames, then cheapens refinement and blur', () => {
+  it('first drops the mirrored pass, then reuses masks on alternate frames, then cheapens refinement', () => {
     const c = new BudgetController();
+    expect(c.quality.mirrorAverage).toBe(true);
     let t = feed(c, 12, 40);
     expect(c.snapshot().level).toBe(1);
+    expect(c.quality.mirrorAverage ?? false).toBe(false);
+    expect(c.quality.segmentEvery).toBe(1);
+    t = feed(c, 12, 40, t);
+    expect(c.snapshot().level).toBe(2);
     expect(c.quality.segmentEvery).toBe(2);
     expect(c.quality.refineScale).toBe(1);
     t = feed(c, 12, 40, t);
-    expect(c.snapshot().level).toBeGreaterThanOrEqual(2);
+    expect(c.snapshot().level).toBeGreaterThanOrEqual(3);
     expect(c.quality.refineScale).toBeLessThan(1);
     feed(c, 100, 40, t);
     expect(c.snapshot().level).toBe(QUALITY_LEVELS.length - 1);
+    expect(QUALITY_LEVELS.slice(1).every((q) => !q.mirrorAverage)).toBe(true);
     const d = c.snapshot().decisions;
-    expect(d.map((x) => x.to)).toEqual([1, 2, 3]);
+    expect(d.map((x) => x.to)).toEqual([1, 2, 3, 4]);
     expect(d[0]!.reason).toMatch(/budget/);
   });
   it('ignores a short spike', () => {
@@ -75,7 +81,7 @@ describe('half resolution, the last resort', () => {
     const c = new BudgetController({}, ADAPTIVE_LEVELS);
     feed(c, 200, 40);
     expect(c.snapshot().level).toBe(ADAPTIVE_LEVELS.length - 1);
-    expect(c.snapshot().decisions.map((d) => d.to)).toEqual([1, 2, 3, 4]);
+    expect(c.snapshot().decisions.map((d) => d.to)).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('does not flap back to full size while 4x the cost would not fit', () => {
@@ -103,7 +109,8 @@ describe('nominal interval', () => {
 
 describe('shouldSegment', () => {
   it('segments every Nth frame and always without a mask', () => {
-    const q = { ...QUALITY_LEVELS[1]! };
+    const q = { ...QUALITY_LEVELS[2]! };
+    expect(q.segmentEvery).toBe(2);
     expect([0, 1, 2, 3].map((i) => shouldSegment(i, q, true))).toEqual([true, false, true, false]);
     expect(shouldSegment(1, q, false)).toBe(true);
   });
