@@ -21,8 +21,10 @@ ensureDebianPackages(
     'procps',
     'iptables',
     'curl',
+    'redis-server',
+    'haproxy',
   ],
-  'tests: SFU, TURN, browsers, fake cameras, the NAT topology (iptables masquerade, curl probes)',
+  'tests: SFU, TURN, browsers, fake cameras, the NAT topology (iptables masquerade, curl probes), cluster mode (Redis, haproxy)',
 );
 ensureNodeModules();
 build();

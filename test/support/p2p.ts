@@ -61,42 +61,60 @@ export function pairPorts(page: Page): Promise<PairPorts[]> {
 }
 
 /**
- * Records, in the page, when each remote tile's decoded frame count goes up (sampled every 20 ms, Date.now()),
- * so a test can find the longest freeze over a switch of path. requestVideoFrameCallback is not used: in
- * headless Chromium on a loaded machine it stopped firing for seconds while frames were still decoded.
+ * Records, in the page, when each remote tile's frame count goes up, and to what (sampled every 20 ms,
+ * Date.now()), so a test can find the longest freeze over a switch of path. requestVideoFrameCallback is not
+ * used: in headless Chromium on a loaded machine it stopped firing for seconds while frames were still decoded.
+ * The count (`getVideoPlaybackQuality`) is kept by Chromium's video compositor off the page's main thread, and
+ * frames are shown while that thread is busy; the sampler runs on it, so it can come late.
  */
 export function watchFramePresentation(page: Page): Promise<void> {
   return page.evaluate(() => {
-    const w = window as unknown as { __frameTimes: Record<string, number[]> };
+    const w = window as unknown as { __frameTimes: Record<string, [number, number][]> };
     w.__frameTimes ??= {};
     const last = new Map<string, number>();
     setInterval(() => {
       for (const video of document.querySelectorAll<HTMLVideoElement>('video[data-participant-name]')) {
         const name = video.dataset.participantName ?? '';
         const frames = video.getVideoPlaybackQuality().totalVideoFrames;
-        if (frames !== last.get(name)) w.__frameTimes[name] = [...(w.__frameTimes[name] ?? []), Date.now()];
+        if (frames !== last.get(name))
+          w.__frameTimes[name] = [...(w.__frameTimes[name] ?? []), [Date.now(), frames]];
         last.set(name, frames);
       }
     }, 20);
   });
 }
 
-/** The longest time without a new frame of `name`'s tile between `from` and `to` (Date.now() ms). */
+/**
+ * The longest time without a new frame of `name`'s tile between `from` and `to` (Date.now() ms). When the
+ * sampler came late (the page's main thread was busy) and found several new frames at once, those frames were
+ * shown during the wait: the wait counts as that many even gaps, not as one freeze. A count that went down (the
+ * element's track changed) counts as one frame.
+ */
 export async function longestFreeze(
   page: Page,
   name: string,
   from: number,
   to: number,
 ): Promise<{ longest: number; frames: number }> {
-  const times = await page.evaluate(
-    (n) => (window as unknown as { __frameTimes: Record<string, number[]> }).__frameTimes[n] ?? [],
+  const samples = await page.evaluate(
+    (n) => (window as unknown as { __frameTimes: Record<string, [number, number][]> }).__frameTimes[n] ?? [],
     name,
   );
-  const presented = times.filter((t) => t > from && t < to);
-  const inside = [from, ...presented, to];
   let longest = 0;
-  for (let i = 1; i < inside.length; i++) longest = Math.max(longest, inside[i]! - inside[i - 1]!);
-  return { longest, frames: presented.length };
+  let frames = 0;
+  let at = from;
+  let previous: number | undefined = samples.filter(([t]) => t <= from).at(-1)?.[1];
+  for (const [t, count] of samples) {
+    if (t <= from) continue;
+    if (t >= to) break;
+    const shown = previous === undefined || count <= previous ? 1 : count - previous;
+    longest = Math.max(longest, (t - at) / shown);
+    frames += shown;
+    at = t;
+    previous = count;
+  }
+  longest = Math.max(longest, to - at);
+  return { longest: Math.round(longest), frames };
 }
 
 /** Every `mediaPath` message a page's signalling socket receives, with Date.now() at arrival. */

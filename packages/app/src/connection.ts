@@ -68,6 +68,10 @@ const SERVER_CODES: Record<ErrorCode, Explanation> = {
     what: 'The media server is down or restarting.',
     todo: TRY_LATER,
   },
+  cluster_unavailable: {
+    what: 'The meeting servers cannot reach each other right now.',
+    todo: TRY_LATER,
+  },
   resume_failed: {
     what: 'You were away too long to carry on in the same call.',
     todo: 'Join again: the others will see you come back in.',

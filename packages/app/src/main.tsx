@@ -2,7 +2,7 @@ import { render } from 'preact';
 import { App } from './app.js';
 import { AppStore } from './app-store.js';
 import { CallSession } from './call-session.js';
-import { LocalMedia } from './media.js';
+import { LocalMedia, preloadChosenEffect } from './media.js';
 import { initMetrics } from './metrics.js';
 import { parseParams, roomFromPath } from './params.js';
 import { initialScreen } from './screen.js';
@@ -12,6 +12,7 @@ initMetrics();
 const path = roomFromPath(location.pathname);
 const params = parseParams(location.search);
 if (path.room) document.title = `${path.room} · Backdrop`;
+if (path.room) preloadChosenEffect(params.effect);
 
 const signalingUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
 // Test and troubleshooting switch: `?ice=relay` sends all media through the server's TURN.

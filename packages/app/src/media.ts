@@ -5,6 +5,7 @@ import {
   type EffectMode,
   effectsSupported,
   loadBackgroundImage,
+  preloadEffects,
   type StartupReport,
 } from '@backdrop/effects';
 import { type ReadonlySignal, signal } from '@preact/signals';
@@ -32,6 +33,14 @@ const EFFECTS_FILES =
   typeof __BACKDROP_EFFECTS_BASE__ === 'string' && typeof __BACKDROP_EFFECTS_WORKER__ === 'string'
     ? { assetBase: __BACKDROP_EFFECTS_BASE__, workerUrl: __BACKDROP_EFFECTS_WORKER__ }
     : {};
+
+/**
+ * A link that names an effect has chosen it already: its runtime and model load while the page still starts,
+ * asks for the camera and joins (nothing is loaded for `none`, or where effects cannot run).
+ */
+export function preloadChosenEffect(mode: EffectMode | undefined): void {
+  if (mode && mode.kind !== 'none' && effectsSupported()) void preloadEffects(EFFECTS_FILES);
+}
 
 export interface MediaCallbacks {
   onProgress(fraction: number | null, label: string): void;

@@ -19,9 +19,12 @@ export interface MediaPathsOptions {
   createDirect(peerId: string, polite: boolean, tracks: readonly MediaStreamTrack[]): DirectLink;
   /** Resolves once the receiver carries new media (flow-watch.ts); rejects when the signal aborts. */
   whenFlowing(receiver: RTCRtpReceiver, signal: AbortSignal): Promise<void>;
-  /** Puts a track into the participant's stream (and emits `trackSubscribed`), or takes it out. */
-  show(participantId: string, track: MediaStreamTrack): void;
-  hide(participantId: string, track: MediaStreamTrack): void;
+  /**
+   * Puts `shown` into the participant's stream and takes `hidden` out, in one step before any event is emitted
+   * (`trackSubscribed` / `trackUnsubscribed`): a switch of paths never leaves the stream without a video track
+   * while a listener runs.
+   */
+  swap(participantId: string, shown: readonly MediaStreamTrack[], hidden: readonly MediaStreamTrack[]): void;
   /**
    * Tells the server whether we show `peerId`'s media from the direct path (`true`: the SFU pauses it to us)
    * or lost it (`false`: the SFU relays it again).
@@ -145,8 +148,13 @@ export class MediaPaths {
     if (!sources) return;
     const shown = new Set(sources.shownTracks());
     const onScreen = this.onScreen(participantId);
-    for (const track of [...onScreen]) if (!shown.has(track)) this.hide(participantId, track);
-    for (const track of shown) if (!onScreen.has(track)) this.show(participantId, track);
+    const hidden = [...onScreen].filter((track) => !shown.has(track));
+    const added = [...shown].filter((track) => !onScreen.has(track));
+    if (hidden.length > 0 || added.length > 0) {
+      for (const track of hidden) onScreen.delete(track);
+      for (const track of added) onScreen.add(track);
+      this.options.swap(participantId, added, hidden);
+    }
     const direct = this.direct;
     if (!direct || direct.peerId !== participantId) return;
     if (sources.preference === 'direct' && sources.shown === 'direct' && !this.directMediaSent) {
@@ -163,16 +171,6 @@ export class MediaPaths {
       this.screen.set(participantId, set);
     }
     return set;
-  }
-
-  private show(participantId: string, track: MediaStreamTrack): void {
-    this.onScreen(participantId).add(track);
-    this.options.show(participantId, track);
-  }
-
-  private hide(participantId: string, track: MediaStreamTrack): void {
-    this.onScreen(participantId).delete(track);
-    this.options.hide(participantId, track);
   }
 
   /** The server's `mediaPath` (again after a resume: the same direct peer keeps its path). */

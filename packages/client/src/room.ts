@@ -32,6 +32,7 @@ import {
   type SocketLoss,
   shouldReconnect,
 } from './recovery.js';
+import { followRedirects } from './redirects.js';
 import { Roster } from './roster.js';
 import { LocalScreenShare } from './screen-share.js';
 import { SignalingChannel } from './signaling.js';
@@ -151,6 +152,8 @@ export interface RoomOptions {
 export class Room extends TypedEmitter<RoomEvents> {
   private _state: ConnectionState = 'idle';
   private signaling: SignalingChannel | undefined;
+  /** The signalling URL that worked last: the configured one, or with `?node=` after a cluster redirect. */
+  private signalingUrl: string | undefined;
   private heartbeat: Heartbeat | undefined;
   private readonly media: Media;
   /** The options' ICE servers and the server's (TURN with this join's credentials). */
@@ -190,8 +193,7 @@ export class Room extends TypedEmitter<RoomEvents> {
     this.paths = new MediaPaths({
       createDirect: (peerId, polite, tracks) => this.createDirect(peerId, polite, tracks),
       whenFlowing,
-      show: (id, track) => this.roster.showTrack(id, track),
-      hide: (id, track) => this.roster.hideTrack(id, track),
+      swap: (id, shown, hidden) => this.roster.swapTracks(id, shown, hidden),
       sendDirectMedia: (peerId, receiving) => this.trySend({ type: 'directMedia', peerId, receiving }),
     });
     this.meeting = new Meeting({
@@ -285,9 +287,18 @@ export class Room extends TypedEmitter<RoomEvents> {
     }
     this.setState('connecting');
     try {
-      const channel = await this.openChannel(undefined);
       const as: JoinAs = { room: roomName, name: displayName, ...options };
-      const joined = await channel.request({ type: 'join', ...as }, 'joined');
+      // Cluster mode: a node that does not host the room redirects us to the one that does.
+      const {
+        channel,
+        result: joined,
+        url,
+      } = await followRedirects({
+        url: this.options.signalingUrl,
+        open: (to) => this.openChannel(undefined, to),
+        exchange: (opened) => opened.request({ type: 'join', ...as }, 'joined'),
+      });
+      this.signalingUrl = url;
       this.joinedAs = as;
       this.adopt(channel, joined);
       this.setState('connected');
@@ -409,8 +420,8 @@ export class Room extends TypedEmitter<RoomEvents> {
   // --- the signalling socket -------------------------------------------------------------------------------
 
   /** Opens a socket whose messages count only while it is the Room's current one. */
-  private async openChannel(signal: AbortSignal | undefined): Promise<SignalingChannel> {
-    const channel = await SignalingChannel.open(this.options.signalingUrl, {
+  private async openChannel(signal: AbortSignal | undefined, url: string): Promise<SignalingChannel> {
+    const channel = await SignalingChannel.open(url, {
       createSocket: this.options.createSocket ?? browserSocketFactory,
       clock: this.clock,
       log: this.options.log,
@@ -540,9 +551,18 @@ export class Room extends TypedEmitter<RoomEvents> {
 
   /** One reconnect attempt: a new socket, then `resume` (if the window is open) or a fresh `join`. */
   private async reconnectOnce(signal: AbortSignal): Promise<void> {
-    const channel = await this.openChannel(signal);
+    // Back to the node we were on (the load balancer sends us elsewhere if it is gone); redirects followed.
+    const {
+      channel,
+      result: joined,
+      url,
+    } = await followRedirects({
+      url: this.signalingUrl ?? this.options.signalingUrl,
+      open: (to) => this.openChannel(signal, to),
+      exchange: (opened) => this.resumeOrJoin(opened),
+    });
     try {
-      const joined = await this.resumeOrJoin(channel);
+      this.signalingUrl = url;
       if (signal.aborted || this._state !== 'reconnecting') throw new Error('reconnect attempt abandoned');
       if (joined.resumed) this.onResumed(channel, joined);
       else this.onRejoined(channel, joined);

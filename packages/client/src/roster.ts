@@ -23,7 +23,7 @@ export interface ReceivedTrack {
 
 /**
  * Where the SFU's tracks go before they are shown: MediaPaths, which picks, per participant, the SFU's tracks
- * or the direct path's, and calls the Roster's `showTrack` / `hideTrack`.
+ * or the direct path's, and calls the Roster's `swapTracks`.
  */
 export interface TrackRouter {
   trackAdded(source: 'sfu', participantId: string, track: MediaStreamTrack, receiver: RTCRtpReceiver): void;
@@ -48,18 +48,24 @@ export class Roster {
   ) {}
 
   /** Puts a track in the participant's stream (MediaPaths chose to show it). */
-  showTrack(participantId: string, track: MediaStreamTrack): void {
+  /**
+   * Puts `shown` into the participant's stream and takes `hidden` out (new tracks first, so the stream never
+   * lacks a kind during a switch of paths), then announces the changes: a listener that takes long (or a
+   * main thread stalled by the machine) cannot hold a tile without video between the two halves of a switch.
+   */
+  swapTracks(
+    participantId: string,
+    shown: readonly MediaStreamTrack[],
+    hidden: readonly MediaStreamTrack[],
+  ): void {
     const participant = this.participants.get(participantId);
-    if (!participant || participant.stream.getTrackById(track.id)) return;
-    participant.stream.addTrack(track);
-    this.events.trackSubscribed(track, participant);
-  }
-
-  hideTrack(participantId: string, track: MediaStreamTrack): void {
-    const participant = this.participants.get(participantId);
-    if (!participant?.stream.getTrackById(track.id)) return;
-    participant.stream.removeTrack(track);
-    this.events.trackUnsubscribed(track, participant);
+    if (!participant) return;
+    const added = shown.filter((track) => !participant.stream.getTrackById(track.id));
+    const removed = hidden.filter((track) => participant.stream.getTrackById(track.id));
+    for (const track of added) participant.stream.addTrack(track);
+    for (const track of removed) participant.stream.removeTrack(track);
+    for (const track of added) this.events.trackSubscribed(track, participant);
+    for (const track of removed) this.events.trackUnsubscribed(track, participant);
   }
 
   add(info: ParticipantInfo): void {

@@ -1,6 +1,7 @@
 import { type ListenerErrorLog, TypedEmitter } from '@backdrop/events';
 import { type ClientMessage, ServerMessage, type ServerMessageOf } from '@backdrop/protocol';
 import { BackdropError } from './errors.js';
+import { RedirectedError } from './redirects.js';
 import type { Clock, SignalingSocket, SocketFactory, SocketHandlers } from './transport.js';
 
 type Outgoing = ClientMessage extends infer M ? (M extends ClientMessage ? Omit<M, 'id'> : never) : never;
@@ -155,6 +156,8 @@ export class SignalingChannel extends TypedEmitter<SignalingEvents> {
           this.clock.clearTimeout(timer);
           if (reply.type === 'error') {
             reject(BackdropError.fromServer(reply));
+          } else if (reply.type === 'redirect') {
+            reject(new RedirectedError(reply.node));
           } else if (reply.type !== replyType) {
             reject(new BackdropError('protocol_error', `expected ${replyType}, got ${reply.type}`));
           } else {

@@ -6,11 +6,16 @@ import { type WebSocket as ServerSocket, WebSocket, WebSocketServer } from 'ws';
  * is told. It stands in for the real server at the WebSocket boundary only (no rooms, no Janus).
  */
 export async function startSignalingServer(
-  onConnection: (socket: ServerSocket, received: (type: string) => Promise<{ id?: number }>) => void,
+  onConnection: (
+    socket: ServerSocket,
+    received: (type: string) => Promise<{ id?: number }>,
+    /** The request target the socket opened (`/ws?node=b`). */
+    target: string,
+  ) => void,
 ): Promise<{ url: string; close(): Promise<void> }> {
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await new Promise<void>((resolve) => server.once('listening', resolve));
-  server.on('connection', (socket) => {
+  server.on('connection', (socket, request) => {
     const inbox: { type: string; id?: number }[] = [];
     const waiters: { type: string; resolve(m: { id?: number }): void }[] = [];
     socket.on('message', (data) => {
@@ -25,7 +30,7 @@ export async function startSignalingServer(
         if (queued >= 0) resolve(inbox.splice(queued, 1)[0]!);
         else waiters.push({ type, resolve });
       });
-    onConnection(socket, received);
+    onConnection(socket, received, request.url ?? '');
   });
   const { port } = server.address() as AddressInfo;
   return {

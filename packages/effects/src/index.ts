@@ -30,4 +30,5 @@ export {
   createBackgroundEffect,
   effectsSupported,
 } from './track/background-effect.js';
+export { type PreloadOptions, preloadEffects } from './track/runtime-caches.js';
 export type { EffectStats, Stage } from './worker/stats.js';

@@ -9,6 +9,7 @@ import {
   createMaskProcessor,
   type EffectMode,
   IMAGE_LIMITS,
+  preloadEffects,
 } from '../src/index.js';
 
 const W = 640;
@@ -257,6 +258,10 @@ const fx = {
       rawCornerHf: raw.corners.map(highFrequency),
       rawFaceHf: highFrequency(raw.face),
     };
+  },
+  /** What a page that knows an effect is wanted does before it has a camera track. */
+  preload(): Promise<void> {
+    return preloadEffects({ assetBase: '/assets/effects/', workerUrl: '/assets/effects-worker.js' });
   },
   async ready(): Promise<string | null> {
     try {

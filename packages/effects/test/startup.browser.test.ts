@@ -8,6 +8,7 @@ import type { FrameReport } from './page.js';
 
 type Fx = {
   start(o: Record<string, unknown>): Promise<{ pipeline: string }>;
+  preload(): Promise<void>;
   ready(): Promise<string | null>;
   take(): FrameReport[];
   startup(): StartupReport | null;
@@ -105,6 +106,22 @@ describe('effect start-up (headless Chromium, software GL)', () => {
     } finally {
       await second.evaluate(() => fx.stop()).catch(() => undefined);
       await second.close();
+    }
+  });
+
+  it('a preload before there is a camera track leaves the start nothing to fetch or compile', async () => {
+    const page = await openPage();
+    try {
+      await page.evaluate(() => fx.preload());
+      const report = await startAndReport(page);
+      log(`start after a preload: ${JSON.stringify(report)}`);
+      // The page compiled the wasm and fetched the model while it had no camera: the worker got both from it.
+      expect(report.wasm).toBe('page');
+      expect(report.model).toBe('page');
+      expect(report.runtime).toBe('tflite');
+    } finally {
+      await page.evaluate(() => fx.stop()).catch(() => undefined);
+      await page.close();
     }
   });
 

@@ -1,4 +1,5 @@
 export * from './access.js';
+export * from './cluster.js';
 export * from './display-name.js';
 export * from './ids.js';
 export * from './limits.js';

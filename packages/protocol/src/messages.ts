@@ -8,6 +8,7 @@ import {
   Role,
   RoomPassword,
 } from './access.js';
+import { CLUSTER_ERROR_CODES, CLUSTER_SERVER_MESSAGES } from './cluster.js';
 import { checkDisplayName } from './display-name.js';
 import { ParticipantId, RequestId } from './ids.js';
 import { MAX_CANDIDATE_CHARS, MAX_SDP_CHARS, ROOM_NAME_PATTERN } from './limits.js';
@@ -245,6 +246,7 @@ export const ErrorCode = z.enum([
    */
   'not_direct',
   ...ACCESS_ERROR_CODES,
+  ...CLUSTER_ERROR_CODES,
   /** A chat text that is empty, over CHAT_MAX_BYTES, or holds control or bidi-override characters. */
   'invalid_chat',
   /** Chat or reactions sent faster than the room allows (see CHAT_RATE / REACTION_RATE); nothing is closed. */
@@ -336,6 +338,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
     candidate: IceCandidate.nullable().optional(),
   }),
   ...ACCESS_SERVER_MESSAGES,
+  ...CLUSTER_SERVER_MESSAGES,
   ...MEETING_SERVER_MESSAGES,
   ScreenShareNotice,
 ]);

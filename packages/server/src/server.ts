@@ -2,7 +2,10 @@ import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CLOSE_CODES } from '@backdrop/protocol';
+import type { ClusterNode } from './cluster/cluster-node.js';
+import { clusterRoomHooks, type RunningCluster, startClusterNode } from './cluster/start.js';
 import type { Config } from './config/schema.js';
+import { ServerError } from './errors.js';
 import { createHttpServer } from './http/server.js';
 import { insecureContextWarning, loadWebSettings } from './http/web-settings.js';
 import type { Logger } from './logger.js';
@@ -76,6 +79,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 
   let sfu: Sfu | undefined;
   let draining = false;
+  // Cluster mode (REDIS_URL): set once the node reports to Redis, after the HTTP server listens.
+  let cluster: RunningCluster | undefined;
+  const clusterNode = (): ClusterNode | undefined => cluster?.node;
   const registry = new RoomRegistry({
     sfu: () => sfu,
     limits: config,
@@ -84,6 +90,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     resumeWindowMs: config.resumeWindowMs,
     p2p: config.p2p === 'on',
     access: config,
+    ...(config.redisUrl ? { hooks: clusterRoomHooks(clusterNode) } : {}),
   });
   const signaling = new SignalingServer({
     registry,
@@ -93,6 +100,16 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     messagesPerSecond: config.messagesPerSecond,
     badMessagesPerMinute: config.badMessagesPerMinute,
     sendBufferLimitBytes: config.sendBufferLimitBytes,
+    ...(config.redisUrl
+      ? {
+          route: (room: string, via: string | undefined) => {
+            const node = clusterNode();
+            if (!node)
+              return Promise.reject(new ServerError('cluster_unavailable', 'this node is still starting'));
+            return node.route(room, via);
+          },
+        }
+      : {}),
   });
 
   link.on('up', (client, endpoint) => {
@@ -131,6 +148,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         ...(draining ? { draining: true } : {}),
         rooms: registry.size,
         connections: signaling.connectionCount,
+        ...(cluster ? { node: cluster.node.id, redirects: cluster.node.redirects } : {}),
       };
     },
     onUpgrade: (request, socket, head, clientAddress) =>
@@ -157,7 +175,17 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     logger.warn({ validTo: web.tls.validTo }, 'the TLS certificate has expired: browsers will refuse it');
   const insecure = insecureContextWarning(config, Boolean(web.tls));
   if (insecure) logger.warn(insecure);
-  logger.info({ url, publicUrl, staticDir: config.staticDir }, 'backdrop listening');
+  if (config.redisUrl) {
+    cluster = await startClusterNode({
+      redisUrl: config.redisUrl,
+      nodeId: config.nodeId,
+      nodeUrl: config.nodeUrl ?? url,
+      registry,
+      janusUp: () => link.health.state === 'up' && !draining,
+      logger,
+    });
+  }
+  logger.info({ url, publicUrl, staticDir: config.staticDir, node: cluster?.node.id }, 'backdrop listening');
 
   return {
     url,
@@ -178,6 +206,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       http.closeAllConnections();
       await link.stop();
       await turn?.stop();
+      // Last: the rooms closed above released their placements through it.
+      await cluster?.stop();
     },
   };
 }

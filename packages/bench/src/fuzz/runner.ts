@@ -11,6 +11,7 @@ import { CLOSE_CODES, ServerMessage } from '@backdrop/protocol';
 import WebSocket from 'ws';
 import { parseStat } from '../support/proc-stat.js';
 import { mutate } from './mutate.js';
+import { withFuzzedNode } from './node-param.js';
 import { createRng, type Rng } from './prng.js';
 import { bump, type Counts, type FuzzReport, type ProcessFigures, percentile } from './report.js';
 import { SEED_TYPES, type SeedContext, seedMessage } from './seeds.js';
@@ -125,7 +126,7 @@ class FuzzSocket {
 
   /** Opens the socket; false if the server refused or could not be reached (counted). */
   private async open(): Promise<boolean> {
-    const ws = new WebSocket(this.shared.options.wsUrl);
+    const ws = new WebSocket(withFuzzedNode(this.shared.options.wsUrl, this.rng));
     // Before `open`, so the welcome (sent at once) is counted too.
     ws.on('message', (data) => this.onMessage(data.toString()));
     const opened = await new Promise<boolean>((resolve) => {

@@ -96,6 +96,26 @@ function sourceOf(url: string): AssetSource {
   return entry.transferSize === 0 && entry.decodedBodySize > 0 ? 'http-cache' : 'network';
 }
 
+/** The bytes, if they are a TFLite model; a clear error for an HTML error page or junk. */
+export function checkTfliteModel(bytes: Uint8Array, url: string): Uint8Array {
+  // A TFLite flatbuffer carries the identifier "TFL3" at byte 4.
+  if (String.fromCharCode(...bytes.subarray(4, 8)) !== 'TFL3')
+    throw new EffectError('model_load_failed', `${url} is not a TFLite model`);
+  return bytes;
+}
+
+/** The build this browser runs and its files' URLs under `assetBase`. */
+export function tfliteFiles(assetBase: string) {
+  const build: keyof typeof TFLITE_FILES = wasmSimdSupported() ? 'simd' : 'plain';
+  const files = TFLITE_FILES[build];
+  return {
+    build,
+    factory: files.factory,
+    wasmUrl: `${assetBase}${files.wasm}`,
+    loaderUrl: `${assetBase}${files.loader}`,
+  };
+}
+
 export async function loadTflite(options: {
   assetBase: string;
   modelUrl: string;
@@ -104,11 +124,8 @@ export async function loadTflite(options: {
   /** Called with the epoch ms when each step is done. */
   onPhase: (phase: 'fetched' | 'compiled' | 'modelReady') => void;
 }): Promise<TfliteLoad> {
-  const build: keyof typeof TFLITE_FILES = wasmSimdSupported() ? 'simd' : 'plain';
-  const files = TFLITE_FILES[build];
+  const { build, factory: factoryName, wasmUrl, loaderUrl } = tfliteFiles(options.assetBase);
   const reuse = options.cache?.build === build ? options.cache : undefined;
-  const wasmUrl = `${options.assetBase}${files.wasm}`;
-  const loaderUrl = `${options.assetBase}${files.loader}`;
 
   const compiling: Promise<WebAssembly.Module> = reuse
     ? Promise.resolve(reuse.module)
@@ -119,12 +136,7 @@ export async function loadTflite(options: {
     ? Promise.resolve(reuse.model)
     : fetchWithProgress(options.modelUrl, options.onProgress);
   const [model] = await Promise.all([
-    modelBytes.then((bytes) => {
-      // A TFLite flatbuffer carries the identifier "TFL3" at byte 4; catch an HTML error page or junk early.
-      if (String.fromCharCode(...bytes.subarray(4, 8)) !== 'TFL3')
-        throw new EffectError('model_load_failed', `${options.modelUrl} is not a TFLite model`);
-      return bytes;
-    }),
+    modelBytes.then((bytes) => checkTfliteModel(bytes, options.modelUrl)),
     runScript(loaderUrl).catch((cause: unknown) => {
       throw new EffectError('model_load_failed', `could not load ${loaderUrl}`, { cause });
     }),
@@ -132,9 +144,9 @@ export async function loadTflite(options: {
   options.onPhase('fetched');
   // The wasm streams into the compiler as it downloads: what is left of compiling once the rest is here.
   const module = await compiling;
-  const factory = (globalThis as unknown as Record<string, ModuleFactory | undefined>)[files.factory];
+  const factory = (globalThis as unknown as Record<string, ModuleFactory | undefined>)[factoryName];
   if (typeof factory !== 'function')
-    throw new EffectError('model_load_failed', `${loaderUrl} did not define ${files.factory}`);
+    throw new EffectError('model_load_failed', `${loaderUrl} did not define ${factoryName}`);
   let tflite: TfliteModule;
   try {
     tflite = await factory({

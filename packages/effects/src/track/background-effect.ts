@@ -7,7 +7,6 @@ import { type EffectMode, type ResolvedEffectMode, resolveEffectMode, transferab
 import { isRenderer, type Renderer } from '../render/compositor.js';
 import type { Progress } from '../segmentation/fetch-progress.js';
 import type { Delegate } from '../segmentation/segmenter.js';
-import type { RuntimeCache } from '../segmentation/tflite-runtime.js';
 import { epochNow, type StartupReport } from '../startup/timeline.js';
 import type { EngineOptions } from '../worker/engine.js';
 import type { FromWorker, ToWorker } from '../worker/protocol.js';
@@ -15,6 +14,7 @@ import type { EffectStats } from '../worker/stats.js';
 import { createFramesPipeline, type FramesPipeline } from './frames-pipeline.js';
 import { createOutputTrack } from './insertable-streams.js';
 import { createOutputMux, type OutputSink } from './output-mux.js';
+import { effectsUrls, keepRuntimeCache, preloaded, runtimeCacheFor } from './runtime-caches.js';
 import { STAND_IN_INTERVAL_MS, standInDue } from './stand-in.js';
 import {
   framesLauncher,
@@ -102,9 +102,6 @@ function storeChoice(key: string, choice: CachedChoice): void {
     // Not fatal: the next start decides again.
   }
 }
-
-/** Compiled runtimes and models kept by this page for later starts and restarts, per asset base. */
-const runtimeCaches = new Map<string, RuntimeCache>();
 
 /**
  * A running worker (model loaded) that stays silent this long is taken for dead: it posts stats twice a second,
@@ -265,7 +262,7 @@ export class BackgroundEffect extends TypedEmitter<BackgroundEffectEvents> {
   }
 
   private launch(mode: ResolvedEffectMode): LaunchedWorker {
-    const cache = runtimeCaches.get(this.setup.engineOptions.assetBase);
+    const cache = runtimeCacheFor(this.setup.engineOptions.assetBase);
     const launched = this.setup.launcher({
       options: {
         ...this.setup.engineOptions,
@@ -347,7 +344,7 @@ export class BackgroundEffect extends TypedEmitter<BackgroundEffectEvents> {
         this.emit('startup', message.startup);
         break;
       case 'runtimeCache':
-        runtimeCaches.set(this.setup.engineOptions.assetBase, message.cache);
+        keepRuntimeCache(this.setup.engineOptions.assetBase, message.cache);
         break;
       case 'error':
         this.onError(deserializeError(message.error));
@@ -396,6 +393,9 @@ export class BackgroundEffect extends TypedEmitter<BackgroundEffectEvents> {
   }
 }
 
+/** The longest a start waits for a preload under way before its worker fetches and compiles by itself. */
+const PRELOAD_WAIT_MS = 10_000;
+
 /** Whether this browser can run background effects at all (a cheap check: nothing is loaded). */
 export function effectsSupported(): boolean {
   const features = detectFeatures();
@@ -417,10 +417,13 @@ export async function createBackgroundEffect(
   if (!features.worker || !features.offscreenCanvas) {
     throw EffectError.unsupported('this browser has no Worker with OffscreenCanvas');
   }
-  const assetBase = new URL(options.assetBase ?? '/assets/effects/', location.href).href;
-  const workerUrl = options.workerUrl ?? new URL('../effects-worker.js', assetBase).href;
+  const { assetBase, workerUrl } = effectsUrls(options);
   const mode = options.mode ?? { kind: 'none' };
-  const resolved = await resolveEffectMode(mode, loadBackgroundImage);
+  const [resolved] = await Promise.all([
+    resolveEffectMode(mode, loadBackgroundImage),
+    // A preload under way (preloadEffects) is nearer its end than a worker that would start from nothing.
+    preloaded(assetBase, PRELOAD_WAIT_MS),
+  ]);
   const wanted = options.pipeline ?? 'auto';
   const streams =
     wanted === 'streams' || (wanted === 'auto' && features.trackStreams && features.transferableStreams);

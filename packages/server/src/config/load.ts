@@ -58,6 +58,9 @@ const ENV_NAMES: Record<keyof Config, string> = {
   publicUrl: 'PUBLIC_URL',
   janusStunServer: 'JANUS_STUN_SERVER',
   p2p: 'P2P',
+  redisUrl: 'REDIS_URL',
+  nodeId: 'NODE_ID',
+  nodeUrl: 'NODE_URL',
 };
 
 /** Flag for each setting: the kebab-case of its name (`--janus-url`, `--port`). */

@@ -1,3 +1,4 @@
+import { NodeId } from '@backdrop/protocol';
 import { z } from 'zod';
 
 const Port = z.coerce
@@ -235,6 +236,14 @@ export const ConfigSchema = z.object({
    * servers), and moves to the SFU when a third joins (issue 9 item 6).
    */
   p2p: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
+
+  // Cluster mode (issue 12 item 2): set REDIS_URL and several servers share rooms through it.
+  /** redis:// or rediss:// URL of the shared store. Unset: single-node mode. */
+  redisUrl: z.url({ protocol: /^rediss?$/, message: 'must be a redis:// or rediss:// URL' }).optional(),
+  /** This node's id in the cluster (a-z, 0-9, -; at most 32). Default: a random one per start. */
+  nodeId: NodeId.optional(),
+  /** How the load balancer and the other nodes reach this node (http(s)://host:port). Default: the bound URL. */
+  nodeUrl: z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' }).optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

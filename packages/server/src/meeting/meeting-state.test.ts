@@ -78,6 +78,28 @@ describe('MeetingState chat', () => {
   });
 });
 
+describe('MeetingState chat kept elsewhere (cluster mode)', () => {
+  it('tells its listener of each stamped message, and takes a restored history numbered on from its highest', () => {
+    const { meeting, members } = setup(['ada']);
+    const seen: number[] = [];
+    meeting.onChat = (entry) => seen.push(entry.seq);
+    meeting.restoreHistory([
+      { seq: 8, from: 'p_old', name: 'Old', text: 'second', at: 2 },
+      { seq: 5, from: 'p_old', name: 'Old', text: 'first', at: 1 },
+    ]);
+    meeting.chat(members[0]!, 'after the move');
+    expect(meeting.snapshot().chat.map((e) => [e.seq, e.text])).toEqual([
+      [5, 'first'],
+      [8, 'second'],
+      [9, 'after the move'],
+    ]);
+    expect(seen).toEqual([9]);
+    // A room with messages of its own never takes an old history over them.
+    meeting.restoreHistory([{ seq: 1, from: 'p_x', name: 'X', text: 'stale', at: 0 }]);
+    expect(meeting.snapshot().chat).toHaveLength(3);
+  });
+});
+
 describe('MeetingState participants', () => {
   it('lists everyone in the snapshot, with defaults until they report', () => {
     const { meeting } = setup(['ada', 'bo']);

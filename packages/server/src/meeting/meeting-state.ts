@@ -41,11 +41,24 @@ export class MeetingState {
   private chatSeq = 0;
   private handSeq = 0;
   private readonly states = new Map<string, MemberState>();
+  /** Told of every chat message once stamped (cluster mode keeps the history where other nodes read it). */
+  onChat: ((entry: ChatEntry) => void) | undefined;
 
   constructor(
     private readonly members: () => Iterable<MeetingMember>,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /**
+   * Takes a history kept elsewhere (the room's former node died): the last CHAT_HISTORY_LENGTH, oldest first,
+   * before any message of this room's own; later messages are numbered after the highest.
+   */
+  restoreHistory(entries: readonly ChatEntry[]): void {
+    if (this.history.length > 0 || entries.length === 0) return;
+    const sorted = [...entries].sort((a, b) => a.seq - b.seq).slice(-CHAT_HISTORY_LENGTH);
+    this.history.push(...sorted);
+    this.chatSeq = Math.max(this.chatSeq, sorted[sorted.length - 1]!.seq);
+  }
 
   /** A participant arrived: mic on, camera on, no hand, silent, until it says otherwise. */
   add(id: string): void {
@@ -94,6 +107,7 @@ export class MeetingState {
     this.history.push(entry);
     if (this.history.length > CHAT_HISTORY_LENGTH)
       this.history.splice(0, this.history.length - CHAT_HISTORY_LENGTH);
+    this.onChat?.(entry);
     for (const member of this.members()) {
       const mine = member.id === sender.id && replyTo !== undefined;
       member.send({ type: 'chat', ...(mine ? { replyTo } : {}), message: entry });

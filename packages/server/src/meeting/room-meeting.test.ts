@@ -1,36 +1,7 @@
-import type { ServerMessage } from '@backdrop/protocol';
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { FakeSfu } from '../../test/fake-sfu.js';
-import { RoomRegistry } from '../rooms/registry.js';
+import { fakeRooms } from '../../test/fake-rooms.js';
 
-const logger = pino({ level: 'silent' });
-
-function setup() {
-  const sfu = new FakeSfu();
-  const registry = new RoomRegistry({
-    sfu: () => sfu,
-    limits: {
-      maxParticipantsPerRoom: 8,
-      maxRooms: 10,
-      maxParticipants: 100,
-      joinsPerMinutePerAddress: 100,
-      roomCreationsPerMinutePerAddress: 100,
-    },
-    logger,
-  });
-  const join = async (name: string) => {
-    const messages: ServerMessage[] = [];
-    const membership = await registry.join({
-      room: 'r',
-      name,
-      clientAddress: '198.51.100.1',
-      send: (m) => messages.push(m),
-    });
-    return { ...membership, messages };
-  };
-  return { sfu, registry, join };
-}
+const setup = () => fakeRooms();
 
 describe('a room with its meeting state', () => {
   it('gives a late joiner roomState right after joined: everyone, their mute state and the chat so far', async () => {

@@ -1,9 +1,8 @@
 import type { ServerMessage } from '@backdrop/protocol';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { FakeSfu } from '../../test/fake-sfu.js';
+import { fakeRooms } from '../../test/fake-rooms.js';
 import { MediaRouter, type RoutedParticipant } from './media-router.js';
-import { RoomRegistry } from './registry.js';
 
 const logger = pino({ level: 'silent' });
 const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
@@ -162,19 +161,7 @@ describe('MediaRouter', () => {
 
 describe('Room with P2P on (registry and a fake SFU)', () => {
   it('goes direct once both publishers are up, and to the SFU when a third joins', async () => {
-    const sfu = new FakeSfu();
-    const registry = new RoomRegistry({
-      sfu: () => sfu,
-      limits: {
-        maxParticipantsPerRoom: 8,
-        maxRooms: 10,
-        maxParticipants: 100,
-        joinsPerMinutePerAddress: 100,
-        roomCreationsPerMinutePerAddress: 100,
-      },
-      logger,
-      p2p: true,
-    });
+    const { sfu, registry } = fakeRooms({ p2p: true });
     const inboxes: ServerMessage[][] = [];
     const join = async (name: string) => {
       const inbox: ServerMessage[] = [];

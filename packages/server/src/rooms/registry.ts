@@ -38,6 +38,15 @@ export interface RoomRegistryOptions {
   p2p?: boolean;
   /** Waiting room bounds and password guessing limits; DEFAULT_ACCESS_LIMITS if unset. */
   access?: AccessLimits;
+  /** Told when a room opens (before its first join sits) and when it closes: cluster mode's persistence. */
+  hooks?: RoomHooks;
+}
+
+/** What a room's opening and closing mean elsewhere (cluster/: chat history and placement in the store). */
+export interface RoomHooks {
+  /** Must not throw; awaited under the room's lock before anyone sits in it. */
+  opened(room: Room): Promise<void>;
+  closed(room: Room): void;
 }
 
 export interface AccessLimits extends WaitingRoomLimits {
@@ -137,9 +146,11 @@ export class RoomRegistry {
   /** Wrong or missing passwords, per `address room` and per room. */
   private readonly passwordFailures: KeyedBuckets;
   private readonly roomPasswordFailures: KeyedBuckets;
+  private readonly hooks: RoomHooks | undefined;
 
   constructor(options: RoomRegistryOptions) {
     this.access = options.access ?? DEFAULT_ACCESS_LIMITS;
+    this.hooks = options.hooks;
     this.passwordFailures = new KeyedBuckets(perMinute(this.access.passwordFailuresPerMinutePerAddress));
     this.roomPasswordFailures = new KeyedBuckets(perMinute(this.access.passwordFailuresPerMinutePerRoom));
     const windowMs = options.resumeWindowMs ?? 0;
@@ -171,6 +182,11 @@ export class RoomRegistry {
 
   get size(): number {
     return this.rooms.size;
+  }
+
+  /** The rooms open now. */
+  openRooms(): IterableIterator<Room> {
+    return this.rooms.values();
   }
 
   /** Participants and joins in progress, over all rooms. */
@@ -354,6 +370,7 @@ export class RoomRegistry {
       this.p2p,
       { password: request.password, waiting: this.access },
     );
+    await this.hooks?.opened(room);
     this.rooms.set(name, room);
     this.logger.info({ room: name, sfuRoomId }, 'room created');
     return room;
@@ -415,6 +432,7 @@ export class RoomRegistry {
    */
   private async destroy(room: Room): Promise<void> {
     this.rooms.delete(room.name);
+    this.hooks?.closed(room);
     room.closeLobby();
     await room.handlesClosed();
     const sfu = this.sfu();
@@ -432,7 +450,10 @@ export class RoomRegistry {
    * closes their participants' handles locally; joins in progress are refused when their handles come back.
    */
   abandonAll(): void {
-    for (const room of this.rooms.values()) room.abandon();
+    for (const room of this.rooms.values()) {
+      room.abandon();
+      this.hooks?.closed(room);
+    }
     this.rooms.clear();
   }
 }

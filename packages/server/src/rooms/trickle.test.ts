@@ -1,10 +1,7 @@
-import { MAX_PENDING_CANDIDATES, type ServerMessage } from '@backdrop/protocol';
-import pino from 'pino';
+import { MAX_PENDING_CANDIDATES } from '@backdrop/protocol';
 import { describe, expect, it } from 'vitest';
-import { FakeSfu } from '../../test/fake-sfu.js';
-import { RoomRegistry } from './registry.js';
+import { fakeRooms } from '../../test/fake-rooms.js';
 
-const logger = pino({ level: 'silent' });
 const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
 
 const candidate = (n: number) => ({
@@ -13,32 +10,8 @@ const candidate = (n: number) => ({
   sdpMLineIndex: 0,
 });
 
-function setup(iceServersFor?: (participantId: string) => { urls: string[]; username: string }[]) {
-  const sfu = new FakeSfu();
-  const registry = new RoomRegistry({
-    sfu: () => sfu,
-    limits: {
-      maxParticipantsPerRoom: 8,
-      maxRooms: 10,
-      maxParticipants: 100,
-      joinsPerMinutePerAddress: 100,
-      roomCreationsPerMinutePerAddress: 100,
-    },
-    logger,
-    ...(iceServersFor && { iceServersFor }),
-  });
-  const join = async (name: string) => {
-    const messages: ServerMessage[] = [];
-    const joined = await registry.join({
-      room: 'r',
-      name,
-      clientAddress: '198.51.100.1',
-      send: (m) => messages.push(m),
-    });
-    return { ...joined, messages };
-  };
-  return { sfu, registry, join };
-}
+const setup = (iceServersFor?: (participantId: string) => { urls: string[]; username: string }[]) =>
+  fakeRooms(iceServersFor && { iceServersFor });
 
 describe('trickle ICE through the rooms layer', () => {
   it('holds publisher candidates until the SFU has answered the offer, then sends them in order', async () => {

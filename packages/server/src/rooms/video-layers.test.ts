@@ -1,8 +1,8 @@
 import type { ServerMessage } from '@backdrop/protocol';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { FakeSfu, FakeSubscriber } from '../../test/fake-sfu.js';
-import { RoomRegistry } from './registry.js';
+import { fakeRooms } from '../../test/fake-rooms.js';
+import { FakeSubscriber } from '../../test/fake-sfu.js';
 import { VIDEO_LAYER_RATE } from './room.js';
 import { Subscription } from './subscription.js';
 
@@ -74,21 +74,8 @@ function inbox() {
 }
 
 function setupRoom() {
-  const sfu = new FakeSfu();
-  const registry = new RoomRegistry({
-    sfu: () => sfu,
-    limits: {
-      maxParticipantsPerRoom: 8,
-      maxRooms: 10,
-      maxParticipants: 100,
-      joinsPerMinutePerAddress: 100,
-      roomCreationsPerMinutePerAddress: 100,
-    },
-    logger,
-  });
-  const join = (name: string, send = inbox().send) =>
-    registry.join({ room: 'r', name, clientAddress: '198.51.100.1', send });
-  return { sfu, join };
+  const { sfu, join } = fakeRooms();
+  return { sfu, join: (name: string, send = inbox().send) => join(name, send) };
 }
 
 describe('Room screen share', () => {

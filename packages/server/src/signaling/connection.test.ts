@@ -4,10 +4,10 @@ import { CLOSE_CODES } from '@backdrop/protocol';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
-import { FakeSfu } from '../../test/fake-sfu.js';
+import { fakeRooms } from '../../test/fake-rooms.js';
 import { FakeSocket } from '../../test/fake-socket.js';
 import { until } from '../../test/until.js';
-import { RoomRegistry } from '../rooms/registry.js';
+import type { RoomRegistry } from '../rooms/registry.js';
 import { type ConnectionLimits, SignalingConnection } from './connection.js';
 
 const LIMITS: ConnectionLimits = {
@@ -73,18 +73,7 @@ describe('SignalingConnection trickle', () => {
     JSON.stringify({ type: 'trickle', id, target: 'publisher', candidate: CANDIDATE });
 
   function joinedSocket() {
-    const sfu = new FakeSfu();
-    const registry = new RoomRegistry({
-      sfu: () => sfu,
-      limits: {
-        maxParticipantsPerRoom: 8,
-        maxRooms: 10,
-        maxParticipants: 100,
-        joinsPerMinutePerAddress: 100,
-        roomCreationsPerMinutePerAddress: 100,
-      },
-      logger: pino({ level: 'silent' }),
-    });
+    const { sfu, registry } = fakeRooms();
     return { sfu, socket: open({ ...LIMITS, messagesPerSecond: 100 }, registry) };
   }
 

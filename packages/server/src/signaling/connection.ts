@@ -1,5 +1,6 @@
 import { CLOSE_CODES, type ClientMessage, type ServerMessage } from '@backdrop/protocol';
 import type WebSocket from 'ws';
+import type { Route } from '../cluster/placement.js';
 import { ServerError, toServerError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { handleMeetingMessage, isMeetingMessage } from '../meeting/handlers.js';
@@ -13,6 +14,8 @@ import { type SocketLimitOptions, SocketLimits } from './socket-limits.js';
 
 /** Valid messages waiting to be handled, at most; a client that floods past this gets errors. */
 const MAX_QUEUED = 16;
+/** WebSocket's normal closure: a redirected socket has done its job. */
+const NORMAL_CLOSURE = 1000;
 /** After we send a close frame, how long the client has to answer it before the socket is destroyed. */
 const CLOSE_GRACE_MS = 2000;
 
@@ -48,6 +51,8 @@ export class SignalingConnection {
     private readonly limits: ConnectionLimits,
     /** True once the server is draining for shutdown: joins are refused. */
     private readonly draining: () => boolean = () => false,
+    /** Cluster mode: where a join for this room goes (here, or `redirect` to the room's node). */
+    private readonly route?: (room: string) => Promise<Route>,
   ) {
     this.logger = logger;
     this.rates = new SocketLimits(limits, Date.now());
@@ -275,6 +280,19 @@ export class SignalingConnection {
       throw new ServerError('shutting_down', 'the server is shutting down; join again in a moment');
     this.state = 'joining';
     try {
+      if (this.route) {
+        const route = await this.route(message.room);
+        if (route.kind === 'redirect') {
+          this.send({
+            type: 'redirect',
+            node: route.node,
+            ...(message.id === undefined ? {} : { replyTo: message.id }),
+          });
+          this.logger.info({ room: message.room, node: route.node }, 'join redirected to the room’s node');
+          void this.close(NORMAL_CLOSURE, 'redirected');
+          return;
+        }
+      }
       const membership = await this.registry.join({
         room: message.room,
         name: message.name,

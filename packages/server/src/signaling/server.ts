@@ -3,6 +3,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { CLOSE_CODES, type ServerMessage } from '@backdrop/protocol';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { requestedNode } from '../cluster/node-param.js';
+import type { Route } from '../cluster/placement.js';
 import { KeyedCounter } from '../limits/token-bucket.js';
 import type { Logger } from '../logger.js';
 import type { RoomRegistry } from '../rooms/registry.js';
@@ -26,6 +28,11 @@ export interface SignalingOptions extends ConnectionLimits {
   heartbeatMs: number;
   /** Signalling sockets open at once per client address. */
   maxConnectionsPerAddress: number;
+  /**
+   * Cluster mode: where a join goes, given the room and the node the client asked for (`/ws?node=`, already
+   * validated; undefined if absent or malformed).
+   */
+  route?: (room: string, via: string | undefined) => Promise<Route>;
 }
 
 interface Entry {
@@ -52,8 +59,10 @@ export class SignalingServer {
   private readonly limits: ConnectionLimits;
   private readonly heartbeat: NodeJS.Timeout;
   private nextId = 1;
+  private readonly route: SignalingOptions['route'];
 
   constructor(options: SignalingOptions) {
+    this.route = options.route;
     this.registry = options.registry;
     this.logger = options.logger;
     this.limits = {
@@ -75,14 +84,15 @@ export class SignalingServer {
   /** Never throws: an upgrade that fails here is logged and its socket destroyed. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, clientAddress: string): void {
     try {
-      this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, clientAddress));
+      const via = requestedNode(request.url);
+      this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, clientAddress, via));
     } catch (error) {
       this.logger.warn({ err: error, client: clientAddress }, 'signalling upgrade failed');
       socket.destroy();
     }
   }
 
-  private accept(ws: WebSocket, clientAddress: string): void {
+  private accept(ws: WebSocket, clientAddress: string, via: string | undefined): void {
     const logger = this.logger.child({ conn: this.nextId++, client: clientAddress });
     ws.on('error', (error) => logger.debug({ err: error }, 'websocket error'));
     if (!this.perAddress.acquire(clientAddress)) {
@@ -102,6 +112,7 @@ export class SignalingServer {
       clientAddress,
       this.limits,
       () => this.drainMs !== undefined,
+      this.route && ((room: string) => this.route!(room, via)),
     );
     this.connections.set(ws, { connection, pings, logger });
     if (this.drainMs !== undefined) connection.send({ type: 'shuttingDown', drainMs: this.drainMs });
