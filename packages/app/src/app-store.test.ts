@@ -31,7 +31,15 @@ function setup(initial: Screen = { kind: 'lobby', room: 'r', name: 'Ada', autojo
   let effectError: ((text: string) => void) | undefined;
   let deviceNotice: ((text: string, notice: DeviceNotice) => void) | undefined;
   const deps: AppStoreDeps = {
-    params: { name: undefined, autojoin: false, effect: undefined, hostKey: undefined, problems: [] },
+    params: {
+      name: undefined,
+      autojoin: false,
+      effect: undefined,
+      hostKey: undefined,
+      tiles: undefined,
+      layout: undefined,
+      problems: [],
+    },
     async openMedia(callbacks) {
       effectError = callbacks.onEffectError;
       deviceNotice = callbacks.onDeviceNotice;
@@ -115,6 +123,33 @@ describe('AppStore', () => {
     );
     expect(medias[0]!.closed).toBe(0);
     expect(sessions[0]!.closed).toBe(1);
+  });
+
+  it('a room password asked for goes back to the lobby with its field; the typed one goes to the next session', async () => {
+    const { store, sessions, medias } = setup();
+    await store.openMedia();
+    store.dispatch({ type: 'join', name: 'Ada' });
+    expect(sessions[0]!.options.password).toBeUndefined();
+    sessions[0]!.options.onEnd({
+      kind: 'join-failed',
+      error: Object.assign(new Error('pw'), { serverCode: 'password_required' }),
+    });
+    expect(store.screen.value).toMatchObject({ kind: 'lobby', name: 'Ada', autojoin: false });
+    expect((store.screen.value as { password?: { error: string } }).password?.error).toMatch(
+      /has a password/,
+    );
+    store.dispatch({ type: 'join', name: 'Ada', password: 'wrong' });
+    expect(sessions[1]!.options.password).toBe('wrong');
+    sessions[1]!.options.onEnd({
+      kind: 'join-failed',
+      error: Object.assign(new Error('pw'), { serverCode: 'wrong_password' }),
+    });
+    expect((store.screen.value as { password?: { error: string } }).password?.error).toMatch(
+      /not this meeting/,
+    );
+    // The password never sits in the screen state (which is logged and rendered).
+    expect(JSON.stringify(store.screen.value)).not.toContain('wrong"');
+    expect(medias[0]!.closed).toBe(0);
   });
 
   it('waiting keeps the same session through admission', async () => {

@@ -1,6 +1,6 @@
 import { batch, type ReadonlySignal, type Signal, signal } from '@preact/signals';
 import type { CallSession, CallSessionOptions } from './call-session.js';
-import { type CallEnd, nameRefusal } from './connection.js';
+import { type CallEnd, nameRefusal, passwordRefusal } from './connection.js';
 import { createLogger } from './log.js';
 import type { DeviceNotice, LocalMedia } from './media.js';
 import type { PageParams } from './params.js';
@@ -45,6 +45,8 @@ export class AppStore {
   /** The effect model's download: undefined when not loading, null when its size is unknown. */
   readonly modelProgress = signal<number | null | undefined>(undefined);
   private opening: Promise<void> | undefined;
+  /** The room password typed in the lobby, for this page's joins (never in the screen state, never logged). */
+  private password: string | undefined;
 
   constructor(
     initial: Screen,
@@ -75,6 +77,7 @@ export class AppStore {
       log.debug('event ignored', { screen: before.kind, event: event.type });
       return;
     }
+    if (event.type === 'join') this.password = event.password;
     batch(() => {
       const newAttempt = holdsCall(after) && (!holdsCall(before) || before.attempt !== after.attempt);
       if (holdsCall(before) && (!holdsCall(after) || newAttempt)) this.closeSession();
@@ -133,6 +136,7 @@ export class AppStore {
       name,
       media,
       ...(this.deps.params.hostKey !== undefined && { hostKey: this.deps.params.hostKey }),
+      ...(this.password !== undefined && { password: this.password }),
       onJoined: () => {
         if (this.sessionSignal.peek() === session) this.dispatch({ type: 'joined' });
       },
@@ -151,6 +155,12 @@ export class AppStore {
   }
 
   private endCall(how: CallEnd): void {
+    const passwordProblem = how.kind === 'join-failed' ? passwordRefusal(how.error) : undefined;
+    if (passwordProblem !== undefined) {
+      // Same lobby, same camera, same name: the password field, with why.
+      this.dispatch({ type: 'passwordRefused', message: passwordProblem });
+      return;
+    }
     const refused = how.kind === 'join-failed' ? nameRefusal(how.error) : undefined;
     if (refused === undefined) {
       this.dispatch({ type: 'ended', end: how });

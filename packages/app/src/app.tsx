@@ -29,7 +29,13 @@ export function App({ store }: { store: AppStore }) {
       return <ErrorScreen title="Something went wrong" detail={screen.message} />;
     case 'lobby':
       // A new key per visit: coming back (refused name, Back to lobby) starts the form afresh.
-      return <LobbyScreen key={`lobby-${screen.nameError ?? ''}`} store={store} screen={screen} />;
+      return (
+        <LobbyScreen
+          key={`lobby-${screen.nameError ?? ''}-${screen.password?.error ?? ''}`}
+          store={store}
+          screen={screen}
+        />
+      );
     case 'waiting':
       return <WaitingScreen roomName={screen.room} session={store.session.value} />;
     case 'call': {
@@ -43,6 +49,8 @@ export function App({ store }: { store: AppStore }) {
           pageState={state}
           session={session}
           media={media}
+          tiles={store.deps.params.tiles}
+          layout={store.deps.params.layout}
         />
       );
     }

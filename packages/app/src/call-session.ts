@@ -39,6 +39,8 @@ export interface CallSessionOptions {
   iceTransportPolicy?: RTCIceTransportPolicy;
   /** From a host link (`?host=`): join as a host. */
   hostKey?: string;
+  /** The room's password, typed in the lobby after the server asked for it. */
+  password?: string;
   /** Joined and published: the call is on. */
   onJoined(): void;
   /** The server holds us in the room's waiting room (the host feature calls this; the screen shows `waiting`). */
@@ -201,7 +203,10 @@ export class CallSession {
   async start(): Promise<void> {
     const { media, roomName, name } = this.options;
     try {
-      await this.room.join(roomName, name, this.options.hostKey ? { hostKey: this.options.hostKey } : {});
+      await this.room.join(roomName, name, {
+        ...(this.options.hostKey !== undefined && { hostKey: this.options.hostKey }),
+        ...(this.options.password !== undefined && { password: this.options.password }),
+      });
       this.log.info('joined', {
         participant: this.room.localParticipantId,
         others: this.room.participants.size,

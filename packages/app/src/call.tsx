@@ -7,6 +7,7 @@ import { connectionBarView } from './connection-view.js';
 import { type ControlDescriptor, ControlsBar } from './controls.js';
 import { hostLink } from './host-controls.js';
 import { LayerContext } from './layer-context.js';
+import { type LayoutChoice, nextLayoutChoice } from './layout-mode.js';
 import type { LocalMedia } from './media.js';
 import { ReactionBar } from './meeting/reaction-bar.js';
 import { ParticipantsPanel } from './participants-panel.js';
@@ -15,6 +16,7 @@ import type { PageState } from './screen.js';
 import { ScreenShareController } from './screen-share.js';
 import { DeviceSettings } from './settings.js';
 import { ShortcutsHelp } from './shortcuts-help.js';
+import { PinContext, type PinControl } from './stage-context.js';
 import { StatsOverlay } from './stats-overlay.js';
 import { TileGrid } from './tile-grid.js';
 
@@ -33,6 +35,9 @@ export interface PanelDescriptor {
   badge?: number;
   render(): ComponentChildren;
 }
+
+/** The layout button's text for each choice. */
+const LAYOUT_LABEL: Record<LayoutChoice, string> = { auto: 'Auto layout', grid: 'Grid', speaker: 'Speaker' };
 
 /** Mic and camera switches (disabled, with the reason, when there is no such device). */
 function deviceControls(media: LocalMedia): ControlDescriptor[] {
@@ -71,8 +76,17 @@ export function CallScreen(props: {
   pageState: PageState;
   session: CallSession;
   media: LocalMedia;
+  /** From the link: how many of the others get video at most (`tiles=`), the layout to start with. */
+  tiles?: number | undefined;
+  layout?: LayoutChoice | undefined;
 }) {
   const { session, media, roomName } = props;
+  const [layoutChoice, setLayoutChoice] = useState<LayoutChoice>(props.layout ?? 'auto');
+  const [pinned, setPinned] = useState<string | undefined>(undefined);
+  const pin: PinControl = {
+    pinned,
+    toggle: (id) => setPinned((current) => (current === id ? undefined : id)),
+  };
   const [openPanel, setOpenPanel] = useState<string | null>(null);
   const [statsShown, setStatsShown] = useState(false);
   const bar = session.bar.value;
@@ -99,6 +113,8 @@ export function CallScreen(props: {
           onDeny={(id) => void hosts.deny(id)}
           onRemove={(id) => void hosts.remove(id)}
           onMuteAll={() => void hosts.muteAll()}
+          passwordSet={access.passwordSet}
+          onSetPassword={(password) => void hosts.setPassword(password)}
         />
       ),
     },
@@ -193,6 +209,12 @@ export function CallScreen(props: {
           },
         ]
       : []),
+    {
+      control: 'layout',
+      label: LAYOUT_LABEL[layoutChoice],
+      title: `Layout: ${LAYOUT_LABEL[layoutChoice].toLowerCase()} (press for ${LAYOUT_LABEL[nextLayoutChoice(layoutChoice)].toLowerCase()})`,
+      onClick: () => setLayoutChoice(nextLayoutChoice),
+    },
     { control: 'stats', label: 'Stats', title: 'Effect statistics', onClick: () => setStatsShown((s) => !s) },
     {
       control: 'leave',
@@ -215,7 +237,14 @@ export function CallScreen(props: {
         {banner.text}
       </p>
       <LayerContext.Provider value={session.layers}>
-        <TileGrid tiles={session.participants.tiles} />
+        <PinContext.Provider value={pin}>
+          <TileGrid
+            tiles={session.participants.tiles}
+            choice={layoutChoice}
+            pinned={pinned}
+            maxVideos={props.tiles}
+          />
+        </PinContext.Provider>
       </LayerContext.Provider>
       {panels.map((p) => (
         <section

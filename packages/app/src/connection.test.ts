@@ -9,6 +9,7 @@ import {
   explainError,
   explainServerCode,
   nameRefusal,
+  passwordRefusal,
   shutdownNotice,
 } from './connection.js';
 
@@ -97,6 +98,14 @@ describe('explaining refusals', () => {
     expect(nameRefusal(refused('invalid_name'))).toMatch(/^Name: This name cannot be used/);
     expect(nameRefusal(refused('room_full'))).toBeUndefined();
     expect(nameRefusal(new Error('x'))).toBeUndefined();
+  });
+
+  it('the password codes go back to the password field with their reason; other refusals do not', () => {
+    expect(passwordRefusal(refused('password_required'))).toMatch(/has a password/);
+    expect(passwordRefusal(refused('wrong_password'))).toMatch(/not this meeting/);
+    expect(passwordRefusal(refused('password_rate_limited'))).toMatch(/Too many wrong passwords/);
+    expect(passwordRefusal(refused('invalid_name'))).toBeUndefined();
+    expect(passwordRefusal(new Error('x'))).toBeUndefined();
   });
 
   it('the shutdown notice says the server is restarting, when the call pauses, and that it reconnects', () => {

@@ -242,6 +242,20 @@ export function nameRefusal(error: unknown): string | undefined {
   return `Name: ${what} ${todo}`;
 }
 
+/** The codes that send the lobby back for the room's password. */
+const PASSWORD_CODES = ['password_required', 'wrong_password', 'password_rate_limited'] as const;
+
+/**
+ * The password field's text when the server wants the room's password or refused the one given (`undefined`
+ * for any other error): the lobby shows its password field with it. Pure.
+ */
+export function passwordRefusal(error: unknown): string | undefined {
+  const code = (error as Partial<BackdropError> | undefined)?.serverCode;
+  if (!PASSWORD_CODES.includes(code as (typeof PASSWORD_CODES)[number])) return undefined;
+  const { what, todo } = SERVER_CODES[code as (typeof PASSWORD_CODES)[number]];
+  return `${what} ${todo}`;
+}
+
 /**
  * The call's notice after the server's `shuttingDown`: the SDK reconnects by itself after the drain (a fresh
  * join once the server is back), so the call is interrupted, not ended. Pure.

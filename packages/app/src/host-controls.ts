@@ -22,6 +22,7 @@ export type HostRoom = Pick<
   | 'answerKnock'
   | 'removeParticipant'
   | 'muteAll'
+  | 'setPassword'
 >;
 
 /** The host link of a room: `/r/<room>?host=<key>` on this page's origin. */
@@ -112,6 +113,13 @@ export class HostControls {
 
   muteAll(): Promise<void> {
     return this.act('ask everyone to mute', () => this.room.muteAll());
+  }
+
+  /** Sets (a string) or clears (null) the room's password for later joins. */
+  setPassword(password: string | null): Promise<void> {
+    return this.act(password === null ? 'clear the password' : 'set the password', () =>
+      this.room.setPassword(password),
+    );
   }
 
   close(): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gridLayout, tileAspect } from './layout.js';
+import { gridLayout, MAX_TILES, tileAspect, tileCapacity, videoSlots } from './layout.js';
 
 describe('gridLayout', () => {
   it('fills a wide screen with one tile', () => {
@@ -48,5 +48,26 @@ describe('tile aspect', () => {
     const wide = gridLayout(2, 374, 680, 8, 16 / 9);
     expect(portrait.columns).toBe(1);
     expect(portrait.tileWidth * portrait.tileHeight).toBeGreaterThan(wide.tileWidth * wide.tileHeight);
+  });
+});
+
+describe('tileCapacity and videoSlots', () => {
+  it('caps a laptop at nine tiles and a phone at four', () => {
+    expect(tileCapacity(1280, 640)).toBe(MAX_TILES.laptop);
+    expect(tileCapacity(390, 700)).toBe(MAX_TILES.phone);
+  });
+
+  it('never offers a tile smaller than the minimum', () => {
+    // 2 columns of 160 (+8 gap) and 1 row of 90 fit in 340x100.
+    expect(tileCapacity(340, 100)).toBe(2);
+    expect(tileCapacity(100, 50)).toBe(1);
+  });
+
+  it('shows everyone who fits, else the capacity less our tile and the "+K" tile', () => {
+    expect(videoSlots(8, 9)).toBe(8);
+    expect(videoSlots(9, 9)).toBe(7);
+    expect(videoSlots(15, 4)).toBe(2);
+    expect(videoSlots(15, 1)).toBe(1);
+    expect(videoSlots(15, 9, 2)).toBe(2);
   });
 });

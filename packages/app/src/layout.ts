@@ -41,3 +41,27 @@ export function gridLayout(
 export function tileAspect(width: number, height: number): number {
   return height > width * 1.2 ? 3 / 4 : 16 / 9;
 }
+
+/** The smallest tile worth showing a face in (CSS px): below it, a tile is a name, not a picture. */
+export const MIN_TILE = { width: 160, height: 90 } as const;
+/** At most this many tiles, however large the window: a laptop, and a phone (short side under 600 px). */
+export const MAX_TILES = { laptop: 9, phone: 4 } as const;
+const PHONE_SHORT_SIDE = 600;
+
+/** How many tiles of at least MIN_TILE fit in a `width` x `height` area, capped by MAX_TILES. Pure. */
+export function tileCapacity(width: number, height: number, gap = 8): number {
+  const cap = Math.min(width, height) < PHONE_SHORT_SIDE ? MAX_TILES.phone : MAX_TILES.laptop;
+  const columns = Math.max(1, Math.floor((width + gap) / (MIN_TILE.width + gap)));
+  const rows = Math.max(1, Math.floor((height + gap) / (MIN_TILE.height + gap)));
+  return Math.min(cap, columns * rows);
+}
+
+/**
+ * How many of the others get a video tile: all when they fit beside our own tile, else the capacity less our
+ * own tile and the "+K" tile of those off screen (at least one). `override` (the link's `tiles=`) wins. Pure.
+ */
+export function videoSlots(others: number, capacity: number, override?: number): number {
+  if (override !== undefined) return Math.max(1, override);
+  if (others + 1 <= capacity) return others;
+  return Math.max(1, capacity - 2);
+}

@@ -1,4 +1,4 @@
-import { DisplayName } from '@backdrop/protocol';
+import { DisplayName, MAX_PASSWORD_CHARS, RoomPassword } from '@backdrop/protocol';
 import { useComputed } from '@preact/signals';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AppStore } from './app-store.js';
@@ -53,11 +53,17 @@ function ModelProgress({ fraction }: { fraction: number | null | undefined }) {
   );
 }
 
-/** The lobby: your preview with the background picker, your name, and Join. */
+/**
+ * The lobby: your preview with the background picker, your name, and Join; when the server asked for the
+ * room's password (or refused the one given), its field `input[data-password-input]` with the reason in
+ * `[data-password-error]`, and Join tries again with the same camera, no reload.
+ */
 export function LobbyScreen({ store, screen }: { store: AppStore; screen: LobbyState }) {
   const media = store.media.value;
   const { params } = store.deps;
   const nameInput = useRef<HTMLInputElement>(null);
+  const passwordInput = useRef<HTMLInputElement>(null);
+  const [passwordError, setPasswordError] = useState(screen.password?.error ?? '');
   const [nameError, setNameError] = useState(screen.nameError ?? '');
   const previewName = params.name ?? (storedName() || '?');
   const preview = useComputed(() => {
@@ -77,8 +83,8 @@ export function LobbyScreen({ store, screen }: { store: AppStore; screen: LobbyS
   }, []);
 
   useEffect(() => {
-    if (screen.nameError === undefined) return;
-    nameInput.current?.focus();
+    if (screen.nameError !== undefined) nameInput.current?.focus();
+    else if (screen.password !== undefined) passwordInput.current?.focus();
   }, []);
 
   const join = (raw: string) => {
@@ -88,8 +94,18 @@ export function LobbyScreen({ store, screen }: { store: AppStore; screen: LobbyS
       nameInput.current?.focus();
       return;
     }
+    let password: string | undefined;
+    if (screen.password !== undefined) {
+      const typed = RoomPassword.safeParse(passwordInput.current?.value ?? '');
+      if (!typed.success) {
+        setPasswordError(`Password: ${typed.error.issues[0]?.message ?? 'invalid'}`);
+        passwordInput.current?.focus();
+        return;
+      }
+      password = typed.data;
+    }
     rememberName(name.data);
-    store.dispatch({ type: 'join', name: name.data });
+    store.dispatch({ type: 'join', name: name.data, password });
   };
 
   // A script link joins by itself once the camera is up (only from the link, never after coming back).
@@ -163,6 +179,27 @@ export function LobbyScreen({ store, screen }: { store: AppStore; screen: LobbyS
         <p class="message error" id="name-error" role="alert">
           {nameError}
         </p>
+        {screen.password !== undefined && (
+          <>
+            <label for="room-password">Meeting password</label>
+            <input
+              ref={passwordInput}
+              id="room-password"
+              name="password"
+              type="password"
+              autocomplete="off"
+              maxLength={MAX_PASSWORD_CHARS}
+              required
+              data-password-input=""
+              aria-describedby="password-error"
+              aria-invalid={passwordError !== '' ? true : undefined}
+              onInput={() => setPasswordError('')}
+            />
+            <p class="message error" id="password-error" role="alert" data-password-error="">
+              {passwordError}
+            </p>
+          </>
+        )}
         {params.problems.length > 0 && (
           <ul class="link-problems" role="alert" aria-label="Problems with this link">
             {params.problems.map((problem) => (

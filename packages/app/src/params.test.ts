@@ -8,8 +8,21 @@ describe('parseParams', () => {
       autojoin: true,
       effect: { kind: 'remove', color: '#00ff00' },
       hostKey: undefined,
+      tiles: undefined,
+      layout: undefined,
       problems: [],
     });
+  });
+
+  it('reads how many videos to show and the layout, and refuses anything else', () => {
+    expect(parseParams('?tiles=2&layout=speaker')).toMatchObject({
+      tiles: 2,
+      layout: 'speaker',
+      problems: [],
+    });
+    for (const bad of ['0', '26', '2.5', '-1', 'x', '1e1'])
+      expect(parseParams(`?tiles=${bad}`).problems[0]).toMatch(/tiles in the link/);
+    expect(parseParams('?layout=mosaic').problems[0]).toMatch(/grid or speaker/);
   });
 
   it('reads a host link key, and refuses a malformed one', () => {

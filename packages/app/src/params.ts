@@ -9,9 +9,16 @@ export interface PageParams {
   effect: EffectMode | undefined;
   /** `?host=<key>` from a host link: join as a host (the server checks the key). */
   hostKey: string | undefined;
+  /** `?tiles=N`: at most N of the others on screen with video (default: as many as the window holds). */
+  tiles: number | undefined;
+  /** `?layout=grid|speaker`: the call's layout to start with (default: automatic). */
+  layout: 'grid' | 'speaker' | undefined;
   /** Problems with the query string, each a sentence for the user. */
   problems: string[];
 }
+
+/** The largest `tiles=` a link may ask for (a room's size cap is larger, but no screen shows more). */
+const MAX_TILES_PARAM = 25;
 
 /** The room in a `/r/<room>` path, or undefined (landing page), or an error for a malformed one. */
 export function roomFromPath(pathname: string): { room?: string; problem?: string } {
@@ -20,7 +27,10 @@ export function roomFromPath(pathname: string): { room?: string; problem?: strin
   return result.success ? { room: result.data } : { problem: 'This room link is not valid.' };
 }
 
-/** Parses `?name=&autojoin=1&effect=none|blur|replace|remove&background=#rrggbb|<bundled name>`. Pure. */
+/**
+ * Parses `?name=&autojoin=1&effect=none|blur|replace|remove&background=#rrggbb|<bundled name>&host=<key>
+ * &tiles=N&layout=grid|speaker`. Pure.
+ */
 export function parseParams(search: string): PageParams {
   const q = new URLSearchParams(search);
   const problems: string[] = [];
@@ -70,7 +80,18 @@ export function parseParams(search: string): PageParams {
     if (HostKey.safeParse(rawHost).success) hostKey = rawHost;
     else problems.push('The host link is not valid: copy it again from a host of the meeting.');
   }
+  const rawTiles = q.get('tiles');
+  let tiles: number | undefined;
+  if (rawTiles !== null) {
+    const n = Number(rawTiles);
+    if (/^\d{1,2}$/.test(rawTiles) && n >= 1 && n <= MAX_TILES_PARAM) tiles = n;
+    else problems.push(`tiles in the link must be a whole number from 1 to ${MAX_TILES_PARAM}.`);
+  }
+  const rawLayout = q.get('layout');
+  let layout: PageParams['layout'];
+  if (rawLayout === 'grid' || rawLayout === 'speaker') layout = rawLayout;
+  else if (rawLayout !== null) problems.push('layout in the link must be grid or speaker.');
   if (problems.length > 0 && autojoin)
     problems.push('Not joining automatically: fix the link or press Join.');
-  return { name, autojoin: autojoin && problems.length === 0, effect, hostKey, problems };
+  return { name, autojoin: autojoin && problems.length === 0, effect, hostKey, tiles, layout, problems };
 }

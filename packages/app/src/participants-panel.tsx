@@ -1,10 +1,13 @@
-import type { WaitingInfo } from '@backdrop/protocol';
+import { MAX_PASSWORD_CHARS, RoomPassword, type WaitingInfo } from '@backdrop/protocol';
+import { useRef, useState } from 'preact/hooks';
 import type { PersonRow } from './host-controls.js';
 
 /**
  * The participants panel: who is here (with their role) and, for a host, who waits to be let in. Props only.
  * Each person's row carries `data-participant-row` and `data-participant-name`; a host's actions on that
- * person are buttons inside it: `data-control="remove"`, and for a waiting newcomer `admit` / `deny`.
+ * person are buttons inside it: `data-control="remove"`, and for a waiting newcomer `admit` / `deny`. A host
+ * also sets or clears the room's password here (`input[data-room-password]`, `data-control="set-password"` /
+ * `clear-password`); `[data-password-state="set|none"]` says which, for everyone.
  */
 export function ParticipantsPanel(props: {
   people: readonly PersonRow[];
@@ -16,6 +19,9 @@ export function ParticipantsPanel(props: {
   onDeny(waitingId: string): void;
   onRemove(participantId: string): void;
   onMuteAll(): void;
+  /** Whether the room has a password now (everyone is told), and a host's way to set (string) or clear (null) it. */
+  passwordSet: boolean;
+  onSetPassword(password: string | null): void;
 }) {
   return (
     <div class="participants">
@@ -74,6 +80,7 @@ export function ParticipantsPanel(props: {
           <button type="button" class="control" data-control="mute-all" onClick={() => props.onMuteAll()}>
             Ask everyone to mute
           </button>
+          <RoomPasswordForm passwordSet={props.passwordSet} onSetPassword={props.onSetPassword} />
           {props.hostLink ? (
             <p class="host-link">
               Host link (share only with co-hosts): <input readOnly value={props.hostLink} data-host-link />
@@ -82,5 +89,54 @@ export function ParticipantsPanel(props: {
         </div>
       ) : null}
     </div>
+  );
+}
+
+/** A host's room password: set a new one (for later joins; those in the call stay) or clear it. */
+function RoomPasswordForm(props: { passwordSet: boolean; onSetPassword(password: string | null): void }) {
+  const input = useRef<HTMLInputElement>(null);
+  const [error, setError] = useState('');
+  const submit = (event: SubmitEvent) => {
+    event.preventDefault();
+    const typed = RoomPassword.safeParse(input.current?.value ?? '');
+    if (!typed.success) {
+      setError(`Password: ${typed.error.issues[0]?.message ?? 'invalid'}`);
+      return;
+    }
+    setError('');
+    if (input.current) input.current.value = '';
+    props.onSetPassword(typed.data);
+  };
+  return (
+    <form class="room-password" onSubmit={submit} data-password-state={props.passwordSet ? 'set' : 'none'}>
+      <label for="room-password-new">
+        {props.passwordSet ? 'This meeting has a password. New password:' : 'Password for newcomers:'}
+      </label>
+      <input
+        ref={input}
+        id="room-password-new"
+        type="password"
+        autocomplete="new-password"
+        maxLength={MAX_PASSWORD_CHARS}
+        data-room-password=""
+        onInput={() => setError('')}
+      />
+      <button type="submit" class="control" data-control="set-password">
+        Set password
+      </button>
+      {props.passwordSet ? (
+        <button
+          type="button"
+          class="control"
+          data-control="clear-password"
+          onClick={() => props.onSetPassword(null)}
+        >
+          Remove password
+        </button>
+      ) : null}
+      <p class="message error" role="alert">
+        {error}
+      </p>
+    </form>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { presenterLayout } from './presenter-layout.js';
+import { presenterLayout, stageLayout } from './presenter-layout.js';
 
 const cam = (key: string) => ({ key, source: 'camera' as const });
 const share = (key: string) => ({ key, source: 'screen' as const });
@@ -46,5 +46,22 @@ describe('presenterLayout', () => {
     const layout = presenterLayout([share('s')], { width: 1000, height: 500 })!;
     expect(layout.stageBox).toEqual({ width: 1000, height: 500 });
     expect(layout.strip).toEqual([]);
+  });
+});
+
+describe('stageLayout (the speaker view)', () => {
+  it('puts any key on the stage and the rest in the strip, in order', () => {
+    const layout = stageLayout(['a', 'b', 'c'], 'b', { width: 1000, height: 500 });
+    expect(layout.stage).toBe('b');
+    expect(layout.strip).toEqual(['a', 'c']);
+    expect(layout.direction).toBe('right');
+    expect(layout.stageBox.width).toBeGreaterThan(layout.stripTile.width * 3);
+  });
+
+  it('gives the stage the whole area when it is alone', () => {
+    expect(stageLayout(['a'], 'a', { width: 400, height: 800 }).stageBox).toEqual({
+      width: 400,
+      height: 800,
+    });
   });
 });

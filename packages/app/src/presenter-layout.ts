@@ -42,7 +42,20 @@ export function presenterLayout(
   const shares = tiles.filter((t) => t.source === 'screen');
   if (shares.length === 0) return undefined;
   const stage = shares.find((t) => t.key === stageKey)?.key ?? shares.at(-1)!.key;
-  const strip = tiles.filter((t) => t.key !== stage).map((t) => t.key);
+  return stageLayout(
+    tiles.map((t) => t.key),
+    stage,
+    area,
+    gap,
+  );
+}
+
+/**
+ * One tile (`stage`) large, every other key in a strip beside it (landscape) or under it (portrait), in the
+ * order given: the presenter layout's geometry, and the speaker view's. Pure.
+ */
+export function stageLayout(keys: readonly string[], stage: string, area: Box, gap = 8): PresenterLayout {
+  const strip = keys.filter((k) => k !== stage);
   const landscape = area.width >= area.height;
   const n = Math.max(1, strip.length);
   if (landscape) {

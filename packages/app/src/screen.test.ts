@@ -53,6 +53,19 @@ describe('screen state', () => {
     expect(transition(inCall, { type: 'nameRefused', message: 'x' })).toBe(inCall);
   });
 
+  it('a password asked for or refused goes back to the lobby with the field and the reason, only while joining', () => {
+    const joining = transition(lobby, { type: 'join', name: 'M', password: 'x' });
+    expect(transition(joining, { type: 'passwordRefused', message: 'Wrong' })).toEqual({
+      kind: 'lobby',
+      room: 'r',
+      name: 'M',
+      autojoin: false,
+      password: { error: 'Wrong' },
+    });
+    const inCall = transition(joining, { type: 'joined' });
+    expect(transition(inCall, { type: 'passwordRefused', message: 'x' })).toBe(inCall);
+  });
+
   it('waiting: held while joining, admitted into the same attempt, or ended', () => {
     const waiting = run(lobby, { type: 'join', name: 'Ada' }, { type: 'waiting' });
     expect(waiting).toEqual({ kind: 'waiting', room: 'r', name: 'Ada', attempt: 1 });

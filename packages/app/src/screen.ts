@@ -5,6 +5,7 @@ import { type CallEnd, endScreen } from './connection.js';
  * says what comes next (landing → lobby → (waiting) → call → ended, and back to the lobby or into the call).
  *
  * - `lobby.name` is what the name field starts with; `nameError` the reason the server refused the last try;
+ *   `password` that the room needs one (the field is shown, with why the last try was refused);
  *   `autojoin` whether the lobby joins by itself once the camera is up (only the first time, from the link).
  * - `call.phase`: `joining` until the Room is joined and published, then `in-call`.
  * - `call.attempt` counts joins from this page, so a rejoin is a new call (a new Room) even with the same name.
@@ -14,20 +15,30 @@ export type Screen =
   | { kind: 'landing' }
   | { kind: 'invalid-link'; problem: string }
   | { kind: 'failed'; message: string }
-  | { kind: 'lobby'; room: string; name: string; autojoin: boolean; nameError?: string }
+  | {
+      kind: 'lobby';
+      room: string;
+      name: string;
+      autojoin: boolean;
+      nameError?: string;
+      /** The server asked for the room's password (or refused the one given): the lobby shows its field. */
+      password?: { error: string };
+    }
   | { kind: 'waiting'; room: string; name: string; attempt: number }
   | { kind: 'call'; room: string; name: string; phase: 'joining' | 'in-call'; attempt: number }
   | { kind: 'ended'; room: string; name: string; end: CallEnd; attempt: number };
 
 export type ScreenEvent =
   /** The lobby's Join with a valid name. */
-  | { type: 'join'; name: string }
+  | { type: 'join'; name: string; password?: string | undefined }
   /** The Room is joined and our tracks published. */
   | { type: 'joined' }
   /** The server holds us until a host admits us. */
   | { type: 'waiting' }
   /** A host let us in: the call continues with the same Room. */
   | { type: 'admitted' }
+  /** The server wants the room's password, or refused the one given: back to the lobby, with its field. */
+  | { type: 'passwordRefused'; message: string }
   /** The server refused the display name: back to the lobby, the reason by the name field. */
   | { type: 'nameRefused'; message: string }
   /** The call is over (left, refused, lost, denied). */
@@ -79,6 +90,16 @@ export function transition(screen: Screen, event: ScreenEvent): Screen {
                 name: screen.name,
                 autojoin: false,
                 nameError: event.message,
+              }
+            : screen;
+        case 'passwordRefused':
+          return screen.phase === 'joining'
+            ? {
+                kind: 'lobby',
+                room: screen.room,
+                name: screen.name,
+                autojoin: false,
+                password: { error: event.message },
               }
             : screen;
         case 'ended':

@@ -6,6 +6,7 @@ import { createLogger } from './log.js';
 import { watchFirstRemoteFrame } from './metrics.js';
 import type { ParticipantView } from './participants.js';
 import { applySpeaker } from './speaker.js';
+import { PinContext } from './stage-context.js';
 
 const log = createLogger('tile');
 
@@ -20,7 +21,8 @@ export interface TileProps {
  * `figure[data-tile]` with `data-participant-name`, `data-muted`, `data-camera-off`, `data-speaking`, `data-hand`
  * and `data-source`; a remote one also `data-participant-id` and `data-connection`, and its `<video>` carries
  * `data-participant-name` / `data-participant-id` for scripts and plays the participant's audio (only our own
- * video is muted). A reconnecting participant keeps the last frame, dimmed, under "Reconnecting…".
+ * video is muted). Inside a call, another's camera tile has a pin button (`data-control="pin"`, `data-pinned`).
+ * A reconnecting participant keeps the last frame, dimmed, under "Reconnecting…".
  */
 export function Tile({ view, label }: TileProps) {
   const v = view.value;
@@ -28,6 +30,9 @@ export function Tile({ view, label }: TileProps) {
   const isTile = label === undefined;
 
   const layers = useContext(LayerContext);
+  const pin = useContext(PinContext);
+  const pinnable = isTile && pin !== undefined && !v.local && v.source === 'camera';
+  const pinned = pinnable && pin.pinned === v.id;
   // A received video asks for the simulcast layer its box needs (off when not on screen).
   useEffect(() => {
     const el = video.current;
@@ -78,6 +83,7 @@ export function Tile({ view, label }: TileProps) {
       data-hand={isTile ? String(v.hand) : undefined}
       data-hand-order={isTile && v.handOrder !== undefined ? String(v.handOrder) : undefined}
       data-connection={connection?.connection}
+      data-pinned={pinnable ? String(pinned) : undefined}
     >
       <span class="tile-avatar" aria-hidden="true">
         {[...v.name][0]?.toUpperCase() ?? '?'}
@@ -98,6 +104,18 @@ export function Tile({ view, label }: TileProps) {
         <span class="tile-reaction" data-reaction-shown={v.reaction} aria-hidden="true">
           {v.reaction}
         </span>
+      ) : null}
+      {pinnable ? (
+        <button
+          type="button"
+          class="tile-pin small"
+          data-control="pin"
+          aria-pressed={pinned}
+          title={pinned ? `Unpin ${v.name}` : `Pin ${v.name}: keep them on screen, large in the speaker view`}
+          onClick={() => pin.toggle(v.id)}
+        >
+          {pinned ? 'Unpin' : 'Pin'}
+        </button>
       ) : null}
       <figcaption>
         {v.hand ? (

@@ -48,6 +48,8 @@ export const LAYER_DEBOUNCE_MS = 250;
 export class VideoLayerRequests {
   private readonly targets = new Map<HTMLVideoElement, LayerTarget & { visible: boolean }>();
   private readonly sent = new Map<string, VideoLayer>();
+  /** Videos received but not shown (off screen by last-N), by `participantId/source`: asked `off`. */
+  private readonly hidden = new Map<string, { participantId: string; source: MediaSource; count: number }>();
   private readonly resize = new ResizeObserver(() => this.schedule());
   private readonly intersection = new IntersectionObserver((entries) => {
     for (const entry of entries) {
@@ -73,6 +75,26 @@ export class VideoLayerRequests {
       this.targets.delete(target.element);
       this.resize.unobserve(target.element);
       this.intersection.unobserve(target.element);
+      this.schedule();
+    };
+  }
+
+  /**
+   * Asks for no video of `participantId`'s `source` while it is off screen (its audio still plays), unless a
+   * tile shows it meanwhile; the returned function ends that (call it when it comes on screen or leaves).
+   */
+  hide(participantId: string, source: MediaSource): () => void {
+    const key = `${participantId}/${source}`;
+    const entry = this.hidden.get(key) ?? { participantId, source, count: 0 };
+    entry.count++;
+    this.hidden.set(key, entry);
+    this.schedule();
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      if (--entry.count === 0 && this.hidden.get(key) === entry) this.hidden.delete(key);
+      this.schedule();
     };
   }
 
@@ -88,6 +110,7 @@ export class VideoLayerRequests {
     this.intersection.disconnect();
     document.removeEventListener('visibilitychange', this.onVisibility);
     this.targets.clear();
+    this.hidden.clear();
   }
 
   private schedule(): void {
@@ -105,6 +128,9 @@ export class VideoLayerRequests {
         this.sent.get(`${participantId}/${source}`),
       ),
     }));
+    const shown = new Set(wanted.map((w) => `${w.participantId}/${w.source}`));
+    for (const [key, { participantId, source }] of this.hidden)
+      if (!shown.has(key)) wanted.push({ participantId, source, layer: 'off' });
     const changes = layerChanges(this.sent, wanted);
     if (changes.length > 0) this.send(changes);
   }

@@ -201,6 +201,7 @@ describe('the call screen through a lost connection', () => {
     expect(
       await page.$$eval('[data-control]', (els) => els.map((el) => el.getAttribute('data-control'))),
     ).toEqual([
+      'pin', // on Bob's tile
       'mic',
       'camera',
       'hand',
@@ -210,6 +211,7 @@ describe('the call screen through a lost connection', () => {
       'background',
       'settings',
       'share',
+      'layout',
       'stats',
       'leave',
     ]); // no lock: not a host
@@ -222,6 +224,28 @@ describe('the call screen through a lost connection', () => {
     await page.waitForSelector('[data-tile][data-participant-name="Bob"]', { state: 'detached' });
     expect(await page.$$('[data-tile]')).toHaveLength(1);
     await page.close();
+  });
+
+  it('the layout control cycles auto, grid and speaker view; a pinned tile is marked and stays on the stage', async () => {
+    const page = await inCall();
+    const layout = () => page.getAttribute('main[data-layout]', 'data-layout');
+    expect(await layout()).toBe('grid'); // auto, two people
+    await page.click('[data-control="layout"]');
+    expect(await page.textContent('[data-control="layout"]')).toContain('Grid');
+    expect(await layout()).toBe('grid');
+    await page.click('[data-control="layout"]');
+    await page.waitForSelector('main[data-layout="speaker"] .stage [data-participant-name="Bob"]');
+    // Ann's own tile goes to the strip, smaller than Bob's on the stage.
+    const sizes = await page.evaluate(() => {
+      const h = (sel: string) => document.querySelector(sel)!.getBoundingClientRect().height;
+      return { stage: h('.stage [data-tile]'), strip: h('.strip [data-tile]') };
+    });
+    expect(sizes.stage).toBeGreaterThan(2 * sizes.strip);
+    await page.click('[data-tile][data-participant-name="Bob"] [data-control="pin"]', { force: true });
+    await page.waitForSelector('.stage [data-tile][data-participant-name="Bob"][data-pinned="true"]');
+    await page.click('[data-control="layout"]');
+    expect(await layout()).toBe('grid');
+    expect(await page.getAttribute('[data-tile][data-participant-name="Bob"]', 'data-pinned')).toBe('true');
   });
 
   it('a lost socket shows "Reconnecting…", keeps the controls and mute, then "Reconnected", same call', async () => {

@@ -66,6 +66,28 @@ describe('Subscription.setLayer', () => {
       [{ mid: '0', send: true, substream: 1 }],
     ]);
   });
+
+  it('an off-screen video (last-N) stays paused when the direct path resumes: sent only when neither pauses', async () => {
+    const { sfu, subscription } = setup();
+    subscription.want(7);
+    await tick();
+    subscription.answer('a1');
+    await tick();
+    subscription.setLayer(7, 'camera', 'off');
+    await tick();
+    subscription.pause(7, true);
+    await tick();
+    subscription.pause(7, false);
+    await tick();
+    // Back on screen: the layer asked for now, once the direct path no longer carries it.
+    subscription.pause(7, true);
+    await tick();
+    subscription.setLayer(7, 'camera', 'low');
+    await tick();
+    subscription.pause(7, false);
+    await tick();
+    expect(sfu.sendingCalls).toEqual([[{ mid: '0', send: false }], [{ mid: '0', send: true, substream: 0 }]]);
+  });
 });
 
 function inbox() {
