@@ -4,6 +4,18 @@ import type { Segmenter } from '../src/segmentation/segmenter.js';
 
 // Fakes for the engine's boundaries (back end and model), for its Node logic tests (src/worker/engine.test.ts).
 
+// Node has no ImageData; the engine builds one for the mirrored model pass (mask/mirror.ts).
+if (typeof globalThis.ImageData === 'undefined') {
+  globalThis.ImageData = class {
+    readonly colorSpace = 'srgb';
+    constructor(
+      readonly data: Uint8ClampedArray,
+      readonly width: number,
+      readonly height: number,
+    ) {}
+  } as unknown as typeof ImageData;
+}
+
 /** Records what the engine asks of the back end; no canvas, no GL. */
 export class FakeCompositor implements Compositor {
   readonly renderer = 'canvas2d' as const;
@@ -17,7 +29,10 @@ export class FakeCompositor implements Compositor {
   modelInput(): ImageData {
     return { width: 256, height: 144, data: new Uint8ClampedArray(256 * 144 * 4) } as ImageData;
   }
-  setMask(): void {
+  /** The masks handed to setMask, in order. */
+  readonly masks: Float32Array[] = [];
+  setMask(mask: Float32Array): void {
+    this.masks.push(mask.slice());
     this.log.push('setMask');
   }
   refine(): void {

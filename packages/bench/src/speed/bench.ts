@@ -264,7 +264,7 @@ async function main(): Promise<void> {
     if (!backdrop || backdrop.budgetLevel === undefined) return [];
     const q = backdrop.budgetQuality;
     const how = q
-      ? ` (model every ${q.segmentEvery} frame(s), refinement at ${q.refineScale}x, blur at ${q.blurScale}x${q.frameScale ? `, picture at ${q.frameScale}x` : ''})`
+      ? ` (model every ${q.segmentEvery} frame(s)${q.mirrorAverage ? ' and on its mirror' : ''}, refinement at ${q.refineScale}x, blur at ${q.blurScale}x${q.frameScale ? `, picture at ${q.frameScale}x` : ''})`
       : '';
     const path = (backdrop.budgetDecisions ?? []).map((x) => `${x.from}->${x.to}`).join(' ');
     return [

@@ -42,20 +42,26 @@ describe('BudgetController', () => {
     expect(c.snapshot().level).toBe(0);
     expect(c.snapshot().decisions).toHaveLength(0);
   });
-  it('first reuses masks on alternate frames, then cheapens refinement and blur', () => {
+  it('first drops the mirrored pass, then reuses masks on alternate frames, then cheapens refinement', () => {
     const c = new BudgetController();
+    expect(c.quality.mirrorAverage).toBe(true);
     // Each level: 8 frames to settle its average, then 8 over budget.
     let t = feed(c, 16, 40);
     expect(c.snapshot().level).toBe(1);
+    expect(c.quality.mirrorAverage ?? false).toBe(false);
+    expect(c.quality.segmentEvery).toBe(1);
+    t = feed(c, 16, 40, t);
+    expect(c.snapshot().level).toBe(2);
     expect(c.quality.segmentEvery).toBe(2);
     expect(c.quality.refineScale).toBe(1);
     t = feed(c, 16, 40, t);
-    expect(c.snapshot().level).toBeGreaterThanOrEqual(2);
+    expect(c.snapshot().level).toBeGreaterThanOrEqual(3);
     expect(c.quality.refineScale).toBeLessThan(1);
     feed(c, 100, 40, t);
     expect(c.snapshot().level).toBe(QUALITY_LEVELS.length - 1);
+    expect(QUALITY_LEVELS.slice(1).every((q) => !q.mirrorAverage)).toBe(true);
     const d = c.snapshot().decisions;
-    expect(d.map((x) => x.to)).toEqual([1, 2, 3]);
+    expect(d.map((x) => x.to)).toEqual([1, 2, 3, 4]);
     expect(d[0]!.reason).toMatch(/budget/);
   });
   it('ignores a short spike', () => {
@@ -101,29 +107,29 @@ describe('half resolution, the last resort', () => {
     const c = new BudgetController({}, ADAPTIVE_LEVELS);
     feed(c, 200, 40);
     expect(c.snapshot().level).toBe(ADAPTIVE_LEVELS.length - 1);
-    expect(c.snapshot().decisions.map((d) => d.to)).toEqual([1, 2, 3, 4]);
+    expect(c.snapshot().decisions.map((d) => d.to)).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('comes back to full size after a slow start when the full-size level fits', () => {
-    // The first second costs 60 ms a frame (cold caches, JIT); then level 3 costs 11 ms, half size 9 ms, and
-    // level 2 (30 ms) does not fit the 26.7 ms budget.
+    // The first seconds cost 60 ms a frame (cold caches, JIT); then level 4 costs 11 ms, half size 9 ms, and
+    // level 3 (30 ms) does not fit the 26.7 ms budget.
     const c = new BudgetController({}, ADAPTIVE_LEVELS);
-    let t = feed(c, 70, 60);
+    let t = feed(c, 100, 60);
     expect(c.snapshot().level).toBe(ADAPTIVE_LEVELS.length - 1);
-    const cost = [40, 35, 30, 11, 9];
+    const cost = [45, 40, 35, 30, 11, 9];
     t = feedLevels(c, 900, (level) => cost[level]!, t).t;
-    // Full size again, at the best level that fits (3): probes of level 2 are brief and rare.
+    // Full size again, at the best level that fits (4): probes of level 3 are brief and rare.
     const { levels } = feedLevels(c, 900, (level) => cost[level]!, t);
-    expect(levels.filter((l) => l === 3).length / levels.length).toBeGreaterThan(0.9);
-    expect(Math.max(...levels)).toBeLessThanOrEqual(3);
+    expect(levels.filter((l) => l === 4).length / levels.length).toBeGreaterThan(0.9);
+    expect(Math.max(...levels)).toBeLessThanOrEqual(4);
   });
 
   it('returns to full quality after a slow start when full quality fits (640x480 on this machine)', () => {
-    // A slow start pushes it down; then level 0 costs 18 ms of the 26.7 ms budget, level 2 14 ms.
+    // A slow start pushes it down; then level 0 (with the mirrored pass) costs 19 ms of the 26.7 ms budget.
     const c = new BudgetController({}, ADAPTIVE_LEVELS);
     let t = feed(c, 40, 60);
     expect(c.snapshot().level).toBeGreaterThanOrEqual(2);
-    const cost = [18, 15, 14, 12, 9];
+    const cost = [19, 15, 14, 13, 12, 9];
     t = feedLevels(c, 600, (level) => cost[level]!, t).t;
     const { levels } = feedLevels(c, 900, (level) => cost[level]!, t);
     expect(levels.every((l) => l === 0)).toBe(true);
@@ -132,18 +138,18 @@ describe('half resolution, the last resort', () => {
   it('does not flap: a level above that does not hold is tried less and less often', () => {
     const c = new BudgetController({}, ADAPTIVE_LEVELS);
     // Full size never fits (40 ms), half size is cheap (10 ms): every probe up fails.
-    const cost = [80, 60, 50, 40, 10];
+    const cost = [90, 80, 60, 50, 40, 10];
     const { levels } = feedLevels(c, 3600, (level) => cost[level]!);
     const probes = c
       .snapshot()
-      .decisions.filter((d) => d.from === 4 && d.to === 3)
+      .decisions.filter((d) => d.from === 5 && d.to === 4)
       .map((d) => d.atMs);
     // Two minutes: waits of 3, 6, 12, 24, 48, 60, 60 s at most between probes.
     expect(probes.length).toBeGreaterThanOrEqual(2);
     expect(probes.length).toBeLessThanOrEqual(7);
     for (let i = 2; i < probes.length; i++)
       expect(probes[i]! - probes[i - 1]!).toBeGreaterThan(probes[i - 1]! - probes[i - 2]! - 1);
-    expect(levels.slice(-300).filter((l) => l === 4).length).toBeGreaterThan(280);
+    expect(levels.slice(-300).filter((l) => l === 5).length).toBeGreaterThan(280);
     expect(c.snapshot().upWaitFrames).toBeGreaterThan(90);
   });
 });
@@ -161,7 +167,8 @@ describe('nominal interval', () => {
 
 describe('shouldSegment', () => {
   it('segments every Nth frame and always without a mask', () => {
-    const q = { ...QUALITY_LEVELS[1]! };
+    const q = { ...QUALITY_LEVELS[2]! };
+    expect(q.segmentEvery).toBe(2);
     expect([0, 1, 2, 3].map((i) => shouldSegment(i, q, true))).toEqual([true, false, true, false]);
     expect(shouldSegment(1, q, false)).toBe(true);
   });

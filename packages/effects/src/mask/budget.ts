@@ -6,6 +6,11 @@
 export interface QualityLevel {
   /** Run the model on every Nth frame; in between, reuse the last mask (re-refined on the new frame). */
   segmentEvery: number;
+  /**
+   * Run the model on the mirrored picture too and average the two (mask/mirror.ts): steadier, closer edges for
+   * a second inference per model frame. The first thing given up under load.
+   */
+  mirrorAverage?: boolean;
   /** Resolution of mask refinement relative to the output. */
   refineScale: number;
   /** Joint bilateral kernel radius in model pixels. */
@@ -22,6 +27,7 @@ export interface QualityLevel {
 }
 
 export const QUALITY_LEVELS: readonly QualityLevel[] = [
+  { segmentEvery: 1, mirrorAverage: true, refineScale: 1, bilateralRadius: 2, blurScale: 0.5, blurTaps: 13 },
   { segmentEvery: 1, refineScale: 1, bilateralRadius: 2, blurScale: 0.5, blurTaps: 13 },
   { segmentEvery: 2, refineScale: 1, bilateralRadius: 2, blurScale: 0.5, blurTaps: 13 },
   { segmentEvery: 2, refineScale: 0.5, bilateralRadius: 1, blurScale: 0.25, blurTaps: 9 },

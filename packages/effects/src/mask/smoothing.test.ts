@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TEMPORAL, smoothMaskInPlace, temporalFactor } from './smoothing.js';
+import { confidence, DEFAULT_TEMPORAL, smoothMaskInPlace, temporalFactor } from './smoothing.js';
 
 const { stillFactor, changeLow, changeHigh } = DEFAULT_TEMPORAL;
 
@@ -30,6 +30,23 @@ describe('temporalFactor', () => {
   });
 });
 
+describe('confidence term', () => {
+  it('smooths an uncertain estimate and follows a sure one, on a still picture with a small change', () => {
+    expect(temporalFactor(0, 0.1, DEFAULT_TEMPORAL, 0.5)).toBe(stillFactor);
+    expect(temporalFactor(0, 0.1, DEFAULT_TEMPORAL, 1)).toBe(1);
+    expect(temporalFactor(0, 0.1, DEFAULT_TEMPORAL, 0)).toBe(1);
+    expect(temporalFactor(0, 0.1, DEFAULT_TEMPORAL, 0.6)).toBeLessThan(
+      temporalFactor(0, 0.1, DEFAULT_TEMPORAL, 0.9),
+    );
+  });
+  it('is off with gamma 0 (the motion-only filter)', () => {
+    const off = { ...DEFAULT_TEMPORAL, confidenceGamma: 0 };
+    expect(temporalFactor(0, 0.1, off, 1)).toBe(stillFactor);
+    expect(confidence(1, 0)).toBe(0);
+    expect(confidence(0.75, 2)).toBeCloseTo(0.25, 6);
+  });
+});
+
 describe('smoothMaskInPlace', () => {
   const frame = (v: number) => new Uint8ClampedArray(8).fill(v);
   it('passes the first frame through', () => {
@@ -41,8 +58,11 @@ describe('smoothMaskInPlace', () => {
     const prev = new Float32Array([0.5, 0.5]);
     const cur = new Float32Array([0.5 + step, 0.5 - step]);
     smoothMaskInPlace(cur, prev, frame(100), frame(100));
-    expect(cur[0]).toBeCloseTo(0.5 + stillFactor * step, 2);
-    expect(cur[1]).toBeCloseTo(0.5 - stillFactor * step, 2);
+    // Both estimates are equally (un)sure: the same factor, well below 1.
+    const k = temporalFactor(0, step, DEFAULT_TEMPORAL, 0.5 + step);
+    expect(k).toBeLessThan(0.5);
+    expect(cur[0]).toBeCloseTo(0.5 + k * step, 2);
+    expect(cur[1]).toBeCloseTo(0.5 - k * step, 2);
   });
   it('follows a confident change on a still picture at once (no lag)', () => {
     const prev = new Float32Array([0, 1]);
@@ -70,7 +90,7 @@ describe('smoothMaskInPlace', () => {
         new Uint8ClampedArray([b, b, b, 255]),
         new Uint8ClampedArray([a, a, a, 255]),
       );
-      const k = temporalFactor((b - a) / 255, c - p);
+      const k = temporalFactor((b - a) / 255, c - p, DEFAULT_TEMPORAL, c);
       expect(cur[0]).toBeCloseTo(p + k * (c - p), 2);
     }
   });

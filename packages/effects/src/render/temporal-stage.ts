@@ -18,16 +18,18 @@ void main() {
   float prev = texture(u_previous, v_uv).r;
   float d = abs(dot(texture(u_frameNow, v_uv).rgb - texture(u_framePrev, v_uv).rgb, LUMA));
   // Same curve as temporalFactor() in mask/smoothing.ts: picture motion or a large change of the mask.
+  // and, with confidenceGamma > 0, the new estimate's confidence |2c - 1|^gamma.
   float s = max(
     smoothstep(${glslFloat(p.motionLow)}, ${glslFloat(p.motionHigh)}, d),
     smoothstep(${glslFloat(p.changeLow)}, ${glslFloat(p.changeHigh)}, abs(cur - prev)));
+  ${p.confidenceGamma > 0 ? `s = max(s, pow(abs(2.0 * clamp(cur, 0.0, 1.0) - 1.0), ${glslFloat(p.confidenceGamma)}));` : ''}
   float k = ${glslFloat(p.stillFactor)} + ${glslFloat(1 - p.stillFactor)} * s;
   outColor = vec4(mix(prev, cur, k), 0.0, 0.0, 1.0);
 }`;
 
 /**
- * Motion-adaptive EMA of the refined mask: smooths still regions and a wavering model, follows moving regions
- * and large changes of the mask immediately.
+ * Motion- and confidence-adaptive EMA of the refined mask: smooths still regions and a wavering model, follows
+ * moving regions, large changes of the mask and confident estimates immediately.
  */
 export function createTemporalStage(
   gl: WebGL2RenderingContext,

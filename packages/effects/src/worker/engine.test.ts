@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { FakeCompositor, fakeSegmenter } from '../../test/engine-fakes.js';
 import { EffectError } from '../errors.js';
 import type { FrameSource } from '../render/source-stage.js';
+import type { Segmenter } from '../segmentation/segmenter.js';
 import type { StartupReport } from '../startup/timeline.js';
 import { Engine, type EngineDeps, type EngineOptions } from './engine.js';
 
@@ -117,7 +118,8 @@ describe('Engine privacy logic (fake segmenter and back end)', () => {
     engine.setMode({ kind: 'blur', strength: 0.5 });
     engine.process(FRAME, 33);
     expect(compositor.log).toEqual(['prepare', 'setMask', 'refine', 'composite:blur']);
-    expect(seg.calls()).toBe(1);
+    // Full quality: the picture and its mirror (mask/mirror.ts).
+    expect(seg.calls()).toBe(2);
   });
 
   it('a model that fails to load: error event, privacy frames from then on', async () => {
@@ -134,7 +136,7 @@ describe('Engine privacy logic (fake segmenter and back end)', () => {
   });
 
   it('a model that throws on a frame: that frame and the next are privacy frames, one error event', async () => {
-    const seg = fakeSegmenter(3);
+    const seg = fakeSegmenter(5); // two inferences a frame at full quality: the third frame's first one
     const { engine, compositor, events } = setup(async () => ({
       segmenter: seg,
       delegate: 'CPU',
@@ -150,6 +152,32 @@ describe('Engine privacy logic (fake segmenter and back end)', () => {
     engine.setMode({ kind: 'none' });
     engine.process(FRAME, 200);
     expect(compositor.composites().at(-1)).toBe('none');
+  });
+
+  it('averages the model on the picture and on its mirror; the mask path reports the single pass as raw', async () => {
+    // A model that sees only the left half of what it is shown as the person.
+    const leftHalf: Segmenter = {
+      delegate: 'CPU',
+      segment: (image) => ({
+        width: image.width,
+        height: image.height,
+        data: Float32Array.from({ length: image.width * image.height }, (_, i) =>
+          i % image.width < image.width / 2 ? 1 : 0,
+        ),
+      }),
+      close: () => undefined,
+    };
+    const { engine, compositor } = setup(async () => ({
+      segmenter: leftHalf,
+      delegate: 'CPU',
+      measuredMs: {},
+    }));
+    await engine.start();
+    const { raw } = engine.processForMask(FRAME, 0);
+    expect(raw.data[0]).toBe(1);
+    expect(raw.data[raw.width - 1]).toBe(0);
+    // Mirrored back, the second pass says the right half: the average is 0.5 everywhere.
+    expect(compositor.masks.at(-1)?.every((v) => v === 0.5)).toBe(true);
   });
 
   it('owns replacement images: closes the old one on change and on dispose', async () => {

@@ -2,6 +2,7 @@ import { EffectError } from '../errors.js';
 import { glRendererName, hasWebGL2 } from '../features.js';
 import { createLogger } from '../log.js';
 import { ADAPTIVE_LEVELS, BudgetController, QUALITY_LEVELS, shouldSegment } from '../mask/budget.js';
+import { averageMirrored, mirrorRgba } from '../mask/mirror.js';
 import { outputVerdict } from '../mask/output-verdict.js';
 import type { ResolvedEffectMode } from '../mode.js';
 import { chooseCompositor, createCompositor } from '../render/choose-compositor.js';
@@ -419,9 +420,19 @@ export class Engine {
         if (this.inferences++ === this.options.failSegmentationAfter) {
           throw new EffectError('segmentation_failed', 'injected fault (testing)');
         }
-        const mask = segmenter.segment(this.compositor.modelInput(), timestampMs);
+        const input = this.compositor.modelInput();
+        const mask = segmenter.segment(input, timestampMs);
+        // The bare model output, kept for the mask processor's `raw` (what the rest of the pipeline adds to).
+        this.lastRaw = quality.mirrorAverage ? { ...mask, data: mask.data.slice() } : mask;
+        if (quality.mirrorAverage) {
+          // NOTE: a second synchronous inference (~the model's cost again), at full quality only.
+          const mirrored = segmenter.segment(
+            new ImageData(mirrorRgba(input.data, input.width, input.height), input.width, input.height),
+            timestampMs,
+          );
+          averageMirrored(mask.data, mirrored.data, mask.width, mask.height);
+        }
         this.compositor.setMask(mask.data, mask.width, mask.height);
-        this.lastRaw = mask;
         this.haveMask = true;
         this.timer.add('segment', performance.now() - t);
       }
