@@ -13,28 +13,36 @@ export const SIMULCAST_ENCODINGS: readonly RTCRtpEncodingParameters[] = [
 /** A screen share favours sharp text over motion: one layer, capped. */
 export const SCREEN_ENCODING: RTCRtpEncodingParameters = { maxBitrate: 1_500_000 };
 
-/** While a two-person room goes direct, the camera's lowest layer keeps running to the SFU at this rate. */
-export const IDLE_LAYER = { rid: 'l', maxFramerate: 5, maxBitrate: 30_000 } as const;
+/**
+ * While a two-person room goes direct, every camera layer keeps running to the SFU at these caps (by rid), so
+ * that moving to the SFU when a third joins only lifts caps: no encoder starts.
+ */
+export const IDLE_LAYERS: Readonly<Record<string, { maxFramerate: number; maxBitrate: number }>> = {
+  h: { maxFramerate: 1, maxBitrate: 20_000 },
+  m: { maxFramerate: 1, maxBitrate: 10_000 },
+  l: { maxFramerate: 5, maxBitrate: 20_000 },
+};
 
 /**
  * The encodings a sender to the SFU should have when its upload is `active` or not (`sfuUpload`). Inactive:
- * nothing is sent, except a simulcast camera's lowest layer, kept warm at 5 fps and 30 kbit/s, so that moving
- * to the SFU when a third joins only turns the other layers on and lifts that cap, instead of starting the
- * three-layer encoder from nothing (which froze the direct picture for up to 1.6 s on a 2-core machine).
- * Active: every layer on, with its own caps. Pure: returns new objects, or null when nothing changes.
+ * nothing is sent, except a simulcast camera's layers, kept warm at a trickle (IDLE_LAYERS), so that moving to
+ * the SFU when a third joins lifts caps instead of starting the three-layer encoder from nothing (which froze
+ * the direct picture for up to 1.6 s on a 2-core machine). Active: every layer on, with its own caps. Pure:
+ * returns new objects, or null when nothing changes.
  */
 export function uploadEncodings(
   encodings: readonly RTCRtpEncodingParameters[],
   active: boolean,
 ): RTCRtpEncodingParameters[] | null {
-  const warm = !active && encodings.some((e) => e.rid === IDLE_LAYER.rid);
+  const simulcast = encodings.length > 1 && encodings.every((e) => e.rid !== undefined && IDLE_LAYERS[e.rid]);
   const wanted = encodings.map((encoding) => {
     const next: RTCRtpEncodingParameters = { ...encoding };
     const base = SIMULCAST_ENCODINGS.find((e) => e.rid !== undefined && e.rid === encoding.rid);
-    if (warm && encoding.rid === IDLE_LAYER.rid) {
+    const idle = !active && simulcast ? IDLE_LAYERS[encoding.rid!] : undefined;
+    if (idle) {
       next.active = true;
-      next.maxFramerate = IDLE_LAYER.maxFramerate;
-      next.maxBitrate = IDLE_LAYER.maxBitrate;
+      next.maxFramerate = idle.maxFramerate;
+      next.maxBitrate = idle.maxBitrate;
     } else {
       next.active = active;
       delete next.maxFramerate;
