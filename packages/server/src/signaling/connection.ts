@@ -18,6 +18,8 @@ const MAX_QUEUED = 16;
 const NORMAL_CLOSURE = 1000;
 /** After we send a close frame, how long the client has to answer it before the socket is destroyed. */
 const CLOSE_GRACE_MS = 2000;
+/** How long a socket we terminate keeps its close frame on the way out. */
+const TERMINATE_FLUSH_MS = 50;
 
 type State = 'open' | 'joining' | 'joined' | 'closed';
 
@@ -422,7 +424,8 @@ export class SignalingConnection {
   /**
    * Idempotent: the socket closed, was found dead, broke a limit, or the server is shutting down. With a code,
    * a close frame is sent and the socket destroyed if the client has not finished closing within
-   * CLOSE_GRACE_MS; with `terminate`, it is destroyed at once (after the close frame, for a client that reads).
+   * CLOSE_GRACE_MS; with `terminate`, it is destroyed TERMINATE_FLUSH_MS later (time for the close frame to
+   * leave, for a client that reads).
    */
   async close(code?: number, reason?: string, options: { terminate?: boolean } = {}): Promise<void> {
     if (this.state === 'closed') return;
@@ -431,7 +434,9 @@ export class SignalingConnection {
     const membership = this.membership;
     this.membership = undefined;
     if (code !== undefined && this.socket.readyState === this.socket.OPEN) this.socket.close(code, reason);
-    if (options.terminate) this.socket.terminate();
+    // A peer we give up on (dead, or not reading) gets no close handshake, but its close frame is left a moment to
+    // leave: terminating in the same tick dropped it now and then (the client saw 1006, not the code).
+    if (options.terminate) setTimeout(() => this.socket.terminate(), TERMINATE_FLUSH_MS).unref();
     else if (code !== undefined) setTimeout(() => this.socket.terminate(), CLOSE_GRACE_MS).unref();
     if (!membership) return;
     // Lost in a way the client can come back from: kept for a resume. A limit broken (4001-4003), shutdown
