@@ -154,7 +154,11 @@ describe('the budget rule in Firefox ESR (frames pipeline)', () => {
       log(`rule: ${describeStats(stats, cameraFps)}`);
       expect(stats.pipeline).toBe('frames');
       expect(stats.state).toBe('ready');
-      const holds = stats.fpsOut >= MIN_OUTPUT_SHARE * cameraFps;
+      // The rule is held against the camera as the effect receives it: Firefox's frame callbacks on a captured
+      // canvas miss some painted frames (a CI run: 30.0 painted, 27.3 seen by the page), and no effect can send
+      // frames it never got. Both rates are logged above.
+      const seenFps = stats.budget ? 1000 / stats.budget.frameIntervalMsEma : cameraFps;
+      const holds = stats.fpsOut >= MIN_OUTPUT_SHARE * Math.min(cameraFps, seenFps);
       if (!holds) {
         // Not kept: the effect must know it, from a camera rate it measured itself, and say why.
         expect(stats.degraded).not.toBeNull();
