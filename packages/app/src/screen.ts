@@ -67,6 +67,14 @@ export function initialScreen(
  * The next screen. An event that means nothing in the current screen (a late `joined` after the end, a second
  * Join) returns the same object, so callers can tell by identity that nothing happened. Pure.
  */
+/** A refused join goes back to the lobby of the same room and name, with what to fix, and no autojoin. */
+function backToLobby(
+  screen: Extract<Screen, { kind: 'call' }>,
+  fix: Pick<Extract<Screen, { kind: 'lobby' }>, 'nameError' | 'password'>,
+): Screen {
+  return { kind: 'lobby', room: screen.room, name: screen.name, autojoin: false, ...fix };
+}
+
 export function transition(screen: Screen, event: ScreenEvent): Screen {
   if (event.type === 'failed') return { kind: 'failed', message: event.message };
   switch (screen.kind) {
@@ -83,24 +91,10 @@ export function transition(screen: Screen, event: ScreenEvent): Screen {
             ? { kind: 'waiting', room: screen.room, name: screen.name, attempt: screen.attempt }
             : screen;
         case 'nameRefused':
-          return screen.phase === 'joining'
-            ? {
-                kind: 'lobby',
-                room: screen.room,
-                name: screen.name,
-                autojoin: false,
-                nameError: event.message,
-              }
-            : screen;
+          return screen.phase === 'joining' ? backToLobby(screen, { nameError: event.message }) : screen;
         case 'passwordRefused':
           return screen.phase === 'joining'
-            ? {
-                kind: 'lobby',
-                room: screen.room,
-                name: screen.name,
-                autojoin: false,
-                password: { error: event.message },
-              }
+            ? backToLobby(screen, { password: { error: event.message } })
             : screen;
         case 'ended':
           return {
