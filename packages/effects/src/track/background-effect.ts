@@ -228,9 +228,10 @@ export class BackgroundEffect extends TypedEmitter<BackgroundEffectEvents> {
     return new Promise((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
   }
 
-  /** The latest figures from the worker (updated twice a second). */
+  /** The latest figures from the worker (updated twice a second), with the page's own counts as of now. */
   stats(): EffectStats | null {
-    return this.latestStats;
+    // Stand-ins are the page's: a new worker's first stats can come a while after it took over.
+    return this.latestStats && { ...this.latestStats, standIns: this.setup.sink.standIns };
   }
 
   /** Where the start-up time went, phase by phase (null until the model is ready). */
