@@ -61,6 +61,13 @@ describe('cascade messages between nodes', () => {
         feedId: 1,
         endpoint: { host: '127.0.0.1', port: 70000, rtcpPort: 2 },
       }),
+      JSON.stringify({
+        type: 'listening',
+        from: 'b',
+        to: 'a',
+        feedId: 1,
+        endpoint: { host: '203.0.113.5', port: 41000, rtcpPort: 41001 },
+      }),
       JSON.stringify({ type: 'kick', from: 'a', participantId: 'p_abc' }),
       JSON.stringify({ type: 'bye', from: 'b', pad: 'x'.repeat(CASCADE_MESSAGE_MAX_BYTES) }),
     ];

@@ -1,5 +1,6 @@
 import { ChatEntry, MediaSource, NodeId, ParticipantId, Role } from '@backdrop/protocol';
 import { z } from 'zod';
+import { isPrivateIpv4 } from '../config/schema.js';
 
 /**
  * What the nodes hosting parts of one room tell each other, on the room's Redis pub/sub channel. Another node is
@@ -45,7 +46,8 @@ export type CascadeMember = z.infer<typeof CascadeMember>;
 
 /** Where a node's remote publisher for a feed listens (its private/loopback address, never a public one). */
 export const CascadeEndpoint = z.strictObject({
-  host: z.ipv4(),
+  // Never a public address: the hop is plain RTP, and a node must not be made to send media anywhere else.
+  host: z.ipv4().refine(isPrivateIpv4, 'must be a loopback or private address'),
   port: z.number().int().min(1).max(65535),
   rtcpPort: z.number().int().min(1).max(65535),
 });
