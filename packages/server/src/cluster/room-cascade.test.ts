@@ -150,6 +150,23 @@ describe('a room over two nodes (RoomCascade)', () => {
     expect(new Set(seqs).size).toBe(seqs.length);
   });
 
+  it('repeats where it listens on every re-announce, and a repeat does not disturb the forward', async () => {
+    const { hub, a, b } = setup();
+    const ada = await a.join('Ada');
+    await a.publish(ada.participant);
+    await b.join('Bo');
+    const feed = ada.participant.feedId;
+    await until(() => a.remotes.forwards.has(`${feed} b`), 'a forwards Ada to b');
+    const listening = () => hub.published.filter((m) => m.text.includes('"listening"')).length;
+    const before = listening();
+    // What the 5-second re-announce does: Ada's member message again, three times.
+    for (let i = 0; i < 3; i++) ada.room.observer?.changed(ada.participant);
+    await until(() => listening() >= before + 3, 'b says where it listens again');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(a.remotes.calls.filter((c) => c.startsWith('publishRemotely'))).toHaveLength(1);
+    expect(a.remotes.calls.filter((c) => c.startsWith('unpublishRemotely'))).toHaveLength(0);
+  });
+
   it('makes the remote publisher on another port pair when Janus refuses one (a pair still bound)', async () => {
     const { a, b } = setup();
     b.remotes.failNextAdd = new Error('Could not open UDP socket for RTP stream');

@@ -23,6 +23,8 @@ interface Mirror {
   /** Changes only while adding (a refused pair is replaced). */
   pair: PortPair;
   state: 'adding' | 'ready' | 'failed';
+  /** The `listening` sent for it, once ready: said again on each re-announce of its member (lost messages). */
+  listening?: CascadeMessage;
 }
 
 export interface RoomCascadeOptions {
@@ -47,6 +49,10 @@ const DEFAULT_SETTLE_MS = 50;
 const SETTLE_CHECKS = 60;
 /** Port pairs tried for one remote publisher. */
 const ADD_ATTEMPTS = 3;
+
+function sameEndpoint(a: CascadeEndpoint, b: CascadeEndpoint): boolean {
+  return a.host === b.host && a.port === b.port && a.rtcpPort === b.rtcpPort;
+}
 
 function memberState(state: ParticipantState | undefined): CascadeMemberState {
   return {
@@ -218,8 +224,9 @@ export class RoomCascade implements RoomObserver {
     remote.role = member.role;
     this.room.setRemoteSharing(remote, member.sharing);
     this.applyState(member.id, node, member.state);
-    if (member.publishing && member.streams.length > 0 && !this.mirrors.has(member.feedId))
-      this.mirror(remote, member.streams);
+    const mirror = this.mirrors.get(member.feedId);
+    if (mirror?.listening) this.send(mirror.listening);
+    else if (!mirror && member.publishing && member.streams.length > 0) this.mirror(remote, member.streams);
   }
 
   private applyState(id: string, node: string, state: CascadeMemberState): void {
@@ -265,13 +272,14 @@ export class RoomCascade implements RoomObserver {
         { participant: remote.id, node: remote.node, port: endpoint.port, rtcpPort: endpoint.rtcpPort },
         'cascade: remote publisher listening',
       );
-      this.send({
+      mirror.listening = {
         type: 'listening',
         from: this.self,
         to: remote.node,
         feedId,
         endpoint: { host: this.options.rtpHost, port: endpoint.port, rtcpPort: endpoint.rtcpPort },
-      });
+      };
+      this.send(mirror.listening);
       for (let i = 0; i < SETTLE_CHECKS; i++) {
         if (this.mirrors.get(feedId) !== mirror || (await remotes.hasPublisher(this.room.sfuRoomId, feedId)))
           break;
@@ -334,6 +342,9 @@ export class RoomCascade implements RoomObserver {
     if (!local) return;
     const nodes = this.listeners.get(feedId) ?? new Map<string, CascadeEndpoint>();
     this.listeners.set(feedId, nodes);
+    // The same endpoint said again (a repeat after a re-announce): already forwarded, or on its way.
+    const known = nodes.get(node);
+    if (known && sameEndpoint(known, endpoint)) return;
     nodes.set(node, endpoint);
     if (local.publishing) this.forward(feedId, node, endpoint);
   }
