@@ -1,5 +1,5 @@
 // Speed benchmark: `npm run bench:speed [-- --json <file>] [--seconds N] [--warmup N]
-// [--mem-seconds N] [--size WxH]... [--processor none|backdrop-blur|backdrop-replace|livekit-blur|livekit-replace]... [--frames <dir>] [--livekit-delegate CPU|GPU]
+// [--mem-seconds N] [--size WxH]... [--processor none|backdrop-none|backdrop-blur|backdrop-replace|livekit-blur|livekit-replace]... [--frames <dir>] [--livekit-delegate CPU|GPU]
 // [--browser chromium|firefox]...`.
 // Each run gets a fresh browser: headless Chromium whose fake camera is a y4m made from real video frames, or
 // Firefox ESR (headful on Xvfb) whose page paints the same frames on a captured canvas.
