@@ -22,7 +22,7 @@ function reportError(error: unknown, fallback: 'render_failed' | 'worker_failed'
   post({ type: 'error', error: serializeError(error, fallback) });
 }
 
-/** Reads camera frames, writes processed ones. Every input frame is closed in `finally`. */
+/** Reads camera frames, writes processed ones. Every input frame and every output frame is closed here. */
 async function runStreams(
   readable: ReadableStream<VideoFrame>,
   writable: WritableStream<VideoFrame>,
@@ -51,11 +51,14 @@ async function runStreams(
       }
       if (output) {
         const tWrite = performance.now();
-        // The generator's sink takes ownership of the frame.
-        await writer.write(output).catch((error: unknown) => {
-          output?.close();
-          throw error;
-        });
+        // The relay to the page is a transferred stream: the page gets a clone, and this frame is still ours to
+        // close. Left to the garbage collector, every output frame's picture stayed alive: with mode none (little
+        // JS garbage, so rare collections) the renderer grew 531 -> 1628 MB in 40 s at 720p.
+        try {
+          await writer.write(output);
+        } finally {
+          output.close();
+        }
         engine?.loopWait('write', performance.now() - tWrite);
       }
     }
