@@ -50,6 +50,32 @@ describe('Engine start-up decisions and timeline (fakes)', () => {
   const load = async () => ({ segmenter: fakeSegmenter(), delegate: 'CPU' as const, measuredMs: {} });
   const auto: EngineOptions = { ...OPTIONS, renderer: 'auto', delegate: 'auto', createdAt: 0 };
 
+  it("waits for the page's runtime and loads with it (where the page got it stays in the options); the page's null loads alone", async () => {
+    const seen: EngineOptions[] = [];
+    const recording: EngineDeps['loadSegmenter'] = async (options) => {
+      seen.push(options);
+      return load();
+    };
+    const cache = { build: 'simd' as const, module: {} as WebAssembly.Module, model: new Uint8Array(8) };
+    let give: (runtime: { cache: typeof cache; wasm: 'http-cache'; model: 'network' } | null) => void =
+      () => {};
+    const given = setup(recording, auto);
+    const started = given.engine.start(new Promise((resolve) => (give = resolve)));
+    await Promise.resolve();
+    // Nothing is loaded before the page's runtime arrives (no second fetch of the same files).
+    expect(seen).toHaveLength(0);
+    give({ cache, wasm: 'http-cache', model: 'network' });
+    await started;
+    expect(seen[0]?.runtimeCache).toBe(cache);
+    expect(seen[0]?.runtimeSources).toEqual({ wasm: 'http-cache', model: 'network' });
+    expect(given.engine.state).toBe('ready');
+
+    const alone = setup(recording, auto);
+    await alone.engine.start(Promise.resolve(null));
+    expect(seen[1]?.runtimeCache).toBeUndefined();
+    expect(alone.engine.state).toBe('ready');
+  });
+
   it('times the back ends only with a hardware GL, and nothing with a cached choice', async () => {
     const gpu = setup(load, auto, 'Mesa Intel(R) UHD Graphics 620');
     await gpu.engine.start();

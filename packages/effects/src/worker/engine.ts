@@ -19,9 +19,9 @@ import {
   type ModelMask,
   type Segmenter,
 } from '../segmentation/segmenter.js';
-import { loadTflite, type RuntimeCache } from '../segmentation/tflite-runtime.js';
+import { loadTflite, type PageRuntime, type RuntimeCache } from '../segmentation/tflite-runtime.js';
 import { isSoftwareRenderer, planRenderer } from '../startup/decisions.js';
-import { epochNow, type StartupReport, StartupTimeline } from '../startup/timeline.js';
+import { type AssetSource, epochNow, type StartupReport, StartupTimeline } from '../startup/timeline.js';
 import { type EffectStats, RateMeter, StageTimer } from './stats.js';
 
 export interface EngineOptions {
@@ -49,6 +49,13 @@ export interface EngineOptions {
   cachedRenderer?: Renderer;
   /** A compiled runtime and model from an earlier start in the same page (tflite only). */
   runtimeCache?: RuntimeCache;
+  /** Where the page got `runtimeCache` (default 'page': kept from an earlier start). */
+  runtimeSources?: { wasm: AssetSource; model: AssetSource };
+  /**
+   * The page is loading the runtime and model itself and will send them (worker message 'runtime'): the engine
+   * waits for them rather than fetch the same files a second time (tflite only).
+   */
+  pageRuntime?: boolean;
   /** Epoch ms at which the page created the effect (the start of the start-up timeline). */
   createdAt?: number;
 }
@@ -85,6 +92,7 @@ async function loadSegmenter(
       assetBase: base,
       modelUrl: options.modelUrl ?? `${base}${MODEL_FILE}`,
       ...(options.runtimeCache ? { cache: options.runtimeCache } : {}),
+      ...(options.runtimeSources ? { cacheSources: options.runtimeSources } : {}),
       onProgress,
       onPhase: (phase) => timeline.mark(phase),
     });
@@ -202,25 +210,35 @@ export class Engine {
     return this.compositor.outputBitmap();
   }
 
-  /** Loads the runtime and model and picks the delegate. Failure leaves the engine in 'failed' (privacy frames). */
-  async start(): Promise<void> {
+  /**
+   * Loads the runtime and model and picks the delegate. Failure leaves the engine in 'failed' (privacy frames).
+   * `pageRuntime`: what the page compiled and fetched for this start (null: it could not; the engine loads the
+   * files itself).
+   */
+  async start(pageRuntime?: Promise<PageRuntime | null>): Promise<void> {
     // NOTE: synchronous (a GL context: ~0.1–0.6 s on SwiftShader): done before the downloads are awaited, so
     // it overlaps them instead of adding to them. Not needed when the back end is already known.
     if (this.options.renderer === 'auto' && this.options.cachedRenderer === undefined)
       this.timeline.glRenderer = this.deps.glRenderer();
     try {
-      const choice = await this.deps.loadSegmenter(
-        this.options,
-        (p) => this.callbacks.progress(p),
-        this.timeline,
-      );
+      const given = pageRuntime ? await pageRuntime : null;
+      if ((this.state as Engine['state']) === 'disposed') return;
+      const options: EngineOptions = given
+        ? {
+            ...this.options,
+            runtimeCache: given.cache,
+            runtimeSources: { wasm: given.wasm, model: given.model },
+          }
+        : this.options;
+      const choice = await this.deps.loadSegmenter(options, (p) => this.callbacks.progress(p), this.timeline);
       if (this.state === 'disposed') {
         choice.segmenter.close();
         return;
       }
       this.segmenter = choice.segmenter;
       this.measuredMs = choice.measuredMs;
-      if (choice.cache) this.callbacks.runtimeCache?.(choice.cache);
+      // Only what this worker loaded itself goes back to the page (it already holds what it gave).
+      if (choice.cache && !options.runtimeCache) this.callbacks.runtimeCache?.(choice.cache);
       this.chooseRenderer();
       this.state = 'ready';
       this.log.info('ready', { delegate: this.segmenter.delegate, renderer: this.renderer });
