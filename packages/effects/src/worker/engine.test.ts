@@ -123,16 +123,25 @@ describe('Engine privacy logic (fake segmenter and back end)', () => {
         ),
     );
     const started = engine.start();
+    // What each frame leaves with: the last thing composited for it.
+    const out: string[] = [];
+    const frame = (t: number) => {
+      engine.process(FRAME, t);
+      out.push(compositor.composites().at(-1)!);
+    };
     engine.setMode({ kind: 'blur', strength: 0.5 });
-    engine.process(FRAME, 0);
+    frame(0);
     engine.setMode({ kind: 'none' });
-    engine.process(FRAME, 33);
+    frame(33);
     engine.setMode({ kind: 'remove', color: [0, 1, 0] });
-    engine.process(FRAME, 66);
+    frame(66);
     release();
     await started;
-    engine.process(FRAME, 100);
-    expect(compositor.composites()).toEqual(['privacy', 'none', 'privacy', 'remove']);
+    frame(100);
+    expect(out).toEqual(['privacy', 'none', 'privacy', 'remove']);
+    // While the model loads, the effect's own drawing runs once per frame to warm it, always drawn over by
+    // the privacy frame (at most WARM_UP_FRAMES times, never once ready).
+    expect(compositor.composites()).toEqual(['blur', 'privacy', 'none', 'remove', 'privacy', 'remove']);
   });
 
   it('switching from none runs the model on that very frame, before compositing', async () => {

@@ -1,7 +1,13 @@
 import { EffectError } from '../errors.js';
 import { glRendererName, hasWebGL2 } from '../features.js';
 import { createLogger } from '../log.js';
-import { ADAPTIVE_LEVELS, BudgetController, QUALITY_LEVELS, shouldSegment } from '../mask/budget.js';
+import {
+  ADAPTIVE_LEVELS,
+  BudgetController,
+  QUALITY_LEVELS,
+  type QualityLevel,
+  shouldSegment,
+} from '../mask/budget.js';
 import { averageMirrored, mirrorRgba } from '../mask/mirror.js';
 import { outputVerdict } from '../mask/output-verdict.js';
 import type { ResolvedEffectMode } from '../mode.js';
@@ -23,6 +29,11 @@ import { loadTflite, type PageRuntime, type RuntimeCache } from '../segmentation
 import { isSoftwareRenderer, planRenderer } from '../startup/decisions.js';
 import { type AssetSource, epochNow, type StartupReport, StartupTimeline } from '../startup/timeline.js';
 import { type EffectStats, RateMeter, StageTimer } from './stats.js';
+
+/** Frames that warm the refinement and compositing code while the model loads (see Engine.warmUp). */
+const WARM_UP_FRAMES = 2;
+/** The flat mask a warm-up refines: the model's output size. */
+const WARM_UP_MASK = { width: 256, height: 144 };
 
 export interface EngineOptions {
   assetBase: string;
@@ -174,6 +185,7 @@ export class Engine {
   private readonly log = createLogger('effects.engine');
   private pending: { cost: number; timestampMs: number } | null = null;
   private inferences = 0;
+  private warmUps = 0;
   readonly timeline = new StartupTimeline(epochNow);
 
   constructor(
@@ -221,6 +233,8 @@ export class Engine {
     if (this.options.renderer === 'auto' && this.options.cachedRenderer === undefined)
       this.timeline.glRenderer = this.deps.glRenderer();
     try {
+      // The back end needs no model: settled now, the privacy frames meanwhile already use (and warm) it.
+      this.chooseRenderer();
       const given = pageRuntime ? await pageRuntime : null;
       if ((this.state as Engine['state']) === 'disposed') return;
       const options: EngineOptions = given
@@ -239,7 +253,7 @@ export class Engine {
       this.measuredMs = choice.measuredMs;
       // Only what this worker loaded itself goes back to the page (it already holds what it gave).
       if (choice.cache && !options.runtimeCache) this.callbacks.runtimeCache?.(choice.cache);
-      this.chooseRenderer();
+      this.timeline.mark('calibrated');
       this.state = 'ready';
       this.log.info('ready', { delegate: this.segmenter.delegate, renderer: this.renderer });
       this.callbacks.ready({
@@ -299,11 +313,14 @@ export class Engine {
     const t1 = performance.now();
     this.timer.add('prepare', t1 - t0);
     const mode = this.mode;
+    let warmMs = 0;
     if (mode.kind === 'none') {
       this.reset();
       this.compositor.composite(mode, quality);
     } else if (this.state !== 'ready' || !this.updateMask(timestampMs)) {
+      if (this.state === 'loading' && this.warmUps < WARM_UP_FRAMES) warmMs = this.warmUp(mode, quality);
       this.privacyFrames++;
+      // Drawn after any warm-up, over all of it: the frame that leaves is the privacy frame.
       this.compositor.composite(PRIVACY_FRAME, quality);
     } else {
       const t2 = performance.now();
@@ -314,7 +331,35 @@ export class Engine {
         this.callbacks.startup?.(this.timeline.report());
       }
     }
-    this.pending = { cost: performance.now() - t0, timestampMs };
+    // A warm-up is start-up work, not what a frame costs: the budget does not see it.
+    this.pending = { cost: performance.now() - t0 - warmMs, timestampMs };
+  }
+
+  /**
+   * While the model loads: refinement and compositing once on this frame with a flat mask, the result drawn
+   * over by the privacy frame, so the first effected frame runs code the JIT has seen (cold, it cost 100–500 ms
+   * more than warm here) rather than the start-up paying for it after the model is ready. The history is
+   * forgotten after. Returns the ms spent.
+   */
+  private warmUp(mode: ResolvedEffectMode, quality: QualityLevel): number {
+    const t = performance.now();
+    this.warmUps++;
+    try {
+      this.compositor.modelInput();
+      this.compositor.setMask(
+        new Float32Array(WARM_UP_MASK.width * WARM_UP_MASK.height).fill(0.5),
+        WARM_UP_MASK.width,
+        WARM_UP_MASK.height,
+      );
+      this.compositor.refine(quality);
+      this.compositor.composite(mode, quality);
+    } catch (error) {
+      // Not needed for anything but speed: the real first frame reports any real failure.
+      this.log.debug('warm-up failed', { error });
+    } finally {
+      this.compositor.resetTemporal();
+    }
+    return performance.now() - t;
   }
 
   /** Records that the caller delivered an output frame (and what making it cost). */
@@ -412,7 +457,6 @@ export class Engine {
     else if (plan.renderer !== this.compositor.renderer) {
       this.swapCompositor({ compositor: this.deps.createCompositor(plan.renderer), measuredMs: {} });
     }
-    this.timeline.mark('calibrated');
   }
 
   /** NOTE: measuring takes a few frames' time (a second under software GL); done once, then cached by the page. */
