@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { CLOSE_CODES } from '@backdrop/protocol';
 import type { ClusterNode } from './cluster/cluster-node.js';
 import { clusterRoomHooks, type RunningCluster, startClusterNode } from './cluster/start.js';
-import type { Config } from './config/schema.js';
+import { type Config, portRange } from './config/schema.js';
 import { ServerError } from './errors.js';
 import { createHttpServer } from './http/server.js';
 import { insecureContextWarning, loadWebSettings } from './http/web-settings.js';
@@ -90,7 +90,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     resumeWindowMs: config.resumeWindowMs,
     p2p: config.p2p === 'on',
     access: config,
-    ...(config.redisUrl ? { hooks: clusterRoomHooks(clusterNode) } : {}),
+    ...(config.redisUrl ? { hooks: clusterRoomHooks(clusterNode, () => cluster?.cascade) } : {}),
   });
   const signaling = new SignalingServer({
     registry,
@@ -114,6 +114,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 
   link.on('up', (client, endpoint) => {
     sfu = new VideoRoomSfu(client, endpoint.adminKey || undefined, logger.child({ name: 'sfu' }));
+    cluster?.cascade.sfuRestarted();
   });
   link.on('down', (reason) => {
     logger.error({ reason }, 'janus is down: disconnecting every participant');
@@ -148,7 +149,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         ...(draining ? { draining: true } : {}),
         rooms: registry.size,
         connections: signaling.connectionCount,
-        ...(cluster ? { node: cluster.node.id, redirects: cluster.node.redirects } : {}),
+        ...(cluster
+          ? { node: cluster.node.id, redirects: cluster.node.redirects, cascade: cluster.cascade.counts() }
+          : {}),
       };
     },
     onUpgrade: (request, socket, head, clientAddress) =>
@@ -183,6 +186,12 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       registry,
       janusUp: () => link.health.state === 'up' && !draining,
       logger,
+      cascade: {
+        roomNodeCapacity: config.roomNodeCapacity,
+        rtpHost: config.nodeRtpHost,
+        remotePorts: portRange(config.janusRemotePorts),
+        sfu: () => sfu,
+      },
     });
   }
   logger.info({ url, publicUrl, staticDir: config.staticDir, node: cluster?.node.id }, 'backdrop listening');

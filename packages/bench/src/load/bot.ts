@@ -9,6 +9,7 @@ import {
   type RTCRtpTransceiver,
   type RtpPacket,
 } from 'werift';
+import { keepEarlyDtls } from './early-dtls.js';
 import type { MediaKind, Player } from './player.js';
 import { SeqCounter } from './seq-counter.js';
 import { BotSignaling } from './signaling.js';
@@ -115,6 +116,7 @@ export class Bot {
       timeoutMs,
     );
     await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
+    keepEarlyDtls(pc);
     await within(
       new Promise<void>((resolve, reject) => {
         const check = () => {

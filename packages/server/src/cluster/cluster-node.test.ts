@@ -1,13 +1,19 @@
 import type { ChatEntry } from '@backdrop/protocol';
 import { pino } from 'pino';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ClusterNode } from './cluster-node.js';
 import { MemoryClusterStore } from './memory-store.js';
 
 const logger = pino({ level: 'silent' });
 
 /** A node of a fake cluster: its rooms and load are plain fields the test sets. */
-function makeNode(store: MemoryClusterStore, id: string, clock: { now: number }, reachable: Set<string>) {
+function makeNode(
+  store: MemoryClusterStore,
+  id: string,
+  clock: { now: number },
+  reachable: Set<string>,
+  capacity?: number,
+) {
   const rooms = new Map<string, { id: string; name: string }[]>();
   const state = { janusUp: true };
   const node = new ClusterNode({
@@ -22,6 +28,9 @@ function makeNode(store: MemoryClusterStore, id: string, clock: { now: number },
     }),
     hosted: () => [...rooms].map(([name, participants]) => ({ name, participants })),
     hosts: (room) => rooms.has(room),
+    ...(capacity === undefined
+      ? {}
+      : { roomNodeCapacity: capacity, localShare: (room: string) => rooms.get(room)?.length }),
     probe: async (url) => reachable.has(url),
     chatKeep: 3,
     reportIntervalMs: 100,
@@ -30,18 +39,25 @@ function makeNode(store: MemoryClusterStore, id: string, clock: { now: number },
   return { node, rooms, state };
 }
 
-function setup() {
+/** ROOM_NODE_CAPACITY for the shared tests: unset (a room on one node) and set (rooms may span nodes). */
+let sharedCapacity: number | undefined;
+
+function setup(capacity = sharedCapacity) {
   const clock = { now: 1_000_000 };
   const store = new MemoryClusterStore(() => clock.now);
   const reachable = new Set(['http://a.test', 'http://b.test']);
-  const a = makeNode(store, 'a', clock, reachable);
-  const b = makeNode(store, 'b', clock, reachable);
+  const a = makeNode(store, 'a', clock, reachable, capacity);
+  const b = makeNode(store, 'b', clock, reachable, capacity);
   return { clock, store, reachable, a, b };
 }
 
 const entry = (seq: number): ChatEntry => ({ seq, from: 'p_x', name: 'X', text: `m${seq}`, at: seq });
 
-describe('ClusterNode', () => {
+describe.each([undefined, 50])('ClusterNode (ROOM_NODE_CAPACITY %s)', (capacity) => {
+  beforeEach(() => {
+    sharedCapacity = capacity;
+  });
+
   it('places a new room on the node it landed on when loads tie, and redirects the other node there', async () => {
     const { a, b } = setup();
     await a.node.report();
@@ -165,5 +181,54 @@ describe('ClusterNode', () => {
     await new Promise((r) => setImmediate(r));
     expect(await store.chat('r')).toEqual([]);
     expect(await store.roomNode('r')).toBeUndefined();
+  });
+});
+
+describe('ClusterNode with ROOM_NODE_CAPACITY 2: a room past one node', () => {
+  const people = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `p_${i}`, name: `P${i}` }));
+
+  it('sends the join past a full share to the other node, which takes it as its own share', async () => {
+    const { a, b, store } = setup(2);
+    await a.node.report();
+    await b.node.report();
+    expect(await a.node.route('r')).toEqual({ kind: 'local' });
+    a.rooms.set('r', people(2));
+    expect(await a.node.route('r')).toEqual({ kind: 'redirect', node: 'b' });
+    // The redirect reserved b's place: b does not send the joiner back to the room's node.
+    expect(await b.node.route('r')).toEqual({ kind: 'local' });
+    expect(await store.roomNode('r')).toBe('a');
+    b.rooms.set('r', people(1));
+    await a.node.report();
+    await b.node.report();
+    expect(await store.shares('r')).toEqual(
+      new Map([
+        ['a', 2],
+        ['b', 1],
+      ]),
+    );
+    // A join landing on a full a goes to b's share; one landing on b stays there.
+    expect(await a.node.route('r')).toEqual({ kind: 'redirect', node: 'b' });
+    expect(await b.node.route('r')).toEqual({ kind: 'local' });
+  });
+
+  it('refuses with room_full when every node holds its share', async () => {
+    const { a, b } = setup(2);
+    a.rooms.set('r', people(2));
+    b.rooms.set('r', people(2));
+    await a.node.report();
+    await b.node.report();
+    await expect(a.node.route('r')).rejects.toMatchObject({ code: 'room_full' });
+  });
+
+  it('a room closing on one node drops its share there', async () => {
+    const { a, b, store } = setup(2);
+    a.rooms.set('r', people(2));
+    b.rooms.set('r', people(1));
+    await a.node.report();
+    await b.node.report();
+    b.rooms.delete('r');
+    b.node.closedRoom('r');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(await store.shares('r')).toEqual(new Map([['a', 2]]));
   });
 });

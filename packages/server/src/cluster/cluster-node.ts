@@ -1,7 +1,7 @@
 import type { ChatEntry } from '@backdrop/protocol';
 import { ServerError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { choosePlacement, type Route, suspectFromVia } from './placement.js';
+import { choosePlacement, chooseShareNode, type Route, suspectFromVia } from './placement.js';
 import type { ClusterStore, NodeReport, StoredParticipant } from './store.js';
 
 /** A room this node hosts, as the report loop sees it. */
@@ -22,6 +22,13 @@ export interface ClusterNodeOptions {
   hosted: () => Iterable<HostedRoom>;
   /** Whether a room of that name is open on this node. */
   hosts: (room: string) => boolean;
+  /**
+   * ROOM_NODE_CAPACITY: participants of one room on one node. Set: a room whose share here is full takes its
+   * next joins on another node (a cascaded room, see room-cascade.ts). Unset: a room lives on one node.
+   */
+  roomNodeCapacity?: number;
+  /** Participants (and joins in progress) of the room on this node; undefined if it is not open here. */
+  localShare?: (room: string) => number | undefined;
   /** True if the node at `url` answers its health check in time (kill -9 refuses at once). */
   probe: (url: string) => Promise<boolean>;
   /** Report period; the report expires after `reportTtlMs` (default 3x the period). */
@@ -126,9 +133,14 @@ export class ClusterNode {
       await store.writeNode(this.myReport(), this.reportTtlMs);
       for (const room of this.options.hosted()) {
         const owner = await store.claimRoom(room.name, this.id, this.roomTtlMs);
-        if (owner !== this.id)
+        if (this.options.roomNodeCapacity !== undefined) {
+          // Part of a room that may span nodes: its placement stays with its node, our share is kept.
+          await store.writeShare(room.name, this.id, room.participants.length, this.roomTtlMs);
+        } else if (owner !== this.id) {
           this.options.logger.warn({ room: room.name, owner }, 'a room open here is placed on another node');
-        await store.writeParticipants(room.name, room.participants, this.roomTtlMs);
+        }
+        if (owner === this.id || this.options.roomNodeCapacity === undefined)
+          await store.writeParticipants(room.name, room.participants, this.roomTtlMs);
       }
       this.recovered();
     } catch (error) {
@@ -144,12 +156,21 @@ export class ClusterNode {
    * open here.
    */
   async route(room: string, via?: string): Promise<Route> {
-    if (this.options.hosts(room)) return { kind: 'local' };
+    const capacity = this.options.roomNodeCapacity;
+    const share = this.options.localShare?.(room);
+    const hosted = this.options.hosts(room);
+    if (hosted && (capacity === undefined || share === undefined || share < capacity))
+      return { kind: 'local' };
     const { store } = this.options;
-    if (!store.available) throw unavailable();
+    // Full here and the store unreachable: no other node can be asked, so the room's own cap applies.
+    if (!store.available) {
+      if (hosted) return { kind: 'local' };
+      throw unavailable();
+    }
     try {
       const suspect = suspectFromVia(via, this.id);
       const dead = new Set<string>();
+      if (capacity !== undefined) return this.counted(await this.placeShare(room, capacity, suspect));
       const decided = await this.existing(room, suspect, dead);
       if (decided) return this.counted(decided);
       return this.counted(await this.place(room, suspect, dead));
@@ -212,6 +233,53 @@ export class ClusterNode {
     }
   }
 
+  /**
+   * Under the room's lock, for rooms that may span several nodes: the node with a place in the room
+   * (chooseShareNode over the live nodes and the room's shares), reserving that place in the store so the
+   * joiner's redirect lands in its share. The room's placement moves only when its node is gone.
+   */
+  private async placeShare(room: string, capacity: number, suspect: string | undefined): Promise<Route> {
+    const { store } = this.options;
+    const token = await this.takeLock(room);
+    try {
+      const settleMs = store.readyAt + 1.5 * this.intervalMs - this.now();
+      if (settleMs > 0) await new Promise((r) => setTimeout(r, Math.min(settleMs, 1.5 * this.intervalMs)));
+      const nodes = (await store.liveNodes()).filter((n) => n.id !== this.id);
+      nodes.push(this.myReport());
+      const shares = await store.shares(room);
+      const local = this.options.localShare?.(room);
+      if (local !== undefined) shares.set(this.id, local);
+      const owner = await store.roomNode(room);
+      // The room's node may not have reported its share yet (opened within the last period): assume a place.
+      if (owner !== undefined && !shares.has(owner)) shares.set(owner, 0);
+      const exclude = new Set<string>();
+      const suspectReport = nodes.find((n) => n.id === suspect);
+      if (suspectReport && !(await this.options.probe(suspectReport.url))) {
+        this.options.logger.info(
+          { room, node: suspect },
+          'room node unreachable: placing its joins elsewhere',
+        );
+        exclude.add(suspectReport.id);
+      }
+      const node = chooseShareNode({ nodes, self: this.id, shares, capacity, exclude });
+      if (!node) throw new ServerError('room_full', `every meeting server has ${capacity} of this room`);
+      // Another node's place is reserved until its next report; ours is counted by the room as soon as it opens.
+      if (node !== this.id) await store.writeShare(room, node, 1, this.roomTtlMs, true);
+      const ownerLive =
+        owner !== undefined && nodes.some((n) => n.id === owner && n.janusUp) && !exclude.has(owner);
+      if (!ownerLive) await store.placeRoom(room, node, this.roomTtlMs);
+      if (node !== owner && ownerLive)
+        this.options.logger.info(
+          { room, node, owner, shares: Object.fromEntries(shares) },
+          'room spans nodes',
+        );
+      else if (!ownerLive) this.options.logger.info({ room, node, replaced: owner }, 'room placed');
+      return node === this.id ? { kind: 'local' } : { kind: 'redirect', node };
+    } finally {
+      await store.unlock(room, token).catch((error: unknown) => this.fail('unlock', error));
+    }
+  }
+
   private async takeLock(room: string): Promise<string> {
     const deadline = this.now() + LOCK_WAIT_MS;
     for (;;) {
@@ -233,6 +301,17 @@ export class ClusterNode {
     }
   }
 
+  /** True if the room is placed on another node (this node opens a later part of it); false if unknown. */
+  async placedElsewhere(room: string): Promise<boolean> {
+    try {
+      const owner = await this.options.store.roomNode(room);
+      return owner !== undefined && owner !== this.id;
+    } catch (error) {
+      this.fail('reading a placement', error);
+      return false;
+    }
+  }
+
   /** A chat message in a room hosted here: kept in the store for whoever hosts the room next. */
   chatAdded(room: string, entry: ChatEntry): void {
     this.options.store
@@ -243,5 +322,12 @@ export class ClusterNode {
   /** A room here closed (emptied): its placement, chat and participants go. */
   closedRoom(room: string): void {
     this.options.store.releaseRoom(room, this.id).catch((error: unknown) => this.fail('room release', error));
+    if (this.options.roomNodeCapacity !== undefined)
+      this.options.store.dropShare(room, this.id).catch((error: unknown) => this.fail('share drop', error));
+  }
+
+  /** The store, for the room cascade's liveness checks (cluster/cascade.ts). */
+  get store(): ClusterStore {
+    return this.options.store;
   }
 }

@@ -158,7 +158,9 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
             REDIS_URL: redisUrl,
             NODE_ID: id,
             NODE_URL: url,
-            JANUS_RTP_PORT_RANGE: `${rtpMin}-${rtpMin + 4_999}`,
+            JANUS_RTP_PORT_RANGE: `${rtpMin}-${rtpMin + 3_999}`,
+            // Media from the other nodes' Janus (remote publishers), apart from the browsers' range.
+            JANUS_REMOTE_PORTS: `${rtpMin + 4_000}-${rtpMin + 4_999}`,
             TRUST_PROXY: '127.0.0.1',
             SHUTDOWN_DRAIN_MS: '0',
             ...options.nodeEnv,

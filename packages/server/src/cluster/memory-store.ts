@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { ChatEntry } from '@backdrop/protocol';
-import { type ClusterStore, ClusterStoreError, type NodeReport, type StoredParticipant } from './store.js';
+import {
+  type ClusterBus,
+  type ClusterStore,
+  ClusterStoreError,
+  type NodeReport,
+  type StoredParticipant,
+} from './store.js';
 
 interface Expiring<T> {
   value: T;
@@ -21,6 +27,7 @@ export class MemoryClusterStore implements ClusterStore {
   private readonly locks = new Map<string, Expiring<string>>();
   private readonly chats = new Map<string, ChatEntry[]>();
   private readonly people = new Map<string, Expiring<StoredParticipant[]>>();
+  private readonly roomShares = new Map<string, Expiring<Map<string, number>>>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -30,6 +37,7 @@ export class MemoryClusterStore implements ClusterStore {
     this.locks.clear();
     this.chats.clear();
     this.people.clear();
+    this.roomShares.clear();
   }
 
   private check(): void {
@@ -118,5 +126,50 @@ export class MemoryClusterStore implements ClusterStore {
     return this.live(this.people, room) ?? [];
   }
 
+  async writeShare(room: string, node: string, count: number, ttlMs: number, add = false): Promise<void> {
+    this.check();
+    const shares = this.live(this.roomShares, room) ?? new Map<string, number>();
+    shares.set(node, add ? (shares.get(node) ?? 0) + count : count);
+    this.roomShares.set(room, { value: shares, until: this.now() + ttlMs });
+  }
+
+  async shares(room: string): Promise<Map<string, number>> {
+    this.check();
+    return new Map(this.live(this.roomShares, room) ?? []);
+  }
+
+  async dropShare(room: string, node: string): Promise<void> {
+    this.check();
+    this.live(this.roomShares, room)?.delete(node);
+  }
+
   async close(): Promise<void> {}
+}
+
+/** ClusterBus in memory: every bus made by `connect()` hears what any of them publishes (after a microtask). */
+export class MemoryClusterBusHub {
+  private readonly buses = new Set<Map<string, (text: string) => void>>();
+  /** Every message published, in order (tests read what the nodes said). */
+  readonly published: { channel: string; text: string }[] = [];
+
+  connect(): ClusterBus {
+    const listeners = new Map<string, (text: string) => void>();
+    this.buses.add(listeners);
+    return {
+      publish: async (channel, text) => {
+        this.published.push({ channel, text });
+        await Promise.resolve();
+        for (const bus of this.buses) bus.get(channel)?.(text);
+      },
+      subscribe: async (channel, listener) => {
+        listeners.set(channel, listener);
+      },
+      unsubscribe: async (channel) => {
+        listeners.delete(channel);
+      },
+      close: async () => {
+        this.buses.delete(listeners);
+      },
+    };
+  }
 }

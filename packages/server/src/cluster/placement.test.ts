@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { choosePlacement, suspectFromVia } from './placement.js';
+import { choosePlacement, chooseShareNode, suspectFromVia } from './placement.js';
 import type { NodeReport } from './store.js';
 
 const node = (id: string, participants: number, rooms: number, janusUp = true): NodeReport => ({
@@ -36,5 +36,44 @@ describe('suspectFromVia', () => {
     expect(suspectFromVia(undefined, 'a')).toBeUndefined();
     expect(suspectFromVia('a', 'a')).toBeUndefined();
     expect(suspectFromVia('b', 'a')).toBe('b');
+  });
+});
+
+describe('chooseShareNode (a room over several nodes, ROOM_NODE_CAPACITY)', () => {
+  const nodes = [node('a', 2, 1), node('b', 0, 0), node('c', 1, 1)];
+  const shares = (entries: [string, number][]) => new Map(entries);
+
+  it('keeps a join on its own node while its share has a place', () => {
+    expect(chooseShareNode({ nodes, self: 'a', shares: shares([['a', 1]]), capacity: 2 })).toBe('a');
+  });
+
+  it('sends a join past a full share to the least loaded node without part of the room', () => {
+    expect(chooseShareNode({ nodes, self: 'a', shares: shares([['a', 2]]), capacity: 2 })).toBe('b');
+  });
+
+  it('prefers a node already holding part of the room with a place, the fullest first', () => {
+    const s = shares([
+      ['a', 2],
+      ['b', 0],
+      ['c', 1],
+    ]);
+    expect(chooseShareNode({ nodes, self: 'a', shares: s, capacity: 2 })).toBe('c');
+  });
+
+  it('skips dead, excluded and Janus-down nodes, and says when every node is full', () => {
+    const s = shares([['a', 2]]);
+    expect(chooseShareNode({ nodes, self: 'a', shares: s, capacity: 2, exclude: new Set(['b']) })).toBe('c');
+    const down = [node('a', 2, 1), node('b', 0, 0, false)];
+    expect(chooseShareNode({ nodes: down, self: 'a', shares: s, capacity: 2 })).toBeUndefined();
+    const full = shares([
+      ['a', 2],
+      ['b', 2],
+      ['c', 2],
+    ]);
+    expect(chooseShareNode({ nodes, self: 'a', shares: full, capacity: 2 })).toBeUndefined();
+  });
+
+  it('places a room that has no share anywhere like a new room', () => {
+    expect(chooseShareNode({ nodes, self: 'a', shares: shares([]), capacity: 2 })).toBe('b');
   });
 });

@@ -1,8 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { ChatEntry } from '@backdrop/protocol';
+import { ChatEntry, NodeId } from '@backdrop/protocol';
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
-import { type ClusterStore, ClusterStoreError, NodeReport, StoredParticipant } from './store.js';
+import {
+  type ClusterBus,
+  type ClusterStore,
+  ClusterStoreError,
+  NodeReport,
+  StoredParticipant,
+} from './store.js';
 
 /** Every key starts with this; one Redis can serve one Backdrop cluster. */
 const PREFIX = 'backdrop:';
@@ -13,6 +19,7 @@ const key = {
   lock: (room: string) => `${PREFIX}lock:${room}`,
   chat: (room: string) => `${PREFIX}chat:${room}`,
   people: (room: string) => `${PREFIX}people:${room}`,
+  shares: (room: string) => `${PREFIX}room:${room}:nodes`,
 };
 
 /** A chat history nobody writes to for this long is dropped (a room whose every node vanished). */
@@ -210,7 +217,85 @@ export class RedisClusterStore implements ClusterStore {
     });
   }
 
+  writeShare(room: string, node: string, count: number, ttlMs: number, add = false): Promise<void> {
+    return this.run('writeShare', async () => {
+      const multi = this.redis.multi();
+      if (add) multi.hincrby(key.shares(room), node, count);
+      else multi.hset(key.shares(room), node, String(count));
+      await multi.pexpire(key.shares(room), ttlMs).exec();
+    });
+  }
+
+  shares(room: string): Promise<Map<string, number>> {
+    return this.run('shares', async () => {
+      const hash = await this.redis.hgetall(key.shares(room));
+      const shares = new Map<string, number>();
+      for (const [node, value] of Object.entries(hash)) {
+        const count = Number(value);
+        if (NodeId.safeParse(node).success && Number.isInteger(count) && count >= 0) shares.set(node, count);
+      }
+      return shares;
+    });
+  }
+
+  dropShare(room: string, node: string): Promise<void> {
+    return this.run('dropShare', async () => {
+      await this.redis.hdel(key.shares(room), node);
+    });
+  }
+
+  /** Pub/sub between the nodes, on a second connection (a subscribed Redis connection does nothing else). */
+  bus(): ClusterBus {
+    return new RedisClusterBus(this.redis);
+  }
+
   async close(): Promise<void> {
     this.redis.disconnect(false);
+  }
+}
+
+/**
+ * ClusterBus on Redis pub/sub: publishes on the store's connection (failing fast while Redis is down, like
+ * every store call), subscribes on a duplicate that queues its SUBSCRIBEs until connected and re-subscribes by
+ * itself after a reconnect (ioredis autoResubscribe). Messages published while Redis is down are lost: the
+ * room cascade re-announces its members on every reconnect.
+ */
+class RedisClusterBus implements ClusterBus {
+  private readonly subscriber: Redis;
+  private readonly listeners = new Map<string, (text: string) => void>();
+
+  constructor(private readonly redis: Redis) {
+    this.subscriber = redis.duplicate({
+      enableOfflineQueue: true,
+      lazyConnect: true,
+      commandTimeout: undefined,
+    });
+    this.subscriber.on('error', () => undefined); // the store's connection logs the outage
+    this.subscriber.on('message', (channel: string, text: string) => this.listeners.get(channel)?.(text));
+    this.subscriber.connect().catch(() => undefined);
+  }
+
+  async publish(channel: string, text: string): Promise<void> {
+    if (this.redis.status !== 'ready') throw new ClusterStoreError('redis unavailable');
+    try {
+      await this.redis.publish(channel, text);
+    } catch (error) {
+      throw new ClusterStoreError('redis publish failed', { cause: error });
+    }
+  }
+
+  async subscribe(channel: string, listener: (text: string) => void): Promise<void> {
+    this.listeners.set(channel, listener);
+    await this.subscriber.subscribe(channel);
+  }
+
+  async unsubscribe(channel: string): Promise<void> {
+    this.listeners.delete(channel);
+    await this.subscriber.unsubscribe(channel).catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+    this.subscriber.disconnect(false);
   }
 }

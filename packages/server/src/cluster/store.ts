@@ -65,5 +65,26 @@ export interface ClusterStore {
   /** Replaces the room's participant list (expires after `ttlMs` unless written again). */
   writeParticipants(room: string, participants: StoredParticipant[], ttlMs: number): Promise<void>;
   participants(room: string): Promise<StoredParticipant[]>;
+  /**
+   * A room cascaded over several nodes: sets `node`'s share (its participants of the room), or with `add`
+   * adds to it atomically (a placement reserving a place before the joiner arrives). The room's shares expire
+   * together `ttlMs` after the last write.
+   */
+  writeShare(room: string, node: string, count: number, ttlMs: number, add?: boolean): Promise<void>;
+  /** Each node's share of the room (nodes that hold none are absent; malformed entries skipped). */
+  shares(room: string): Promise<Map<string, number>>;
+  dropShare(room: string, node: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Messages between nodes (Redis pub/sub), at most once, in order per publisher. Every message received is
+ * input from another process: callers validate it.
+ */
+export interface ClusterBus {
+  publish(channel: string, text: string): Promise<void>;
+  /** Starts delivering the channel's messages to `listener` (one listener per channel). */
+  subscribe(channel: string, listener: (text: string) => void): Promise<void>;
+  unsubscribe(channel: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -104,4 +104,24 @@ describe('RESUME_WINDOW_MS', () => {
   it.each(['-1', '1.5', 'soon', '600001'])('refuses %s, naming the variable', (value) => {
     expect(() => loadConfig({ RESUME_WINDOW_MS: value }, [])).toThrow(/RESUME_WINDOW_MS/);
   });
+
+  it('takes the cascade settings: capacity, a private hop address, remote ports apart from the media range', () => {
+    const config = loadConfig(
+      { ROOM_NODE_CAPACITY: '2', NODE_RTP_HOST: '10.0.0.5', JANUS_REMOTE_PORTS: '41000-41999' },
+      [],
+    );
+    expect(config).toMatchObject({
+      roomNodeCapacity: 2,
+      nodeRtpHost: '10.0.0.5',
+      janusRemotePorts: '41000-41999',
+    });
+    expect(loadConfig({}, [])).toMatchObject({ roomNodeCapacity: 50, nodeRtpHost: '127.0.0.1' });
+    expect(() => loadConfig({ NODE_RTP_HOST: '203.0.113.7' }, [])).toThrow(
+      /NODE_RTP_HOST.*loopback or private/,
+    );
+    expect(() => loadConfig({ ROOM_NODE_CAPACITY: '0' }, [])).toThrow(/ROOM_NODE_CAPACITY/);
+    expect(() =>
+      loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', JANUS_REMOTE_PORTS: '39000-39999' }, []),
+    ).toThrow(/JANUS_REMOTE_PORTS.*must not overlap JANUS_RTP_PORT_RANGE/);
+  });
 });

@@ -1,4 +1,4 @@
-import { type Config, ConfigSchema } from './schema.js';
+import { type Config, ConfigSchema, portRange } from './schema.js';
 
 /** Environment variable for each setting. */
 const ENV_NAMES: Record<keyof Config, string> = {
@@ -61,6 +61,9 @@ const ENV_NAMES: Record<keyof Config, string> = {
   redisUrl: 'REDIS_URL',
   nodeId: 'NODE_ID',
   nodeUrl: 'NODE_URL',
+  roomNodeCapacity: 'ROOM_NODE_CAPACITY',
+  nodeRtpHost: 'NODE_RTP_HOST',
+  janusRemotePorts: 'JANUS_REMOTE_PORTS',
 };
 
 /** Flag for each setting: the kebab-case of its name (`--janus-url`, `--port`). */
@@ -111,6 +114,15 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Con
       const key = String(issue.path[0]) as keyof Config;
       problems.push(`${ENV_NAMES[key] ?? key} (${raw[key] ?? 'unset'}): ${issue.message}`);
     }
+  }
+  // Remote-publisher ports are bound only in cluster mode.
+  if (result.success && result.data.redisUrl) {
+    const remote = portRange(result.data.janusRemotePorts);
+    const media = portRange(result.data.janusRtpPortRange);
+    if (remote.min <= media.max && media.min <= remote.max)
+      problems.push(
+        `JANUS_REMOTE_PORTS (${result.data.janusRemotePorts}): must not overlap JANUS_RTP_PORT_RANGE (${result.data.janusRtpPortRange})`,
+      );
   }
   if (problems.length > 0 || !result.success) throw new ConfigError(problems);
   return result.data;

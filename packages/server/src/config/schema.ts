@@ -244,6 +244,38 @@ export const ConfigSchema = z.object({
   nodeId: NodeId.optional(),
   /** How the load balancer and the other nodes reach this node (http(s)://host:port). Default: the bound URL. */
   nodeUrl: z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' }).optional(),
+
+  // A room larger than one node (issue 12 item 3): Janus remote publishers between the nodes' Janus instances.
+  /** Participants of one room on one node; a join past it goes to another node of the cluster. */
+  roomNodeCapacity: Count.default(50),
+  /**
+   * The address this node's Janus receives other nodes' media on (plain RTP in Janus 1.1.2, no SRTP): a
+   * loopback or private address, never a public one.
+   */
+  nodeRtpHost: z
+    .ipv4({ message: 'must be an IPv4 address' })
+    .refine(isPrivateIpv4, 'must be a loopback or private address (the hop between nodes is unencrypted RTP)')
+    .default('127.0.0.1'),
+  /** UDP ports (pairs: RTP, RTCP) for media from other nodes; must not overlap JANUS_RTP_PORT_RANGE. */
+  janusRemotePorts: PortRange.default('41000-41999'),
 });
+
+/** 127/8, 10/8, 172.16/12, 192.168/16, 100.64/10 (shared address space). */
+export function isPrivateIpv4(ip: string): boolean {
+  const [a, b] = ip.split('.').map(Number) as [number, number];
+  return (
+    a === 127 ||
+    a === 10 ||
+    (a === 172 && b >= 16 && b <= 31) ||
+    (a === 192 && b === 168) ||
+    (a === 100 && b >= 64 && b <= 127)
+  );
+}
+
+/** Parses a validated `min-max` port range. */
+export function portRange(range: string): { min: number; max: number } {
+  const [min, max] = range.split('-').map(Number) as [number, number];
+  return { min, max };
+}
 
 export type Config = z.infer<typeof ConfigSchema>;

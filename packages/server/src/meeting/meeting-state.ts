@@ -43,6 +43,8 @@ export class MeetingState {
   private readonly states = new Map<string, MemberState>();
   /** Told of every chat message once stamped (cluster mode keeps the history where other nodes read it). */
   onChat: ((entry: ChatEntry) => void) | undefined;
+  /** Told of every change of a participant's state (a cascaded room tells its other nodes of its own). */
+  onState: ((state: ParticipantState) => void) | undefined;
 
   constructor(
     private readonly members: () => Iterable<MeetingMember>,
@@ -86,6 +88,24 @@ export class MeetingState {
       participants: [...this.states.keys()].map((id) => this.describe(id)),
       chat: [...this.history],
     };
+  }
+
+  /**
+   * A chat message stamped on another node of a cascaded room: numbered here (each node numbers its own
+   * history, and browsers merge by number), kept and sent to everyone here. `onChat` is not told: the
+   * sender's node keeps it in the store.
+   */
+  relayChat(entry: ChatEntry): void {
+    const local: ChatEntry = { ...entry, seq: ++this.chatSeq };
+    this.history.push(local);
+    if (this.history.length > CHAT_HISTORY_LENGTH)
+      this.history.splice(0, this.history.length - CHAT_HISTORY_LENGTH);
+    this.broadcast({ type: 'chat', message: local });
+  }
+
+  /** The participant's state as everyone sees it, if it is here. */
+  stateOf(id: string): ParticipantState | undefined {
+    return this.states.has(id) ? this.describe(id) : undefined;
   }
 
   /** Stamps and sends a chat message to everyone (the sender's copy answers its request). */
@@ -157,7 +177,9 @@ export class MeetingState {
     const before = JSON.stringify(this.describe(id));
     change(state);
     const after = this.describe(id);
-    if (JSON.stringify(after) !== before) this.broadcast({ type: 'participantState', state: after });
+    if (JSON.stringify(after) === before) return;
+    this.broadcast({ type: 'participantState', state: after });
+    this.onState?.(after);
   }
 
   private describe(id: string): ParticipantState {

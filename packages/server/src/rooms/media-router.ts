@@ -43,7 +43,8 @@ export class MediaRouter {
   private readonly told = new Map<string, MediaPath>();
 
   constructor(
-    private readonly p2p: boolean,
+    /** P2P on for this room now (a function: a room cascaded over several nodes always goes through the SFU). */
+    private readonly p2pOn: boolean | (() => boolean),
     /** The room's participants, in join order. */
     private readonly participants: () => Iterable<RoutedParticipant>,
     private readonly logger: Logger,
@@ -54,6 +55,10 @@ export class MediaRouter {
   /** True while the participant was told to send nothing to the SFU (a direct pair): the SFU hears nothing of it. */
   isUploadIdle(participantId: string): boolean {
     return this.idleUploads.has(participantId);
+  }
+
+  private get p2p(): boolean {
+    return typeof this.p2pOn === 'function' ? this.p2pOn() : this.p2pOn;
   }
 
   get current(): MediaPath {

@@ -2,7 +2,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import type { IceTarget, MediaSource, ParticipantInfo, Role, ServerMessage } from '@backdrop/protocol';
 import type { Logger } from '../logger.js';
 import type { SfuCandidate, SfuPublisher } from '../sfu/sfu.js';
-import { publisherSources } from './stream-sources.js';
+import { publisherLines, publisherSources } from './stream-sources.js';
 import type { Subscription } from './subscription.js';
 import { TrickleGate } from './trickle-gate.js';
 
@@ -60,6 +60,8 @@ export class Participant {
   role: Role = 'participant';
   /** Which source each of its publisher's mids carries (stream-sources.ts), from its publish offer. */
   sources = new Map<string, MediaSource>();
+  /** Its publisher's m-lines in order, with their sources (a remote publisher on another node mirrors them). */
+  lines: { kind: 'audio' | 'video'; source: MediaSource }[] = [];
   /** Sharing its screen now (its `screenShare`); while anyone shares, the room stays on the SFU. */
   sharing = false;
   /** `videoLayers` requests it may still make now (a token bucket, see Room.setVideoLayers). */
@@ -132,6 +134,7 @@ export class Participant {
   async publish(offerSdp: string): Promise<string> {
     const answer = await this.publisher.publish(offerSdp);
     this.sources = publisherSources(offerSdp);
+    this.lines = publisherLines(offerSdp);
     this.publisherIce.open();
     return answer;
   }

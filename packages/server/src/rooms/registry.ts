@@ -291,7 +291,8 @@ export class RoomRegistry {
     const existing = this.rooms.get(request.room);
     const room = existing ?? (await this.create(request, nowMs));
     try {
-      const asHost = existing === undefined || room.hosts.access.isHostKey(request.hostKey);
+      const opener = existing === undefined && !room.continuesElsewhere;
+      const asHost = opener || room.hosts.access.isHostKey(request.hostKey);
       const admitted = admittedTo === room;
       if (!asHost && !admitted) {
         this.checkPassword(room, request, nowMs);

@@ -16,6 +16,7 @@ import type { Sfu, SfuCandidate, SfuStream } from '../sfu/sfu.js';
 import { RoomHosts, type WaitingRoomLimits } from './hosts.js';
 import { MediaRouter } from './media-router.js';
 import { type Link, newIdentity, Participant, Relay } from './participant.js';
+import type { RemoteParticipant } from './remote-participant.js';
 import { Subscription } from './subscription.js';
 
 /**
@@ -64,12 +65,28 @@ export const NO_RESUME: ResumePolicy = {
   revoke: () => undefined,
 };
 
+/** Told of changes to this node's own participants (cluster/room-cascade.ts tells the room's other nodes). */
+export interface RoomObserver {
+  /** Joined, started publishing, started or stopped sharing. */
+  changed(participant: Participant): void;
+  left(participant: Participant): void;
+}
+
 /**
  * One meeting: its participants and its room in the SFU. Creation and removal are the registry's job.
  * 'abandoned': the SFU was lost, so every handle in it is gone; nothing joins it any more.
  */
 export class Room {
   readonly participants = new Map<string, Participant>();
+  /** Participants of this meeting on other nodes (a cascaded room): shown like ours, never sent anything. */
+  readonly remotes = new Map<string, RemoteParticipant>();
+  /** Set in cluster mode: hears of our participants' changes. */
+  observer: RoomObserver | undefined;
+  /**
+   * This node holds a later part of a room opened on another node (cluster cascade): its first joiner here is
+   * not made host (host actions do not cross nodes).
+   */
+  continuesElsewhere = false;
   private readonly seats = new Set<Seat>();
   /** Participants gone from the room whose SFU handles are not detached yet. */
   private readonly closing = new Set<Promise<void>>();
@@ -94,7 +111,6 @@ export class Room {
     p2p = false,
     access: RoomAccessOptions = { waiting: DEFAULT_WAITING },
   ) {
-    this.media = new MediaRouter(p2p, () => this.participants.values(), logger);
     this.hosts = new RoomHosts({
       participants: () => this.participants.values(),
       password: access.password,
@@ -103,14 +119,27 @@ export class Room {
     });
     // A direct pair sends the SFU nothing, so its last audio-level verdict would stick: not speaking while idle.
     // (Speaking is shown only from the SFU; a two-person direct call shows no one speaking.)
+    // A room cascaded over several nodes always goes through the SFU (no direct pair across nodes).
     this.media = new MediaRouter(
-      p2p,
-      () => this.participants.values(),
+      () => p2p && this.remotes.size === 0,
+      () => this.routed(),
       logger,
       (id, idle) => {
         if (idle) this.meeting.setTalking(id, false);
       },
     );
+  }
+
+  /** Ours then the other nodes' participants: whom the media router decides subscriptions for. */
+  private *routed(): Iterable<Participant | RemoteParticipant> {
+    yield* this.participants.values();
+    yield* this.remotes.values();
+  }
+
+  /** Ours or another node's participant by feed id. */
+  private byFeed(feedId: number): Participant | RemoteParticipant | undefined {
+    for (const p of this.routed()) if (p.feedId === feedId) return p;
+    return undefined;
   }
 
   /** Participants in the room (joins still being made not counted). */
@@ -150,9 +179,8 @@ export class Room {
 
   /** Which participant each stream belongs to; streams of feeds no longer here are left out. */
   private describeStreams(streams: SfuStream[]): SubscribedStream[] {
-    const byFeed = new Map([...this.participants.values()].map((p) => [p.feedId, p]));
     return streams.flatMap((s) => {
-      const publisher = byFeed.get(s.feedId);
+      const publisher = this.byFeed(s.feedId);
       if (!publisher) return [];
       return [{ mid: s.mid, participantId: publisher.id, kind: s.kind, source: this.sourceOf(s) }];
     });
@@ -161,9 +189,7 @@ export class Room {
   /** Camera/microphone or screen share: what the publisher's mid carries (camera when unknown). */
   private sourceOf(stream: SfuStream): MediaSource {
     if (stream.feedMid === undefined) return 'camera';
-    for (const p of this.participants.values())
-      if (p.feedId === stream.feedId) return p.sources.get(stream.feedMid) ?? 'camera';
-    return 'camera';
+    return this.byFeed(stream.feedId)?.sources.get(stream.feedMid) ?? 'camera';
   }
 
   /**
@@ -177,6 +203,7 @@ export class Room {
     participant.logger.info({ active }, 'screen share');
     this.broadcast({ type: 'screenShare', participantId: participant.id, active }, participant);
     this.media.sync();
+    this.observer?.changed(participant);
   }
 
   /**
@@ -194,7 +221,7 @@ export class Room {
       throw new ServerError('rate_limited', 'too many videoLayers requests; send at most a few a second');
     let applied = 0;
     for (const entry of entries) {
-      const publisher = this.participants.get(entry.participantId);
+      const publisher = this.participants.get(entry.participantId) ?? this.remotes.get(entry.participantId);
       if (!publisher || publisher === participant) continue;
       if (participant.subscription.setLayer(publisher.feedId, entry.source, entry.layer)) applied++;
     }
@@ -284,6 +311,7 @@ export class Room {
       logger.info('publisher connected');
       participant.publishing = true;
       this.media.sync();
+      this.observer?.changed(participant);
     });
     publisher.on('hangup', (reason) => {
       logger.info({ reason }, 'publisher hung up');
@@ -299,6 +327,7 @@ export class Room {
     this.broadcast({ type: 'participantJoined', participant: participant.info });
     this.participants.set(id, participant);
     this.media.sync();
+    this.observer?.changed(participant);
     logger.info(
       { name: participant.name, role: participant.role, size: this.participants.size },
       'participant joined',
@@ -319,15 +348,15 @@ export class Room {
       ...(options.replyTo === undefined ? {} : { replyTo: options.replyTo }),
       room: this.name,
       participantId: participant.id,
-      participants: [...this.participants.values()].filter((p) => p !== participant).map((p) => p.info),
+      participants: [...this.routed()].filter((p) => p !== participant).map((p) => p.info),
       iceServers: this.iceServersFor(participant.id),
       resumeToken: this.resume.issue(this, participant),
       resumeWindowMs: this.resume.windowMs,
       resumed: options.resumed,
       access: this.hosts.joinedAccess(participant),
     });
-    for (const other of this.participants.values()) {
-      if (other !== participant && other.isAway)
+    for (const other of this.routed()) {
+      if (other !== participant && 'isAway' in other && other.isAway)
         participant.send({ type: 'participantConnection', participantId: other.id, state: 'reconnecting' });
       if (other !== participant && other.sharing)
         participant.send({ type: 'screenShare', participantId: other.id, active: true });
@@ -395,6 +424,7 @@ export class Room {
     for (const other of others) other.subscription.unwant(participant.feedId);
     this.media.forget(participant.id);
     this.media.sync();
+    this.observer?.left(participant);
     this.hosts.afterLeave(participant);
     const settled = Promise.all(others.map((o) => o.subscription.settled()));
     const grace = new Promise((resolve) => setTimeout(resolve, LEAVE_GRACE_MS).unref());
@@ -418,6 +448,66 @@ export class Room {
     link?.removed?.();
   }
 
+  /**
+   * Someone of this meeting on another node: everyone here is told (`participantJoined`) and sees its state;
+   * its media follows once its remote publisher is in our SFU (`setRemotePublishing`). Ignored if known.
+   */
+  addRemote(remote: RemoteParticipant): void {
+    if (this.state !== 'open' || this.remotes.has(remote.id) || this.participants.has(remote.id)) return;
+    this.meeting.add(remote.id);
+    this.broadcast({ type: 'participantJoined', participant: remote.info });
+    this.remotes.set(remote.id, remote);
+    if (remote.sharing) this.broadcast({ type: 'screenShare', participantId: remote.id, active: true });
+    this.media.sync();
+    this.logger.info({ participant: remote.id, node: remote.node }, 'remote participant joined');
+  }
+
+  /** A remote participant's share started or stopped: everyone here is told. */
+  setRemoteSharing(remote: RemoteParticipant, active: boolean): void {
+    if (this.remotes.get(remote.id) !== remote || remote.sharing === active) return;
+    remote.sharing = active;
+    this.broadcast({ type: 'screenShare', participantId: remote.id, active });
+  }
+
+  /** Its remote publisher is in our SFU (or gone): our participants subscribe to it (or drop it). */
+  setRemotePublishing(remote: RemoteParticipant, publishing: boolean): void {
+    if (this.remotes.get(remote.id) !== remote || remote.publishing === publishing) return;
+    remote.publishing = publishing;
+    if (!publishing) for (const p of this.participants.values()) p.subscription.unwant(remote.feedId);
+    this.media.sync();
+  }
+
+  /**
+   * A remote participant left (or its node went): everyone here is told and unsubscribes. Resolves once their
+   * unsubscribes settled (at most LEAVE_GRACE_MS): only then may its remote publisher go from the SFU, so the
+   * SFU never renegotiates on its own.
+   */
+  async removeRemote(id: string): Promise<void> {
+    const remote = this.remotes.get(id);
+    if (!remote) return;
+    this.remotes.delete(id);
+    this.meeting.remove(id);
+    this.broadcast({ type: 'participantLeft', participantId: id });
+    const locals = [...this.participants.values()];
+    for (const p of locals) p.subscription.unwant(remote.feedId);
+    this.media.forget(id);
+    this.media.sync();
+    this.logger.info({ participant: id, node: remote.node }, 'remote participant left');
+    const settled = Promise.all(locals.map((p) => p.subscription.settled()));
+    const grace = new Promise((resolve) => setTimeout(resolve, LEAVE_GRACE_MS).unref());
+    await Promise.race([settled, grace]);
+  }
+
+  /** Work that must finish before the room is destroyed in the SFU (remote publishers to remove first). */
+  holdClose(work: Promise<unknown>): void {
+    const done = work.then(
+      () => undefined,
+      (error: unknown) => this.logger.warn({ err: error }, 'room close work failed'),
+    );
+    this.closing.add(done);
+    void done.finally(() => this.closing.delete(done));
+  }
+
   /** The room is going away (emptied and destroyed, or the SFU lost): newcomers still waiting are let go. */
   closeLobby(): void {
     this.hosts.lobby.close('closed');
@@ -433,6 +523,7 @@ export class Room {
     this.closeLobby();
     const participants = [...this.participants.values()];
     this.participants.clear();
+    this.remotes.clear();
     for (const participant of participants) {
       this.resume.revoke(participant);
       void participant.close();

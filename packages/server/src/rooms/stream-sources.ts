@@ -22,6 +22,23 @@ export function publisherSources(sdp: string): Map<string, MediaSource> {
   return sources;
 }
 
+/**
+ * Every audio/video m-line of a publisher's offer in order (its mindex), with the source it carries, by the same
+ * rule as `publisherSources`: what a remote publisher on another SFU must mirror, stream for stream. Pure.
+ */
+export function publisherLines(sdp: string): { kind: 'audio' | 'video'; source: MediaSource }[] {
+  const lines: { kind: 'audio' | 'video'; source: MediaSource }[] = [];
+  const seen = { audio: 0, video: 0 };
+  for (const line of sdp.split(/\r?\n/)) {
+    if (!line.startsWith('m=')) continue;
+    const kind = line.slice(2).split(' ')[0];
+    if (kind !== 'audio' && kind !== 'video') break; // a data channel ends what a remote publisher mirrors
+    seen[kind]++;
+    lines.push({ kind, source: seen[kind] === 1 ? 'camera' : 'screen' });
+  }
+  return lines;
+}
+
 /** What the SFU is asked to do with one subscribed m-line: relay it or not, and which simulcast layer. */
 export interface StreamSetting {
   send: boolean;

@@ -1,4 +1,5 @@
 import type { EventEmitter } from 'node:events';
+import type { SfuRemotes } from './videoroom-remote.js';
 
 /** A stream of a subscriber PeerConnection: which m-line carries which feed's audio or video. */
 export interface SfuStream {
@@ -86,4 +87,6 @@ export interface Sfu {
   destroyRoom(roomId: number): Promise<void>;
   createPublisher(roomId: number, feedId: number, display: string): Promise<SfuPublisher>;
   createSubscriber(roomId: number): Promise<SfuSubscriber>;
+  /** Remote publishers (cascading a room over several SFUs), where the SFU has them. */
+  readonly remotes?: SfuRemotes;
 }

@@ -18,6 +18,7 @@ import type {
   SfuSubscriber,
   SfuSubscriberEvents,
 } from './sfu.js';
+import { type SfuRemotes, VideoRoomRemotes } from './videoroom-remote.js';
 
 const PLUGIN = 'janus.plugin.videoroom';
 /** 20 ms Opus packets per audio-level verdict: one verdict every 0.5 s, so a tile lights up within about 1 s. */
@@ -312,6 +313,8 @@ class VideoRoomSubscriber extends EventEmitter<SfuSubscriberEvents> implements S
 export class VideoRoomSfu implements Sfu {
   private readonly router: HandleRouter;
   private controlHandle: Promise<number> | undefined;
+  /** Remote publishers: a room cascaded over several Janus instances (cluster/cascade). */
+  readonly remotes: SfuRemotes;
 
   constructor(
     private readonly client: JanusClient,
@@ -319,6 +322,7 @@ export class VideoRoomSfu implements Sfu {
     private readonly logger: Logger,
   ) {
     this.router = new HandleRouter(client);
+    this.remotes = new VideoRoomRemotes(client, () => this.control(), adminKey);
   }
 
   private control(): Promise<number> {
