@@ -109,9 +109,12 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
             })
           : undefined,
       );
-      statsTimer = setInterval(() => {
+      const postStats = () => {
         if (engine) post({ type: 'stats', stats: engine.stats(pipeline) });
-      }, 500);
+      };
+      // One at once: a start now often shows the effect before the first tick (the page's stats() would be null).
+      postStats();
+      statsTimer = setInterval(postStats, 500);
       if (message.pipeline === 'streams' && message.readable && message.writable) {
         void runStreams(message.readable, message.writable);
       }
