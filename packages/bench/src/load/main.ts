@@ -163,6 +163,7 @@ try {
         {
           receivedRatioMin: timedOut ? null : (lastJson?.receivedRatioMin ?? null),
           joinMsP95: timedOut ? null : (lastJson?.joinMsP95 ?? null),
+          lossPct: timedOut ? null : (lastJson?.lossPct ?? null),
           joinFailures: timedOut ? 0 : (last?.joinFailures ?? 0),
           timedOut,
         },

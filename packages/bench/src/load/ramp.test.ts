@@ -11,7 +11,13 @@ const limits: RampLimits = {
   roomSize: 4,
   attempts: 1,
 };
-const ok: StepOutcome = { receivedRatioMin: 0.99, joinMsP95: 800, joinFailures: 0, timedOut: false };
+const ok: StepOutcome = {
+  receivedRatioMin: 0.99,
+  joinMsP95: 800,
+  lossPct: 0.2,
+  joinFailures: 0,
+  timedOut: false,
+};
 
 describe('ramp', () => {
   it('grows one room by the step, capped at the maximum, then stops there', () => {
@@ -46,6 +52,12 @@ describe('ramp', () => {
     expect(stop({ receivedRatioMin: 0.95 })).toHaveProperty('next');
     expect(stop({ joinMsP95: 5001 })).toHaveProperty('stop', 'join p95 5001 ms > 5000 ms');
     expect(stop({ joinFailures: 1 })).toHaveProperty('stop', '1 join(s) failed');
+    // A window that received more than was sent in it carries a backlog: the system is behind.
+    expect(stop({ receivedRatioMin: 1.006, lossPct: -6.34 })).toEqual({
+      stop: 'received 6.3% more than was sent in the window (a backlog: behind)',
+    });
+    expect(stop({ lossPct: -0.5 })).toHaveProperty('next');
+    expect(stop({ lossPct: null })).toHaveProperty('next');
     expect(stop({ timedOut: true })).toHaveProperty('stop', 'step ran past its time limit');
     // No ratio (one bot alone) is not a failure.
     expect(stop({ receivedRatioMin: null })).toHaveProperty('next');

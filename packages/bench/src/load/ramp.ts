@@ -31,11 +31,16 @@ export interface RampLimits {
 export interface StepOutcome {
   receivedRatioMin: number | null;
   joinMsP95: number | null;
+  /** 100 × (1 − received / expected) over all bots; below 0, more arrived than was sent in the window. */
+  lossPct: number | null;
   /** Joins that failed or timed out in this step. */
   joinFailures: number;
   /** The step ran out of its time limit. */
   timedOut: boolean;
 }
+
+/** Received over sent beyond this (percent) is a backlog, not measurement noise at a window's edges. */
+export const BACKLOG_PCT = 1;
 
 export function firstStep(phase: Phase, limits: RampLimits): StepShape {
   return phase === 'rooms'
@@ -49,6 +54,10 @@ export function failure(outcome: StepOutcome, limits: RampLimits): string | unde
   if (outcome.joinFailures > 0) return `${outcome.joinFailures} join(s) failed`;
   if (outcome.receivedRatioMin !== null && outcome.receivedRatioMin < limits.minReceivedRatio)
     return `a bot received ${(outcome.receivedRatioMin * 100).toFixed(1)}% < ${(limits.minReceivedRatio * 100).toFixed(0)}% of its packets`;
+  // More arrived than the window's senders sent: packets from before it came late, the bots or Janus are behind
+  // (a backlog can even lift a starved bot over the line). Not a pass.
+  if (outcome.lossPct !== null && outcome.lossPct < -BACKLOG_PCT)
+    return `received ${(-outcome.lossPct).toFixed(1)}% more than was sent in the window (a backlog: behind)`;
   if (outcome.joinMsP95 !== null && outcome.joinMsP95 > limits.joinP95LimitMs)
     return `join p95 ${outcome.joinMsP95.toFixed(0)} ms > ${limits.joinP95LimitMs} ms`;
   return undefined;

@@ -50,6 +50,7 @@ describe('parseArgs', () => {
     );
     expect(args.sizes).toEqual([{ width: 1280, height: 720 }]);
     expect(args.processors).toEqual(['none', 'livekit-blur']);
+    expect(parseArgs(['--processor', 'backdrop-none'], '/f').processors).toEqual(['backdrop-none']);
     expect(args.json).toBe(resolve('out.json'));
     expect(args.seconds).toBe(4);
   });

@@ -1,6 +1,6 @@
 /** Command-line flags of the speed bench. Pure (paths are resolved against the working directory). */
 import { resolve } from 'node:path';
-import { BROWSERS, type BrowserName, PROCESSORS, type Processor } from './figures.js';
+import { BROWSERS, type BrowserName, DEFAULT_PROCESSORS, PROCESSORS, type Processor } from './figures.js';
 
 export interface Args {
   json: string | null;
@@ -62,7 +62,7 @@ export function parseArgs(argv: readonly string[], defaultFrames: string): Args 
       { width: 640, height: 480 },
       { width: 1280, height: 720 },
     ];
-  if (args.processors.length === 0) args.processors = [...PROCESSORS];
+  if (args.processors.length === 0) args.processors = [...DEFAULT_PROCESSORS];
   if (args.browsers.length === 0) args.browsers = ['chromium'];
   return args;
 }

@@ -1,5 +1,5 @@
 // Speed benchmark: `npm run bench:speed [-- --json <file>] [--seconds N] [--warmup N]
-// [--mem-seconds N] [--size WxH]... [--processor none|backdrop-blur|backdrop-replace|livekit-blur|livekit-replace]... [--frames <dir>] [--livekit-delegate CPU|GPU]
+// [--mem-seconds N] [--size WxH]... [--processor none|backdrop-none|backdrop-blur|backdrop-replace|livekit-blur|livekit-replace]... [--frames <dir>] [--livekit-delegate CPU|GPU]
 // [--browser chromium|firefox]...`.
 // Each run gets a fresh browser: headless Chromium whose fake camera is a y4m made from real video frames, or
 // Firefox ESR (headful on Xvfb) whose page paints the same frames on a captured canvas.
@@ -8,7 +8,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { startPageServer } from '../support/page-server.js';
-import { treeCpuMs, treePss } from '../support/process-tree.js';
+import { threadTicksDelta } from '../support/proc-stat.js';
+import { treeCpuMs, treePss, treeThreadCpuMs } from '../support/process-tree.js';
 import { type Args, parseArgs } from './args.js';
 import { browserConditions, browserVersion, launchBenchBrowser } from './browsers.js';
 import { makeCamera } from './camera.js';
@@ -98,6 +99,7 @@ async function measure(
     }, 10_000);
     stopSampler = () => clearInterval(sampler);
     await sleep(args.warmup * 1000);
+    const threads0 = await treeThreadCpuMs();
     const cpu0 = await treeCpuMs();
     const mem0 = await treePss();
     const heap0 = await page.evaluate(
@@ -111,6 +113,11 @@ async function measure(
       null,
     );
     const cpu1 = await treeCpuMs();
+    const threads1 = await treeThreadCpuMs();
+    // Where the CPU of a delivered frame went, by thread (the effects worker, the camera, the page, the GPU).
+    const cpuByThread = threadTicksDelta(threads0, threads1)
+      .slice(0, 8)
+      .map(({ name, ticks }) => ({ thread: name, msPerFrame: round(per(ticks, w.framesOut), 2) }));
     // Memory growth (leaks) shows over a longer span than the measuring window: keep running until memSeconds.
     await sleep(Math.max(0, started + args.memSeconds * 1000 - Date.now()));
     stopSampler();
@@ -148,6 +155,7 @@ async function measure(
           : 'counted (track stats)'
         : 'nominal (getSettings)',
       cpuSeconds: round((cpu1 - cpu0) / 1000, 2),
+      cpuByThreadMsPerFrame: cpuByThread,
       jsHeapStartMB: round(heap0),
       jsHeapEndMB: round(heap1),
       memEndAfterSeconds: round(memAfterS, 1),
@@ -187,7 +195,7 @@ async function main(): Promise<void> {
             details.push(m.details);
             userAgents[browser] = m.userAgent;
             console.log(
-              `${m.run.fpsOut ?? '–'} fps out, effect p50 ${m.run.effectMsP50 ?? '–'} ms, CPU ${m.run.cpuMsPerFrame ?? '–'} ms/frame`,
+              `${m.run.fpsOut ?? '–'} fps out, effect p50 ${m.run.effectMsP50 ?? '–'} ms, CPU ${m.run.cpuMsPerFrame ?? '–'} ms/frame, load ${loadavg()[0]!.toFixed(1)}`,
             );
           } catch (error) {
             console.log(`failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -287,6 +295,20 @@ async function main(): Promise<void> {
   if (stages.length > 0)
     console.log(
       `\nBackdrop's ms per stage (moving averages in the worker; segment counts only frames that ran the model):\n${stages.join('\n')}`,
+    );
+  const threads = details.flatMap((d) => {
+    const list = d.cpuByThreadMsPerFrame as Array<{ thread: string; msPerFrame: number | null }> | undefined;
+    if (!list || list.length === 0) return [];
+    return [
+      `  ${d.browser} ${d.processor} ${d.width}x${d.height}: ${list
+        .slice(0, 6)
+        .map((t) => `${t.thread} ${t.msPerFrame ?? '–'}`)
+        .join(', ')}`,
+    ];
+  });
+  if (threads.length > 0)
+    console.log(
+      `\nCPU ms per delivered frame by thread (process type:thread name; the largest six):\n${threads.join('\n')}`,
     );
   if (args.json) {
     await mkdir(dirname(args.json), { recursive: true });

@@ -5,14 +5,29 @@
  * after a change can alternate closely on a loaded machine. It does not time the browser's parts (copyTo,
  * the VideoFrame constructor, the model).
  *
- * npm run bench:stages -- [--y4m file] [--masks dir] [--frames N] [--level N]...
+ * npm run bench:stages -- [--y4m file] [--masks dir] [--frames N] [--level N]... [--breakdown]
+ *
+ * --breakdown: after the stages, each level's steps (copy, shrink, model input, guide, refiner, blur, composite).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { ADAPTIVE_LEVELS, shouldSegment } from '../../../effects/src/mask/budget.js';
-import { createI420, downsamplePlane, type I420 } from '../../../effects/src/mask/yuv.js';
+import { maskWeightedBlur } from '../../../effects/src/mask/blur.js';
+import { ADAPTIVE_LEVELS, type QualityLevel, shouldSegment } from '../../../effects/src/mask/budget.js';
+import { CpuRefiner, workingSize } from '../../../effects/src/mask/cpu-refiner.js';
+import { blurParams, blurWorkScale } from '../../../effects/src/mask/kernels.js';
+import {
+  BT709,
+  createI420,
+  downsampleI420,
+  downsamplePacked,
+  downsamplePlane,
+  type I420,
+  packedYuvToRgba,
+  shrinkI420,
+} from '../../../effects/src/mask/yuv.js';
+import { compositeI420 } from '../../../effects/src/mask/yuv-composite.js';
 import { installNodeVideoFrame, NodeVideoFrame } from '../../../effects/src/render/node-video-frame.js';
 import { createYuvCompositor } from '../../../effects/src/render/yuv-compositor.js';
 
@@ -124,6 +139,113 @@ for (const level of chosen) {
       .join(', ')} CPU ms p50 (per frame, model frames included)`,
   );
 }
+/**
+ * The same work as the compositor's, step by step (the pure functions it calls, with its sizes), so a stage's
+ * figure can be split: which pass over which picture costs what. Model frames only for `modelInput`.
+ */
+function breakdown(level: number, quality: QualityLevel): void {
+  const times: Record<string, number[]> = {};
+  const time = (name: string, work: () => void) => {
+    const t = cpuMs();
+    work();
+    const list = times[name] ?? [];
+    list.push(cpuMs() - t);
+    times[name] = list;
+  };
+  const refiner = new CpuRefiner();
+  const scale = quality.frameScale ?? 1;
+  const first = frames[0]!;
+  const full = createI420(first.width, first.height);
+  const current =
+    scale < 1 ? createI420(Math.round(first.width * scale), Math.round(first.height * scale)) : full;
+  const out = createI420(current.width, current.height);
+  const low = new Uint8ClampedArray(256 * 144 * 4);
+  let maskGuide = new Uint8ClampedArray(0);
+  const { w, h } = workingSize(current.width, current.height, quality.refineScale);
+  const guides = [new Uint8ClampedArray(w * h * 4), new Uint8ClampedArray(w * h * 4)];
+  for (let round = 0; round < 3; round++) {
+    refiner.reset();
+    for (let i = 0; i < frames.length; i++) {
+      time('copy', () => full.data.set(frames[i]!.data));
+      if (scale < 1) time('shrink', () => shrinkI420(full, current));
+      if (shouldSegment(i, quality, i > 0)) {
+        time('modelInput', () => {
+          downsampleI420(current, 256, 144, low);
+          packedYuvToRgba(low, BT709);
+        });
+        maskGuide = low.slice();
+      }
+      const guide = guides[i & 1]!;
+      const guideYuv = new Uint8ClampedArray(guide.length);
+      time('guide', () => {
+        downsampleI420(current, w, h, guide);
+        guideYuv.set(guide);
+        packedYuvToRgba(guide, BT709);
+      });
+      time('refiner', () =>
+        refiner.refine({
+          mask: masks[i % masks.length]!,
+          maskWidth: 256,
+          maskHeight: 144,
+          guideLow: maskGuide,
+          guideHigh: guide,
+          width: w,
+          height: h,
+          radius: quality.bilateralRadius,
+        }),
+      );
+      const bs = blurWorkScale(quality.blurScale / 2, 0.6, current.height);
+      const sw = Math.max(1, Math.round(current.width * bs));
+      const sh = Math.max(1, Math.round(current.height * bs));
+      let pixels: Uint8ClampedArray = new Uint8ClampedArray(0);
+      time('blur', () => {
+        pixels = downsamplePacked(guideYuv, w, h, sw, sh);
+        const weights = downsamplePlane(refiner.alpha, refiner.width, refiner.height, sw, sh);
+        maskWeightedBlur({
+          rgba: pixels,
+          alpha: weights,
+          width: sw,
+          height: sh,
+          sigma: blurParams(0.6, current.height, bs, 9).sigma,
+          out: pixels,
+        });
+      });
+      time('composite', () =>
+        compositeI420({
+          src: current,
+          alpha: refiner.alpha,
+          alphaWidth: refiner.width,
+          alphaHeight: refiner.height,
+          background: { kind: 'small', pixels, width: sw, height: sh },
+          out,
+        }),
+      );
+      if (round === 0) for (const k of Object.keys(times)) times[k] = [];
+    }
+  }
+  const per = (k: string) => {
+    const v = times[k] ?? [];
+    return v.length === 0 ? '' : `${k} ${median(v).toFixed(2)}`;
+  };
+  console.log(
+    `  level ${level} steps (CPU ms p50; modelInput on model frames only; working size ${w}x${h}): ${[
+      'copy',
+      'shrink',
+      'modelInput',
+      'guide',
+      'refiner',
+      'blur',
+      'composite',
+    ]
+      .map(per)
+      .filter(Boolean)
+      .join(', ')}`,
+  );
+}
+
+if (process.argv.includes('--breakdown'))
+  for (const level of chosen) breakdown(level, ADAPTIVE_LEVELS[level]!);
+
 console.log(
   `load average at end ${loadavg()
     .map((l) => l.toFixed(2))

@@ -2,12 +2,19 @@
 
 export const PROCESSORS = [
   'none',
+  'backdrop-none',
   'backdrop-blur',
   'backdrop-replace',
   'livekit-blur',
   'livekit-replace',
 ] as const;
 export type Processor = (typeof PROCESSORS)[number];
+
+/**
+ * What a run without --processor measures. `backdrop-none` (the effect's whole pipeline with mode none: camera
+ * frame into the worker, copied, out as a new frame) is the pipeline's ceiling, asked for by name.
+ */
+export const DEFAULT_PROCESSORS: readonly Processor[] = PROCESSORS.filter((p) => p !== 'backdrop-none');
 
 export const BROWSERS = ['chromium', 'firefox'] as const;
 export type BrowserName = (typeof BROWSERS)[number];

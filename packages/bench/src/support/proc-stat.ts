@@ -6,6 +6,8 @@ export interface ProcStat {
   comm: string;
   /** utime + stime + cutime + cstime, in clock ticks (children's time counts once they are reaped). */
   ticks: number;
+  /** utime + stime only: the figure for one thread (/proc/<pid>/task/<tid>/stat). */
+  ownTicks: number;
 }
 
 /**
@@ -27,7 +29,37 @@ export function parseStat(text: string): ProcStat {
     ppid: field(4),
     comm: text.slice(open + 1, close),
     ticks: field(14) + field(15) + field(16) + field(17),
+    ownTicks: field(14) + field(15),
   };
+}
+
+/**
+ * CPU ticks per thread group over a window: each thread named `<process type>:<thread name>` (Chromium names
+ * its threads: CrRendererMain, DedicatedWorker, VideoCaptureThr...), the ticks of threads of one name added,
+ * `before` taken from `after`. A thread that started in the window counts from zero. Sorted, largest first.
+ */
+export function threadTicksDelta(
+  before: ReadonlyMap<string, number>,
+  after: ReadonlyMap<string, number>,
+): Array<{ name: string; ticks: number }> {
+  const out: Array<{ name: string; ticks: number }> = [];
+  for (const [name, ticks] of after) {
+    const delta = ticks - (before.get(name) ?? 0);
+    if (delta > 0) out.push({ name, ticks: delta });
+  }
+  return out.sort((a, b) => b.ticks - a.ticks || a.name.localeCompare(b.name));
+}
+
+/** Per-thread stats added up by `<type>:<comm>` (the key threadTicksDelta compares). Keyed by thread id first. */
+export function groupThreadTicks(
+  threads: ReadonlyArray<{ type: string; stat: ProcStat }>,
+): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const { type, stat } of threads) {
+    const key = `${type}:${stat.comm}`;
+    out.set(key, (out.get(key) ?? 0) + stat.ownTicks);
+  }
+  return out;
 }
 
 /** Every process below `root` (not `root` itself), from a list of stats. */

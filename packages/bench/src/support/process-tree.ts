@@ -1,7 +1,14 @@
 /** CPU time and memory of a process tree (the browser a benchmark launched), read from /proc. Linux only. */
 import { execFileSync } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
-import { descendants, type ProcStat, parsePssKb, parseStat, processType } from './proc-stat.js';
+import {
+  descendants,
+  groupThreadTicks,
+  type ProcStat,
+  parsePssKb,
+  parseStat,
+  processType,
+} from './proc-stat.js';
 
 const CLOCK_TICKS = (() => {
   try {
@@ -32,6 +39,27 @@ export async function childTree(root = process.pid): Promise<ProcStat[]> {
   const stats = await allStats();
   const browsers = stats.filter((s) => s.ppid === root && /chrom|firefox/i.test(s.comm));
   return browsers.flatMap((b) => [b, ...descendants(stats, b.pid)]);
+}
+
+/**
+ * CPU ms of every thread of the browser tree below `root`, added up by `<process type>:<thread name>` (e.g.
+ * `renderer:DedicatedWorker`): where a frame's CPU goes (the effects worker, the camera, the page, the GPU
+ * process). Threads that exited are not counted.
+ */
+export async function treeThreadCpuMs(root = process.pid): Promise<Map<string, number>> {
+  const tree = await childTree(root);
+  const threads: Array<{ type: string; stat: ProcStat }> = [];
+  for (const s of tree) {
+    const type = processType(await readFile(`/proc/${s.pid}/cmdline`, 'utf8').catch(() => ''));
+    const tids = await readdir(`/proc/${s.pid}/task`).catch(() => [] as string[]);
+    for (const tid of tids) {
+      const text = await readFile(`/proc/${s.pid}/task/${tid}/stat`, 'utf8').catch(() => null);
+      if (text) threads.push({ type, stat: parseStat(text) });
+    }
+  }
+  const ticks = groupThreadTicks(threads);
+  for (const [k, v] of ticks) ticks.set(k, (v * 1000) / CLOCK_TICKS);
+  return ticks;
 }
 
 /** CPU milliseconds (user + system, including reaped children) of every process below `root`. */

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { bilateralWeight, blurParams, gaussianWeights, glslFloat, smoothstep } from './kernels.js';
+import {
+  BLUR_SIGMA_PX,
+  bilateralWeight,
+  blurParams,
+  blurSigmaOut,
+  blurWorkScale,
+  gaussianWeights,
+  glslFloat,
+  smoothstep,
+} from './kernels.js';
 
 describe('gaussianWeights', () => {
   it('is normalised, symmetric and peaks in the middle', () => {
@@ -49,5 +58,26 @@ describe('helpers', () => {
     expect(glslFloat(1)).toBe('1.0');
     expect(glslFloat(0.25)).toBe('0.25');
     expect(glslFloat(1e-7)).toContain('.');
+  });
+});
+
+describe('blurWorkScale', () => {
+  it('keeps the level scale for a weak blur', () => {
+    // Strength 0 at 720p: sigma 4.3 output px, 1.1 px at 0.25: already under BLUR_SIGMA_PX.
+    expect(blurWorkScale(0.25, 0, 720)).toBe(0.25);
+  });
+
+  it('coarsens a strong blur down to BLUR_SIGMA_PX working pixels of sigma', () => {
+    const scale = blurWorkScale(0.25, 0.6, 720);
+    expect(scale).toBeLessThan(0.25);
+    expect(blurSigmaOut(0.6, 720) * scale).toBeCloseTo(BLUR_SIGMA_PX, 10);
+    // 1280x720 -> 148x83 instead of 320x180.
+    expect(Math.round(1280 * scale)).toBe(148);
+  });
+
+  it('never goes under a quarter of the level scale, nor above it', () => {
+    expect(blurWorkScale(0.25, 1, 4000)).toBe(0.25 / 4);
+    for (const s of [0, 0.3, 0.6, 1])
+      for (const h of [240, 480, 720, 1080]) expect(blurWorkScale(0.125, s, h)).toBeLessThanOrEqual(0.125);
   });
 });

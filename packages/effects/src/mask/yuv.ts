@@ -3,6 +3,7 @@
  * packed buffer, YUV <-> RGB at small sizes, NV12 to I420. Camera frames arrive in YUV and encoders want YUV,
  * so working in it skips two full-resolution colour conversions per frame. Pure: typed arrays only.
  */
+import { packedRgbToI420 } from './rgb-i420.js';
 
 /** An I420 picture in one tight buffer: Y (width x height), then U and V (chromaWidth x chromaHeight). */
 export interface I420 {
@@ -165,20 +166,20 @@ function halvePlane(src: Uint8Array, sw: number, out: Uint8Array, ow: number, oh
   }
 }
 
-/** One byte-per-pixel plane box-averaged to outW x outH. */
+/** One byte-per-pixel plane box-averaged to outW x outH (into `out` when given: no allocation). */
 export function downsamplePlane(
   plane: Uint8Array | Uint8ClampedArray,
   pw: number,
   ph: number,
   outW: number,
   outH: number,
+  out?: Uint8Array,
 ): Uint8Array {
   if (plane.length !== pw * ph) throw new RangeError('downsamplePlane: size does not match');
-  const packed = new Uint8ClampedArray(outW * outH * 4);
-  boxPlane(plane, pw, ph, packed, outW, outH, 0, new Uint32Array(outW));
-  const out = new Uint8Array(outW * outH);
-  for (let i = 0; i < out.length; i++) out[i] = packed[i * 4]!;
-  return out;
+  const result = out ?? new Uint8Array(outW * outH);
+  if (result.length !== outW * outH) throw new RangeError('downsamplePlane: output size does not match');
+  boxPlane(plane, pw, ph, clamped(result), outW, outH, 0, new Uint32Array(outW), 1);
+  return result;
 }
 
 /**
@@ -268,39 +269,8 @@ export function packedYuvToRgba(pixels: Uint8ClampedArray, c: YuvColour): Uint8C
 
 /** RGBA (width x height) to I420, chroma averaged over each 2x2 block. For sources that are not YUV. */
 export function rgbaToI420(rgba: Uint8ClampedArray, out: I420, c: YuvColour): I420 {
-  const { width: w, height: h, chromaWidth: cw } = out;
-  if (rgba.length !== w * h * 4) throw new RangeError('rgbaToI420: sizes do not match');
-  const kg = 1 - c.kr - c.kb;
-  const ly = c.fullRange ? 1 : 219 / 255;
-  const lc = c.fullRange ? 1 : 224 / 255;
-  const y0 = c.fullRange ? 0 : 16;
-  const ub = lc / (2 * (1 - c.kb));
-  const vr = lc / (2 * (1 - c.kr));
-  out.u.fill(0);
-  out.v.fill(0);
-  const accU = new Float32Array(out.u.length);
-  const accV = new Float32Array(out.v.length);
-  const count = new Uint8Array(out.u.length);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const p = (y * w + x) * 4;
-      const r = rgba[p]!;
-      const g = rgba[p + 1]!;
-      const b = rgba[p + 2]!;
-      const l = c.kr * r + kg * g + c.kb * b;
-      out.y[y * w + x] = y0 + l * ly + 0.5;
-      const ci = (y >> 1) * cw + (x >> 1);
-      accU[ci]! += (b - l) * ub;
-      accV[ci]! += (r - l) * vr;
-      count[ci]!++;
-    }
-  }
-  for (let i = 0; i < accU.length; i++) {
-    const n = count[i]! || 1;
-    out.u[i] = Math.min(255, Math.max(0, Math.round(128 + accU[i]! / n)));
-    out.v[i] = Math.min(255, Math.max(0, Math.round(128 + accV[i]! / n)));
-  }
-  return out;
+  if (rgba.length !== out.width * out.height * 4) throw new RangeError('rgbaToI420: sizes do not match');
+  return packedRgbToI420(rgba, out.width * 4, 'rgb', out, c);
 }
 
 /** Interleaved UV (NV12) to separate U and V planes. */

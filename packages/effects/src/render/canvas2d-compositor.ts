@@ -3,7 +3,7 @@ import { maskWeightedBlur } from '../mask/blur.js';
 import type { QualityLevel } from '../mask/budget.js';
 import { CpuRefiner, workingSize } from '../mask/cpu-refiner.js';
 import { coverCrop, privacySize } from '../mask/geometry.js';
-import { blurParams } from '../mask/kernels.js';
+import { blurParams, blurWorkScale } from '../mask/kernels.js';
 import { lightWrapAlpha } from '../mask/light-wrap.js';
 import {
   type Composition,
@@ -219,8 +219,9 @@ export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
       ctx.drawImage(frame, 0, 0);
       ctx.globalCompositeOperation = 'destination-over';
       if (composition.kind === 'blur') {
-        // Mask-weighted blur on the CPU at a quarter of the refinement's blur scale: no halo, any browser.
-        const scale = quality.blurScale / 2;
+        // Mask-weighted blur on the CPU at a quarter of the refinement's blur scale (coarser for a strong blur,
+        // blurWorkScale): no halo, any browser.
+        const scale = blurWorkScale(quality.blurScale / 2, composition.strength, size.height);
         const sw = Math.max(1, Math.round(size.width * scale));
         const sh = Math.max(1, Math.round(size.height * scale));
         for (const c of [small, smallAlpha]) {

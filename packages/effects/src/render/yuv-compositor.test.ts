@@ -27,7 +27,7 @@ function frameBytes(frame: VideoFrame): Uint8Array {
 }
 
 describe('YUV compositor', () => {
-  it('hands its bytes to each output frame: a later composite never changes an earlier frame', () => {
+  it('gives each output frame its own bytes: a later composite never changes an earlier frame', () => {
     const c = createYuvCompositor(new OffscreenCanvas(1, 1));
     c.prepare(cameraFrame(0));
     c.modelInput();

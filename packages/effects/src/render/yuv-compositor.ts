@@ -3,7 +3,8 @@ import { maskWeightedBlur } from '../mask/blur.js';
 import type { QualityLevel } from '../mask/budget.js';
 import { CpuRefiner, workingSize } from '../mask/cpu-refiner.js';
 import { coverCrop, privacySize } from '../mask/geometry.js';
-import { blurParams } from '../mask/kernels.js';
+import { blurParams, blurWorkScale } from '../mask/kernels.js';
+import { i420ToRgba, packedRgbToI420, rgbOrderOf } from '../mask/rgb-i420.js';
 import {
   createI420,
   deinterleaveUv,
@@ -51,6 +52,10 @@ export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
   let full: I420 | null = null;
   let output: I420 | null = null;
   let nv12: Uint8Array | null = null;
+  /** An RGBX/BGRX camera frame's bytes (Firefox), reused. */
+  let rgbBytes: Uint8Array | null = null;
+  /** The output as RGBA for the frames pipeline's ImageBitmap, reused. */
+  let outputRgba: ImageData | null = null;
   let colour: YuvColour = yuvColour('bt709', false);
   let colorSpace: VideoColorSpaceInit = RGB_SOURCE_SPACE;
   const lowPacked = new Uint8ClampedArray(MODEL_INPUT.width * MODEL_INPUT.height * 4);
@@ -65,6 +70,9 @@ export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
    */
   let guideYuv: { pixels: Uint8ClampedArray; width: number; height: number } | null = null;
   let guideYuvBuffer = new Uint8ClampedArray(0);
+  /** The blur's small picture and weights, reused frame to frame (they were ~0.5 MB of garbage per frame). */
+  let blurPixels = new Uint8ClampedArray(0);
+  let blurWeights = new Uint8Array(0);
   const guides = [new Uint8ClampedArray(0), new Uint8ClampedArray(0)];
   let guideIndex = 0;
   let mask: { data: Float32Array; width: number; height: number } | null = null;
@@ -90,8 +98,14 @@ export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
     return ctx.getImageData(0, 0, w, h).data;
   };
 
-  /** Copies a YUV VideoFrame's visible picture into `current`; false when its format is not I420/NV12. */
-  const copyFrame = (frame: VideoFrame, target: I420): boolean => {
+  /**
+   * Copies a VideoFrame's visible picture into `target`: 'yuv' (I420, NV12: the camera's own samples), 'rgb'
+   * (RGBX/BGRX, Firefox's camera frames: their bytes converted here, BT.709), or null when the frame cannot be
+   * read so (another format, a layout the browser refuses): the canvas path then.
+   * NOTE: relies on copyTo writing CPU-backed frames before it returns (Chromium, Firefox), as the rest of the
+   * frame is synchronous.
+   */
+  const copyFrame = (frame: VideoFrame, target: I420): 'yuv' | 'rgb' | null => {
     const rect = frame.visibleRect ?? undefined;
     const luma = target.width * target.height;
     const chroma = target.chromaWidth * target.chromaHeight;
@@ -106,7 +120,7 @@ export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
             { offset: luma + chroma, stride: target.chromaWidth },
           ],
         } as VideoFrameCopyToOptions);
-        return true;
+        return 'yuv';
       }
       if (frame.format === 'NV12') {
         if (!nv12 || nv12.length !== luma + 2 * chroma) nv12 = new Uint8Array(luma + 2 * chroma);
@@ -119,12 +133,25 @@ export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
         } as VideoFrameCopyToOptions);
         target.y.set(nv12.subarray(0, luma));
         deinterleaveUv(nv12.subarray(luma), target.u, target.v);
-        return true;
+        return 'yuv';
+      }
+      const order = rgbOrderOf(frame.format);
+      if (order) {
+        const stride = target.width * 4;
+        if (!rgbBytes || rgbBytes.length !== stride * target.height)
+          rgbBytes = new Uint8Array(stride * target.height);
+        void frame.copyTo(rgbBytes, {
+          ...(rect ? { rect } : {}),
+          layout: [{ offset: 0, stride }],
+        } as VideoFrameCopyToOptions);
+        // NOTE: synchronous, one pass over the picture (~2 ms at 640x480); replaces a canvas draw and readback.
+        packedRgbToI420(rgbBytes, stride, order, target, yuvColour('bt709', false));
+        return 'rgb';
       }
     } catch {
       // An odd visible rect or a layout the browser refuses: take the canvas path.
     }
-    return false;
+    return null;
   };
 
   const backgroundFor = (size: { width: number; height: number }): I420 | null => {
@@ -180,9 +207,14 @@ export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
       }
       // The camera's picture lands in `full` when it is to be shrunk, else straight in `current`.
       const target = full ?? current;
-      if (isFrame && copyFrame(source, target)) {
-        colour = yuvColour(source.colorSpace?.matrix, source.colorSpace?.fullRange);
-        colorSpace = source.colorSpace?.toJSON?.() ?? RGB_SOURCE_SPACE;
+      const copied = isFrame ? copyFrame(source, target) : null;
+      if (copied === 'yuv') {
+        const space = (source as VideoFrame).colorSpace;
+        colour = yuvColour(space?.matrix, space?.fullRange);
+        colorSpace = space?.toJSON?.() ?? RGB_SOURCE_SPACE;
+      } else if (copied === 'rgb') {
+        colour = yuvColour('bt709', false);
+        colorSpace = RGB_SOURCE_SPACE;
       } else {
         colour = yuvColour('bt709', false);
         colorSpace = RGB_SOURCE_SPACE;
@@ -277,16 +309,21 @@ export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
       }
       const alpha = { alpha: refiner.alpha, alphaWidth: refiner.width, alphaHeight: refiner.height };
       if (composition.kind === 'blur') {
-        // Mask-weighted blur at a quarter of the refinement's blur scale, as the Canvas2D back end does.
-        const scale = quality.blurScale / 2;
+        // Mask-weighted blur at a quarter of the refinement's blur scale, as the Canvas2D back end does, or
+        // on a coarser grid where the blur is strong enough not to need that one.
+        const scale = blurWorkScale(quality.blurScale / 2, composition.strength, src.height);
         const sw = Math.max(1, Math.round(src.width * scale));
         const sh = Math.max(1, Math.round(src.height * scale));
         // The blur's source: this frame's guide (already small, still YUV) shrunk again, not the full picture;
         // what it loses in sharpness the blur takes away anyway.
+        if (blurPixels.length !== sw * sh * 4) {
+          blurPixels = new Uint8ClampedArray(sw * sh * 4);
+          blurWeights = new Uint8Array(sw * sh);
+        }
         const pixels = guideYuv
-          ? downsamplePacked(guideYuv.pixels, guideYuv.width, guideYuv.height, sw, sh)
-          : downsampleI420(src, sw, sh);
-        const weights = downsamplePlane(refiner.alpha, refiner.width, refiner.height, sw, sh);
+          ? downsamplePacked(guideYuv.pixels, guideYuv.width, guideYuv.height, sw, sh, blurPixels)
+          : downsampleI420(src, sw, sh, blurPixels);
+        const weights = downsamplePlane(refiner.alpha, refiner.width, refiner.height, sw, sh, blurWeights);
         // NOTE: synchronous CPU work, ~1-2 ms at 160x90 (running sums: cost does not grow with the radius).
         // Blurring Y, U and V is the same linear filter as blurring R, G and B.
         maskWeightedBlur({
@@ -316,29 +353,29 @@ export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
         codedHeight: output.height,
         timestamp,
         colorSpace,
-        // The frame takes the bytes instead of copying them (a 720p copy is 1.4 MB per frame); the next
-        // composite writes into a fresh picture. A browser without `transfer` copies and leaves ours intact.
-        transfer: [output.data.buffer],
       };
-      const frame = new VideoFrame(output.data, init as VideoFrameBufferInit);
-      if (output.data.byteLength === 0) output = null;
-      return frame;
+      // The frame copies the bytes and our picture is reused. Handing them over (`transfer`) made every
+      // composite write into a fresh 1.4 MB buffer at 720p, and a fresh buffer that size costs more than the
+      // copy: Chromium maps it anew each time (page faults on every write).
+      return new VideoFrame(output.data, init as VideoFrameBufferInit);
     },
     outputBitmap() {
-      // The frames pipeline wants an ImageBitmap: the canvas converts the YUV frame once.
-      const frame = this.outputFrame(0);
-      try {
-        if (canvas.width !== frame.displayWidth || canvas.height !== frame.displayHeight) {
-          canvas.width = frame.displayWidth;
-          canvas.height = frame.displayHeight;
-        }
-        const ctx = canvas.getContext('2d');
-        if (!ctx) throw EffectError.unsupported('a 2D canvas is not available');
-        ctx.drawImage(frame, 0, 0);
-        return canvas.transferToImageBitmap();
-      } finally {
-        frame.close();
+      // The frames pipeline wants an ImageBitmap. The picture is converted to RGBA here and put on the canvas:
+      // drawing an I420 VideoFrame costs Firefox's software canvas ~14 ms at 640x480 (bench:speed, load 15).
+      if (!output) throw EffectError.invalidState('outputBitmap() before composite()');
+      const { width, height } = output;
+      if (outputRgba?.width !== width || outputRgba.height !== height)
+        outputRgba = new ImageData(width, height);
+      // NOTE: synchronous, one pass over the picture.
+      i420ToRgba(output, colour, outputRgba.data);
+      if (canvas.width !== width || canvas.height !== height) {
+        canvas.width = width;
+        canvas.height = height;
       }
+      const ctx = canvas.getContext('2d');
+      if (!ctx) throw EffectError.unsupported('a 2D canvas is not available');
+      ctx.putImageData(outputRgba, 0, 0);
+      return canvas.transferToImageBitmap();
     },
     readAlpha() {
       if (!current || !refiner.haveAlpha) throw EffectError.invalidState('readAlpha() before refine()');
@@ -363,6 +400,8 @@ export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
       full = null;
       output = null;
       nv12 = null;
+      rgbBytes = null;
+      outputRgba = null;
       lowRgba = null;
       if (convert) {
         convert.width = 1;

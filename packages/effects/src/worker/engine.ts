@@ -362,6 +362,11 @@ export class Engine {
     return performance.now() - t;
   }
 
+  /** Records time the frame loop spent outside a frame: waiting for a camera frame, or for the page to take one. */
+  loopWait(stage: 'wait' | 'write', ms: number): void {
+    this.timer.add(stage, ms);
+  }
+
   /** Records that the caller delivered an output frame (and what making it cost). */
   frameDelivered(outputMs: number): void {
     this.fpsOut.tick(performance.now());
@@ -486,17 +491,19 @@ export class Engine {
         const mask = segmenter.segment(input, timestampMs);
         // The bare model output, kept for the mask processor's `raw` (what the rest of the pipeline adds to).
         this.lastRaw = quality.mirrorAverage ? { ...mask, data: mask.data.slice() } : mask;
+        this.timer.add('segment', performance.now() - t);
         if (quality.mirrorAverage) {
+          const tm = performance.now();
           // NOTE: a second synchronous inference (~the model's cost again), at full quality only.
           const mirrored = segmenter.segment(
             new ImageData(mirrorRgba(input.data, input.width, input.height), input.width, input.height),
             timestampMs,
           );
           averageMirrored(mask.data, mirrored.data, mask.width, mask.height);
+          this.timer.add('mirror', performance.now() - tm);
         }
         this.compositor.setMask(mask.data, mask.width, mask.height);
         this.haveMask = true;
-        this.timer.add('segment', performance.now() - t);
       }
       const t = performance.now();
       this.compositor.refine(quality);

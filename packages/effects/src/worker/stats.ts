@@ -3,8 +3,34 @@ import type { Degraded } from '../mask/output-verdict.js';
 import type { Renderer } from '../render/compositor.js';
 import type { FramesPipelineStats } from '../track/frames-pipeline.js';
 
-export type Stage = 'prepare' | 'segment' | 'refine' | 'composite' | 'output' | 'total';
-export const STAGES: readonly Stage[] = ['prepare', 'segment', 'refine', 'composite', 'output', 'total'];
+/**
+ * Per-frame stages. `segment`: the model's input and one inference (frames that run the model only);
+ * `mirror`: the mirrored second inference and the averaging (level 0 only); `total`: the whole frame in the
+ * worker (prepare to output). Outside the frame, in the streams pipeline's loop: `wait`, the time the worker
+ * waited for the next camera frame (idle: the camera or the page is the limit), and `write`, the time it
+ * waited for the page to take the output frame (backpressure).
+ */
+export type Stage =
+  | 'prepare'
+  | 'segment'
+  | 'mirror'
+  | 'refine'
+  | 'composite'
+  | 'output'
+  | 'total'
+  | 'wait'
+  | 'write';
+export const STAGES: readonly Stage[] = [
+  'prepare',
+  'segment',
+  'mirror',
+  'refine',
+  'composite',
+  'output',
+  'total',
+  'wait',
+  'write',
+];
 
 export interface EffectStats {
   state: 'loading' | 'ready' | 'failed' | 'disposed';

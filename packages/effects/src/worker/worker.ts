@@ -36,8 +36,10 @@ async function runStreams(
   const writer = writable.getWriter();
   try {
     while (!stopped) {
+      const tRead = performance.now();
       const { done, value: frame } = await reader.read();
       if (done || !frame) break;
+      engine?.loopWait('wait', performance.now() - tRead);
       let output: VideoFrame | null = null;
       try {
         if (engine && !stopped && !idle) {
@@ -53,11 +55,13 @@ async function runStreams(
         frame.close();
       }
       if (output) {
+        const tWrite = performance.now();
         // The generator's sink takes ownership of the frame.
         await writer.write(output).catch((error: unknown) => {
           output?.close();
           throw error;
         });
+        engine?.loopWait('write', performance.now() - tWrite);
       }
     }
   } catch (error) {

@@ -10,6 +10,7 @@ import { type CanvasCamera, startCanvasCamera } from './canvas-camera.js';
 
 export type SpeedProcessor =
   | 'none'
+  | 'backdrop-none'
   | 'backdrop-blur'
   | 'backdrop-replace'
   | 'livekit-blur'
@@ -82,12 +83,14 @@ async function process(
   livekitDelegate: 'CPU' | 'GPU' | undefined,
 ): Promise<MediaStreamTrack> {
   if (kind === 'none') return track;
-  if (kind === 'backdrop-blur' || kind === 'backdrop-replace') {
+  if (kind === 'backdrop-none' || kind === 'backdrop-blur' || kind === 'backdrop-replace') {
     effect = await createBackgroundEffect(track, {
       mode:
-        kind === 'backdrop-blur'
-          ? { kind: 'blur', strength: 0.6 }
-          : { kind: 'replace', image: await backgroundImage() },
+        kind === 'backdrop-none'
+          ? { kind: 'none' }
+          : kind === 'backdrop-blur'
+            ? { kind: 'blur', strength: 0.6 }
+            : { kind: 'replace', image: await backgroundImage() },
     });
     await effect.whenReady();
     return effect.track;
