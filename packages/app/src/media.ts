@@ -288,10 +288,21 @@ export class LocalMedia {
     const before = this.videoTrack;
     let retired: BackgroundEffect | undefined;
     if (mode.kind === 'none') {
-      // Nothing runs for `none`: the camera is shown as is and the effect (worker, model) is let go. The page
-      // keeps the compiled runtime and model, so choosing an effect again starts in a fraction of a second.
-      retired = this.effect;
-      this.effect = undefined;
+      // The camera is shown as is. An effect that ran stays, idle (no frames processed, nothing output), with
+      // its worker, compiled runtime and model loaded: choosing an effect again applies from the next frame.
+      // A failed one is let go, so the next choice starts afresh (the page keeps what it compiled). Not
+      // awaited: the camera shows at once even while a starting worker has yet to read the message.
+      const current = this.effect;
+      if (current?.state === 'failed') {
+        retired = current;
+        this.effect = undefined;
+      } else if (current) {
+        current.suspend().catch(() => {
+          if (this.effect !== current) return;
+          this.effect = undefined;
+          current.dispose();
+        });
+      }
     } else if (!this.effect) {
       this.effect = await this.createEffect(this.camera, mode);
       this.effect.track.enabled = this.cameraState.value;
@@ -372,7 +383,12 @@ export class LocalMedia {
     fresh.enabled = this.cameraState.peek();
     const before = this.videoTrack;
     let retired: BackgroundEffect | undefined;
-    if (this.mode.kind !== 'none' && effectsSupported()) {
+    if (this.mode.kind === 'none') {
+      // An idle effect is bound to the old camera (its own clone would keep that camera on): let it go; the page
+      // keeps the compiled runtime and model for the next effect.
+      retired = this.effect;
+      this.effect = undefined;
+    } else if (effectsSupported()) {
       let next: BackgroundEffect;
       try {
         next = await this.createEffect(fresh, this.mode);
@@ -489,8 +505,9 @@ export class LocalMedia {
     return loadBackgroundImage(file);
   }
 
+  /** The running effect's figures (null with `none`, even while an idle effect is kept). */
   stats() {
-    return this.effect?.stats() ?? null;
+    return this.mode.kind === 'none' ? null : (this.effect?.stats() ?? null);
   }
 
   close(): void {

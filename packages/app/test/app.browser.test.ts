@@ -174,6 +174,54 @@ describe('app pages', () => {
     if (report.decisions === 'software-gl') expect(report.glRenderer).toMatch(/swiftshader/i);
   });
 
+  it('effect -> None -> another effect keeps the one effects worker: None idles it, the next choice starts no worker and loads nothing', async () => {
+    const fresh = await browser.context.newPage();
+    fresh.on('pageerror', (error) => pageErrors.push(error));
+    try {
+      await fresh.addInitScript(() => {
+        const Native = window.Worker;
+        const w = window as unknown as { __workersStarted: number };
+        w.__workersStarted = 0;
+        window.Worker = class extends Native {
+          constructor(url: string | URL, options?: WorkerOptions) {
+            super(url, options);
+            w.__workersStarted++;
+          }
+        };
+      });
+      await fresh.goto(`${server.url}/r/lazy-effects-again`);
+      await fresh.waitForSelector('.effect-picker [data-effect="blur"]:not([disabled])', { timeout: 30_000 });
+      const pick = async (key: string) => {
+        await fresh.click(`.effect-picker [data-effect="${key}"]`);
+        await fresh.waitForSelector(`.effect-picker [data-effect="${key}"][aria-pressed="true"]`, {
+          timeout: 30_000,
+        });
+      };
+      const loads = () =>
+        fresh.evaluate(() => ({
+          workers: (window as unknown as { __workersStarted: number }).__workersStarted,
+          starts: window.backdropMetrics.effectStartup.filter((r) => r.at.firstFrame !== undefined).length,
+          wasm: performance.getEntriesByType('resource').filter((e) => /\.wasm$/.test(e.name)).length,
+        }));
+      await pick('blur');
+      await fresh.waitForFunction(
+        () => window.backdropMetrics.effectStartup.some((r) => r.at.firstFrame !== undefined),
+        undefined,
+        { timeout: 60_000 },
+      );
+      const once = await loads();
+      expect(once).toMatchObject({ workers: 1, starts: 1, wasm: 1 });
+      await pick('none');
+      await pick('replace-dusk');
+      await pick('none');
+      await pick('blur');
+      // Three effect choices, one worker and one start-up: the second and third reused the idle worker.
+      expect(await loads()).toMatchObject({ workers: 1, starts: 1, wasm: 1 });
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('rejects a malformed room path with an error page', async () => {
     await page.goto(`${server.url}/r/UPPER`);
     await waitForState('error');

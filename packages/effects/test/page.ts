@@ -51,6 +51,15 @@ let key: [number, number, number] = [0, 255, 0];
 let monitoring = false;
 let analysing = true;
 let counted = 0;
+/** Workers this page started (the effect's, a preload's): a kept worker is not started again. */
+let workersStarted = 0;
+const NativeWorker = globalThis.Worker;
+globalThis.Worker = class CountedWorker extends NativeWorker {
+  constructor(url: string | URL, options?: WorkerOptions) {
+    super(url, options);
+    workersStarted++;
+  }
+};
 const canvas = new OffscreenCanvas(W, H);
 const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
 
@@ -278,6 +287,22 @@ const fx = {
     } catch (e) {
       return (e as { code?: string }).code ?? String(e);
     }
+  },
+  /** Idles the effect (the app's "None" after an effect): its worker and model stay. */
+  async suspend(): Promise<string | null> {
+    try {
+      await effect!.suspend();
+      return null;
+    } catch (e) {
+      return (e as { code?: string }).code ?? String(e);
+    }
+  },
+  /** Workers started by this page so far, and fetches of the runtime's wasm. */
+  loads() {
+    return {
+      workers: workersStarted,
+      wasmFetches: performance.getEntriesByType('resource').filter((e) => /\.wasm$/.test(e.name)).length,
+    };
   },
   /** Sets the colour the analysis counts as "key" (for replace: the background's corner colour). */
   setKey(color: string) {

@@ -13,6 +13,10 @@ type Fx = {
   take(): FrameReport[];
   startup(): StartupReport | null;
   killWorker(): number;
+  suspend(): Promise<string | null>;
+  setMode(m: Record<string, unknown>): Promise<string | null>;
+  counted(): number;
+  loads(): { workers: number; wasmFetches: number };
   restarts(): number;
   info(): {
     errors: Array<{ code: string }>;
@@ -53,8 +57,8 @@ async function openPage(): Promise<Page> {
 }
 
 /** Starts an effect and waits for its timeline to reach the first effected frame. */
-async function startAndReport(page: Page): Promise<StartupReport> {
-  await page.evaluate((mode) => fx.start({ initialMode: mode, analyse: false }), REMOVE);
+async function startAndReport(page: Page, analyse = false): Promise<StartupReport> {
+  await page.evaluate(([mode, a]) => fx.start({ initialMode: mode, analyse: a }), [REMOVE, analyse] as const);
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     const report = await page.evaluate(() => fx.startup());
@@ -119,6 +123,62 @@ describe('effect start-up (headless Chromium, software GL)', () => {
       expect(report.wasm).toBe('page');
       expect(report.model).toBe('page');
       expect(report.runtime).toBe('tflite');
+    } finally {
+      await page.evaluate(() => fx.stop()).catch(() => undefined);
+      await page.close();
+    }
+  });
+
+  it('effect -> suspended (None) -> effect keeps one worker: nothing output while idle, the effect back from the next frame', async () => {
+    const page = await openPage();
+    try {
+      const first = await startAndReport(page, true);
+      const before = await page.evaluate(() => fx.loads());
+      expect(before.workers).toBe(1);
+      // Wait for the effect on the output.
+      const onBy = Date.now() + 60_000;
+      let frames: FrameReport[] = [];
+      while (Date.now() < onBy && !frames.some(keyed)) {
+        await sleep(250);
+        frames = await page.evaluate(() => fx.take());
+      }
+      expect(frames.some(keyed)).toBe(true);
+      const standInsBefore = (await page.evaluate(() => fx.info())).stats?.standIns ?? 0;
+
+      for (let round = 0; round < 2; round++) {
+        expect(await page.evaluate(() => fx.suspend())).toBeNull();
+        // A frame already on its way may still land; after that the idle worker outputs nothing.
+        await sleep(500);
+        const idleFrom = await page.evaluate(() => fx.counted());
+        await sleep(1500);
+        const idleFrames = (await page.evaluate(() => fx.counted())) - idleFrom;
+        await page.evaluate(() => fx.take());
+
+        expect(await page.evaluate((m) => fx.setMode(m), REMOVE)).toBeNull();
+        const back: FrameReport[] = [];
+        const by = Date.now() + 30_000;
+        while (Date.now() < by && back.filter(keyed).length < 5) {
+          await sleep(100);
+          back.push(...(await page.evaluate(() => fx.take())));
+        }
+        const info = await page.evaluate(() => fx.info());
+        log(
+          `suspend/resume round ${round}: ${idleFrames} frames out in 1.5 s idle; after resume ${back.length} frames, first keyed at #${back.findIndex(keyed)}, privacy ${back.filter(privacy).length}; ${JSON.stringify(await page.evaluate(() => fx.loads()))}`,
+        );
+        expect(idleFrames).toBe(0);
+        // The same worker, runtime and model: no worker started, no wasm fetched, no start-up again (the
+        // timeline is still the first start's).
+        expect(await page.evaluate(() => fx.loads())).toEqual(before);
+        expect((await page.evaluate(() => fx.startup()))?.at.created).toBe(first.at.created);
+        // The model runs on the first frame after the switch: no privacy frame while it loads, and the
+        // effect (never the raw camera) from the first frames.
+        expect(back.filter(keyed).length).toBeGreaterThanOrEqual(5);
+        expect(back.filter(privacy)).toEqual([]);
+        expect(back.filter((f) => f.rawLike)).toEqual([]);
+        expect(info.errors).toEqual([]);
+        // Idle is not a dead worker: no dark stand-ins.
+        expect(info.stats?.standIns ?? 0).toBe(standInsBefore);
+      }
     } finally {
       await page.evaluate(() => fx.stop()).catch(() => undefined);
       await page.close();

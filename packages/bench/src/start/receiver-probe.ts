@@ -43,3 +43,10 @@ export async function watchForKey(
 export function keySeenAt(page: Page, name: string): Promise<number | null> {
   return page.evaluate((n) => (window as unknown as Probed).__startKeySeen?.[n] ?? null, name);
 }
+
+/** Forgets that `name`'s tile showed the key (to time a second start); it is recorded again when it does. */
+export function forgetKey(page: Page, name: string): Promise<void> {
+  return page.evaluate((n) => {
+    delete (window as unknown as Probed).__startKeySeen[n];
+  }, name);
+}

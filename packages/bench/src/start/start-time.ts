@@ -12,7 +12,7 @@ import { makeCamera, makePortraitCamera } from '../../../../test/support/cameras
 import { CHROMIUM_ARGS, type LaunchedBrowser, launchChromium } from '../../../../test/support/chromium.js';
 import { defineTranspilerHelpers } from '../../../../test/support/page-probes.js';
 import { ROOT, startTestServer, type TestServer } from '../../../../test/support/server.js';
-import { keySeenAt, watchForKey } from './receiver-probe.js';
+import { forgetKey, keySeenAt, watchForKey } from './receiver-probe.js';
 import { formatSummary, ratios, type Sample, SCENARIO_TEXT, type Scenario, summarize } from './summary.js';
 
 interface Args {
@@ -72,14 +72,54 @@ async function seenByAll(receivers: Page[], name: string, deadline: number): Pro
   return null;
 }
 
-async function senderReport(page: Page): Promise<StartupReport | null> {
+/** The sender's last start-up that began at or after `since` (a resumed idle effect has none of its own). */
+async function senderReport(page: Page, since: number): Promise<StartupReport | null> {
   return page
-    .evaluate(() => {
+    .evaluate((t) => {
       const all = (window as unknown as { backdropMetrics?: { effectStartup?: StartupReport[] } })
         .backdropMetrics?.effectStartup;
-      return all?.filter((r) => r.at.firstFrame !== undefined).at(-1) ?? null;
-    })
+      return (
+        all
+          ?.filter((r) => r.at.firstFrame !== undefined && r.at.created !== undefined && r.at.created >= t)
+          .at(-1) ?? null
+      );
+    }, since)
     .catch(() => null);
+}
+
+/** Chooses "remove" with the key colour in the call's effects panel; the epoch ms of the choice. */
+function chooseKey(page: Page): Promise<number> {
+  return page.evaluate((color) => {
+    if (!document.querySelector('#effects-panel'))
+      document.querySelector<HTMLButtonElement>('[data-control="background"]')?.click();
+    const input = document.querySelector<HTMLInputElement>('#effects-panel input[type="color"]');
+    if (!input) throw new Error('no colour input in the effects panel');
+    input.value = color;
+    const at = performance.timeOrigin + performance.now();
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    return at;
+  }, KEY_HEX);
+}
+
+/** Chooses None in the call's effects panel and waits until no receiver shows the key any more. */
+async function chooseNone(page: Page, receivers: Page[], name: string, timeoutMs: number): Promise<void> {
+  await page.evaluate(() => {
+    if (!document.querySelector('#effects-panel'))
+      document.querySelector<HTMLButtonElement>('[data-control="background"]')?.click();
+    const none = document.querySelector<HTMLButtonElement>('#effects-panel [data-effect="none"]');
+    if (!none) throw new Error('no None option in the effects panel');
+    none.click();
+  });
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    await sleep(2000);
+    await Promise.all(receivers.map((r) => forgetKey(r, name)));
+    // The probe samples every 40 ms: a second with no key seen anywhere is the raw camera at every receiver.
+    await sleep(1000);
+    const seen = await Promise.all(receivers.map((r) => keySeenAt(r, name)));
+    if (seen.every((t) => t === null)) return;
+  }
+  throw new Error(`${name}: the receivers still see the effect ${timeoutMs} ms after None`);
 }
 
 async function measure(
@@ -93,7 +133,7 @@ async function measure(
   const name = `${scenario}-${run}`;
   const page = await sender.context.newPage();
   await defineTranspilerHelpers(page);
-  const choose = scenario === 'coldChoose' || scenario === 'warmChoose';
+  const choose = scenario !== 'coldLoad' && scenario !== 'warmLoad';
   const query = new URLSearchParams({ name, autojoin: '1', effect: choose ? 'none' : 'remove' });
   if (!choose) query.set('background', KEY_HEX);
   let startedAt: number;
@@ -105,18 +145,23 @@ async function measure(
       await waitForState(page, 'in-call', timeoutMs);
       // The others already receive the raw camera: the call is running.
       await sleep(2000);
-      startedAt = await page.evaluate((color) => {
-        document.querySelector<HTMLButtonElement>('[data-control="background"]')?.click();
-        const input = document.querySelector<HTMLInputElement>('#effects-panel input[type="color"]');
-        if (!input) throw new Error('no colour input in the effects panel');
-        input.value = color;
-        const at = performance.timeOrigin + performance.now();
-        input.dispatchEvent(new Event('input', { bubbles: true }));
-        return at;
-      }, KEY_HEX);
+      if (scenario === 'rechoose') {
+        // An effect runs first, then None: the second choice is the one timed.
+        const first = await chooseKey(page);
+        if ((await seenByAll(receivers, name, first + timeoutMs)) === null)
+          throw new Error(`${name}: the first effect was not seen`);
+        await chooseNone(page, receivers, name, timeoutMs);
+      }
+      startedAt = await chooseKey(page);
     }
     const seen = await seenByAll(receivers, name, startedAt + timeoutMs);
-    const report = await senderReport(page);
+    const report = await senderReport(page, startedAt);
+    const cameraAt = await page
+      .evaluate(() => {
+        const mark = performance.getEntriesByName('backdrop:media-open')[0];
+        return mark ? performance.timeOrigin + mark.startTime : null;
+      })
+      .catch(() => null);
     const first = report?.at.firstFrame;
     return {
       build: build.name,
@@ -124,10 +169,15 @@ async function measure(
       scenario,
       ms: seen === null ? null : seen - startedAt,
       senderFirstFrameMs: first === undefined ? null : first - startedAt,
-      // `created`: start to the page creating the effect (page load, camera, lobby), then the effect's phases.
+      // `camera` (page loads only): start to the camera being open; `created`: start to the page creating the
+      // effect (page load, camera, lobby); then the effect's own phases.
       phases:
         report && report.at.created !== undefined
-          ? { created: report.at.created - startedAt, ...report.phaseMs }
+          ? {
+              ...(cameraAt !== null && !choose ? { camera: cameraAt - startedAt } : {}),
+              created: report.at.created - startedAt,
+              ...report.phaseMs,
+            }
           : (report?.phaseMs ?? null),
       sources: report
         ? { runtime: report.runtime, wasm: report.wasm, model: report.model, decisions: report.decisions }
@@ -137,6 +187,24 @@ async function measure(
     await page.close({ runBeforeUnload: true }).catch(() => undefined);
     // Let the server see the leave before the next sender joins.
     await sleep(1000);
+  }
+}
+
+/** One measurement; a failure is a sample that never showed the effect (the run goes on). */
+async function tryMeasure(...args: Parameters<typeof measure>): Promise<Sample> {
+  try {
+    return await measure(...args);
+  } catch (error) {
+    console.log(`  ${args[0].name} run ${args[1]} ${args[2]} failed: ${(error as Error).message}`);
+    return {
+      build: args[0].name,
+      run: args[1],
+      scenario: args[2],
+      ms: null,
+      senderFirstFrameMs: null,
+      phases: null,
+      sources: null,
+    };
   }
 }
 
@@ -160,15 +228,16 @@ async function runBuild(
   try {
     const loader = await launchChromium({ fakeCamera: portrait });
     try {
-      samples.push(await measure(build, run, 'coldLoad', loader, receivers, args.timeoutMs));
-      samples.push(await measure(build, run, 'warmLoad', loader, receivers, args.timeoutMs));
-      samples.push(await measure(build, run, 'warmChoose', loader, receivers, args.timeoutMs));
+      samples.push(await tryMeasure(build, run, 'coldLoad', loader, receivers, args.timeoutMs));
+      samples.push(await tryMeasure(build, run, 'warmLoad', loader, receivers, args.timeoutMs));
+      samples.push(await tryMeasure(build, run, 'warmChoose', loader, receivers, args.timeoutMs));
+      samples.push(await tryMeasure(build, run, 'rechoose', loader, receivers, args.timeoutMs));
     } finally {
       await loader.close();
     }
     const chooser = await launchChromium({ fakeCamera: portrait });
     try {
-      samples.push(await measure(build, run, 'coldChoose', chooser, receivers, args.timeoutMs));
+      samples.push(await tryMeasure(build, run, 'coldChoose', chooser, receivers, args.timeoutMs));
     } finally {
       await chooser.close();
     }

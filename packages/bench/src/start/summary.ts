@@ -1,6 +1,6 @@
 // The start benchmark's numbers and how they read. Pure: no I/O.
 
-export const SCENARIOS = ['coldLoad', 'warmLoad', 'coldChoose', 'warmChoose'] as const;
+export const SCENARIOS = ['coldLoad', 'warmLoad', 'coldChoose', 'warmChoose', 'rechoose'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export const SCENARIO_TEXT: Record<Scenario, string> = {
@@ -8,6 +8,7 @@ export const SCENARIO_TEXT: Record<Scenario, string> = {
   warmLoad: 'page load -> receivers see the effect, second visit (same profile)',
   coldChoose: 'choose effect in a running call -> receivers see it, fresh profile (None until then)',
   warmChoose: 'choose effect in a running call -> receivers see it, second visit',
+  rechoose: 'choose the effect again after None in the same call (an effect already ran in this page)',
 };
 
 export interface Sample {

@@ -65,6 +65,13 @@ export interface RuntimeCache {
   model: Uint8Array;
 }
 
+/** A runtime cache the page hands to a worker, and where the page got it (kept from earlier: 'page'). */
+export interface PageRuntime {
+  cache: RuntimeCache;
+  wasm: AssetSource;
+  model: AssetSource;
+}
+
 export interface TfliteLoad {
   segmenter: Segmenter;
   cache: RuntimeCache;
@@ -90,7 +97,7 @@ async function runScript(url: string): Promise<void> {
 }
 
 /** Whether a fetch was answered from the browser's cache (resource timing: nothing transferred). */
-function sourceOf(url: string): AssetSource {
+export function sourceOf(url: string): AssetSource {
   const entry = performance.getEntriesByName(url).at(-1) as PerformanceResourceTiming | undefined;
   if (!entry) return 'unknown';
   return entry.transferSize === 0 && entry.decodedBodySize > 0 ? 'http-cache' : 'network';
@@ -120,6 +127,8 @@ export async function loadTflite(options: {
   assetBase: string;
   modelUrl: string;
   cache?: RuntimeCache;
+  /** Where the page got `cache` (default 'page': it held it from an earlier start). */
+  cacheSources?: { wasm: AssetSource; model: AssetSource };
   onProgress: (p: Progress) => void;
   /** Called with the epoch ms when each step is done. */
   onPhase: (phase: 'fetched' | 'compiled' | 'modelReady') => void;
@@ -169,8 +178,8 @@ export async function loadTflite(options: {
   return {
     segmenter,
     cache: { build, module, model },
-    wasm: reuse ? 'page' : sourceOf(wasmUrl),
-    model: reuse ? 'page' : sourceOf(options.modelUrl),
+    wasm: reuse ? (options.cacheSources?.wasm ?? 'page') : sourceOf(wasmUrl),
+    model: reuse ? (options.cacheSources?.model ?? 'page') : sourceOf(options.modelUrl),
   };
 }
 

@@ -14,7 +14,7 @@ import type { EffectStats } from '../worker/stats.js';
 import { createFramesPipeline, type FramesPipeline } from './frames-pipeline.js';
 import { createOutputTrack } from './insertable-streams.js';
 import { createOutputMux, type OutputSink } from './output-mux.js';
-import { effectsUrls, keepRuntimeCache, preloaded, runtimeCacheFor } from './runtime-caches.js';
+import { effectsUrls, keepRuntimeCache, loadPageRuntime, runtimeCacheFor } from './runtime-caches.js';
 import { STAND_IN_INTERVAL_MS, standInDue } from './stand-in.js';
 import {
   framesLauncher,
@@ -131,6 +131,8 @@ interface EffectSetup {
   /** Where output frames go (the streams mux or the frames pipeline): stand-ins are written there. */
   sink: OutputSink;
   choiceKey: string | null;
+  /** The model's URL (absolute): with the asset base, the key of the page's runtime cache. */
+  modelUrl: string;
   mode: EffectMode;
   resolved: ResolvedEffectMode;
 }
@@ -166,6 +168,7 @@ export class BackgroundEffect extends TypedEmitter<BackgroundEffectEvents> {
   private lastStandInAt: number | null = null;
   /** The caller's current mode, re-resolved for a new worker after a crash. */
   private mode: EffectMode;
+  private idle = false;
 
   constructor(private readonly setup: EffectSetup) {
     super({ name: 'effects.track' });
@@ -181,7 +184,8 @@ export class BackgroundEffect extends TypedEmitter<BackgroundEffectEvents> {
     // While the worker is gone (dead, silent, or replaced and not delivering yet) the output gets dark
     // stand-in frames rather than freezing on the last one (stand-in.ts decides; a check is a few compares).
     this.standInTimer = setInterval(() => {
-      if (this.state === 'disposed' || this.state === 'failed') return;
+      // Suspended: nothing is shown from this track, and it is meant to be still.
+      if (this.state === 'disposed' || this.state === 'failed' || this.idle) return;
       const now = performance.now();
       const sink = this.setup.sink;
       const due = standInDue({
@@ -215,9 +219,31 @@ export class BackgroundEffect extends TypedEmitter<BackgroundEffectEvents> {
       throw this.lastError ?? new EffectError('worker_failed', 'the effects worker is gone');
     }
     this.mode = mode;
+    this.idle = false;
     const applied = new Promise<void>((resolve, reject) => this.pendingModes.set(id, { resolve, reject }));
     this.post({ type: 'mode', id, mode: resolved }, transferablesOf(resolved));
     await applied;
+  }
+
+  /**
+   * Stops the effect's work and output but keeps its worker, compiled runtime and model: the next setMode()
+   * applies from the very next camera frame, with no start-up at all (the app's "None" after an effect). `track`
+   * gets no frames meanwhile (the caller shows the camera). Resolves once the worker is idle.
+   */
+  async suspend(): Promise<void> {
+    if (this.state === 'disposed') throw EffectError.invalidState('suspend() after dispose()');
+    if (this.workerDead)
+      throw this.lastError ?? new EffectError('worker_failed', 'the effects worker is gone');
+    this.idle = true;
+    const id = ++this.modeId;
+    const applied = new Promise<void>((resolve, reject) => this.pendingModes.set(id, { resolve, reject }));
+    this.post({ type: 'idle', id });
+    await applied;
+  }
+
+  /** Whether the effect is suspended (see suspend()) until the next setMode(). */
+  get suspended(): boolean {
+    return this.idle;
   }
 
   /** Resolves when the model is loaded; rejects if loading failed. */
@@ -263,15 +289,29 @@ export class BackgroundEffect extends TypedEmitter<BackgroundEffectEvents> {
   }
 
   private launch(mode: ResolvedEffectMode): LaunchedWorker {
-    const cache = runtimeCacheFor(this.setup.engineOptions.assetBase);
+    const { assetBase, runtime } = this.setup.engineOptions;
+    const { modelUrl } = this.setup;
+    const tflite = (runtime ?? 'tflite') === 'tflite';
+    const kept = tflite ? runtimeCacheFor(assetBase, modelUrl) : undefined;
+    // Nothing kept: the page compiles the wasm and fetches the model while the worker's script starts, rather
+    // than the worker doing it after (the start's two slowest steps in parallel, not in sequence).
+    const fromPage = tflite && !kept;
     const launched = this.setup.launcher({
       options: {
         ...this.setup.engineOptions,
         createdAt: epochNow(),
-        ...(cache ? { runtimeCache: cache } : {}),
+        ...(kept ? { runtimeCache: kept } : {}),
+        ...(fromPage ? { pageRuntime: true } : {}),
       },
       mode,
     });
+    if (fromPage)
+      void loadPageRuntime({ assetBase, modelUrl, onProgress: (p) => this.emit('modelProgress', p) }).then(
+        (given) => {
+          // A worker already let go is terminated: the message goes nowhere.
+          if (this.state !== 'disposed') launched.worker.postMessage({ type: 'runtime', runtime: given });
+        },
+      );
     this.heardFrom = false;
     launched.worker.onmessage = (event: MessageEvent<FromWorker>) => {
       if (launched !== this.current) return;
@@ -308,16 +348,21 @@ export class BackgroundEffect extends TypedEmitter<BackgroundEffectEvents> {
     const fresh = this.launch({ kind: 'blur', strength: 1 });
     this.current = fresh;
     this.lastHeardAt = now;
-    // Until the caller's mode is resolved again, the new worker blurs (a decoded image may take a moment).
-    void resolveEffectMode(this.mode, loadBackgroundImage)
-      .catch(() => resolveEffectMode({ kind: 'blur' }, loadBackgroundImage))
-      .then((resolved) => {
-        if (this.current !== fresh || this.state === 'disposed') {
-          if (resolved.kind === 'replace') resolved.image.close();
-          return;
-        }
-        this.post({ type: 'mode', id: ++this.modeId, mode: resolved }, transferablesOf(resolved));
-      });
+    if (this.idle) {
+      // Suspended: the new worker idles too (it loads its model meanwhile).
+      this.post({ type: 'idle', id: ++this.modeId });
+    } else {
+      // Until the caller's mode is resolved again, the new worker blurs (a decoded image may take a moment).
+      void resolveEffectMode(this.mode, loadBackgroundImage)
+        .catch(() => resolveEffectMode({ kind: 'blur' }, loadBackgroundImage))
+        .then((resolved) => {
+          if (this.current !== fresh || this.state === 'disposed') {
+            if (resolved.kind === 'replace') resolved.image.close();
+            return;
+          }
+          this.post({ type: 'mode', id: ++this.modeId, mode: resolved }, transferablesOf(resolved));
+        });
+    }
     // Switches waiting on the dead worker were re-sent with the mode above (the latest wins): let them go.
     for (const pending of this.pendingModes.values()) pending.resolve();
     this.pendingModes.clear();
@@ -345,7 +390,7 @@ export class BackgroundEffect extends TypedEmitter<BackgroundEffectEvents> {
         this.emit('startup', message.startup);
         break;
       case 'runtimeCache':
-        keepRuntimeCache(this.setup.engineOptions.assetBase, message.cache);
+        keepRuntimeCache(this.setup.engineOptions.assetBase, this.setup.modelUrl, message.cache);
         break;
       case 'error':
         this.onError(deserializeError(message.error));
@@ -394,9 +439,6 @@ export class BackgroundEffect extends TypedEmitter<BackgroundEffectEvents> {
   }
 }
 
-/** The longest a start waits for a preload under way before its worker fetches and compiles by itself. */
-const PRELOAD_WAIT_MS = 10_000;
-
 /** Whether this browser can run background effects at all (a cheap check: nothing is loaded). */
 export function effectsSupported(): boolean {
   const features = detectFeatures();
@@ -418,13 +460,9 @@ export async function createBackgroundEffect(
   if (!features.worker || !features.offscreenCanvas) {
     throw EffectError.unsupported('this browser has no Worker with OffscreenCanvas');
   }
-  const { assetBase, workerUrl } = effectsUrls(options);
+  const { assetBase, workerUrl, modelUrl } = effectsUrls(options);
   const mode = options.mode ?? { kind: 'none' };
-  const [resolved] = await Promise.all([
-    resolveEffectMode(mode, loadBackgroundImage),
-    // A preload under way (preloadEffects) is nearer its end than a worker that would start from nothing.
-    preloaded(assetBase, PRELOAD_WAIT_MS),
-  ]);
+  const resolved = await resolveEffectMode(mode, loadBackgroundImage);
   const wanted = options.pipeline ?? 'auto';
   const streams =
     wanted === 'streams' || (wanted === 'auto' && features.trackStreams && features.transferableStreams);
@@ -464,6 +502,7 @@ export async function createBackgroundEffect(
       frames: null,
       sink: mux,
       choiceKey,
+      modelUrl,
       mode,
       resolved,
     });
@@ -485,6 +524,7 @@ export async function createBackgroundEffect(
     frames,
     sink: frames,
     choiceKey,
+    modelUrl,
     mode,
     resolved,
   });

@@ -4,6 +4,12 @@ import type { ToWorker } from '../worker/protocol.js';
 import type { FramesPipeline } from './frames-pipeline.js';
 import { cameraStream } from './insertable-streams.js';
 import type { OutputMux } from './output-mux.js';
+import { takeSpareWorker } from './runtime-caches.js';
+
+/** The worker a preload started ahead (its script already running), else a new one. */
+function startWorker(workerUrl: string): Worker {
+  return takeSpareWorker(workerUrl) ?? new Worker(workerUrl, { name: 'backdrop-effects' });
+}
 
 /** One running effects worker and what ties it to the page; `detach()` undoes all of it. Idempotent. */
 export interface LaunchedWorker {
@@ -28,7 +34,7 @@ export function streamsLauncher(
   output: OutputMux,
 ): WorkerLauncher {
   return ({ options, mode }) => {
-    const worker = new Worker(workerUrl, { name: 'backdrop-effects' });
+    const worker = startWorker(workerUrl);
     const input = camera.clone();
     const readable = cameraStream(input);
     const relay = new TransformStream<VideoFrame, VideoFrame>();
@@ -72,7 +78,7 @@ export function framesLauncher(
   ) => void,
 ): WorkerLauncher {
   return ({ options, mode }) => {
-    const worker = new Worker(workerUrl, { name: 'backdrop-effects' });
+    const worker = startWorker(workerUrl);
     const message: ToWorker = { type: 'init', options, mode, pipeline: 'frames' };
     worker.postMessage(message, transferablesOf(mode));
     // A frame sent to a worker that died never comes back: let the next one go.

@@ -50,6 +50,32 @@ describe('Engine start-up decisions and timeline (fakes)', () => {
   const load = async () => ({ segmenter: fakeSegmenter(), delegate: 'CPU' as const, measuredMs: {} });
   const auto: EngineOptions = { ...OPTIONS, renderer: 'auto', delegate: 'auto', createdAt: 0 };
 
+  it("waits for the page's runtime and loads with it (where the page got it stays in the options); the page's null loads alone", async () => {
+    const seen: EngineOptions[] = [];
+    const recording: EngineDeps['loadSegmenter'] = async (options) => {
+      seen.push(options);
+      return load();
+    };
+    const cache = { build: 'simd' as const, module: {} as WebAssembly.Module, model: new Uint8Array(8) };
+    let give: (runtime: { cache: typeof cache; wasm: 'http-cache'; model: 'network' } | null) => void =
+      () => {};
+    const given = setup(recording, auto);
+    const started = given.engine.start(new Promise((resolve) => (give = resolve)));
+    await Promise.resolve();
+    // Nothing is loaded before the page's runtime arrives (no second fetch of the same files).
+    expect(seen).toHaveLength(0);
+    give({ cache, wasm: 'http-cache', model: 'network' });
+    await started;
+    expect(seen[0]?.runtimeCache).toBe(cache);
+    expect(seen[0]?.runtimeSources).toEqual({ wasm: 'http-cache', model: 'network' });
+    expect(given.engine.state).toBe('ready');
+
+    const alone = setup(recording, auto);
+    await alone.engine.start(Promise.resolve(null));
+    expect(seen[1]?.runtimeCache).toBeUndefined();
+    expect(alone.engine.state).toBe('ready');
+  });
+
   it('times the back ends only with a hardware GL, and nothing with a cached choice', async () => {
     const gpu = setup(load, auto, 'Mesa Intel(R) UHD Graphics 620');
     await gpu.engine.start();
@@ -97,16 +123,25 @@ describe('Engine privacy logic (fake segmenter and back end)', () => {
         ),
     );
     const started = engine.start();
+    // What each frame leaves with: the last thing composited for it.
+    const out: string[] = [];
+    const frame = (t: number) => {
+      engine.process(FRAME, t);
+      out.push(compositor.composites().at(-1)!);
+    };
     engine.setMode({ kind: 'blur', strength: 0.5 });
-    engine.process(FRAME, 0);
+    frame(0);
     engine.setMode({ kind: 'none' });
-    engine.process(FRAME, 33);
+    frame(33);
     engine.setMode({ kind: 'remove', color: [0, 1, 0] });
-    engine.process(FRAME, 66);
+    frame(66);
     release();
     await started;
-    engine.process(FRAME, 100);
-    expect(compositor.composites()).toEqual(['privacy', 'none', 'privacy', 'remove']);
+    frame(100);
+    expect(out).toEqual(['privacy', 'none', 'privacy', 'remove']);
+    // While the model loads, the effect's own drawing runs once per frame to warm it, always drawn over by
+    // the privacy frame (at most WARM_UP_FRAMES times, never once ready).
+    expect(compositor.composites()).toEqual(['blur', 'privacy', 'none', 'remove', 'privacy', 'remove']);
   });
 
   it('switching from none runs the model on that very frame, before compositing', async () => {

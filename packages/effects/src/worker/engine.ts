@@ -1,7 +1,13 @@
 import { EffectError } from '../errors.js';
 import { glRendererName, hasWebGL2 } from '../features.js';
 import { createLogger } from '../log.js';
-import { ADAPTIVE_LEVELS, BudgetController, QUALITY_LEVELS, shouldSegment } from '../mask/budget.js';
+import {
+  ADAPTIVE_LEVELS,
+  BudgetController,
+  QUALITY_LEVELS,
+  type QualityLevel,
+  shouldSegment,
+} from '../mask/budget.js';
 import { averageMirrored, mirrorRgba } from '../mask/mirror.js';
 import { outputVerdict } from '../mask/output-verdict.js';
 import type { ResolvedEffectMode } from '../mode.js';
@@ -19,10 +25,15 @@ import {
   type ModelMask,
   type Segmenter,
 } from '../segmentation/segmenter.js';
-import { loadTflite, type RuntimeCache } from '../segmentation/tflite-runtime.js';
+import { loadTflite, type PageRuntime, type RuntimeCache } from '../segmentation/tflite-runtime.js';
 import { isSoftwareRenderer, planRenderer } from '../startup/decisions.js';
-import { epochNow, type StartupReport, StartupTimeline } from '../startup/timeline.js';
+import { type AssetSource, epochNow, type StartupReport, StartupTimeline } from '../startup/timeline.js';
 import { type EffectStats, RateMeter, StageTimer } from './stats.js';
+
+/** Frames that warm the refinement and compositing code while the model loads (see Engine.warmUp). */
+const WARM_UP_FRAMES = 2;
+/** The flat mask a warm-up refines: the model's output size. */
+const WARM_UP_MASK = { width: 256, height: 144 };
 
 export interface EngineOptions {
   assetBase: string;
@@ -49,6 +60,13 @@ export interface EngineOptions {
   cachedRenderer?: Renderer;
   /** A compiled runtime and model from an earlier start in the same page (tflite only). */
   runtimeCache?: RuntimeCache;
+  /** Where the page got `runtimeCache` (default 'page': kept from an earlier start). */
+  runtimeSources?: { wasm: AssetSource; model: AssetSource };
+  /**
+   * The page is loading the runtime and model itself and will send them (worker message 'runtime'): the engine
+   * waits for them rather than fetch the same files a second time (tflite only).
+   */
+  pageRuntime?: boolean;
   /** Epoch ms at which the page created the effect (the start of the start-up timeline). */
   createdAt?: number;
 }
@@ -85,6 +103,7 @@ async function loadSegmenter(
       assetBase: base,
       modelUrl: options.modelUrl ?? `${base}${MODEL_FILE}`,
       ...(options.runtimeCache ? { cache: options.runtimeCache } : {}),
+      ...(options.runtimeSources ? { cacheSources: options.runtimeSources } : {}),
       onProgress,
       onPhase: (phase) => timeline.mark(phase),
     });
@@ -166,6 +185,7 @@ export class Engine {
   private readonly log = createLogger('effects.engine');
   private pending: { cost: number; timestampMs: number } | null = null;
   private inferences = 0;
+  private warmUps = 0;
   readonly timeline = new StartupTimeline(epochNow);
 
   constructor(
@@ -202,26 +222,38 @@ export class Engine {
     return this.compositor.outputBitmap();
   }
 
-  /** Loads the runtime and model and picks the delegate. Failure leaves the engine in 'failed' (privacy frames). */
-  async start(): Promise<void> {
+  /**
+   * Loads the runtime and model and picks the delegate. Failure leaves the engine in 'failed' (privacy frames).
+   * `pageRuntime`: what the page compiled and fetched for this start (null: it could not; the engine loads the
+   * files itself).
+   */
+  async start(pageRuntime?: Promise<PageRuntime | null>): Promise<void> {
     // NOTE: synchronous (a GL context: ~0.1–0.6 s on SwiftShader): done before the downloads are awaited, so
     // it overlaps them instead of adding to them. Not needed when the back end is already known.
     if (this.options.renderer === 'auto' && this.options.cachedRenderer === undefined)
       this.timeline.glRenderer = this.deps.glRenderer();
     try {
-      const choice = await this.deps.loadSegmenter(
-        this.options,
-        (p) => this.callbacks.progress(p),
-        this.timeline,
-      );
+      // The back end needs no model: settled now, the privacy frames meanwhile already use (and warm) it.
+      this.chooseRenderer();
+      const given = pageRuntime ? await pageRuntime : null;
+      if ((this.state as Engine['state']) === 'disposed') return;
+      const options: EngineOptions = given
+        ? {
+            ...this.options,
+            runtimeCache: given.cache,
+            runtimeSources: { wasm: given.wasm, model: given.model },
+          }
+        : this.options;
+      const choice = await this.deps.loadSegmenter(options, (p) => this.callbacks.progress(p), this.timeline);
       if (this.state === 'disposed') {
         choice.segmenter.close();
         return;
       }
       this.segmenter = choice.segmenter;
       this.measuredMs = choice.measuredMs;
-      if (choice.cache) this.callbacks.runtimeCache?.(choice.cache);
-      this.chooseRenderer();
+      // Only what this worker loaded itself goes back to the page (it already holds what it gave).
+      if (choice.cache && !options.runtimeCache) this.callbacks.runtimeCache?.(choice.cache);
+      this.timeline.mark('calibrated');
       this.state = 'ready';
       this.log.info('ready', { delegate: this.segmenter.delegate, renderer: this.renderer });
       this.callbacks.ready({
@@ -281,11 +313,14 @@ export class Engine {
     const t1 = performance.now();
     this.timer.add('prepare', t1 - t0);
     const mode = this.mode;
+    let warmMs = 0;
     if (mode.kind === 'none') {
       this.reset();
       this.compositor.composite(mode, quality);
     } else if (this.state !== 'ready' || !this.updateMask(timestampMs)) {
+      if (this.state === 'loading' && this.warmUps < WARM_UP_FRAMES) warmMs = this.warmUp(mode, quality);
       this.privacyFrames++;
+      // Drawn after any warm-up, over all of it: the frame that leaves is the privacy frame.
       this.compositor.composite(PRIVACY_FRAME, quality);
     } else {
       const t2 = performance.now();
@@ -296,7 +331,35 @@ export class Engine {
         this.callbacks.startup?.(this.timeline.report());
       }
     }
-    this.pending = { cost: performance.now() - t0, timestampMs };
+    // A warm-up is start-up work, not what a frame costs: the budget does not see it.
+    this.pending = { cost: performance.now() - t0 - warmMs, timestampMs };
+  }
+
+  /**
+   * While the model loads: refinement and compositing once on this frame with a flat mask, the result drawn
+   * over by the privacy frame, so the first effected frame runs code the JIT has seen (cold, it cost 100–500 ms
+   * more than warm here) rather than the start-up paying for it after the model is ready. The history is
+   * forgotten after. Returns the ms spent.
+   */
+  private warmUp(mode: ResolvedEffectMode, quality: QualityLevel): number {
+    const t = performance.now();
+    this.warmUps++;
+    try {
+      this.compositor.modelInput();
+      this.compositor.setMask(
+        new Float32Array(WARM_UP_MASK.width * WARM_UP_MASK.height).fill(0.5),
+        WARM_UP_MASK.width,
+        WARM_UP_MASK.height,
+      );
+      this.compositor.refine(quality);
+      this.compositor.composite(mode, quality);
+    } catch (error) {
+      // Not needed for anything but speed: the real first frame reports any real failure.
+      this.log.debug('warm-up failed', { error });
+    } finally {
+      this.compositor.resetTemporal();
+    }
+    return performance.now() - t;
   }
 
   /** Records time the frame loop spent outside a frame: waiting for a camera frame, or for the page to take one. */
@@ -399,7 +462,6 @@ export class Engine {
     else if (plan.renderer !== this.compositor.renderer) {
       this.swapCompositor({ compositor: this.deps.createCompositor(plan.renderer), measuredMs: {} });
     }
-    this.timeline.mark('calibrated');
   }
 
   /** NOTE: measuring takes a few frames' time (a second under software GL); done once, then cached by the page. */

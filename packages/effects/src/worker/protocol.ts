@@ -3,7 +3,7 @@ import type { ResolvedEffectMode } from '../mode.js';
 import type { Renderer } from '../render/compositor.js';
 import type { Progress } from '../segmentation/fetch-progress.js';
 import type { Delegate } from '../segmentation/segmenter.js';
-import type { RuntimeCache } from '../segmentation/tflite-runtime.js';
+import type { PageRuntime, RuntimeCache } from '../segmentation/tflite-runtime.js';
 import type { StartupReport } from '../startup/timeline.js';
 import type { EngineOptions } from './engine.js';
 import type { EffectStats } from './stats.js';
@@ -20,6 +20,13 @@ export type ToWorker =
       writable?: WritableStream<VideoFrame>;
     }
   | { type: 'mode'; id: number; mode: ResolvedEffectMode }
+  /**
+   * Idle until the next 'mode': camera frames are dropped unread, nothing is output, the runtime and model stay
+   * loaded (answered with 'modeApplied').
+   */
+  | { type: 'idle'; id: number }
+  /** The runtime and model the page loaded for this worker (init had `options.pageRuntime`); null: load them. */
+  | { type: 'runtime'; runtime: PageRuntime | null }
   | {
       type: 'frame';
       frame: VideoFrame | ImageBitmap;

@@ -1,5 +1,6 @@
 /// <reference lib="webworker" />
 import { EffectError, serializeError } from '../errors.js';
+import type { PageRuntime } from '../segmentation/tflite-runtime.js';
 import { Engine } from './engine.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
@@ -13,6 +14,10 @@ let engine: Engine | null = null;
 let pipeline: 'streams' | 'frames' | null = null;
 let statsTimer: ReturnType<typeof setInterval> | null = null;
 let stopped = false;
+/** Between an 'idle' and the next 'mode': frames are dropped, nothing is output. */
+let idle = false;
+/** Resolves the runtime the page promised at init (options.pageRuntime). */
+let receiveRuntime: ((runtime: PageRuntime | null) => void) | null = null;
 
 function post(message: FromWorker, transfer: Transferable[] = []): void {
   self.postMessage(message, transfer);
@@ -37,7 +42,7 @@ async function runStreams(
       engine?.loopWait('wait', performance.now() - tRead);
       let output: VideoFrame | null = null;
       try {
-        if (engine && !stopped) {
+        if (engine && !stopped && !idle) {
           engine.process(frame, frame.timestamp / 1000);
           const t = performance.now();
           output = engine.outputFrame(frame.timestamp);
@@ -77,7 +82,7 @@ async function runStreams(
 function processOne(frame: VideoFrame | ImageBitmap, timestampMs: number): void {
   let bitmap: ImageBitmap | null = null;
   try {
-    if (engine) {
+    if (engine && !idle) {
       engine.process(frame, timestampMs);
       const t = performance.now();
       bitmap = engine.outputBitmap();
@@ -104,18 +109,39 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
         runtimeCache: (cache) => post({ type: 'runtimeCache', cache }),
       });
       engine.setMode(message.mode);
-      void engine.start();
-      statsTimer = setInterval(() => {
+      void engine.start(
+        message.options.pageRuntime
+          ? new Promise<PageRuntime | null>((resolve) => {
+              receiveRuntime = resolve;
+            })
+          : undefined,
+      );
+      const postStats = () => {
         if (engine) post({ type: 'stats', stats: engine.stats(pipeline) });
-      }, 500);
+      };
+      // One at once: a start now often shows the effect before the first tick (the page's stats() would be null).
+      postStats();
+      statsTimer = setInterval(postStats, 500);
       if (message.pipeline === 'streams' && message.readable && message.writable) {
         void runStreams(message.readable, message.writable);
       }
       break;
     }
     case 'mode':
+      idle = false;
       engine?.setMode(message.mode);
       post({ type: 'modeApplied', id: message.id });
+      break;
+    case 'idle':
+      idle = true;
+      // The next effect starts from a fresh mask, not one smoothed with the picture of minutes ago.
+      engine?.setMode({ kind: 'none' });
+      engine?.reset();
+      post({ type: 'modeApplied', id: message.id });
+      break;
+    case 'runtime':
+      receiveRuntime?.(message.runtime);
+      receiveRuntime = null;
       break;
     case 'frame':
       if (message.cameraIntervalMs !== null) engine?.setCameraInterval(message.cameraIntervalMs);
