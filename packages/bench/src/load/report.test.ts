@@ -45,12 +45,15 @@ const report: LoadReport = {
     step({ participantsPerRoom: 6, receivedRatioMin: 0.9 }),
     step({ video: false, participantsPerRoom: 8, browserFps: null }),
     step({ rooms: 3, participantsPerRoom: 4 }),
+    // A window lifted by a backlog (more received than sent in it) is not a pass.
+    step({ rooms: 4, participantsPerRoom: 4, receivedRatioMin: 1.237, lossPct: -39 }),
   ],
   details: [
     detail({}),
     detail({ streamsForwarded: 24 }),
     detail({ streamsForwarded: 60, stop: 'a bot received 90.0% < 95% of its packets' }),
     detail({ phase: 'audio', browserFpsMin: null }),
+    detail({ phase: 'rooms' }),
     detail({ phase: 'rooms' }),
   ],
 };
@@ -93,7 +96,7 @@ describe('load report', () => {
 
   it('prints one line per step with the stop reason, and plots each phase', () => {
     const text = formatText(report);
-    expect(text.split('\n').filter((l) => /^(video|audio|rooms) /.test(l))).toHaveLength(5);
+    expect(text.split('\n').filter((l) => /^(video|audio|rooms) /.test(l))).toHaveLength(6);
     expect(text).toContain('STOP: a bot received 90.0%');
     const html = renderHtml(report);
     // 5 plots per phase, but the audio phase has no video for the browser to decode: no fps plot.

@@ -1,5 +1,5 @@
 // The load benchmark's results: the JSON of issue 12, the text summary and the HTML report. Pure: no I/O.
-import type { Phase } from './ramp.js';
+import { BACKLOG_PCT, type Phase } from './ramp.js';
 
 /** One step exactly as issue 12 asks for it in `--json`. */
 export interface StepJson {
@@ -85,8 +85,11 @@ export interface Summary {
 
 export function summarize(report: LoadReport, minRatio = 0.95): Summary {
   const rows = report.steps.map((s, i) => ({ s, d: report.details[i]! }));
+  // The ramp's own rule (ramp.ts failure()): every bot over the line, and no backlog lifting the window.
   const passed = (r: (typeof rows)[number]) =>
-    r.d.joinFailures === 0 && (r.s.receivedRatioMin === null || r.s.receivedRatioMin >= minRatio);
+    r.d.joinFailures === 0 &&
+    (r.s.receivedRatioMin === null || r.s.receivedRatioMin >= minRatio) &&
+    (r.s.lossPct === null || r.s.lossPct >= -BACKLOG_PCT);
   const best = (phase: Phase) => {
     const ok = rows.filter((r) => r.d.phase === phase && passed(r));
     return ok.length > 0
