@@ -4,23 +4,19 @@
 // with VideoRoom remote publishers (plain RTP between them, on loopback). Every browser sees the other two's own
 // pictures and their mute state; a leave removes the tile on both nodes, and every remote publisher and forward
 // is gone once the room empties.
-import { execFileSync } from 'node:child_process';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCluster, startLocalCluster } from '../packages/server/src/cluster/local-cluster.js';
-import { type FakeCamera, makeCamera, thumbnailDistance } from './support/cameras.js';
-import { type LaunchedBrowser, launchChromium } from './support/chromium.js';
-import { readRemoteFrames } from './support/ice-call.js';
+import {
+  framesFlow,
+  loadAverage,
+  openPerson,
+  type Person,
+  expectSeesEveryone as seesEveryone,
+} from './support/cluster-people.js';
 import { poll } from './support/poll.js';
 
 const ROOM = 'cascade-e2e';
-
-interface Person {
-  name: string;
-  camera: FakeCamera;
-  browser: LaunchedBrowser;
-  page: Page;
-}
 
 interface Health {
   node: string;
@@ -34,89 +30,18 @@ let cluster: LocalCluster;
 const people: Person[] = [];
 
 async function open(name: string, colour: 'red' | 'blue' | 'violet', node?: string): Promise<Person> {
-  const camera = makeCamera(colour, 320, 240);
-  const browser = await launchChromium({ fakeCamera: camera.file });
-  const page = await browser.context.newPage();
-  page.on('pageerror', (error) => console.error(`[${name}] page error`, error));
-  if (node)
-    await page.addInitScript((hint) => {
-      const Original = WebSocket;
-      let first = true;
-      window.WebSocket = class extends Original {
-        constructor(url: string | URL, protocols?: string | string[]) {
-          const target = new URL(String(url));
-          if (first) target.searchParams.set('node', hint);
-          first = false;
-          super(target, protocols);
-        }
-      } as typeof WebSocket;
-    }, node);
-  await page.goto(`${cluster.url}/r/${ROOM}?name=${name}&autojoin=1`);
-  const person = { name, camera, browser, page };
+  const person = await openPerson(cluster.url, ROOM, name, colour, node);
   people.push(person);
   return person;
 }
 
+const expectSeesEveryone = (viewer: Person, others: readonly Person[], timeoutMs?: number) =>
+  seesEveryone('cascade', viewer, others, people, timeoutMs);
+
 const health = async (i: number): Promise<Health> =>
   (await fetch(`${cluster.nodes[i]!.url}/healthz`)).json() as Promise<Health>;
 
-/** Each of `others` has a tile on `page` whose frames advance over `sampleMs`; undefined if not (yet). */
-async function framesFlow(page: Page, others: readonly Person[], sampleMs = 400) {
-  const before = await readRemoteFrames(page);
-  await new Promise((r) => setTimeout(r, sampleMs));
-  const after = await readRemoteFrames(page);
-  for (const other of others) {
-    const a = before.find((t) => t.name === other.name);
-    const b = after.find((t) => t.name === other.name);
-    if (!a || !b || b.frames <= a.frames) return undefined;
-  }
-  return after;
-}
-
-/** Each of `others`'s tile: its distance to that person's own picture, and to the nearest other picture. */
-function distances(tiles: Awaited<ReturnType<typeof readRemoteFrames>>, others: readonly Person[]) {
-  return others.map((other) => {
-    const tile = tiles.find((t) => t.name === other.name)!;
-    const own = thumbnailDistance(other.camera.reference, tile.thumbnail, 4);
-    const wrong = Math.min(
-      ...people
-        .filter((p) => p !== other)
-        .map((p) => thumbnailDistance(p.camera.reference, tile.thumbnail, 4)),
-    );
-    return { name: other.name, own, wrong };
-  });
-}
-
-/**
- * `viewer` shows every one of `others`, frames advancing, each with that person's own picture (polled: a tile's
- * first decoded frames can still be black while a keyframe is awaited).
- */
-async function expectSeesEveryone(viewer: Person, others: readonly Person[], timeoutMs = 60_000) {
-  let last: ReturnType<typeof distances> = [];
-  try {
-    await poll(`${viewer.name} to see ${others.map((o) => o.name).join(', ')}`, timeoutMs, async () => {
-      const tiles = await framesFlow(viewer.page, others);
-      if (!tiles) return undefined;
-      last = distances(tiles, others);
-      return last.every((d) => d.own < 25 && d.own < d.wrong) ? last : undefined;
-    });
-  } catch (error) {
-    if (last.length === 0) throw error;
-  }
-  for (const d of last) {
-    console.log(
-      `[cascade] ${viewer.name} sees ${d.name}: distance ${d.own.toFixed(1)} (others ${d.wrong.toFixed(1)})`,
-    );
-    expect(d.own).toBeLessThan(25);
-    expect(d.own).toBeLessThan(d.wrong);
-  }
-}
-
 const tile = (page: Page, name: string) => page.locator(`[data-tile][data-participant-name="${name}"]`);
-
-function loadAverage(): string {
-  return execFileSync('cat', ['/proc/loadavg'], { encoding: 'utf8' }).trim();
-}
 
 describe('a room over two nodes (Janus remote publishers)', () => {
   beforeAll(async () => {

@@ -4,24 +4,21 @@
 // node: everyone is back in the room, with frames, within 10 s, chat history kept; (c) a Redis restart ends
 // no call and a newcomer can join once Redis is back.
 import { execFileSync } from 'node:child_process';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCluster, startLocalCluster } from '../packages/server/src/cluster/local-cluster.js';
-import { type FakeCamera, makeCamera, thumbnailDistance } from './support/cameras.js';
-import { type LaunchedBrowser, launchChromium } from './support/chromium.js';
-import { readRemoteFrames } from './support/ice-call.js';
+import {
+  framesFlow,
+  loadAverage,
+  openPerson,
+  type Person,
+  expectSeesEveryone as seesEveryone,
+  wsUrls,
+} from './support/cluster-people.js';
 import { poll } from './support/poll.js';
 
 const ROOM = 'cluster-e2e';
 /** The issue's bound for being back in the room after the room's node is killed. */
 const BACK_WITHIN_MS = 10_000;
-
-interface Person {
-  name: string;
-  camera: FakeCamera;
-  browser: LaunchedBrowser;
-  page: Page;
-}
 
 const logs: string[] = [];
 let cluster: LocalCluster;
@@ -29,31 +26,13 @@ const people: Person[] = [];
 
 /** Opens the app as `name`; `node` set: its first signalling socket asks haproxy for that node (`?node=`). */
 async function open(name: string, colour: 'red' | 'blue' | 'violet', node?: string): Promise<Person> {
-  const camera = makeCamera(colour, 320, 240);
-  const browser = await launchChromium({ fakeCamera: camera.file });
-  const page = await browser.context.newPage();
-  page.on('pageerror', (error) => console.error(`[${name}] page error`, error));
-  // Every signalling URL the page opens is recorded; the first one gets the node hint.
-  await page.addInitScript((hint) => {
-    const Original = WebSocket;
-    const urls: string[] = [];
-    (window as unknown as { wsUrls: string[] }).wsUrls = urls;
-    window.WebSocket = class extends Original {
-      constructor(url: string | URL, protocols?: string | string[]) {
-        const target = new URL(String(url));
-        if (hint && urls.length === 0) target.searchParams.set('node', hint);
-        urls.push(target.toString());
-        super(target, protocols);
-      }
-    } as typeof WebSocket;
-  }, node ?? '');
-  await page.goto(`${cluster.url}/r/${ROOM}?name=${name}&autojoin=1`);
-  const person = { name, camera, browser, page };
+  const person = await openPerson(cluster.url, ROOM, name, colour, node);
   people.push(person);
   return person;
 }
 
-const wsUrls = (p: Person) => p.page.evaluate(() => (window as unknown as { wsUrls: string[] }).wsUrls);
+const expectSeesEveryone = (viewer: Person, others: readonly Person[], timeoutMs?: number) =>
+  seesEveryone('cluster', viewer, others, people, timeoutMs);
 
 async function health(nodeUrl: string): Promise<{ node: string; redirects: number; rooms: number }> {
   return (await fetch(`${nodeUrl}/healthz`)).json() as Promise<{
@@ -61,44 +40,6 @@ async function health(nodeUrl: string): Promise<{ node: string; redirects: numbe
     redirects: number;
     rooms: number;
   }>;
-}
-
-/** Each of `others` has a tile on `page` whose frames advance over `sampleMs`; undefined if not (yet). */
-async function framesFlow(page: Page, others: readonly Person[], sampleMs = 400) {
-  const before = await readRemoteFrames(page);
-  await new Promise((r) => setTimeout(r, sampleMs));
-  const after = await readRemoteFrames(page);
-  for (const other of others) {
-    const a = before.find((t) => t.name === other.name);
-    const b = after.find((t) => t.name === other.name);
-    if (!a || !b || b.frames <= a.frames) return undefined;
-  }
-  return after;
-}
-
-/** `page` shows every one of `others`, frames advancing, each with that person's own picture. */
-async function expectSeesEveryone(viewer: Person, others: readonly Person[], timeoutMs = 60_000) {
-  const tiles = await poll(`${viewer.name} to see ${others.map((o) => o.name).join(', ')}`, timeoutMs, () =>
-    framesFlow(viewer.page, others),
-  );
-  for (const other of others) {
-    const tile = tiles.find((t) => t.name === other.name)!;
-    const own = thumbnailDistance(other.camera.reference, tile.thumbnail, 4);
-    const wrong = Math.min(
-      ...people
-        .filter((p) => p !== other)
-        .map((p) => thumbnailDistance(p.camera.reference, tile.thumbnail, 4)),
-    );
-    console.log(
-      `[cluster] ${viewer.name} sees ${other.name}: distance ${own.toFixed(1)} (others ${wrong.toFixed(1)})`,
-    );
-    expect(own).toBeLessThan(25);
-    expect(own).toBeLessThan(wrong);
-  }
-}
-
-function loadAverage(): string {
-  return execFileSync('cat', ['/proc/loadavg'], { encoding: 'utf8' }).trim();
 }
 
 describe('cluster: Redis + two nodes + haproxy', () => {
