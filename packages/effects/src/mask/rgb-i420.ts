@@ -3,7 +3,7 @@
  * (`VideoFrame.copyTo` gives their bytes), and its frames pipeline wants RGBA pixels back for an ImageBitmap.
  * One pass each, no allocation per call. Pure: typed arrays only.
  */
-import type { I420, YuvColour } from './yuv.js';
+import { type I420, type YuvColour, yuvToRgbFactors } from './yuv.js';
 
 /** Byte order of a 4-byte pixel: R, G, B, X (RGBX, RGBA) or B, G, R, X (BGRX, BGRA). */
 export type RgbOrder = 'rgb' | 'bgr';
@@ -82,14 +82,7 @@ export function packedRgbToI420(
 export function i420ToRgba(src: I420, c: YuvColour, out: Uint8ClampedArray): Uint8ClampedArray {
   const { width: w, height: h, chromaWidth: cw } = src;
   if (out.length !== w * h * 4) throw new RangeError('i420ToRgba: output size does not match');
-  const kg = 1 - c.kr - c.kb;
-  const ys = c.fullRange ? 1 : 255 / 219;
-  const cs = c.fullRange ? 1 : 255 / 224;
-  const yOff = c.fullRange ? 0 : 16;
-  const rv = 2 * (1 - c.kr) * cs;
-  const bu = 2 * (1 - c.kb) * cs;
-  const gu = (2 * (1 - c.kb) * c.kb * cs) / kg;
-  const gv = (2 * (1 - c.kr) * c.kr * cs) / kg;
+  const { ys, y0: yOff, rv, bu, gu, gv } = yuvToRgbFactors(c);
   const Y = src.y;
   const U = src.u;
   const V = src.v;

@@ -246,16 +246,26 @@ export function downsamplePacked(
   return packed;
 }
 
+/**
+ * The factors of Y'CbCr -> R'G'B' for `c`, range scaling folded in: R = (Y - y0)·ys + rv·V', G = ... - gu·U' -
+ * gv·V', B = ... + bu·U' (U', V' centred on 128). Pure.
+ */
+export function yuvToRgbFactors(c: YuvColour) {
+  const kg = 1 - c.kr - c.kb;
+  const cs = c.fullRange ? 1 : 255 / 224;
+  return {
+    ys: c.fullRange ? 1 : 255 / 219,
+    y0: c.fullRange ? 0 : 16,
+    rv: 2 * (1 - c.kr) * cs,
+    bu: 2 * (1 - c.kb) * cs,
+    gu: (2 * (1 - c.kb) * c.kb * cs) / kg,
+    gv: (2 * (1 - c.kr) * c.kr * cs) / kg,
+  };
+}
+
 /** Converts packed Y, U, V, A pixels to R, G, B, A in place. */
 export function packedYuvToRgba(pixels: Uint8ClampedArray, c: YuvColour): Uint8ClampedArray {
-  const kg = 1 - c.kr - c.kb;
-  const ys = c.fullRange ? 1 : 255 / 219;
-  const cs = c.fullRange ? 1 : 255 / 224;
-  const y0 = c.fullRange ? 0 : 16;
-  const rv = 2 * (1 - c.kr) * cs;
-  const bu = 2 * (1 - c.kb) * cs;
-  const gu = (2 * (1 - c.kb) * c.kb * cs) / kg;
-  const gv = (2 * (1 - c.kr) * c.kr * cs) / kg;
+  const { ys, y0, rv, bu, gu, gv } = yuvToRgbFactors(c);
   for (let i = 0; i < pixels.length; i += 4) {
     const l = (pixels[i]! - y0) * ys;
     const u = pixels[i + 1]! - 128;
