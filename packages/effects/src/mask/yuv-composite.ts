@@ -207,7 +207,11 @@ function smallRow(
   B[sw + 1] = B[sw]!;
 }
 
-/** Output samples x0..x1 of a row, interpolated horizontally from a padded 8.8 background row. */
+/**
+ * Output samples x0..x1 of a row, interpolated horizontally from a padded 8.8 background row. Walked one source
+ * interval at a time: within it the two neighbours are fixed, so a sample is one multiply-add of the interval's
+ * slope by the position (b0·(256 - v) + b1·v = 256·b0 + (b1 - b0)·v, the same integers as sampling each anew).
+ */
 function backgroundSpan(
   B: Int32Array,
   start: number,
@@ -218,10 +222,19 @@ function backgroundSpan(
   x1: number,
 ): void {
   let f = start + x0 * step;
-  for (let x = row + x0, end = row + x1; x < end; x++, f += step) {
+  let x = row + x0;
+  const end = row + x1;
+  while (x < end) {
     const k = f >> 16;
-    const v = (f >> 8) & 255;
-    dst[x] = (B[k]! * (256 - v) + B[k + 1]! * v + 32768) >> 16;
+    const b0 = B[k]!;
+    const d = B[k + 1]! - b0;
+    const base = 256 * b0 + 32768;
+    const k256 = k << 8;
+    // The samples whose position still falls in [k, k + 1).
+    let stop = x + Math.ceil((((k + 1) << 16) - f) / step);
+    if (stop > end) stop = end;
+    // (f >> 8) - k256 is (f >> 8) & 255 here: the weight of the right neighbour.
+    for (; x < stop; x++, f += step) dst[x] = (base + d * ((f >> 8) - k256)) >> 16;
   }
 }
 

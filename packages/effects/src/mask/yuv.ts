@@ -87,31 +87,43 @@ function boxPlane(
   outW: number,
   outH: number,
   channel: number,
-  sums: Uint32Array,
   step = 4,
 ): void {
   const xs = boxTable(outW, pw);
   const ys = boxTable(outH, ph);
+  if (columnSums.length < pw) columnSums = new Int32Array(pw);
+  const sums = columnSums;
   for (let oy = 0; oy < outH; oy++) {
-    sums.fill(0, 0, outW);
     const y0 = ys[oy]!;
-    const y1 = Math.max(y0 + 1, ys[oy + 1]!);
-    for (let y = y0; y < y1 && y < ph; y++) {
-      const row = y * pw;
-      for (let ox = 0; ox < outW; ox++) {
-        let s = 0;
-        const x1 = xs[ox + 1]!;
-        for (let x = xs[ox]!; x < x1; x++) s += plane[row + x]!;
-        sums[ox]! += s;
-      }
+    const y1 = Math.min(ph, Math.max(y0 + 1, ys[oy + 1]!));
+    if (y1 <= y0) {
+      // Past the last source row (an output taller than the plane): empty boxes.
+      for (let ox = 0, o = oy * outW * step + channel; ox < outW; ox++, o += step) out[o] = 0;
+      continue;
     }
-    const rows = Math.min(y1, ph) - y0;
-    for (let ox = 0; ox < outW; ox++) {
-      const n = rows * (xs[ox + 1]! - xs[ox]!);
-      out[(oy * outW + ox) * step + channel] = n > 0 ? sums[ox]! / n : 0;
+    // Down the rows first, every source sample once in order (a tight loop), then across the sums: the
+    // horizontal boxes then read pw sums per output row instead of pw samples per source row.
+    let row = y0 * pw;
+    for (let x = 0; x < pw; x++) sums[x] = plane[row + x]!;
+    for (let y = y0 + 1; y < y1; y++) {
+      row += pw;
+      for (let x = 0; x < pw; x++) sums[x] = sums[x]! + plane[row + x]!;
+    }
+    const rows = y1 - y0;
+    let o = oy * outW * step + channel;
+    for (let ox = 0; ox < outW; ox++, o += step) {
+      const x0 = xs[ox]!;
+      const x1 = xs[ox + 1]!;
+      let sum = 0;
+      for (let x = x0; x < x1; x++) sum += sums[x]!;
+      const n = rows * (x1 - x0);
+      out[o] = n > 0 ? sum / n : 0;
     }
   }
 }
+
+/** Column sums of boxPlane, kept between calls. */
+let columnSums = new Int32Array(0);
 
 /** A clamped (rounding) view of a plane, so box averages are rounded, not truncated. */
 const clamped = (plane: Uint8Array) => new Uint8ClampedArray(plane.buffer, plane.byteOffset, plane.length);
@@ -134,8 +146,7 @@ export function shrinkI420(src: I420, out: I420): I420 {
     halvePlane(src.v, src.chromaWidth, out.v, out.chromaWidth, out.chromaHeight);
     return out;
   }
-  const sums = new Uint32Array(out.width);
-  boxPlane(src.y, src.width, src.height, clamped(out.y), out.width, out.height, 0, sums, 1);
+  boxPlane(src.y, src.width, src.height, clamped(out.y), out.width, out.height, 0, 1);
   for (const plane of ['u', 'v'] as const)
     boxPlane(
       src[plane],
@@ -145,7 +156,6 @@ export function shrinkI420(src: I420, out: I420): I420 {
       out.chromaWidth,
       out.chromaHeight,
       0,
-      sums,
       1,
     );
   return out;
@@ -178,7 +188,7 @@ export function downsamplePlane(
   if (plane.length !== pw * ph) throw new RangeError('downsamplePlane: size does not match');
   const result = out ?? new Uint8Array(outW * outH);
   if (result.length !== outW * outH) throw new RangeError('downsamplePlane: output size does not match');
-  boxPlane(plane, pw, ph, clamped(result), outW, outH, 0, new Uint32Array(outW), 1);
+  boxPlane(plane, pw, ph, clamped(result), outW, outH, 0, 1);
   return result;
 }
 
@@ -194,10 +204,9 @@ export function downsampleI420(
 ): Uint8ClampedArray {
   const packed = out ?? new Uint8ClampedArray(outW * outH * 4);
   if (packed.length !== outW * outH * 4) throw new RangeError('downsampleI420: output size does not match');
-  const sums = new Uint32Array(outW);
-  boxPlane(src.y, src.width, src.height, packed, outW, outH, 0, sums);
-  boxPlane(src.u, src.chromaWidth, src.chromaHeight, packed, outW, outH, 1, sums);
-  boxPlane(src.v, src.chromaWidth, src.chromaHeight, packed, outW, outH, 2, sums);
+  boxPlane(src.y, src.width, src.height, packed, outW, outH, 0);
+  boxPlane(src.u, src.chromaWidth, src.chromaHeight, packed, outW, outH, 1);
+  boxPlane(src.v, src.chromaWidth, src.chromaHeight, packed, outW, outH, 2);
   for (let i = 3; i < packed.length; i += 4) packed[i] = 255;
   return packed;
 }
