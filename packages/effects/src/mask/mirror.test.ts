@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { averageMirrored, MirrorAlternation, mirrorRgba } from './mirror.js';
+import { averageMirrored, mirrorRgba } from './mirror.js';
 
 describe('mirrorRgba', () => {
   it('reverses each row, keeping each pixel’s four channels together', () => {
@@ -30,39 +30,5 @@ describe('averageMirrored', () => {
     const expected = Array.from(mask);
     const out = Array.from(averageMirrored(mask, mirrored, 2, 2));
     for (const [i, v] of out.entries()) expect(v).toBeCloseTo(expected[i]!, 6);
-  });
-});
-
-describe('MirrorAlternation', () => {
-  // 3x1 masks: what the model says on the picture, and on its mirror (in the mirror's own orientation).
-  const plain = (v: number[]) => Float32Array.from(v);
-  it('runs both passes first, then one a frame in turn, each averaged with the newest of the other', () => {
-    const m = new MirrorAlternation();
-    expect(m.passes()).toEqual(['plain', 'mirrored']);
-    expect(Array.from(m.add('plain', plain([1, 0, 0]), 3, 1))).toEqual([1, 0, 0]);
-    // Mirrored [0, 0, 1] is [1, 0, 0] flipped back: same view.
-    expect(Array.from(m.add('mirrored', plain([0, 0.5, 1]), 3, 1))).toEqual([1, 0.25, 0]);
-    expect(m.passes()).toEqual(['plain']);
-    expect(Array.from(m.add('plain', plain([0, 1, 0]), 3, 1))).toEqual([0.5, 0.75, 0]);
-    expect(m.passes()).toEqual(['mirrored']);
-    // The newest plain ([0, 1, 0]) with this mirrored one flipped back ([0, 0, 1]).
-    expect(Array.from(m.add('mirrored', plain([1, 0, 0]), 3, 1))).toEqual([0, 0.5, 0.5]);
-    expect(m.passes()).toEqual(['plain']);
-    expect(Array.from(m.latest('mirrored')!)).toEqual([0, 0, 1]);
-    expect(Array.from(m.latest('plain')!)).toEqual([0, 1, 0]);
-  });
-  it('forgets both orientations on reset, and a mask of another size', () => {
-    const m = new MirrorAlternation();
-    m.add('plain', plain([1, 0, 0]), 3, 1);
-    m.add('mirrored', plain([1, 0, 0]), 3, 1);
-    m.reset();
-    expect(m.passes()).toEqual(['plain', 'mirrored']);
-    expect(m.latest('plain')).toBeNull();
-    // Alone, a mirrored pass is just flipped back.
-    expect(Array.from(m.add('mirrored', plain([1, 0, 0]), 3, 1))).toEqual([0, 0, 1]);
-    // A 2x1 plain output: the 3x1 mirrored one is not averaged in.
-    expect(Array.from(m.add('plain', plain([0.25, 0.5]), 2, 1))).toEqual([0.25, 0.5]);
-    expect(m.latest('mirrored')).toBeNull();
-    expect(() => m.add('plain', plain([1]), 2, 1)).toThrow(RangeError);
   });
 });

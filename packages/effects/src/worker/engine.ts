@@ -8,7 +8,7 @@ import {
   type QualityLevel,
   shouldSegment,
 } from '../mask/budget.js';
-import { MirrorAlternation, mirrorRgba, type Orientation } from '../mask/mirror.js';
+import { averageMirrored, mirrorRgba } from '../mask/mirror.js';
 import { outputVerdict } from '../mask/output-verdict.js';
 import type { ResolvedEffectMode } from '../mode.js';
 import { chooseCompositor, createCompositor } from '../render/choose-compositor.js';
@@ -181,10 +181,6 @@ export class Engine {
   private frameIndex = 0;
   private haveMask = false;
   private lastRaw: ModelMask | null = null;
-  /** Which orientation the model sees on each model frame at the mirror-averaging level, and their outputs. */
-  private readonly mirror = new MirrorAlternation();
-  /** The mirrored model input, reused (it was a fresh 147 KB array and ImageData per model frame). */
-  private mirroredInput: ImageData | null = null;
   private measuredMs: Partial<Record<Delegate, number>> = {};
   private readonly log = createLogger('effects.engine');
   private pending: { cost: number; timestampMs: number } | null = null;
@@ -294,7 +290,6 @@ export class Engine {
   reset(): void {
     this.haveMask = false;
     this.frameIndex = 0;
-    this.mirror.reset();
     this.compositor.resetTemporal();
   }
 
@@ -489,30 +484,24 @@ export class Engine {
     try {
       if (shouldSegment(this.frameIndex, quality, this.haveMask)) {
         const t = performance.now();
-        const input = this.compositor.modelInput();
-        // At the mirror-averaging level the orientations take turns, one inference a frame (both after a
-        // reset); any other level forgets them, so a later return never averages in a stale output.
-        if (!quality.mirrorAverage) this.mirror.reset();
-        const passes: readonly Orientation[] = quality.mirrorAverage ? this.mirror.passes() : ['plain'];
-        let mask: ModelMask | null = null;
-        let tp = t;
-        for (const [i, pass] of passes.entries()) {
-          if (this.inferences++ === this.options.failSegmentationAfter) {
-            throw new EffectError('segmentation_failed', 'injected fault (testing)');
-          }
-          // NOTE: synchronous inference (~the model's cost); a second one only on the first frame after a reset.
-          const out = segmenter.segment(pass === 'plain' ? input : this.mirrorOf(input), timestampMs);
-          if (quality.mirrorAverage) this.mirror.add(pass, out.data, out.width, out.height);
-          mask = out;
-          const now = performance.now();
-          this.timer.add(i === 0 ? 'segment' : 'mirror', now - tp);
-          tp = now;
+        if (this.inferences++ === this.options.failSegmentationAfter) {
+          throw new EffectError('segmentation_failed', 'injected fault (testing)');
         }
-        if (!mask) throw new EffectError('segmentation_failed', 'no model pass ran');
-        // The bare model output for the mask processor's `raw` (what the rest of the pipeline adds to): the plain
-        // pass's, or on a frame that ran only the mirrored one, that one flipped back.
-        const bare = quality.mirrorAverage ? this.mirror.latest(passes[0]!) : null;
-        this.lastRaw = bare ? { width: mask.width, height: mask.height, data: bare.slice() } : mask;
+        const input = this.compositor.modelInput();
+        const mask = segmenter.segment(input, timestampMs);
+        // The bare model output, kept for the mask processor's `raw` (what the rest of the pipeline adds to).
+        this.lastRaw = quality.mirrorAverage ? { ...mask, data: mask.data.slice() } : mask;
+        this.timer.add('segment', performance.now() - t);
+        if (quality.mirrorAverage) {
+          const tm = performance.now();
+          // NOTE: a second synchronous inference (~the model's cost again), at full quality only.
+          const mirrored = segmenter.segment(
+            new ImageData(mirrorRgba(input.data, input.width, input.height), input.width, input.height),
+            timestampMs,
+          );
+          averageMirrored(mask.data, mirrored.data, mask.width, mask.height);
+          this.timer.add('mirror', performance.now() - tm);
+        }
         this.compositor.setMask(mask.data, mask.width, mask.height);
         this.haveMask = true;
       }
@@ -525,18 +514,6 @@ export class Engine {
       this.fail(error, 'segmentation_failed');
       return false;
     }
-  }
-
-  /** The model input mirrored left-right, into a buffer kept between frames. */
-  private mirrorOf(input: ImageData): ImageData {
-    const reuse = this.mirroredInput;
-    const target =
-      reuse && reuse.width === input.width && reuse.height === input.height
-        ? reuse
-        : new ImageData(new Uint8ClampedArray(input.data.length), input.width, input.height);
-    mirrorRgba(input.data, input.width, input.height, target.data as Uint8ClampedArray<ArrayBuffer>);
-    this.mirroredInput = target;
-    return target;
   }
 
   private fail(error: unknown, code: 'model_load_failed' | 'segmentation_failed'): void {

@@ -5,8 +5,7 @@ import type { FramesPipelineStats } from '../track/frames-pipeline.js';
 
 /**
  * Per-frame stages. `segment`: the model's input and one inference (frames that run the model only);
- * `mirror`: a second inference on the same frame (level 0, the first frame after a reset: the picture and its
- * mirror); `total`: the whole frame in the
+ * `mirror`: the mirrored second inference and the averaging (level 0 only); `total`: the whole frame in the
  * worker (prepare to output). Outside the frame, in the streams pipeline's loop: `wait`, the time the worker
  * waited for the next camera frame (idle: the camera or the page is the limit), and `write`, the time it
  * waited for the page to take the output frame (backpressure).
