@@ -148,8 +148,8 @@ describe('half resolution, the last resort', () => {
   });
 
   it('returns to full quality after a slow start when full quality fits (640x480 on this machine)', () => {
-    // A slow start pushes it down; then level 0 (mirror averaging, one inference a frame) costs 12.5 ms: under
-    // the 20 ms budget, and the levels below it under the 13.3 ms target.
+    // A slow start pushes it down; then level 0 costs 12.5 ms: under the 20 ms budget, and the levels below it
+    // under the 13.3 ms target.
     const c = new BudgetController({}, ADAPTIVE_LEVELS);
     let t = feed(c, 40, 60);
     expect(c.snapshot().level).toBeGreaterThanOrEqual(2);
