@@ -29,7 +29,7 @@ export interface BandRefineOptions {
 export const BAND_REFINE: BandRefineOptions = { radius: 8, eps: 65, centre: 0.55, softness: 0.15 };
 
 /** Side of the square tiles the band is found in, in working pixels. */
-export const BAND_TILE = 16;
+export const BAND_TILE = 32;
 
 export interface BandRefineInput {
   /** The refined alpha at the working size, 0..255. */

@@ -13,7 +13,7 @@ export interface QualityLevel {
   mirrorAverage?: boolean;
   /**
    * Refine the outline's band again with a colour guided filter (mask/band-refine.ts; YUV back end only):
-   * cleaner portrait edges for ~7-8 CPU ms per frame (Node, 720p and 640x480), so full quality only. Absent = off.
+   * cleaner portrait edges for ~4-5 CPU ms per frame (Node, 720p and 640x480), so full quality only. Absent = off.
    */
   bandRefine?: boolean;
   /** Resolution of mask refinement relative to the output. */
