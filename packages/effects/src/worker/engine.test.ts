@@ -13,6 +13,7 @@ function setup(
   load: EngineDeps['loadSegmenter'],
   options: EngineOptions = OPTIONS,
   glRenderer: string | null = null,
+  warmUpFrame?: EngineDeps['warmUpFrame'],
 ) {
   const compositor = new FakeCompositor();
   const events = {
@@ -32,6 +33,7 @@ function setup(
     },
     loadSegmenter: load,
     glRenderer: () => glRenderer,
+    ...(warmUpFrame ? { warmUpFrame } : {}),
   };
   const engine = new Engine(
     options,
@@ -109,6 +111,86 @@ describe('Engine start-up decisions and timeline (fakes)', () => {
     expect(Object.keys(withFirst[0]!.at)).toEqual(
       expect.arrayContaining(['created', 'workerStarted', 'calibrated', 'firstFrame']),
     );
+  });
+});
+
+describe('Engine start-up warm-up and resume (fakes)', () => {
+  const load = async () => ({ segmenter: fakeSegmenter(), delegate: 'CPU' as const, measuredMs: {} });
+
+  it('warms the per-frame code on a synthetic frame of the camera size before the model loads, and closes it', async () => {
+    const made: Array<{ width: number; height: number; closed: boolean }> = [];
+    const warmUpFrame = (width: number, height: number) => {
+      const frame = { width, height, closed: false };
+      made.push(frame);
+      return { source: FRAME, close: () => (frame.closed = true) };
+    };
+    let loadedAfter: string[] = [];
+    const { engine, compositor, events } = setup(
+      async () => {
+        loadedAfter = [...compositor.log];
+        return load();
+      },
+      { ...OPTIONS, frameSize: { width: 640, height: 480 } },
+      null,
+      warmUpFrame,
+    );
+    engine.setMode({ kind: 'blur', strength: 0.5 });
+    await engine.start();
+    expect(made).toEqual([{ width: 640, height: 480, closed: true }]);
+    // Two warm-ups (prepare, model input, mask, refinement, the effect's composite), all before the load.
+    expect(loadedAfter).toEqual([
+      'prepare',
+      'setMask',
+      'refine',
+      'composite:blur',
+      'prepare',
+      'setMask',
+      'refine',
+      'composite:blur',
+    ]);
+    // No warm-up on camera frames after that: the first frame after the load is the effect.
+    compositor.log.length = 0;
+    engine.process(FRAME, 0);
+    expect(compositor.composites()).toEqual(['blur']);
+    const first = events.startups.at(-1)!;
+    expect(first.detailMs.warmUp).toBeGreaterThanOrEqual(0);
+    expect(Object.keys(first.detailMs)).toEqual(
+      expect.arrayContaining(['frameWait', 'frameSegment', 'frameMirror', 'frameRefine', 'frameComposite']),
+    );
+  });
+
+  it('no warm-up ahead for mode none or without the camera size', async () => {
+    let calls = 0;
+    const counting = () => {
+      calls++;
+      return { source: FRAME, close: () => undefined };
+    };
+    const none = setup(load, { ...OPTIONS, frameSize: { width: 64, height: 48 } }, null, counting);
+    await none.engine.start();
+    const sizeless = setup(load, OPTIONS, null, counting);
+    sizeless.engine.setMode({ kind: 'blur', strength: 0.5 });
+    await sizeless.engine.start();
+    expect(calls).toBe(0);
+  });
+
+  it('a resumed effect reports its own short timeline at its first effected frame; the start keeps its own', async () => {
+    const { engine, events } = setup(load, { ...OPTIONS, createdAt: 0 });
+    engine.setMode({ kind: 'blur', strength: 0.5 });
+    await engine.start();
+    engine.process(FRAME, 0);
+    const starts = events.startups.length;
+    engine.setMode({ kind: 'none' });
+    engine.process(FRAME, 33);
+    engine.resumeRequested(1234);
+    engine.setMode({ kind: 'blur', strength: 0.5 });
+    engine.process(FRAME, 66);
+    engine.process(FRAME, 100);
+    const resumes = events.startups.slice(starts);
+    expect(resumes).toHaveLength(1);
+    expect(resumes[0]!.kind).toBe('resume');
+    expect(resumes[0]!.at.created).toBe(1234);
+    expect(Object.keys(resumes[0]!.at).sort()).toEqual(['created', 'firstFrame']);
+    expect(events.startups.slice(0, starts).every((r) => r.kind === 'start')).toBe(true);
   });
 });
 

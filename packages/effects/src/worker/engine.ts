@@ -15,6 +15,7 @@ import { chooseCompositor, createCompositor } from '../render/choose-compositor.
 import { type Compositor, PRIVACY_FRAME, type Renderer } from '../render/compositor.js';
 import { createFrameScaler, type FrameScaler } from '../render/frame-scaler.js';
 import type { FrameSource } from '../render/source-stage.js';
+import { syntheticFrame } from '../render/synthetic-frame.js';
 import { yuvCompositorSupported } from '../render/yuv-compositor.js';
 import { chooseDelegate, type DelegateChoice } from '../segmentation/delegate.js';
 import type { Progress } from '../segmentation/fetch-progress.js';
@@ -45,6 +46,8 @@ export interface EngineOptions {
   lowerResolution?: boolean;
   /** The camera's frame rate, the rate the output must keep. */
   frameRate?: number;
+  /** The camera's picture size: the start warms the per-frame code on a synthetic frame this size. */
+  frameSize?: { width: number; height: number };
   /** Test-only fault injection: the model throws on the inference after this many. */
   failSegmentationAfter?: number;
   /** Test-only load injection: every processed frame costs at least this many ms more (a too-slow device). */
@@ -89,6 +92,8 @@ export interface EngineDeps {
   glRenderer(): string | null;
   /** Shrinks frames at the budget's half-resolution level. */
   createFrameScaler(): FrameScaler;
+  /** A synthetic camera frame for the start's warm-up (null where none can be made); the caller closes it. */
+  warmUpFrame?(width: number, height: number): { source: FrameSource; close(): void } | null;
 }
 
 async function loadSegmenter(
@@ -106,6 +111,7 @@ async function loadSegmenter(
       ...(options.runtimeSources ? { cacheSources: options.runtimeSources } : {}),
       onProgress,
       onPhase: (phase) => timeline.mark(phase),
+      onDetail: (step, ms) => timeline.detail(step, ms),
     });
     timeline.wasm = loaded.wasm;
     timeline.model = loaded.model;
@@ -144,6 +150,7 @@ export const REAL_ENGINE_DEPS: EngineDeps = {
   loadSegmenter,
   glRenderer: glRendererName,
   createFrameScaler,
+  warmUpFrame: syntheticFrame,
 };
 
 export interface EngineCallbacks {
@@ -187,6 +194,12 @@ export class Engine {
   private inferences = 0;
   private warmUps = 0;
   readonly timeline = new StartupTimeline(epochNow);
+  /** A suspended effect chosen again: its own short timeline, up to its first effected frame. */
+  private resumeTimeline: StartupTimeline | null = null;
+  /** performance.now() when the model became ready (or the resumed mode arrived): the first frame's wait. */
+  private readyAt: number | null = null;
+  /** The current frame's model, mirror and refinement ms (the first effected frame's are start-up details). */
+  private readonly frameSteps = { segment: 0, mirror: 0, refine: 0 };
 
   constructor(
     private readonly options: EngineOptions,
@@ -235,7 +248,10 @@ export class Engine {
     try {
       // The back end needs no model: settled now, the privacy frames meanwhile already use (and warm) it.
       this.chooseRenderer();
+      this.warmUpAhead();
+      const waitFrom = performance.now();
       const given = pageRuntime ? await pageRuntime : null;
+      if (pageRuntime) this.timeline.detail('runtimeWait', performance.now() - waitFrom);
       if ((this.state as Engine['state']) === 'disposed') return;
       const options: EngineOptions = given
         ? {
@@ -255,6 +271,7 @@ export class Engine {
       if (choice.cache && !options.runtimeCache) this.callbacks.runtimeCache?.(choice.cache);
       this.timeline.mark('calibrated');
       this.state = 'ready';
+      this.readyAt = performance.now();
       this.log.info('ready', { delegate: this.segmenter.delegate, renderer: this.renderer });
       this.callbacks.ready({
         delegate: this.segmenter.delegate,
@@ -266,6 +283,20 @@ export class Engine {
     } catch (error) {
       this.fail(error, 'model_load_failed');
     }
+  }
+
+  /**
+   * A suspended effect is chosen again (at `requestedAt`, epoch ms, on the page): its first effected frame is
+   * reported as a 'resume' timeline (start-up event), so the time from the choice is known there too.
+   */
+  resumeRequested(requestedAt: number): void {
+    this.resumeTimeline = new StartupTimeline(epochNow, 'resume');
+    this.resumeTimeline.mark('created', requestedAt);
+    this.resumeTimeline.runtime = this.timeline.runtime;
+    this.resumeTimeline.wasm = 'page';
+    this.resumeTimeline.model = 'page';
+    this.resumeTimeline.decisions = this.timeline.decisions;
+    this.readyAt = performance.now();
   }
 
   setMode(mode: ResolvedEffectMode): void {
@@ -318,18 +349,29 @@ export class Engine {
       this.reset();
       this.compositor.composite(mode, quality);
     } else if (this.state !== 'ready' || !this.updateMask(timestampMs)) {
-      if (this.state === 'loading' && this.warmUps < WARM_UP_FRAMES) warmMs = this.warmUp(mode, quality);
+      if (this.state === 'loading' && this.warmUps < WARM_UP_FRAMES) {
+        warmMs = this.warmUp(mode, quality);
+        this.timeline.detail('warmUp', warmMs);
+      }
       this.privacyFrames++;
       // Drawn after any warm-up, over all of it: the frame that leaves is the privacy frame.
       this.compositor.composite(PRIVACY_FRAME, quality);
     } else {
       const t2 = performance.now();
       this.compositor.composite(mode, quality);
-      this.timer.add('composite', performance.now() - t2);
-      if (!this.timeline.has('firstFrame')) {
-        this.timeline.mark('firstFrame');
-        this.callbacks.startup?.(this.timeline.report());
+      const compositeMs = performance.now() - t2;
+      this.timer.add('composite', compositeMs);
+      for (const timeline of [this.timeline, this.resumeTimeline]) {
+        if (!timeline || timeline.has('firstFrame')) continue;
+        timeline.detail('frameWait', this.readyAt === null ? Number.NaN : t0 - this.readyAt);
+        timeline.detail('frameSegment', this.frameSteps.segment);
+        timeline.detail('frameMirror', this.frameSteps.mirror);
+        timeline.detail('frameRefine', this.frameSteps.refine);
+        timeline.detail('frameComposite', compositeMs);
+        timeline.mark('firstFrame');
+        this.callbacks.startup?.(timeline.report());
       }
+      this.resumeTimeline = null;
     }
     // A warm-up is start-up work, not what a frame costs: the budget does not see it.
     this.pending = { cost: performance.now() - t0 - warmMs, timestampMs };
@@ -360,6 +402,34 @@ export class Engine {
       this.compositor.resetTemporal();
     }
     return performance.now() - t;
+  }
+
+  /**
+   * At the start, before the model loads: the warm-up frames (see warmUp) on a synthetic frame of the camera's
+   * size. On a cached start the model is ready before the camera's first frame reaches the worker, so warm-ups
+   * on camera frames never happened and the first effected frame ran cold; and what V8 optimizes here compiles
+   * on its background threads while the model loads.
+   */
+  private warmUpAhead(): void {
+    const size = this.options.frameSize;
+    if (!size || this.mode.kind === 'none' || this.warmUps >= WARM_UP_FRAMES) return;
+    const frame = this.deps.warmUpFrame?.(size.width, size.height);
+    if (!frame) return;
+    const t = performance.now();
+    try {
+      const quality = this.budget.quality;
+      while (this.warmUps < WARM_UP_FRAMES) {
+        // NOTE: synchronous, a frame's work (cold) per warm-up; once per start.
+        if (this.compositor.scalesFrames) this.compositor.prepare(frame.source, 1);
+        else this.compositor.prepare(frame.source);
+        this.warmUp(this.mode, quality);
+      }
+    } catch (error) {
+      this.log.debug('warm-up ahead failed', { error });
+    } finally {
+      frame.close();
+    }
+    this.timeline.detail('warmUp', performance.now() - t);
   }
 
   /** Records time the frame loop spent outside a frame: waiting for a camera frame, or for the page to take one. */
@@ -481,6 +551,9 @@ export class Engine {
     const segmenter = this.segmenter;
     if (!segmenter) return false;
     const quality = this.budget.quality;
+    const steps = this.frameSteps;
+    steps.segment = 0;
+    steps.mirror = 0;
     try {
       if (shouldSegment(this.frameIndex, quality, this.haveMask)) {
         const t = performance.now();
@@ -491,7 +564,8 @@ export class Engine {
         const mask = segmenter.segment(input, timestampMs);
         // The bare model output, kept for the mask processor's `raw` (what the rest of the pipeline adds to).
         this.lastRaw = quality.mirrorAverage ? { ...mask, data: mask.data.slice() } : mask;
-        this.timer.add('segment', performance.now() - t);
+        steps.segment = performance.now() - t;
+        this.timer.add('segment', steps.segment);
         if (quality.mirrorAverage) {
           const tm = performance.now();
           // NOTE: a second synchronous inference (~the model's cost again), at full quality only.
@@ -500,14 +574,16 @@ export class Engine {
             timestampMs,
           );
           averageMirrored(mask.data, mirrored.data, mask.width, mask.height);
-          this.timer.add('mirror', performance.now() - tm);
+          steps.mirror = performance.now() - tm;
+          this.timer.add('mirror', steps.mirror);
         }
         this.compositor.setMask(mask.data, mask.width, mask.height);
         this.haveMask = true;
       }
       const t = performance.now();
       this.compositor.refine(quality);
-      this.timer.add('refine', performance.now() - t);
+      steps.refine = performance.now() - t;
+      this.timer.add('refine', steps.refine);
       this.frameIndex++;
       return true;
     } catch (error) {
