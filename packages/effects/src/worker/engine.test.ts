@@ -4,7 +4,7 @@ import { EffectError } from '../errors.js';
 import type { FrameSource } from '../render/source-stage.js';
 import type { Segmenter } from '../segmentation/segmenter.js';
 import type { StartupReport } from '../startup/timeline.js';
-import { Engine, type EngineDeps, type EngineOptions } from './engine.js';
+import { Engine, type EngineDeps, type EngineOptions, START_FRAMES, START_QUALITY } from './engine.js';
 
 const OPTIONS: EngineOptions = { assetBase: '/a/', delegate: 'CPU', adaptive: false, renderer: 'canvas2d' };
 const FRAME = {} as FrameSource;
@@ -117,7 +117,7 @@ describe('Engine start-up decisions and timeline (fakes)', () => {
 describe('Engine start-up warm-up and resume (fakes)', () => {
   const load = async () => ({ segmenter: fakeSegmenter(), delegate: 'CPU' as const, measuredMs: {} });
 
-  it('warms the per-frame code on a synthetic frame of the camera size before the model loads, and closes it', async () => {
+  it("warms the per-frame code on a synthetic frame of the camera size while it waits for the page's runtime", async () => {
     const made: Array<{ width: number; height: number; closed: boolean }> = [];
     const warmUpFrame = (width: number, height: number) => {
       const frame = { width, height, closed: false };
@@ -135,42 +135,67 @@ describe('Engine start-up warm-up and resume (fakes)', () => {
       warmUpFrame,
     );
     engine.setMode({ kind: 'blur', strength: 0.5 });
-    await engine.start();
+    let give: (runtime: null) => void = () => undefined;
+    const started = engine.start(new Promise((resolve) => (give = resolve)));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    give(null);
+    await started;
     expect(made).toEqual([{ width: 640, height: 480, closed: true }]);
     // Two warm-ups (prepare, model input, mask, refinement, the effect's composite), all before the load.
-    expect(loadedAfter).toEqual([
-      'prepare',
-      'setMask',
-      'refine',
-      'composite:blur',
-      'prepare',
-      'setMask',
-      'refine',
-      'composite:blur',
-    ]);
+    const warmUp = ['prepare', 'setMask', 'refine', 'composite:blur'];
+    expect(loadedAfter).toEqual([...warmUp, ...warmUp]);
     // No warm-up on camera frames after that: the first frame after the load is the effect.
     compositor.log.length = 0;
     engine.process(FRAME, 0);
     expect(compositor.composites()).toEqual(['blur']);
     const first = events.startups.at(-1)!;
     expect(first.detailMs.warmUp).toBeGreaterThanOrEqual(0);
+    expect(first.detailMs.runtimeWait).toBeGreaterThanOrEqual(0);
     expect(Object.keys(first.detailMs)).toEqual(
       expect.arrayContaining(['frameWait', 'frameSegment', 'frameMirror', 'frameRefine', 'frameComposite']),
     );
   });
 
-  it('no warm-up ahead for mode none or without the camera size', async () => {
+  it('no synthetic warm-up with nothing to wait for, for mode none, or without the camera size', async () => {
     let calls = 0;
     const counting = () => {
       calls++;
       return { source: FRAME, close: () => undefined };
     };
-    const none = setup(load, { ...OPTIONS, frameSize: { width: 64, height: 48 } }, null, counting);
-    await none.engine.start();
+    const sized = { ...OPTIONS, frameSize: { width: 64, height: 48 } };
+    const none = setup(load, sized, null, counting);
+    await none.engine.start(new Promise((resolve) => setTimeout(() => resolve(null), 20)));
+    const nothingToWaitFor = setup(load, sized, null, counting);
+    nothingToWaitFor.engine.setMode({ kind: 'blur', strength: 0.5 });
+    await nothingToWaitFor.engine.start();
+    const alreadyThere = setup(load, sized, null, counting);
+    alreadyThere.engine.setMode({ kind: 'blur', strength: 0.5 });
+    await alreadyThere.engine.start(Promise.resolve(null));
     const sizeless = setup(load, OPTIONS, null, counting);
     sizeless.engine.setMode({ kind: 'blur', strength: 0.5 });
-    await sizeless.engine.start();
+    await sizeless.engine.start(new Promise((resolve) => setTimeout(() => resolve(null), 20)));
     expect(calls).toBe(0);
+  });
+
+  it("a start's first effected frames run the model once and refine cheaply, kept from the budget; then full quality", async () => {
+    const seg = fakeSegmenter();
+    const { engine } = setup(async () => ({ segmenter: seg, delegate: 'CPU', measuredMs: {} }), {
+      ...OPTIONS,
+      adaptive: true,
+    });
+    engine.setMode({ kind: 'blur', strength: 0.5 });
+    await engine.start();
+    const perFrame: number[] = [];
+    for (let i = 0; i <= START_FRAMES; i++) {
+      const before = seg.calls();
+      engine.process(FRAME, i * 33);
+      engine.frameDelivered(0);
+      perFrame.push(seg.calls() - before);
+    }
+    expect(START_QUALITY.mirrorAverage).toBe(false);
+    expect(START_QUALITY.refineScale).toBeLessThan(1);
+    // START_FRAMES frames with one model pass, then the full quality's picture and its mirror.
+    expect(perFrame).toEqual([...Array(START_FRAMES).fill(1), 2]);
   });
 
   it('a resumed effect reports its own short timeline at its first effected frame; the start keeps its own', async () => {

@@ -35,6 +35,18 @@ import { type EffectStats, RateMeter, StageTimer } from './stats.js';
 const WARM_UP_FRAMES = 2;
 /** The flat mask a warm-up refines: the model's output size. */
 const WARM_UP_MASK = { width: 256, height: 144 };
+/**
+ * The first effected frames of a start run code V8 has not optimized yet (and under load its compiler threads
+ * get little CPU): they refine at the cheap refinement's working size and run the model once (no mirrored pass),
+ * a quarter of the pixels for the slowest loops, and their cost is kept from the budget like a warm-up's.
+ */
+export const START_FRAMES = 4;
+/** The cheap refinement (the first level that refines below full size), the model on every frame, once. */
+export const START_QUALITY: QualityLevel = {
+  ...(QUALITY_LEVELS.find((level) => level.refineScale < 1) ?? QUALITY_LEVELS[0]!),
+  segmentEvery: 1,
+  mirrorAverage: false,
+};
 
 export interface EngineOptions {
   assetBase: string;
@@ -193,13 +205,13 @@ export class Engine {
   private pending: { cost: number; timestampMs: number } | null = null;
   private inferences = 0;
   private warmUps = 0;
+  /** Effected frames made at START_QUALITY so far (a worker's start, not a resume: its code is warm). */
+  private startFrames = 0;
   readonly timeline = new StartupTimeline(epochNow);
   /** A suspended effect chosen again: its own short timeline, up to its first effected frame. */
   private resumeTimeline: StartupTimeline | null = null;
   /** performance.now() when the model became ready (or the resumed mode arrived): the first frame's wait. */
   private readyAt: number | null = null;
-  /** The current frame's model, mirror and refinement ms (the first effected frame's are start-up details). */
-  private readonly frameSteps = { segment: 0, mirror: 0, refine: 0 };
 
   constructor(
     private readonly options: EngineOptions,
@@ -219,6 +231,13 @@ export class Engine {
     if (options.frameRate) this.budget.setNominalInterval(1000 / options.frameRate);
     if (options.createdAt !== undefined) this.timeline.mark('created', options.createdAt);
     this.timeline.mark('workerStarted');
+  }
+
+  /** The quality of the next frame: START_QUALITY for a start's first effected frames, else the budget's. */
+  private get frameQuality(): QualityLevel {
+    return this.options.adaptive && this.state === 'ready' && this.startFrames < START_FRAMES
+      ? START_QUALITY
+      : this.budget.quality;
   }
 
   get renderer(): Renderer {
@@ -248,9 +267,8 @@ export class Engine {
     try {
       // The back end needs no model: settled now, the privacy frames meanwhile already use (and warm) it.
       this.chooseRenderer();
-      this.warmUpAhead();
       const waitFrom = performance.now();
-      const given = pageRuntime ? await pageRuntime : null;
+      const given = pageRuntime ? await this.warmUpWhile(pageRuntime) : null;
       if (pageRuntime) this.timeline.detail('runtimeWait', performance.now() - waitFrom);
       if ((this.state as Engine['state']) === 'disposed') return;
       const options: EngineOptions = given
@@ -328,9 +346,11 @@ export class Engine {
   process(frame: FrameSource, timestampMs: number): void {
     if (this.state === 'disposed') throw EffectError.invalidState('engine disposed');
     const t0 = performance.now();
+    // This frame's stages read 0 unless it runs them (the first effected frame's are start-up steps).
+    this.timer.clearLast();
     this.fpsIn.tick(t0);
     this.budget.frameArrived(timestampMs);
-    const quality = this.budget.quality;
+    const quality = this.frameQuality;
     const scale = quality.frameScale ?? 1;
     // NOTE: at the half-resolution level, one synchronous downscaling pass (the output is that size too): the
     // YUV back end averages its planes; the others get a frame drawn small on a canvas.
@@ -345,6 +365,7 @@ export class Engine {
     this.timer.add('prepare', t1 - t0);
     const mode = this.mode;
     let warmMs = 0;
+    let startFrame = false;
     if (mode.kind === 'none') {
       this.reset();
       this.compositor.composite(mode, quality);
@@ -361,20 +382,24 @@ export class Engine {
       this.compositor.composite(mode, quality);
       const compositeMs = performance.now() - t2;
       this.timer.add('composite', compositeMs);
+      if (this.options.adaptive && this.startFrames < START_FRAMES) {
+        this.startFrames++;
+        startFrame = true;
+      }
       for (const timeline of [this.timeline, this.resumeTimeline]) {
         if (!timeline || timeline.has('firstFrame')) continue;
         timeline.detail('frameWait', this.readyAt === null ? Number.NaN : t0 - this.readyAt);
-        timeline.detail('frameSegment', this.frameSteps.segment);
-        timeline.detail('frameMirror', this.frameSteps.mirror);
-        timeline.detail('frameRefine', this.frameSteps.refine);
+        timeline.detail('frameSegment', this.timer.last('segment'));
+        timeline.detail('frameMirror', this.timer.last('mirror'));
+        timeline.detail('frameRefine', this.timer.last('refine'));
         timeline.detail('frameComposite', compositeMs);
         timeline.mark('firstFrame');
         this.callbacks.startup?.(timeline.report());
       }
       this.resumeTimeline = null;
     }
-    // A warm-up is start-up work, not what a frame costs: the budget does not see it.
-    this.pending = { cost: performance.now() - t0 - warmMs, timestampMs };
+    // A warm-up, or a start's first frames, are start-up work, not what a frame costs: the budget does not see it.
+    this.pending = startFrame ? null : { cost: performance.now() - t0 - warmMs, timestampMs };
   }
 
   /**
@@ -405,31 +430,40 @@ export class Engine {
   }
 
   /**
-   * At the start, before the model loads: the warm-up frames (see warmUp) on a synthetic frame of the camera's
-   * size. On a cached start the model is ready before the camera's first frame reaches the worker, so warm-ups
-   * on camera frames never happened and the first effected frame ran cold; and what V8 optimizes here compiles
-   * on its background threads while the model loads.
+   * While the start waits for `waiting` (the page's runtime and model), the warm-up frames (see warmUp) on a
+   * synthetic frame of the camera's size, one at a time with the worker's messages handled in between: on a
+   * start where the camera's frames reach the worker only after the model is ready, no warm-up on camera frames
+   * ever happens and the first effected frame runs cold. Never more than the wait, but for the frame under way
+   * when it ends: a start with nothing to wait for does no warm-up here.
    */
-  private warmUpAhead(): void {
+  private async warmUpWhile<T>(waiting: Promise<T>): Promise<T> {
+    let settled = false;
+    void waiting.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    await Promise.resolve();
     const size = this.options.frameSize;
-    if (!size || this.mode.kind === 'none' || this.warmUps >= WARM_UP_FRAMES) return;
+    if (settled || !size || this.mode.kind === 'none' || this.warmUps >= WARM_UP_FRAMES) return waiting;
     const frame = this.deps.warmUpFrame?.(size.width, size.height);
-    if (!frame) return;
-    const t = performance.now();
+    if (!frame) return waiting;
     try {
-      const quality = this.budget.quality;
-      while (this.warmUps < WARM_UP_FRAMES) {
-        // NOTE: synchronous, a frame's work (cold) per warm-up; once per start.
+      while (!settled && this.warmUps < WARM_UP_FRAMES && this.state === 'loading') {
+        const t = performance.now();
+        // NOTE: synchronous, a frame's work (cold); at most WARM_UP_FRAMES per start.
         if (this.compositor.scalesFrames) this.compositor.prepare(frame.source, 1);
         else this.compositor.prepare(frame.source);
-        this.warmUp(this.mode, quality);
+        this.warmUp(this.mode, this.budget.quality);
+        this.timeline.detail('warmUp', performance.now() - t);
+        // Let the awaited message (and camera frames) in before the next one.
+        await new Promise((resolve) => setTimeout(resolve, 0));
       }
     } catch (error) {
-      this.log.debug('warm-up ahead failed', { error });
+      this.log.debug('warm-up on a synthetic frame failed', { error });
     } finally {
       frame.close();
     }
-    this.timeline.detail('warmUp', performance.now() - t);
+    return waiting;
   }
 
   /** Records time the frame loop spent outside a frame: waiting for a camera frame, or for the page to take one. */
@@ -550,10 +584,7 @@ export class Engine {
   private updateMask(timestampMs: number): boolean {
     const segmenter = this.segmenter;
     if (!segmenter) return false;
-    const quality = this.budget.quality;
-    const steps = this.frameSteps;
-    steps.segment = 0;
-    steps.mirror = 0;
+    const quality = this.frameQuality;
     try {
       if (shouldSegment(this.frameIndex, quality, this.haveMask)) {
         const t = performance.now();
@@ -564,8 +595,7 @@ export class Engine {
         const mask = segmenter.segment(input, timestampMs);
         // The bare model output, kept for the mask processor's `raw` (what the rest of the pipeline adds to).
         this.lastRaw = quality.mirrorAverage ? { ...mask, data: mask.data.slice() } : mask;
-        steps.segment = performance.now() - t;
-        this.timer.add('segment', steps.segment);
+        this.timer.add('segment', performance.now() - t);
         if (quality.mirrorAverage) {
           const tm = performance.now();
           // NOTE: a second synchronous inference (~the model's cost again), at full quality only.
@@ -574,16 +604,14 @@ export class Engine {
             timestampMs,
           );
           averageMirrored(mask.data, mirrored.data, mask.width, mask.height);
-          steps.mirror = performance.now() - tm;
-          this.timer.add('mirror', steps.mirror);
+          this.timer.add('mirror', performance.now() - tm);
         }
         this.compositor.setMask(mask.data, mask.width, mask.height);
         this.haveMask = true;
       }
       const t = performance.now();
       this.compositor.refine(quality);
-      steps.refine = performance.now() - t;
-      this.timer.add('refine', steps.refine);
+      this.timer.add('refine', performance.now() - t);
       this.frameIndex++;
       return true;
     } catch (error) {
