@@ -54,7 +54,7 @@ describe('preload (a spare worker loads the model before its effect starts)', ()
     expect(late.calls).toHaveLength(0);
     const report = timeline.report();
     expect(report.at.modelReady).toBeDefined();
-    expect(report).toMatchObject({ runtime: 'tflite', wasm: 'http-cache', model: 'page' });
+    expect(report).toMatchObject({ runtime: 'tflite', wasm: 'page', model: 'page' });
     // A second load (none happens in a worker today) is a load of its own.
     expect(await wrapped.loadSegmenter(effect, () => undefined, timeline)).toBe(late.made[0]);
   });

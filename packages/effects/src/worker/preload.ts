@@ -23,8 +23,6 @@ export interface Preload {
   readonly modelUrl: string;
   /** The segmenter, or null when the load failed (the effect then loads it itself and reports the error). */
   readonly segmenter: Promise<LoadedSegmenter | null>;
-  /** Where the page got the wasm and model. */
-  readonly sources: { wasm: PageRuntime['wasm']; model: PageRuntime['model'] };
 }
 
 const withSlash = (base: string) => (base.endsWith('/') ? base : `${base}/`);
@@ -44,7 +42,6 @@ export function startPreload(request: PreloadRequest, load: EngineDeps['loadSegm
   return {
     assetBase: withSlash(request.assetBase),
     modelUrl: request.modelUrl,
-    sources: { wasm: request.runtime.wasm, model: request.runtime.model },
     segmenter: load(options, () => undefined, new StartupTimeline(epochNow)).catch(() => null),
   };
 }
@@ -74,9 +71,10 @@ export function withPreload(deps: EngineDeps, preload: Preload | null): EngineDe
       if (mine && preloadFits(mine, options)) {
         const loaded = await mine.segmenter;
         if (loaded) {
+          // The start found them in the page (its preload), as one that finds them kept from an earlier start.
           timeline.runtime = 'tflite';
-          timeline.wasm = mine.sources.wasm;
-          timeline.model = mine.sources.model;
+          timeline.wasm = 'page';
+          timeline.model = 'page';
           for (const phase of ['fetched', 'compiled', 'modelReady'] as const) timeline.mark(phase);
           return loaded;
         }
