@@ -480,7 +480,7 @@ export async function createBackgroundEffect(
   const choiceKey =
     delegate === 'auto' && renderer === 'auto' ? `${navigator.userAgent} ${assetBase} ${runtime}` : null;
   const cached = choiceKey ? cachedChoice(choiceKey) : null;
-  const { frameRate, width, height } = cameraTrack.getSettings();
+  const frameRate = cameraTrack.getSettings().frameRate;
   const engineOptions: EngineOptions = {
     assetBase,
     ...(options.modelUrl ? { modelUrl: new URL(options.modelUrl, location.href).href } : {}),
@@ -492,7 +492,6 @@ export async function createBackgroundEffect(
       : {}),
     ...(options.testing?.slowFrameMs ? { slowFrameMs: options.testing.slowFrameMs } : {}),
     ...(frameRate ? { frameRate } : {}),
-    ...(width && height ? { frameSize: { width, height } } : {}),
     renderer,
     ...(renderer === 'auto' && cached ? { cachedRenderer: cached.renderer } : {}),
     runtime,

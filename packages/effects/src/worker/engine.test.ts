@@ -13,7 +13,6 @@ function setup(
   load: EngineDeps['loadSegmenter'],
   options: EngineOptions = OPTIONS,
   glRenderer: string | null = null,
-  warmUpFrame?: EngineDeps['warmUpFrame'],
 ) {
   const compositor = new FakeCompositor();
   const events = {
@@ -33,7 +32,6 @@ function setup(
     },
     loadSegmenter: load,
     glRenderer: () => glRenderer,
-    ...(warmUpFrame ? { warmUpFrame } : {}),
   };
   const engine = new Engine(
     options,
@@ -114,68 +112,8 @@ describe('Engine start-up decisions and timeline (fakes)', () => {
   });
 });
 
-describe('Engine start-up warm-up and resume (fakes)', () => {
+describe('Engine start frames and resume (fakes)', () => {
   const load = async () => ({ segmenter: fakeSegmenter(), delegate: 'CPU' as const, measuredMs: {} });
-
-  it("warms the per-frame code on a synthetic frame of the camera size while it waits for the page's runtime", async () => {
-    const made: Array<{ width: number; height: number; closed: boolean }> = [];
-    const warmUpFrame = (width: number, height: number) => {
-      const frame = { width, height, closed: false };
-      made.push(frame);
-      return { source: FRAME, close: () => (frame.closed = true) };
-    };
-    let loadedAfter: string[] = [];
-    const { engine, compositor, events } = setup(
-      async () => {
-        loadedAfter = [...compositor.log];
-        return load();
-      },
-      { ...OPTIONS, frameSize: { width: 640, height: 480 } },
-      null,
-      warmUpFrame,
-    );
-    engine.setMode({ kind: 'blur', strength: 0.5 });
-    let give: (runtime: null) => void = () => undefined;
-    const started = engine.start(new Promise((resolve) => (give = resolve)));
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    give(null);
-    await started;
-    expect(made).toEqual([{ width: 640, height: 480, closed: true }]);
-    // Two warm-ups (prepare, model input, mask, refinement, the effect's composite), all before the load.
-    const warmUp = ['prepare', 'setMask', 'refine', 'composite:blur'];
-    expect(loadedAfter).toEqual([...warmUp, ...warmUp]);
-    // No warm-up on camera frames after that: the first frame after the load is the effect.
-    compositor.log.length = 0;
-    engine.process(FRAME, 0);
-    expect(compositor.composites()).toEqual(['blur']);
-    const first = events.startups.at(-1)!;
-    expect(first.detailMs.warmUp).toBeGreaterThanOrEqual(0);
-    expect(first.detailMs.runtimeWait).toBeGreaterThanOrEqual(0);
-    expect(Object.keys(first.detailMs)).toEqual(
-      expect.arrayContaining(['frameWait', 'frameSegment', 'frameMirror', 'frameRefine', 'frameComposite']),
-    );
-  });
-
-  it('no synthetic warm-up with nothing to wait for, for mode none, or without the camera size', async () => {
-    let calls = 0;
-    const counting = () => {
-      calls++;
-      return { source: FRAME, close: () => undefined };
-    };
-    const sized = { ...OPTIONS, frameSize: { width: 64, height: 48 } };
-    const none = setup(load, sized, null, counting);
-    await none.engine.start(new Promise((resolve) => setTimeout(() => resolve(null), 20)));
-    const nothingToWaitFor = setup(load, sized, null, counting);
-    nothingToWaitFor.engine.setMode({ kind: 'blur', strength: 0.5 });
-    await nothingToWaitFor.engine.start();
-    const alreadyThere = setup(load, sized, null, counting);
-    alreadyThere.engine.setMode({ kind: 'blur', strength: 0.5 });
-    await alreadyThere.engine.start(Promise.resolve(null));
-    const sizeless = setup(load, OPTIONS, null, counting);
-    sizeless.engine.setMode({ kind: 'blur', strength: 0.5 });
-    await sizeless.engine.start(new Promise((resolve) => setTimeout(() => resolve(null), 20)));
-    expect(calls).toBe(0);
-  });
 
   it("a start's first effected frames run the model once and refine cheaply, kept from the budget; then full quality", async () => {
     const seg = fakeSegmenter();

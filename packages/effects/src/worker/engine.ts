@@ -15,7 +15,6 @@ import { chooseCompositor, createCompositor } from '../render/choose-compositor.
 import { type Compositor, PRIVACY_FRAME, type Renderer } from '../render/compositor.js';
 import { createFrameScaler, type FrameScaler } from '../render/frame-scaler.js';
 import type { FrameSource } from '../render/source-stage.js';
-import { syntheticFrame } from '../render/synthetic-frame.js';
 import { yuvCompositorSupported } from '../render/yuv-compositor.js';
 import { chooseDelegate, type DelegateChoice } from '../segmentation/delegate.js';
 import type { Progress } from '../segmentation/fetch-progress.js';
@@ -58,8 +57,6 @@ export interface EngineOptions {
   lowerResolution?: boolean;
   /** The camera's frame rate, the rate the output must keep. */
   frameRate?: number;
-  /** The camera's picture size: the start warms the per-frame code on a synthetic frame this size. */
-  frameSize?: { width: number; height: number };
   /** Test-only fault injection: the model throws on the inference after this many. */
   failSegmentationAfter?: number;
   /** Test-only load injection: every processed frame costs at least this many ms more (a too-slow device). */
@@ -104,8 +101,6 @@ export interface EngineDeps {
   glRenderer(): string | null;
   /** Shrinks frames at the budget's half-resolution level. */
   createFrameScaler(): FrameScaler;
-  /** A synthetic camera frame for the start's warm-up (null where none can be made); the caller closes it. */
-  warmUpFrame?(width: number, height: number): { source: FrameSource; close(): void } | null;
 }
 
 async function loadSegmenter(
@@ -162,7 +157,6 @@ export const REAL_ENGINE_DEPS: EngineDeps = {
   loadSegmenter,
   glRenderer: glRendererName,
   createFrameScaler,
-  warmUpFrame: syntheticFrame,
 };
 
 export interface EngineCallbacks {
@@ -268,7 +262,7 @@ export class Engine {
       // The back end needs no model: settled now, the privacy frames meanwhile already use (and warm) it.
       this.chooseRenderer();
       const waitFrom = performance.now();
-      const given = pageRuntime ? await this.warmUpWhile(pageRuntime) : null;
+      const given = pageRuntime ? await pageRuntime : null;
       if (pageRuntime) this.timeline.detail('runtimeWait', performance.now() - waitFrom);
       if ((this.state as Engine['state']) === 'disposed') return;
       const options: EngineOptions = given
@@ -427,43 +421,6 @@ export class Engine {
       this.compositor.resetTemporal();
     }
     return performance.now() - t;
-  }
-
-  /**
-   * While the start waits for `waiting` (the page's runtime and model), the warm-up frames (see warmUp) on a
-   * synthetic frame of the camera's size, one at a time with the worker's messages handled in between: on a
-   * start where the camera's frames reach the worker only after the model is ready, no warm-up on camera frames
-   * ever happens and the first effected frame runs cold. Never more than the wait, but for the frame under way
-   * when it ends: a start with nothing to wait for does no warm-up here.
-   */
-  private async warmUpWhile<T>(waiting: Promise<T>): Promise<T> {
-    let settled = false;
-    void waiting.then(
-      () => (settled = true),
-      () => (settled = true),
-    );
-    await Promise.resolve();
-    const size = this.options.frameSize;
-    if (settled || !size || this.mode.kind === 'none' || this.warmUps >= WARM_UP_FRAMES) return waiting;
-    const frame = this.deps.warmUpFrame?.(size.width, size.height);
-    if (!frame) return waiting;
-    try {
-      while (!settled && this.warmUps < WARM_UP_FRAMES && this.state === 'loading') {
-        const t = performance.now();
-        // NOTE: synchronous, a frame's work (cold); at most WARM_UP_FRAMES per start.
-        if (this.compositor.scalesFrames) this.compositor.prepare(frame.source, 1);
-        else this.compositor.prepare(frame.source);
-        this.warmUp(this.mode, this.budget.quality);
-        this.timeline.detail('warmUp', performance.now() - t);
-        // Let the awaited message (and camera frames) in before the next one.
-        await new Promise((resolve) => setTimeout(resolve, 0));
-      }
-    } catch (error) {
-      this.log.debug('warm-up on a synthetic frame failed', { error });
-    } finally {
-      frame.close();
-    }
-    return waiting;
   }
 
   /** Records time the frame loop spent outside a frame: waiting for a camera frame, or for the page to take one. */
