@@ -1,7 +1,8 @@
 // Build contract with the app (packages/app/build.mjs): extra esbuild entry points and files to copy into /assets/.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The installed package's folder, looked up like Node does (some packages do not export package.json). */
@@ -18,7 +19,31 @@ export function effectsEntryPoints() {
   return { 'effects-worker': join(here, 'src/worker/worker.ts') };
 }
 
-/** Files copied under /assets/: the model and its licence, and the MediaPipe Tasks wasm runtime. */
+/**
+ * MediaPipe Tasks' JavaScript API as a classic script of its own (src/segmentation/mediapipe-tasks.ts): only
+ * `runtime: 'mediapipe'` loads it, so the worker's script no longer carries its 137 KB. Built into .cache/
+ * (written to a temporary name, then renamed: two builds at once never read half a file); returns its path.
+ */
+function buildMediaPipeTasks() {
+  const out = join(here, '.cache', 'mediapipe-tasks.js');
+  const result = esbuild.buildSync({
+    entryPoints: [join(here, 'src/segmentation/mediapipe-tasks-script.ts')],
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: ['chrome110', 'firefox115', 'safari17'],
+    minify: true,
+    write: false,
+    logLevel: 'warning',
+  });
+  mkdirSync(dirname(out), { recursive: true });
+  const temporary = `${out}.${process.pid}.tmp`;
+  writeFileSync(temporary, result.outputFiles[0].contents);
+  renameSync(temporary, out);
+  return out;
+}
+
+/** Files copied under /assets/: the model and its licence, the TFLite runtime, and the MediaPipe Tasks one. */
 export function effectsAssets() {
   const tasks = join(packageDir('@mediapipe/tasks-vision'), 'wasm');
   const twilio = packageDir('@twilio/video-processors');
@@ -35,7 +60,8 @@ export function effectsAssets() {
     for (const ext of ['js', 'wasm'])
       out.push({ from: join(twilio, `dist/build/${name}.${ext}`), to: `effects/${name}.${ext}` });
   }
-  // MediaPipe Tasks (runtime: 'mediapipe'): fetched only when chosen.
+  // MediaPipe Tasks (runtime: 'mediapipe'): its API script and wasm, fetched only when chosen.
+  out.push({ from: buildMediaPipeTasks(), to: 'effects/mediapipe-tasks.js' });
   for (const name of ['vision_wasm_internal', 'vision_wasm_nosimd_internal']) {
     for (const ext of ['js', 'wasm'])
       out.push({ from: join(tasks, `${name}.${ext}`), to: `effects/${name}.${ext}` });

@@ -11,6 +11,48 @@ export type FakeJanusRequest = Record<string, unknown> & {
 /** What to do with one request: answer with these messages (now, or after `delayMs`), or never answer. */
 export type FakeJanusAnswer = { messages: object[]; delayMs?: number } | 'silent';
 
+/** Janus's synchronous plugin answer (`success` with the VideoRoom's data) to one request. */
+export function pluginSuccess(request: FakeJanusRequest, data: object): FakeJanusAnswer {
+  return {
+    messages: [
+      {
+        janus: 'success',
+        transaction: request.transaction,
+        session_id: 42,
+        sender: request.handle_id,
+        plugindata: { plugin: 'janus.plugin.videoroom', data },
+      },
+    ],
+  };
+}
+
+/**
+ * Janus's asynchronous plugin answer to one request: `ack`, then the `event` with the VideoRoom's data and an
+ * optional jsep (after `delayMs` when given; the ack then comes late too, which no test tells apart).
+ */
+export function pluginEvent(
+  request: FakeJanusRequest,
+  data: object,
+  jsep?: { type: string; sdp: string },
+  delayMs?: number,
+): FakeJanusAnswer {
+  const { transaction } = request;
+  return {
+    messages: [
+      { janus: 'ack', transaction, session_id: 42 },
+      {
+        janus: 'event',
+        transaction,
+        session_id: 42,
+        sender: request.handle_id,
+        plugindata: { plugin: 'janus.plugin.videoroom', data },
+        ...(jsep ? { jsep } : {}),
+      },
+    ],
+    ...(delayMs ? { delayMs } : {}),
+  };
+}
+
 /**
  * A tiny stand-in for Janus's WebSocket API on 127.0.0.1, for JanusClient logic tests: it answers session,
  * attach, detach, keepalive and VideoRoom create/destroy like Janus 1.1.2, records every request, and lets a
@@ -76,17 +118,7 @@ export class FakeJanus {
       case 'message': {
         const body = request.body ?? {};
         const videoroom = body.request === 'create' ? 'created' : 'destroyed';
-        return {
-          messages: [
-            {
-              janus: 'success',
-              transaction,
-              session_id: 42,
-              sender: request.handle_id,
-              plugindata: { plugin: 'janus.plugin.videoroom', data: { videoroom, room: body.room } },
-            },
-          ],
-        };
+        return pluginSuccess(request, { videoroom, room: body.room });
       }
       default:
         return {

@@ -145,7 +145,7 @@ describe('app pages', () => {
         performance
           .getEntriesByType('resource')
           .map((e) => e.name)
-          .filter((name) => /effects-worker|\.wasm|\.tflite|tflite-|vision_wasm/.test(name)),
+          .filter((name) => /effects-worker|\.wasm|\.tflite|tflite-|vision_wasm|mediapipe-tasks/.test(name)),
       );
     expect(await effectsFetches()).toEqual([]);
     expect(await page.evaluate(() => window.backdropMetrics.effectStartup)).toEqual([]);

@@ -10,6 +10,7 @@ import {
   type EffectMode,
   IMAGE_LIMITS,
   preloadEffects,
+  type StartupReport,
 } from '../src/index.js';
 
 const W = 640;
@@ -46,6 +47,8 @@ let raw: { corners: Patch[]; face: Patch } | null = null;
 let reports: FrameReport[] = [];
 const errors: Array<{ code: string; message: string }> = [];
 let progressEvents = 0;
+/** Every start-up report the effect emitted (a start's, twice; a resume's, once). */
+let startupEvents: StartupReport[] = [];
 let restarts = 0;
 let key: [number, number, number] = [0, 255, 0];
 let monitoring = false;
@@ -260,6 +263,8 @@ const fx = {
       }),
     );
     effect.on('modelProgress', () => progressEvents++);
+    startupEvents = [];
+    effect.on('startup', (r) => startupEvents.push(r));
     effect.on('restarted', () => restarts++);
     void monitor(effect.track);
     return {
@@ -297,11 +302,13 @@ const fx = {
       return (e as { code?: string }).code ?? String(e);
     }
   },
-  /** Workers started by this page so far, and fetches of the runtime's wasm. */
+  /** Workers started by this page so far, fetches of the runtime's wasm, and of any MediaPipe Tasks file. */
   loads() {
+    const resources = performance.getEntriesByType('resource');
     return {
       workers: workersStarted,
-      wasmFetches: performance.getEntriesByType('resource').filter((e) => /\.wasm$/.test(e.name)).length,
+      wasmFetches: resources.filter((e) => /\.wasm$/.test(e.name)).length,
+      mediapipeFetches: resources.filter((e) => /mediapipe-tasks\.js|vision_wasm/.test(e.name)).length,
     };
   },
   /** Sets the colour the analysis counts as "key" (for replace: the background's corner colour). */
@@ -319,6 +326,10 @@ const fx = {
   /** The effect's start-up timeline (null until its model is ready). */
   startup() {
     return effect?.startup() ?? null;
+  },
+  /** The start-up reports emitted since the effect was created. */
+  startupEvents(): StartupReport[] {
+    return startupEvents;
   },
   /** Kills the effect's worker outright, as a crash would; returns the restarts seen so far. */
   killWorker(): number {

@@ -12,11 +12,12 @@ type Fx = {
   ready(): Promise<string | null>;
   take(): FrameReport[];
   startup(): StartupReport | null;
+  startupEvents(): StartupReport[];
   killWorker(): number;
   suspend(): Promise<string | null>;
   setMode(m: Record<string, unknown>): Promise<string | null>;
   counted(): number;
-  loads(): { workers: number; wasmFetches: number };
+  loads(): { workers: number; wasmFetches: number; mediapipeFetches: number };
   restarts(): number;
   info(): {
     errors: Array<{ code: string }>;
@@ -78,6 +79,8 @@ describe('effect start-up (headless Chromium, software GL)', () => {
     try {
       const cold = await startAndReport(first);
       log(`first start: ${JSON.stringify(cold)}`);
+      // A start without a preload loads the model itself (the steps are in its timeline).
+      expect(cold.detailMs.loadModel).toBeGreaterThanOrEqual(0);
       expect(cold.runtime).toBe('tflite');
       // Nothing cached yet: the wasm and model came over the network; the back end was decided without a
       // trial because WebGL here is SwiftShader.
@@ -85,6 +88,8 @@ describe('effect start-up (headless Chromium, software GL)', () => {
       expect(cold.model).toBe('network');
       expect(cold.decisions).toBe('software-gl');
       expect(cold.glRenderer).toMatch(/swiftshader/i);
+      // The TFLite runtime needs nothing of MediaPipe Tasks (its API script and wasm load only when chosen).
+      expect((await first.evaluate(() => fx.loads())).mediapipeFetches).toBe(0);
 
       await first.evaluate(() => fx.stop());
       const again = await startAndReport(first);
@@ -123,6 +128,12 @@ describe('effect start-up (headless Chromium, software GL)', () => {
       expect(report.wasm).toBe('page');
       expect(report.model).toBe('page');
       expect(report.runtime).toBe('tflite');
+      // The worker the preload started is the effect's, and it had loaded the model before the effect began:
+      // this start instantiated nothing and loaded no model (those steps are not in its timeline).
+      expect((await page.evaluate(() => fx.loads())).workers).toBe(1);
+      expect(report.detailMs.instantiate).toBeUndefined();
+      expect(report.detailMs.loadModel).toBeUndefined();
+      expect(report.at.modelReady).toBeDefined();
     } finally {
       await page.evaluate(() => fx.stop()).catch(() => undefined);
       await page.close();
@@ -154,6 +165,7 @@ describe('effect start-up (headless Chromium, software GL)', () => {
         const idleFrames = (await page.evaluate(() => fx.counted())) - idleFrom;
         await page.evaluate(() => fx.take());
 
+        const chosenAt = await page.evaluate(() => performance.timeOrigin + performance.now());
         expect(await page.evaluate((m) => fx.setMode(m), REMOVE)).toBeNull();
         const back: FrameReport[] = [];
         const by = Date.now() + 30_000;
@@ -170,6 +182,13 @@ describe('effect start-up (headless Chromium, software GL)', () => {
         // timeline is still the first start's).
         expect(await page.evaluate(() => fx.loads())).toEqual(before);
         expect((await page.evaluate(() => fx.startup()))?.at.created).toBe(first.at.created);
+        // The resume has a timeline of its own, from the choice to its first effected frame, as an event.
+        const resumes = (await page.evaluate(() => fx.startupEvents())).filter((r) => r.kind === 'resume');
+        expect(resumes).toHaveLength(round + 1);
+        const resume = resumes.at(-1)!;
+        expect(resume.at.created).toBeGreaterThanOrEqual(chosenAt);
+        expect(resume.at.firstFrame).toBeGreaterThanOrEqual(resume.at.created!);
+        expect(Object.keys(resume.at).sort()).toEqual(['created', 'firstFrame']);
         // The model runs on the first frame after the switch: no privacy frame while it loads, and the
         // effect (never the raw camera) from the first frames.
         expect(back.filter(keyed).length).toBeGreaterThanOrEqual(5);

@@ -48,13 +48,18 @@ interface Build {
 }
 
 type StartupReport = {
+  kind?: 'start' | 'resume';
   at: Record<string, number>;
+  detailMs?: Record<string, number>;
   phaseMs: Record<string, number>;
   runtime: string | null;
   wasm: string;
   model: string;
   decisions: string;
 };
+
+const roundAll = (r: Record<string, number>) =>
+  Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Math.round(v * 10) / 10]));
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -179,6 +184,7 @@ async function measure(
               ...report.phaseMs,
             }
           : (report?.phaseMs ?? null),
+      details: report?.detailMs ?? null,
       sources: report
         ? { runtime: report.runtime, wasm: report.wasm, model: report.model, decisions: report.decisions }
         : null,
@@ -203,6 +209,7 @@ async function tryMeasure(...args: Parameters<typeof measure>): Promise<Sample> 
       ms: null,
       senderFirstFrameMs: null,
       phases: null,
+      details: null,
       sources: null,
     };
   }
@@ -247,7 +254,7 @@ async function runBuild(
   }
   for (const s of samples)
     console.log(
-      `  ${s.build} run ${s.run} ${s.scenario}: ${s.ms === null ? 'NOT SEEN' : `${Math.round(s.ms)} ms`} at the receivers, sender ${s.senderFirstFrameMs === null ? '-' : `${Math.round(s.senderFirstFrameMs)} ms`}${s.phases ? ` ${JSON.stringify(s.phases)} ${JSON.stringify(s.sources)}` : ''}`,
+      `  ${s.build} run ${s.run} ${s.scenario}: ${s.ms === null ? 'NOT SEEN' : `${Math.round(s.ms)} ms`} at the receivers, sender ${s.senderFirstFrameMs === null ? '-' : `${Math.round(s.senderFirstFrameMs)} ms`}${s.phases ? ` ${JSON.stringify(roundAll(s.phases))} ${JSON.stringify(s.sources)}` : ''}${s.details ? ` steps ${JSON.stringify(roundAll(s.details))}` : ''}`,
     );
   return samples;
 }

@@ -8,6 +8,7 @@ const sample = (build: string, scenario: Sample['scenario'], ms: number | null, 
   ms,
   senderFirstFrameMs: ms === null ? null : ms - 100,
   phases: fetch === undefined ? null : { fetched: fetch, compiled: 10 },
+  details: fetch === undefined ? null : { loadModel: fetch / 10 },
   sources: null,
 });
 
@@ -30,6 +31,8 @@ describe('start bench summary', () => {
     const cold = s.find((x) => x.build === 'after' && x.scenario === 'coldLoad')!;
     expect(cold).toMatchObject({ count: 3, failed: 1, p50: 1200, max: 1800, senderP50: 1100 });
     expect(cold.phasesP50).toEqual({ fetched: 300, compiled: 10 });
+    expect(cold.detailsP50).toEqual({ loadModel: 30 });
+    expect(formatSummary(s).join('\n')).toMatch(/steps p50 ms: loadModel 30\b/);
     expect(s.map((x) => `${x.build}:${x.scenario}`)).toEqual([
       'after:coldLoad',
       'after:warmLoad',

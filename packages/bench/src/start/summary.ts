@@ -21,6 +21,8 @@ export interface Sample {
   senderFirstFrameMs: number | null;
   /** The sender's start-up timeline: ms per phase, and where the wasm, model and decisions came from. */
   phases: Record<string, number> | null;
+  /** The steps inside the phases (the effects library's StartupReport.detailMs), when the build reports them. */
+  details?: Record<string, number> | null;
   sources: { runtime: string | null; wasm: string; model: string; decisions: string } | null;
 }
 
@@ -34,6 +36,8 @@ export interface ScenarioSummary {
   senderP50: number | null;
   /** Median ms of each start-up phase over the runs that reported it. */
   phasesP50: Record<string, number>;
+  /** Median ms of each step inside the phases over the runs that reported it. */
+  detailsP50: Record<string, number>;
 }
 
 /** The value at rank ceil(p/100 * n) of the sorted values (nearest rank); null for none. */
@@ -53,15 +57,8 @@ export function summarize(samples: readonly Sample[]): ScenarioSummary[] {
       if (mine.length === 0) continue;
       const ok = mine.flatMap((s) => (s.ms === null ? [] : [s.ms]));
       const sender = mine.flatMap((s) => (s.senderFirstFrameMs === null ? [] : [s.senderFirstFrameMs]));
-      const phaseNames = [...new Set(mine.flatMap((s) => Object.keys(s.phases ?? {})))];
-      const phasesP50: Record<string, number> = {};
-      for (const name of phaseNames) {
-        const v = percentile(
-          mine.flatMap((s) => (s.phases?.[name] === undefined ? [] : [s.phases[name]!])),
-          50,
-        );
-        if (v !== null) phasesP50[name] = v;
-      }
+      const phasesP50 = mediansOf(mine.map((s) => s.phases ?? null));
+      const detailsP50 = mediansOf(mine.map((s) => s.details ?? null));
       out.push({
         build,
         scenario,
@@ -71,8 +68,23 @@ export function summarize(samples: readonly Sample[]): ScenarioSummary[] {
         max: ok.length > 0 ? Math.max(...ok) : null,
         senderP50: percentile(sender, 50),
         phasesP50,
+        detailsP50,
       });
     }
+  }
+  return out;
+}
+
+/** The median of each key over the records that have it, keys in the order first seen. */
+function mediansOf(records: ReadonlyArray<Record<string, number> | null>): Record<string, number> {
+  const names = [...new Set(records.flatMap((r) => Object.keys(r ?? {})))];
+  const out: Record<string, number> = {};
+  for (const name of names) {
+    const v = percentile(
+      records.flatMap((r) => (r?.[name] === undefined ? [] : [r[name]!])),
+      50,
+    );
+    if (v !== null) out[name] = v;
   }
   return out;
 }
@@ -87,10 +99,14 @@ export function formatSummary(summaries: readonly ScenarioSummary[]): string[] {
     lines.push(
       `${s.build.padEnd(8)} ${s.scenario.padEnd(11)} p50 ${ms(s.p50).padStart(8)}  max ${ms(s.max).padStart(8)}  (n=${s.count}${failed}; sender's own first effected frame p50 ${ms(s.senderP50)})`,
     );
-    const phases = Object.entries(s.phasesP50)
-      .map(([name, v]) => `${name} ${Math.round(v)}`)
-      .join(', ');
+    const list = (r: Record<string, number>) =>
+      Object.entries(r)
+        .map(([name, v]) => `${name} ${Math.round(v)}`)
+        .join(', ');
+    const phases = list(s.phasesP50);
     if (phases) lines.push(`${''.padEnd(21)}phases p50 ms: ${phases}`);
+    const details = list(s.detailsP50);
+    if (details) lines.push(`${''.padEnd(21)}steps p50 ms: ${details}`);
   }
   return lines;
 }

@@ -12,6 +12,11 @@ export interface QualityLevel {
    * averaging the newest of each. The first thing given up under load.
    */
   mirrorAverage?: boolean;
+  /**
+   * Refine the outline's band again with a colour guided filter (mask/band-refine.ts; YUV back end only):
+   * cleaner portrait edges for ~4-5 CPU ms per frame (Node, 720p and 640x480), so full quality only. Absent = off.
+   */
+  bandRefine?: boolean;
   /** Resolution of mask refinement relative to the output. */
   refineScale: number;
   /** Joint bilateral kernel radius in model pixels. */
@@ -28,7 +33,15 @@ export interface QualityLevel {
 }
 
 export const QUALITY_LEVELS: readonly QualityLevel[] = [
-  { segmentEvery: 1, mirrorAverage: true, refineScale: 1, bilateralRadius: 2, blurScale: 0.5, blurTaps: 13 },
+  {
+    segmentEvery: 1,
+    mirrorAverage: true,
+    bandRefine: true,
+    refineScale: 1,
+    bilateralRadius: 2,
+    blurScale: 0.5,
+    blurTaps: 13,
+  },
   { segmentEvery: 1, refineScale: 1, bilateralRadius: 2, blurScale: 0.5, blurTaps: 13 },
   { segmentEvery: 2, refineScale: 1, bilateralRadius: 2, blurScale: 0.5, blurTaps: 13 },
   { segmentEvery: 2, refineScale: 0.5, bilateralRadius: 1, blurScale: 0.25, blurTaps: 9 },

@@ -1,4 +1,5 @@
 import { EffectError } from '../errors.js';
+import { BandRefiner } from '../mask/band-refine.js';
 import { maskWeightedBlur } from '../mask/blur.js';
 import type { QualityLevel } from '../mask/budget.js';
 import { CpuRefiner, workingSize } from '../mask/cpu-refiner.js';
@@ -77,6 +78,12 @@ export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
   let guideIndex = 0;
   let mask: { data: Float32Array; width: number; height: number } | null = null;
   const refiner = new CpuRefiner();
+  /** The outline's band refined again with a colour guided filter (levels with `bandRefine`). */
+  const band = new BandRefiner();
+  /** Whether this frame's alpha is the band refiner's (else the CPU refiner's as it is). */
+  let bandFresh = false;
+  /** The alpha the composite and readAlpha() use, at the working size. */
+  const finalAlpha = () => (bandFresh && band.haveAlpha ? band : refiner);
   let background: ImageBitmap | null = null;
   let backgroundPicture: { image: ImageBitmap; picture: I420 } | null = null;
   let convert: OffscreenCanvas | null = null;
@@ -278,6 +285,12 @@ export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
         height: h,
         radius: quality.bilateralRadius,
       });
+      bandFresh = false;
+      if (quality.bandRefine) {
+        // NOTE: synchronous CPU work on the outline's tiles only (bench:stages gives its cost).
+        band.refine({ alpha: refiner.alpha, guide, width: w, height: h });
+        bandFresh = true;
+      }
       refinedOnce = true;
     },
     composite(wanted: Composition, quality: QualityLevel) {
@@ -307,7 +320,8 @@ export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
         });
         return;
       }
-      const alpha = { alpha: refiner.alpha, alphaWidth: refiner.width, alphaHeight: refiner.height };
+      const final = finalAlpha();
+      const alpha = { alpha: final.alpha, alphaWidth: final.width, alphaHeight: final.height };
       if (composition.kind === 'blur') {
         // Mask-weighted blur at a quarter of the refinement's blur scale, as the Canvas2D back end does, or
         // on a coarser grid where the blur is strong enough not to need that one.
@@ -323,7 +337,7 @@ export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
         const pixels = guideYuv
           ? downsamplePacked(guideYuv.pixels, guideYuv.width, guideYuv.height, sw, sh, blurPixels)
           : downsampleI420(src, sw, sh, blurPixels);
-        const weights = downsamplePlane(refiner.alpha, refiner.width, refiner.height, sw, sh, blurWeights);
+        const weights = downsamplePlane(final.alpha, final.width, final.height, sw, sh, blurWeights);
         // NOTE: synchronous CPU work, ~1-2 ms at 160x90 (running sums: cost does not grow with the radius).
         // Blurring Y, U and V is the same linear filter as blurring R, G and B.
         maskWeightedBlur({
@@ -379,7 +393,8 @@ export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
     },
     readAlpha() {
       if (!current || !refiner.haveAlpha) throw EffectError.invalidState('readAlpha() before refine()');
-      const data = upsamplePlane(refiner.alpha, refiner.width, refiner.height, current.width, current.height);
+      const final = finalAlpha();
+      const data = upsamplePlane(final.alpha, final.width, final.height, current.width, current.height);
       return { width: current.width, height: current.height, data };
     },
     setBackground(image) {
@@ -388,6 +403,7 @@ export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
     },
     resetTemporal() {
       refinedOnce = false;
+      bandFresh = false;
       refiner.reset();
     },
     dispose() {

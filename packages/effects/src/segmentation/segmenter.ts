@@ -1,6 +1,9 @@
-import { FilesetResolver, ImageSegmenter } from '@mediapipe/tasks-vision';
+import type { ImageSegmenter } from '@mediapipe/tasks-vision';
 import { EffectError } from '../errors.js';
 import { fetchWithProgress, type Progress } from './fetch-progress.js';
+import { MEDIAPIPE_TASKS_FILE, type MediaPipeTasks, tasksFrom } from './mediapipe-tasks.js';
+import { runScript } from './run-script.js';
+import { wasmSimdSupported } from './tflite-runtime.js';
 
 export type Delegate = 'CPU' | 'GPU';
 
@@ -19,6 +22,8 @@ export interface Segmenter {
 }
 
 export interface LoadedRuntime {
+  /** MediaPipe Tasks' API, loaded with the runtime (it is not in the worker's script). */
+  tasks: MediaPipeTasks;
   fileset: { wasmLoaderPath: string; wasmBinaryPath: string };
   model: Uint8Array;
   /** Revokes the blob URL made for the wasm binary. */
@@ -34,12 +39,18 @@ export async function loadRuntime(options: {
   onProgress: (p: Progress) => void;
 }): Promise<LoadedRuntime> {
   const base = options.assetBase.endsWith('/') ? options.assetBase : `${options.assetBase}/`;
-  const simd = await FilesetResolver.isSimdSupported();
-  const name = simd ? 'vision_wasm_internal' : 'vision_wasm_nosimd_internal';
+  const name = wasmSimdSupported() ? 'vision_wasm_internal' : 'vision_wasm_nosimd_internal';
   const modelUrl = options.modelUrl ?? `${base}${MODEL_FILE}`;
-  const [wasm, model] = await Promise.all([
+  const tasksUrl = `${base}${MEDIAPIPE_TASKS_FILE}`;
+  const [wasm, model, tasks] = await Promise.all([
     fetchWithProgress(`${base}${name}.wasm`, options.onProgress),
     fetchWithProgress(modelUrl, options.onProgress),
+    runScript(tasksUrl).then(
+      () => tasksFrom(globalThis, tasksUrl),
+      (cause: unknown) => {
+        throw new EffectError('model_load_failed', `could not load ${tasksUrl}`, { cause });
+      },
+    ),
   ]);
   // A TFLite flatbuffer carries the identifier "TFL3" at byte 4; catch an HTML error page or junk early.
   const ident = String.fromCharCode(...model.subarray(4, 8));
@@ -48,6 +59,7 @@ export async function loadRuntime(options: {
     new Blob([wasm.buffer as ArrayBuffer], { type: 'application/wasm' }),
   );
   return {
+    tasks,
     fileset: { wasmLoaderPath: `${base}${name}.js`, wasmBinaryPath },
     model,
     release: () => URL.revokeObjectURL(wasmBinaryPath),
@@ -57,7 +69,7 @@ export async function loadRuntime(options: {
 export async function createSegmenter(runtime: LoadedRuntime, delegate: Delegate): Promise<Segmenter> {
   let segmenter: ImageSegmenter;
   try {
-    segmenter = await ImageSegmenter.createFromOptions(runtime.fileset, {
+    segmenter = await runtime.tasks.ImageSegmenter.createFromOptions(runtime.fileset, {
       baseOptions: { modelAssetBuffer: runtime.model, delegate },
       runningMode: 'VIDEO',
       outputConfidenceMasks: true,

@@ -8,6 +8,7 @@
 import { EffectError } from '../errors.js';
 import type { AssetSource } from '../startup/timeline.js';
 import { fetchWithProgress, type Progress } from './fetch-progress.js';
+import { runScript } from './run-script.js';
 import type { ModelMask, Segmenter } from './segmenter.js';
 
 /** The Emscripten module's exports we use (tflite-*.js from @twilio/video-processors). */
@@ -79,23 +80,6 @@ export interface TfliteLoad {
   model: AssetSource;
 }
 
-/** Runs a classic script in this realm: importScripts in a worker, a script element on a page. */
-async function runScript(url: string): Promise<void> {
-  const scope = globalThis as unknown as { importScripts?: (url: string) => void };
-  if (typeof scope.importScripts === 'function') {
-    // NOTE: synchronous; the loader is 19 KB and comes from the HTTP cache after the first visit.
-    scope.importScripts(url);
-    return;
-  }
-  await new Promise<void>((resolve, reject) => {
-    const script = document.createElement('script');
-    script.src = url;
-    script.onload = () => resolve();
-    script.onerror = () => reject(new Error(`could not load ${url}`));
-    document.head.append(script);
-  });
-}
-
 /** Whether a fetch was answered from the browser's cache (resource timing: nothing transferred). */
 export function sourceOf(url: string): AssetSource {
   const entry = performance.getEntriesByName(url).at(-1) as PerformanceResourceTiming | undefined;
@@ -130,9 +114,12 @@ export async function loadTflite(options: {
   /** Where the page got `cache` (default 'page': it held it from an earlier start). */
   cacheSources?: { wasm: AssetSource; model: AssetSource };
   onProgress: (p: Progress) => void;
-  /** Called with the epoch ms when each step is done. */
+  /** Called when each phase is done. */
   onPhase: (phase: 'fetched' | 'compiled' | 'modelReady') => void;
+  /** The ms of the steps inside the phases (the start benchmark's detail). */
+  onDetail?: (step: 'loaderScript' | 'instantiate' | 'loadModel' | 'firstInference', ms: number) => void;
 }): Promise<TfliteLoad> {
+  const detail = options.onDetail ?? (() => undefined);
   const { build, factory: factoryName, wasmUrl, loaderUrl } = tfliteFiles(options.assetBase);
   const reuse = options.cache?.build === build ? options.cache : undefined;
 
@@ -146,7 +133,10 @@ export async function loadTflite(options: {
     : fetchWithProgress(options.modelUrl, options.onProgress);
   const [model] = await Promise.all([
     modelBytes.then((bytes) => checkTfliteModel(bytes, options.modelUrl)),
-    runScript(loaderUrl).catch((cause: unknown) => {
+    timed(
+      () => runScript(loaderUrl),
+      (ms) => detail('loaderScript', ms),
+    ).catch((cause: unknown) => {
       throw new EffectError('model_load_failed', `could not load ${loaderUrl}`, { cause });
     }),
   ]);
@@ -157,6 +147,7 @@ export async function loadTflite(options: {
   if (typeof factory !== 'function')
     throw new EffectError('model_load_failed', `${loaderUrl} did not define ${factoryName}`);
   let tflite: TfliteModule;
+  const tInstantiate = performance.now();
   try {
     tflite = await factory({
       instantiateWasm(imports, receive) {
@@ -170,10 +161,15 @@ export async function loadTflite(options: {
   } catch (cause) {
     throw new EffectError('model_load_failed', 'could not start the TFLite runtime', { cause });
   }
+  detail('instantiate', performance.now() - tInstantiate);
   options.onPhase('compiled');
+  const tLoad = performance.now();
   const segmenter = createTfliteSegmenter(tflite, model, options.modelUrl);
+  const tFirst = performance.now();
+  detail('loadModel', tFirst - tLoad);
   // One inference so the first real frame does not pay XNNPACK's set-up.
   segmenter.segment(new ImageData(tflite._getInputWidth(), tflite._getInputHeight()), 0);
+  detail('firstInference', performance.now() - tFirst);
   options.onPhase('modelReady');
   return {
     segmenter,
@@ -181,6 +177,16 @@ export async function loadTflite(options: {
     wasm: reuse ? (options.cacheSources?.wasm ?? 'page') : sourceOf(wasmUrl),
     model: reuse ? (options.cacheSources?.model ?? 'page') : sourceOf(options.modelUrl),
   };
+}
+
+/** Runs `step` and reports how long it took (until its promise settled), whatever the outcome. */
+async function timed<T>(step: () => Promise<T>, report: (ms: number) => void): Promise<T> {
+  const t = performance.now();
+  try {
+    return await step();
+  } finally {
+    report(performance.now() - t);
+  }
 }
 
 function createTfliteSegmenter(tflite: TfliteModule, model: Uint8Array, modelUrl: string): Segmenter {

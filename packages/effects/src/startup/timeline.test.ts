@@ -33,4 +33,15 @@ describe('StartupTimeline', () => {
     t.mark('fetched');
     expect(t.report().totalMs).toBeNull();
   });
+  it('adds up the pieces of a step, ignores what is not a duration, and says which kind of start it was', () => {
+    const t = new StartupTimeline(() => 0, 'resume');
+    t.detail('warmUp', 12);
+    t.detail('warmUp', 30);
+    t.detail('loadModel', Number.NaN);
+    t.detail('frameWait', -3);
+    const r = t.report();
+    expect(r.kind).toBe('resume');
+    expect(r.detailMs).toEqual({ warmUp: 42, frameWait: 0 });
+    expect(new StartupTimeline(() => 0).report().kind).toBe('start');
+  });
 });

@@ -24,7 +24,45 @@ export type StartupPhase = (typeof STARTUP_PHASES)[number];
 export type AssetSource = 'network' | 'http-cache' | 'page' | 'unknown';
 export type DecisionSource = 'option' | 'cache' | 'software-gl' | 'measured' | 'none';
 
+/**
+ * The steps inside the phases, in ms, where the time of a start goes (for the start benchmark; nothing decides
+ * on them): the worker's thread and script, the model's parts, warm-up, and the first effected frame's stages.
+ */
+export const STARTUP_DETAILS = [
+  /** `created` to the worker's global scope existing (its time origin): the page's and browser's part. */
+  'workerThread',
+  /** The worker's time origin to its script running: fetching and compiling the script. */
+  'workerScript',
+  /** The script running to the init message handled (module set-up, the message, the engine made). */
+  'workerInit',
+  /** Waiting for the runtime and model the page loads (0 when the page already held them). */
+  'runtimeWait',
+  /** The TFLite loader script (importScripts). */
+  'loaderScript',
+  /** Instantiating the compiled wasm module. */
+  'instantiate',
+  /** `_loadModel`: the model into the runtime (XNNPACK packs the weights). */
+  'loadModel',
+  /** The first inference, run at load so the first frame does not pay XNNPACK's set-up. */
+  'firstInference',
+  /** The warm-up frames' work while the model loaded (the worker's thread, shared with the load). */
+  'warmUp',
+  /** The model ready to the first effected frame's processing starting (waiting for a camera frame). */
+  'frameWait',
+  /** The first effected frame: model, mirrored model, refinement, composite. */
+  'frameSegment',
+  'frameMirror',
+  'frameRefine',
+  'frameComposite',
+] as const;
+export type StartupDetail = (typeof STARTUP_DETAILS)[number];
+
 export interface StartupReport {
+  /**
+   * 'start': a worker started and loaded the model. 'resume': a suspended effect chose an effect again (no
+   * start-up: `created` is the choice, then only `firstFrame`).
+   */
+  kind: 'start' | 'resume';
   /** Epoch ms of each phase reached so far. */
   at: Partial<Record<StartupPhase, number>>;
   /** ms from the previous phase reached to this one (what each phase cost). */
@@ -37,21 +75,33 @@ export interface StartupReport {
   decisions: DecisionSource;
   /** The WebGL renderer string, when the engine looked at it (e.g. "SwiftShader"). */
   glRenderer: string | null;
+  /** ms of each step measured so far (see STARTUP_DETAILS). */
+  detailMs: Partial<Record<StartupDetail, number>>;
 }
 
 export class StartupTimeline {
   private readonly at: Partial<Record<StartupPhase, number>> = {};
+  private readonly details: Partial<Record<StartupDetail, number>> = {};
   runtime: StartupReport['runtime'] = null;
   wasm: AssetSource = 'unknown';
   model: AssetSource = 'unknown';
   decisions: DecisionSource = 'none';
   glRenderer: string | null = null;
 
-  constructor(private readonly now: () => number) {}
+  constructor(
+    private readonly now: () => number,
+    readonly kind: StartupReport['kind'] = 'start',
+  ) {}
 
   /** Records `phase` at `atMs` (default now). A phase is recorded once; later marks are ignored. */
   mark(phase: StartupPhase, atMs: number = this.now()): void {
     if (this.at[phase] === undefined) this.at[phase] = atMs;
+  }
+
+  /** Adds `ms` to a step (a step measured in pieces, such as two warm-up frames, adds up). */
+  detail(step: StartupDetail, ms: number): void {
+    if (!Number.isFinite(ms)) return;
+    this.details[step] = (this.details[step] ?? 0) + Math.max(0, ms);
   }
 
   has(phase: StartupPhase): boolean {
@@ -71,6 +121,7 @@ export class StartupTimeline {
     }
     const created = this.at.created;
     return {
+      kind: this.kind,
       at: { ...this.at },
       phaseMs,
       totalMs: created !== undefined && last !== undefined ? last - created : null,
@@ -79,6 +130,7 @@ export class StartupTimeline {
       model: this.model,
       decisions: this.decisions,
       glRenderer: this.glRenderer,
+      detailMs: { ...this.details },
     };
   }
 }

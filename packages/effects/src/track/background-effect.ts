@@ -63,7 +63,10 @@ export interface BackgroundEffectEvents {
   error: (error: EffectError) => void;
   /** The worker died and a new one took over the same output track (privacy frames until it is ready). */
   restarted: (info: { restarts: number; reason: string }) => void;
-  /** Where the start-up time went (at ready, and again at the first effected frame). */
+  /**
+   * Where the start-up time went (at ready, and again at the first effected frame); and, for a suspended
+   * effect chosen again, a report of kind 'resume' at its first effected frame (from the setMode() call).
+   */
   startup: (report: StartupReport) => void;
 }
 
@@ -208,6 +211,7 @@ export class BackgroundEffect extends TypedEmitter<BackgroundEffectEvents> {
   /** Switches the effect. Resolves once frames use it; on a bad mode or image it rejects and nothing changes. */
   async setMode(mode: EffectMode): Promise<void> {
     if (this.state === 'disposed') throw EffectError.invalidState('setMode() after dispose()');
+    const requestedAt = epochNow();
     const resolved = await resolveEffectMode(mode, loadBackgroundImage);
     if ((this.state as BackgroundEffect['state']) === 'disposed') {
       if (resolved.kind === 'replace') resolved.image.close();
@@ -221,7 +225,7 @@ export class BackgroundEffect extends TypedEmitter<BackgroundEffectEvents> {
     this.mode = mode;
     this.idle = false;
     const applied = new Promise<void>((resolve, reject) => this.pendingModes.set(id, { resolve, reject }));
-    this.post({ type: 'mode', id, mode: resolved }, transferablesOf(resolved));
+    this.post({ type: 'mode', id, mode: resolved, requestedAt }, transferablesOf(resolved));
     await applied;
   }
 
@@ -260,7 +264,7 @@ export class BackgroundEffect extends TypedEmitter<BackgroundEffectEvents> {
     return this.latestStats && { ...this.latestStats, standIns: this.setup.sink.standIns };
   }
 
-  /** Where the start-up time went, phase by phase (null until the model is ready). */
+  /** Where the worker's start-up time went, phase by phase (null until the model is ready; never a resume). */
   startup(): StartupReport | null {
     return this.latestStartup;
   }
@@ -386,7 +390,8 @@ export class BackgroundEffect extends TypedEmitter<BackgroundEffectEvents> {
         this.emit('ready', { delegate: message.delegate, renderer: message.renderer });
         break;
       case 'startup':
-        this.latestStartup = message.startup;
+        // startup() is the worker's start; a resume's timeline is only an event.
+        if (message.startup.kind === 'start') this.latestStartup = message.startup;
         this.emit('startup', message.startup);
         break;
       case 'runtimeCache':

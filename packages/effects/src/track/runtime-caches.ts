@@ -8,6 +8,7 @@ import {
   sourceOf,
   tfliteFiles,
 } from '../segmentation/tflite-runtime.js';
+import type { ToWorker } from '../worker/protocol.js';
 
 const log = createLogger('effects.preload');
 
@@ -127,7 +128,8 @@ export interface PreloadOptions {
 /**
  * Gets an effect ready to start before there is a camera track: starts the effects worker (its script parses
  * and runs while the page asks for the camera; the effect takes it over), compiles the segmentation runtime
- * (off the main thread: streaming compilation) and fetches the model into this page's runtime cache. For a
+ * (off the main thread: streaming compilation) and fetches the model into this page's runtime cache, then
+ * hands both to that worker, which loads the model into the runtime at once (worker/preload.ts). For a
  * page that knows an effect is wanted (a link that names one) while it still loads, asks for the camera and
  * joins; a later createBackgroundEffect then starts with nothing to download or compile, and joins a preload
  * still under way rather than fetch the files a second time. Never rejects: on a failure the start loads
@@ -155,5 +157,12 @@ export function preloadEffects(options: PreloadOptions = {}): Promise<void> {
       log.warn('could not start the effects worker ahead', { error });
     }
   }
-  return loadPageRuntime({ assetBase, modelUrl }).then(() => undefined);
+  return loadPageRuntime({ assetBase, modelUrl }).then((runtime) => {
+    // The spare worker loads the model now (while the page still asks for the camera and joins), unless an
+    // effect took it meanwhile: that one loads what its own start is sent.
+    const spare = spares.get(workerUrl);
+    if (!runtime || !spare) return;
+    const message: ToWorker = { type: 'preload', request: { assetBase, modelUrl, runtime } };
+    spare.worker.postMessage(message);
+  });
 }

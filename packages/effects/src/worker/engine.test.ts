@@ -4,7 +4,7 @@ import { EffectError } from '../errors.js';
 import type { FrameSource } from '../render/source-stage.js';
 import type { Segmenter } from '../segmentation/segmenter.js';
 import type { StartupReport } from '../startup/timeline.js';
-import { Engine, type EngineDeps, type EngineOptions } from './engine.js';
+import { Engine, type EngineDeps, type EngineOptions, START_FRAMES, START_QUALITY } from './engine.js';
 
 const OPTIONS: EngineOptions = { assetBase: '/a/', delegate: 'CPU', adaptive: false, renderer: 'canvas2d' };
 const FRAME = {} as FrameSource;
@@ -109,6 +109,51 @@ describe('Engine start-up decisions and timeline (fakes)', () => {
     expect(Object.keys(withFirst[0]!.at)).toEqual(
       expect.arrayContaining(['created', 'workerStarted', 'calibrated', 'firstFrame']),
     );
+  });
+});
+
+describe('Engine start frames and resume (fakes)', () => {
+  const load = async () => ({ segmenter: fakeSegmenter(), delegate: 'CPU' as const, measuredMs: {} });
+
+  it("a start's first effected frames run the model once and refine cheaply, kept from the budget; then full quality", async () => {
+    const seg = fakeSegmenter();
+    const { engine } = setup(async () => ({ segmenter: seg, delegate: 'CPU', measuredMs: {} }), {
+      ...OPTIONS,
+      adaptive: true,
+    });
+    engine.setMode({ kind: 'blur', strength: 0.5 });
+    await engine.start();
+    const perFrame: number[] = [];
+    for (let i = 0; i <= START_FRAMES; i++) {
+      const before = seg.calls();
+      engine.process(FRAME, i * 33);
+      engine.frameDelivered(0);
+      perFrame.push(seg.calls() - before);
+    }
+    expect(START_QUALITY.mirrorAverage).toBe(false);
+    expect(START_QUALITY.refineScale).toBeLessThan(1);
+    // START_FRAMES frames with one model pass, then the full quality's picture and its mirror.
+    expect(perFrame).toEqual([...Array(START_FRAMES).fill(1), 2]);
+  });
+
+  it('a resumed effect reports its own short timeline at its first effected frame; the start keeps its own', async () => {
+    const { engine, events } = setup(load, { ...OPTIONS, createdAt: 0 });
+    engine.setMode({ kind: 'blur', strength: 0.5 });
+    await engine.start();
+    engine.process(FRAME, 0);
+    const starts = events.startups.length;
+    engine.setMode({ kind: 'none' });
+    engine.process(FRAME, 33);
+    engine.resumeRequested(1234);
+    engine.setMode({ kind: 'blur', strength: 0.5 });
+    engine.process(FRAME, 66);
+    engine.process(FRAME, 100);
+    const resumes = events.startups.slice(starts);
+    expect(resumes).toHaveLength(1);
+    expect(resumes[0]!.kind).toBe('resume');
+    expect(resumes[0]!.at.created).toBe(1234);
+    expect(Object.keys(resumes[0]!.at).sort()).toEqual(['created', 'firstFrame']);
+    expect(events.startups.slice(0, starts).every((r) => r.kind === 'start')).toBe(true);
   });
 });
 

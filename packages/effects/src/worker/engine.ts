@@ -34,6 +34,18 @@ import { type EffectStats, RateMeter, StageTimer } from './stats.js';
 const WARM_UP_FRAMES = 2;
 /** The flat mask a warm-up refines: the model's output size. */
 const WARM_UP_MASK = { width: 256, height: 144 };
+/**
+ * The first effected frames of a start run code V8 has not optimized yet (and under load its compiler threads
+ * get little CPU): they refine at the cheap refinement's working size and run the model once (no mirrored pass),
+ * a quarter of the pixels for the slowest loops, and their cost is kept from the budget like a warm-up's.
+ */
+export const START_FRAMES = 4;
+/** The cheap refinement (the first level that refines below full size), the model on every frame, once. */
+export const START_QUALITY: QualityLevel = {
+  ...(QUALITY_LEVELS.find((level) => level.refineScale < 1) ?? QUALITY_LEVELS[0]!),
+  segmentEvery: 1,
+  mirrorAverage: false,
+};
 
 export interface EngineOptions {
   assetBase: string;
@@ -106,6 +118,7 @@ async function loadSegmenter(
       ...(options.runtimeSources ? { cacheSources: options.runtimeSources } : {}),
       onProgress,
       onPhase: (phase) => timeline.mark(phase),
+      onDetail: (step, ms) => timeline.detail(step, ms),
     });
     timeline.wasm = loaded.wasm;
     timeline.model = loaded.model;
@@ -188,7 +201,13 @@ export class Engine {
   private pending: { cost: number; timestampMs: number } | null = null;
   private inferences = 0;
   private warmUps = 0;
+  /** Effected frames made at START_QUALITY so far (a worker's start, not a resume: its code is warm). */
+  private startFrames = 0;
   readonly timeline = new StartupTimeline(epochNow);
+  /** A suspended effect chosen again: its own short timeline, up to its first effected frame. */
+  private resumeTimeline: StartupTimeline | null = null;
+  /** performance.now() when the model became ready (or the resumed mode arrived): the first frame's wait. */
+  private readyAt: number | null = null;
 
   constructor(
     private readonly options: EngineOptions,
@@ -208,6 +227,13 @@ export class Engine {
     if (options.frameRate) this.budget.setNominalInterval(1000 / options.frameRate);
     if (options.createdAt !== undefined) this.timeline.mark('created', options.createdAt);
     this.timeline.mark('workerStarted');
+  }
+
+  /** The quality of the next frame: START_QUALITY for a start's first effected frames, else the budget's. */
+  private get frameQuality(): QualityLevel {
+    return this.options.adaptive && this.state === 'ready' && this.startFrames < START_FRAMES
+      ? START_QUALITY
+      : this.budget.quality;
   }
 
   get renderer(): Renderer {
@@ -237,7 +263,9 @@ export class Engine {
     try {
       // The back end needs no model: settled now, the privacy frames meanwhile already use (and warm) it.
       this.chooseRenderer();
+      const waitFrom = performance.now();
       const given = pageRuntime ? await pageRuntime : null;
+      if (pageRuntime) this.timeline.detail('runtimeWait', performance.now() - waitFrom);
       if ((this.state as Engine['state']) === 'disposed') return;
       const options: EngineOptions = given
         ? {
@@ -257,6 +285,7 @@ export class Engine {
       if (choice.cache && !options.runtimeCache) this.callbacks.runtimeCache?.(choice.cache);
       this.timeline.mark('calibrated');
       this.state = 'ready';
+      this.readyAt = performance.now();
       this.log.info('ready', { delegate: this.segmenter.delegate, renderer: this.renderer });
       this.callbacks.ready({
         delegate: this.segmenter.delegate,
@@ -268,6 +297,20 @@ export class Engine {
     } catch (error) {
       this.fail(error, 'model_load_failed');
     }
+  }
+
+  /**
+   * A suspended effect is chosen again (at `requestedAt`, epoch ms, on the page): its first effected frame is
+   * reported as a 'resume' timeline (start-up event), so the time from the choice is known there too.
+   */
+  resumeRequested(requestedAt: number): void {
+    this.resumeTimeline = new StartupTimeline(epochNow, 'resume');
+    this.resumeTimeline.mark('created', requestedAt);
+    this.resumeTimeline.runtime = this.timeline.runtime;
+    this.resumeTimeline.wasm = 'page';
+    this.resumeTimeline.model = 'page';
+    this.resumeTimeline.decisions = this.timeline.decisions;
+    this.readyAt = performance.now();
   }
 
   setMode(mode: ResolvedEffectMode): void {
@@ -299,9 +342,11 @@ export class Engine {
   process(frame: FrameSource, timestampMs: number): void {
     if (this.state === 'disposed') throw EffectError.invalidState('engine disposed');
     const t0 = performance.now();
+    // This frame's stages read 0 unless it runs them (the first effected frame's are start-up steps).
+    this.timer.clearLast();
     this.fpsIn.tick(t0);
     this.budget.frameArrived(timestampMs);
-    const quality = this.budget.quality;
+    const quality = this.frameQuality;
     const scale = quality.frameScale ?? 1;
     // NOTE: at the half-resolution level, one synchronous downscaling pass (the output is that size too): the
     // YUV back end averages its planes; the others get a frame drawn small on a canvas.
@@ -316,25 +361,41 @@ export class Engine {
     this.timer.add('prepare', t1 - t0);
     const mode = this.mode;
     let warmMs = 0;
+    let startFrame = false;
     if (mode.kind === 'none') {
       this.reset();
       this.compositor.composite(mode, quality);
     } else if (this.state !== 'ready' || !this.updateMask(timestampMs)) {
-      if (this.state === 'loading' && this.warmUps < WARM_UP_FRAMES) warmMs = this.warmUp(mode, quality);
+      if (this.state === 'loading' && this.warmUps < WARM_UP_FRAMES) {
+        warmMs = this.warmUp(mode, quality);
+        this.timeline.detail('warmUp', warmMs);
+      }
       this.privacyFrames++;
       // Drawn after any warm-up, over all of it: the frame that leaves is the privacy frame.
       this.compositor.composite(PRIVACY_FRAME, quality);
     } else {
       const t2 = performance.now();
       this.compositor.composite(mode, quality);
-      this.timer.add('composite', performance.now() - t2);
-      if (!this.timeline.has('firstFrame')) {
-        this.timeline.mark('firstFrame');
-        this.callbacks.startup?.(this.timeline.report());
+      const compositeMs = performance.now() - t2;
+      this.timer.add('composite', compositeMs);
+      if (this.options.adaptive && this.startFrames < START_FRAMES) {
+        this.startFrames++;
+        startFrame = true;
       }
+      for (const timeline of [this.timeline, this.resumeTimeline]) {
+        if (!timeline || timeline.has('firstFrame')) continue;
+        timeline.detail('frameWait', this.readyAt === null ? Number.NaN : t0 - this.readyAt);
+        timeline.detail('frameSegment', this.timer.last('segment'));
+        timeline.detail('frameMirror', this.timer.last('mirror'));
+        timeline.detail('frameRefine', this.timer.last('refine'));
+        timeline.detail('frameComposite', compositeMs);
+        timeline.mark('firstFrame');
+        this.callbacks.startup?.(timeline.report());
+      }
+      this.resumeTimeline = null;
     }
-    // A warm-up is start-up work, not what a frame costs: the budget does not see it.
-    this.pending = { cost: performance.now() - t0 - warmMs, timestampMs };
+    // A warm-up, or a start's first frames, are start-up work, not what a frame costs: the budget does not see it.
+    this.pending = startFrame ? null : { cost: performance.now() - t0 - warmMs, timestampMs };
   }
 
   /**
@@ -482,7 +543,7 @@ export class Engine {
   private updateMask(timestampMs: number): boolean {
     const segmenter = this.segmenter;
     if (!segmenter) return false;
-    const quality = this.budget.quality;
+    const quality = this.frameQuality;
     try {
       if (shouldSegment(this.frameIndex, quality, this.haveMask)) {
         const t = performance.now();

@@ -6,6 +6,7 @@ import type { Delegate } from '../segmentation/segmenter.js';
 import type { PageRuntime, RuntimeCache } from '../segmentation/tflite-runtime.js';
 import type { StartupReport } from '../startup/timeline.js';
 import type { EngineOptions } from './engine.js';
+import type { PreloadRequest } from './preload.js';
 import type { EffectStats } from './stats.js';
 
 /** Messages from the page to the effects worker. */
@@ -19,7 +20,10 @@ export type ToWorker =
       readable?: ReadableStream<VideoFrame>;
       writable?: WritableStream<VideoFrame>;
     }
-  | { type: 'mode'; id: number; mode: ResolvedEffectMode }
+  /** `requestedAt`: epoch ms of the page's setMode() (a suspended effect reports its resume from it). */
+  /** A spare worker (preloadEffects): load the model now, before the effect's init (see preload.ts). */
+  | { type: 'preload'; request: PreloadRequest }
+  | { type: 'mode'; id: number; mode: ResolvedEffectMode; requestedAt?: number }
   /**
    * Idle until the next 'mode': camera frames are dropped unread, nothing is output, the runtime and model stay
    * loaded (answered with 'modeApplied').

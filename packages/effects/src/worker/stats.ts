@@ -67,15 +67,27 @@ export interface EffectStats {
 /** Rolling per-stage timing: EMA per stage and percentiles of the total over the last frames. */
 export class StageTimer {
   private readonly ema = new Map<Stage, number>();
+  private readonly latest = new Map<Stage, number>();
   private readonly totals: number[] = [];
 
   add(stage: Stage, ms: number): void {
+    this.latest.set(stage, ms);
     const prev = this.ema.get(stage);
     this.ema.set(stage, prev === undefined ? ms : prev + 0.1 * (ms - prev));
     if (stage === 'total') {
       this.totals.push(ms);
       if (this.totals.length > 300) this.totals.shift();
     }
+  }
+
+  /** The last ms added to `stage` (0 if none yet): what one frame's stage cost, e.g. the first effected frame's. */
+  last(stage: Stage): number {
+    return this.latest.get(stage) ?? 0;
+  }
+
+  /** Forgets the last values (not the averages): a stage a frame skipped then reads 0. */
+  clearLast(): void {
+    this.latest.clear();
   }
 
   perStage(): Record<Stage, number> {

@@ -1,14 +1,19 @@
 /// <reference lib="webworker" />
 import { EffectError, serializeError } from '../errors.js';
 import type { PageRuntime } from '../segmentation/tflite-runtime.js';
-import { Engine } from './engine.js';
+import { epochNow } from '../startup/timeline.js';
+import { Engine, REAL_ENGINE_DEPS } from './engine.js';
+import { type Preload, startPreload, withPreload } from './preload.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
 /**
  * The effects worker: owns the Engine and, on the streams pipeline, the frame loop. Loaded as a classic
- * worker so that MediaPipe's wasm loader can use importScripts.
+ * worker so that the runtimes' loaders (TFLite's, MediaPipe Tasks' API and wasm loader) can use importScripts.
  */
 declare const self: DedicatedWorkerGlobalScope;
+
+/** When this script began to run (after it was fetched and compiled): the start-up's detail. */
+const scriptRunningAt = epochNow();
 
 let engine: Engine | null = null;
 let pipeline: 'streams' | 'frames' | null = null;
@@ -16,6 +21,8 @@ let statsTimer: ReturnType<typeof setInterval> | null = null;
 let stopped = false;
 /** Between an 'idle' and the next 'mode': frames are dropped, nothing is output. */
 let idle = false;
+/** The model this worker loaded before its effect's init (a spare worker of preloadEffects). */
+let preload: Preload | null = null;
 /** Resolves the runtime the page promised at init (options.pageRuntime). */
 let receiveRuntime: ((runtime: PageRuntime | null) => void) | null = null;
 
@@ -101,13 +108,26 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
   switch (message.type) {
     case 'init': {
       pipeline = message.pipeline;
-      engine = new Engine(message.options, {
-        progress: (progress) => post({ type: 'progress', progress }),
-        ready: (info) => post({ type: 'ready', ...info }),
-        error: (error) => post({ type: 'error', error: serializeError(error, 'worker_failed') }),
-        startup: (startup) => post({ type: 'startup', startup }),
-        runtimeCache: (cache) => post({ type: 'runtimeCache', cache }),
-      });
+      engine = new Engine(
+        message.options,
+        {
+          progress: (progress) => post({ type: 'progress', progress }),
+          ready: (info) => post({ type: 'ready', ...info }),
+          error: (error) => post({ type: 'error', error: serializeError(error, 'worker_failed') }),
+          startup: (startup) => post({ type: 'startup', startup }),
+          runtimeCache: (cache) => post({ type: 'runtimeCache', cache }),
+        },
+        withPreload(REAL_ENGINE_DEPS, preload),
+      );
+      preload = null;
+      const { timeline } = engine;
+      const createdAt = message.options.createdAt;
+      // A worker started for this effect (not a spare started ahead, whose start is not on the path).
+      if (createdAt !== undefined && performance.timeOrigin >= createdAt) {
+        timeline.detail('workerThread', performance.timeOrigin - createdAt);
+        timeline.detail('workerScript', scriptRunningAt - performance.timeOrigin);
+        timeline.detail('workerInit', epochNow() - scriptRunningAt);
+      }
       engine.setMode(message.mode);
       void engine.start(
         message.options.pageRuntime
@@ -127,7 +147,12 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       }
       break;
     }
+    case 'preload':
+      // Only before the effect's init: after it, the engine loads what the page sends it.
+      if (!engine && !preload) preload = startPreload(message.request, REAL_ENGINE_DEPS.loadSegmenter);
+      break;
     case 'mode':
+      if (idle && message.requestedAt !== undefined) engine?.resumeRequested(message.requestedAt);
       idle = false;
       engine?.setMode(message.mode);
       post({ type: 'modeApplied', id: message.id });

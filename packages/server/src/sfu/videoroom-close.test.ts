@@ -1,44 +1,29 @@
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeJanus, type FakeJanusRequest } from '../../../../test/support/fake-janus-sfu.js';
-import { JanusClient } from './janus-client.js';
-import { VideoRoomSfu } from './videoroom.js';
+import {
+  type FakeJanus,
+  type FakeJanusRequest,
+  pluginEvent,
+} from '../../../../test/support/fake-janus-sfu.js';
+import { type FakeVideoRoom, startFakeVideoRoom } from '../../../../test/support/fake-videoroom.js';
 
-const logger = pino({ level: 'silent' });
-
-let janus: FakeJanus | undefined;
-let client: JanusClient | undefined;
+let room: FakeVideoRoom | undefined;
 afterEach(async () => {
-  client?.close();
-  await janus?.close();
+  await room?.close();
+  room = undefined;
 });
 
 /** Answers VideoRoom async requests like Janus 1.1.2 (ack, then the event), `publish` after `publishDelayMs`. */
-async function setUp(publishDelayMs = 0): Promise<{ janus: FakeJanus; sfu: VideoRoomSfu }> {
-  janus = await FakeJanus.start();
-  janus.override = (request: FakeJanusRequest) => {
+async function setUp(publishDelayMs = 0): Promise<FakeVideoRoom> {
+  room = await startFakeVideoRoom({ requestTimeoutMs: 1_000 });
+  room.janus.override = (request: FakeJanusRequest) => {
     const kind = request.body?.request;
     if (request.janus !== 'message' || !['join', 'publish', 'leave'].includes(String(kind))) return undefined;
-    const data =
-      kind === 'join'
-        ? { videoroom: 'joined', room: 1, id: 2 }
-        : { videoroom: 'event', room: 1, ...(kind === 'leave' ? { leaving: 'ok' } : { configured: 'ok' }) };
-    const event = {
-      janus: 'event',
-      transaction: request.transaction,
-      session_id: 42,
-      sender: request.handle_id,
-      plugindata: { plugin: 'janus.plugin.videoroom', data },
-      ...(kind === 'publish' ? { jsep: { type: 'answer', sdp: 'v=0\r\n' } } : {}),
-    };
-    return { messages: [event], delayMs: kind === 'publish' ? publishDelayMs : 0 };
+    if (kind === 'join') return pluginEvent(request, { videoroom: 'joined', room: 1, id: 2 });
+    if (kind === 'leave') return pluginEvent(request, { videoroom: 'event', room: 1, leaving: 'ok' });
+    const answer = { type: 'answer', sdp: 'v=0\r\n' };
+    return pluginEvent(request, { videoroom: 'event', room: 1, configured: 'ok' }, answer, publishDelayMs);
   };
-  client = await JanusClient.connect(janus.url, 'secret', logger, {
-    requestTimeoutMs: 1_000,
-    keepaliveMs: 60_000,
-    pingMs: 60_000,
-  });
-  return { janus, sfu: new VideoRoomSfu(client, undefined, logger) };
+  return room;
 }
 
 /** The requests sent on one handle, as `janus` or `message:<request>`. */

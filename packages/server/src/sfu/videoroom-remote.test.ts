@@ -1,43 +1,21 @@
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeJanus, type FakeJanusRequest } from '../../../../test/support/fake-janus-sfu.js';
-import { JanusClient, JanusError } from './janus-client.js';
-import { VideoRoomSfu } from './videoroom.js';
+import { type FakeJanusRequest, pluginSuccess } from '../../../../test/support/fake-janus-sfu.js';
+import { type FakeVideoRoom, startFakeVideoRoom } from '../../../../test/support/fake-videoroom.js';
+import { JanusError } from './janus-client.js';
 
-const logger = pino({ level: 'silent' });
-
-let janus: FakeJanus | undefined;
-let client: JanusClient | undefined;
+let room: FakeVideoRoom | undefined;
 afterEach(async () => {
-  client?.close();
-  await janus?.close();
+  await room?.close();
+  room = undefined;
 });
 
 /** A VideoRoomSfu on a FakeJanus whose plugin replies are `reply(body)` (Janus 1.1.2's shapes). */
 async function setUp(reply: (body: Record<string, unknown>) => Record<string, unknown>) {
-  janus = await FakeJanus.start();
-  const fake = janus;
-  fake.override = (request: FakeJanusRequest) =>
-    request.janus === 'message'
-      ? {
-          messages: [
-            {
-              janus: 'success',
-              transaction: request.transaction,
-              session_id: 42,
-              sender: request.handle_id,
-              plugindata: { plugin: 'janus.plugin.videoroom', data: reply(request.body ?? {}) },
-            },
-          ],
-        }
-      : undefined;
-  client = await JanusClient.connect(fake.url, 'secret', logger, {
-    requestTimeoutMs: 500,
-    keepaliveMs: 60_000,
-    pingMs: 60_000,
-  });
-  const sfu = new VideoRoomSfu(client, 'admin-key', logger);
-  const bodies = () => fake.requests.filter((r) => r.janus === 'message').map((r) => r.body);
+  room = await startFakeVideoRoom({ adminKey: 'admin-key' });
+  const { janus, sfu } = room;
+  janus.override = (request: FakeJanusRequest) =>
+    request.janus === 'message' ? pluginSuccess(request, reply(request.body ?? {})) : undefined;
+  const bodies = () => janus.requests.filter((r) => r.janus === 'message').map((r) => r.body);
   return { sfu, bodies };
 }
 

@@ -1,38 +1,28 @@
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeJanus } from '../../../../test/support/fake-janus-sfu.js';
-import { JanusClient } from './janus-client.js';
+import { pluginEvent, pluginSuccess } from '../../../../test/support/fake-janus-sfu.js';
+import { type FakeVideoRoom, startFakeVideoRoom } from '../../../../test/support/fake-videoroom.js';
 import type { SfuCandidate } from './sfu.js';
-import { VideoRoomSfu } from './videoroom.js';
 
-const logger = pino({ level: 'silent' });
 const CANDIDATE = {
   candidate: 'candidate:1 1 udp 2122260223 192.0.2.1 5000 typ host',
   sdpMid: '0',
   sdpMLineIndex: 0,
 };
 
-let janus: FakeJanus | undefined;
-let client: JanusClient | undefined;
+let room: FakeVideoRoom | undefined;
 afterEach(async () => {
-  client?.close();
-  await janus?.close();
+  await room?.close();
+  room = undefined;
 });
 
+/** A VideoRoomSfu whose fake Janus acks trickles. */
 async function setUp() {
-  janus = await FakeJanus.start();
-  const fake = janus;
-  fake.override = (request) =>
+  room = await startFakeVideoRoom();
+  room.janus.override = (request) =>
     request.janus === 'trickle'
       ? { messages: [{ janus: 'ack', transaction: request.transaction, session_id: 42 }] }
       : undefined;
-  client = await JanusClient.connect(fake.url, 'secret', logger, {
-    requestTimeoutMs: 500,
-    keepaliveMs: 60_000,
-    pingMs: 60_000,
-  });
-  const sfu = new VideoRoomSfu(client, undefined, logger);
-  return { janus: fake, sfu };
+  return room;
 }
 
 async function until(condition: () => boolean): Promise<void> {
@@ -76,27 +66,6 @@ describe('VideoRoomSfu trickle ICE', () => {
     expect(heard).toEqual([CANDIDATE, null]);
   });
 });
-
-/** Janus's asynchronous plugin answer (`ack`, then `event`) to one request, with an optional jsep. */
-function pluginEvent(
-  request: { transaction: string; handle_id?: unknown },
-  data: object,
-  jsep?: { type: string; sdp: string },
-) {
-  return {
-    messages: [
-      { janus: 'ack', transaction: request.transaction, session_id: 42 },
-      {
-        janus: 'event',
-        transaction: request.transaction,
-        session_id: 42,
-        sender: request.handle_id,
-        plugindata: { plugin: 'janus.plugin.videoroom', data },
-        ...(jsep ? { jsep } : {}),
-      },
-    ],
-  };
-}
 
 describe('VideoRoomSfu ICE restart', () => {
   it('restarts a publisher with configure and its offer, and returns the answer', async () => {
@@ -189,17 +158,7 @@ describe('VideoRoomSfu audio levels', () => {
     const { janus, sfu } = await setUp();
     janus.override = (request) =>
       request.janus === 'message' && request.body?.request === 'create'
-        ? {
-            messages: [
-              {
-                janus: 'success',
-                transaction: request.transaction,
-                session_id: 42,
-                sender: request.handle_id,
-                plugindata: { plugin: 'janus.plugin.videoroom', data: { videoroom: 'created', room: 5 } },
-              },
-            ],
-          }
+        ? pluginSuccess(request, { videoroom: 'created', room: 5 })
         : undefined;
     await sfu.createRoom(5, 16);
     const create = janus.requests.find((r) => r.body?.request === 'create');
