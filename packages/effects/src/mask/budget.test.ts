@@ -87,11 +87,34 @@ describe('BudgetController', () => {
     feed(c, 60, 15, t);
     expect(c.snapshot().level).toBe(1);
   });
+  it('holds a level between the target (0.4 of the interval) and the budget (0.6), steps down above it', () => {
+    const c = new BudgetController();
+    expect(c.snapshot().budgetMs).toBeNaN();
+    let t = feed(c, 600, 17); // 30 fps: target 13.3 ms, budget 20 ms
+    expect(c.snapshot().level).toBe(0);
+    expect(c.snapshot().budgetMs).toBeCloseTo(20, 1);
+    expect(c.snapshot().targetMs).toBeCloseTo(13.3, 1);
+    t = feed(c, 30, 21, t);
+    expect(c.snapshot().level).toBe(1);
+    expect(c.snapshot().decisions[0]!.reason).toMatch(/> budget 20\.0 ms/);
+    // 15 ms holds level 1 (above the target: no probe up) for as long as it lasts.
+    t = feed(c, 3000, 15, t);
+    expect(c.snapshot().level).toBe(1);
+    // Under the target it probes level 0 again.
+    feed(c, 200, 12, t);
+    expect(c.snapshot().level).toBe(0);
+    expect(c.snapshot().decisions.at(-1)!.reason).toMatch(/< target 13\.3 ms/);
+  });
+  it('refuses a target that is not under the headroom', () => {
+    expect(() => new BudgetController({ target: 0.6 })).toThrow(RangeError);
+    expect(() => new BudgetController({ target: 0 })).toThrow(RangeError);
+  });
   it('uses the camera interval as budget', () => {
     const c = new BudgetController();
-    feed(c, 50, 40, 0, 100); // 10 fps camera: 40 ms fits in 80 ms
+    feed(c, 50, 40, 0, 100); // 10 fps camera: 40 ms fits in 60 ms
     expect(c.snapshot().level).toBe(0);
-    expect(c.snapshot().budgetMs).toBeCloseTo(80, 0);
+    expect(c.snapshot().budgetMs).toBeCloseTo(60, 0);
+    expect(c.snapshot().targetMs).toBeCloseTo(40, 0);
   });
 });
 
@@ -125,12 +148,13 @@ describe('half resolution, the last resort', () => {
   });
 
   it('returns to full quality after a slow start when full quality fits (640x480 on this machine)', () => {
-    // A slow start pushes it down; then level 0 (with the mirrored pass) costs 19 ms of the 26.7 ms budget.
+    // A slow start pushes it down; then level 0 costs 12.5 ms: under the 20 ms budget, and the levels below it
+    // under the 13.3 ms target.
     const c = new BudgetController({}, ADAPTIVE_LEVELS);
     let t = feed(c, 40, 60);
     expect(c.snapshot().level).toBeGreaterThanOrEqual(2);
-    const cost = [19, 15, 14, 13, 12, 9];
-    t = feedLevels(c, 600, (level) => cost[level]!, t).t;
+    const cost = [12.5, 12, 10, 8, 7, 5];
+    t = feedLevels(c, 900, (level) => cost[level]!, t).t;
     const { levels } = feedLevels(c, 900, (level) => cost[level]!, t);
     expect(levels.every((l) => l === 0)).toBe(true);
   });
@@ -161,7 +185,7 @@ describe('nominal interval', () => {
     // We only see every 5th frame because we are slow: 150 ms apart, 100 ms each.
     feed(c, 16, 100, 0, 150);
     expect(c.snapshot().level).toBeGreaterThan(0);
-    expect(c.snapshot().budgetMs).toBeCloseTo(26.7, 0);
+    expect(c.snapshot().budgetMs).toBeCloseTo(20, 0);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jointBilateralUpsample } from './upsample.js';
+import { flatNeighbourhoods, jointBilateralUpsample } from './upsample.js';
 
 /** An RGBA image whose left part (x < edge * width) is black and the rest white. */
 function split(width: number, height: number, edge: number): Uint8ClampedArray {
@@ -84,5 +84,37 @@ describe('jointBilateralUpsample', () => {
         height: 2,
       }),
     ).toThrow(RangeError);
+  });
+});
+
+describe('flatNeighbourhoods', () => {
+  it('marks exactly the pixels whose clipped (2r+1)^2 window spans under 0.02', () => {
+    const mw = 23;
+    const mh = 13;
+    let seed = 7;
+    const mask = new Float32Array(mw * mh);
+    for (let i = 0; i < mask.length; i++) {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      // Mostly flat areas (0 or 1, tiny noise) with a few uncertain pixels.
+      const r = (seed >>> 8) / 2 ** 24;
+      mask[i] = r < 0.1 ? r * 10 : (i % mw < 11 ? 0 : 1) + (r - 0.5) * 0.01;
+    }
+    for (const r of [1, 2]) {
+      const want: number[] = [];
+      for (let y = 0; y < mh; y++)
+        for (let x = 0; x < mw; x++) {
+          let lo = 1;
+          let hi = 0;
+          for (let j = Math.max(0, y - r); j <= Math.min(mh - 1, y + r); j++)
+            for (let i = Math.max(0, x - r); i <= Math.min(mw - 1, x + r); i++) {
+              lo = Math.min(lo, mask[j * mw + i]!);
+              hi = Math.max(hi, mask[j * mw + i]!);
+            }
+          want.push(hi - lo < 0.02 ? 1 : 0);
+        }
+      const got = Array.from(flatNeighbourhoods(mask, mw, mh, r));
+      expect(got).toEqual(want);
+      expect(got.includes(0) && got.includes(1)).toBe(true);
+    }
   });
 });

@@ -39,8 +39,21 @@ function rangeLut(sigmaRange: number): Float32Array {
   return lut;
 }
 
-/** For each output coordinate along one axis: the centre model index and 2r+1 spatial weights. */
+const axisCache = new Map<string, { centre: Int32Array; weights: Float32Array }>();
+
+/** For each output coordinate along one axis: the centre model index and 2r+1 spatial weights (cached). */
 function axisTable(outSize: number, lowSize: number, sigma: number, r: number) {
+  const key = `${outSize}:${lowSize}:${sigma}:${r}`;
+  let table = axisCache.get(key);
+  if (!table) {
+    table = makeAxisTable(outSize, lowSize, sigma, r);
+    if (axisCache.size > 32) axisCache.clear();
+    axisCache.set(key, table);
+  }
+  return table;
+}
+
+function makeAxisTable(outSize: number, lowSize: number, sigma: number, r: number) {
   const taps = 2 * r + 1;
   const centre = new Int32Array(outSize);
   const weights = new Float32Array(outSize * taps);
@@ -56,6 +69,52 @@ function axisTable(outSize: number, lowSize: number, sigma: number, r: number) {
   return { centre, weights };
 }
 
+/** Scratch for flatNeighbourhoods, kept between frames (one mask size at a time). */
+let flatScratch = { lo: new Float32Array(0), hi: new Float32Array(0), flat: new Uint8Array(0) };
+
+/**
+ * For each mask pixel, 1 when the values in its (2r+1)^2 neighbourhood (clipped at the borders) span less than
+ * FLAT_RANGE. Separable: the window's minimum and maximum along rows, then along columns (2(2r+1) reads a pixel
+ * instead of (2r+1)^2). The returned array is reused by the next call.
+ */
+export function flatNeighbourhoods(mask: Float32Array, mw: number, mh: number, r: number): Uint8Array {
+  const n = mw * mh;
+  if (flatScratch.flat.length !== n)
+    flatScratch = { lo: new Float32Array(n), hi: new Float32Array(n), flat: new Uint8Array(n) };
+  const { lo, hi, flat } = flatScratch;
+  for (let y = 0; y < mh; y++) {
+    const row = y * mw;
+    for (let x = 0; x < mw; x++) {
+      let a = 1;
+      let b = 0;
+      for (let i = Math.max(0, x - r), end = Math.min(mw - 1, x + r); i <= end; i++) {
+        const v = mask[row + i]!;
+        if (v < a) a = v;
+        if (v > b) b = v;
+      }
+      lo[row + x] = a;
+      hi[row + x] = b;
+    }
+  }
+  for (let y = 0; y < mh; y++) {
+    const j0 = Math.max(0, y - r) * mw;
+    const j1 = Math.min(mh - 1, y + r) * mw;
+    const row = y * mw;
+    for (let x = 0; x < mw; x++) {
+      let a = 1;
+      let b = 0;
+      for (let j = j0 + x; j <= j1 + x; j += mw) {
+        const l = lo[j]!;
+        const h = hi[j]!;
+        if (l < a) a = l;
+        if (h > b) b = h;
+      }
+      flat[row + x] = b - a < FLAT_RANGE ? 1 : 0;
+    }
+  }
+  return flat;
+}
+
 export function jointBilateralUpsample(input: UpsampleInput): Float32Array {
   const { mask, maskWidth: mw, maskHeight: mh, guideLow, guideHigh, width, height } = input;
   if (mask.length !== mw * mh || guideLow.length !== mw * mh * 4 || guideHigh.length !== width * height * 4) {
@@ -69,27 +128,17 @@ export function jointBilateralUpsample(input: UpsampleInput): Float32Array {
   const taps = 2 * r + 1;
   // Where the model is sure (its kernel neighbourhood is flat), there is no edge to snap: copy the value.
   // That is most of the picture, and skips the range weights there.
-  const flat = new Uint8Array(mw * mh);
-  for (let ly = 0; ly < mh; ly++) {
-    for (let lx = 0; lx < mw; lx++) {
-      let lo = 1;
-      let hi = 0;
-      for (let j = Math.max(0, ly - r); j <= Math.min(mh - 1, ly + r); j++) {
-        for (let i = Math.max(0, lx - r); i <= Math.min(mw - 1, lx + r); i++) {
-          const v = mask[j * mw + i]!;
-          if (v < lo) lo = v;
-          if (v > hi) hi = v;
-        }
-      }
-      flat[ly * mw + lx] = hi - lo < FLAT_RANGE ? 1 : 0;
-    }
-  }
+  const flat = flatNeighbourhoods(mask, mw, mh, r);
   const sx = axisTable(width, mw, input.sigmaSpace ?? r, r);
   const sy = axisTable(height, mh, input.sigmaSpace ?? r, r);
+  // Locals, not property loads in the hot loops.
+  const xCentre = sx.centre;
+  const xWeights = sx.weights;
+  const yWeights = sy.weights;
   for (let y = 0; y < height; y++) {
     const cy = sy.centre[y]!;
     for (let x = 0; x < width; x++) {
-      const cx = sx.centre[x]!;
+      const cx = xCentre[x]!;
       if (flat[cy * mw + cx]) {
         out[y * width + x] = mask[cy * mw + cx]!;
         continue;
@@ -103,7 +152,7 @@ export function jointBilateralUpsample(input: UpsampleInput): Float32Array {
       for (let j = -r; j <= r; j++) {
         const ly = cy + j;
         if (ly < 0 || ly >= mh) continue;
-        const wy = sy.weights[y * taps + j + r]!;
+        const wy = yWeights[y * taps + j + r]!;
         for (let i = -r; i <= r; i++) {
           const lx = cx + i;
           if (lx < 0 || lx >= mw) continue;
@@ -112,7 +161,7 @@ export function jointBilateralUpsample(input: UpsampleInput): Float32Array {
           const dr = guideLow[p]! - red;
           const dg = guideLow[p + 1]! - green;
           const db = guideLow[p + 2]! - blue;
-          const w = wy * sx.weights[x * taps + i + r]! * lut[(dr * dr + dg * dg + db * db) >> LUT_SHIFT]!;
+          const w = wy * xWeights[x * taps + i + r]! * lut[(dr * dr + dg * dg + db * db) >> LUT_SHIFT]!;
           sum += w * mask[li]!;
           wsum += w;
         }

@@ -115,3 +115,93 @@ describe('upsamplePlane and darkenPackedYuv', () => {
     expect([px[1], px[2]]).toEqual([164, 94]);
   });
 });
+
+/**
+ * The composite sample by sample, as the loop before its runs and interval walks computed it: alpha and the
+ * small background sampled bilinearly (8.8 rows, 16.16 positions in rows padded by one at each end), then
+ * b + (s - b)·a. The optimised loops must give exactly these bytes.
+ */
+function referencePlane(
+  src: Uint8Array,
+  pw: number,
+  ph: number,
+  alpha: Uint8Array,
+  aw: number,
+  ah: number,
+  small: { pixels: Uint8ClampedArray; width: number; height: number },
+  plane: number,
+): Uint8Array {
+  const out = new Uint8Array(pw * ph);
+  const vertical = (outSize: number, srcSize: number, y: number) => {
+    const f = Math.min(srcSize - 1, Math.max(0, ((y + 0.5) * srcSize) / outSize - 0.5));
+    const i = Math.floor(f);
+    return { i0: i, i1: Math.min(srcSize - 1, i + 1), w: Math.round((f - i) * 256) };
+  };
+  const horizontal = (row: (i: number) => number, srcSize: number, x: number) => {
+    const ratio = srcSize / pw;
+    const f = Math.round((0.5 * ratio + 0.5) * 65536) + x * Math.round(ratio * 65536);
+    const padded = (i: number) => row(Math.min(srcSize - 1, Math.max(0, i - 1)));
+    const k = f >> 16;
+    const w = (f >> 8) & 255;
+    return (padded(k) * (256 - w) + padded(k + 1) * w + 32768) >> 16;
+  };
+  for (let y = 0; y < ph; y++) {
+    const ay = vertical(ph, ah, y);
+    const by = vertical(ph, small.height, y);
+    const aRow = (i: number) => alpha[ay.i0 * aw + i]! * (256 - ay.w) + alpha[ay.i1 * aw + i]! * ay.w;
+    const bRow = (i: number) =>
+      small.pixels[(by.i0 * small.width + i) * 4 + plane]! * (256 - by.w) +
+      small.pixels[(by.i1 * small.width + i) * 4 + plane]! * by.w;
+    for (let x = 0; x < pw; x++) {
+      const a = horizontal(aRow, aw, x);
+      const b = horizontal(bRow, small.width, x);
+      const s = src[y * pw + x]!;
+      out[y * pw + x] = b + (((s - b) * a * 257 + 32768) >> 16);
+    }
+  }
+  return out;
+}
+
+describe('compositeI420 against the sample-by-sample reference', () => {
+  // A deterministic pseudo-random picture, alpha with flat person and background areas and a soft band.
+  const rand = (seed: number) => () => {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    return seed >>> 24;
+  };
+  for (const [w, h, aw, ah, sw, sh] of [
+    [160, 90, 48, 27, 19, 11],
+    [128, 96, 48, 36, 16, 12],
+    [101, 57, 30, 17, 7, 5],
+  ] as const) {
+    it(`gives the same bytes at ${w}x${h} (alpha ${aw}x${ah}, background ${sw}x${sh})`, () => {
+      const next = rand(w * h);
+      const src = createI420(w, h);
+      for (let i = 0; i < src.data.length; i++) src.data[i] = next();
+      const alpha = new Uint8Array(aw * ah);
+      for (let y = 0; y < ah; y++)
+        for (let x = 0; x < aw; x++) {
+          const d = Math.hypot(x - aw / 2, y - ah) - ah * 0.7;
+          alpha[y * aw + x] = d < -2 ? 255 : d > 2 ? 0 : next();
+        }
+      const pixels = new Uint8ClampedArray(sw * sh * 4);
+      for (let i = 0; i < pixels.length; i++) pixels[i] = next();
+      const small = { pixels, width: sw, height: sh };
+      const out = createI420(w, h);
+      compositeI420({
+        src,
+        alpha,
+        alphaWidth: aw,
+        alphaHeight: ah,
+        background: { kind: 'small', ...small },
+        out,
+      });
+      expect(out.y).toEqual(referencePlane(src.y, w, h, alpha, aw, ah, small, 0));
+      expect(out.u).toEqual(
+        referencePlane(src.u, src.chromaWidth, src.chromaHeight, alpha, aw, ah, small, 1),
+      );
+      expect(out.v).toEqual(
+        referencePlane(src.v, src.chromaWidth, src.chromaHeight, alpha, aw, ah, small, 2),
+      );
+    });
+  }
+});

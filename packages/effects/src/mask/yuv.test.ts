@@ -142,3 +142,50 @@ describe('shrinkI420 at exactly half size', () => {
     expect(Array.from(half.v)).toEqual(Array.from(downsamplePlane(src.v, 32, 18, 16, 9)));
   });
 });
+
+describe('box averages against the sample-by-sample reference', () => {
+  /** Each output sample the rounded mean of its box (box edges at round(i·src/out), at least one sample). */
+  function referenceBox(plane: Uint8Array, pw: number, ph: number, outW: number, outH: number): number[] {
+    const edges = (n: number, size: number) => {
+      const t: number[] = [];
+      for (let i = 0; i <= n; i++) t.push(Math.round((i * size) / n));
+      for (let i = 0; i < n; i++) if (t[i + 1]! <= t[i]!) t[i + 1] = Math.min(size, t[i]! + 1);
+      return t;
+    };
+    const xs = edges(outW, pw);
+    const ys = edges(outH, ph);
+    const out: number[] = [];
+    for (let oy = 0; oy < outH; oy++)
+      for (let ox = 0; ox < outW; ox++) {
+        let sum = 0;
+        let n = 0;
+        for (let y = ys[oy]!; y < Math.min(ph, Math.max(ys[oy]! + 1, ys[oy + 1]!)); y++)
+          for (let x = xs[ox]!; x < xs[ox + 1]!; x++) {
+            sum += plane[y * pw + x]!;
+            n++;
+          }
+        // A clamped byte store: round half to even.
+        out.push(n > 0 ? new Uint8ClampedArray([sum / n])[0]! : 0);
+      }
+    return out;
+  }
+  for (const [w, h, ow, oh] of [
+    [1280, 720, 384, 216],
+    [1280, 720, 256, 144],
+    [640, 480, 384, 288],
+    [101, 57, 33, 20],
+  ] as const) {
+    it(`gives the same bytes from ${w}x${h} to ${ow}x${oh}`, () => {
+      let seed = w + h;
+      const src = createI420(w, h);
+      for (let i = 0; i < src.data.length; i++) {
+        seed = (seed * 1103515245 + 12345) >>> 0;
+        src.data[i] = seed >>> 24;
+      }
+      expect(Array.from(downsamplePlane(src.y, w, h, ow, oh))).toEqual(referenceBox(src.y, w, h, ow, oh));
+      const packed = downsampleI420(src, ow, oh);
+      const u = referenceBox(src.u, src.chromaWidth, src.chromaHeight, ow, oh);
+      expect(Array.from(packed.filter((_, i) => i % 4 === 1))).toEqual(u);
+    });
+  }
+});

@@ -194,6 +194,8 @@ export class Engine {
   private frameIndex = 0;
   private haveMask = false;
   private lastRaw: ModelMask | null = null;
+  /** The mirrored model input, reused (it was a fresh 147 KB array and ImageData per model frame). */
+  private mirroredInput: ImageData | null = null;
   private measuredMs: Partial<Record<Delegate, number>> = {};
   private readonly log = createLogger('effects.engine');
   private pending: { cost: number; timestampMs: number } | null = null;
@@ -556,10 +558,7 @@ export class Engine {
         if (quality.mirrorAverage) {
           const tm = performance.now();
           // NOTE: a second synchronous inference (~the model's cost again), at full quality only.
-          const mirrored = segmenter.segment(
-            new ImageData(mirrorRgba(input.data, input.width, input.height), input.width, input.height),
-            timestampMs,
-          );
+          const mirrored = segmenter.segment(this.mirrorOf(input), timestampMs);
           averageMirrored(mask.data, mirrored.data, mask.width, mask.height);
           this.timer.add('mirror', performance.now() - tm);
         }
@@ -575,6 +574,18 @@ export class Engine {
       this.fail(error, 'segmentation_failed');
       return false;
     }
+  }
+
+  /** The model input mirrored left-right, into a buffer kept between frames. */
+  private mirrorOf(input: ImageData): ImageData {
+    const reuse = this.mirroredInput;
+    const target =
+      reuse && reuse.width === input.width && reuse.height === input.height
+        ? reuse
+        : new ImageData(new Uint8ClampedArray(input.data.length), input.width, input.height);
+    mirrorRgba(input.data, input.width, input.height, target.data as Uint8ClampedArray<ArrayBuffer>);
+    this.mirroredInput = target;
+    return target;
   }
 
   private fail(error: unknown, code: 'model_load_failed' | 'segmentation_failed'): void {
