@@ -200,7 +200,9 @@ describe('app pages', () => {
       const loads = () =>
         fresh.evaluate(() => ({
           workers: (window as unknown as { __workersStarted: number }).__workersStarted,
-          starts: window.backdropMetrics.effectStartup.filter((r) => r.at.firstFrame !== undefined).length,
+          starts: window.backdropMetrics.effectStartup.filter(
+            (r) => r.kind === 'start' && r.at.firstFrame !== undefined,
+          ).length,
           wasm: performance.getEntriesByType('resource').filter((e) => /\.wasm$/.test(e.name)).length,
         }));
       await pick('blur');
@@ -215,7 +217,16 @@ describe('app pages', () => {
       await pick('replace-dusk');
       await pick('none');
       await pick('blur');
-      // Three effect choices, one worker and one start-up: the second and third reused the idle worker.
+      // The second and third choices resumed the idle worker: each reports a resume, not a start.
+      await fresh.waitForFunction(
+        () =>
+          window.backdropMetrics.effectStartup.filter(
+            (r) => r.kind === 'resume' && r.at.firstFrame !== undefined,
+          ).length === 2,
+        undefined,
+        { timeout: 60_000 },
+      );
+      // Three effect choices, one worker and one start-up.
       expect(await loads()).toMatchObject({ workers: 1, starts: 1, wasm: 1 });
     } finally {
       await fresh.close();
