@@ -124,6 +124,46 @@ describe('reconnect', () => {
     expect(second.sentOf('publish')).toHaveLength(0);
   });
 
+  it('a publish asked for while reconnecting waits for the resume, then publishes on the new socket', async () => {
+    const h = setUpRoom();
+    const first = await join(h, [BOB]);
+    first.cut(1006);
+    await settle();
+    expect(h.room.state).toBe('reconnecting');
+    let published = false;
+    const publishing = h.room.publish([asTrack(new FakeTrack('audio')), asTrack(new FakeTrack('video'))]);
+    void publishing.then(() => {
+      published = true;
+    });
+    await h.clock.advance(0);
+    const second = h.server.last;
+    const resume = await second.received('resume');
+    expect(published).toBe(false);
+    expect(second.sentOf('publish')).toHaveLength(0);
+    second.deliver(joinedMessage(resume.id, { resumed: true, participants: [BOB] }));
+    const request = await second.received('publish');
+    second.deliver({ type: 'publishAnswer', replyTo: request.id, sdp: 'answer from janus' });
+    await publishing;
+    expect(first.sentOf('publish')).toHaveLength(0);
+    expect(h.room.state).toBe('connected');
+  });
+
+  it('a publish asked for while reconnecting is refused when the connection ends', async () => {
+    const h = setUpRoom();
+    const first = await join(h);
+    first.cut(1006);
+    await settle();
+    const outcome = h.room.publish([asTrack(new FakeTrack('audio')), asTrack(new FakeTrack('video'))]).then(
+      () => 'published',
+      (error: unknown) => error,
+    );
+    h.server.onConnection = (socket) => socket.cut(1006);
+    await h.clock.advance(RESUME_WINDOW_MS * 3);
+    expect(h.room.state).toBe('disconnected');
+    expect(await outcome).toMatchObject({ code: 'invalid_state' });
+    expect(h.server.sockets.flatMap((socket) => socket.sentOf('publish'))).toHaveLength(0);
+  });
+
   it('resumes with the token of the latest joined', async () => {
     const h = setUpRoom();
     const joining = h.room.join(ROOM, NAME);

@@ -317,8 +317,13 @@ export class Room extends TypedEmitter<RoomEvents> {
     }
   }
 
-  /** Sends our tracks (normally one audio and one video) to the SFU. */
+  /**
+   * Sends our tracks (normally one audio and one video) to the SFU. While the socket is being got back
+   * (`reconnecting`, e.g. a heartbeat missed under load right after the join), it waits for the outcome: published
+   * once connected again, refused if the connection ended.
+   */
   async publish(tracks: MediaStreamTrack[]): Promise<void> {
+    if (this._state === 'reconnecting') await this.reconnectSettled();
     this.requireConnected();
     if (this.media.publishing) throw BackdropError.invalidState('already publishing');
     this.paths.setLocalTracks(tracks);
@@ -410,6 +415,17 @@ export class Room extends TypedEmitter<RoomEvents> {
     this.teardown();
     this.leaving = false;
     this.setState('disconnected');
+  }
+
+  /** Resolves once the state leaves `reconnecting` (connected again, or ended). */
+  private reconnectSettled(): Promise<void> {
+    return new Promise((resolve) => {
+      const off = this.on('connectionStateChanged', (state) => {
+        if (state === 'reconnecting') return;
+        off();
+        resolve();
+      });
+    });
   }
 
   private requireConnected(): SignalingChannel {
