@@ -278,7 +278,7 @@ function scanRuns(
   // A = p·(256 - wy) + q·wy is 255·256 (or 0) exactly when each term that counts is: with both rows, when
   // p & q is 255 (or p | q is 0).
   const first = wy === 256 ? a1 : a0;
-  const second = wy === 0 ? a0 : wy === 256 ? a1 : a1;
+  const second = wy === 0 ? a0 : a1;
   for (let c = 0; c < aw; c++) {
     const p = alpha[first + c]!;
     const q = alpha[second + c]!;
