@@ -108,12 +108,18 @@ export async function buildApp() {
 
   const app = await esbuild.build({
     ...ESBUILD_OPTIONS,
-    entryPoints: { app: join(here, 'src/main.tsx') },
+    // early: the room page's first request for the camera, made while the app's bundle still loads
+    // (src/early-media.ts); a few KB, loaded `async` ahead of app.js.
+    entryPoints: { app: join(here, 'src/main.tsx'), early: join(here, 'src/early.ts') },
     define: {
       // Where the effects library finds its worker and files (see src/media.ts); unset outside this build.
       __BACKDROP_EFFECTS_BASE__: JSON.stringify(effectsBase ?? '/assets/effects/'),
       __BACKDROP_EFFECTS_WORKER__: JSON.stringify(effectsWorker ?? '/assets/effects-worker.js'),
     },
   });
-  await rewriteIndex({ '/assets/app.js': outputFor(app.metafile, 'app'), '/app.css': cssName });
+  await rewriteIndex({
+    '/assets/early.js': outputFor(app.metafile, 'early'),
+    '/assets/app.js': outputFor(app.metafile, 'app'),
+    '/app.css': cssName,
+  });
 }

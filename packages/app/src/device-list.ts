@@ -1,9 +1,10 @@
 import { type ReadonlySignal, signal } from '@preact/signals';
 import { type DeviceEntry, type DeviceKind, type DevicePrefs, parsePrefs } from './devices.js';
+import { DEVICE_PREFS_KEY } from './early-media.js';
 import { createLogger } from './log.js';
 
 const log = createLogger('devices');
-const PREFS_KEY = 'backdrop.devices';
+const PREFS_KEY = DEVICE_PREFS_KEY;
 
 /** This browser's remembered device choices (validated; unreadable storage gives the defaults). */
 export function loadPrefs(): DevicePrefs {

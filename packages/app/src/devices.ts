@@ -92,22 +92,5 @@ export function fallbackNotice(kind: 'videoinput' | 'audioinput', next: DeviceEn
     : `Your ${what} was disconnected and no other was found; your ${what} is off.`;
 }
 
-/** getUserMedia audio constraints for a device and the processing switch. */
-export function audioConstraints(deviceId: string | undefined, processing: boolean): MediaTrackConstraints {
-  return {
-    ...(deviceId ? { deviceId: { exact: deviceId } } : {}),
-    echoCancellation: processing,
-    noiseSuppression: processing,
-    autoGainControl: processing,
-  };
-}
-
-/** getUserMedia video constraints for a device (720p at 30 fps where the camera can). */
-export function videoConstraints(deviceId: string | undefined): MediaTrackConstraints {
-  return {
-    ...(deviceId ? { deviceId: { exact: deviceId } } : {}),
-    width: { ideal: 1280 },
-    height: { ideal: 720 },
-    frameRate: { ideal: 30 },
-  };
-}
+// The getUserMedia constraints live in a module without zod (the early media script imports them).
+export { audioConstraints, firstMediaRequest, videoConstraints } from './media-request.js';

@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { App } from './app.js';
 import { AppStore } from './app-store.js';
 import { CallSession } from './call-session.js';
+import { dropEarlyMedia } from './early-media.js';
 import { LocalMedia, preloadChosenEffect } from './media.js';
 import { initMetrics } from './metrics.js';
 import { parseParams, roomFromPath } from './params.js';
@@ -13,6 +14,7 @@ const path = roomFromPath(location.pathname);
 const params = parseParams(location.search);
 if (path.room) document.title = `${path.room} · Backdrop`;
 if (path.room) preloadChosenEffect(params.effect);
+else dropEarlyMedia();
 
 const signalingUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
 // Test and troubleshooting switch: `?ice=relay` sends all media through the server's TURN.

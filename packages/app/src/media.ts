@@ -15,9 +15,11 @@ import {
   type DeviceEntry,
   fallbackDevice,
   fallbackNotice,
+  firstMediaRequest,
   matchRemembered,
   videoConstraints,
 } from './devices.js';
+import { takeEarlyMedia } from './early-media.js';
 import { uploadedImage } from './effect-options.js';
 import { createLogger } from './log.js';
 import { classifyMediaError, describeMediaProblem } from './media-problems.js';
@@ -147,9 +149,9 @@ export class LocalMedia {
         problem: 'This browser cannot use a camera or microphone here (a secure https:// page is needed).',
       };
     }
-    const tryGet = async (constraints: MediaStreamConstraints) => {
+    const tryGet = async (constraints: MediaStreamConstraints, early?: Promise<MediaStream>) => {
       try {
-        return await navigator.mediaDevices.getUserMedia(constraints);
+        return await (early ?? navigator.mediaDevices.getUserMedia(constraints));
       } catch (error) {
         log.info('getUserMedia failed', { constraints, error });
         return classifyMediaError((error as Error).name);
@@ -160,23 +162,17 @@ export class LocalMedia {
     const prefs = loadPrefs();
     const video = videoConstraints(undefined);
     const mic = audioConstraints(undefined, prefs.audioProcessing);
-    // The remembered devices first, exactly (Chromium gave the default for an `ideal` id here); if either is
-    // gone, the defaults.
-    const remembered =
-      prefs.videoinput || prefs.audioinput
-        ? await tryGet({
-            audio: prefs.audioinput
-              ? audioConstraints(prefs.audioinput.deviceId, prefs.audioProcessing)
-              : mic,
-            video: prefs.videoinput ? videoConstraints(prefs.videoinput.deviceId) : video,
-          })
-        : undefined;
-    // One request for both (one permission prompt); if that fails, each device on its own, so a missing
-    // microphone does not cost the camera or the other way round.
+    // The remembered devices first, exactly (Chromium gave the default for an `ideal` id here), else the
+    // defaults: one request for both (one permission prompt). The page's early script (early-media.ts) may
+    // have made this very request already. If remembered devices are gone, the defaults.
+    const first = firstMediaRequest(prefs);
+    const firstResult = await tryGet(first, takeEarlyMedia(first));
     const both =
-      remembered !== undefined && typeof remembered !== 'string'
-        ? remembered
+      typeof firstResult !== 'string' || !(prefs.videoinput || prefs.audioinput)
+        ? firstResult
         : await tryGet({ audio: mic, video });
+    // If that fails, each device on its own, so a missing microphone does not cost the camera or the other
+    // way round.
     if (typeof both !== 'string') {
       const media = new LocalMedia(both.getAudioTracks()[0], both.getVideoTracks()[0]);
       await media.restoreRemembered();

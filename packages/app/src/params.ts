@@ -1,5 +1,5 @@
 import { EFFECT_KINDS, type EffectMode, parseHexColor } from '@backdrop/effects';
-import { DisplayName, HostKey, RoomName } from '@backdrop/protocol';
+import { DisplayName, HostKey } from '@backdrop/protocol';
 import { BUNDLED_BACKGROUNDS, bundledBackgroundUrl, DEFAULT_REMOVE_COLOR } from './effect-options.js';
 
 export interface PageParams {
@@ -20,12 +20,8 @@ export interface PageParams {
 /** The largest `tiles=` a link may ask for (a room's size cap is larger, but no screen shows more). */
 const MAX_TILES_PARAM = 25;
 
-/** The room in a `/r/<room>` path, or undefined (landing page), or an error for a malformed one. */
-export function roomFromPath(pathname: string): { room?: string; problem?: string } {
-  if (!pathname.startsWith('/r/')) return {};
-  const result = RoomName.safeParse(decodeURIComponent(pathname.slice(3)));
-  return result.success ? { room: result.data } : { problem: 'This room link is not valid.' };
-}
+// The room path has a module of its own (no effects library in it) for the early media script.
+export { roomFromPath } from './room-path.js';
 
 /**
  * Parses `?name=&autojoin=1&effect=none|blur|replace|remove&background=#rrggbb|<bundled name>&host=<key>

@@ -233,6 +233,77 @@ describe('app pages', () => {
     }
   });
 
+  it('a room page asks for the camera once, before the app has rendered its lobby, and the lobby uses it', async () => {
+    const fresh = await browser.context.newPage();
+    try {
+      // Records each getUserMedia call (page time) and the tracks it gave, before any script of the page runs.
+      await fresh.addInitScript(() => {
+        const w = window as unknown as { __gum: { at: number; tracks: string[] }[] };
+        w.__gum = [];
+        const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+        navigator.mediaDevices.getUserMedia = async (constraints) => {
+          const call = { at: performance.now(), tracks: [] as string[] };
+          w.__gum.push(call);
+          const stream = await gum(constraints);
+          call.tracks = stream.getTracks().map((t) => t.id);
+          return stream;
+        };
+      });
+      await fresh.goto(`${server.url}/r/early-camera`);
+      await fresh.waitForFunction(
+        () => (document.querySelector<HTMLVideoElement>('.preview video')?.videoWidth ?? 0) > 0,
+        undefined,
+        { timeout: 30_000 },
+      );
+      const seen = await fresh.evaluate(() => {
+        const w = window as unknown as { __gum: { at: number; tracks: string[] }[] };
+        const preview = document.querySelector<HTMLVideoElement>('.preview video')!;
+        return {
+          calls: w.__gum,
+          lobbyAt: performance.getEntriesByName('backdrop:lobby')[0]?.startTime ?? null,
+          previewTrack: (preview.srcObject as MediaStream).getVideoTracks()[0]?.id,
+        };
+      });
+      expect(seen.calls).toHaveLength(1);
+      expect(seen.lobbyAt).not.toBeNull();
+      expect(seen.calls[0]!.at).toBeLessThan(seen.lobbyAt!);
+      expect(seen.calls[0]!.tracks).toContain(seen.previewTrack);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('a malformed room path leaves no camera on', async () => {
+    const fresh = await browser.context.newPage();
+    try {
+      await fresh.addInitScript(() => {
+        const w = window as unknown as { __tracks: MediaStreamTrack[] };
+        w.__tracks = [];
+        const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+        navigator.mediaDevices.getUserMedia = async (constraints) => {
+          const stream = await gum(constraints);
+          w.__tracks.push(...stream.getTracks());
+          return stream;
+        };
+      });
+      await fresh.goto(`${server.url}/r/UPPER`);
+      await fresh.waitForFunction(() => document.body.dataset.state === 'error', undefined, {
+        timeout: 30_000,
+      });
+      // The early script asks on any /r/ path; the app, which shows an error here, stops what it got.
+      await fresh.waitForFunction(
+        () => {
+          const w = window as unknown as { __tracks: MediaStreamTrack[] };
+          return w.__tracks.every((t) => t.readyState === 'ended');
+        },
+        undefined,
+        { timeout: 10_000, polling: 100 },
+      );
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('rejects a malformed room path with an error page', async () => {
     await page.goto(`${server.url}/r/UPPER`);
     await waitForState('error');

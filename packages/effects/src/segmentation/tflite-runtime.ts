@@ -2,7 +2,8 @@
  * The segmentation runtime sized to our model: Twilio's TFLite-only wasm (XNNPACK, 2.6 MB with SIMD, from
  * @twilio/video-processors) instead of MediaPipe's 11.2 MB vision wasm with every task in it. The wasm is
  * compiled with `WebAssembly.compileStreaming` from its same-origin, content-hashed URL, so a second visit gets
- * it from the HTTP cache and Chromium's wasm code cache; the compiled `WebAssembly.Module` and the model bytes
+ * it from the HTTP cache (and from Chromium's wasm code cache where Chromium writes one: Chromium 156 at its
+ * default flags does not for this module, see the README's "Start-up"); the compiled `WebAssembly.Module` and the model bytes
  * can also be handed in (the page keeps them for a restart or a second start in the same page).
  */
 import { EffectError } from '../errors.js';
