@@ -43,7 +43,7 @@ function buildMediaPipeTasks() {
   return out;
 }
 
-/** Files copied under /assets/: the model and its licence, the TFLite runtime, and the MediaPipe Tasks one. */
+/** Files copied under /assets/: the models and their licence, the TFLite runtime, and the MediaPipe Tasks one. */
 export function effectsAssets() {
   const tasks = join(packageDir('@mediapipe/tasks-vision'), 'wasm');
   const twilio = packageDir('@twilio/video-processors');
@@ -53,6 +53,11 @@ export function effectsAssets() {
       to: 'effects/selfie_segmentation_landscape.tflite',
     },
     { from: join(twilio, 'LICENSE.md'), to: 'effects/LICENSE-video-processors.md' },
+    // The square model (256x256), fetched only when an upright camera frame wants it (segmentation/models.ts).
+    {
+      from: join(packageDir('@mediapipe/selfie_segmentation'), 'selfie_segmentation.tflite'),
+      to: 'effects/selfie_segmentation.tflite',
+    },
     { from: join(here, 'assets/MODEL-LICENSE.txt'), to: 'effects/MODEL-LICENSE.txt' },
   ];
   // The default runtime: Twilio's TFLite-only wasm builds (SIMD and not) and their Emscripten loaders.

@@ -1,5 +1,6 @@
 import { EffectError } from './errors.js';
 import type { Renderer } from './render/compositor.js';
+import { sourceSize } from './render/source-stage.js';
 import type { Delegate } from './segmentation/segmenter.js';
 import { Engine } from './worker/engine.js';
 import type { EffectStats } from './worker/stats.js';
@@ -74,6 +75,7 @@ export function createMaskProcessor(options: MaskProcessorOptions = {}): MaskPro
         await loading;
         if (engine.state !== 'ready')
           throw lastError ?? EffectError.invalidState(`mask processor is ${engine.state}`);
+        await engine.modelFor(sourceSize(source));
         const { alpha, raw } = engine.processForMask(source, timestampMs);
         return {
           width: alpha.width,

@@ -26,13 +26,19 @@ export class FakeCompositor implements Compositor {
   prepare(): void {
     this.log.push('prepare');
   }
-  modelInput(): ImageData {
-    return { width: 256, height: 144, data: new Uint8ClampedArray(256 * 144 * 4) } as ImageData;
+  /** The model input sizes asked for, in order ('256x144'). */
+  readonly inputs: string[] = [];
+  modelInput(size = { width: 256, height: 144 }): ImageData {
+    this.inputs.push(`${size.width}x${size.height}`);
+    const { width, height } = size;
+    return { width, height, data: new Uint8ClampedArray(width * height * 4) } as ImageData;
   }
-  /** The masks handed to setMask, in order. */
+  /** The masks handed to setMask, in order, and their sizes ('256x144'). */
   readonly masks: Float32Array[] = [];
-  setMask(mask: Float32Array): void {
+  readonly maskSizes: string[] = [];
+  setMask(mask: Float32Array, width: number, height: number): void {
     this.masks.push(mask.slice());
+    this.maskSizes.push(`${width}x${height}`);
     this.log.push('setMask');
   }
   refine(): void {
@@ -64,15 +70,19 @@ export class FakeCompositor implements Compositor {
   }
 }
 
-export function fakeSegmenter(failOn?: number) {
+/** A model that answers `value` everywhere; `input`: its input (and output) size, like the landscape model's. */
+export function fakeSegmenter(failOn?: number, input = { width: 256, height: 144 }, value = 0.9) {
   let calls = 0;
   const segmenter: Segmenter & { calls(): number; closed: boolean } = {
     delegate: 'CPU',
     closed: false,
-    segment() {
+    segment(image) {
       calls++;
       if (calls === failOn) throw new EffectError('segmentation_failed', 'boom');
-      return { width: 256, height: 144, data: new Float32Array(256 * 144).fill(0.9) };
+      if (image.width !== input.width || image.height !== input.height)
+        throw new EffectError('segmentation_failed', `model input must be ${input.width}x${input.height}`);
+      const { width, height } = input;
+      return { width, height, data: new Float32Array(width * height).fill(value) };
     },
     close() {
       segmenter.closed = true;

@@ -54,6 +54,8 @@ export async function makeFakeCamera(width = 640, height = 480): Promise<string>
 
 export interface PageServer {
   url: string;
+  /** The paths asked for, in order. */
+  requests: string[];
   close(): Promise<void>;
 }
 
@@ -94,8 +96,10 @@ export async function startPageServer(
   files.set('/fixtures/not-an-image.png', new TextEncoder().encode('this is not a png'));
   for (const [path, body] of extraFiles) files.set(path, body);
 
+  const requests: string[] = [];
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
+    requests.push(path);
     const body = files.get(path);
     res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
     res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
@@ -122,6 +126,7 @@ export async function startPageServer(
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/`,
+    requests,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

@@ -211,16 +211,19 @@ let painter: ReturnType<typeof setInterval> | null = null;
 /** Frames the canvas camera painted: the camera's real rate, counted apart from the effect's own figures. */
 let painted = 0;
 
-/** A "camera" made of the astronaut picture on a canvas, for browsers whose fake camera is synthetic. */
-async function canvasCamera(): Promise<MediaStreamTrack> {
+/**
+ * A "camera" made of the astronaut picture on a canvas, for browsers whose fake camera is synthetic; `upright`:
+ * a phone held upright (480x640, the picture's middle 480 columns).
+ */
+async function canvasCamera(upright = false): Promise<MediaStreamTrack> {
   const image = await createImageBitmap(await (await fetch('/fixtures/astronaut.png')).blob());
   const c = document.createElement('canvas');
-  c.width = W;
-  c.height = H;
+  c.width = upright ? H : W;
+  c.height = upright ? W : H;
   const g = c.getContext('2d')!;
-  // Same framing as the y4m camera: scale to 640 wide, keep the top 480 rows.
+  // Same framing as the y4m camera: scale to 640 wide, keep the top 480 rows (upright: the middle columns).
   const paint = () => {
-    g.drawImage(image, 0, 0, W, W);
+    g.drawImage(image, upright ? -(W - H) / 2 : 0, 0, W, W);
     painted++;
   };
   paint();
@@ -232,15 +235,15 @@ const fx = {
   async start(
     options: BackgroundEffectOptions & {
       initialMode?: EffectMode;
-      source?: 'camera' | 'canvas';
+      source?: 'camera' | 'canvas' | 'upright-canvas';
       analyse?: boolean;
       width?: number;
       height?: number;
     },
   ) {
     analysing = options.analyse ?? true;
-    if (options.source === 'canvas') {
-      camera = await canvasCamera();
+    if (options.source === 'canvas' || options.source === 'upright-canvas') {
+      camera = await canvasCamera(options.source === 'upright-canvas');
     } else {
       const stream = await navigator.mediaDevices.getUserMedia({
         video: { width: W, height: H, frameRate: 30 },
@@ -386,6 +389,63 @@ const fx = {
       mp.dispose();
     }
     image.close();
+    return out;
+  },
+  /**
+   * The mask processor (the live effect's Engine) on the astronaut picture framed upright (480x640) and wide
+   * (640x360): the second pass each got and the final alpha's mean on the face and in the background above
+   * the shoulders (top corners), in 0..255.
+   */
+  async maskShapes() {
+    const image = await createImageBitmap(await (await fetch('/fixtures/astronaut.png')).blob());
+    const frame = async (w: number, h: number) => {
+      const c = new OffscreenCanvas(w, h);
+      c.getContext('2d')!.drawImage(
+        image,
+        -(512 * (Math.max(w, h) / 512) - w) / 2,
+        0,
+        Math.max(w, h),
+        Math.max(w, h),
+      );
+      return createImageBitmap(c);
+    };
+    const mean = (a: Uint8Array, w: number, r: { x0: number; y0: number; x1: number; y1: number }) => {
+      let sum = 0;
+      for (let y = r.y0; y < r.y1; y++) for (let x = r.x0; x < r.x1; x++) sum += a[y * w + x]!;
+      return sum / ((r.x1 - r.x0) * (r.y1 - r.y0));
+    };
+    const mp = createMaskProcessor({ assetBase: '/assets/effects/', delegate: 'CPU' });
+    const out: Record<string, unknown> = {};
+    try {
+      for (const [name, w, h] of [
+        ['wide', 640, 360],
+        ['upright', 480, 640],
+      ] as const) {
+        const bitmap = await frame(w, h);
+        mp.reset();
+        const r = await mp.process(bitmap, 0);
+        bitmap.close();
+        // The face is at about (0.39-0.5, 0.19-0.31) of the square picture; the corners above the shoulders.
+        const s = Math.max(w, h);
+        const dx = (s - w) / 2;
+        const at = (fx0: number, fy0: number, fx1: number, fy1: number) => ({
+          x0: Math.round(fx0 * s - dx),
+          y0: Math.round(fy0 * s),
+          x1: Math.round(fx1 * s - dx),
+          y1: Math.round(fy1 * s),
+        });
+        out[name] = {
+          secondPass: mp.stats().secondPass,
+          size: [r.width, r.height],
+          face: mean(r.alpha, r.width, at(0.39, 0.19, 0.5, 0.31)),
+          topLeft: mean(r.alpha, r.width, { x0: 2, y0: 2, x1: 42, y1: 42 }),
+          topRight: mean(r.alpha, r.width, { x0: r.width - 42, y0: 2, x1: r.width - 2, y1: 42 }),
+        };
+      }
+    } finally {
+      mp.dispose();
+      image.close();
+    }
     return out;
   },
   async maskProcessor() {

@@ -119,6 +119,14 @@ export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
     ctx.drawImage(wrapLayer, 0, 0);
   };
   let lowNow: Uint8ClampedArray | null = null;
+  /** Another model's input size (the square model's): drawn on demand, and the guide its masks come with. */
+  const other = new OffscreenCanvas(1, 1);
+  const otherCtx = context(other, true);
+  otherCtx.imageSmoothingQuality = 'high';
+  let otherNow: Uint8ClampedArray | null = null;
+  /** The pixels modelInput() last gave this frame; a mask set after it is refined with them as its low guide. */
+  let lastInput: Uint8ClampedArray | null = null;
+  let maskGuide: Uint8ClampedArray | null = null;
   let mask: { data: Float32Array; width: number; height: number } | null = null;
   const refiner = new CpuRefiner();
   let background: ImageBitmap | null = null;
@@ -149,6 +157,8 @@ export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
       frameCopyCtx.drawImage(source as CanvasImageSource, 0, 0);
       lowCtx.drawImage(frameCopy, 0, 0, low.width, low.height);
       lowNow = lowCtx.getImageData(0, 0, low.width, low.height).data;
+      otherNow = null;
+      lastInput = null;
       const t = privacySize(size.width, size.height);
       if (tiny.width !== t.width || tiny.height !== t.height) {
         tiny.width = t.width;
@@ -157,17 +167,37 @@ export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
       tinyCtx.imageSmoothingQuality = 'high';
       tinyCtx.drawImage(low, 0, 0, t.width, t.height);
     },
-    modelInput() {
+    modelInput(input = MODEL_INPUT) {
       if (!lowNow) throw EffectError.invalidState('modelInput() before prepare()');
-      return new ImageData(new Uint8ClampedArray(lowNow), low.width, low.height);
+      if (input.width === low.width && input.height === low.height) {
+        lastInput = lowNow;
+        return new ImageData(new Uint8ClampedArray(lowNow), low.width, low.height);
+      }
+      if (!otherNow || other.width !== input.width || other.height !== input.height) {
+        if (other.width !== input.width || other.height !== input.height) {
+          other.width = input.width;
+          other.height = input.height;
+          otherCtx.imageSmoothingQuality = 'high';
+        }
+        // NOTE: synchronous draw and readback at the model's input size; only on frames that run that model.
+        otherCtx.drawImage(frameCopy, 0, 0, input.width, input.height);
+        otherNow = otherCtx.getImageData(0, 0, input.width, input.height).data;
+      }
+      lastInput = otherNow;
+      return new ImageData(new Uint8ClampedArray(otherNow), input.width, input.height);
     },
     setMask(data, width, height) {
       mask = { data, width, height };
+      maskGuide = lastInput && lastInput.length === width * height * 4 ? lastInput : null;
     },
     refine(quality: QualityLevel) {
       if (!mask || !lowNow || !current) throw EffectError.invalidState('refine() before any mask');
-      if (mask.width !== low.width || mask.height !== low.height)
-        throw new EffectError('render_failed', 'unexpected mask size');
+      // The landscape model's mask is refined with this frame's low copy (as before other models existed);
+      // another model's with the input it came from.
+      const landscape = mask.width === low.width && mask.height === low.height;
+      const guideLow = landscape ? lowNow : maskGuide;
+      if (!guideLow || guideLow.length !== mask.width * mask.height * 4)
+        throw new EffectError('render_failed', 'the mask does not match its model input');
       const { w, h } = workingSize(size.width, size.height, quality.refineScale);
       if (work.width !== w || work.height !== h) {
         work.width = w;
@@ -179,7 +209,7 @@ export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
         mask: mask.data,
         maskWidth: mask.width,
         maskHeight: mask.height,
-        guideLow: lowNow,
+        guideLow,
         guideHigh: workCtx.getImageData(0, 0, w, h).data,
         width: w,
         height: h,
@@ -307,6 +337,7 @@ export function createCanvas2DCompositor(canvas: OffscreenCanvas): Compositor {
         small,
         smallAlpha,
         low,
+        other,
         alpha,
         person,
         tiny,

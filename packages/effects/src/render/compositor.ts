@@ -36,8 +36,11 @@ export interface Compositor {
    * works on it at `scale` of its size (even sides, as `scaledSize`).
    */
   prepare(source: FrameSource, scale?: number): void;
-  /** The current frame at model resolution, for the segmenter. NOTE: synchronous readback. */
-  modelInput(): ImageData;
+  /**
+   * The current frame at a model's input size (default MODEL_INPUT), for the segmenter; the next setMask's
+   * mask comes from the size last asked for. NOTE: synchronous readback.
+   */
+  modelInput(size?: { width: number; height: number }): ImageData;
   /** Stores a new model output (person probability, model resolution, top row first). */
   setMask(mask: Float32Array, width: number, height: number): void;
   /** Refines the stored mask on the current frame at output resolution, then smooths it over time. */

@@ -49,6 +49,12 @@ export function createWebGLCompositor(canvas: OffscreenCanvas): Compositor {
   let haveMask = false;
   let background: { texture: WebGLTexture; width: number; height: number } | null = null;
   const modelPixels = new Uint8ClampedArray(MODEL_INPUT.width * MODEL_INPUT.height * 4);
+  /** This frame at another model's input size (the square model's), made on demand: its masks' guide. */
+  let otherLow: Target | null = null;
+  let otherFresh = false;
+  /** Whether modelInput() last gave `otherLow`, and whether the stored mask came from it. */
+  let lastInputOther = false;
+  let maskFromOther = false;
 
   return {
     renderer: 'webgl2',
@@ -64,13 +70,26 @@ export function createWebGLCompositor(canvas: OffscreenCanvas): Compositor {
       const t = privacySize(source.width, source.height);
       tiny = ensureTarget(gl, tiny, { ...t, format: 'rgba8' });
       resample.render({ source: lowNow.texture, target: tiny });
+      otherFresh = false;
+      lastInputOther = false;
     },
-    modelInput() {
-      readTarget(gl, lowNow, modelPixels);
-      return new ImageData(new Uint8ClampedArray(modelPixels), MODEL_INPUT.width, MODEL_INPUT.height);
+    modelInput(size = MODEL_INPUT) {
+      if (size.width === MODEL_INPUT.width && size.height === MODEL_INPUT.height) {
+        lastInputOther = false;
+        readTarget(gl, lowNow, modelPixels);
+        return new ImageData(new Uint8ClampedArray(modelPixels), MODEL_INPUT.width, MODEL_INPUT.height);
+      }
+      if (!otherFresh || !otherLow || otherLow.width !== size.width || otherLow.height !== size.height) {
+        otherLow = ensureTarget(gl, otherLow, { ...size, format: 'rgba8' });
+        resample.render({ source: source.texture, target: otherLow });
+        otherFresh = true;
+      }
+      lastInputOther = true;
+      return new ImageData(new Uint8ClampedArray(readTarget(gl, otherLow)), size.width, size.height);
     },
     setMask(mask, width, height) {
       maskTexture.update(mask, width, height);
+      maskFromOther = lastInputOther && otherLow?.width === width && otherLow.height === height;
       haveMask = true;
     },
     refine(quality: QualityLevel) {
@@ -83,7 +102,8 @@ export function createWebGLCompositor(canvas: OffscreenCanvas): Compositor {
       alphaPrev = ensureTarget(gl, alphaPrev, { width: w, height: h, format: 'r8' });
       bilateral.render({
         mask: maskTexture,
-        guide: lowNow.texture,
+        // The landscape model's mask is guided by this frame's low copy; another model's by its own input.
+        guide: maskFromOther && otherLow ? otherLow.texture : lowNow.texture,
         frame: source.texture,
         target: refined,
         radius: quality.bilateralRadius,
@@ -166,7 +186,7 @@ export function createWebGLCompositor(canvas: OffscreenCanvas): Compositor {
     },
     dispose() {
       if (background) gl.deleteTexture(background.texture);
-      for (const t of [lowNow, lowPrev, tiny, refined, alphaNow, alphaPrev, blank]) t?.dispose();
+      for (const t of [lowNow, lowPrev, otherLow, tiny, refined, alphaNow, alphaPrev, blank]) t?.dispose();
       for (const s of [source, resample, maskTexture, bilateral, temporal, blur, composite, quad])
         s.dispose();
       gl.getExtension('WEBGL_lose_context')?.loseContext();

@@ -59,10 +59,10 @@ export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
   let outputRgba: ImageData | null = null;
   let colour: YuvColour = yuvColour('bt709', false);
   let colorSpace: VideoColorSpaceInit = RGB_SOURCE_SPACE;
-  const lowPacked = new Uint8ClampedArray(MODEL_INPUT.width * MODEL_INPUT.height * 4);
+  /** The frame at each model input size asked for (packed YUV scratch, RGBA), reused frame to frame. */
+  const lows = new Map<string, { packed: Uint8ClampedArray; rgba: Uint8ClampedArray; fresh: boolean }>();
+  /** The RGBA model input modelInput() last gave for this frame (null: none yet this frame). */
   let lowRgba: Uint8ClampedArray | null = null;
-  /** Whether `lowRgba` is the current frame's (made on demand: frames that reuse a mask never need it). */
-  let lowFresh = false;
   /** The frame at model resolution that the stored mask was computed from: the refinement's low guide. */
   let maskGuide: Uint8ClampedArray | null = null;
   /**
@@ -238,30 +238,38 @@ export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
       }
       // NOTE: synchronous, one pass over the full picture (box average, plane by plane).
       if (full) shrinkI420(full, current);
-      lowFresh = false;
+      for (const low of lows.values()) low.fresh = false;
+      lowRgba = null;
       guideYuv = null;
     },
-    modelInput() {
+    modelInput(size = MODEL_INPUT) {
       if (!current) throw EffectError.invalidState('modelInput() before prepare()');
-      if (!lowFresh) {
-        // NOTE: synchronous, one pass over the full picture; only on frames that run the model.
-        downsampleI420(current, MODEL_INPUT.width, MODEL_INPUT.height, lowPacked);
-        lowRgba ??= new Uint8ClampedArray(lowPacked.length);
-        lowRgba.set(lowPacked);
-        packedYuvToRgba(lowRgba, colour);
-        lowFresh = true;
+      const key = `${size.width}x${size.height}`;
+      let low = lows.get(key);
+      if (!low) {
+        const bytes = size.width * size.height * 4;
+        low = { packed: new Uint8ClampedArray(bytes), rgba: new Uint8ClampedArray(bytes), fresh: false };
+        lows.set(key, low);
       }
-      return new ImageData(new Uint8ClampedArray(lowRgba!), MODEL_INPUT.width, MODEL_INPUT.height);
+      if (!low.fresh) {
+        // NOTE: synchronous, one pass over the full picture; only on frames that run the model.
+        downsampleI420(current, size.width, size.height, low.packed);
+        low.rgba.set(low.packed);
+        packedYuvToRgba(low.rgba, colour);
+        low.fresh = true;
+      }
+      lowRgba = low.rgba;
+      return new ImageData(new Uint8ClampedArray(low.rgba), size.width, size.height);
     },
     setMask(data, width, height) {
       mask = { data, width, height };
       // The mask comes from the frame modelInput() last gave: its low guide is that frame's.
-      maskGuide = lowFresh ? lowRgba : null;
+      maskGuide = lowRgba && lowRgba.length === width * height * 4 ? lowRgba : null;
     },
     refine(quality: QualityLevel) {
       if (!mask || !maskGuide || !current) throw EffectError.invalidState('refine() before any mask');
-      if (mask.width !== MODEL_INPUT.width || mask.height !== MODEL_INPUT.height)
-        throw new EffectError('render_failed', 'unexpected mask size');
+      if (maskGuide.length !== mask.width * mask.height * 4)
+        throw new EffectError('render_failed', 'the mask does not match its model input');
       const { w, h } = workingSize(current.width, current.height, quality.refineScale);
       // Two guide buffers in turn: the refiner keeps the last one as its motion reference.
       guideIndex ^= 1;
@@ -419,6 +427,7 @@ export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
       rgbBytes = null;
       outputRgba = null;
       lowRgba = null;
+      lows.clear();
       if (convert) {
         convert.width = 1;
         convert.height = 1;

@@ -9,15 +9,17 @@ import {
   shouldSegment,
 } from '../mask/budget.js';
 import { averageMirrored, mirrorRgba } from '../mask/mirror.js';
+import { blendOnto } from '../mask/model-blend.js';
 import { outputVerdict } from '../mask/output-verdict.js';
 import type { ResolvedEffectMode } from '../mode.js';
 import { chooseCompositor, createCompositor } from '../render/choose-compositor.js';
 import { type Compositor, PRIVACY_FRAME, type Renderer } from '../render/compositor.js';
 import { createFrameScaler, type FrameScaler } from '../render/frame-scaler.js';
-import type { FrameSource } from '../render/source-stage.js';
+import { type FrameSource, sourceSize } from '../render/source-stage.js';
 import { yuvCompositorSupported } from '../render/yuv-compositor.js';
 import { chooseDelegate, type DelegateChoice } from '../segmentation/delegate.js';
-import type { Progress } from '../segmentation/fetch-progress.js';
+import { fetchWithProgress, type Progress } from '../segmentation/fetch-progress.js';
+import { MODELS, type SecondPass, type SegmentationModel, secondPassFor } from '../segmentation/models.js';
 import {
   type Delegate,
   loadRuntime,
@@ -101,6 +103,11 @@ export interface EngineDeps {
   glRenderer(): string | null;
   /** Shrinks frames at the budget's half-resolution level. */
   createFrameScaler(): FrameScaler;
+  /**
+   * Loads another model into a new instance of the runtime already compiled (`runtime`: the first load's
+   * cache); absent where only one model can run (the Node fakes).
+   */
+  loadModel?(options: EngineOptions, model: SegmentationModel, runtime: RuntimeCache): Promise<Segmenter>;
 }
 
 async function loadSegmenter(
@@ -144,6 +151,28 @@ async function loadSegmenter(
   }
 }
 
+/**
+ * The square model for upright frames, TFLite runtime only: MediaPipe Tasks refuses the model files that have
+ * no TFLite metadata ("requires specifying NormalizationOptions metadata"), and the square model on npm has none.
+ */
+async function loadModel(
+  options: EngineOptions,
+  model: SegmentationModel,
+  runtime: RuntimeCache,
+): Promise<Segmenter> {
+  const base = options.assetBase.endsWith('/') ? options.assetBase : `${options.assetBase}/`;
+  const modelUrl = `${base}${model.file}`;
+  const bytes = await fetchWithProgress(modelUrl, () => undefined);
+  const loaded = await loadTflite({
+    assetBase: base,
+    modelUrl,
+    cache: { build: runtime.build, module: runtime.module, model: bytes },
+    onProgress: () => undefined,
+    onPhase: () => undefined,
+  });
+  return loaded.segmenter;
+}
+
 export const REAL_ENGINE_DEPS: EngineDeps = {
   createCompositor: (renderer) =>
     createCompositor(
@@ -157,6 +186,7 @@ export const REAL_ENGINE_DEPS: EngineDeps = {
   loadSegmenter,
   glRenderer: glRendererName,
   createFrameScaler,
+  loadModel,
 };
 
 export interface EngineCallbacks {
@@ -194,6 +224,18 @@ export class Engine {
   private frameIndex = 0;
   private haveMask = false;
   private lastRaw: ModelMask | null = null;
+  /** The compiled TFLite runtime (null with MediaPipe Tasks): another model loads into a new instance of it. */
+  private runtime: RuntimeCache | null = null;
+  /** The square model, loaded when an upright frame first wants it (a wide camera never fetches it). */
+  private square: {
+    state: 'loading' | 'ready' | 'failed';
+    segmenter: Segmenter | null;
+    settled: Promise<void>;
+  } | null = null;
+  /** The size of the frame being processed (its shape picks the second model pass). */
+  private frameSize = { width: 0, height: 0 };
+  /** The second pass of the last model frame (null: none ran). */
+  private lastSecondPass: SecondPass | null = null;
   /** The mirrored model input, reused (it was a fresh 147 KB array and ImageData per model frame). */
   private mirroredInput: ImageData | null = null;
   private measuredMs: Partial<Record<Delegate, number>> = {};
@@ -281,6 +323,7 @@ export class Engine {
       }
       this.segmenter = choice.segmenter;
       this.measuredMs = choice.measuredMs;
+      this.runtime = choice.cache ?? options.runtimeCache ?? null;
       // Only what this worker loaded itself goes back to the page (it already holds what it gave).
       if (choice.cache && !options.runtimeCache) this.callbacks.runtimeCache?.(choice.cache);
       this.timeline.mark('calibrated');
@@ -345,6 +388,7 @@ export class Engine {
     // This frame's stages read 0 unless it runs them (the first effected frame's are start-up steps).
     this.timer.clearLast();
     this.fpsIn.tick(t0);
+    this.frameSize = sourceSize(frame);
     this.budget.frameArrived(timestampMs);
     const quality = this.frameQuality;
     const scale = quality.frameScale ?? 1;
@@ -442,11 +486,23 @@ export class Engine {
     }
   }
 
+  /**
+   * Starts loading the model a frame of this size wants at full quality and resolves once it is loaded or
+   * failed: the mask processor waits, so its results do not depend on how fast the file arrived (the live
+   * effect does not wait; it runs the mirrored pass meanwhile).
+   */
+  async modelFor(size: { width: number; height: number }): Promise<void> {
+    this.frameSize = size;
+    if (this.state === 'ready' && this.budget.quality.mirrorAverage) this.secondPass();
+    await this.square?.settled;
+  }
+
   /** The mask-processor path: the same stages, then the final alpha and the bare model output. */
   processForMask(frame: FrameSource, timestampMs: number) {
     if (this.state !== 'ready') throw new EffectError('model_load_failed', 'the model is not loaded');
     const t0 = performance.now();
     this.fpsIn.tick(t0);
+    this.frameSize = sourceSize(frame);
     this.compositor.prepare(frame);
     if (!this.updateMask(timestampMs) || !this.lastRaw) {
       throw new EffectError('segmentation_failed', 'segmentation failed');
@@ -477,6 +533,7 @@ export class Engine {
       msPerFrameP50: this.timer.percentile(0.5),
       msPerFrameP95: this.timer.percentile(0.95),
       budget,
+      secondPass: this.lastSecondPass,
       // Judged only while an effect runs: privacy frames and 'none' are not held to the rule.
       degraded:
         this.state === 'ready' && this.mode.kind !== 'none' && this.options.adaptive
@@ -502,6 +559,7 @@ export class Engine {
     this.mode = { kind: 'none' };
     this.segmenter?.close();
     this.segmenter = null;
+    this.closeSquare();
     this.compositor.dispose();
     this.scaler.dispose();
   }
@@ -555,14 +613,27 @@ export class Engine {
         // The bare model output, kept for the mask processor's `raw` (what the rest of the pipeline adds to).
         this.lastRaw = quality.mirrorAverage ? { ...mask, data: mask.data.slice() } : mask;
         this.timer.add('segment', performance.now() - t);
-        if (quality.mirrorAverage) {
+        const pass = quality.mirrorAverage ? this.secondPass() : null;
+        this.lastSecondPass = pass;
+        let final: ModelMask = mask;
+        if (pass === 'square') {
+          const ts = performance.now();
+          // NOTE: a second synchronous inference (the square model, ~1.8x the landscape one's pixels).
+          const square = this.square!.segmenter!.segment(
+            this.compositor.modelInput(MODELS.square.input),
+            timestampMs,
+          );
+          blendOnto(square, mask);
+          final = square;
+          this.timer.add('square', performance.now() - ts);
+        } else if (pass === 'mirror') {
           const tm = performance.now();
           // NOTE: a second synchronous inference (~the model's cost again), at full quality only.
           const mirrored = segmenter.segment(this.mirrorOf(input), timestampMs);
           averageMirrored(mask.data, mirrored.data, mask.width, mask.height);
           this.timer.add('mirror', performance.now() - tm);
         }
-        this.compositor.setMask(mask.data, mask.width, mask.height);
+        this.compositor.setMask(final.data, final.width, final.height);
         this.haveMask = true;
       }
       const t = performance.now();
@@ -574,6 +645,55 @@ export class Engine {
       this.fail(error, 'segmentation_failed');
       return false;
     }
+  }
+
+  /**
+   * The second inference for this frame's shape: the square model for an upright frame once it is loaded (the
+   * first such frame starts loading it; until then the mirrored pass runs, so no frame waits), else the
+   * mirrored landscape pass.
+   */
+  private secondPass(): SecondPass {
+    const wanted = secondPassFor(this.frameSize, {
+      squareSupported:
+        this.runtime !== null && this.deps.loadModel !== undefined && this.square?.state !== 'failed',
+    });
+    if (wanted !== 'square') return 'mirror';
+    if (!this.square) this.loadSquare();
+    return this.square?.state === 'ready' ? 'square' : 'mirror';
+  }
+
+  private loadSquare(): void {
+    const runtime = this.runtime;
+    const load = this.deps.loadModel;
+    if (!runtime || !load) return;
+    const square: NonNullable<Engine['square']> = {
+      state: 'loading',
+      segmenter: null,
+      settled: Promise.resolve(),
+    };
+    this.square = square;
+    square.settled = load(this.options, MODELS.square, runtime).then(
+      (segmenter) => {
+        if (this.square !== square || this.state === 'disposed') {
+          segmenter.close();
+          return;
+        }
+        square.segmenter = segmenter;
+        square.state = 'ready';
+        this.log.info('square model ready');
+      },
+      (error: unknown) => {
+        if (this.square !== square) return;
+        square.state = 'failed';
+        // The effect goes on with the mirrored pass: no frame is lost, so this is a warning, not an error event.
+        this.log.warn('square model failed to load; upright frames keep the mirrored pass', { error });
+      },
+    );
+  }
+
+  private closeSquare(): void {
+    this.square?.segmenter?.close();
+    this.square = null;
   }
 
   /** The model input mirrored left-right, into a buffer kept between frames. */
@@ -593,6 +713,7 @@ export class Engine {
     this.state = 'failed';
     this.segmenter?.close();
     this.segmenter = null;
+    this.closeSquare();
     const e =
       error instanceof EffectError
         ? error

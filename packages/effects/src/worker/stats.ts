@@ -5,7 +5,8 @@ import type { FramesPipelineStats } from '../track/frames-pipeline.js';
 
 /**
  * Per-frame stages. `segment`: the model's input and one inference (frames that run the model only);
- * `mirror`: the mirrored second inference and the averaging (level 0 only); `total`: the whole frame in the
+ * `mirror`: the mirrored second inference and the averaging (level 0, wide frames); `square`: the square model's
+ * inference and the blending (level 0, upright frames; segmentation/models.ts); `total`: the whole frame in the
  * worker (prepare to output). Outside the frame, in the streams pipeline's loop: `wait`, the time the worker
  * waited for the next camera frame (idle: the camera or the page is the limit), and `write`, the time it
  * waited for the page to take the output frame (backpressure).
@@ -14,6 +15,7 @@ export type Stage =
   | 'prepare'
   | 'segment'
   | 'mirror'
+  | 'square'
   | 'refine'
   | 'composite'
   | 'output'
@@ -24,6 +26,7 @@ export const STAGES: readonly Stage[] = [
   'prepare',
   'segment',
   'mirror',
+  'square',
   'refine',
   'composite',
   'output',
@@ -52,6 +55,11 @@ export interface EffectStats {
   msPerFrameP50: number;
   msPerFrameP95: number;
   budget: BudgetSnapshot | null;
+  /**
+   * The second inference of the last model frame: `mirror` (the landscape model on the mirrored picture) or
+   * `square` (the square model, upright frames); null when it ran none (below full quality) or none ran yet.
+   */
+  secondPass: 'mirror' | 'square' | null;
   /**
    * Null while the output keeps the budget rule (at least 25 of every 30 camera frames out); else why not
    * (`cpu`: too slow even at the cheapest level; `adapting`: lowering quality; `overhead`: frames lost outside
