@@ -7,9 +7,9 @@ export interface QualityLevel {
   /** Run the model on every Nth frame; in between, reuse the last mask (re-refined on the new frame). */
   segmentEvery: number;
   /**
-   * Average the model's outputs on the picture and on its mirror (mask/mirror.ts): steadier, closer edges. The
-   * orientations take turns, one inference a frame (both only on the first frame after a reset), each frame
-   * averaging the newest of each. The first thing given up under load.
+   * Average the model's outputs on the picture and on its mirror (mask/mirror.ts): steadier, closer edges. Both
+   * inferences run on every frame that runs the model (two inferences a frame: taking turns, one a frame, was
+   * measured and rejected in session 8). The first thing given up under load.
    */
   mirrorAverage?: boolean;
   /**

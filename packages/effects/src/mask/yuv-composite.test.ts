@@ -119,17 +119,21 @@ describe('upsamplePlane and darkenPackedYuv', () => {
 /**
  * The composite sample by sample, as the loop before its runs and interval walks computed it: alpha and the
  * small background sampled bilinearly (8.8 rows, 16.16 positions in rows padded by one at each end), then
- * b + (s - b)·a. The optimised loops must give exactly these bytes.
+ * b + (s - b)·a. With `background: 'exact'` the background is that exact bilinear value; with 'widened' it is
+ * what the composite computes since session 9: each small row scaled to the plane's width and rounded to a
+ * byte, then the two rows mixed vertically and rounded. The optimised loops must give exactly the 'widened'
+ * bytes, and those are within 1 of the 'exact' ones.
  */
 function referencePlane(
   src: Uint8Array,
   pw: number,
   ph: number,
-  alpha: Uint8Array,
+  alpha: Uint8Array | null,
   aw: number,
   ah: number,
   small: { pixels: Uint8ClampedArray; width: number; height: number },
   plane: number,
+  background: 'exact' | 'widened',
 ): Uint8Array {
   const out = new Uint8Array(pw * ph);
   const vertical = (outSize: number, srcSize: number, y: number) => {
@@ -145,16 +149,22 @@ function referencePlane(
     const w = (f >> 8) & 255;
     return (padded(k) * (256 - w) + padded(k + 1) * w + 32768) >> 16;
   };
+  const sample = (r: number, i: number) => small.pixels[(r * small.width + i) * 4 + plane]!;
+  // A small row scaled horizontally to the plane's width and rounded to a byte: `horizontal` of the row's
+  // values x 256 is (b0·(256 - w) + b1·w + 128) >> 8.
+  const widened = (r: number, x: number) => horizontal((i) => sample(r, i) * 256, small.width, x);
   for (let y = 0; y < ph; y++) {
-    const ay = vertical(ph, ah, y);
+    const ay = alpha ? vertical(ph, ah, y) : { i0: 0, i1: 0, w: 0 };
     const by = vertical(ph, small.height, y);
-    const aRow = (i: number) => alpha[ay.i0 * aw + i]! * (256 - ay.w) + alpha[ay.i1 * aw + i]! * ay.w;
-    const bRow = (i: number) =>
-      small.pixels[(by.i0 * small.width + i) * 4 + plane]! * (256 - by.w) +
-      small.pixels[(by.i1 * small.width + i) * 4 + plane]! * by.w;
+    const aRow = (i: number) =>
+      alpha ? alpha[ay.i0 * aw + i]! * (256 - ay.w) + alpha[ay.i1 * aw + i]! * ay.w : 0;
+    const bRow = (i: number) => sample(by.i0, i) * (256 - by.w) + sample(by.i1, i) * by.w;
     for (let x = 0; x < pw; x++) {
-      const a = horizontal(aRow, aw, x);
-      const b = horizontal(bRow, small.width, x);
+      const a = alpha ? horizontal(aRow, aw, x) : 0;
+      const b =
+        background === 'exact'
+          ? horizontal(bRow, small.width, x)
+          : (widened(by.i0, x) * (256 - by.w) + widened(by.i1, x) * by.w + 128) >> 8;
       const s = src[y * pw + x]!;
       out[y * pw + x] = b + (((s - b) * a * 257 + 32768) >> 16);
     }
@@ -195,12 +205,39 @@ describe('compositeI420 against the sample-by-sample reference', () => {
         background: { kind: 'small', ...small },
         out,
       });
-      expect(out.y).toEqual(referencePlane(src.y, w, h, alpha, aw, ah, small, 0));
-      expect(out.u).toEqual(
-        referencePlane(src.u, src.chromaWidth, src.chromaHeight, alpha, aw, ah, small, 1),
-      );
+      const planes = [
+        [src.y, w, h, out.y],
+        [src.u, src.chromaWidth, src.chromaHeight, out.u],
+        [src.v, src.chromaWidth, src.chromaHeight, out.v],
+      ] as const;
+      planes.forEach(([plane, pw, ph, got], i) => {
+        expect(got).toEqual(referencePlane(plane, pw, ph, alpha, aw, ah, small, i, 'widened'));
+        const exact = referencePlane(plane, pw, ph, alpha, aw, ah, small, i, 'exact');
+        const off = got.map((v, j) => Math.abs(v - exact[j]!));
+        expect(Math.max(...off)).toBeLessThanOrEqual(1);
+        // Most samples are the exact ones; the rounding of the widened rows moves only some by 1.
+        expect(off.filter((d) => d > 0).length).toBeLessThan(got.length / 2);
+      });
+    });
+
+    it(`gives the same background with no alpha (the privacy frame) at ${w}x${h}`, () => {
+      const next = rand(w + h);
+      const src = createI420(w, h);
+      const pixels = new Uint8ClampedArray(sw * sh * 4);
+      for (let i = 0; i < pixels.length; i++) pixels[i] = next();
+      const small = { pixels, width: sw, height: sh };
+      const out = createI420(w, h);
+      compositeI420({
+        src,
+        alpha: null,
+        alphaWidth: 0,
+        alphaHeight: 0,
+        background: { kind: 'small', ...small },
+        out,
+      });
+      expect(out.y).toEqual(referencePlane(src.y, w, h, null, 0, 0, small, 0, 'widened'));
       expect(out.v).toEqual(
-        referencePlane(src.v, src.chromaWidth, src.chromaHeight, alpha, aw, ah, small, 2),
+        referencePlane(src.v, src.chromaWidth, src.chromaHeight, null, 0, 0, small, 2, 'widened'),
       );
     });
   }
