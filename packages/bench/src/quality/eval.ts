@@ -161,6 +161,17 @@ async function main(): Promise<void> {
         console.log(
           `${processor.padEnd(8)} ${group.name.padEnd(28)} frames ${String(g.frames).padStart(3)}  IoU ${(g.iou * 100).toFixed(1)}%  boundary F ${(g.boundaryF * 100).toFixed(1)}%  flicker ${g.flickerPct === null ? '  -  ' : `${g.flickerPct.toFixed(2)}%`}  ${g.msPerFrame.toFixed(1)} ms/frame`,
         );
+        const stages = await tab.evaluate(() =>
+          (globalThis as never as { evalApi: { stages(): Record<string, number> | null } }).evalApi.stages(),
+        );
+        if (stages) {
+          // Moving averages (the last ~10 frames weigh most); segment/mirror/square count only model frames.
+          const ran = Object.entries(stages).filter(([, ms]) => ms > 0);
+          console.log(
+            `${''.padEnd(9)}stages (ms, moving averages): ${ran.map(([s, ms]) => `${s} ${ms}`).join(', ')}`,
+          );
+          summary.processors[processor]!.groups[group.name]!.msPerStage = stages;
+        }
       }
       summary.processors[processor]!.overall = summarize(all);
       scores[processor] = all;

@@ -16,6 +16,8 @@ export interface GroupSummary {
   boundaryF: number;
   flickerPct: number | null;
   msPerFrame: number;
+  /** Backdrop's ms per stage at the group's end (the engine's moving averages), where the processor has them. */
+  msPerStage?: Record<string, number>;
 }
 
 /** Scores one frame against its ground truth (and the previous frame's, for sequences). Pure. */

@@ -6,7 +6,10 @@
  * held upright, a portrait crop) the square model (256x256), whose input squeezes such a picture less. On the
  * development set's portraits (600x800) the square pass gave boundary F 79.1 against 77.9 for the mirrored
  * pass; on its wide clips (854x480) the square model alone fell to 38.7 on rollerblade (landscape 55.1), so
- * wide frames keep the mirrored pass.
+ * wide frames keep the mirrored pass. The square model gets the picture squeezed to 256x256, not letterboxed:
+ * keeping the aspect (192x256 of picture, padded) scored worse on the portraits (boundary F 75.9 zero-padded,
+ * 77.8 edge-padded, 78.3 half-way at 224x256, against 79.1 squeezed): its horizontal detail matters more than
+ * the 1.33x distortion.
  */
 
 export type ModelName = 'landscape' | 'square';

@@ -5,6 +5,8 @@ export interface EvalApi {
   /** Returns what runs (back end, delegate). */
   start(processor: 'backdrop' | 'raw' | 'livekit'): Promise<string>;
   process(imageUrl: string, timestampMs: number, reset: boolean): Promise<FrameResult>;
+  /** The running processor's ms per stage, or null when it has none (see Runner.stages). */
+  stages(): Record<string, number> | null;
   stop(): void;
 }
 
@@ -32,6 +34,9 @@ const api: EvalApi = {
     } finally {
       image.close();
     }
+  },
+  stages() {
+    return runner?.stages?.() ?? null;
   },
   stop() {
     runner?.dispose();

@@ -17,6 +17,8 @@ export interface Runner {
   /** What ran, for the report (back end and delegate chosen at start-up). */
   readonly description: string;
   process(image: ImageBitmap, timestampMs: number, reset: boolean): Promise<FrameResult>;
+  /** Backdrop only: the engine's ms per stage (moving averages, the last ~10 frames weigh most). */
+  stages?(): Record<string, number>;
   dispose(): void;
 }
 
@@ -39,6 +41,7 @@ export async function createBackdropRunner(kind: 'backdrop' | 'raw'): Promise<Ru
           : result.alpha.map((a) => (a >= 128 ? 1 : 0));
       return { width, height, runs: encodeRle(bits), ms };
     },
+    stages: () => ({ ...processor.stats().msPerStage }),
     dispose: () => processor.dispose(),
   };
 }
