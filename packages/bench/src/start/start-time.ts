@@ -1,4 +1,4 @@
-// Start benchmark (`npm run bench:start [-- --runs N] [--json file] [--before DIST]`): how long from opening an
+// Start benchmark (`npm run bench:start [-- --runs N] [--json file] [--before DIST] [--scenarios a,b]`): how long from opening an
 // autojoin link with an effect (or choosing one in a running call) until the two other people in a 3-person
 // call see the sender's background removed. Real server, real Janus, headless Chromium, all inside an isolated
 // network namespace. Fresh profile (cold) and second visit (warm). With --before, another app build (e.g.
@@ -20,10 +20,14 @@ interface Args {
   json: string | null;
   before: string | null;
   timeoutMs: number;
+  /** Only these scenarios (all when not given). */
+  scenarios: readonly Scenario[];
 }
 
+const ALL_SCENARIOS: readonly Scenario[] = ['coldLoad', 'warmLoad', 'warmChoose', 'rechoose', 'coldChoose'];
+
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { runs: 5, json: null, before: null, timeoutMs: 120_000 };
+  const args: Args = { runs: 5, json: null, before: null, timeoutMs: 120_000, scenarios: ALL_SCENARIOS };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i]!, argv[i + 1]];
     if (value === undefined) throw new Error(`${flag} needs a value`);
@@ -31,8 +35,19 @@ function parseArgs(argv: readonly string[]): Args {
     else if (flag === '--json') args.json = resolve(value);
     else if (flag === '--before') args.before = resolve(value);
     else if (flag === '--timeout-ms') args.timeoutMs = Number(value);
-    else
-      throw new Error(`unknown option ${flag} (--runs N, --json FILE, --before APP_DIST, --timeout-ms MS)`);
+    else if (flag === '--scenarios') {
+      const names = value.split(',');
+      const unknown = names.filter((n) => !ALL_SCENARIOS.includes(n as Scenario));
+      if (unknown.length > 0)
+        throw new Error(`unknown scenario ${unknown.join(', ')} (${ALL_SCENARIOS.join(', ')})`);
+      // A warm scenario is the profile's second visit: coldLoad makes it one.
+      if (!names.includes('coldLoad') && names.some((n) => n !== 'coldChoose'))
+        throw new Error('warmLoad, warmChoose and rechoose need coldLoad before them in the same profile');
+      args.scenarios = names as Scenario[];
+    } else
+      throw new Error(
+        `unknown option ${flag} (--runs N, --json FILE, --before APP_DIST, --timeout-ms MS, --scenarios a,b)`,
+      );
   }
   if (!(args.runs >= 1) || !(args.timeoutMs > 0)) throw new Error('--runs and --timeout-ms must be positive');
   return args;
@@ -161,12 +176,29 @@ async function measure(
     }
     const seen = await seenByAll(receivers, name, startedAt + timeoutMs);
     const report = await senderReport(page, startedAt);
-    const cameraAt = await page
+    // The page's marks: camera open, join started, joined and published.
+    const marks = await page
       .evaluate(() => {
-        const mark = performance.getEntriesByName('backdrop:media-open')[0];
-        return mark ? performance.timeOrigin + mark.startTime : null;
+        const at = (name: string) => {
+          const mark = performance.getEntriesByName(`backdrop:${name}`)[0];
+          return mark ? performance.timeOrigin + mark.startTime : null;
+        };
+        return {
+          camera: at('media-open'),
+          effectStarted: at('effect-started'),
+          joining: at('joining'),
+          inCall: at('in-call'),
+        };
       })
-      .catch(() => null);
+      .catch(() => ({ camera: null, effectStarted: null, joining: null, inCall: null }));
+    const cameraAt = marks.camera;
+    const pageMarks = choose
+      ? {}
+      : {
+          ...(marks.effectStarted !== null && { effectStarted: marks.effectStarted - startedAt }),
+          ...(marks.joining !== null && { joining: marks.joining - startedAt }),
+          ...(marks.inCall !== null && { inCall: marks.inCall - startedAt }),
+        };
     const first = report?.at.firstFrame;
     return {
       build: build.name,
@@ -174,12 +206,14 @@ async function measure(
       scenario,
       ms: seen === null ? null : seen - startedAt,
       senderFirstFrameMs: first === undefined ? null : first - startedAt,
-      // `camera` (page loads only): start to the camera being open; `created`: start to the page creating the
+      // `camera` (page loads only): start to the camera being open; `effectStarted`, `joining` and `inCall`
+      // (page loads only): start to startEffect returning, to the join starting and to joined-and-published; `created`: start to the page creating the
       // effect (page load, camera, lobby); then the effect's own phases.
       phases:
         report && report.at.created !== undefined
           ? {
               ...(cameraAt !== null && !choose ? { camera: cameraAt - startedAt } : {}),
+              ...pageMarks,
               created: report.at.created - startedAt,
               ...report.phaseMs,
             }
@@ -233,20 +267,25 @@ async function runBuild(
   }
   const samples: Sample[] = [];
   try {
-    const loader = await launchChromium({ fakeCamera: portrait });
-    try {
-      samples.push(await tryMeasure(build, run, 'coldLoad', loader, receivers, args.timeoutMs));
-      samples.push(await tryMeasure(build, run, 'warmLoad', loader, receivers, args.timeoutMs));
-      samples.push(await tryMeasure(build, run, 'warmChoose', loader, receivers, args.timeoutMs));
-      samples.push(await tryMeasure(build, run, 'rechoose', loader, receivers, args.timeoutMs));
-    } finally {
-      await loader.close();
+    // The first four share one browser profile (a warm scenario is the second visit); coldChoose gets its own.
+    const wanted = (s: Scenario) => args.scenarios.includes(s);
+    const inLoader = (['coldLoad', 'warmLoad', 'warmChoose', 'rechoose'] as const).filter(wanted);
+    if (inLoader.length > 0) {
+      const loader = await launchChromium({ fakeCamera: portrait });
+      try {
+        for (const scenario of inLoader)
+          samples.push(await tryMeasure(build, run, scenario, loader, receivers, args.timeoutMs));
+      } finally {
+        await loader.close();
+      }
     }
-    const chooser = await launchChromium({ fakeCamera: portrait });
-    try {
-      samples.push(await tryMeasure(build, run, 'coldChoose', chooser, receivers, args.timeoutMs));
-    } finally {
-      await chooser.close();
+    if (wanted('coldChoose')) {
+      const chooser = await launchChromium({ fakeCamera: portrait });
+      try {
+        samples.push(await tryMeasure(build, run, 'coldChoose', chooser, receivers, args.timeoutMs));
+      } finally {
+        await chooser.close();
+      }
     }
   } finally {
     for (const page of receivers) await page.close({ runBeforeUnload: true }).catch(() => undefined);
@@ -291,6 +330,7 @@ const conditions = {
   what: 'start -> first frame with the background removed at BOTH other participants of a 3-person call',
   scenarios: SCENARIO_TEXT,
   runs: args.runs,
+  scenariosRun: args.scenarios,
   builds: builds.map((b) => b.name),
   before: args.before,
   machine: `${cpus().length} cores (${cpus()[0]?.model}), no GPU (WebGL is SwiftShader)`,
