@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LaunchedBrowser, launchChromium } from '../../../test/support/chromium.js';
 import type { EffectStats } from '../src/index.js';
-import { makeFakeCamera, type PageServer, startPageServer } from './harness.js';
+import { makeFakeCamera, type PageServer, startPageServer, withTestPage } from './harness.js';
 import type { FrameReport } from './page.js';
 
 type Fx = {
@@ -43,14 +43,7 @@ const log = (line: string) => process.stderr.write(`[effects] ${line}\n`);
 async function withPage(body: (page: Page) => Promise<void>): Promise<void> {
   const page = await browser.context.newPage();
   page.on('pageerror', (e) => log(`pageerror: ${e.message}`));
-  try {
-    await page.goto(server.url);
-    await page.waitForFunction(() => 'fx' in globalThis);
-    await body(page);
-  } finally {
-    await page.evaluate(() => fx.stop()).catch(() => undefined);
-    await page.close();
-  }
+  await withTestPage(page, server.url, body);
 }
 
 async function start(page: Page, options: Record<string, unknown>) {

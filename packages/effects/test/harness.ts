@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join } from 'node:path';
 import { promisify } from 'node:util';
 import * as esbuild from 'esbuild';
+import type { Page } from 'playwright-core';
 // @ts-expect-error: plain ESM build helper without types
 import { effectsAssets, effectsEntryPoints } from '../assets.mjs';
 
@@ -129,4 +130,20 @@ export async function startPageServer(
     requests,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+/** Opens the test page in `page`, runs `body` with it, and always stops the page's effect and closes the page. */
+export async function withTestPage(
+  page: Page,
+  url: string,
+  body: (page: Page) => Promise<void>,
+): Promise<void> {
+  try {
+    await page.goto(url);
+    await page.waitForFunction(() => 'fx' in globalThis);
+    await body(page);
+  } finally {
+    await page.evaluate('globalThis.fx.stop()').catch(() => undefined);
+    await page.close();
+  }
 }
