@@ -118,7 +118,7 @@ for (const level of chosen) {
       const t1 = cpuMs();
       // As the engine: the model's input is made, and a mask set, only on the frames that run the model.
       if (shouldSegment(i, quality, i > 0)) {
-        compositor.modelInput();
+        compositor.modelInput(undefined, quality.refineScale);
         compositor.setMask(masks[i % masks.length]!, 256, 144);
       }
       compositor.refine(quality);
@@ -168,20 +168,23 @@ function breakdown(level: number, quality: QualityLevel): void {
     for (let i = 0; i < frames.length; i++) {
       time('copy', () => full.data.set(frames[i]!.data));
       if (scale < 1) time('shrink', () => shrinkI420(full, current));
+      const guide = guides[i & 1]!;
+      const guideYuv = new Uint8ClampedArray(guide.length);
+      // As the compositor: one pass over the picture to the working size; the model's input is made from it
+      // when it is at least the model's size, else from the picture.
+      time('guide', () => {
+        downsampleI420(current, w, h, guideYuv);
+        guide.set(guideYuv);
+        packedYuvToRgba(guide, BT709);
+      });
       if (shouldSegment(i, quality, i > 0)) {
         time('modelInput', () => {
-          downsampleI420(current, 256, 144, low);
+          if (w >= 256 && h >= 144) downsamplePacked(guideYuv, w, h, 256, 144, low);
+          else downsampleI420(current, 256, 144, low);
           packedYuvToRgba(low, BT709);
         });
         maskGuide = low.slice();
       }
-      const guide = guides[i & 1]!;
-      const guideYuv = new Uint8ClampedArray(guide.length);
-      time('guide', () => {
-        downsampleI420(current, w, h, guide);
-        guideYuv.set(guide);
-        packedYuvToRgba(guide, BT709);
-      });
       time('refiner', () =>
         refiner.refine({
           mask: masks[i % masks.length]!,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { flatNeighbourhoods, jointBilateralUpsample } from './upsample.js';
+import { flatNeighbourhoods, jointBilateralUpsample, SURE_ENDS } from './upsample.js';
 
 /** An RGBA image whose left part (x < edge * width) is black and the rest white. */
 function split(width: number, height: number, edge: number): Uint8ClampedArray {
@@ -116,5 +116,37 @@ describe('flatNeighbourhoods', () => {
       expect(got).toEqual(want);
       expect(got.includes(0) && got.includes(1)).toBe(true);
     }
+  });
+
+  it('with `sure`, also marks the windows all at most `below` or all at least `above`', () => {
+    const mw = 9;
+    const mh = 1;
+    // Background that wavers (0.05..0.2, spans over 0.02), an edge, then a person that wavers (0.8..0.95).
+    const mask = Float32Array.from([0.05, 0.2, 0.1, 0.15, 0.5, 0.85, 0.95, 0.8, 0.9]);
+    const plain = Array.from(flatNeighbourhoods(mask, mw, mh, 1));
+    expect(plain).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    const sure = Array.from(flatNeighbourhoods(mask, mw, mh, 1, SURE_ENDS));
+    // Windows of three: [0..2] all <= 0.25 -> flat; those touching the 0.5 are not; the person's are.
+    expect(sure).toEqual([1, 1, 1, 0, 0, 0, 1, 1, 1]);
+  });
+
+  it('gives the alpha the full weighting gives where a window is all background or all person', () => {
+    // A wavering background: the copied centre value and the weighted mean both stay under EDGE.low.
+    const mw = 8;
+    const mh = 6;
+    const mask = new Float32Array(mw * mh).map((_, i) => 0.02 + ((i * 7) % 10) / 50);
+    const guideLow = new Uint8ClampedArray(mw * mh * 4).map((_, i) => (i * 37) % 256);
+    const guideHigh = new Uint8ClampedArray(16 * 12 * 4).map((_, i) => (i * 53) % 256);
+    const out = jointBilateralUpsample({
+      mask,
+      maskWidth: mw,
+      maskHeight: mh,
+      guideLow,
+      guideHigh,
+      width: 16,
+      height: 12,
+      radius: 2,
+    });
+    for (const v of out) expect(v).toBeLessThanOrEqual(SURE_ENDS.below);
   });
 });

@@ -3,6 +3,8 @@
  * mask is resampled at a working resolution, each of the (2r+1)^2 nearest model pixels weighted by its distance
  * and by how close its colour is to the colour of the output pixel. Pure: typed arrays in, typed array out.
  */
+import { EDGE } from './kernels.js';
+
 export interface UpsampleInput {
   mask: Float32Array;
   maskWidth: number;
@@ -73,11 +75,26 @@ function makeAxisTable(outSize: number, lowSize: number, sigma: number, r: numbe
 let flatScratch = { lo: new Float32Array(0), hi: new Float32Array(0), flat: new Uint8Array(0) };
 
 /**
- * For each mask pixel, 1 when the values in its (2r+1)^2 neighbourhood (clipped at the borders) span less than
- * FLAT_RANGE. Separable: the window's minimum and maximum along rows, then along columns (2(2r+1) reads a pixel
- * instead of (2r+1)^2). The returned array is reused by the next call.
+ * Where a whole neighbourhood lies on one flat end of the edge curve (every value at most EDGE.low, or at least
+ * EDGE.high), its weighted mean does too: the curve gives the same alpha (0 or 255) whatever the weights.
  */
-export function flatNeighbourhoods(mask: Float32Array, mw: number, mh: number, r: number): Uint8Array {
+export const SURE_ENDS = { below: EDGE.low, above: EDGE.high } as const;
+
+/**
+ * For each mask pixel, 1 when the values in its (2r+1)^2 neighbourhood (clipped at the borders) span less than
+ * FLAT_RANGE, or (with `sure`) all lie at most `sure.below` or all at least `sure.above`. Separable: the
+ * window's minimum and maximum along rows, then along columns (2(2r+1) reads a pixel instead of (2r+1)^2).
+ * The returned array is reused by the next call.
+ */
+export function flatNeighbourhoods(
+  mask: Float32Array,
+  mw: number,
+  mh: number,
+  r: number,
+  sure?: { below: number; above: number },
+): Uint8Array {
+  const below = sure ? sure.below : -1;
+  const above = sure ? sure.above : 2;
   const n = mw * mh;
   if (flatScratch.flat.length !== n)
     flatScratch = { lo: new Float32Array(n), hi: new Float32Array(n), flat: new Uint8Array(n) };
@@ -109,7 +126,7 @@ export function flatNeighbourhoods(mask: Float32Array, mw: number, mh: number, r
         if (l < a) a = l;
         if (h > b) b = h;
       }
-      flat[row + x] = b - a < FLAT_RANGE ? 1 : 0;
+      flat[row + x] = b - a < FLAT_RANGE || b <= below || a >= above ? 1 : 0;
     }
   }
   return flat;
@@ -126,9 +143,11 @@ export function jointBilateralUpsample(input: UpsampleInput): Float32Array {
   const lut = rangeLut(input.sigmaRange ?? 30);
   const r = Math.max(1, Math.round(input.radius ?? 1));
   const taps = 2 * r + 1;
-  // Where the model is sure (its kernel neighbourhood is flat), there is no edge to snap: copy the value.
-  // That is most of the picture, and skips the range weights there.
-  const flat = flatNeighbourhoods(mask, mw, mh, r);
+  // Where the model is sure (its kernel neighbourhood is flat, or all on one flat end of the edge curve),
+  // there is no edge to snap: copy the value. That is most of the picture, and skips the range weights there.
+  // The model's own masks have ~3x the non-flat pixels of the ground truth's (12 % against 4 % at 384x288):
+  // its background wavers by more than FLAT_RANGE.
+  const flat = flatNeighbourhoods(mask, mw, mh, r, SURE_ENDS);
   const sx = axisTable(width, mw, input.sigmaSpace ?? r, r);
   const sy = axisTable(height, mh, input.sigmaSpace ?? r, r);
   // Locals, not property loads in the hot loops.

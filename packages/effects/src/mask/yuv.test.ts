@@ -100,6 +100,27 @@ describe('I420 pictures', () => {
   });
 });
 
+describe('downsampleI420 to a size larger than its chroma planes', () => {
+  it('takes the nearest chroma sample (640x480 to 384x288: chroma 320x240 is scaled up), never 0', () => {
+    const src = createI420(640, 480);
+    src.y.fill(90);
+    for (let i = 0; i < src.u.length; i++) {
+      src.u[i] = 100 + (i % 320 >= 300 ? 20 : 0);
+      src.v[i] = 150;
+    }
+    const out = downsampleI420(src, 384, 288);
+    let wrong = 0;
+    for (let p = 0; p < 384 * 288; p++) {
+      const x = p % 384;
+      // Right edge: the last chroma columns (U 120) are reached; elsewhere U 100; V and Y flat.
+      const u = out[p * 4 + 1]!;
+      if (out[p * 4] !== 90 || out[p * 4 + 2] !== 150 || u < 100 || u > 120) wrong++;
+      if (x === 383 && u !== 120) wrong++;
+    }
+    expect(wrong).toBe(0);
+  });
+});
+
 describe('downsamplePacked', () => {
   it('averages each channel over its box and sets alpha opaque', () => {
     // 4x2 pixels: left half Y=10, right half Y=30; U, V ramps.
@@ -144,12 +165,14 @@ describe('shrinkI420 at exactly half size', () => {
 });
 
 describe('box averages against the sample-by-sample reference', () => {
-  /** Each output sample the rounded mean of its box (box edges at round(i·src/out), at least one sample). */
+  /**
+   * Each output sample the rounded mean of its box (box edges at round(i·src/out); an empty box, where the
+   * output is larger than the plane, takes the one sample at its first edge, clamped into the plane).
+   */
   function referenceBox(plane: Uint8Array, pw: number, ph: number, outW: number, outH: number): number[] {
     const edges = (n: number, size: number) => {
       const t: number[] = [];
       for (let i = 0; i <= n; i++) t.push(Math.round((i * size) / n));
-      for (let i = 0; i < n; i++) if (t[i + 1]! <= t[i]!) t[i + 1] = Math.min(size, t[i]! + 1);
       return t;
     };
     const xs = edges(outW, pw);
@@ -159,8 +182,10 @@ describe('box averages against the sample-by-sample reference', () => {
       for (let ox = 0; ox < outW; ox++) {
         let sum = 0;
         let n = 0;
-        for (let y = ys[oy]!; y < Math.min(ph, Math.max(ys[oy]! + 1, ys[oy + 1]!)); y++)
-          for (let x = xs[ox]!; x < xs[ox + 1]!; x++) {
+        const y0 = Math.min(ys[oy]!, ph - 1);
+        const x0 = Math.min(xs[ox]!, pw - 1);
+        for (let y = y0; y < Math.min(ph, Math.max(y0 + 1, ys[oy + 1]!)); y++)
+          for (let x = x0; x < Math.min(pw, Math.max(x0 + 1, xs[ox + 1]!)); x++) {
             sum += plane[y * pw + x]!;
             n++;
           }

@@ -67,11 +67,15 @@ export function rgbToYuv(r: number, g: number, b: number, c: YuvColour): [number
   return [clamp(16 + l * 219), clamp(128 + pb * 224), clamp(128 + pr * 224)];
 }
 
-/** Per-axis box: for each output index, the first and one-past-last source index it averages. */
+/**
+ * Per-axis box edges: output index i averages source indices t[i] up to t[i+1] (exclusive). Where the output
+ * is larger than the source (a 640x480 picture's 320x240 chroma to a 384x288 guide), a box can be empty: the
+ * users take the one sample at min(t[i], srcSize - 1) then (nearest). Pushing the next edge on instead, as
+ * this did, drifted: the last sixth of such a guide's chroma was past the plane and came out 0.
+ */
 function boxTable(outSize: number, srcSize: number): Int32Array {
   const t = new Int32Array(outSize + 1);
   for (let i = 0; i <= outSize; i++) t[i] = Math.round((i * srcSize) / outSize);
-  for (let i = 0; i < outSize; i++) if (t[i + 1]! <= t[i]!) t[i + 1] = Math.min(srcSize, t[i]! + 1);
   return t;
 }
 
@@ -99,13 +103,8 @@ function boxPlane(
       ? new Uint32Array(plane.buffer, plane.byteOffset, (pw * ph) >> 2)
       : null;
   for (let oy = 0; oy < outH; oy++) {
-    const y0 = ys[oy]!;
+    const y0 = Math.min(ys[oy]!, ph - 1);
     const y1 = Math.min(ph, Math.max(y0 + 1, ys[oy + 1]!));
-    if (y1 <= y0) {
-      // Past the last source row (an output taller than the plane): empty boxes.
-      for (let ox = 0, o = oy * outW * step + channel; ox < outW; ox++, o += step) out[o] = 0;
-      continue;
-    }
     // Down the rows first, every source sample once in order (a tight loop), then across the sums: the
     // horizontal boxes then read pw sums per output row instead of pw samples per source row.
     if (words) columnSumsByWords(words, pw, y0, y1, sums);
@@ -120,8 +119,8 @@ function boxPlane(
     const rows = y1 - y0;
     let o = oy * outW * step + channel;
     for (let ox = 0; ox < outW; ox++, o += step) {
-      const x0 = xs[ox]!;
-      const x1 = xs[ox + 1]!;
+      const x0 = Math.min(xs[ox]!, pw - 1);
+      const x1 = Math.max(x0 + 1, xs[ox + 1]!);
       let sum = 0;
       for (let x = x0; x < x1; x++) sum += sums[x]!;
       const n = rows * (x1 - x0);
@@ -274,10 +273,10 @@ export function downsamplePacked(
   const xs = boxTable(outW, width);
   const ys = boxTable(outH, height);
   for (let oy = 0; oy < outH; oy++) {
-    const y0 = ys[oy]!;
+    const y0 = Math.min(ys[oy]!, height - 1);
     const y1 = Math.min(height, Math.max(y0 + 1, ys[oy + 1]!));
     for (let ox = 0; ox < outW; ox++) {
-      const x0 = xs[ox]!;
+      const x0 = Math.min(xs[ox]!, width - 1);
       const x1 = Math.min(width, Math.max(x0 + 1, xs[ox + 1]!));
       let a = 0;
       let b = 0;

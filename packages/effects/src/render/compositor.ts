@@ -38,9 +38,11 @@ export interface Compositor {
   prepare(source: FrameSource, scale?: number): void;
   /**
    * The current frame at a model's input size (default MODEL_INPUT), for the segmenter; the next setMask's
-   * mask comes from the size last asked for. NOTE: synchronous readback.
+   * mask comes from the size last asked for. `refineScale`: the refinement this frame will run (its level's),
+   * so the YUV back end can make the input from the refinement's guide instead of another pass over the
+   * full picture. NOTE: synchronous readback.
    */
-  modelInput(size?: { width: number; height: number }): ImageData;
+  modelInput(size?: { width: number; height: number }, refineScale?: number): ImageData;
   /** Stores a new model output (person probability, model resolution, top row first). */
   setMask(mask: Float32Array, width: number, height: number): void;
   /** Refines the stored mask on the current frame at output resolution, then smooths it over time. */

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { QUALITY_LEVELS } from '../mask/budget.js';
-import { createI420 } from '../mask/yuv.js';
+import { BT709, createI420, downsampleI420, downsamplePacked, packedYuvToRgba } from '../mask/yuv.js';
 import { MODEL_INPUT } from './compositor.js';
 import { installNodeVideoFrame, NodeVideoFrame } from './node-video-frame.js';
 import { createYuvCompositor } from './yuv-compositor.js';
@@ -63,6 +63,42 @@ describe('YUV compositor', () => {
     const out = frameBytes(c.outputFrame(0));
     // All background (mask 0): every luma sample is the green's.
     expect(new Set(out.subarray(0, W * H)).size).toBe(1);
+  });
+
+  it("makes the model's input from the refinement's guide when that is at least the model's size", () => {
+    // 640x360, a textured picture: the working size at refineScale 1 is 384x216, at 0.5 it is 192x108.
+    const big = createI420(640, 360);
+    for (let i = 0; i < big.y.length; i++) big.y[i] = 16 + ((i * 7 + (i >> 9) * 13) % 220);
+    for (let i = 0; i < big.u.length; i++) {
+      big.u[i] = 60 + ((i * 5) % 130);
+      big.v[i] = 200 - ((i * 3) % 120);
+    }
+    const frame = () =>
+      new NodeVideoFrame(big.data, { codedWidth: 640, codedHeight: 360 }) as unknown as VideoFrame;
+    const { width: mw, height: mh } = MODEL_INPUT;
+    const fromPicture = packedYuvToRgba(downsampleI420(big, mw, mh), BT709);
+    const guide = downsampleI420(big, 384, 216);
+    const fromGuide = packedYuvToRgba(downsamplePacked(guide, 384, 216, mw, mh), BT709);
+    /** Samples where two inputs differ (toEqual on 147 KB arrays is slow). */
+    const differ = (a: Uint8ClampedArray, b: Uint8ClampedArray) => {
+      let n = 0;
+      for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) n++;
+      return a.length === b.length ? n : -1;
+    };
+    // The two differ (else this test could not tell them apart).
+    expect(differ(fromGuide, fromPicture)).toBeGreaterThan(1000);
+    const c = createYuvCompositor(new OffscreenCanvas(1, 1));
+    c.prepare(frame());
+    expect(differ(c.modelInput(undefined, 1).data, fromGuide)).toBe(0);
+    // The refinement then uses the same guide: refine and composite run on it.
+    c.setMask(person, mw, mh);
+    c.refine(level0);
+    c.composite({ kind: 'blur', strength: 0.6 }, level0);
+    // A working size below the model's (refineScale 0.5), or none given: a pass over the full picture.
+    c.prepare(frame());
+    expect(differ(c.modelInput(undefined, 0.5).data, fromPicture)).toBe(0);
+    c.prepare(frame());
+    expect(differ(c.modelInput().data, fromPicture)).toBe(0);
   });
 
   it('draws the privacy frame until a mask has been refined, never the camera', () => {

@@ -89,6 +89,20 @@ export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
   let convert: OffscreenCanvas | null = null;
   let refinedOnce = false;
 
+  /**
+   * This frame at the refinement's working size, packed Y, U, V, A: one box-averaging pass over the full
+   * picture per frame and size, shared by the model's input (modelInput with a refineScale), the refinement's
+   * guide and the blur's source.
+   */
+  const frameGuide = (w: number, h: number) => {
+    if (!current) throw EffectError.invalidState('frameGuide() before prepare()');
+    if (guideYuv && guideYuv.width === w && guideYuv.height === h) return guideYuv;
+    if (guideYuvBuffer.length !== w * h * 4) guideYuvBuffer = new Uint8ClampedArray(w * h * 4);
+    downsampleI420(current, w, h, guideYuvBuffer);
+    guideYuv = { pixels: guideYuvBuffer, width: w, height: h };
+    return guideYuv;
+  };
+
   const picture = (width: number, height: number, old: I420 | null) =>
     old && old.width === width && old.height === height ? old : createI420(width, height);
 
@@ -242,7 +256,7 @@ export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
       lowRgba = null;
       guideYuv = null;
     },
-    modelInput(size = MODEL_INPUT) {
+    modelInput(size = MODEL_INPUT, refineScale?: number) {
       if (!current) throw EffectError.invalidState('modelInput() before prepare()');
       const key = `${size.width}x${size.height}`;
       let low = lows.get(key);
@@ -252,8 +266,16 @@ export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
         lows.set(key, low);
       }
       if (!low.fresh) {
-        // NOTE: synchronous, one pass over the full picture; only on frames that run the model.
-        downsampleI420(current, size.width, size.height, low.packed);
+        const g = refineScale === undefined ? null : workingSize(current.width, current.height, refineScale);
+        if (g && g.w >= size.width && g.h >= size.height) {
+          // The refinement's guide (made once this frame, refine() reuses it) shrunk again: ~1/10 of the
+          // samples of a pass over the full picture (1280x720: 384x216 against 1280x720 plus its chroma).
+          const guide = frameGuide(g.w, g.h);
+          downsamplePacked(guide.pixels, g.w, g.h, size.width, size.height, low.packed);
+        } else {
+          // NOTE: synchronous, one pass over the full picture; only on frames that run the model.
+          downsampleI420(current, size.width, size.height, low.packed);
+        }
         low.rgba.set(low.packed);
         packedYuvToRgba(low.rgba, colour);
         low.fresh = true;
@@ -278,10 +300,7 @@ export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
         buffer = new Uint8ClampedArray(w * h * 4);
         guides[guideIndex] = buffer;
       }
-      downsampleI420(current, w, h, buffer);
-      if (guideYuvBuffer.length !== buffer.length) guideYuvBuffer = new Uint8ClampedArray(buffer.length);
-      guideYuvBuffer.set(buffer);
-      guideYuv = { pixels: guideYuvBuffer, width: w, height: h };
+      buffer.set(frameGuide(w, h).pixels);
       const guide = packedYuvToRgba(buffer, colour);
       refiner.refine({
         mask: mask.data,

@@ -608,7 +608,7 @@ export class Engine {
         if (this.inferences++ === this.options.failSegmentationAfter) {
           throw new EffectError('segmentation_failed', 'injected fault (testing)');
         }
-        const input = this.compositor.modelInput();
+        const input = this.compositor.modelInput(undefined, quality.refineScale);
         const mask = segmenter.segment(input, timestampMs);
         // The bare model output, kept for the mask processor's `raw` (what the rest of the pipeline adds to).
         this.lastRaw = quality.mirrorAverage ? { ...mask, data: mask.data.slice() } : mask;
@@ -620,7 +620,7 @@ export class Engine {
           const ts = performance.now();
           // NOTE: a second synchronous inference (the square model, ~1.8x the landscape one's pixels).
           const square = this.square!.segmenter!.segment(
-            this.compositor.modelInput(MODELS.square.input),
+            this.compositor.modelInput(MODELS.square.input, quality.refineScale),
             timestampMs,
           );
           blendOnto(square, mask);
