@@ -1,7 +1,8 @@
 // Quality benchmark: `npm run eval -- --data <dir> [--out <dir>] [--processor backdrop|raw|livekit]... [--limit N]
 // [--group TEXT]...`. Runs each processor over every group of a dataset (or the groups whose name contains one of
-// the --group texts) in headless Chromium and writes summary.json and report.html. While iterating, a subset
-// (`--group breakdance --processor backdrop --processor raw`) takes a fraction of the full run's time.
+// the --group texts) in headless Chromium and writes summary.json, frames.json (every frame's scores) and
+// report.html. While iterating, a subset (`--group breakdance --processor backdrop --processor raw`) takes a
+// fraction of the full run's time.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -207,6 +208,8 @@ async function main(): Promise<void> {
       ran,
       pageErrors,
     };
+    // Every frame's scores, per processor: which frames a change helps or hurts (a mean hides a few lost frames).
+    await writeFile(join(args.out, 'frames.json'), `${JSON.stringify(scores, null, 1)}\n`);
     await writeFile(join(args.out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
     await writeReport(
       args.out,
