@@ -108,16 +108,17 @@ export function LobbyScreen({ store, screen }: { store: AppStore; screen: LobbyS
     store.dispatch({ type: 'join', name: name.data, password });
   };
 
-  // A script link joins by itself once the camera is up (only from the link, never after coming back).
+  // A script link joins by itself at once (only from the link, never after coming back): the join runs while
+  // the camera opens and the effect starts, and the call publishes once they are (see CallSession.start).
   useEffect(() => {
-    if (!media || !screen.autojoin) return;
+    if (!screen.autojoin) return;
     if (params.name) join(nameInput.current?.value ?? params.name);
     else
       store.lobbyMessage.value = {
         text: 'autojoin=1 needs name=… in the link as well: enter your name and press Join.',
         kind: 'error',
       };
-  }, [media]);
+  }, []);
 
   const message = store.lobbyMessage.value;
   const onSubmit = (event: SubmitEvent) => {
