@@ -85,6 +85,7 @@ export class CallSession {
   /** The local media once open (the session may start while it opens). */
   private media: LocalMedia | undefined;
   private readonly mediaOpened: Promise<LocalMedia | undefined>;
+  private mutedBeforeMedia = false;
   private inCall = false;
   private ended = false;
   private lastError: BackdropError | undefined;
@@ -106,7 +107,11 @@ export class CallSession {
       wireHostEvents(this.room, {
         onWaiting: () => options.onWaiting(),
         onAdmitted: () => options.onAdmitted(),
-        muteMicrophone: () => this.media?.setMicEnabled(false),
+        muteMicrophone: () => {
+          // A host's mute that comes while our media still opens applies once it is open.
+          if (this.media) this.media.setMicEnabled(false);
+          else this.mutedBeforeMedia = true;
+        },
         showMessage: (text) => this.showMessage(text),
       }),
     );
@@ -136,6 +141,7 @@ export class CallSession {
   /** The local media is open: our tile, our published tracks and our mic and camera state follow it. */
   private attachMedia(media: LocalMedia): void {
     this.media = media;
+    if (this.mutedBeforeMedia) media.setMicEnabled(false);
     this.showLocal(media);
     this.followMeeting(media);
   }
