@@ -5,6 +5,7 @@ import { epochNow } from '../startup/timeline.js';
 import { Engine, REAL_ENGINE_DEPS } from './engine.js';
 import { type Preload, startPreload, withPreload } from './preload.js';
 import type { FromWorker, ToWorker } from './protocol.js';
+import { warmUpStages } from './warm-up.js';
 
 /**
  * The effects worker: owns the Engine and, on the streams pipeline, the frame loop. Loaded as a classic
@@ -149,7 +150,11 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
     }
     case 'preload':
       // Only before the effect's init: after it, the engine loads what the page sends it.
-      if (!engine && !preload) preload = startPreload(message.request, REAL_ENGINE_DEPS.loadSegmenter);
+      // The warm-up stops at the effect's init: from then on its own frames come first.
+      if (!engine && !preload)
+        preload = startPreload(message.request, REAL_ENGINE_DEPS.loadSegmenter, (loaded, options, warmUp) =>
+          warmUpStages(loaded, options, warmUp, REAL_ENGINE_DEPS, () => engine !== null),
+        );
       break;
     case 'mode':
       if (idle && message.requestedAt !== undefined) engine?.resumeRequested(message.requestedAt);
