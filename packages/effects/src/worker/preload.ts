@@ -35,11 +35,7 @@ const withSlash = (base: string) => (base.endsWith('/') ? base : `${base}/`);
 /**
  * What runs once the segmenter is loaded and before the effect gets it (the warm-up); its failure is ignored.
  */
-export type AfterLoad = (
-  loaded: LoadedSegmenter,
-  options: EngineOptions,
-  request: WarmUpRequest,
-) => Promise<number>;
+export type AfterLoad = (loaded: LoadedSegmenter, request: WarmUpRequest) => Promise<number>;
 
 /**
  * Starts loading the TFLite segmenter from what the page gave, then `afterLoad` when the request asks for a
@@ -69,7 +65,7 @@ export function startPreload(
         const warmUp = request.warmUp;
         if (!afterLoad || !warmUp) return loaded;
         const t = performance.now();
-        const frames = await afterLoad(loaded, options, warmUp).catch(() => 0);
+        const frames = await afterLoad(loaded, warmUp).catch(() => 0);
         preload.warmedUp = { ms: performance.now() - t, frames };
         return loaded;
       },

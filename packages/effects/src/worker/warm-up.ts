@@ -1,20 +1,23 @@
 /**
  * A spare worker's warm-up (preloadEffects with `warmUp`): once its model is loaded, and before the camera
  * has given a frame, it runs every stage of an effected frame (segment, refine, composite, output) on blank
- * frames through a throwaway Engine, so the effect's first real frame runs code V8 has already compiled. Cold,
+ * frames, on a compositor of its own, so the effect's first real frame runs code V8 has already compiled. Cold,
  * that first frame cost segment 159 + refine 129 + composite 120 ms here (bench:start, idle), where the
- * steady state is ~6 / 6 / 4 ms. The JIT's work belongs to this worker's isolate, not to the Engine object, so
- * the effect's own Engine (created at init in the same worker) finds it done; the GL probe that picks the back
+ * steady state is ~6 / 6 / 4 ms. The JIT's work belongs to this worker's isolate, not to the objects, so the
+ * effect's own Engine (created at init in the same worker) finds it done; the GL probe that picks the back
  * end is cached per realm too (features.ts), so it also leaves the path.
  */
+import { QUALITY_LEVELS } from '../mask/budget.js';
 import type { ResolvedEffectMode } from '../mode.js';
-import { Engine, type EngineDeps, type EngineOptions, type LoadedSegmenter, START_FRAMES } from './engine.js';
+import type { Compositor, Renderer } from '../render/compositor.js';
+import { isSoftwareRenderer } from '../startup/decisions.js';
+import { type EngineDeps, type LoadedSegmenter, START_FRAMES, START_QUALITY } from './engine.js';
 
 /** What the page asks a spare worker to warm: the effect the link names (its kind is enough). */
 export interface WarmUpRequest {
   kind: 'blur' | 'remove' | 'replace';
   /** The back end an earlier start in this browser measured (the page's cache), as the effect's init gets it. */
-  cachedRenderer?: EngineOptions['cachedRenderer'];
+  cachedRenderer?: Renderer;
 }
 
 /**
@@ -39,71 +42,86 @@ async function blankMode(kind: WarmUpRequest['kind']): Promise<ResolvedEffectMod
   }
 }
 
-/** The segmenter lent to the throwaway Engine: its dispose must not close what the effect will use. */
-function lent(loaded: LoadedSegmenter): LoadedSegmenter {
-  const { segmenter } = loaded;
-  return {
-    ...loaded,
-    segmenter: {
-      delegate: segmenter.delegate,
-      segment: (image, timestampMs) => segmenter.segment(image, timestampMs),
-      close: () => undefined,
-    },
-  };
+/** The back end the effect's start will settle on without a trial, or null when it will measure (no warm-up). */
+function plannedRenderer(request: WarmUpRequest, deps: EngineDeps): Renderer | null {
+  if (request.cachedRenderer) return request.cachedRenderer;
+  // The same probe the effect's start makes (cached per realm, so that start then pays nothing for it).
+  return isSoftwareRenderer(deps.glRenderer()) ? 'canvas2d' : null;
 }
 
 /**
- * Runs `frames` blank frames through an Engine built on `deps` with the loaded segmenter; yields to the
- * worker's messages between frames and stops early once `stop()` says the effect's init has come (its own
- * frames then do the rest). Returns the frames processed. Never throws: a warm-up only buys speed.
+ * Runs `frames` blank frames through the stages of an effected frame, on a compositor of the back end the
+ * effect will use and the loaded segmenter: prepare, model input and inference, mask, refinement, composite,
+ * output frame. Between stages it yields to the worker's messages and it stops once `stop()` says the
+ * effect's init has come, so that init waits for one stage at most (cold and loaded, a whole frame blocked
+ * the worker for 1-3 s). Returns the frames completed. Never throws: a warm-up only buys speed.
  */
 export async function warmUpStages(
   loaded: LoadedSegmenter,
-  options: EngineOptions,
   request: WarmUpRequest,
   deps: EngineDeps,
   stop: () => boolean,
   frames = WARM_UP_FRAMES,
 ): Promise<number> {
-  let engine: Engine | null = null;
+  let compositor: Compositor | null = null;
+  let mode: ResolvedEffectMode | null = null;
   let done = 0;
+  const step = async (run: () => void): Promise<boolean> => {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    if (stop()) return false;
+    run();
+    return true;
+  };
   try {
-    engine = new Engine(
-      {
-        ...options,
-        renderer: 'auto',
-        ...(request.cachedRenderer ? { cachedRenderer: request.cachedRenderer } : {}),
-      },
-      { progress: () => undefined, ready: () => undefined, error: () => undefined },
-      { ...deps, loadSegmenter: async () => lent(loaded) },
-    );
-    engine.setMode(await blankMode(request.kind));
-    await engine.start();
-    if (engine.state !== 'ready') return 0;
+    const renderer = plannedRenderer(request, deps);
+    if (!renderer || stop()) return 0;
+    const blank = await blankMode(request.kind);
+    mode = blank;
+    const target = deps.createCompositor(renderer);
+    compositor = target;
+    if (blank.kind === 'replace') target.setBackground(blank.image);
     const canvas = new OffscreenCanvas(WARM_UP_SIZE.width, WARM_UP_SIZE.height);
     const context = canvas.getContext('2d');
     if (!context) return 0;
     context.fillStyle = '#808080';
     context.fillRect(0, 0, canvas.width, canvas.height);
-    for (let i = 0; i < frames && !stop(); i++) {
+    for (let i = 0; i < frames; i++) {
+      // The start's cheap frames first (what the effect's first frames run), then the budget's top level.
+      const quality = i < START_FRAMES ? START_QUALITY : QUALITY_LEVELS[0]!;
       const timestamp = Math.round((i * 1_000_000) / 30);
-      const frame = new VideoFrame(canvas, { timestamp });
-      try {
-        engine.process(frame, timestamp / 1000);
-        const t = performance.now();
-        engine.outputFrame(timestamp).close();
-        engine.frameDelivered(performance.now() - t);
-        done++;
-      } finally {
-        frame.close();
+      const prepared = await step(() => {
+        const frame = new VideoFrame(canvas, { timestamp });
+        try {
+          target.prepare(frame);
+        } finally {
+          frame.close();
+        }
+      });
+      if (!prepared) break;
+      const stages = [
+        () => {
+          const mask = loaded.segmenter.segment(target.modelInput(), timestamp / 1000);
+          target.setMask(mask.data, mask.width, mask.height);
+        },
+        () => target.refine(quality),
+        () => target.composite(blank, quality),
+        () => target.outputFrame(timestamp).close(),
+      ];
+      let complete = true;
+      for (const stage of stages) {
+        if (!(await step(stage))) {
+          complete = false;
+          break;
+        }
       }
-      // The effect's init (and the page's other messages) need not wait for the whole warm-up.
-      await new Promise((resolve) => setTimeout(resolve, 0));
+      if (!complete) break;
+      done++;
     }
   } catch {
     // Nothing but speed depends on it: the effect's first frame reports any real failure.
   } finally {
-    engine?.dispose();
+    compositor?.dispose();
+    if (mode?.kind === 'replace') mode.image.close();
   }
   return done;
 }

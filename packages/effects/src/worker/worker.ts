@@ -152,8 +152,8 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       // Only before the effect's init: after it, the engine loads what the page sends it.
       // The warm-up stops at the effect's init: from then on its own frames come first.
       if (!engine && !preload)
-        preload = startPreload(message.request, REAL_ENGINE_DEPS.loadSegmenter, (loaded, options, warmUp) =>
-          warmUpStages(loaded, options, warmUp, REAL_ENGINE_DEPS, () => engine !== null),
+        preload = startPreload(message.request, REAL_ENGINE_DEPS.loadSegmenter, (loaded, warmUp) =>
+          warmUpStages(loaded, warmUp, REAL_ENGINE_DEPS, () => engine !== null),
         );
       break;
     case 'mode':
