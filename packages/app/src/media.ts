@@ -38,12 +38,10 @@ const EFFECTS_FILES =
 
 /**
  * A link that names an effect has chosen it already: its runtime and model load while the page still starts,
- * asks for the camera and joins, and the worker then runs that effect's stages once on blank frames, so the
- * first camera frame finds its code compiled (nothing is loaded for `none`, or where effects cannot run).
+ * asks for the camera and joins (nothing is loaded for `none`, or where effects cannot run).
  */
 export function preloadChosenEffect(mode: EffectMode | undefined): void {
-  if (mode && mode.kind !== 'none' && effectsSupported())
-    void preloadEffects({ ...EFFECTS_FILES, warmUp: mode.kind });
+  if (mode && mode.kind !== 'none' && effectsSupported()) void preloadEffects(EFFECTS_FILES);
 }
 
 export interface MediaCallbacks {

@@ -47,13 +47,6 @@ export const STARTUP_DETAILS = [
   'firstInference',
   /** The warm-up frames' work while the model loaded (the worker's thread, shared with the load). */
   'warmUp',
-  /**
-   * A spare worker's warm-up before the effect's init (preloadEffects with `warmUp`, worker/warm-up.ts): its ms,
-   * off the path while the camera opened, and how many blank frames it ran (a count, not ms: fewer than
-   * planned when the init came first).
-   */
-  'aheadWarmUp',
-  'aheadWarmUpFrames',
   /** The model ready to the first effected frame's processing starting (waiting for a camera frame). */
   'frameWait',
   /** The first effected frame: model, mirrored model, refinement, composite. */

@@ -9,7 +9,6 @@ import {
   tfliteFiles,
 } from '../segmentation/tflite-runtime.js';
 import type { ToWorker } from '../worker/protocol.js';
-import { cachedChoice, choiceKeyOf } from './choice-cache.js';
 
 const log = createLogger('effects.preload');
 
@@ -124,12 +123,6 @@ export interface PreloadOptions {
   assetBase?: string;
   workerUrl?: string;
   modelUrl?: string;
-  /**
-   * The effect the page will start (a link names it): once its model is loaded, the spare worker runs that
-   * effect's stages on blank frames, so the first camera frame costs what a frame costs, not the JIT's first
-   * pass (worker/warm-up.ts). Omitted: the model is loaded, nothing is run.
-   */
-  warmUp?: 'blur' | 'remove' | 'replace';
 }
 
 /**
@@ -144,10 +137,6 @@ export interface PreloadOptions {
  */
 export function preloadEffects(options: PreloadOptions = {}): Promise<void> {
   const { assetBase, workerUrl, modelUrl } = effectsUrls(options);
-  // The back end an earlier start measured, as the effect's own init will get it (createBackgroundEffect).
-  const cachedRenderer = options.warmUp
-    ? cachedChoice(choiceKeyOf(assetBase, 'tflite'))?.renderer
-    : undefined;
   if (!spares.has(workerUrl)) {
     try {
       const worker = new Worker(workerUrl, { name: 'backdrop-effects' });
@@ -173,17 +162,7 @@ export function preloadEffects(options: PreloadOptions = {}): Promise<void> {
     // effect took it meanwhile: that one loads what its own start is sent.
     const spare = spares.get(workerUrl);
     if (!runtime || !spare) return;
-    const message: ToWorker = {
-      type: 'preload',
-      request: {
-        assetBase,
-        modelUrl,
-        runtime,
-        ...(options.warmUp
-          ? { warmUp: { kind: options.warmUp, ...(cachedRenderer ? { cachedRenderer } : {}) } }
-          : {}),
-      },
-    };
+    const message: ToWorker = { type: 'preload', request: { assetBase, modelUrl, runtime } };
     spare.worker.postMessage(message);
   });
 }

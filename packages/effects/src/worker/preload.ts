@@ -9,15 +9,12 @@ import { MODEL_FILE } from '../segmentation/segmenter.js';
 import type { PageRuntime } from '../segmentation/tflite-runtime.js';
 import { epochNow, StartupTimeline } from '../startup/timeline.js';
 import type { EngineDeps, EngineOptions, LoadedSegmenter } from './engine.js';
-import type { WarmUpRequest } from './warm-up.js';
 
 /** What the page sends a spare worker: the files the effect will use and what the page loaded of them. */
 export interface PreloadRequest {
   assetBase: string;
   modelUrl: string;
   runtime: PageRuntime;
-  /** The effect the page will start: once loaded, run its stages on blank frames (warm-up.ts). */
-  warmUp?: WarmUpRequest;
 }
 
 /** A load under way (or done) in this worker, for the files of `request`. */
@@ -26,26 +23,12 @@ export interface Preload {
   readonly modelUrl: string;
   /** The segmenter, or null when the load failed (the effect then loads it itself and reports the error). */
   readonly segmenter: Promise<LoadedSegmenter | null>;
-  /** The warm-up's ms and frames once it ran (null: none was asked for, or it has not run). */
-  warmedUp: { ms: number; frames: number } | null;
 }
 
 const withSlash = (base: string) => (base.endsWith('/') ? base : `${base}/`);
 
-/**
- * What runs once the segmenter is loaded and before the effect gets it (the warm-up); its failure is ignored.
- */
-export type AfterLoad = (loaded: LoadedSegmenter, request: WarmUpRequest) => Promise<number>;
-
-/**
- * Starts loading the TFLite segmenter from what the page gave, then `afterLoad` when the request asks for a
- * warm-up; never rejects.
- */
-export function startPreload(
-  request: PreloadRequest,
-  load: EngineDeps['loadSegmenter'],
-  afterLoad?: AfterLoad,
-): Preload {
+/** Starts loading the TFLite segmenter from what the page gave; never rejects. */
+export function startPreload(request: PreloadRequest, load: EngineDeps['loadSegmenter']): Preload {
   const options: EngineOptions = {
     assetBase: request.assetBase,
     modelUrl: request.modelUrl,
@@ -56,23 +39,11 @@ export function startPreload(
     runtimeCache: request.runtime.cache,
     runtimeSources: { wasm: request.runtime.wasm, model: request.runtime.model },
   };
-  const preload: Preload = {
+  return {
     assetBase: withSlash(request.assetBase),
     modelUrl: request.modelUrl,
-    warmedUp: null,
-    segmenter: load(options, () => undefined, new StartupTimeline(epochNow)).then(
-      async (loaded) => {
-        const warmUp = request.warmUp;
-        if (!afterLoad || !warmUp) return loaded;
-        const t = performance.now();
-        const frames = await afterLoad(loaded, warmUp).catch(() => 0);
-        preload.warmedUp = { ms: performance.now() - t, frames };
-        return loaded;
-      },
-      () => null,
-    ),
+    segmenter: load(options, () => undefined, new StartupTimeline(epochNow)).catch(() => null),
   };
-  return preload;
 }
 
 /** Whether an effect with these options can use this preload (same runtime, asset base and model). */
@@ -104,10 +75,6 @@ export function withPreload(deps: EngineDeps, preload: Preload | null): EngineDe
           timeline.runtime = 'tflite';
           timeline.wasm = 'page';
           timeline.model = 'page';
-          if (mine.warmedUp) {
-            timeline.detail('aheadWarmUp', mine.warmedUp.ms);
-            timeline.detail('aheadWarmUpFrames', mine.warmedUp.frames);
-          }
           for (const phase of ['fetched', 'compiled', 'modelReady'] as const) timeline.mark(phase);
           return loaded;
         }

@@ -5,7 +5,6 @@ import { epochNow } from '../startup/timeline.js';
 import { Engine, REAL_ENGINE_DEPS } from './engine.js';
 import { type Preload, startPreload, withPreload } from './preload.js';
 import type { FromWorker, ToWorker } from './protocol.js';
-import { warmUpStages } from './warm-up.js';
 
 /**
  * The effects worker: owns the Engine and, on the streams pipeline, the frame loop. Loaded as a classic
@@ -150,11 +149,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
     }
     case 'preload':
       // Only before the effect's init: after it, the engine loads what the page sends it.
-      // The warm-up stops at the effect's init: from then on its own frames come first.
-      if (!engine && !preload)
-        preload = startPreload(message.request, REAL_ENGINE_DEPS.loadSegmenter, (loaded, warmUp) =>
-          warmUpStages(loaded, warmUp, REAL_ENGINE_DEPS, () => engine !== null),
-        );
+      if (!engine && !preload) preload = startPreload(message.request, REAL_ENGINE_DEPS.loadSegmenter);
       break;
     case 'mode':
       if (idle && message.requestedAt !== undefined) engine?.resumeRequested(message.requestedAt);
