@@ -91,6 +91,40 @@ describe('AppStore', () => {
     expect(store.session.value).toBeUndefined();
   });
 
+  it('a Join while the media opens starts the session at once, with the opening; its problem goes to the call', async () => {
+    const { store, sessions, medias } = setup();
+    const opening = store.openMedia();
+    store.dispatch({ type: 'join', name: 'Grace' });
+    expect(sessions).toHaveLength(1);
+    expect(sessions[0]!.started).toBe(1);
+    expect(store.media.value).toBeUndefined();
+    const media = sessions[0]!.options.media;
+    expect(media).toBeInstanceOf(Promise);
+    await opening;
+    expect(await media).toBe(medias[0]);
+    expect(store.media.value).toBe(medias[0]);
+    expect(sessions[0]!.messages).toEqual(['no microphone']);
+  });
+
+  it('a Join with no media and none opening fails the page (nothing to publish)', () => {
+    const { store, sessions } = setup();
+    store.dispatch({ type: 'join', name: 'Grace' });
+    expect(sessions).toHaveLength(0);
+    expect(store.screen.value).toMatchObject({ kind: 'failed' });
+  });
+
+  it('media that cannot open gives a session waiting on it undefined, and fails the page', async () => {
+    const { store, sessions } = setup();
+    store.deps.openMedia = () => Promise.reject(new Error('no devices at all'));
+    const opening = store.openMedia();
+    store.dispatch({ type: 'join', name: 'Grace' });
+    const media = sessions[0]!.options.media;
+    await opening;
+    expect(await media).toBeUndefined();
+    expect(store.screen.value).toEqual({ kind: 'failed', message: 'Error: no devices at all' });
+    expect(sessions[0]!.closed).toBe(1);
+  });
+
   it('Rejoin is a new session on the same media; Back to lobby closes the media', async () => {
     const { store, sessions, medias } = setup();
     await store.openMedia();

@@ -44,7 +44,8 @@ export class AppStore {
   readonly lobbyMessage = signal<Message>({ text: '', kind: 'info' });
   /** The effect model's download: undefined when not loading, null when its size is unknown. */
   readonly modelProgress = signal<number | null | undefined>(undefined);
-  private opening: Promise<void> | undefined;
+  /** The media's opening while under way: the media, or undefined if it failed (the page has said why). */
+  private opening: Promise<LocalMedia | undefined> | undefined;
   /** The room password typed in the lobby, for this page's joins (never in the screen state, never logged). */
   private password: string | undefined;
 
@@ -87,9 +88,16 @@ export class AppStore {
     });
   }
 
-  /** Opens the media for the lobby, once (a second call while it is open or opening does nothing). */
+  /**
+   * Opens the media for the lobby, once (a second call while it is open or opening does nothing). A call
+   * started meanwhile (an autojoin link) gets it when it is open, and a problem with it in its banner.
+   */
   openMedia(): Promise<void> {
     if (this.mediaSignal.peek()) return Promise.resolve();
+    return this.mediaOpening().then(() => undefined);
+  }
+
+  private mediaOpening(): Promise<LocalMedia | undefined> {
     this.opening ??= this.deps
       .openMedia({
         onProgress: (fraction) => {
@@ -111,13 +119,18 @@ export class AppStore {
           else this.lobbyMessage.value = { text, kind: 'info', notice };
         },
       })
-      .then(({ media, problem }) => {
-        if (problem) this.lobbyMessage.value = { text: problem, kind: 'error' };
+      .then(({ media, problem }): LocalMedia => {
+        if (problem) {
+          this.lobbyMessage.value = { text: problem, kind: 'error' };
+          this.sessionSignal.peek()?.showMessage(problem, 'error');
+        }
         this.mediaSignal.value = media;
+        return media;
       })
       .catch((error: unknown) => {
         log.error('lobby failed', { error });
         this.dispatch({ type: 'failed', message: String(error) });
+        return undefined;
       })
       .finally(() => {
         this.opening = undefined;
@@ -126,7 +139,8 @@ export class AppStore {
   }
 
   private startSession(roomName: string, name: string): void {
-    const media = this.mediaSignal.peek();
+    // An autojoin link joins while the camera opens (the session publishes once it is open).
+    const media = this.mediaSignal.peek() ?? this.opening;
     if (!media) {
       this.dispatch({ type: 'failed', message: 'The camera and microphone were not ready.' });
       return;

@@ -41,7 +41,17 @@ export function App({ store }: { store: AppStore }) {
     case 'call': {
       const session = store.session.value;
       const media = store.media.value;
-      if (!session || !media) return null;
+      if (!session) return null;
+      // An autojoin link joins while the camera opens: the call shows once there is a picture to show.
+      if (!media)
+        return (
+          <section class="card" data-page-state={state} aria-live="polite">
+            <h1>Joining {screen.room}…</h1>
+            <p class="lead" role="status">
+              Starting camera…
+            </p>
+          </section>
+        );
       return (
         <CallScreen
           key={`call-${screen.attempt}`}

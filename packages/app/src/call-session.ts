@@ -32,7 +32,11 @@ export interface Banner {
 export interface CallSessionOptions {
   roomName: string;
   name: string;
-  media: LocalMedia;
+  /**
+   * The camera and microphone with the link's effect started, or their opening still under way (an autojoin
+   * link joins while the camera opens; undefined: they could not be opened, and the page says why).
+   */
+  media: LocalMedia | Promise<LocalMedia | undefined>;
   /** The signalling WebSocket URL. */
   signalingUrl: string;
   /** `relay` sends all media through the server's TURN (the `?ice=relay` switch). */
@@ -78,6 +82,10 @@ export class CallSession {
   private publishedVideo: MediaStreamTrack | undefined;
   private published = false;
   private publishedAudio: MediaStreamTrack | undefined;
+  /** The local media once open (the session may start while it opens). */
+  private media: LocalMedia | undefined;
+  private readonly mediaOpened: Promise<LocalMedia | undefined>;
+  private mutedBeforeMedia = false;
   private inCall = false;
   private ended = false;
   private lastError: BackdropError | undefined;
@@ -99,7 +107,11 @@ export class CallSession {
       wireHostEvents(this.room, {
         onWaiting: () => options.onWaiting(),
         onAdmitted: () => options.onAdmitted(),
-        muteMicrophone: () => options.media.setMicEnabled(false),
+        muteMicrophone: () => {
+          // A host's mute that comes while our media still opens applies once it is open.
+          if (this.media) this.media.setMicEnabled(false);
+          else this.mutedBeforeMedia = true;
+        },
         showMessage: (text) => this.showMessage(text),
       }),
     );
@@ -112,10 +124,26 @@ export class CallSession {
       this.room.on('reconnected', () => this.layers.resend()),
       effect(() => this.showShares(this.share.shares.value)),
     );
-    this.showLocal();
+    this.participants.upsert(participantView({ id: 'local', name: options.name, local: true }));
     this.followRoom();
-    this.followMeeting();
     this.applyBar({ type: 'room', state: this.room.state });
+    if (options.media instanceof Promise) {
+      this.mediaOpened = options.media.then((media) => {
+        if (media && !this.ended) this.attachMedia(media);
+        return media;
+      });
+    } else {
+      this.attachMedia(options.media);
+      this.mediaOpened = Promise.resolve(options.media);
+    }
+  }
+
+  /** The local media is open: our tile, our published tracks and our mic and camera state follow it. */
+  private attachMedia(media: LocalMedia): void {
+    this.media = media;
+    if (this.mutedBeforeMedia) media.setMicEnabled(false);
+    this.showLocal(media);
+    this.followMeeting(media);
   }
 
   /** Starts or stops our screen share; a cancelled picker is not an error. */
@@ -195,18 +223,26 @@ export class CallSession {
     this.bannerSignal.value = { text, kind, ...(notice && { notice }) };
   }
 
-  /** Joins and publishes our tracks; reports the end through `onEnd` if that fails. */
+  /**
+   * Joins and publishes our tracks; reports the end through `onEnd` if that fails. The join (signalling, the
+   * media server's handles, receiving the others) runs while the camera opens and the effect starts; the
+   * publish waits for the media, so what is published is what the lobby would have published: the effect's
+   * track when an effect was asked for (privacy frames until its model runs), never the raw camera.
+   */
   async start(): Promise<void> {
-    const { media, roomName, name } = this.options;
+    const { roomName, name } = this.options;
     try {
-      await this.room.join(roomName, name, {
+      const joined = this.room.join(roomName, name, {
         ...(this.options.hostKey !== undefined && { hostKey: this.options.hostKey }),
         ...(this.options.password !== undefined && { password: this.options.password }),
       });
+      const [, media] = await Promise.all([joined, this.mediaOpened]);
+      if (this.ended) return;
       this.log.info('joined', {
         participant: this.room.localParticipantId,
         others: this.room.participants.size,
       });
+      if (!media) throw new Error('The camera and microphone could not be opened.');
       this.publishedVideo = media.videoTrack;
       const tracks = [media.audio, this.publishedVideo].filter((t) => t !== undefined);
       if (tracks.length > 0) await this.room.publish(tracks);
@@ -258,9 +294,7 @@ export class CallSession {
   }
 
   /** Our own tile follows the effect's track, the mic and the camera switches. */
-  private showLocal(): void {
-    const { media, name } = this.options;
-    this.participants.upsert(participantView({ id: 'local', name, local: true }));
+  private showLocal(media: LocalMedia): void {
     let shown: MediaStreamTrack | undefined | null = null;
     this.stops.push(
       effect(() => {
@@ -292,7 +326,7 @@ export class CallSession {
 
   /** The published video follows the effect choice (raw camera for none, the effect's track otherwise). */
   private async syncPublishedVideo(): Promise<void> {
-    const track = this.options.media.videoTrack;
+    const track = this.media?.videoTrack;
     // While reconnecting the Room remembers the track and publishes it again after a fresh join.
     if (!this.published || track === this.publishedVideo || !track) return;
     try {
@@ -331,8 +365,7 @@ export class CallSession {
    * Our mic and camera switches go to the others (signalled state, not guessed from silence); their state,
    * hands, speaking, reactions and the chat come back onto the tiles and the chat panel.
    */
-  private followMeeting(): void {
-    const { media } = this.options;
+  private followMeeting(media: LocalMedia): void {
     const meeting = this.room.meeting;
     this.stops.push(
       effect(() => meeting.setMedia({ micMuted: !media.micOn.value, cameraOff: !media.cameraOn.value })),

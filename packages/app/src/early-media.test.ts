@@ -24,6 +24,24 @@ describe('early media hand-off', () => {
     expect(takeEarlyMedia(request, holder)).toBeUndefined();
   });
 
+  it('marks when the browser was asked and when it gave the tracks (not on a refusal)', async () => {
+    const marks = () => performance.getEntriesByType('mark').map((m) => m.name);
+    performance.clearMarks();
+    let grant: (s: MediaStream) => void = () => undefined;
+    const { stream } = fakeStream();
+    startEarlyMedia(request, () => new Promise((resolve) => (grant = resolve)), {});
+    expect(marks()).toEqual(['backdrop:camera-asked']);
+    grant(stream);
+    await Promise.resolve();
+    expect(marks()).toEqual(['backdrop:camera-asked', 'backdrop:camera-granted']);
+
+    performance.clearMarks();
+    startEarlyMedia(request, async () => Promise.reject(new DOMException('no', 'NotAllowedError')), {});
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(marks()).toEqual(['backdrop:camera-asked']);
+  });
+
   it('stops the early tracks when the app asks for something else', async () => {
     const holder = {};
     const { stream, tracks } = fakeStream();

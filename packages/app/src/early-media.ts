@@ -25,6 +25,10 @@ type GetUserMedia = (constraints: MediaStreamConstraints) => Promise<MediaStream
 /** The remembered device choices' localStorage key (device-list.ts stores them there). */
 export const DEVICE_PREFS_KEY = 'backdrop.devices';
 
+function mark(name: string): void {
+  if (typeof performance !== 'undefined' && typeof performance.mark === 'function') performance.mark(name);
+}
+
 /** Asks for `constraints` now and keeps the promise for `takeEarlyMedia` (no-op without getUserMedia). */
 export function startEarlyMedia(
   constraints: MediaStreamConstraints,
@@ -35,7 +39,14 @@ export function startEarlyMedia(
   holder: object = globalThis,
 ): void {
   if (!getUserMedia) return;
+  // Marks for scripts (bench:start): when the browser was asked, and when it gave the tracks, apart from when
+  // the app took them over (`backdrop:media-open`), so the camera's time shows as the browser's or the app's.
+  mark('backdrop:camera-asked');
   const stream = getUserMedia(constraints);
+  stream.then(
+    () => mark('backdrop:camera-granted'),
+    () => undefined,
+  );
   // Whoever takes it sees the rejection; until then it is not an unhandled one.
   stream.catch(() => undefined);
   (holder as Holder)[KEY] = { request: JSON.stringify(constraints), stream };

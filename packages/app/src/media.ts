@@ -175,7 +175,7 @@ export class LocalMedia {
     // way round.
     if (typeof both !== 'string') {
       const media = new LocalMedia(both.getAudioTracks()[0], both.getVideoTracks()[0]);
-      await media.restoreRemembered();
+      media.restoreInBackground();
       return { media };
     }
     const cameraOnly = await tryGet({ video });
@@ -187,8 +187,19 @@ export class LocalMedia {
       typeof micOnly === 'string' ? micOnly : undefined,
     );
     const media = new LocalMedia(audio, camera);
-    await media.restoreRemembered();
+    media.restoreInBackground();
     return { media, ...(problem ? { problem } : {}) };
+  }
+
+  /**
+   * restoreRemembered() off the start's path: listing the devices takes 10-200 ms, and the effect, the join and
+   * the publish need not wait for it. A switch it makes goes through the same queue as the effect's start
+   * (`switching`), and a switch with an effect on swaps processed tracks only, so no raw frame is published.
+   */
+  private restoreInBackground(): void {
+    void this.restoreRemembered().catch((error: unknown) => {
+      log.warn('could not restore the remembered devices', { error });
+    });
   }
 
   /**

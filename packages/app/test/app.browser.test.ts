@@ -6,6 +6,7 @@ import {
   type LaunchedBrowser,
   launchChromium,
 } from '../../../test/support/chromium.js';
+import { callServer } from './call-server.js';
 import { createSdpAnswerer } from './sdp-answerer.js';
 import { type StaticServer, serveDist } from './static-server.js';
 
@@ -313,6 +314,97 @@ describe('app pages', () => {
   it('threw no page errors', () => {
     expect(pageErrors).toEqual([]);
   });
+});
+
+/**
+ * An autojoin link with an effect joins while the camera opens (the camera is held back 2.5 s here, so the order
+ * cannot come from timing luck), and publishes the effect's track once it exists, never the raw camera.
+ */
+describe('an autojoin link with an effect', () => {
+  it('joins before the camera is open and never puts the raw camera on a sender', async () => {
+    const browser = await launchChromium();
+    const answerer = await createSdpAnswerer(browser.context);
+    const server = await serveDist(callServer((offer) => answerer.answer(offer, false), 'join-early'));
+    try {
+      const page = await browser.context.newPage();
+      await page.addInitScript(() => {
+        const w = window as unknown as {
+          __cameras: MediaStreamTrack[];
+          __cameraOpenAt: number[];
+          __joinSentAt: number | null;
+          __senders: { checks: number; raw: number; video: string[] };
+        };
+        w.__cameras = [];
+        w.__cameraOpenAt = [];
+        w.__joinSentAt = null;
+        w.__senders = { checks: 0, raw: 0, video: [] };
+        const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+        navigator.mediaDevices.getUserMedia = async (constraints) => {
+          const stream = await gum(constraints);
+          w.__cameras.push(...stream.getVideoTracks());
+          await new Promise((r) => setTimeout(r, 2500));
+          w.__cameraOpenAt.push(performance.now());
+          return stream;
+        };
+        const send = WebSocket.prototype.send;
+        WebSocket.prototype.send = function (data) {
+          if (w.__joinSentAt === null && typeof data === 'string' && JSON.parse(data).type === 'join')
+            w.__joinSentAt = performance.now();
+          send.call(this, data);
+        };
+        const pcs: RTCPeerConnection[] = [];
+        const Native = RTCPeerConnection;
+        window.RTCPeerConnection = class extends Native {
+          constructor(config?: RTCConfiguration) {
+            super(config);
+            pcs.push(this);
+          }
+        } as typeof RTCPeerConnection;
+        // Bounded: the page closes at the end of the test.
+        setInterval(() => {
+          for (const pc of pcs)
+            for (const sender of pc.getSenders()) {
+              if (sender.track?.kind !== 'video') continue;
+              w.__senders.checks++;
+              if (!w.__senders.video.includes(sender.track.id)) w.__senders.video.push(sender.track.id);
+              if (w.__cameras.includes(sender.track)) w.__senders.raw++;
+            }
+        }, 10);
+      });
+      await page.goto(`${server.url}/r/join-early?name=Ann&autojoin=1&effect=blur`);
+      await page.waitForFunction(() => document.body.dataset.state === 'in-call', undefined, {
+        timeout: 90_000,
+      });
+      // A few more sender checks after the publish.
+      await page.waitForTimeout(300);
+      const seen = await page.evaluate(() => {
+        const w = window as unknown as {
+          __cameras: MediaStreamTrack[];
+          __cameraOpenAt: number[];
+          __joinSentAt: number | null;
+          __senders: { checks: number; raw: number; video: string[] };
+        };
+        return {
+          cameraOpenAt: w.__cameraOpenAt,
+          cameras: w.__cameras.map((t) => t.id),
+          joinSentAt: w.__joinSentAt,
+          senders: w.__senders,
+        };
+      });
+      expect(seen.cameraOpenAt).toHaveLength(1);
+      expect(seen.joinSentAt).not.toBeNull();
+      expect(seen.joinSentAt!).toBeLessThan(seen.cameraOpenAt[0]!);
+      expect(seen.senders.checks).toBeGreaterThan(0);
+      expect(seen.senders.video).toHaveLength(1);
+      expect(seen.cameras).not.toContain(seen.senders.video[0]);
+      expect(seen.senders.raw).toBe(0);
+      await page.close();
+    } finally {
+      await answerer.close();
+      await browser.close();
+      await server.close();
+    }
+  }, 120_000);
 });
 
 describe('lobby without camera permission', () => {

@@ -1,9 +1,9 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WebSocket } from 'ws';
 import { type LaunchedBrowser, launchChromium } from '../../../test/support/chromium.js';
+import { callServer } from './call-server.js';
 import { createSdpAnswerer, type SdpAnswerer } from './sdp-answerer.js';
-import { type FakeMessage, type StaticServer, serveDist } from './static-server.js';
+import { type StaticServer, serveDist } from './static-server.js';
 
 /**
  * Devices in a call (issue 11, items 4 and 9), in real Chromium with two fake cameras and microphones, against
@@ -11,31 +11,6 @@ import { type FakeMessage, type StaticServer, serveDist } from './static-server.
  * an effect never puts a raw camera track on the sender nor a sharp raw picture in the preview; an unplugged
  * camera falls back with a notice and the picture keeps moving; Ctrl+D / Ctrl+E press the switches.
  */
-
-/** Answers join, publish, ping and leave: enough for the call screen with our own tile published. */
-function callServer(answer: (offer: string) => Promise<string>) {
-  return (socket: WebSocket, onMessage: (handle: (m: FakeMessage) => void) => void) => {
-    socket.send(JSON.stringify({ type: 'welcome', protocol: 1 }));
-    onMessage(async (raw) => {
-      const m = raw as FakeMessage & { sdp?: string };
-      const reply = (message: object) => socket.send(JSON.stringify({ replyTo: m.id, ...message }));
-      if (m.type === 'join')
-        reply({
-          type: 'joined',
-          room: 'devices',
-          participantId: 'p_ann',
-          participants: [],
-          iceServers: [],
-          resumeToken: `t${'0'.repeat(42)}`,
-          resumeWindowMs: 2000,
-          resumed: false,
-        });
-      else if (m.type === 'publish') reply({ type: 'publishAnswer', sdp: await answer(m.sdp!) });
-      else if (m.type === 'ping') reply({ type: 'pong' });
-      else if (m.type === 'leave') reply({ type: 'left' });
-    });
-  };
-}
 
 /**
  * Installed before the app: keeps every track getUserMedia returns (`__cameras`) and every PeerConnection

@@ -183,14 +183,38 @@ async function measure(
           const mark = performance.getEntriesByName(`backdrop:${name}`)[0];
           return mark ? performance.timeOrigin + mark.startTime : null;
         };
+        const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+        const navAt = (ms: number | undefined) => (ms ? performance.timeOrigin + ms : null);
+        // The app's bundle (not the early script): when its bytes were in.
+        const bundle = performance
+          .getEntriesByType('resource')
+          .find((e) => /\/assets\/app-[^/]*\.js$/.test(new URL(e.name).pathname)) as
+          | PerformanceResourceTiming
+          | undefined;
         return {
           camera: at('media-open'),
           effectStarted: at('effect-started'),
           joining: at('joining'),
           inCall: at('in-call'),
+          // The early script asking for the camera and the browser giving the tracks (builds with the marks).
+          cameraAsked: at('camera-asked'),
+          cameraGranted: at('camera-granted'),
+          appBundle: navAt(bundle?.responseEnd),
+          domContentLoaded: navAt(nav?.domContentLoadedEventEnd),
+          load: navAt(nav?.loadEventEnd),
         };
       })
-      .catch(() => ({ camera: null, effectStarted: null, joining: null, inCall: null }));
+      .catch(() => ({
+        camera: null,
+        effectStarted: null,
+        joining: null,
+        inCall: null,
+        cameraAsked: null,
+        cameraGranted: null,
+        appBundle: null,
+        domContentLoaded: null,
+        load: null,
+      }));
     const cameraAt = marks.camera;
     const pageMarks = choose
       ? {}
@@ -198,6 +222,11 @@ async function measure(
           ...(marks.effectStarted !== null && { effectStarted: marks.effectStarted - startedAt }),
           ...(marks.joining !== null && { joining: marks.joining - startedAt }),
           ...(marks.inCall !== null && { inCall: marks.inCall - startedAt }),
+          ...(marks.cameraAsked !== null && { cameraAsked: marks.cameraAsked - startedAt }),
+          ...(marks.cameraGranted !== null && { cameraGranted: marks.cameraGranted - startedAt }),
+          ...(marks.appBundle !== null && { appBundle: marks.appBundle - startedAt }),
+          ...(marks.domContentLoaded !== null && { domContentLoaded: marks.domContentLoaded - startedAt }),
+          ...(marks.load !== null && { load: marks.load - startedAt }),
         };
     const first = report?.at.firstFrame;
     return {
@@ -207,8 +236,10 @@ async function measure(
       ms: seen === null ? null : seen - startedAt,
       senderFirstFrameMs: first === undefined ? null : first - startedAt,
       // `camera` (page loads only): start to the camera being open; `effectStarted`, `joining` and `inCall`
-      // (page loads only): start to startEffect returning, to the join starting and to joined-and-published; `created`: start to the page creating the
-      // effect (page load, camera, lobby); then the effect's own phases.
+      // (page loads only): start to startEffect returning, to the join starting and to joined-and-published;
+      // `cameraAsked`/`cameraGranted`: the early script's getUserMedia called and resolved (builds with those
+      // marks); `appBundle`, `domContentLoaded`, `load`: the app bundle's bytes in, and the navigation's events;
+      // `created`: start to the page creating the effect (page load, camera, lobby); then the effect's phases.
       phases:
         report && report.at.created !== undefined
           ? {
