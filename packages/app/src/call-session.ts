@@ -126,6 +126,9 @@ export class CallSession {
     );
     this.participants.upsert(participantView({ id: 'local', name: options.name, local: true }));
     this.followRoom();
+    // Before the join: what it brings (the chat history, everyone's state) must find its listeners, also
+    // when an autojoin link joins while the camera still opens.
+    this.followMeeting();
     this.applyBar({ type: 'room', state: this.room.state });
     if (options.media instanceof Promise) {
       this.mediaOpened = options.media.then((media) => {
@@ -143,7 +146,11 @@ export class CallSession {
     this.media = media;
     if (this.mutedBeforeMedia) media.setMicEnabled(false);
     this.showLocal(media);
-    this.followMeeting(media);
+    // Our mic and camera switches go to the others (signalled state, not guessed from silence).
+    const meeting = this.room.meeting;
+    this.stops.push(
+      effect(() => meeting.setMedia({ micMuted: !media.micOn.value, cameraOff: !media.cameraOn.value })),
+    );
   }
 
   /** Starts or stops our screen share; a cancelled picker is not an error. */
@@ -361,14 +368,10 @@ export class CallSession {
     );
   }
 
-  /**
-   * Our mic and camera switches go to the others (signalled state, not guessed from silence); their state,
-   * hands, speaking, reactions and the chat come back onto the tiles and the chat panel.
-   */
-  private followMeeting(media: LocalMedia): void {
+  /** Everyone's state, hands, speaking, reactions and the chat come onto the tiles and the chat panel. */
+  private followMeeting(): void {
     const meeting = this.room.meeting;
     this.stops.push(
-      effect(() => meeting.setMedia({ micMuted: !media.micOn.value, cameraOff: !media.cameraOn.value })),
       followMeeting({
         meeting,
         tiles: this.participants,
