@@ -1,4 +1,5 @@
 import { EffectError } from '../errors.js';
+import { hasWasmSimd } from '../features.js';
 import { BandRefiner } from '../mask/band-refine.js';
 import { maskWeightedBlur } from '../mask/blur.js';
 import type { QualityLevel } from '../mask/budget.js';
@@ -6,6 +7,7 @@ import { CpuRefiner, workingSize } from '../mask/cpu-refiner.js';
 import { coverCrop, privacySize } from '../mask/geometry.js';
 import { blurParams, blurWorkScale } from '../mask/kernels.js';
 import { i420ToRgba, packedRgbToI420, rgbOrderOf } from '../mask/rgb-i420.js';
+import { createCompositeKernel } from '../mask/wasm/composite-kernel.js';
 import {
   createI420,
   deinterleaveUv,
@@ -20,7 +22,12 @@ import {
   type YuvColour,
   yuvColour,
 } from '../mask/yuv.js';
-import { compositeI420, darkenPackedYuv, upsamplePlane } from '../mask/yuv-composite.js';
+import {
+  compositeI420,
+  darkenPackedYuv,
+  upsamplePlane,
+  type YuvCompositeInput,
+} from '../mask/yuv-composite.js';
 import { type Composition, type Compositor, drawable, MODEL_INPUT } from './compositor.js';
 import { scaledSize } from './frame-scaler.js';
 import { type FrameSource, sourceSize } from './source-stage.js';
@@ -47,7 +54,20 @@ export function yuvCompositorSupported(): boolean {
  * No full-resolution RGB conversion, no canvas raster, no readback. A source that is not YUV (an RGB frame, an
  * ImageBitmap) is converted once, through a canvas.
  */
-export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
+export function createYuvCompositor(
+  canvas: OffscreenCanvas,
+  options: {
+    /** 'js': the JS byte kernels even where wasm SIMD runs (tests, comparisons); default: wasm where it can. */
+    kernels?: 'auto' | 'js';
+  } = {},
+): Compositor {
+  // Chosen once: the composite over a small background runs in wasm SIMD where the realm has it. Its source and
+  // output pictures then live in the kernel's memory, so nothing is copied in or out around it.
+  const kernel = options.kernels !== 'js' && hasWasmSimd() ? createCompositeKernel() : null;
+  /** The composite over any background: the wasm kernel where it takes it, else the JS one. */
+  const composite = (input: YuvCompositeInput) => {
+    if (!kernel?.composite(input)) compositeI420(input);
+  };
   let current: I420 | null = null;
   /** The camera's full-size picture, when the budget works at a smaller scale (`current` is then shrunk). */
   let full: I420 | null = null;
@@ -105,6 +125,12 @@ export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
 
   const picture = (width: number, height: number, old: I420 | null) =>
     old && old.width === width && old.height === height ? old : createI420(width, height);
+  /**
+   * The working picture (`which` 'src', the frame composited) or the output ('out'): in the kernel's memory
+   * when there is a kernel (the same two until the size changes; a new size drops the old ones).
+   */
+  const kernelPicture = (width: number, height: number, old: I420 | null, which: 'src' | 'out') =>
+    kernel ? kernel.pictures(width, height)[which] : picture(width, height, old);
 
   /** Draws an RGB source on a canvas and converts its pixels (the slow path, for non-YUV sources). */
   const rgbPixels = (draw: (ctx: OffscreenCanvasRenderingContext2D) => void, w: number, h: number) => {
@@ -212,6 +238,7 @@ export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
   return {
     renderer: 'yuv',
     scalesFrames: true,
+    kernels: kernel ? 'wasm-simd' : 'js',
     canvas,
     prepare(source: FrameSource, scale = 1) {
       const size = sourceSize(source);
@@ -221,10 +248,10 @@ export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
       const shrink = scale < 1 ? scaledSize({ width: w, height: h }, scale) : null;
       if (shrink) {
         full = picture(w, h, full);
-        current = picture(shrink.width, shrink.height, current);
+        current = kernelPicture(shrink.width, shrink.height, current, 'src');
       } else {
         full = null;
-        current = picture(w, h, current);
+        current = kernelPicture(w, h, current, 'src');
       }
       // The camera's picture lands in `full` when it is to be shrunk, else straight in `current`.
       const target = full ?? current;
@@ -323,7 +350,7 @@ export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
     composite(wanted: Composition, quality: QualityLevel) {
       const src = current;
       if (!src) throw EffectError.invalidState('composite() before prepare()');
-      output = picture(src.width, src.height, output);
+      output = kernelPicture(src.width, src.height, output, 'out');
       const out = output;
       const composition = drawable(wanted, {
         haveAlpha: refinedOnce && refiner.haveAlpha,
@@ -337,7 +364,7 @@ export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
         const t = privacySize(src.width, src.height);
         const tiny = downsampleI420(src, t.width, t.height);
         darkenPackedYuv(tiny, colour.fullRange);
-        compositeI420({
+        composite({
           src,
           alpha: null,
           alphaWidth: 0,
@@ -375,7 +402,7 @@ export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
           sigma: blurParams(composition.strength, src.height, scale, 9).sigma,
           out: pixels,
         });
-        compositeI420({ src, ...alpha, background: { kind: 'small', pixels, width: sw, height: sh }, out });
+        composite({ src, ...alpha, background: { kind: 'small', pixels, width: sw, height: sh }, out });
       } else if (composition.kind === 'replace') {
         const picture = backgroundFor(src);
         if (!picture) throw EffectError.invalidState('replace without a background');

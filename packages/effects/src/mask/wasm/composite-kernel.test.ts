@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { hasWasmSimd } from '../../features.js';
+import { createI420, type I420 } from '../yuv.js';
+import { compositeI420, type YuvCompositeInput } from '../yuv-composite.js';
+import { createCompositeKernel } from './composite-kernel.js';
+
+/** A seeded byte stream (the same inputs every run). */
+function bytes(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return (s >>> 16) & 255;
+  };
+}
+
+/** A camera-like picture: gradients plus noise, every plane different. */
+function textured(w: number, h: number, seed: number): I420 {
+  const next = bytes(seed);
+  const p = createI420(w, h);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) p.y[y * w + x] = (x * 3 + y * 5 + (next() & 31)) & 255;
+  for (let i = 0; i < p.u.length; i++) {
+    p.u[i] = (i * 7 + (next() & 15)) & 255;
+    p.v[i] = (255 - i * 3 + (next() & 15)) & 255;
+  }
+  return p;
+}
+
+/**
+ * An alpha like the refinement's: a person (255) with a soft outline, background 0, a few noisy patches and a
+ * person touching the left, right and bottom edges, so every run kind meets every edge.
+ */
+function personAlpha(aw: number, ah: number, seed: number): Uint8Array {
+  const next = bytes(seed);
+  const a = new Uint8Array(aw * ah);
+  for (let y = 0; y < ah; y++)
+    for (let x = 0; x < aw; x++) {
+      const d = Math.hypot(x - aw / 2, (y - ah) * 0.8) - ah * 0.6;
+      let v = d < -3 ? 255 : d > 3 ? 0 : Math.round(((3 - d) / 6) * 255);
+      if (x < 3 || x >= aw - 2) v = 255;
+      if (y < ah / 4 && x > aw / 3 && x < aw / 2) v = next();
+      a[y * aw + x] = v;
+    }
+  return a;
+}
+
+function small(sw: number, sh: number, seed: number): Uint8ClampedArray {
+  const next = bytes(seed);
+  return new Uint8ClampedArray(sw * sh * 4).map(next);
+}
+
+/** Where two pictures differ, as "plane x,y" strings (empty when byte-identical). */
+function differences(a: I420, b: I420): string[] {
+  const out: string[] = [];
+  const planes: [string, Uint8Array, Uint8Array, number][] = [
+    ['y', a.y, b.y, a.width],
+    ['u', a.u, b.u, a.chromaWidth],
+    ['v', a.v, b.v, a.chromaWidth],
+  ];
+  for (const [name, p, q, w] of planes)
+    for (let i = 0; i < p.length && out.length < 10; i++)
+      if (p[i] !== q[i]) out.push(`${name} ${i % w},${Math.floor(i / w)}: ${p[i]} vs ${q[i]}`);
+  return out;
+}
+
+// Sizes as the YUV back end meets them: the camera's picture, the alpha at the working size, and the blur's
+// small background; 641x357 has odd sides (odd chroma) and widths that are not multiples of 16.
+const CASES = [
+  { w: 1280, h: 720, aw: 384, ah: 216, sw: 148, sh: 83 },
+  { w: 640, h: 480, aw: 384, ah: 288, sw: 80, sh: 60 },
+  { w: 641, h: 357, aw: 383, ah: 213, sw: 33, sh: 17 },
+  // Alpha wider than the picture's chroma, a background wider than the picture's chroma (scaled down).
+  { w: 97, h: 31, aw: 61, ah: 29, sw: 70, sh: 5 },
+];
+
+describe.skipIf(!hasWasmSimd())('wasm SIMD composite kernel', () => {
+  const kernel = createCompositeKernel()!;
+
+  it('starts in Node (SIMD is there)', () => {
+    expect(kernel).not.toBeNull();
+  });
+
+  for (const { w, h, aw, ah, sw, sh } of CASES) {
+    it(`writes the same bytes as compositeI420 at ${w}x${h} (alpha ${aw}x${ah}, background ${sw}x${sh})`, () => {
+      const src = textured(w, h, w + h);
+      const alpha = personAlpha(aw, ah, aw);
+      const background = { kind: 'small' as const, pixels: small(sw, sh, sw), width: sw, height: sh };
+      for (const a of [alpha, null]) {
+        const input: Omit<YuvCompositeInput, 'out'> = {
+          src,
+          alpha: a,
+          alphaWidth: a ? aw : 0,
+          alphaHeight: a ? ah : 0,
+          background,
+        };
+        const expected = compositeI420({ ...input, out: createI420(w, h) });
+        // Pictures from elsewhere: copied in and out.
+        const copied = createI420(w, h);
+        expect(kernel.composite({ ...input, out: copied })).toBe(true);
+        expect(differences(copied, expected)).toEqual([]);
+        // Pictures in the kernel's memory: no copy.
+        const { src: inSrc, out: inOut } = kernel.pictures(w, h);
+        inSrc.data.set(src.data);
+        inOut.data.fill(0);
+        expect(kernel.composite({ ...input, src: inSrc, out: inOut })).toBe(true);
+        expect(differences(inOut, expected)).toEqual([]);
+      }
+    });
+  }
+
+  it('is tested on inputs where every run kind occurs (copy, background, blend)', () => {
+    // Guards the test above against a case that would pass with a kernel that only copies or only blends.
+    const { w, h, aw, ah, sw, sh } = CASES[0]!;
+    const src = textured(w, h, 1);
+    const input = {
+      src,
+      alpha: personAlpha(aw, ah, aw),
+      alphaWidth: aw,
+      alphaHeight: ah,
+      background: { kind: 'small' as const, pixels: small(sw, sh, sw), width: sw, height: sh },
+    };
+    const out = compositeI420({ ...input, out: createI420(w, h) });
+    let same = 0;
+    let other = 0;
+    for (let i = 0; i < out.y.length; i++) out.y[i] === src.y[i] ? same++ : other++;
+    expect(same).toBeGreaterThan(out.y.length / 10);
+    expect(other).toBeGreaterThan(out.y.length / 10);
+  });
+
+  it('lays its memory out anew for a new size, and declines picture and colour backgrounds', () => {
+    const a = kernel.pictures(320, 180);
+    expect(kernel.pictures(320, 180)).toBe(a);
+    const b = kernel.pictures(1920, 1080);
+    expect(b.src.width).toBe(1920);
+    expect(b.out.data.length).toBe(1920 * 1080 * 1.5);
+    const src = textured(64, 32, 5);
+    const base = { src, alpha: new Uint8Array(16 * 8).fill(255), alphaWidth: 16, alphaHeight: 8 };
+    const out = createI420(64, 32);
+    expect(kernel.composite({ ...base, background: { kind: 'colour', yuv: [16, 128, 128] }, out })).toBe(
+      false,
+    );
+    expect(kernel.composite({ ...base, background: { kind: 'picture', picture: src }, out })).toBe(false);
+    expect(() =>
+      kernel.composite({
+        ...base,
+        background: { kind: 'small', pixels: new Uint8ClampedArray(3), width: 1, height: 1 },
+        out,
+      }),
+    ).toThrow(/background size/);
+  });
+});

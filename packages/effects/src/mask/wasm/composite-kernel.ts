@@ -1,0 +1,237 @@
+/**
+ * compositeI420 over a small background (blur, privacy) in WebAssembly with SIMD: the same bytes as
+ * yuv-composite.ts (the kernel is its blendPlane step for step; kernels/composite.ts). The pictures can live
+ * in the module's memory (`pictures()`), so a frame is copied in by the camera's copyTo and out by the
+ * VideoFrame constructor, never by us; pictures from elsewhere are copied in and out around the call.
+ * Pure: typed arrays and WebAssembly only.
+ */
+import type { I420 } from '../yuv.js';
+import {
+  axisTable,
+  checkCompositeInput,
+  runStarts,
+  stepping,
+  type YuvCompositeInput,
+} from '../yuv-composite.js';
+import { KERNELS_WASM_BASE64 } from './kernels-bytes.js';
+
+interface KernelExports {
+  memory: WebAssembly.Memory;
+  compositeSmallPlane(
+    src: number,
+    dst: number,
+    pw: number,
+    ph: number,
+    alpha: number,
+    aw: number,
+    small: number,
+    sw: number,
+    plane: number,
+    byI0: number,
+    byI1: number,
+    byW: number,
+    ayI0: number,
+    ayI1: number,
+    ayW: number,
+    firstX: number,
+    saStart: number,
+    saStep: number,
+    bgStart: number,
+    bgStep: number,
+    scratch: number,
+  ): void;
+  scratchBytes(pw: number, sw: number, aw: number): number;
+}
+
+function decodeBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** The compiled module, once per realm (null: no SIMD, or it would not compile). */
+let compiled: WebAssembly.Module | null | undefined;
+
+/**
+ * A composite kernel with its own memory, or null when this realm cannot run it (the JS kernels run then).
+ * Callers ask features.ts's hasWasmSimd() first; this also returns null by itself if the module will not compile.
+ * NOTE: synchronous compile of ~2 KB of wasm, once per realm (well under a millisecond).
+ */
+export function createCompositeKernel(): CompositeKernel | null {
+  if (compiled === undefined) {
+    try {
+      compiled = new WebAssembly.Module(decodeBase64(KERNELS_WASM_BASE64) as BufferSource);
+    } catch {
+      // No SIMD (the module does not validate) or no WebAssembly: the JS kernels.
+      compiled = null;
+    }
+  }
+  if (!compiled) return null;
+  try {
+    const instance = new WebAssembly.Instance(compiled, {});
+    return new CompositeKernel(instance.exports as unknown as KernelExports);
+  } catch {
+    return null;
+  }
+}
+
+const PAGE = 65536;
+/** Where our layout starts: the module's own data (none today) stays below. */
+const BASE = PAGE;
+
+const align = (n: number) => (n + 15) & ~15;
+
+export class CompositeKernel {
+  readonly #k: KernelExports;
+  #pictures: { src: I420; out: I420 } | null = null;
+  #scratch = 0;
+  #scratchCap = 0;
+
+  constructor(exports: KernelExports) {
+    this.#k = exports;
+  }
+
+  /**
+   * A source and an output picture of this size in the kernel's memory (the same two until the size changes;
+   * a new size lays the memory out anew and the old pictures must not be used again: their views detach when
+   * the memory grows). Compositing these needs no copy.
+   */
+  pictures(width: number, height: number): { src: I420; out: I420 } {
+    const p = this.#pictures;
+    if (p && p.src.width === width && p.src.height === height && p.src.data.byteLength > 0) return p;
+    const chromaWidth = (width + 1) >> 1;
+    const chromaHeight = (height + 1) >> 1;
+    const bytes = width * height + 2 * chromaWidth * chromaHeight;
+    const srcAt = BASE;
+    const outAt = align(srcAt + bytes);
+    this.#scratch = align(outAt + bytes);
+    // Room for the alpha, the small background, the tables and the rows of any working size up to the
+    // picture's own (the refinement never works larger than the picture).
+    this.#scratchCap = width * height * 2 + 8 * PAGE;
+    const need = this.#scratch + this.#scratchCap;
+    const memory = this.#k.memory;
+    if (memory.buffer.byteLength < need) memory.grow(Math.ceil((need - memory.buffer.byteLength) / PAGE));
+    const view = (at: number): I420 => {
+      const data = new Uint8Array(memory.buffer, at, bytes);
+      const luma = width * height;
+      const chroma = chromaWidth * chromaHeight;
+      return {
+        width,
+        height,
+        chromaWidth,
+        chromaHeight,
+        data,
+        y: data.subarray(0, luma),
+        u: data.subarray(luma, luma + chroma),
+        v: data.subarray(luma + chroma),
+      };
+    };
+    this.#pictures = { src: view(srcAt), out: view(outAt) };
+    return this.#pictures;
+  }
+
+  /**
+   * Writes the composite into `input.out`, as compositeI420 does, and returns true; false when this kernel does
+   * not do this composite (a picture or colour background, or inputs too large for its scratch), and then the
+   * caller runs compositeI420.
+   */
+  composite(input: YuvCompositeInput): boolean {
+    checkCompositeInput(input);
+    const { src, out, background: bg, alpha } = input;
+    if (bg.kind !== 'small') return false;
+    const inPlace = this.#holds(src, 'src');
+    const outInPlace = this.#holds(out, 'out');
+    const pics = inPlace && outInPlace ? this.#pictures! : this.pictures(src.width, src.height);
+    const aw = alpha ? input.alphaWidth : 0;
+    const ah = alpha ? input.alphaHeight : 0;
+    const k = this.#k;
+    const lumaScratch = k.scratchBytes(src.width, bg.width, aw);
+    const tables = 4 * (6 * src.height + aw + 3) + 64;
+    const need = align(aw * ah) + align(bg.pixels.length) + 2 * align(tables) + align(lumaScratch);
+    if (need > this.#scratchCap) return false;
+    if (!inPlace) pics.src.data.set(src.data);
+    const buffer = k.memory.buffer;
+    let at = this.#scratch;
+    const take = (n: number) => {
+      const p = at;
+      at += align(n);
+      return p;
+    };
+    const alphaAt = alpha ? take(aw * ah) : 0;
+    if (alpha) new Uint8Array(buffer, alphaAt, aw * ah).set(alpha);
+    const smallAt = take(bg.pixels.length);
+    new Uint8Array(buffer, smallAt, bg.pixels.length).set(bg.pixels);
+    const scratch = take(lumaScratch);
+    const s = pics.src;
+    const d = pics.out;
+    const planes: [Uint8Array, Uint8Array, number, number][] = [
+      [s.y, d.y, s.width, s.height],
+      [s.u, d.u, s.chromaWidth, s.chromaHeight],
+      [s.v, d.v, s.chromaWidth, s.chromaHeight],
+    ];
+    let tableAt = -1;
+    for (let plane = 0; plane < 3; plane++) {
+      const [sp, dp, pw, ph] = planes[plane]!;
+      // U and V share their tables (same size).
+      if (plane < 2) tableAt = this.#writeTables(take(tables), pw, ph, aw, ah, bg.height);
+      const sa = aw ? stepping(pw, aw) : { start: 0, step: 0 };
+      const sb = stepping(pw, bg.width);
+      const t = (i: number) => tableAt + 4 * ph * i;
+      k.compositeSmallPlane(
+        sp.byteOffset,
+        dp.byteOffset,
+        pw,
+        ph,
+        alphaAt,
+        aw,
+        smallAt,
+        bg.width,
+        plane,
+        t(0),
+        t(1),
+        t(2),
+        t(3),
+        t(4),
+        t(5),
+        t(6),
+        sa.start,
+        sa.step,
+        sb.start,
+        sb.step,
+        scratch,
+      );
+    }
+    if (!outInPlace) out.data.set(pics.out.data);
+    return true;
+  }
+
+  /** Whether `p` is this kernel's current source (or output) picture, by its memory. */
+  #holds(p: I420, which: 'src' | 'out'): boolean {
+    const mine = this.#pictures?.[which];
+    return (
+      mine !== undefined &&
+      p.data.buffer === this.#k.memory.buffer &&
+      p.data.byteOffset === mine.data.byteOffset &&
+      p.width === mine.width &&
+      p.height === mine.height
+    );
+  }
+
+  /** The row tables of one plane size at `at` (i32): background rows, alpha rows, then the runs' first x. */
+  #writeTables(at: number, pw: number, ph: number, aw: number, ah: number, sh: number): number {
+    const i32 = new Int32Array(this.#k.memory.buffer, at, 6 * ph + aw + 3);
+    const by = axisTable(ph, sh);
+    i32.set(by.i0, 0);
+    i32.set(by.i1, ph);
+    i32.set(by.w, 2 * ph);
+    if (aw) {
+      const ay = axisTable(ph, ah);
+      i32.set(ay.i0, 3 * ph);
+      i32.set(ay.i1, 4 * ph);
+      i32.set(ay.w, 5 * ph);
+      i32.set(runStarts(pw, aw), 6 * ph);
+    }
+    return at;
+  }
+}
