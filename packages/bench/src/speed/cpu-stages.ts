@@ -19,7 +19,7 @@ import { maskWeightedBlur } from '../../../effects/src/mask/blur.js';
 import { ADAPTIVE_LEVELS, type QualityLevel, shouldSegment } from '../../../effects/src/mask/budget.js';
 import { CpuRefiner, workingSize } from '../../../effects/src/mask/cpu-refiner.js';
 import { blurParams, blurWorkScale } from '../../../effects/src/mask/kernels.js';
-import { createCompositeKernel } from '../../../effects/src/mask/wasm/composite-kernel.js';
+import { createWasmKernels } from '../../../effects/src/mask/wasm/wasm-kernels.js';
 import {
   BT709,
   createI420,
@@ -164,7 +164,7 @@ function breakdown(level: number, quality: QualityLevel): void {
   const cw = scale < 1 ? Math.round(first.width * scale) : first.width;
   const ch = scale < 1 ? Math.round(first.height * scale) : first.height;
   // As the compositor: with the wasm kernel, the working picture and the output live in its memory.
-  const kernel = kernels === 'js' ? null : createCompositeKernel();
+  const kernel = kernels === 'js' ? null : createWasmKernels();
   const pictures = kernel?.pictures(cw, ch);
   const current = pictures ? pictures.src : scale < 1 ? createI420(cw, ch) : full;
   const out = pictures ? pictures.out : createI420(cw, ch);
@@ -183,14 +183,14 @@ function breakdown(level: number, quality: QualityLevel): void {
       // As the compositor: one pass over the picture to the working size; the model's input is made from it
       // when it is at least the model's size, else from the picture.
       time('guide', () => {
-        downsampleI420(current, w, h, guideYuv);
+        if (!kernel?.downsampleI420(current, w, h, guideYuv)) downsampleI420(current, w, h, guideYuv);
         guide.set(guideYuv);
         packedYuvToRgba(guide, BT709);
       });
       if (shouldSegment(i, quality, i > 0)) {
         time('modelInput', () => {
           if (w >= 256 && h >= 144) downsamplePacked(guideYuv, w, h, 256, 144, low);
-          else downsampleI420(current, 256, 144, low);
+          else if (!kernel?.downsampleI420(current, 256, 144, low)) downsampleI420(current, 256, 144, low);
           packedYuvToRgba(low, BT709);
         });
         maskGuide = low.slice();

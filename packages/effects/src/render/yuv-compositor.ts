@@ -7,7 +7,7 @@ import { CpuRefiner, workingSize } from '../mask/cpu-refiner.js';
 import { coverCrop, privacySize } from '../mask/geometry.js';
 import { blurParams, blurWorkScale } from '../mask/kernels.js';
 import { i420ToRgba, packedRgbToI420, rgbOrderOf } from '../mask/rgb-i420.js';
-import { createCompositeKernel } from '../mask/wasm/composite-kernel.js';
+import { createWasmKernels } from '../mask/wasm/wasm-kernels.js';
 import {
   createI420,
   deinterleaveUv,
@@ -61,12 +61,23 @@ export function createYuvCompositor(
     kernels?: 'auto' | 'js';
   } = {},
 ): Compositor {
-  // Chosen once: the composite over a small background runs in wasm SIMD where the realm has it. Its source and
-  // output pictures then live in the kernel's memory, so nothing is copied in or out around it.
-  const kernel = options.kernels !== 'js' && hasWasmSimd() ? createCompositeKernel() : null;
+  // Chosen once: the box average of the picture and the composite over a small background run in wasm SIMD
+  // where the realm has it. The working picture and the output then live in the kernels' memory, so nothing
+  // is copied in or out around them.
+  const kernel = options.kernels !== 'js' && hasWasmSimd() ? createWasmKernels() : null;
   /** The composite over any background: the wasm kernel where it takes it, else the JS one. */
   const composite = (input: YuvCompositeInput) => {
     if (!kernel?.composite(input)) compositeI420(input);
+  };
+  /** downsampleI420 into `out`: the wasm kernel where it takes it, else the JS one. */
+  const downsample = (
+    src: I420,
+    w: number,
+    h: number,
+    out: Uint8ClampedArray = new Uint8ClampedArray(w * h * 4),
+  ): Uint8ClampedArray => {
+    if (!kernel?.downsampleI420(src, w, h, out)) downsampleI420(src, w, h, out);
+    return out;
   };
   let current: I420 | null = null;
   /** The camera's full-size picture, when the budget works at a smaller scale (`current` is then shrunk). */
@@ -118,7 +129,7 @@ export function createYuvCompositor(
     if (!current) throw EffectError.invalidState('frameGuide() before prepare()');
     if (guideYuv && guideYuv.width === w && guideYuv.height === h) return guideYuv;
     if (guideYuvBuffer.length !== w * h * 4) guideYuvBuffer = new Uint8ClampedArray(w * h * 4);
-    downsampleI420(current, w, h, guideYuvBuffer);
+    downsample(current, w, h, guideYuvBuffer);
     guideYuv = { pixels: guideYuvBuffer, width: w, height: h };
     return guideYuv;
   };
@@ -301,7 +312,7 @@ export function createYuvCompositor(
           downsamplePacked(guide.pixels, g.w, g.h, size.width, size.height, low.packed);
         } else {
           // NOTE: synchronous, one pass over the full picture; only on frames that run the model.
-          downsampleI420(current, size.width, size.height, low.packed);
+          downsample(current, size.width, size.height, low.packed);
         }
         low.rgba.set(low.packed);
         packedYuvToRgba(low.rgba, colour);
@@ -362,7 +373,7 @@ export function createYuvCompositor(
       }
       if (composition.kind === 'privacy') {
         const t = privacySize(src.width, src.height);
-        const tiny = downsampleI420(src, t.width, t.height);
+        const tiny = downsample(src, t.width, t.height);
         darkenPackedYuv(tiny, colour.fullRange);
         composite({
           src,
@@ -390,7 +401,7 @@ export function createYuvCompositor(
         }
         const pixels = guideYuv
           ? downsamplePacked(guideYuv.pixels, guideYuv.width, guideYuv.height, sw, sh, blurPixels)
-          : downsampleI420(src, sw, sh, blurPixels);
+          : downsample(src, sw, sh, blurPixels);
         const weights = downsamplePlane(final.alpha, final.width, final.height, sw, sh, blurWeights);
         // NOTE: synchronous CPU work, ~1-2 ms at 160x90 (running sums: cost does not grow with the radius).
         // Blurring Y, U and V is the same linear filter as blurring R, G and B.

@@ -1,11 +1,13 @@
 /**
- * compositeI420 over a small background (blur, privacy) in WebAssembly with SIMD: the same bytes as
- * yuv-composite.ts (the kernel is its blendPlane step for step; kernels/composite.ts). The pictures can live
- * in the module's memory (`pictures()`), so a frame is copied in by the camera's copyTo and out by the
- * VideoFrame constructor, never by us; pictures from elsewhere are copied in and out around the call.
- * Pure: typed arrays and WebAssembly only.
+ * The YUV back end's byte kernels in WebAssembly with SIMD, the same bytes as the JS ones (the AssemblyScript
+ * source in packages/effects/kernels/ follows them step for step):
+ * - composite(): compositeI420 over a small background (blur, privacy), yuv-composite.ts's blendPlane;
+ * - downsampleI420(): yuv.ts's box average of the picture to a smaller packed picture (the guide pass).
+ * The pictures can live in the module's memory (`pictures()`), so a frame is copied in by the camera's copyTo
+ * and out by the VideoFrame constructor, never by us; pictures from elsewhere are copied in and out around
+ * the call. Pure: typed arrays and WebAssembly only.
  */
-import type { I420 } from '../yuv.js';
+import { boxTable, type I420 } from '../yuv.js';
 import {
   axisTable,
   checkCompositeInput,
@@ -41,6 +43,20 @@ interface KernelExports {
     scratch: number,
   ): void;
   scratchBytes(pw: number, sw: number, aw: number): number;
+  boxPlane(
+    plane: number,
+    pw: number,
+    ph: number,
+    out: number,
+    outW: number,
+    outH: number,
+    channel: number,
+    step: number,
+    xs: number,
+    ys: number,
+    sums: number,
+  ): void;
+  fill(at: number, value: number, n: number): void;
 }
 
 function decodeBase64(text: string): Uint8Array {
@@ -58,7 +74,7 @@ let compiled: WebAssembly.Module | null | undefined;
  * Callers ask features.ts's hasWasmSimd() first; this also returns null by itself if the module will not compile.
  * NOTE: synchronous compile of ~2 KB of wasm, once per realm (well under a millisecond).
  */
-export function createCompositeKernel(): CompositeKernel | null {
+export function createWasmKernels(): WasmKernels | null {
   if (compiled === undefined) {
     try {
       compiled = new WebAssembly.Module(decodeBase64(KERNELS_WASM_BASE64) as BufferSource);
@@ -70,7 +86,7 @@ export function createCompositeKernel(): CompositeKernel | null {
   if (!compiled) return null;
   try {
     const instance = new WebAssembly.Instance(compiled, {});
-    return new CompositeKernel(instance.exports as unknown as KernelExports);
+    return new WasmKernels(instance.exports as unknown as KernelExports);
   } catch {
     return null;
   }
@@ -82,7 +98,7 @@ const BASE = PAGE;
 
 const align = (n: number) => (n + 15) & ~15;
 
-export class CompositeKernel {
+export class WasmKernels {
   readonly #k: KernelExports;
   #pictures: { src: I420; out: I420 } | null = null;
   #scratch = 0;
@@ -203,6 +219,61 @@ export class CompositeKernel {
       );
     }
     if (!outInPlace) out.data.set(pics.out.data);
+    return true;
+  }
+
+  /**
+   * yuv.ts's downsampleI420 (the picture box-averaged to outW x outH, packed Y, U, V, 255) into `out`; returns
+   * true, or false when this kernel does not take it (a box over 257 rows, or too large for its scratch), and
+   * then the caller runs downsampleI420. The picture is read in place when it is this kernel's `pictures()`.
+   */
+  downsampleI420(src: I420, outW: number, outH: number, out: Uint8ClampedArray): boolean {
+    if (out.length !== outW * outH * 4) throw new RangeError('downsampleI420: output size does not match');
+    // u16 column sums: a box may span at most 257 rows (as yuv.ts's word path).
+    if (Math.ceil(src.height / outH) + 1 > 257 || Math.ceil(src.chromaHeight / outH) + 1 > 257) return false;
+    const inPlace = this.#holds(src, 'src') || this.#holds(src, 'out');
+    if (!this.#pictures && !inPlace) this.pictures(src.width, src.height);
+    const tables = 4 * (2 * (outW + 1) + 2 * (outH + 1));
+    const need =
+      align(out.length) +
+      align(tables) +
+      align(2 * (src.width + 16)) +
+      (inPlace ? 0 : align(src.data.length));
+    if (need > this.#scratchCap) return false;
+    const k = this.#k;
+    let at = this.#scratch;
+    const take = (n: number) => {
+      const p = at;
+      at += align(n);
+      return p;
+    };
+    const outAt = take(out.length);
+    const sums = take(2 * (src.width + 16));
+    const tableAt = take(tables);
+    let base = src.data.byteOffset;
+    if (!inPlace) {
+      base = take(src.data.length);
+      new Uint8Array(k.memory.buffer, base, src.data.length).set(src.data);
+    }
+    const i32 = new Int32Array(k.memory.buffer, tableAt, tables >> 2);
+    const xsAt = (plane: number) => tableAt + (plane ? 4 * (outW + 1) : 0);
+    const ysAt = (plane: number) => tableAt + 4 * (2 * (outW + 1) + (plane ? outH + 1 : 0));
+    i32.set(boxTable(outW, src.width), 0);
+    i32.set(boxTable(outW, src.chromaWidth), outW + 1);
+    i32.set(boxTable(outH, src.height), 2 * (outW + 1));
+    i32.set(boxTable(outH, src.chromaHeight), 2 * (outW + 1) + outH + 1);
+    k.fill(outAt + 0, 255, out.length);
+    const planes: [Uint8Array, number, number][] = [
+      [src.y, src.width, src.height],
+      [src.u, src.chromaWidth, src.chromaHeight],
+      [src.v, src.chromaWidth, src.chromaHeight],
+    ];
+    for (let c = 0; c < 3; c++) {
+      const [plane, pw, ph] = planes[c]!;
+      const offset = base + (plane.byteOffset - src.data.byteOffset);
+      k.boxPlane(offset, pw, ph, outAt, outW, outH, c, 4, xsAt(c), ysAt(c), sums);
+    }
+    out.set(new Uint8ClampedArray(k.memory.buffer, outAt, out.length));
     return true;
   }
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { hasWasmSimd } from '../../features.js';
-import { createI420, type I420 } from '../yuv.js';
+import { createI420, downsampleI420, type I420 } from '../yuv.js';
 import { compositeI420, type YuvCompositeInput } from '../yuv-composite.js';
-import { createCompositeKernel } from './composite-kernel.js';
+import { createWasmKernels } from './wasm-kernels.js';
 
 /** A seeded byte stream (the same inputs every run). */
 function bytes(seed: number) {
@@ -73,8 +73,8 @@ const CASES = [
   { w: 97, h: 31, aw: 61, ah: 29, sw: 70, sh: 5 },
 ];
 
-describe.skipIf(!hasWasmSimd())('wasm SIMD composite kernel', () => {
-  const kernel = createCompositeKernel()!;
+describe.skipIf(!hasWasmSimd())('wasm SIMD kernels: composite', () => {
+  const kernel = createWasmKernels()!;
 
   it('starts in Node (SIMD is there)', () => {
     expect(kernel).not.toBeNull();
@@ -147,5 +147,53 @@ describe.skipIf(!hasWasmSimd())('wasm SIMD composite kernel', () => {
         out,
       }),
     ).toThrow(/background size/);
+  });
+});
+
+// The guide pass's sizes: the working size at each refineScale, the model's input, a chroma scaled up (640x480's
+// 320x240 to 384x288), odd sides and widths that are not multiples of 16.
+const BOX_CASES = [
+  { w: 1280, h: 720, ow: 384, oh: 216 },
+  { w: 1280, h: 720, ow: 192, oh: 108 },
+  { w: 1280, h: 720, ow: 256, oh: 144 },
+  { w: 640, h: 480, ow: 384, oh: 288 },
+  { w: 641, h: 357, ow: 383, oh: 213 },
+  { w: 641, h: 357, ow: 148, oh: 83 },
+  { w: 97, h: 31, ow: 61, oh: 29 },
+];
+
+describe.skipIf(!hasWasmSimd())('wasm SIMD kernels: box average (downsampleI420)', () => {
+  const kernel = createWasmKernels()!;
+
+  for (const { w, h, ow, oh } of BOX_CASES) {
+    it(`writes the same bytes as downsampleI420 from ${w}x${h} to ${ow}x${oh}`, () => {
+      const src = textured(w, h, w * 3 + ow);
+      const expected = downsampleI420(src, ow, oh);
+      const fromElsewhere = new Uint8ClampedArray(ow * oh * 4);
+      expect(kernel.downsampleI420(src, ow, oh, fromElsewhere)).toBe(true);
+      const inPlace = new Uint8ClampedArray(ow * oh * 4);
+      const { src: mine } = kernel.pictures(w, h);
+      mine.data.set(src.data);
+      expect(kernel.downsampleI420(mine, ow, oh, inPlace)).toBe(true);
+      for (const got of [fromElsewhere, inPlace]) {
+        let differing = 0;
+        let first = '';
+        for (let i = 0; i < got.length; i++)
+          if (got[i] !== expected[i]) {
+            if (!first) first = `pixel ${i >> 2} byte ${i & 3}: ${got[i]} vs ${expected[i]}`;
+            differing++;
+          }
+        expect(first).toBe('');
+        expect(differing).toBe(0);
+      }
+      // The last pixel (bottom-right corner) carries the picture's own corner region, not zeros.
+      expect(expected[expected.length - 4]).toBeGreaterThan(0);
+    });
+  }
+
+  it('declines a box over 257 rows (its u16 sums), which the JS kernel then does', () => {
+    const src = textured(64, 600, 9);
+    expect(kernel.downsampleI420(src, 32, 2, new Uint8ClampedArray(32 * 2 * 4))).toBe(false);
+    expect(() => kernel.downsampleI420(src, 32, 2, new Uint8ClampedArray(5))).toThrow(/size does not match/);
   });
 });
