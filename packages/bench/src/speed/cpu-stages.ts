@@ -214,14 +214,15 @@ function breakdown(level: number, quality: QualityLevel): void {
       time('blur', () => {
         pixels = downsamplePacked(guideYuv, w, h, sw, sh);
         const weights = downsamplePlane(refiner.alpha, refiner.width, refiner.height, sw, sh);
-        maskWeightedBlur({
+        const blurInput = {
           rgba: pixels,
           alpha: weights,
           width: sw,
           height: sh,
           sigma: blurParams(0.6, current.height, bs, 9).sigma,
           out: pixels,
-        });
+        };
+        if (!kernel?.maskWeightedBlur(blurInput)) maskWeightedBlur(blurInput);
       });
       time('composite', () => {
         const input = {

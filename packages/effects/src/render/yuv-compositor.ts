@@ -405,14 +405,15 @@ export function createYuvCompositor(
         const weights = downsamplePlane(final.alpha, final.width, final.height, sw, sh, blurWeights);
         // NOTE: synchronous CPU work, ~1-2 ms at 160x90 (running sums: cost does not grow with the radius).
         // Blurring Y, U and V is the same linear filter as blurring R, G and B.
-        maskWeightedBlur({
+        const blurInput = {
           rgba: pixels,
           alpha: weights,
           width: sw,
           height: sh,
           sigma: blurParams(composition.strength, src.height, scale, 9).sigma,
           out: pixels,
-        });
+        };
+        if (!kernel?.maskWeightedBlur(blurInput)) maskWeightedBlur(blurInput);
         composite({ src, ...alpha, background: { kind: 'small', pixels, width: sw, height: sh }, out });
       } else if (composition.kind === 'replace') {
         const picture = backgroundFor(src);

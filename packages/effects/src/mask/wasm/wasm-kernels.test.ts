@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hasWasmSimd } from '../../features.js';
+import { maskWeightedBlur } from '../blur.js';
 import { createI420, downsampleI420, type I420 } from '../yuv.js';
 import { compositeI420, type YuvCompositeInput } from '../yuv-composite.js';
 import { createWasmKernels } from './wasm-kernels.js';
@@ -196,4 +197,39 @@ describe.skipIf(!hasWasmSimd())('wasm SIMD kernels: box average (downsampleI420)
     expect(kernel.downsampleI420(src, 32, 2, new Uint8ClampedArray(32 * 2 * 4))).toBe(false);
     expect(() => kernel.downsampleI420(src, 32, 2, new Uint8ClampedArray(5))).toThrow(/size does not match/);
   });
+});
+
+describe.skipIf(!hasWasmSimd())('wasm SIMD kernels: mask-weighted blur', () => {
+  const kernel = createWasmKernels()!;
+  kernel.pictures(1280, 720);
+
+  // The blur's sizes at 720p and 640x480 (blurWorkScale), odd sides, one pixel high, and radii from 0 (no
+  // pass) to wider than the picture (every sample clamped at both ends).
+  const cases = [
+    { w: 148, h: 83, sigma: 4.2 },
+    { w: 80, h: 60, sigma: 3 },
+    { w: 33, h: 17, sigma: 9 },
+    { w: 7, h: 1, sigma: 2 },
+    { w: 148, h: 83, sigma: 0.3 },
+    { w: 64, h: 36, sigma: 40 },
+  ];
+  for (const { w, h, sigma } of cases) {
+    it(`writes the same bytes as maskWeightedBlur at ${w}x${h}, sigma ${sigma}`, () => {
+      const next = bytes(w * h + Math.round(sigma * 10));
+      const rgba = new Uint8ClampedArray(w * h * 4).map(next);
+      // Person on the right half, noisy alpha on the left: both branches of the final division (weight above
+      // and below 0.02) occur.
+      const alpha = new Uint8Array(w * h);
+      for (let i = 0; i < alpha.length; i++) alpha[i] = i % w > w / 2 ? 255 : i % 5 === 0 ? next() : 0;
+      const expected = maskWeightedBlur({ rgba, alpha, width: w, height: h, sigma });
+      // In place (out = rgba), as the compositor calls it.
+      const copy = rgba.slice();
+      const got = kernel.maskWeightedBlur({ rgba: copy, alpha, width: w, height: h, sigma, out: copy });
+      expect(got).toBe(copy);
+      let differing = 0;
+      for (let i = 0; i < expected.length; i++) if (got![i] !== expected[i]) differing++;
+      expect(differing).toBe(0);
+      if (w > 10) expect(expected).not.toEqual(rgba);
+    });
+  }
 });

@@ -2,11 +2,13 @@
  * The YUV back end's byte kernels in WebAssembly with SIMD, the same bytes as the JS ones (the AssemblyScript
  * source in packages/effects/kernels/ follows them step for step):
  * - composite(): compositeI420 over a small background (blur, privacy), yuv-composite.ts's blendPlane;
- * - downsampleI420(): yuv.ts's box average of the picture to a smaller packed picture (the guide pass).
+ * - downsampleI420(): yuv.ts's box average of the picture to a smaller packed picture (the guide pass);
+ * - maskWeightedBlur(): blur.ts's mask-weighted blur (the blurred background, at its small size).
  * The pictures can live in the module's memory (`pictures()`), so a frame is copied in by the camera's copyTo
  * and out by the VideoFrame constructor, never by us; pictures from elsewhere are copied in and out around
  * the call. Pure: typed arrays and WebAssembly only.
  */
+import { boxRadius, type WeightedBlurInput } from '../blur.js';
 import { boxTable, type I420 } from '../yuv.js';
 import {
   axisTable,
@@ -57,6 +59,17 @@ interface KernelExports {
     sums: number,
   ): void;
   fill(at: number, value: number, n: number): void;
+  maskWeightedBlur(
+    rgba: number,
+    alpha: number,
+    width: number,
+    height: number,
+    r: number,
+    planes: number,
+    scratch: number,
+    acc: number,
+    out: number,
+  ): void;
 }
 
 function decodeBase64(text: string): Uint8Array {
@@ -275,6 +288,39 @@ export class WasmKernels {
     }
     out.set(new Uint8ClampedArray(k.memory.buffer, outAt, out.length));
     return true;
+  }
+
+  /**
+   * blur.ts's maskWeightedBlur (the same bytes) into `input.out` (or a new array); null when this kernel does
+   * not take it (too large for its scratch), and then the caller runs maskWeightedBlur.
+   */
+  maskWeightedBlur(input: WeightedBlurInput): Uint8ClampedArray | null {
+    const { rgba, alpha, width, height } = input;
+    const n = width * height;
+    if (rgba.length !== n * 4 || alpha.length !== n)
+      throw new RangeError('maskWeightedBlur: sizes do not match');
+    if (!this.#pictures) this.pictures(width, height);
+    const need = 2 * align(4 * n) + align(n) + 2 * align(16 * n) + align(32 * width);
+    if (need > this.#scratchCap) return null;
+    const k = this.#k;
+    let at = this.#scratch;
+    const take = (bytes: number) => {
+      const p = at;
+      at += align(bytes);
+      return p;
+    };
+    const rgbaAt = take(4 * n);
+    const alphaAt = take(n);
+    const outAt = take(4 * n);
+    const planes = take(16 * n);
+    const scratch = take(16 * n);
+    const acc = take(32 * width);
+    new Uint8ClampedArray(k.memory.buffer, rgbaAt, 4 * n).set(rgba);
+    new Uint8Array(k.memory.buffer, alphaAt, n).set(alpha);
+    k.maskWeightedBlur(rgbaAt, alphaAt, width, height, boxRadius(input.sigma), planes, scratch, acc, outAt);
+    const out = input.out ?? new Uint8ClampedArray(n * 4);
+    out.set(new Uint8ClampedArray(k.memory.buffer, outAt, 4 * n));
+    return out;
   }
 
   /** Whether `p` is this kernel's current source (or output) picture, by its memory. */
