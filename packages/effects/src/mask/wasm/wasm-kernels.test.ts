@@ -3,6 +3,7 @@ import { hasWasmSimd } from '../../features.js';
 import { maskWeightedBlur } from '../blur.js';
 import { createI420, downsampleI420, type I420 } from '../yuv.js';
 import { compositeI420, type YuvCompositeInput } from '../yuv-composite.js';
+import { KERNELS_WASM_BASE64 } from './kernels-bytes.js';
 import { createWasmKernels } from './wasm-kernels.js';
 
 /** A seeded byte stream (the same inputs every run). */
@@ -77,8 +78,13 @@ const CASES = [
 describe.skipIf(!hasWasmSimd())('wasm SIMD kernels: composite', () => {
   const kernel = createWasmKernels()!;
 
-  it('starts in Node (SIMD is there)', () => {
+  it('starts in Node (SIMD is there), from a module with no data of its own in memory', () => {
     expect(kernel).not.toBeNull();
+    // wasm-kernels.ts lays its pictures out from 64 KiB up: the module must not keep anything there.
+    const module = new WebAssembly.Module(Buffer.from(KERNELS_WASM_BASE64, 'base64'));
+    const exports = new WebAssembly.Instance(module, {}).exports as { memory: WebAssembly.Memory };
+    expect(exports.memory.buffer.byteLength).toBe(0);
+    expect(WebAssembly.Module.imports(module)).toEqual([]);
   });
 
   for (const { w, h, aw, ah, sw, sh } of CASES) {

@@ -83,9 +83,9 @@ function decodeBase64(text: string): Uint8Array {
 let compiled: WebAssembly.Module | null | undefined;
 
 /**
- * A composite kernel with its own memory, or null when this realm cannot run it (the JS kernels run then).
+ * The kernels with their own memory, or null when this realm cannot run them (the JS kernels run then).
  * Callers ask features.ts's hasWasmSimd() first; this also returns null by itself if the module will not compile.
- * NOTE: synchronous compile of ~2 KB of wasm, once per realm (well under a millisecond).
+ * NOTE: synchronous compile of ~4 KB of wasm, once per realm (well under a millisecond).
  */
 export function createWasmKernels(): WasmKernels | null {
   if (compiled === undefined) {
@@ -106,7 +106,7 @@ export function createWasmKernels(): WasmKernels | null {
 }
 
 const PAGE = 65536;
-/** Where our layout starts: the module's own data (none today) stays below. */
+/** Where our layout starts: the module's own data stays below (it has none: its memory starts empty, tested). */
 const BASE = PAGE;
 
 const align = (n: number) => (n + 15) & ~15;
@@ -122,7 +122,7 @@ export class WasmKernels {
   }
 
   /**
-   * A source and an output picture of this size in the kernel's memory (the same two until the size changes;
+   * A source and an output picture of this size in the kernels' memory (the same two until the size changes;
    * a new size lays the memory out anew and the old pictures must not be used again: their views detach when
    * the memory grows). Compositing these needs no copy.
    */
