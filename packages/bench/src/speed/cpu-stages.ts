@@ -189,8 +189,10 @@ function breakdown(level: number, quality: QualityLevel): void {
       });
       if (shouldSegment(i, quality, i > 0)) {
         time('modelInput', () => {
-          if (w >= 256 && h >= 144) downsamplePacked(guideYuv, w, h, 256, 144, low);
-          else if (!kernel?.downsampleI420(current, 256, 144, low)) downsampleI420(current, 256, 144, low);
+          if (w >= 256 && h >= 144) {
+            if (!kernel?.downsamplePacked(guideYuv, w, h, 256, 144, low))
+              downsamplePacked(guideYuv, w, h, 256, 144, low);
+          } else if (!kernel?.downsampleI420(current, 256, 144, low)) downsampleI420(current, 256, 144, low);
           packedYuvToRgba(low, BT709);
         });
         maskGuide = low.slice();
@@ -212,8 +214,12 @@ function breakdown(level: number, quality: QualityLevel): void {
       const sh = Math.max(1, Math.round(current.height * bs));
       let pixels: Uint8ClampedArray = new Uint8ClampedArray(0);
       time('blur', () => {
-        pixels = downsamplePacked(guideYuv, w, h, sw, sh);
-        const weights = downsamplePlane(refiner.alpha, refiner.width, refiner.height, sw, sh);
+        pixels = new Uint8ClampedArray(sw * sh * 4);
+        if (!kernel?.downsamplePacked(guideYuv, w, h, sw, sh, pixels))
+          downsamplePacked(guideYuv, w, h, sw, sh, pixels);
+        const weights = new Uint8Array(sw * sh);
+        if (!kernel?.downsamplePlane(refiner.alpha, refiner.width, refiner.height, sw, sh, weights))
+          downsamplePlane(refiner.alpha, refiner.width, refiner.height, sw, sh, weights);
         const blurInput = {
           rgba: pixels,
           alpha: weights,

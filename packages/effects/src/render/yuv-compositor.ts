@@ -79,6 +79,31 @@ export function createYuvCompositor(
     if (!kernel?.downsampleI420(src, w, h, out)) downsampleI420(src, w, h, out);
     return out;
   };
+  /** downsamplePacked into `out`: the wasm kernel where it takes it, else the JS one. */
+  const shrinkPacked = (
+    pixels: Uint8ClampedArray,
+    w: number,
+    h: number,
+    outW: number,
+    outH: number,
+    out: Uint8ClampedArray,
+  ) => {
+    if (!kernel?.downsamplePacked(pixels, w, h, outW, outH, out))
+      downsamplePacked(pixels, w, h, outW, outH, out);
+    return out;
+  };
+  /** downsamplePlane into `out`: the wasm kernel where it takes it, else the JS one. */
+  const shrinkPlane = (
+    plane: Uint8Array | Uint8ClampedArray,
+    w: number,
+    h: number,
+    outW: number,
+    outH: number,
+    out: Uint8Array,
+  ) => {
+    if (!kernel?.downsamplePlane(plane, w, h, outW, outH, out)) downsamplePlane(plane, w, h, outW, outH, out);
+    return out;
+  };
   let current: I420 | null = null;
   /** The camera's full-size picture, when the budget works at a smaller scale (`current` is then shrunk). */
   let full: I420 | null = null;
@@ -309,7 +334,7 @@ export function createYuvCompositor(
           // The refinement's guide (made once this frame, refine() reuses it) shrunk again: ~1/10 of the
           // samples of a pass over the full picture (1280x720: 384x216 against 1280x720 plus its chroma).
           const guide = frameGuide(g.w, g.h);
-          downsamplePacked(guide.pixels, g.w, g.h, size.width, size.height, low.packed);
+          shrinkPacked(guide.pixels, g.w, g.h, size.width, size.height, low.packed);
         } else {
           // NOTE: synchronous, one pass over the full picture; only on frames that run the model.
           downsample(current, size.width, size.height, low.packed);
@@ -400,9 +425,9 @@ export function createYuvCompositor(
           blurWeights = new Uint8Array(sw * sh);
         }
         const pixels = guideYuv
-          ? downsamplePacked(guideYuv.pixels, guideYuv.width, guideYuv.height, sw, sh, blurPixels)
+          ? shrinkPacked(guideYuv.pixels, guideYuv.width, guideYuv.height, sw, sh, blurPixels)
           : downsample(src, sw, sh, blurPixels);
-        const weights = downsamplePlane(final.alpha, final.width, final.height, sw, sh, blurWeights);
+        const weights = shrinkPlane(final.alpha, final.width, final.height, sw, sh, blurWeights);
         // NOTE: synchronous CPU work, ~1-2 ms at 160x90 (running sums: cost does not grow with the radius).
         // Blurring Y, U and V is the same linear filter as blurring R, G and B.
         const blurInput = {

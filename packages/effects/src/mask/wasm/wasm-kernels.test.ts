@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hasWasmSimd } from '../../features.js';
 import { maskWeightedBlur } from '../blur.js';
-import { createI420, downsampleI420, type I420 } from '../yuv.js';
+import { createI420, downsampleI420, downsamplePacked, downsamplePlane, type I420 } from '../yuv.js';
 import { compositeI420, type YuvCompositeInput } from '../yuv-composite.js';
 import { KERNELS_WASM_BASE64 } from './kernels-bytes.js';
 import { createWasmKernels } from './wasm-kernels.js';
@@ -236,6 +236,39 @@ describe.skipIf(!hasWasmSimd())('wasm SIMD kernels: mask-weighted blur', () => {
       for (let i = 0; i < expected.length; i++) if (got![i] !== expected[i]) differing++;
       expect(differing).toBe(0);
       if (w > 10) expect(expected).not.toEqual(rgba);
+    });
+  }
+});
+
+describe.skipIf(!hasWasmSimd())('wasm SIMD kernels: box average of packed pixels and of a plane', () => {
+  const kernel = createWasmKernels()!;
+  kernel.pictures(1280, 720);
+
+  // The guide (384x216, 384x288, 192x108) to the model's input and to the blur's grids; odd sizes; a
+  // picture scaled up.
+  const cases = [
+    { w: 384, h: 216, ow: 256, oh: 144 },
+    { w: 384, h: 216, ow: 148, oh: 83 },
+    { w: 384, h: 288, ow: 256, oh: 144 },
+    { w: 192, h: 108, ow: 148, oh: 83 },
+    { w: 383, h: 213, ow: 33, oh: 17 },
+    { w: 61, h: 29, ow: 97, oh: 31 },
+  ];
+  for (const { w, h, ow, oh } of cases) {
+    it(`writes the same bytes as downsamplePacked and downsamplePlane from ${w}x${h} to ${ow}x${oh}`, () => {
+      const next = bytes(w * 7 + ow);
+      const pixels = new Uint8ClampedArray(w * h * 4).map(next);
+      const plane = new Uint8Array(w * h).map(next);
+      const packed = new Uint8ClampedArray(ow * oh * 4);
+      const small = new Uint8Array(ow * oh);
+      expect(kernel.downsamplePacked(pixels, w, h, ow, oh, packed)).toBe(true);
+      expect(kernel.downsamplePlane(plane, w, h, ow, oh, small)).toBe(true);
+      const expectedPacked = downsamplePacked(pixels, w, h, ow, oh);
+      const expectedPlane = downsamplePlane(plane, w, h, ow, oh);
+      let differing = 0;
+      for (let i = 0; i < packed.length; i++) if (packed[i] !== expectedPacked[i]) differing++;
+      for (let i = 0; i < small.length; i++) if (small[i] !== expectedPlane[i]) differing++;
+      expect(differing).toBe(0);
     });
   }
 });

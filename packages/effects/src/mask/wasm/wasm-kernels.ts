@@ -2,7 +2,9 @@
  * The YUV back end's byte kernels in WebAssembly with SIMD, the same bytes as the JS ones (the AssemblyScript
  * source in packages/effects/kernels/ follows them step for step):
  * - composite(): compositeI420 over a small background (blur, privacy), yuv-composite.ts's blendPlane;
- * - downsampleI420(): yuv.ts's box average of the picture to a smaller packed picture (the guide pass);
+ * - downsampleI420(): yuv.ts's box average of the picture to a smaller packed picture (the guide pass), and
+ *   downsamplePacked() / downsamplePlane(), the same box average of a packed picture (the guide to the model's
+ *   input and to the blur's grid) and of one plane (the alpha to the blur's grid);
  * - maskWeightedBlur(): blur.ts's mask-weighted blur (the blurred background, at its small size).
  * The pictures can live in the module's memory (`pictures()`), so a frame is copied in by the camera's copyTo
  * and out by the VideoFrame constructor, never by us; pictures from elsewhere are copied in and out around
@@ -57,6 +59,8 @@ interface KernelExports {
     xs: number,
     ys: number,
     sums: number,
+    inStep: number,
+    channels: number,
   ): void;
   fill(at: number, value: number, n: number): void;
   maskWeightedBlur(
@@ -284,7 +288,7 @@ export class WasmKernels {
     for (let c = 0; c < 3; c++) {
       const [plane, pw, ph] = planes[c]!;
       const offset = base + (plane.byteOffset - src.data.byteOffset);
-      k.boxPlane(offset, pw, ph, outAt, outW, outH, c, 4, xsAt(c), ysAt(c), sums);
+      k.boxPlane(offset, pw, ph, outAt, outW, outH, c, 4, xsAt(c), ysAt(c), sums, 1, 1);
     }
     out.set(new Uint8ClampedArray(k.memory.buffer, outAt, out.length));
     return true;
@@ -321,6 +325,90 @@ export class WasmKernels {
     const out = input.out ?? new Uint8ClampedArray(n * 4);
     out.set(new Uint8ClampedArray(k.memory.buffer, outAt, 4 * n));
     return out;
+  }
+
+  /**
+   * yuv.ts's downsamplePacked (packed Y, U, V, A pixels box-averaged, A 255) into `out`; false when this kernel
+   * does not take it (a box over 257 rows, or too large for its scratch): the caller runs downsamplePacked.
+   */
+  downsamplePacked(
+    pixels: Uint8ClampedArray,
+    width: number,
+    height: number,
+    outW: number,
+    outH: number,
+    out: Uint8ClampedArray,
+  ): boolean {
+    if (pixels.length !== width * height * 4) throw new RangeError('downsamplePacked: size does not match');
+    if (out.length !== outW * outH * 4) throw new RangeError('downsamplePacked: output size does not match');
+    return this.#box(pixels, width, height, 4, out, outW, outH, 4, 3);
+  }
+
+  /** yuv.ts's downsamplePlane (one byte a pixel) into `out`; false as downsamplePacked. */
+  downsamplePlane(
+    plane: Uint8Array | Uint8ClampedArray,
+    pw: number,
+    ph: number,
+    outW: number,
+    outH: number,
+    out: Uint8Array,
+  ): boolean {
+    if (plane.length !== pw * ph) throw new RangeError('downsamplePlane: size does not match');
+    if (out.length !== outW * outH) throw new RangeError('downsamplePlane: output size does not match');
+    return this.#box(plane, pw, ph, 1, out, outW, outH, 1, 1);
+  }
+
+  /** One box average of a picture from elsewhere (copied in; the output copied out). */
+  #box(
+    input: Uint8Array | Uint8ClampedArray,
+    width: number,
+    height: number,
+    inStep: number,
+    out: Uint8Array | Uint8ClampedArray,
+    outW: number,
+    outH: number,
+    step: number,
+    channels: number,
+  ): boolean {
+    if (Math.ceil(height / outH) + 1 > 257) return false;
+    if (!this.#pictures) this.pictures(width, height);
+    const tables = 4 * (outW + 1 + outH + 1);
+    const sumsBytes = 2 * (width * inStep + 16);
+    const need = align(input.length) + align(out.length) + align(tables) + align(sumsBytes);
+    if (need > this.#scratchCap) return false;
+    const k = this.#k;
+    let at = this.#scratch;
+    const take = (n: number) => {
+      const p = at;
+      at += align(n);
+      return p;
+    };
+    const inAt = take(input.length);
+    const outAt = take(out.length);
+    const tableAt = take(tables);
+    const sums = take(sumsBytes);
+    new Uint8Array(k.memory.buffer, inAt, input.length).set(input);
+    const i32 = new Int32Array(k.memory.buffer, tableAt, tables >> 2);
+    i32.set(boxTable(outW, width), 0);
+    i32.set(boxTable(outH, height), outW + 1);
+    if (step === 4) k.fill(outAt, 255, out.length);
+    k.boxPlane(
+      inAt,
+      width,
+      height,
+      outAt,
+      outW,
+      outH,
+      0,
+      step,
+      tableAt,
+      tableAt + 4 * (outW + 1),
+      sums,
+      inStep,
+      channels,
+    );
+    out.set(new Uint8Array(k.memory.buffer, outAt, out.length));
+    return true;
   }
 
   /** Whether `p` is this kernel's current source (or output) picture, by its memory. */
