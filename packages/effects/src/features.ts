@@ -45,6 +45,27 @@ export function detectFeatures(): Features {
   return cached;
 }
 
+/** The smallest module with a v128 instruction: (func (result v128) (v128.const i64x2 0 0)). */
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11,
+]);
+
+/**
+ * Whether this realm's WebAssembly has fixed-width SIMD (Chromium 91+, Firefox 89+, Safari 16.4+): the YUV back
+ * end's byte kernels (mask/wasm/) run in wasm then. Checked once per realm.
+ */
+let wasmSimd: boolean | null = null;
+export function hasWasmSimd(): boolean {
+  if (wasmSimd !== null) return wasmSimd;
+  try {
+    wasmSimd = typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
+  } catch {
+    wasmSimd = false;
+  }
+  return wasmSimd;
+}
+
 /** Whether a WebGL2 context can be made in this realm (worker or page). Checked once per realm. */
 let webgl2: boolean | null = null;
 export function hasWebGL2(): boolean {

@@ -266,6 +266,7 @@ async function main(): Promise<void> {
       budgetQuality?: Record<string, number>;
       budgetDecisions?: { atMs: number; from: number; to: number }[];
       renderer?: string;
+      kernels?: string | null;
       pipeline?: string;
       degraded?: string | null;
     } | null;
@@ -276,7 +277,7 @@ async function main(): Promise<void> {
       : '';
     const path = (backdrop.budgetDecisions ?? []).map((x) => `${x.from}->${x.to}`).join(' ');
     return [
-      `  ${d.browser} ${d.processor} ${d.width}x${d.height}: level ${backdrop.budgetLevel}${how}; ${backdrop.pipeline} pipeline, ${backdrop.renderer}${backdrop.degraded ? `; degraded: ${backdrop.degraded}` : ''}${path ? `; level changes (last 16): ${path}` : ''}`,
+      `  ${d.browser} ${d.processor} ${d.width}x${d.height}: level ${backdrop.budgetLevel}${how}; ${backdrop.pipeline} pipeline, ${backdrop.renderer}${backdrop.kernels ? ` (${backdrop.kernels} kernels)` : ''}${backdrop.degraded ? `; degraded: ${backdrop.degraded}` : ''}${path ? `; level changes (last 16): ${path}` : ''}`,
     ];
   });
   if (levels.length > 0)

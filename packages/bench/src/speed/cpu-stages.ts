@@ -5,9 +5,11 @@
  * after a change can alternate closely on a loaded machine. It does not time the browser's parts (copyTo,
  * the VideoFrame constructor, the model).
  *
- * npm run bench:stages -- [--y4m file] [--masks dir] [--frames N] [--level N]... [--breakdown]
+ * npm run bench:stages -- [--y4m file] [--masks dir] [--frames N] [--level N]... [--breakdown] [--kernels js]
  *
  * --breakdown: after the stages, each level's steps (copy, shrink, model input, guide, refiner, blur, composite).
+ * --kernels js: the JS byte kernels even where wasm SIMD runs (default: as the worker, wasm where it can), so
+ * the two can be compared in one session.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -17,6 +19,7 @@ import { maskWeightedBlur } from '../../../effects/src/mask/blur.js';
 import { ADAPTIVE_LEVELS, type QualityLevel, shouldSegment } from '../../../effects/src/mask/budget.js';
 import { CpuRefiner, workingSize } from '../../../effects/src/mask/cpu-refiner.js';
 import { blurParams, blurWorkScale } from '../../../effects/src/mask/kernels.js';
+import { createWasmKernels } from '../../../effects/src/mask/wasm/wasm-kernels.js';
 import {
   BT709,
   createI420,
@@ -49,6 +52,7 @@ const repo = join(import.meta.dirname, '../../../..');
 const y4mPath = arg('y4m', join(repo, 'packages/bench/.cache/rollerblade-1280x720.y4m'));
 const masksDir = arg('masks', join(repo, '../shared/evaldata/davis2016/rollerblade/masks'));
 const frameCount = Number(arg('frames', '60'));
+const kernels = arg('kernels', 'auto') === 'js' ? 'js' : 'auto';
 
 /** The y4m's frames as I420 pictures (yuv420p only). */
 function readY4m(path: string, max: number): I420[] {
@@ -104,7 +108,8 @@ console.log(
 );
 for (const level of chosen) {
   const quality = ADAPTIVE_LEVELS[level]!;
-  const compositor = createYuvCompositor(new OffscreenCanvas(1, 1));
+  const compositor = createYuvCompositor(new OffscreenCanvas(1, 1), { kernels });
+  if (level === chosen[0]) console.log(`kernels: ${compositor.kernels}`);
   const cameraFrames = frames.map(
     (f) =>
       new NodeVideoFrame(f.data, { codedWidth: f.width, codedHeight: f.height }) as unknown as VideoFrame,
@@ -156,9 +161,13 @@ function breakdown(level: number, quality: QualityLevel): void {
   const scale = quality.frameScale ?? 1;
   const first = frames[0]!;
   const full = createI420(first.width, first.height);
-  const current =
-    scale < 1 ? createI420(Math.round(first.width * scale), Math.round(first.height * scale)) : full;
-  const out = createI420(current.width, current.height);
+  const cw = scale < 1 ? Math.round(first.width * scale) : first.width;
+  const ch = scale < 1 ? Math.round(first.height * scale) : first.height;
+  // As the compositor: with the wasm kernel, the working picture and the output live in its memory.
+  const kernel = kernels === 'js' ? null : createWasmKernels();
+  const pictures = kernel?.pictures(cw, ch);
+  const current = pictures ? pictures.src : scale < 1 ? createI420(cw, ch) : full;
+  const out = pictures ? pictures.out : createI420(cw, ch);
   const low = new Uint8ClampedArray(256 * 144 * 4);
   let maskGuide = new Uint8ClampedArray(0);
   const { w, h } = workingSize(current.width, current.height, quality.refineScale);
@@ -166,21 +175,24 @@ function breakdown(level: number, quality: QualityLevel): void {
   for (let round = 0; round < 3; round++) {
     refiner.reset();
     for (let i = 0; i < frames.length; i++) {
-      time('copy', () => full.data.set(frames[i]!.data));
+      // The camera's picture lands in `full` when it is to be shrunk, else straight in `current`.
+      time('copy', () => (scale < 1 ? full : current).data.set(frames[i]!.data));
       if (scale < 1) time('shrink', () => shrinkI420(full, current));
       const guide = guides[i & 1]!;
       const guideYuv = new Uint8ClampedArray(guide.length);
       // As the compositor: one pass over the picture to the working size; the model's input is made from it
       // when it is at least the model's size, else from the picture.
       time('guide', () => {
-        downsampleI420(current, w, h, guideYuv);
+        if (!kernel?.downsampleI420(current, w, h, guideYuv)) downsampleI420(current, w, h, guideYuv);
         guide.set(guideYuv);
         packedYuvToRgba(guide, BT709);
       });
       if (shouldSegment(i, quality, i > 0)) {
         time('modelInput', () => {
-          if (w >= 256 && h >= 144) downsamplePacked(guideYuv, w, h, 256, 144, low);
-          else downsampleI420(current, 256, 144, low);
+          if (w >= 256 && h >= 144) {
+            if (!kernel?.downsamplePacked(guideYuv, w, h, 256, 144, low))
+              downsamplePacked(guideYuv, w, h, 256, 144, low);
+          } else if (!kernel?.downsampleI420(current, 256, 144, low)) downsampleI420(current, 256, 144, low);
           packedYuvToRgba(low, BT709);
         });
         maskGuide = low.slice();
@@ -202,27 +214,33 @@ function breakdown(level: number, quality: QualityLevel): void {
       const sh = Math.max(1, Math.round(current.height * bs));
       let pixels: Uint8ClampedArray = new Uint8ClampedArray(0);
       time('blur', () => {
-        pixels = downsamplePacked(guideYuv, w, h, sw, sh);
-        const weights = downsamplePlane(refiner.alpha, refiner.width, refiner.height, sw, sh);
-        maskWeightedBlur({
+        pixels = new Uint8ClampedArray(sw * sh * 4);
+        if (!kernel?.downsamplePacked(guideYuv, w, h, sw, sh, pixels))
+          downsamplePacked(guideYuv, w, h, sw, sh, pixels);
+        const weights = new Uint8Array(sw * sh);
+        if (!kernel?.downsamplePlane(refiner.alpha, refiner.width, refiner.height, sw, sh, weights))
+          downsamplePlane(refiner.alpha, refiner.width, refiner.height, sw, sh, weights);
+        const blurInput = {
           rgba: pixels,
           alpha: weights,
           width: sw,
           height: sh,
           sigma: blurParams(0.6, current.height, bs, 9).sigma,
           out: pixels,
-        });
+        };
+        if (!kernel?.maskWeightedBlur(blurInput)) maskWeightedBlur(blurInput);
       });
-      time('composite', () =>
-        compositeI420({
+      time('composite', () => {
+        const input = {
           src: current,
           alpha: refiner.alpha,
           alphaWidth: refiner.width,
           alphaHeight: refiner.height,
-          background: { kind: 'small', pixels, width: sw, height: sh },
+          background: { kind: 'small' as const, pixels, width: sw, height: sh },
           out,
-        }),
-      );
+        };
+        if (!kernel?.composite(input)) compositeI420(input);
+      });
       if (round === 0) for (const k of Object.keys(times)) times[k] = [];
     }
   }

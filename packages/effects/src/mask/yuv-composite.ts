@@ -35,7 +35,7 @@ interface AxisTable {
 
 const tableCache = new Map<string, AxisTable>();
 
-function axisTable(outSize: number, srcSize: number): AxisTable {
+export function axisTable(outSize: number, srcSize: number): AxisTable {
   const key = `${outSize}:${srcSize}`;
   let t = tableCache.get(key);
   if (!t) {
@@ -66,7 +66,7 @@ function ensureRows(alphaWidth: number, planeWidth: number): void {
  * Source position of output sample 0 and the step per sample, 16.16 fixed point, in a row padded by one
  * sample at each end (so the clamped edge needs no branch: position 1.0 is source sample 0).
  */
-function stepping(outSize: number, srcSize: number): { start: number; step: number } {
+export function stepping(outSize: number, srcSize: number): { start: number; step: number } {
   const ratio = srcSize / outSize;
   return { start: Math.round((0.5 * ratio + 0.5) * 65536), step: Math.round(ratio * 65536) };
 }
@@ -409,7 +409,7 @@ function backgroundSpan(wy: number, dst: Words, row: number, x0: number, x1: num
 const runCache = new Map<string, Int32Array>();
 
 /** For each padded alpha index i (0..srcSize+1), the first output x whose left sample index is >= i. */
-function runStarts(outSize: number, srcSize: number): Int32Array {
+export function runStarts(outSize: number, srcSize: number): Int32Array {
   const key = `${outSize}:${srcSize}`;
   let t = runCache.get(key);
   if (!t) {
@@ -426,8 +426,8 @@ function runStarts(outSize: number, srcSize: number): Int32Array {
   return t;
 }
 
-/** Writes the composite into `out` (same size as `src`). */
-export function compositeI420(input: YuvCompositeInput): I420 {
+/** Throws a RangeError when the composite's inputs do not fit together. */
+export function checkCompositeInput(input: YuvCompositeInput): void {
   const { src, out, background } = input;
   if (out.width !== src.width || out.height !== src.height)
     throw new RangeError('compositeI420: output size differs from the source');
@@ -440,6 +440,12 @@ export function compositeI420(input: YuvCompositeInput): I420 {
     throw new RangeError('compositeI420: alpha size does not match');
   if (background.kind === 'small' && background.pixels.length !== background.width * background.height * 4)
     throw new RangeError('compositeI420: background size does not match');
+}
+
+/** Writes the composite into `out` (same size as `src`). */
+export function compositeI420(input: YuvCompositeInput): I420 {
+  checkCompositeInput(input);
+  const { src, out } = input;
   const runs = new Map<number, Int32Array>();
   blendPlane(input, 0, src.y, out.y, src.width, src.height, runs);
   blendPlane(input, 1, src.u, out.u, src.chromaWidth, src.chromaHeight, runs);

@@ -73,7 +73,7 @@ export function rgbToYuv(r: number, g: number, b: number, c: YuvColour): [number
  * users take the one sample at min(t[i], srcSize - 1) then (nearest). Pushing the next edge on instead, as
  * this did, drifted: the last sixth of such a guide's chroma was past the plane and came out 0.
  */
-function boxTable(outSize: number, srcSize: number): Int32Array {
+export function boxTable(outSize: number, srcSize: number): Int32Array {
   const t = new Int32Array(outSize + 1);
   for (let i = 0; i <= outSize; i++) t[i] = Math.round((i * srcSize) / outSize);
   return t;

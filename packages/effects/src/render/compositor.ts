@@ -23,6 +23,9 @@ export const PRIVACY_FRAME: PrivacyFrame = { kind: 'privacy' };
 export type Composition = ResolvedEffectMode | PrivacyFrame;
 
 /** What the engine drives: WebGL2 when the realm has it, Canvas2D otherwise. */
+/** The CPU back end's byte kernels: WebAssembly SIMD, or the JS ones (no SIMD, or it failed to start). */
+export type CpuKernels = 'wasm-simd' | 'js';
+
 export interface Compositor {
   readonly renderer: Renderer;
   readonly canvas: OffscreenCanvas;
@@ -31,6 +34,11 @@ export interface Compositor {
    * hands it frames already drawn at the budget's picture scale.
    */
   readonly scalesFrames?: boolean;
+  /**
+   * Which byte kernels this back end runs on the CPU: 'wasm-simd' (WebAssembly SIMD, where the realm has it) or
+   * 'js'. Absent on back ends that composite on the GPU or through a canvas.
+   */
+  readonly kernels?: CpuKernels;
   /**
    * Takes the frame (does not close it) and prepares its model-sized copy; a back end that `scalesFrames`
    * works on it at `scale` of its size (even sides, as `scaledSize`).

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { hasWasmSimd } from '../features.js';
 import { QUALITY_LEVELS } from '../mask/budget.js';
 import { BT709, createI420, downsampleI420, downsamplePacked, packedYuvToRgba } from '../mask/yuv.js';
 import { MODEL_INPUT } from './compositor.js';
@@ -109,4 +110,68 @@ describe('YUV compositor', () => {
     const out = frameBytes(c.outputFrame(0));
     expect(out.subarray(0, W * H)).not.toEqual(frameBytes(frame).subarray(0, W * H));
   });
+
+  it.skipIf(!hasWasmSimd())(
+    'runs the wasm SIMD kernels where it can and gives the same frames as the JS kernels (blur, privacy, shrunk)',
+    () => {
+      // 641x357: odd sides; a textured picture and a mask with a person, so the composite copies, blends and
+      // shows the background.
+      const level1 = QUALITY_LEVELS[1]!;
+      const w = 641;
+      const h = 357;
+      const frames = [0, 1, 2].map((t) => {
+        const p = createI420(w, h);
+        for (let i = 0; i < p.y.length; i++) p.y[i] = 16 + ((i * 7 + t * 11 + (i >> 8) * 5) % 220);
+        for (let i = 0; i < p.u.length; i++) {
+          p.u[i] = 60 + ((i * 5 + t) % 130);
+          p.v[i] = 200 - ((i * 3) % 120);
+        }
+        return p;
+      });
+      const { width: mw, height: mh } = MODEL_INPUT;
+      const mask = new Float32Array(mw * mh);
+      for (let y = 0; y < mh; y++)
+        for (let x = 0; x < mw; x++) mask[y * mw + x] = Math.hypot(x - mw / 2, y - mh) < mh * 0.7 ? 1 : 0;
+      const run = (kernels: 'auto' | 'js') => {
+        const c = createYuvCompositor(new OffscreenCanvas(1, 1), { kernels });
+        const outs: Uint8Array[] = [];
+        const frame = (i: number) =>
+          new NodeVideoFrame(frames[i]!.data, { codedWidth: w, codedHeight: h }) as unknown as VideoFrame;
+        // The privacy frame (no mask yet), then blurred frames at full and at a shrunk picture scale.
+        c.prepare(frame(0));
+        c.composite({ kind: 'blur', strength: 0.6 }, level1);
+        outs.push(frameBytes(c.outputFrame(0)).slice());
+        for (const [i, scale] of [
+          [0, 1],
+          [1, 1],
+          [2, 0.5],
+          [1, 1],
+        ] as const) {
+          c.prepare(frame(i), scale);
+          c.modelInput(undefined, level1.refineScale);
+          c.setMask(mask, mw, mh);
+          c.refine(level1);
+          c.composite({ kind: 'blur', strength: 0.6 }, level1);
+          outs.push(frameBytes(c.outputFrame(i)).slice());
+        }
+        return { kernels: c.kernels, outs };
+      };
+      const wasm = run('auto');
+      const js = run('js');
+      expect(wasm.kernels).toBe('wasm-simd');
+      expect(js.kernels).toBe('js');
+      expect(wasm.outs.length).toBe(5);
+      // Counted here: toEqual on 340 kB arrays takes seconds.
+      const differing = (a: Uint8Array, b: Uint8Array) => {
+        let n = Math.abs(a.length - b.length);
+        for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) n++;
+        return n;
+      };
+      for (let i = 0; i < wasm.outs.length; i++)
+        expect(differing(wasm.outs[i]!, js.outs[i]!), `frame ${i}`).toBe(0);
+      // Not a vacuous comparison: the frames differ from the camera and from each other.
+      expect(differing(wasm.outs[1]!, frames[0]!.data)).toBeGreaterThan(1000);
+      expect(differing(wasm.outs[1]!, wasm.outs[2]!)).toBeGreaterThan(1000);
+    },
+  );
 });

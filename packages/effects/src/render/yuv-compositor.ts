@@ -1,4 +1,5 @@
 import { EffectError } from '../errors.js';
+import { hasWasmSimd } from '../features.js';
 import { BandRefiner } from '../mask/band-refine.js';
 import { maskWeightedBlur } from '../mask/blur.js';
 import type { QualityLevel } from '../mask/budget.js';
@@ -6,6 +7,7 @@ import { CpuRefiner, workingSize } from '../mask/cpu-refiner.js';
 import { coverCrop, privacySize } from '../mask/geometry.js';
 import { blurParams, blurWorkScale } from '../mask/kernels.js';
 import { i420ToRgba, packedRgbToI420, rgbOrderOf } from '../mask/rgb-i420.js';
+import { createWasmKernels } from '../mask/wasm/wasm-kernels.js';
 import {
   createI420,
   deinterleaveUv,
@@ -20,7 +22,12 @@ import {
   type YuvColour,
   yuvColour,
 } from '../mask/yuv.js';
-import { compositeI420, darkenPackedYuv, upsamplePlane } from '../mask/yuv-composite.js';
+import {
+  compositeI420,
+  darkenPackedYuv,
+  upsamplePlane,
+  type YuvCompositeInput,
+} from '../mask/yuv-composite.js';
 import { type Composition, type Compositor, drawable, MODEL_INPUT } from './compositor.js';
 import { scaledSize } from './frame-scaler.js';
 import { type FrameSource, sourceSize } from './source-stage.js';
@@ -47,7 +54,56 @@ export function yuvCompositorSupported(): boolean {
  * No full-resolution RGB conversion, no canvas raster, no readback. A source that is not YUV (an RGB frame, an
  * ImageBitmap) is converted once, through a canvas.
  */
-export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
+export function createYuvCompositor(
+  canvas: OffscreenCanvas,
+  options: {
+    /** 'js': the JS byte kernels even where wasm SIMD runs (tests, comparisons); default: wasm where it can. */
+    kernels?: 'auto' | 'js';
+  } = {},
+): Compositor {
+  // Chosen once: the box average of the picture and the composite over a small background run in wasm SIMD
+  // where the realm has it. The working picture and the output then live in the kernels' memory, so nothing
+  // is copied in or out around them.
+  const kernel = options.kernels !== 'js' && hasWasmSimd() ? createWasmKernels() : null;
+  /** The composite over any background: the wasm kernel where it takes it, else the JS one. */
+  const composite = (input: YuvCompositeInput) => {
+    if (!kernel?.composite(input)) compositeI420(input);
+  };
+  /** downsampleI420 into `out`: the wasm kernel where it takes it, else the JS one. */
+  const downsample = (
+    src: I420,
+    w: number,
+    h: number,
+    out: Uint8ClampedArray = new Uint8ClampedArray(w * h * 4),
+  ): Uint8ClampedArray => {
+    if (!kernel?.downsampleI420(src, w, h, out)) downsampleI420(src, w, h, out);
+    return out;
+  };
+  /** downsamplePacked into `out`: the wasm kernel where it takes it, else the JS one. */
+  const shrinkPacked = (
+    pixels: Uint8ClampedArray,
+    w: number,
+    h: number,
+    outW: number,
+    outH: number,
+    out: Uint8ClampedArray,
+  ) => {
+    if (!kernel?.downsamplePacked(pixels, w, h, outW, outH, out))
+      downsamplePacked(pixels, w, h, outW, outH, out);
+    return out;
+  };
+  /** downsamplePlane into `out`: the wasm kernel where it takes it, else the JS one. */
+  const shrinkPlane = (
+    plane: Uint8Array | Uint8ClampedArray,
+    w: number,
+    h: number,
+    outW: number,
+    outH: number,
+    out: Uint8Array,
+  ) => {
+    if (!kernel?.downsamplePlane(plane, w, h, outW, outH, out)) downsamplePlane(plane, w, h, outW, outH, out);
+    return out;
+  };
   let current: I420 | null = null;
   /** The camera's full-size picture, when the budget works at a smaller scale (`current` is then shrunk). */
   let full: I420 | null = null;
@@ -98,13 +154,19 @@ export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
     if (!current) throw EffectError.invalidState('frameGuide() before prepare()');
     if (guideYuv && guideYuv.width === w && guideYuv.height === h) return guideYuv;
     if (guideYuvBuffer.length !== w * h * 4) guideYuvBuffer = new Uint8ClampedArray(w * h * 4);
-    downsampleI420(current, w, h, guideYuvBuffer);
+    downsample(current, w, h, guideYuvBuffer);
     guideYuv = { pixels: guideYuvBuffer, width: w, height: h };
     return guideYuv;
   };
 
   const picture = (width: number, height: number, old: I420 | null) =>
     old && old.width === width && old.height === height ? old : createI420(width, height);
+  /**
+   * The working picture (`which` 'src', the frame composited) or the output ('out'): in the kernel's memory
+   * when there is a kernel (the same two until the size changes; a new size drops the old ones).
+   */
+  const kernelPicture = (width: number, height: number, old: I420 | null, which: 'src' | 'out') =>
+    kernel ? kernel.pictures(width, height)[which] : picture(width, height, old);
 
   /** Draws an RGB source on a canvas and converts its pixels (the slow path, for non-YUV sources). */
   const rgbPixels = (draw: (ctx: OffscreenCanvasRenderingContext2D) => void, w: number, h: number) => {
@@ -212,6 +274,7 @@ export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
   return {
     renderer: 'yuv',
     scalesFrames: true,
+    kernels: kernel ? 'wasm-simd' : 'js',
     canvas,
     prepare(source: FrameSource, scale = 1) {
       const size = sourceSize(source);
@@ -221,10 +284,10 @@ export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
       const shrink = scale < 1 ? scaledSize({ width: w, height: h }, scale) : null;
       if (shrink) {
         full = picture(w, h, full);
-        current = picture(shrink.width, shrink.height, current);
+        current = kernelPicture(shrink.width, shrink.height, current, 'src');
       } else {
         full = null;
-        current = picture(w, h, current);
+        current = kernelPicture(w, h, current, 'src');
       }
       // The camera's picture lands in `full` when it is to be shrunk, else straight in `current`.
       const target = full ?? current;
@@ -271,10 +334,10 @@ export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
           // The refinement's guide (made once this frame, refine() reuses it) shrunk again: ~1/10 of the
           // samples of a pass over the full picture (1280x720: 384x216 against 1280x720 plus its chroma).
           const guide = frameGuide(g.w, g.h);
-          downsamplePacked(guide.pixels, g.w, g.h, size.width, size.height, low.packed);
+          shrinkPacked(guide.pixels, g.w, g.h, size.width, size.height, low.packed);
         } else {
           // NOTE: synchronous, one pass over the full picture; only on frames that run the model.
-          downsampleI420(current, size.width, size.height, low.packed);
+          downsample(current, size.width, size.height, low.packed);
         }
         low.rgba.set(low.packed);
         packedYuvToRgba(low.rgba, colour);
@@ -323,7 +386,7 @@ export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
     composite(wanted: Composition, quality: QualityLevel) {
       const src = current;
       if (!src) throw EffectError.invalidState('composite() before prepare()');
-      output = picture(src.width, src.height, output);
+      output = kernelPicture(src.width, src.height, output, 'out');
       const out = output;
       const composition = drawable(wanted, {
         haveAlpha: refinedOnce && refiner.haveAlpha,
@@ -335,9 +398,9 @@ export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
       }
       if (composition.kind === 'privacy') {
         const t = privacySize(src.width, src.height);
-        const tiny = downsampleI420(src, t.width, t.height);
+        const tiny = downsample(src, t.width, t.height);
         darkenPackedYuv(tiny, colour.fullRange);
-        compositeI420({
+        composite({
           src,
           alpha: null,
           alphaWidth: 0,
@@ -362,20 +425,21 @@ export function createYuvCompositor(canvas: OffscreenCanvas): Compositor {
           blurWeights = new Uint8Array(sw * sh);
         }
         const pixels = guideYuv
-          ? downsamplePacked(guideYuv.pixels, guideYuv.width, guideYuv.height, sw, sh, blurPixels)
-          : downsampleI420(src, sw, sh, blurPixels);
-        const weights = downsamplePlane(final.alpha, final.width, final.height, sw, sh, blurWeights);
+          ? shrinkPacked(guideYuv.pixels, guideYuv.width, guideYuv.height, sw, sh, blurPixels)
+          : downsample(src, sw, sh, blurPixels);
+        const weights = shrinkPlane(final.alpha, final.width, final.height, sw, sh, blurWeights);
         // NOTE: synchronous CPU work, ~1-2 ms at 160x90 (running sums: cost does not grow with the radius).
         // Blurring Y, U and V is the same linear filter as blurring R, G and B.
-        maskWeightedBlur({
+        const blurInput = {
           rgba: pixels,
           alpha: weights,
           width: sw,
           height: sh,
           sigma: blurParams(composition.strength, src.height, scale, 9).sigma,
           out: pixels,
-        });
-        compositeI420({ src, ...alpha, background: { kind: 'small', pixels, width: sw, height: sh }, out });
+        };
+        if (!kernel?.maskWeightedBlur(blurInput)) maskWeightedBlur(blurInput);
+        composite({ src, ...alpha, background: { kind: 'small', pixels, width: sw, height: sh }, out });
       } else if (composition.kind === 'replace') {
         const picture = backgroundFor(src);
         if (!picture) throw EffectError.invalidState('replace without a background');

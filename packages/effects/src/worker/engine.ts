@@ -520,6 +520,7 @@ export class Engine {
     return {
       state: this.state,
       renderer: this.renderer,
+      kernels: this.compositor.kernels ?? null,
       delegate: this.segmenter?.delegate ?? null,
       delegateMeasuredMs: this.measuredMs,
       rendererMeasuredMs: this.rendererMeasuredMs,

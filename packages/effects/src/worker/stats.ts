@@ -1,6 +1,6 @@
 import type { BudgetSnapshot } from '../mask/budget.js';
 import type { Degraded } from '../mask/output-verdict.js';
-import type { Renderer } from '../render/compositor.js';
+import type { CpuKernels, Renderer } from '../render/compositor.js';
 import type { FramesPipelineStats } from '../track/frames-pipeline.js';
 
 /**
@@ -38,6 +38,8 @@ export const STAGES: readonly Stage[] = [
 export interface EffectStats {
   state: 'loading' | 'ready' | 'failed' | 'disposed';
   renderer: Renderer | null;
+  /** The YUV back end's byte kernels ('wasm-simd' or 'js'); null for the other back ends. */
+  kernels: CpuKernels | null;
   delegate: 'CPU' | 'GPU' | null;
   /** Median ms per inference of each delegate measured at start-up (empty when a cached choice was used). */
   delegateMeasuredMs: Partial<Record<'CPU' | 'GPU', number>>;

@@ -176,6 +176,7 @@ const api: SpeedApi = {
             p95: stats.msPerFrameP95,
             details: {
               renderer: stats.renderer,
+              kernels: stats.kernels,
               rendererMeasuredMs: stats.rendererMeasuredMs,
               delegate: stats.delegate,
               pipeline: stats.pipeline,

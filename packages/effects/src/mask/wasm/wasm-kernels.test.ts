@@ -1,0 +1,274 @@
+import { describe, expect, it } from 'vitest';
+import { hasWasmSimd } from '../../features.js';
+import { maskWeightedBlur } from '../blur.js';
+import { createI420, downsampleI420, downsamplePacked, downsamplePlane, type I420 } from '../yuv.js';
+import { compositeI420, type YuvCompositeInput } from '../yuv-composite.js';
+import { KERNELS_WASM_BASE64 } from './kernels-bytes.js';
+import { createWasmKernels } from './wasm-kernels.js';
+
+/** A seeded byte stream (the same inputs every run). */
+function bytes(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return (s >>> 16) & 255;
+  };
+}
+
+/** A camera-like picture: gradients plus noise, every plane different. */
+function textured(w: number, h: number, seed: number): I420 {
+  const next = bytes(seed);
+  const p = createI420(w, h);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) p.y[y * w + x] = (x * 3 + y * 5 + (next() & 31)) & 255;
+  for (let i = 0; i < p.u.length; i++) {
+    p.u[i] = (i * 7 + (next() & 15)) & 255;
+    p.v[i] = (255 - i * 3 + (next() & 15)) & 255;
+  }
+  return p;
+}
+
+/**
+ * An alpha like the refinement's: a person (255) with a soft outline, background 0, a few noisy patches and a
+ * person touching the left, right and bottom edges, so every run kind meets every edge.
+ */
+function personAlpha(aw: number, ah: number, seed: number): Uint8Array {
+  const next = bytes(seed);
+  const a = new Uint8Array(aw * ah);
+  for (let y = 0; y < ah; y++)
+    for (let x = 0; x < aw; x++) {
+      const d = Math.hypot(x - aw / 2, (y - ah) * 0.8) - ah * 0.6;
+      let v = d < -3 ? 255 : d > 3 ? 0 : Math.round(((3 - d) / 6) * 255);
+      if (x < 3 || x >= aw - 2) v = 255;
+      if (y < ah / 4 && x > aw / 3 && x < aw / 2) v = next();
+      a[y * aw + x] = v;
+    }
+  return a;
+}
+
+function small(sw: number, sh: number, seed: number): Uint8ClampedArray {
+  const next = bytes(seed);
+  return new Uint8ClampedArray(sw * sh * 4).map(next);
+}
+
+/** Where two pictures differ, as "plane x,y" strings (empty when byte-identical). */
+function differences(a: I420, b: I420): string[] {
+  const out: string[] = [];
+  const planes: [string, Uint8Array, Uint8Array, number][] = [
+    ['y', a.y, b.y, a.width],
+    ['u', a.u, b.u, a.chromaWidth],
+    ['v', a.v, b.v, a.chromaWidth],
+  ];
+  for (const [name, p, q, w] of planes)
+    for (let i = 0; i < p.length && out.length < 10; i++)
+      if (p[i] !== q[i]) out.push(`${name} ${i % w},${Math.floor(i / w)}: ${p[i]} vs ${q[i]}`);
+  return out;
+}
+
+// Sizes as the YUV back end meets them: the camera's picture, the alpha at the working size, and the blur's
+// small background; 641x357 has odd sides (odd chroma) and widths that are not multiples of 16.
+const CASES = [
+  { w: 1280, h: 720, aw: 384, ah: 216, sw: 148, sh: 83 },
+  { w: 640, h: 480, aw: 384, ah: 288, sw: 80, sh: 60 },
+  { w: 641, h: 357, aw: 383, ah: 213, sw: 33, sh: 17 },
+  // Alpha wider than the picture's chroma, a background wider than the picture's chroma (scaled down).
+  { w: 97, h: 31, aw: 61, ah: 29, sw: 70, sh: 5 },
+];
+
+describe.skipIf(!hasWasmSimd())('wasm SIMD kernels: composite', () => {
+  const kernel = createWasmKernels()!;
+
+  it('starts in Node (SIMD is there), from a module with no data of its own in memory', () => {
+    expect(kernel).not.toBeNull();
+    // wasm-kernels.ts lays its pictures out from 64 KiB up: the module must not keep anything there.
+    const module = new WebAssembly.Module(Buffer.from(KERNELS_WASM_BASE64, 'base64'));
+    const exports = new WebAssembly.Instance(module, {}).exports as { memory: WebAssembly.Memory };
+    expect(exports.memory.buffer.byteLength).toBe(0);
+    expect(WebAssembly.Module.imports(module)).toEqual([]);
+  });
+
+  for (const { w, h, aw, ah, sw, sh } of CASES) {
+    it(`writes the same bytes as compositeI420 at ${w}x${h} (alpha ${aw}x${ah}, background ${sw}x${sh})`, () => {
+      const src = textured(w, h, w + h);
+      const alpha = personAlpha(aw, ah, aw);
+      const background = { kind: 'small' as const, pixels: small(sw, sh, sw), width: sw, height: sh };
+      for (const a of [alpha, null]) {
+        const input: Omit<YuvCompositeInput, 'out'> = {
+          src,
+          alpha: a,
+          alphaWidth: a ? aw : 0,
+          alphaHeight: a ? ah : 0,
+          background,
+        };
+        const expected = compositeI420({ ...input, out: createI420(w, h) });
+        // Pictures from elsewhere: copied in and out.
+        const copied = createI420(w, h);
+        expect(kernel.composite({ ...input, out: copied })).toBe(true);
+        expect(differences(copied, expected)).toEqual([]);
+        // Pictures in the kernel's memory: no copy.
+        const { src: inSrc, out: inOut } = kernel.pictures(w, h);
+        inSrc.data.set(src.data);
+        inOut.data.fill(0);
+        expect(kernel.composite({ ...input, src: inSrc, out: inOut })).toBe(true);
+        expect(differences(inOut, expected)).toEqual([]);
+      }
+    });
+  }
+
+  it('is tested on inputs where every run kind occurs (copy, background, blend)', () => {
+    // Guards the test above against a case that would pass with a kernel that only copies or only blends.
+    const { w, h, aw, ah, sw, sh } = CASES[0]!;
+    const src = textured(w, h, 1);
+    const input = {
+      src,
+      alpha: personAlpha(aw, ah, aw),
+      alphaWidth: aw,
+      alphaHeight: ah,
+      background: { kind: 'small' as const, pixels: small(sw, sh, sw), width: sw, height: sh },
+    };
+    const out = compositeI420({ ...input, out: createI420(w, h) });
+    let same = 0;
+    let other = 0;
+    for (let i = 0; i < out.y.length; i++) out.y[i] === src.y[i] ? same++ : other++;
+    expect(same).toBeGreaterThan(out.y.length / 10);
+    expect(other).toBeGreaterThan(out.y.length / 10);
+  });
+
+  it('lays its memory out anew for a new size, and declines picture and colour backgrounds', () => {
+    const a = kernel.pictures(320, 180);
+    expect(kernel.pictures(320, 180)).toBe(a);
+    const b = kernel.pictures(1920, 1080);
+    expect(b.src.width).toBe(1920);
+    expect(b.out.data.length).toBe(1920 * 1080 * 1.5);
+    const src = textured(64, 32, 5);
+    const base = { src, alpha: new Uint8Array(16 * 8).fill(255), alphaWidth: 16, alphaHeight: 8 };
+    const out = createI420(64, 32);
+    expect(kernel.composite({ ...base, background: { kind: 'colour', yuv: [16, 128, 128] }, out })).toBe(
+      false,
+    );
+    expect(kernel.composite({ ...base, background: { kind: 'picture', picture: src }, out })).toBe(false);
+    expect(() =>
+      kernel.composite({
+        ...base,
+        background: { kind: 'small', pixels: new Uint8ClampedArray(3), width: 1, height: 1 },
+        out,
+      }),
+    ).toThrow(/background size/);
+  });
+});
+
+// The guide pass's sizes: the working size at each refineScale, the model's input, a chroma scaled up (640x480's
+// 320x240 to 384x288), odd sides and widths that are not multiples of 16.
+const BOX_CASES = [
+  { w: 1280, h: 720, ow: 384, oh: 216 },
+  { w: 1280, h: 720, ow: 192, oh: 108 },
+  { w: 1280, h: 720, ow: 256, oh: 144 },
+  { w: 640, h: 480, ow: 384, oh: 288 },
+  { w: 641, h: 357, ow: 383, oh: 213 },
+  { w: 641, h: 357, ow: 148, oh: 83 },
+  { w: 97, h: 31, ow: 61, oh: 29 },
+];
+
+describe.skipIf(!hasWasmSimd())('wasm SIMD kernels: box average (downsampleI420)', () => {
+  const kernel = createWasmKernels()!;
+
+  for (const { w, h, ow, oh } of BOX_CASES) {
+    it(`writes the same bytes as downsampleI420 from ${w}x${h} to ${ow}x${oh}`, () => {
+      const src = textured(w, h, w * 3 + ow);
+      const expected = downsampleI420(src, ow, oh);
+      const fromElsewhere = new Uint8ClampedArray(ow * oh * 4);
+      expect(kernel.downsampleI420(src, ow, oh, fromElsewhere)).toBe(true);
+      const inPlace = new Uint8ClampedArray(ow * oh * 4);
+      const { src: mine } = kernel.pictures(w, h);
+      mine.data.set(src.data);
+      expect(kernel.downsampleI420(mine, ow, oh, inPlace)).toBe(true);
+      for (const got of [fromElsewhere, inPlace]) {
+        let differing = 0;
+        let first = '';
+        for (let i = 0; i < got.length; i++)
+          if (got[i] !== expected[i]) {
+            if (!first) first = `pixel ${i >> 2} byte ${i & 3}: ${got[i]} vs ${expected[i]}`;
+            differing++;
+          }
+        expect(first).toBe('');
+        expect(differing).toBe(0);
+      }
+      // The last pixel (bottom-right corner) carries the picture's own corner region, not zeros.
+      expect(expected[expected.length - 4]).toBeGreaterThan(0);
+    });
+  }
+
+  it('declines a box over 257 rows (its u16 sums), which the JS kernel then does', () => {
+    const src = textured(64, 600, 9);
+    expect(kernel.downsampleI420(src, 32, 2, new Uint8ClampedArray(32 * 2 * 4))).toBe(false);
+    expect(() => kernel.downsampleI420(src, 32, 2, new Uint8ClampedArray(5))).toThrow(/size does not match/);
+  });
+});
+
+describe.skipIf(!hasWasmSimd())('wasm SIMD kernels: mask-weighted blur', () => {
+  const kernel = createWasmKernels()!;
+  kernel.pictures(1280, 720);
+
+  // The blur's sizes at 720p and 640x480 (blurWorkScale), odd sides, one pixel high, and radii from 0 (no
+  // pass) to wider than the picture (every sample clamped at both ends).
+  const cases = [
+    { w: 148, h: 83, sigma: 4.2 },
+    { w: 80, h: 60, sigma: 3 },
+    { w: 33, h: 17, sigma: 9 },
+    { w: 7, h: 1, sigma: 2 },
+    { w: 148, h: 83, sigma: 0.3 },
+    { w: 64, h: 36, sigma: 40 },
+  ];
+  for (const { w, h, sigma } of cases) {
+    it(`writes the same bytes as maskWeightedBlur at ${w}x${h}, sigma ${sigma}`, () => {
+      const next = bytes(w * h + Math.round(sigma * 10));
+      const rgba = new Uint8ClampedArray(w * h * 4).map(next);
+      // Person on the right half, noisy alpha on the left: both branches of the final division (weight above
+      // and below 0.02) occur.
+      const alpha = new Uint8Array(w * h);
+      for (let i = 0; i < alpha.length; i++) alpha[i] = i % w > w / 2 ? 255 : i % 5 === 0 ? next() : 0;
+      const expected = maskWeightedBlur({ rgba, alpha, width: w, height: h, sigma });
+      // In place (out = rgba), as the compositor calls it.
+      const copy = rgba.slice();
+      const got = kernel.maskWeightedBlur({ rgba: copy, alpha, width: w, height: h, sigma, out: copy });
+      expect(got).toBe(copy);
+      let differing = 0;
+      for (let i = 0; i < expected.length; i++) if (got![i] !== expected[i]) differing++;
+      expect(differing).toBe(0);
+      if (w > 10) expect(expected).not.toEqual(rgba);
+    });
+  }
+});
+
+describe.skipIf(!hasWasmSimd())('wasm SIMD kernels: box average of packed pixels and of a plane', () => {
+  const kernel = createWasmKernels()!;
+  kernel.pictures(1280, 720);
+
+  // The guide (384x216, 384x288, 192x108) to the model's input and to the blur's grids; odd sizes; a
+  // picture scaled up.
+  const cases = [
+    { w: 384, h: 216, ow: 256, oh: 144 },
+    { w: 384, h: 216, ow: 148, oh: 83 },
+    { w: 384, h: 288, ow: 256, oh: 144 },
+    { w: 192, h: 108, ow: 148, oh: 83 },
+    { w: 383, h: 213, ow: 33, oh: 17 },
+    { w: 61, h: 29, ow: 97, oh: 31 },
+  ];
+  for (const { w, h, ow, oh } of cases) {
+    it(`writes the same bytes as downsamplePacked and downsamplePlane from ${w}x${h} to ${ow}x${oh}`, () => {
+      const next = bytes(w * 7 + ow);
+      const pixels = new Uint8ClampedArray(w * h * 4).map(next);
+      const plane = new Uint8Array(w * h).map(next);
+      const packed = new Uint8ClampedArray(ow * oh * 4);
+      const small = new Uint8Array(ow * oh);
+      expect(kernel.downsamplePacked(pixels, w, h, ow, oh, packed)).toBe(true);
+      expect(kernel.downsamplePlane(plane, w, h, ow, oh, small)).toBe(true);
+      const expectedPacked = downsamplePacked(pixels, w, h, ow, oh);
+      const expectedPlane = downsamplePlane(plane, w, h, ow, oh);
+      let differing = 0;
+      for (let i = 0; i < packed.length; i++) if (packed[i] !== expectedPacked[i]) differing++;
+      for (let i = 0; i < small.length; i++) if (small[i] !== expectedPlane[i]) differing++;
+      expect(differing).toBe(0);
+    });
+  }
+});

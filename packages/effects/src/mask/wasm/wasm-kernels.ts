@@ -1,0 +1,442 @@
+/**
+ * The YUV back end's byte kernels in WebAssembly with SIMD, the same bytes as the JS ones (the AssemblyScript
+ * source in packages/effects/kernels/ follows them step for step):
+ * - composite(): compositeI420 over a small background (blur, privacy), yuv-composite.ts's blendPlane;
+ * - downsampleI420(): yuv.ts's box average of the picture to a smaller packed picture (the guide pass), and
+ *   downsamplePacked() / downsamplePlane(), the same box average of a packed picture (the guide to the model's
+ *   input and to the blur's grid) and of one plane (the alpha to the blur's grid);
+ * - maskWeightedBlur(): blur.ts's mask-weighted blur (the blurred background, at its small size).
+ * The pictures can live in the module's memory (`pictures()`), so a frame is copied in by the camera's copyTo
+ * and out by the VideoFrame constructor, never by us; pictures from elsewhere are copied in and out around
+ * the call. Pure: typed arrays and WebAssembly only.
+ */
+import { boxRadius, type WeightedBlurInput } from '../blur.js';
+import { boxTable, type I420 } from '../yuv.js';
+import {
+  axisTable,
+  checkCompositeInput,
+  runStarts,
+  stepping,
+  type YuvCompositeInput,
+} from '../yuv-composite.js';
+import { KERNELS_WASM_BASE64 } from './kernels-bytes.js';
+
+interface KernelExports {
+  memory: WebAssembly.Memory;
+  compositeSmallPlane(
+    src: number,
+    dst: number,
+    pw: number,
+    ph: number,
+    alpha: number,
+    aw: number,
+    small: number,
+    sw: number,
+    plane: number,
+    byI0: number,
+    byI1: number,
+    byW: number,
+    ayI0: number,
+    ayI1: number,
+    ayW: number,
+    firstX: number,
+    saStart: number,
+    saStep: number,
+    bgStart: number,
+    bgStep: number,
+    scratch: number,
+  ): void;
+  scratchBytes(pw: number, sw: number, aw: number): number;
+  boxPlane(
+    plane: number,
+    pw: number,
+    ph: number,
+    out: number,
+    outW: number,
+    outH: number,
+    channel: number,
+    step: number,
+    xs: number,
+    ys: number,
+    sums: number,
+    inStep: number,
+    channels: number,
+  ): void;
+  fill(at: number, value: number, n: number): void;
+  maskWeightedBlur(
+    rgba: number,
+    alpha: number,
+    width: number,
+    height: number,
+    r: number,
+    planes: number,
+    scratch: number,
+    acc: number,
+    out: number,
+  ): void;
+}
+
+function decodeBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** The compiled module, once per realm (null: no SIMD, or it would not compile). */
+let compiled: WebAssembly.Module | null | undefined;
+
+/**
+ * The kernels with their own memory, or null when this realm cannot run them (the JS kernels run then).
+ * Callers ask features.ts's hasWasmSimd() first; this also returns null by itself if the module will not compile.
+ * NOTE: synchronous compile of ~4 KB of wasm, once per realm (well under a millisecond).
+ */
+export function createWasmKernels(): WasmKernels | null {
+  if (compiled === undefined) {
+    try {
+      compiled = new WebAssembly.Module(decodeBase64(KERNELS_WASM_BASE64) as BufferSource);
+    } catch {
+      // No SIMD (the module does not validate) or no WebAssembly: the JS kernels.
+      compiled = null;
+    }
+  }
+  if (!compiled) return null;
+  try {
+    const instance = new WebAssembly.Instance(compiled, {});
+    return new WasmKernels(instance.exports as unknown as KernelExports);
+  } catch {
+    return null;
+  }
+}
+
+const PAGE = 65536;
+/** Where our layout starts: the module's own data stays below (it has none: its memory starts empty, tested). */
+const BASE = PAGE;
+
+const align = (n: number) => (n + 15) & ~15;
+
+export class WasmKernels {
+  readonly #k: KernelExports;
+  #pictures: { src: I420; out: I420 } | null = null;
+  #scratch = 0;
+  #scratchCap = 0;
+
+  constructor(exports: KernelExports) {
+    this.#k = exports;
+  }
+
+  /**
+   * A source and an output picture of this size in the kernels' memory (the same two until the size changes;
+   * a new size lays the memory out anew and the old pictures must not be used again: their views detach when
+   * the memory grows). Compositing these needs no copy.
+   */
+  pictures(width: number, height: number): { src: I420; out: I420 } {
+    const p = this.#pictures;
+    if (p && p.src.width === width && p.src.height === height && p.src.data.byteLength > 0) return p;
+    const chromaWidth = (width + 1) >> 1;
+    const chromaHeight = (height + 1) >> 1;
+    const bytes = width * height + 2 * chromaWidth * chromaHeight;
+    const srcAt = BASE;
+    const outAt = align(srcAt + bytes);
+    this.#scratch = align(outAt + bytes);
+    // Room for the alpha, the small background, the tables and the rows of any working size up to the
+    // picture's own (the refinement never works larger than the picture).
+    this.#scratchCap = width * height * 2 + 8 * PAGE;
+    const need = this.#scratch + this.#scratchCap;
+    const memory = this.#k.memory;
+    if (memory.buffer.byteLength < need) memory.grow(Math.ceil((need - memory.buffer.byteLength) / PAGE));
+    const view = (at: number): I420 => {
+      const data = new Uint8Array(memory.buffer, at, bytes);
+      const luma = width * height;
+      const chroma = chromaWidth * chromaHeight;
+      return {
+        width,
+        height,
+        chromaWidth,
+        chromaHeight,
+        data,
+        y: data.subarray(0, luma),
+        u: data.subarray(luma, luma + chroma),
+        v: data.subarray(luma + chroma),
+      };
+    };
+    this.#pictures = { src: view(srcAt), out: view(outAt) };
+    return this.#pictures;
+  }
+
+  /**
+   * Writes the composite into `input.out`, as compositeI420 does, and returns true; false when this kernel does
+   * not do this composite (a picture or colour background, or inputs too large for its scratch), and then the
+   * caller runs compositeI420.
+   */
+  composite(input: YuvCompositeInput): boolean {
+    checkCompositeInput(input);
+    const { src, out, background: bg, alpha } = input;
+    if (bg.kind !== 'small') return false;
+    const inPlace = this.#holds(src, 'src');
+    const outInPlace = this.#holds(out, 'out');
+    const pics = inPlace && outInPlace ? this.#pictures! : this.pictures(src.width, src.height);
+    const aw = alpha ? input.alphaWidth : 0;
+    const ah = alpha ? input.alphaHeight : 0;
+    const k = this.#k;
+    const lumaScratch = k.scratchBytes(src.width, bg.width, aw);
+    const tables = 4 * (6 * src.height + aw + 3) + 64;
+    const need = align(aw * ah) + align(bg.pixels.length) + 2 * align(tables) + align(lumaScratch);
+    if (need > this.#scratchCap) return false;
+    if (!inPlace) pics.src.data.set(src.data);
+    const buffer = k.memory.buffer;
+    let at = this.#scratch;
+    const take = (n: number) => {
+      const p = at;
+      at += align(n);
+      return p;
+    };
+    const alphaAt = alpha ? take(aw * ah) : 0;
+    if (alpha) new Uint8Array(buffer, alphaAt, aw * ah).set(alpha);
+    const smallAt = take(bg.pixels.length);
+    new Uint8Array(buffer, smallAt, bg.pixels.length).set(bg.pixels);
+    const scratch = take(lumaScratch);
+    const s = pics.src;
+    const d = pics.out;
+    const planes: [Uint8Array, Uint8Array, number, number][] = [
+      [s.y, d.y, s.width, s.height],
+      [s.u, d.u, s.chromaWidth, s.chromaHeight],
+      [s.v, d.v, s.chromaWidth, s.chromaHeight],
+    ];
+    let tableAt = -1;
+    for (let plane = 0; plane < 3; plane++) {
+      const [sp, dp, pw, ph] = planes[plane]!;
+      // U and V share their tables (same size).
+      if (plane < 2) tableAt = this.#writeTables(take(tables), pw, ph, aw, ah, bg.height);
+      const sa = aw ? stepping(pw, aw) : { start: 0, step: 0 };
+      const sb = stepping(pw, bg.width);
+      const t = (i: number) => tableAt + 4 * ph * i;
+      k.compositeSmallPlane(
+        sp.byteOffset,
+        dp.byteOffset,
+        pw,
+        ph,
+        alphaAt,
+        aw,
+        smallAt,
+        bg.width,
+        plane,
+        t(0),
+        t(1),
+        t(2),
+        t(3),
+        t(4),
+        t(5),
+        t(6),
+        sa.start,
+        sa.step,
+        sb.start,
+        sb.step,
+        scratch,
+      );
+    }
+    if (!outInPlace) out.data.set(pics.out.data);
+    return true;
+  }
+
+  /**
+   * yuv.ts's downsampleI420 (the picture box-averaged to outW x outH, packed Y, U, V, 255) into `out`; returns
+   * true, or false when this kernel does not take it (a box over 257 rows, or too large for its scratch), and
+   * then the caller runs downsampleI420. The picture is read in place when it is this kernel's `pictures()`.
+   */
+  downsampleI420(src: I420, outW: number, outH: number, out: Uint8ClampedArray): boolean {
+    if (out.length !== outW * outH * 4) throw new RangeError('downsampleI420: output size does not match');
+    // u16 column sums: a box may span at most 257 rows (as yuv.ts's word path).
+    if (Math.ceil(src.height / outH) + 1 > 257 || Math.ceil(src.chromaHeight / outH) + 1 > 257) return false;
+    const inPlace = this.#holds(src, 'src') || this.#holds(src, 'out');
+    if (!this.#pictures && !inPlace) this.pictures(src.width, src.height);
+    const tables = 4 * (2 * (outW + 1) + 2 * (outH + 1));
+    const need =
+      align(out.length) +
+      align(tables) +
+      align(2 * (src.width + 16)) +
+      (inPlace ? 0 : align(src.data.length));
+    if (need > this.#scratchCap) return false;
+    const k = this.#k;
+    let at = this.#scratch;
+    const take = (n: number) => {
+      const p = at;
+      at += align(n);
+      return p;
+    };
+    const outAt = take(out.length);
+    const sums = take(2 * (src.width + 16));
+    const tableAt = take(tables);
+    let base = src.data.byteOffset;
+    if (!inPlace) {
+      base = take(src.data.length);
+      new Uint8Array(k.memory.buffer, base, src.data.length).set(src.data);
+    }
+    const i32 = new Int32Array(k.memory.buffer, tableAt, tables >> 2);
+    const xsAt = (plane: number) => tableAt + (plane ? 4 * (outW + 1) : 0);
+    const ysAt = (plane: number) => tableAt + 4 * (2 * (outW + 1) + (plane ? outH + 1 : 0));
+    i32.set(boxTable(outW, src.width), 0);
+    i32.set(boxTable(outW, src.chromaWidth), outW + 1);
+    i32.set(boxTable(outH, src.height), 2 * (outW + 1));
+    i32.set(boxTable(outH, src.chromaHeight), 2 * (outW + 1) + outH + 1);
+    k.fill(outAt + 0, 255, out.length);
+    const planes: [Uint8Array, number, number][] = [
+      [src.y, src.width, src.height],
+      [src.u, src.chromaWidth, src.chromaHeight],
+      [src.v, src.chromaWidth, src.chromaHeight],
+    ];
+    for (let c = 0; c < 3; c++) {
+      const [plane, pw, ph] = planes[c]!;
+      const offset = base + (plane.byteOffset - src.data.byteOffset);
+      k.boxPlane(offset, pw, ph, outAt, outW, outH, c, 4, xsAt(c), ysAt(c), sums, 1, 1);
+    }
+    out.set(new Uint8ClampedArray(k.memory.buffer, outAt, out.length));
+    return true;
+  }
+
+  /**
+   * blur.ts's maskWeightedBlur (the same bytes) into `input.out` (or a new array); null when this kernel does
+   * not take it (too large for its scratch), and then the caller runs maskWeightedBlur.
+   */
+  maskWeightedBlur(input: WeightedBlurInput): Uint8ClampedArray | null {
+    const { rgba, alpha, width, height } = input;
+    const n = width * height;
+    if (rgba.length !== n * 4 || alpha.length !== n)
+      throw new RangeError('maskWeightedBlur: sizes do not match');
+    if (!this.#pictures) this.pictures(width, height);
+    const need = 2 * align(4 * n) + align(n) + 2 * align(16 * n) + align(32 * width);
+    if (need > this.#scratchCap) return null;
+    const k = this.#k;
+    let at = this.#scratch;
+    const take = (bytes: number) => {
+      const p = at;
+      at += align(bytes);
+      return p;
+    };
+    const rgbaAt = take(4 * n);
+    const alphaAt = take(n);
+    const outAt = take(4 * n);
+    const planes = take(16 * n);
+    const scratch = take(16 * n);
+    const acc = take(32 * width);
+    new Uint8ClampedArray(k.memory.buffer, rgbaAt, 4 * n).set(rgba);
+    new Uint8Array(k.memory.buffer, alphaAt, n).set(alpha);
+    k.maskWeightedBlur(rgbaAt, alphaAt, width, height, boxRadius(input.sigma), planes, scratch, acc, outAt);
+    const out = input.out ?? new Uint8ClampedArray(n * 4);
+    out.set(new Uint8ClampedArray(k.memory.buffer, outAt, 4 * n));
+    return out;
+  }
+
+  /**
+   * yuv.ts's downsamplePacked (packed Y, U, V, A pixels box-averaged, A 255) into `out`; false when this kernel
+   * does not take it (a box over 257 rows, or too large for its scratch): the caller runs downsamplePacked.
+   */
+  downsamplePacked(
+    pixels: Uint8ClampedArray,
+    width: number,
+    height: number,
+    outW: number,
+    outH: number,
+    out: Uint8ClampedArray,
+  ): boolean {
+    if (pixels.length !== width * height * 4) throw new RangeError('downsamplePacked: size does not match');
+    if (out.length !== outW * outH * 4) throw new RangeError('downsamplePacked: output size does not match');
+    return this.#box(pixels, width, height, 4, out, outW, outH, 4, 3);
+  }
+
+  /** yuv.ts's downsamplePlane (one byte a pixel) into `out`; false as downsamplePacked. */
+  downsamplePlane(
+    plane: Uint8Array | Uint8ClampedArray,
+    pw: number,
+    ph: number,
+    outW: number,
+    outH: number,
+    out: Uint8Array,
+  ): boolean {
+    if (plane.length !== pw * ph) throw new RangeError('downsamplePlane: size does not match');
+    if (out.length !== outW * outH) throw new RangeError('downsamplePlane: output size does not match');
+    return this.#box(plane, pw, ph, 1, out, outW, outH, 1, 1);
+  }
+
+  /** One box average of a picture from elsewhere (copied in; the output copied out). */
+  #box(
+    input: Uint8Array | Uint8ClampedArray,
+    width: number,
+    height: number,
+    inStep: number,
+    out: Uint8Array | Uint8ClampedArray,
+    outW: number,
+    outH: number,
+    step: number,
+    channels: number,
+  ): boolean {
+    if (Math.ceil(height / outH) + 1 > 257) return false;
+    if (!this.#pictures) this.pictures(width, height);
+    const tables = 4 * (outW + 1 + outH + 1);
+    const sumsBytes = 2 * (width * inStep + 16);
+    const need = align(input.length) + align(out.length) + align(tables) + align(sumsBytes);
+    if (need > this.#scratchCap) return false;
+    const k = this.#k;
+    let at = this.#scratch;
+    const take = (n: number) => {
+      const p = at;
+      at += align(n);
+      return p;
+    };
+    const inAt = take(input.length);
+    const outAt = take(out.length);
+    const tableAt = take(tables);
+    const sums = take(sumsBytes);
+    new Uint8Array(k.memory.buffer, inAt, input.length).set(input);
+    const i32 = new Int32Array(k.memory.buffer, tableAt, tables >> 2);
+    i32.set(boxTable(outW, width), 0);
+    i32.set(boxTable(outH, height), outW + 1);
+    if (step === 4) k.fill(outAt, 255, out.length);
+    k.boxPlane(
+      inAt,
+      width,
+      height,
+      outAt,
+      outW,
+      outH,
+      0,
+      step,
+      tableAt,
+      tableAt + 4 * (outW + 1),
+      sums,
+      inStep,
+      channels,
+    );
+    out.set(new Uint8Array(k.memory.buffer, outAt, out.length));
+    return true;
+  }
+
+  /** Whether `p` is this kernel's current source (or output) picture, by its memory. */
+  #holds(p: I420, which: 'src' | 'out'): boolean {
+    const mine = this.#pictures?.[which];
+    return (
+      mine !== undefined &&
+      p.data.buffer === this.#k.memory.buffer &&
+      p.data.byteOffset === mine.data.byteOffset &&
+      p.width === mine.width &&
+      p.height === mine.height
+    );
+  }
+
+  /** The row tables of one plane size at `at` (i32): background rows, alpha rows, then the runs' first x. */
+  #writeTables(at: number, pw: number, ph: number, aw: number, ah: number, sh: number): number {
+    const i32 = new Int32Array(this.#k.memory.buffer, at, 6 * ph + aw + 3);
+    const by = axisTable(ph, sh);
+    i32.set(by.i0, 0);
+    i32.set(by.i1, ph);
+    i32.set(by.w, 2 * ph);
+    if (aw) {
+      const ay = axisTable(ph, ah);
+      i32.set(ay.i0, 3 * ph);
+      i32.set(ay.i1, 4 * ph);
+      i32.set(ay.w, 5 * ph);
+      i32.set(runStarts(pw, aw), 6 * ph);
+    }
+    return at;
+  }
+}
