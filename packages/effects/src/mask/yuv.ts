@@ -20,11 +20,20 @@ export interface I420 {
 export function createI420(width: number, height: number): I420 {
   if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0))
     throw new RangeError(`bad picture size ${width}x${height}`);
+  return i420View(new Uint8Array(i420Bytes(width, height)), width, height);
+}
+
+/** Bytes of an I420 picture of this size: the luma plane and two chroma planes of half size, rounded up. */
+export function i420Bytes(width: number, height: number): number {
+  return width * height + 2 * ((width + 1) >> 1) * ((height + 1) >> 1);
+}
+
+/** An I420 picture over `data` (at least i420Bytes long): the planes are views into it, in Y, U, V order. */
+export function i420View(data: Uint8Array, width: number, height: number): I420 {
   const chromaWidth = (width + 1) >> 1;
   const chromaHeight = (height + 1) >> 1;
   const luma = width * height;
   const chroma = chromaWidth * chromaHeight;
-  const data = new Uint8Array(luma + 2 * chroma);
   return {
     width,
     height,
@@ -33,7 +42,7 @@ export function createI420(width: number, height: number): I420 {
     data,
     y: data.subarray(0, luma),
     u: data.subarray(luma, luma + chroma),
-    v: data.subarray(luma + chroma),
+    v: data.subarray(luma + chroma, luma + 2 * chroma),
   };
 }
 

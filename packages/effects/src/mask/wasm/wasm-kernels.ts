@@ -11,7 +11,7 @@
  * the call. Pure: typed arrays and WebAssembly only.
  */
 import { boxRadius, type WeightedBlurInput } from '../blur.js';
-import { boxTable, type I420 } from '../yuv.js';
+import { boxTable, type I420, i420Bytes, i420View } from '../yuv.js';
 import {
   axisTable,
   checkCompositeInput,
@@ -115,6 +115,16 @@ const BASE = PAGE;
 
 const align = (n: number) => (n + 15) & ~15;
 
+/** Hands out 16-byte-aligned blocks of the scratch area one after the other, for one kernel call. */
+function scratchTaker(start: number): (bytes: number) => number {
+  let at = start;
+  return (bytes) => {
+    const p = at;
+    at += align(bytes);
+    return p;
+  };
+}
+
 export class WasmKernels {
   readonly #k: KernelExports;
   #pictures: { src: I420; out: I420 } | null = null;
@@ -133,9 +143,7 @@ export class WasmKernels {
   pictures(width: number, height: number): { src: I420; out: I420 } {
     const p = this.#pictures;
     if (p && p.src.width === width && p.src.height === height && p.src.data.byteLength > 0) return p;
-    const chromaWidth = (width + 1) >> 1;
-    const chromaHeight = (height + 1) >> 1;
-    const bytes = width * height + 2 * chromaWidth * chromaHeight;
+    const bytes = i420Bytes(width, height);
     const srcAt = BASE;
     const outAt = align(srcAt + bytes);
     this.#scratch = align(outAt + bytes);
@@ -145,21 +153,7 @@ export class WasmKernels {
     const need = this.#scratch + this.#scratchCap;
     const memory = this.#k.memory;
     if (memory.buffer.byteLength < need) memory.grow(Math.ceil((need - memory.buffer.byteLength) / PAGE));
-    const view = (at: number): I420 => {
-      const data = new Uint8Array(memory.buffer, at, bytes);
-      const luma = width * height;
-      const chroma = chromaWidth * chromaHeight;
-      return {
-        width,
-        height,
-        chromaWidth,
-        chromaHeight,
-        data,
-        y: data.subarray(0, luma),
-        u: data.subarray(luma, luma + chroma),
-        v: data.subarray(luma + chroma),
-      };
-    };
+    const view = (at: number): I420 => i420View(new Uint8Array(memory.buffer, at, bytes), width, height);
     this.#pictures = { src: view(srcAt), out: view(outAt) };
     return this.#pictures;
   }
@@ -185,12 +179,7 @@ export class WasmKernels {
     if (need > this.#scratchCap) return false;
     if (!inPlace) pics.src.data.set(src.data);
     const buffer = k.memory.buffer;
-    let at = this.#scratch;
-    const take = (n: number) => {
-      const p = at;
-      at += align(n);
-      return p;
-    };
+    const take = scratchTaker(this.#scratch);
     const alphaAt = alpha ? take(aw * ah) : 0;
     if (alpha) new Uint8Array(buffer, alphaAt, aw * ah).set(alpha);
     const smallAt = take(bg.pixels.length);
@@ -258,12 +247,7 @@ export class WasmKernels {
       (inPlace ? 0 : align(src.data.length));
     if (need > this.#scratchCap) return false;
     const k = this.#k;
-    let at = this.#scratch;
-    const take = (n: number) => {
-      const p = at;
-      at += align(n);
-      return p;
-    };
+    const take = scratchTaker(this.#scratch);
     const outAt = take(out.length);
     const sums = take(2 * (src.width + 16));
     const tableAt = take(tables);
@@ -307,12 +291,7 @@ export class WasmKernels {
     const need = 2 * align(4 * n) + align(n) + 2 * align(16 * n) + align(32 * width);
     if (need > this.#scratchCap) return null;
     const k = this.#k;
-    let at = this.#scratch;
-    const take = (bytes: number) => {
-      const p = at;
-      at += align(bytes);
-      return p;
-    };
+    const take = scratchTaker(this.#scratch);
     const rgbaAt = take(4 * n);
     const alphaAt = take(n);
     const outAt = take(4 * n);
@@ -377,12 +356,7 @@ export class WasmKernels {
     const need = align(input.length) + align(out.length) + align(tables) + align(sumsBytes);
     if (need > this.#scratchCap) return false;
     const k = this.#k;
-    let at = this.#scratch;
-    const take = (n: number) => {
-      const p = at;
-      at += align(n);
-      return p;
-    };
+    const take = scratchTaker(this.#scratch);
     const inAt = take(input.length);
     const outAt = take(out.length);
     const tableAt = take(tables);
