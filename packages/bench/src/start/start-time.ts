@@ -191,6 +191,11 @@ async function measure(
           .find((e) => /\/assets\/app-[^/]*\.js$/.test(new URL(e.name).pathname)) as
           | PerformanceResourceTiming
           | undefined;
+        const early = performance
+          .getEntriesByType('resource')
+          .find((e) => /\/assets\/early-[^/]*\.js$/.test(new URL(e.name).pathname)) as
+          | PerformanceResourceTiming
+          | undefined;
         return {
           camera: at('media-open'),
           effectStarted: at('effect-started'),
@@ -200,6 +205,8 @@ async function measure(
           cameraAsked: at('camera-asked'),
           cameraGranted: at('camera-granted'),
           appBundle: navAt(bundle?.responseEnd),
+          html: navAt(nav?.responseEnd),
+          earlyScript: navAt(early?.responseEnd),
           domContentLoaded: navAt(nav?.domContentLoadedEventEnd),
           load: navAt(nav?.loadEventEnd),
         };
@@ -212,6 +219,8 @@ async function measure(
         cameraAsked: null,
         cameraGranted: null,
         appBundle: null,
+        html: null,
+        earlyScript: null,
         domContentLoaded: null,
         load: null,
       }));
@@ -224,6 +233,8 @@ async function measure(
           ...(marks.inCall !== null && { inCall: marks.inCall - startedAt }),
           ...(marks.cameraAsked !== null && { cameraAsked: marks.cameraAsked - startedAt }),
           ...(marks.cameraGranted !== null && { cameraGranted: marks.cameraGranted - startedAt }),
+          ...(marks.html !== null && { html: marks.html - startedAt }),
+          ...(marks.earlyScript !== null && { earlyScript: marks.earlyScript - startedAt }),
           ...(marks.appBundle !== null && { appBundle: marks.appBundle - startedAt }),
           ...(marks.domContentLoaded !== null && { domContentLoaded: marks.domContentLoaded - startedAt }),
           ...(marks.load !== null && { load: marks.load - startedAt }),
