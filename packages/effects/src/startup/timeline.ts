@@ -33,8 +33,10 @@ export const STARTUP_DETAILS = [
   'workerThread',
   /** The worker's time origin to its script running: fetching and compiling the script. */
   'workerScript',
-  /** The script running to the init message handled (module set-up, the message, the engine made). */
+  /** The script running to its init message being handled (the rest of the module set-up, the message). */
   'workerInit',
+  /** Making the engine from the init message (its compositor's tables, the wasm kernels compiled). */
+  'engineInit',
   /** Waiting for the runtime and model the page loads (0 when the page already held them). */
   'runtimeWait',
   /** The TFLite loader script (importScripts). */

@@ -107,6 +107,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
   const message = event.data;
   switch (message.type) {
     case 'init': {
+      const initAt = epochNow();
       pipeline = message.pipeline;
       engine = new Engine(
         message.options,
@@ -126,7 +127,8 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       if (createdAt !== undefined && performance.timeOrigin >= createdAt) {
         timeline.detail('workerThread', performance.timeOrigin - createdAt);
         timeline.detail('workerScript', scriptRunningAt - performance.timeOrigin);
-        timeline.detail('workerInit', epochNow() - scriptRunningAt);
+        timeline.detail('workerInit', initAt - scriptRunningAt);
+        timeline.detail('engineInit', epochNow() - initAt);
       }
       engine.setMode(message.mode);
       void engine.start(
