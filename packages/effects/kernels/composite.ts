@@ -6,9 +6,9 @@
  * Raw memory only: every array is a byte offset into the module's memory, laid out by the caller.
  */
 
-const COPY: i32 = 0;
-const BACKGROUND: i32 = 1;
-const BLEND: i32 = 2;
+export const COPY: i32 = 0;
+export const BACKGROUND: i32 = 1;
+export const BLEND: i32 = 2;
 const FULL: u8 = 1;
 const ZERO: u8 = 2;
 const MIXED: u8 = 0;
@@ -104,9 +104,10 @@ function backgroundSpan(wy: i32, dst: usize, x0: i32, x1: i32): void {
 
 /**
  * Splits the padded alpha row between alpha rows a0 and a1 (weight wy of a1) into runs (i, j, kind), written
- * at `runs`; returns how many numbers were written. As yuv-composite.ts's scanRuns.
+ * at `runs`; returns how many numbers were written. As yuv-composite.ts's scanRuns. `C` is aw + 2 bytes of
+ * scratch (the classes). Also composite-picture.ts's.
  */
-function scanRuns(alpha: usize, aw: i32, a0: i32, a1: i32, wy: i32, C: usize, runs: usize): i32 {
+export function scanRuns(alpha: usize, aw: i32, a0: i32, a1: i32, wy: i32, C: usize, runs: usize): i32 {
   const first = wy === 256 ? a1 : a0;
   const second = wy === 0 ? a0 : a1;
   let c = 0;

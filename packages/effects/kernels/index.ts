@@ -3,3 +3,4 @@
 export { maskWeightedBlur } from './blur';
 export { boxPlane, fill } from './box';
 export { compositeSmallPlane, scratchBytes } from './composite';
+export { compositePicturePlane, pictureScratchBytes } from './composite-picture';

@@ -143,6 +143,28 @@ describe('background effect in headless Chromium (astronaut fake camera, 640x480
     });
   });
 
+  it('replace on the yuv back end (the wasm composite over the picture): the corners show it, the face stays', async () => {
+    await withPage(async (page) => {
+      await start(page, { renderer: 'yuv', delegate: 'CPU', initialMode: { kind: 'blur' } });
+      expect(await page.evaluate(() => fx.ready())).toBeNull();
+      expect(await page.evaluate(() => fx.setMode({ kind: 'replace', image: 'gradient' }))).toBeNull();
+      await page.evaluate(() => (fx as unknown as { setKey(c: string): void }).setKey('#203080'));
+      await collectAtLeast(page, 20);
+      const frames = await collectAtLeast(page, 10);
+      const last = frames.at(-1)!;
+      const s = (await page.evaluate(() => fx.info())).stats as unknown as EffectStats;
+      log(
+        `yuv replace: top-left key ${last.corners[0]!.key.toFixed(2)}; face mad ${last.face.mad.toFixed(1)}`,
+      );
+      expect(s.renderer).toBe('yuv');
+      expect(s.kernels).toBe('wasm-simd');
+      expect(last.corners[0]!.key).toBeGreaterThanOrEqual(0.95);
+      expect(last.face.key).toBeLessThan(0.05);
+      expect(last.face.mad).toBeLessThan(25);
+      expect(frames.some((f) => f.rawLike)).toBe(false);
+    });
+  });
+
   it('switching modes 20 times (and starting before the model loads) never shows the raw background', async () => {
     await withPage(async (page) => {
       await start(page, { initialMode: { kind: 'remove', color: '#00ff00' } });

@@ -112,7 +112,7 @@ describe('YUV compositor', () => {
   });
 
   it.skipIf(!hasWasmSimd())(
-    'runs the wasm SIMD kernels where it can and gives the same frames as the JS kernels (blur, privacy, shrunk)',
+    'runs the wasm SIMD kernels where it can and gives the same frames as the JS kernels (blur, remove, privacy, shrunk)',
     () => {
       // 641x357: odd sides; a textured picture and a mask with a person, so the composite copies, blends and
       // shows the background.
@@ -153,6 +153,9 @@ describe('YUV compositor', () => {
           c.refine(level1);
           c.composite({ kind: 'blur', strength: 0.6 }, level1);
           outs.push(frameBytes(c.outputFrame(i)).slice());
+          // The colour background over the same mask (the picture's needs a canvas: browser tests).
+          c.composite({ kind: 'remove', color: [0.1, 0.7, 0.35] }, level1);
+          outs.push(frameBytes(c.outputFrame(i)).slice());
         }
         return { kernels: c.kernels, outs };
       };
@@ -160,7 +163,7 @@ describe('YUV compositor', () => {
       const js = run('js');
       expect(wasm.kernels).toBe('wasm-simd');
       expect(js.kernels).toBe('js');
-      expect(wasm.outs.length).toBe(5);
+      expect(wasm.outs.length).toBe(9);
       // Counted here: toEqual on 340 kB arrays takes seconds.
       const differing = (a: Uint8Array, b: Uint8Array) => {
         let n = Math.abs(a.length - b.length);
@@ -171,7 +174,9 @@ describe('YUV compositor', () => {
         expect(differing(wasm.outs[i]!, js.outs[i]!), `frame ${i}`).toBe(0);
       // Not a vacuous comparison: the frames differ from the camera and from each other.
       expect(differing(wasm.outs[1]!, frames[0]!.data)).toBeGreaterThan(1000);
-      expect(differing(wasm.outs[1]!, wasm.outs[2]!)).toBeGreaterThan(1000);
+      expect(differing(wasm.outs[1]!, wasm.outs[3]!)).toBeGreaterThan(1000);
+      expect(differing(wasm.outs[2]!, frames[0]!.data)).toBeGreaterThan(1000);
+      expect(differing(wasm.outs[2]!, wasm.outs[1]!)).toBeGreaterThan(1000);
     },
   );
 });

@@ -61,9 +61,9 @@ export function createYuvCompositor(
     kernels?: 'auto' | 'js';
   } = {},
 ): Compositor {
-  // Chosen once: the box average of the picture and the composite over a small background run in wasm SIMD
-  // where the realm has it. The working picture and the output then live in the kernels' memory, so nothing
-  // is copied in or out around them.
+  // Chosen once: the box averages, the blur and the composite (over any background) run in wasm SIMD where the
+  // realm has it. The working picture, the output and the replacement picture then live in the kernels'
+  // memory, so nothing is copied in or out around them.
   const kernel = options.kernels !== 'js' && hasWasmSimd() ? createWasmKernels() : null;
   /** The composite over any background: the wasm kernel where it takes it, else the JS one. */
   const composite = (input: YuvCompositeInput) => {
@@ -243,7 +243,9 @@ export function createYuvCompositor(
     if (
       backgroundPicture?.image === image &&
       backgroundPicture.picture.width === size.width &&
-      backgroundPicture.picture.height === size.height
+      backgroundPicture.picture.height === size.height &&
+      // In the kernels' memory it lasts until the memory is laid out anew (a new size) or grows.
+      (!kernel || kernel.holdsBackground(backgroundPicture.picture))
     )
       return backgroundPicture.picture;
     const r = coverCrop(image.width, image.height, size.width, size.height);
@@ -265,8 +267,12 @@ export function createYuvCompositor(
       size.width,
       size.height,
     );
-    // NOTE: synchronous, a few ms at 720p; once per image and size.
-    const converted = rgbaToI420(rgba, createI420(size.width, size.height), colour);
+    // NOTE: synchronous, a few ms at 720p; once per image and size. Straight into the kernels' memory, where
+    // the wasm composite reads it in place every frame.
+    const target = kernel
+      ? kernel.backgroundPicture(size.width, size.height)
+      : createI420(size.width, size.height);
+    const converted = rgbaToI420(rgba, target, colour);
     backgroundPicture = { image, picture: converted };
     return converted;
   };
@@ -443,11 +449,11 @@ export function createYuvCompositor(
       } else if (composition.kind === 'replace') {
         const picture = backgroundFor(src);
         if (!picture) throw EffectError.invalidState('replace without a background');
-        compositeI420({ src, ...alpha, background: { kind: 'picture', picture }, out });
+        composite({ src, ...alpha, background: { kind: 'picture', picture }, out });
       } else {
         const [r, g, b] = composition.color;
         const yuv = rgbToYuv(r * 255, g * 255, b * 255, colour);
-        compositeI420({ src, ...alpha, background: { kind: 'colour', yuv }, out });
+        composite({ src, ...alpha, background: { kind: 'colour', yuv }, out });
       }
     },
     outputFrame(timestamp: number) {

@@ -1,7 +1,8 @@
 /**
  * The YUV back end's byte kernels in WebAssembly with SIMD, the same bytes as the JS ones (the AssemblyScript
  * source in packages/effects/kernels/ follows them step for step):
- * - composite(): compositeI420 over a small background (blur, privacy), yuv-composite.ts's blendPlane;
+ * - composite(): compositeI420, yuv-composite.ts's blendPlane, over a small background (blur, privacy), a
+ *   picture (the replacement image, kept in the module's memory: backgroundPicture()) or a colour;
  * - downsampleI420(): yuv.ts's box average of the picture to a smaller packed picture (the guide pass), and
  *   downsamplePacked() / downsamplePlane(), the same box average of a packed picture (the guide to the model's
  *   input and to the blur's grid) and of one plane (the alpha to the blur's grid);
@@ -47,6 +48,24 @@ interface KernelExports {
     scratch: number,
   ): void;
   scratchBytes(pw: number, sw: number, aw: number): number;
+  compositePicturePlane(
+    src: number,
+    dst: number,
+    pw: number,
+    ph: number,
+    alpha: number,
+    aw: number,
+    back: number,
+    backStride: number,
+    ayI0: number,
+    ayI1: number,
+    ayW: number,
+    firstX: number,
+    saStart: number,
+    saStep: number,
+    scratch: number,
+  ): void;
+  pictureScratchBytes(aw: number): number;
   boxPlane(
     plane: number,
     pw: number,
@@ -150,7 +169,8 @@ export class WasmKernels {
     // Room for the alpha, the small background, the tables and the rows of any working size up to the
     // picture's own (the refinement never works larger than the picture).
     this.#scratchCap = width * height * 2 + 8 * PAGE;
-    const need = this.#scratch + this.#scratchCap;
+    // Past the scratch: the replacement picture's place (backgroundPicture()), so it never grows the memory.
+    const need = align(this.#scratch + this.#scratchCap) + bytes;
     const memory = this.#k.memory;
     if (memory.buffer.byteLength < need) memory.grow(Math.ceil((need - memory.buffer.byteLength) / PAGE));
     const view = (at: number): I420 => i420View(new Uint8Array(memory.buffer, at, bytes), width, height);
@@ -160,13 +180,12 @@ export class WasmKernels {
 
   /**
    * Writes the composite into `input.out`, as compositeI420 does, and returns true; false when this kernel does
-   * not do this composite (a picture or colour background, or inputs too large for its scratch), and then the
-   * caller runs compositeI420.
+   * not do this composite (inputs too large for its scratch), and then the caller runs compositeI420.
    */
   composite(input: YuvCompositeInput): boolean {
     checkCompositeInput(input);
     const { src, out, background: bg, alpha } = input;
-    if (bg.kind !== 'small') return false;
+    if (bg.kind !== 'small') return this.#compositeOver(input);
     const inPlace = this.#holds(src, 'src');
     const outInPlace = this.#holds(out, 'out');
     const pics = inPlace && outInPlace ? this.#pictures! : this.pictures(src.width, src.height);
@@ -227,6 +246,137 @@ export class WasmKernels {
     if (!outInPlace) out.data.set(pics.out.data);
     return true;
   }
+
+  // ---- The composite over a picture or a colour (the replace and remove effects) ----
+
+  /** The replacement picture's place in memory and the layout (pictures()) it belongs to. */
+  #background: { layout: { src: I420; out: I420 }; picture: I420 } | null = null;
+
+  /**
+   * A picture of this size in the kernels' memory for the replacement background: convert the image straight
+   * into it once per image and size, and composite() reads it in place, with no copy per frame. It belongs to
+   * the layout of pictures(width, height) (asked for here too: a new size lays the memory out anew, and then
+   * the old pictures and this one must not be used again). holdsBackground() says whether it still holds.
+   */
+  backgroundPicture(width: number, height: number): I420 {
+    const layout = this.pictures(width, height);
+    const b = this.#background;
+    if (b && b.layout === layout && this.holdsBackground(b.picture)) return b.picture;
+    const at = align(this.#scratch + this.#scratchCap);
+    const data = new Uint8Array(this.#k.memory.buffer, at, i420Bytes(width, height));
+    this.#background = { layout, picture: i420View(data, width, height) };
+    return this.#background.picture;
+  }
+
+  /**
+   * Whether `p` is backgroundPicture()'s picture and still valid: the memory has not been laid out anew (a new
+   * size) nor grown (its views detach) since. When false, convert the image again.
+   */
+  holdsBackground(p: I420): boolean {
+    const b = this.#background;
+    return (
+      b !== null &&
+      b.picture === p &&
+      b.layout === this.#pictures &&
+      p.data.buffer === this.#k.memory.buffer &&
+      p.data.byteLength > 0
+    );
+  }
+
+  /**
+   * composite() over a picture or a colour: the picture read in place when it is backgroundPicture()'s (else
+   * copied into scratch for this call), a colour as one row per plane.
+   */
+  #compositeOver(input: YuvCompositeInput): boolean {
+    const { src, out, background: bg, alpha } = input;
+    if (bg.kind === 'small') return false;
+    const inPlace = this.#holds(src, 'src');
+    const outInPlace = this.#holds(out, 'out');
+    const pics = inPlace && outInPlace ? this.#pictures! : this.pictures(src.width, src.height);
+    const held = bg.kind === 'picture' && this.holdsBackground(bg.picture);
+    const aw = alpha ? input.alphaWidth : 0;
+    const ah = alpha ? input.alphaHeight : 0;
+    const k = this.#k;
+    const tables = 4 * (3 * src.height + aw + 3);
+    const work = k.pictureScratchBytes(aw);
+    const backBytes = bg.kind === 'colour' ? src.width : held ? 0 : i420Bytes(src.width, src.height);
+    const need = align(aw * ah) + 2 * align(tables) + align(work) + align(backBytes);
+    if (need > this.#scratchCap) return false;
+    if (!inPlace) pics.src.data.set(src.data);
+    const buffer = k.memory.buffer;
+    const take = scratchTaker(this.#scratch);
+    const alphaAt = alpha ? take(aw * ah) : 0;
+    if (alpha) new Uint8Array(buffer, alphaAt, aw * ah).set(alpha);
+    const scratch = take(work);
+    const backAt = take(backBytes);
+    /** Where plane `plane` of the background starts, and its row stride (0: a colour's one row). */
+    let back: (plane: number, pw: number) => [number, number];
+    if (bg.kind === 'colour') {
+      back = (plane, pw) => {
+        new Uint8Array(buffer, backAt, pw).fill(bg.yuv[plane as 0 | 1 | 2]);
+        return [backAt, 0];
+      };
+    } else {
+      const from = bg.picture;
+      const picture = held
+        ? from
+        : i420View(new Uint8Array(buffer, backAt, backBytes), src.width, src.height);
+      if (!held) {
+        picture.y.set(from.y);
+        picture.u.set(from.u);
+        picture.v.set(from.v);
+      }
+      back = (plane, pw) => [[picture.y, picture.u, picture.v][plane]!.byteOffset, pw];
+    }
+    const s = pics.src;
+    const d = pics.out;
+    const planes: [Uint8Array, Uint8Array, number, number][] = [
+      [s.y, d.y, s.width, s.height],
+      [s.u, d.u, s.chromaWidth, s.chromaHeight],
+      [s.v, d.v, s.chromaWidth, s.chromaHeight],
+    ];
+    let tableAt = 0;
+    for (let plane = 0; plane < 3; plane++) {
+      const [sp, dp, pw, ph] = planes[plane]!;
+      // U and V share their tables (same size).
+      if (aw && plane < 2) tableAt = this.#writeAlphaTables(take(tables), pw, ph, aw, ah);
+      const sa = aw ? stepping(pw, aw) : { start: 0, step: 0 };
+      const t = (i: number) => tableAt + 4 * ph * i;
+      const [backPlane, backStride] = back(plane, pw);
+      k.compositePicturePlane(
+        sp.byteOffset,
+        dp.byteOffset,
+        pw,
+        ph,
+        alphaAt,
+        aw,
+        backPlane,
+        backStride,
+        t(0),
+        t(1),
+        t(2),
+        t(3),
+        sa.start,
+        sa.step,
+        scratch,
+      );
+    }
+    if (!outInPlace) out.data.set(pics.out.data);
+    return true;
+  }
+
+  /** The alpha's row tables of one plane size at `at` (i32): alpha rows (i0, i1, w), then the runs' first x. */
+  #writeAlphaTables(at: number, pw: number, ph: number, aw: number, ah: number): number {
+    const i32 = new Int32Array(this.#k.memory.buffer, at, 3 * ph + aw + 3);
+    const ay = axisTable(ph, ah);
+    i32.set(ay.i0, 0);
+    i32.set(ay.i1, ph);
+    i32.set(ay.w, 2 * ph);
+    i32.set(runStarts(pw, aw), 3 * ph);
+    return at;
+  }
+
+  // ---- end of the composite over a picture or a colour ----
 
   /**
    * yuv.ts's downsampleI420 (the picture box-averaged to outW x outH, packed Y, U, V, 255) into `out`; returns
