@@ -1,5 +1,7 @@
 // The wasm kernels' module: one module, one memory (src/mask/wasm/ lays it out).
 
+export { bandRefine, bandWorkBytes } from './band';
 export { maskWeightedBlur } from './blur';
 export { boxPlane, fill } from './box';
 export { compositeSmallPlane, scratchBytes } from './composite';
+export { edgeBytes, flatNeighbourhoods, jointBilateral, smoothMask } from './refiner';

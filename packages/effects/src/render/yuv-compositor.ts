@@ -133,9 +133,9 @@ export function createYuvCompositor(
   const guides = [new Uint8ClampedArray(0), new Uint8ClampedArray(0)];
   let guideIndex = 0;
   let mask: { data: Float32Array; width: number; height: number } | null = null;
-  const refiner = new CpuRefiner();
+  const refiner = new CpuRefiner(kernel);
   /** The outline's band refined again with a colour guided filter (levels with `bandRefine`). */
-  const band = new BandRefiner();
+  const band = new BandRefiner(kernel);
   /** Whether this frame's alpha is the band refiner's (else the CPU refiner's as it is). */
   let bandFresh = false;
   /** The alpha the composite and readAlpha() use, at the working size. */
