@@ -180,7 +180,107 @@ export function smoothMask(
   stillFactor: f64,
 ): void {
   const rest = 1 - stillFactor;
-  for (let i = 0; i < n; i++) {
+  // Four pixels a step: the luma differences in i32x4, the f64 work in two f64x2 (pixels 0, 1 and 2, 3), the
+  // table reads one by one.
+  const still2 = f64x2.splat(stillFactor);
+  const rest2 = f64x2.splat(rest);
+  const k255 = f64x2.splat(255);
+  const k1023 = f64x2.splat(1023);
+  const weights = i16x8.replace_lane(i16x8.replace_lane(i16x8.splat(0), 0, 77), 1, 150);
+  const lumaW = i16x8.replace_lane(
+    i16x8.replace_lane(i16x8.replace_lane(i16x8.replace_lane(weights, 2, 29), 4, 77), 5, 150),
+    6,
+    29,
+  );
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = (<usize>i) << 2;
+    const f = v128.load(frame + o);
+    const q = v128.load(previousFrame + o);
+    // (R, G, B, A) differences of two pixels in i16, times (77, 150, 29, 0), summed in pairs, then per pixel.
+    const lo = i32x4.dot_i16x8_s(i16x8.sub(i16x8.extend_low_i8x16_u(f), i16x8.extend_low_i8x16_u(q)), lumaW);
+    const hi = i32x4.dot_i16x8_s(
+      i16x8.sub(i16x8.extend_high_i8x16_u(f), i16x8.extend_high_i8x16_u(q)),
+      lumaW,
+    );
+    // (p0 rg, p0 b, p1 rg, p1 b) + shuffled: lanes 0 and 2 hold each pixel's sum; >> 8 as the JS.
+    const sumLo = i32x4.add(lo, i8x16.shuffle(lo, lo, 4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11));
+    const sumHi = i32x4.add(hi, i8x16.shuffle(hi, hi, 4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11));
+    const d = i32x4.abs(
+      i32x4.shr_s(i8x16.shuffle(sumLo, sumHi, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27), 8),
+    );
+    const pv = v128.load(previous + o);
+    const cv = v128.load(current + o);
+    const p01 = f64x2.promote_low_f32x4(pv);
+    const p23 = f64x2.promote_low_f32x4(
+      i8x16.shuffle(pv, pv, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7),
+    );
+    const c01 = f64x2.promote_low_f32x4(cv);
+    const c23 = f64x2.promote_low_f32x4(
+      i8x16.shuffle(cv, cv, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7),
+    );
+    const cp01 = f64x2.sub(c01, p01);
+    const cp23 = f64x2.sub(c23, p23);
+    // |c - p| * 255 truncated (NaN 0, as `| 0`), at most 255; c * 1023 truncated, clamped to 0..1023 (c <= 0
+    // gives 0, c >= 1 1023, NaN 0, as the JS's conditionals).
+    const change = i32x4.min_s(
+      i8x16.shuffle(
+        i32x4.trunc_sat_f64x2_s_zero(f64x2.mul(f64x2.abs(cp01), k255)),
+        i32x4.trunc_sat_f64x2_s_zero(f64x2.mul(f64x2.abs(cp23), k255)),
+        0,
+        1,
+        2,
+        3,
+        4,
+        5,
+        6,
+        7,
+        16,
+        17,
+        18,
+        19,
+        20,
+        21,
+        22,
+        23,
+      ),
+      i32x4.splat(255),
+    );
+    const at = i32x4.max_s(
+      i32x4.min_s(
+        i8x16.shuffle(
+          i32x4.trunc_sat_f64x2_s_zero(f64x2.mul(c01, k1023)),
+          i32x4.trunc_sat_f64x2_s_zero(f64x2.mul(c23, k1023)),
+          0,
+          1,
+          2,
+          3,
+          4,
+          5,
+          6,
+          7,
+          16,
+          17,
+          18,
+          19,
+          20,
+          21,
+          22,
+          23,
+        ),
+        i32x4.splat(1023),
+      ),
+      i32x4.splat(0),
+    );
+    const m01 = f64x2.max(f64x2.max(pair(lut, d, 0, 0), pair(lut, change, 1, 0)), pair(lut, at, 2, 0));
+    const m23 = f64x2.max(f64x2.max(pair(lut, d, 0, 1), pair(lut, change, 1, 1)), pair(lut, at, 2, 1));
+    const k01 = f64x2.add(still2, f64x2.mul(rest2, m01));
+    const k23 = f64x2.add(still2, f64x2.mul(rest2, m23));
+    const r01 = f32x4.demote_f64x2_zero(f64x2.add(p01, f64x2.mul(k01, cp01)));
+    const r23 = f32x4.demote_f64x2_zero(f64x2.add(p23, f64x2.mul(k23, cp23)));
+    v128.store(current + o, i8x16.shuffle(r01, r23, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23));
+  }
+  for (; i < n; i++) {
     const o = (<usize>i) << 2;
     const d =
       (77 * (<i32>load<u8>(frame + o) - <i32>load<u8>(previousFrame + o)) +
@@ -200,9 +300,47 @@ export function smoothMask(
   }
 }
 
-/** cpu-refiner.ts's last pass: n f32 alphas at `a` to bytes through the 1024-entry `edge` table. */
+/**
+ * Table `part` (0 motion, 1 change, 2 confidence: 256, 256 and 1024 f32 entries from `lut`) at the indices in
+ * lanes 2 * half and 2 * half + 1 of `index`, as f64x2.
+ */
+function pair(lut: usize, index: v128, part: i32, half: i32): v128 {
+  const base = lut + ((<usize>(part * 256)) << 2);
+  const a = half ? i32x4.extract_lane(index, 2) : i32x4.extract_lane(index, 0);
+  const b = half ? i32x4.extract_lane(index, 3) : i32x4.extract_lane(index, 1);
+  return f64x2.replace_lane(
+    f64x2.splat(<f64>load<f32>(base + ((<usize>a) << 2))),
+    1,
+    <f64>load<f32>(base + ((<usize>b) << 2)),
+  );
+}
+
+/**
+ * cpu-refiner.ts's last pass: n f32 alphas at `a` to bytes through the 1024-entry `edge` table, at
+ * min(1023, max(0, (a * 1023) | 0)) (truncated in f64; saturating where `| 0` would wrap, at |a| > 2^21,
+ * which a mask in 0..1 never reaches).
+ */
 export function edgeBytes(a: usize, n: i32, edge: usize, out: usize): void {
-  for (let i = 0; i < n; i++) {
+  const k1023 = f64x2.splat(1023);
+  const top = i32x4.splat(1023);
+  const zero = i32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(a + ((<usize>i) << 2));
+    const t01 = i32x4.trunc_sat_f64x2_s_zero(f64x2.mul(f64x2.promote_low_f32x4(v), k1023));
+    const high = i8x16.shuffle(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
+    const t23 = i32x4.trunc_sat_f64x2_s_zero(f64x2.mul(f64x2.promote_low_f32x4(high), k1023));
+    const at = i32x4.max_s(
+      i32x4.min_s(i8x16.shuffle(t01, t23, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23), top),
+      zero,
+    );
+    const o = out + <usize>i;
+    store<u8>(o, load<u8>(edge + <usize>i32x4.extract_lane(at, 0)));
+    store<u8>(o + 1, load<u8>(edge + <usize>i32x4.extract_lane(at, 1)));
+    store<u8>(o + 2, load<u8>(edge + <usize>i32x4.extract_lane(at, 2)));
+    store<u8>(o + 3, load<u8>(edge + <usize>i32x4.extract_lane(at, 3)));
+  }
+  for (; i < n; i++) {
     const v = <i32>(<f64>load<f32>(a + ((<usize>i) << 2)) * 1023);
     store<u8>(out + <usize>i, load<u8>(edge + <usize>min(1023, max(0, v))));
   }
