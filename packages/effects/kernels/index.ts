@@ -3,5 +3,6 @@
 export { bandRefine, bandWorkBytes } from './band';
 export { maskWeightedBlur } from './blur';
 export { boxPlane, fill } from './box';
+export { packedYuvToRgba } from './colour';
 export { compositeSmallPlane, scratchBytes } from './composite';
 export { edgeBytes, flatNeighbourhoods, jointBilateral, smoothMask } from './refiner';

@@ -187,7 +187,7 @@ function breakdown(level: number, quality: QualityLevel): void {
       time('guide', () => {
         if (!kernel?.downsampleI420(current, w, h, guideYuv)) downsampleI420(current, w, h, guideYuv);
         guide.set(guideYuv);
-        packedYuvToRgba(guide, BT709);
+        if (!kernel?.packedYuvToRgba(guide, BT709)) packedYuvToRgba(guide, BT709);
       });
       if (shouldSegment(i, quality, i > 0)) {
         time('modelInput', () => {
@@ -195,7 +195,7 @@ function breakdown(level: number, quality: QualityLevel): void {
             if (!kernel?.downsamplePacked(guideYuv, w, h, 256, 144, low))
               downsamplePacked(guideYuv, w, h, 256, 144, low);
           } else if (!kernel?.downsampleI420(current, 256, 144, low)) downsampleI420(current, 256, 144, low);
-          packedYuvToRgba(low, BT709);
+          if (!kernel?.packedYuvToRgba(low, BT709)) packedYuvToRgba(low, BT709);
         });
         maskGuide = low.slice();
       }

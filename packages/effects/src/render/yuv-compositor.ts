@@ -104,6 +104,11 @@ export function createYuvCompositor(
     if (!kernel?.downsamplePlane(plane, w, h, outW, outH, out)) downsamplePlane(plane, w, h, outW, outH, out);
     return out;
   };
+  /** packedYuvToRgba in place in this frame's colour: the wasm kernel where it takes it, else the JS one. */
+  const toRgba = (pixels: Uint8ClampedArray) => {
+    if (!kernel?.packedYuvToRgba(pixels, colour)) packedYuvToRgba(pixels, colour);
+    return pixels;
+  };
   let current: I420 | null = null;
   /** The camera's full-size picture, when the budget works at a smaller scale (`current` is then shrunk). */
   let full: I420 | null = null;
@@ -340,7 +345,7 @@ export function createYuvCompositor(
           downsample(current, size.width, size.height, low.packed);
         }
         low.rgba.set(low.packed);
-        packedYuvToRgba(low.rgba, colour);
+        toRgba(low.rgba);
         low.fresh = true;
       }
       lowRgba = low.rgba;
@@ -364,7 +369,7 @@ export function createYuvCompositor(
         guides[guideIndex] = buffer;
       }
       buffer.set(frameGuide(w, h).pixels);
-      const guide = packedYuvToRgba(buffer, colour);
+      const guide = toRgba(buffer);
       refiner.refine({
         mask: mask.data,
         maskWidth: mask.width,

@@ -4,6 +4,7 @@ import { BAND_REFINE, BAND_TILE, type BandRefineOptions, BandRefiner } from '../
 import { CpuRefiner, EDGE_LUT } from '../cpu-refiner.js';
 import { smoothMaskInPlace } from '../smoothing.js';
 import { jointBilateralUpsample } from '../upsample.js';
+import { packedYuvToRgba, yuvColour } from '../yuv.js';
 import { createWasmKernels } from './wasm-kernels.js';
 
 /** A seeded byte stream (the same inputs every run). */
@@ -13,6 +14,17 @@ function bytes(seed: number) {
     s = (Math.imul(s, 1103515245) + 12345) >>> 0;
     return (s >>> 16) & 255;
   };
+}
+
+/**
+ * The first few indices where two arrays differ, as "i: a vs b" (empty when equal). Comparing whole arrays
+ * with toEqual would make a failure's diff of 100 000 elements, which takes minutes to print.
+ */
+function differences(a: ArrayLike<number>, b: ArrayLike<number>): string[] {
+  const out: string[] = a.length === b.length ? [] : [`length ${a.length} vs ${b.length}`];
+  for (let i = 0; i < Math.min(a.length, b.length) && out.length < 5; i++)
+    if (a[i] !== b[i]) out.push(`${i}: ${a[i]} vs ${b[i]}`);
+  return out;
 }
 
 /**
@@ -115,7 +127,7 @@ describe.skipIf(!hasWasmSimd())('wasm SIMD kernels: band refine', () => {
         const input = { alpha: personAlpha(W, H, 3, 10), guide: texturedGuide(W, H, 5), width: W, height: H };
         const expected = new BandRefiner().refine(input, options).slice();
         const wasm = new BandRefiner(kernel);
-        expect(Array.from(wasm.refine(input, options))).toEqual(Array.from(expected));
+        expect(differences(wasm.refine(input, options), expected)).toEqual([]);
       }
     }, 30_000);
 
@@ -130,7 +142,7 @@ describe.skipIf(!hasWasmSimd())('wasm SIMD kernels: band refine', () => {
     const js = new BandRefiner();
     const expected = js.refine(input).slice();
     const wasm = new BandRefiner(kernel);
-    expect(Array.from(wasm.refine(input))).toEqual(Array.from(expected));
+    expect(differences(wasm.refine(input), expected)).toEqual([]);
     expect(wasm.bandPixels).toBe(W * H);
   });
 
@@ -171,7 +183,7 @@ function modelMask(mw: number, mh: number, seed: number, shift = 0): Float32Arra
 }
 
 /** Bit patterns of f32 values, so -0, NaN and the last bit count. */
-const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+const bits = (a: Float32Array) => new Uint32Array(a.buffer, a.byteOffset, a.length);
 
 /** The refiner's last f32 alpha (its private smoothed buffer, after the swap). */
 const lastRefined = (r: CpuRefiner) => (r as unknown as { smoothed: Float32Array }).smoothed;
@@ -213,7 +225,7 @@ describe.skipIf(!hasWasmSimd())('wasm SIMD kernels: CPU refiner', () => {
         };
         const expected = js.refine(input).slice();
         const got = wasm.refine(input);
-        expect(bits(lastRefined(wasm))).toEqual(bits(lastRefined(js)));
+        expect(differences(bits(lastRefined(wasm)), bits(lastRefined(js)))).toEqual([]);
         let diffs = 0;
         for (let i = 0; i < w * h; i++) if (got[i] !== expected[i]) diffs++;
         expect(diffs).toBe(0);
@@ -250,14 +262,14 @@ describe.skipIf(!hasWasmSimd())('wasm SIMD kernels: CPU refiner', () => {
     const refined = new Float32Array(w * h);
     const alpha = new Uint8Array(w * h);
     expect(kernel.cpuRefine({ ...a, previous: null, previousGuide: null, refined, alpha })).toBe(true);
-    expect(bits(refined)).toEqual(bits(upA));
+    expect(differences(bits(refined), bits(upA))).toEqual([]);
     expect(kernel.cpuRefine({ ...b, previous: upA, previousGuide: a.guideHigh, refined, alpha })).toBe(true);
-    expect(bits(refined)).toEqual(bits(smoothed));
+    expect(differences(bits(refined), bits(smoothed))).toEqual([]);
     let moved = 0;
     for (let i = 0; i < w * h; i++) if (smoothed[i] !== upB[i]) moved++;
     expect(moved).toBeGreaterThan(1000);
     const edged = smoothed.map((v) => EDGE_LUT[Math.min(1023, Math.max(0, (v * 1023) | 0))]!);
-    expect(Array.from(alpha)).toEqual(Array.from(edged));
+    expect(differences(alpha, edged)).toEqual([]);
   }, 30_000);
 
   it('declines what its scratch cannot hold and refuses sizes that do not match', () => {
@@ -287,4 +299,27 @@ describe.skipIf(!hasWasmSimd())('wasm SIMD kernels: CPU refiner', () => {
       k.cpuRefine({ ...work, previous: new Float32Array(3), previousGuide: work.guideHigh }),
     ).toThrow(RangeError);
   });
+});
+
+describe.skipIf(!hasWasmSimd())('wasm SIMD kernels: packedYuvToRgba', () => {
+  const kernel = createWasmKernels()!;
+  it('gives the JS bytes for every colour matrix and range, every byte value, odd lengths', () => {
+    const next = bytes(17);
+    for (const [matrix, full] of [
+      ['bt709', false],
+      ['bt709', true],
+      ['bt601', false],
+      ['smpte170m', true],
+    ] as const)
+      for (const n of [384 * 288, 97 * 31, 1, 3]) {
+        const pixels = new Uint8ClampedArray(n * 4).map((_, i) => (i < 1024 ? i >> 2 : next()));
+        const c = yuvColour(matrix, full);
+        const expected = packedYuvToRgba(pixels.slice(), c);
+        const got = pixels.slice();
+        expect(kernel.packedYuvToRgba(got, c)).toBe(true);
+        expect(differences(got, expected)).toEqual([]);
+        // Clamping at both ends happens in these inputs (so a wrong clamp would show).
+        if (n > 1000) expect(expected.includes(0) && expected.includes(255)).toBe(true);
+      }
+  }, 30_000);
 });

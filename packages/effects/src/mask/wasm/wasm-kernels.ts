@@ -17,7 +17,7 @@ import { boxRadius, type WeightedBlurInput } from '../blur.js';
 import { type CpuRefineWork, EDGE_LUT, workingSize } from '../cpu-refiner.js';
 import { DEFAULT_TEMPORAL, factorLut } from '../smoothing.js';
 import { axisTable as bilateralAxis, FLAT_RANGE, rangeLut, SURE_ENDS } from '../upsample.js';
-import { boxTable, type I420, i420Bytes, i420View } from '../yuv.js';
+import { boxTable, type I420, i420Bytes, i420View, type YuvColour, yuvToRgbFactors } from '../yuv.js';
 import {
   axisTable,
   checkCompositeInput,
@@ -121,6 +121,16 @@ interface KernelExports {
     stillFactor: number,
   ): void;
   edgeBytes(a: number, n: number, edge: number, out: number): void;
+  packedYuvToRgba(
+    pixels: number,
+    n: number,
+    ys: number,
+    y0: number,
+    rv: number,
+    bu: number,
+    gu: number,
+    gv: number,
+  ): void;
   maskWeightedBlur(
     rgba: number,
     alpha: number,
@@ -449,6 +459,23 @@ export class WasmKernels {
       channels,
     );
     out.set(new Uint8Array(k.memory.buffer, outAt, out.length));
+    return true;
+  }
+
+  /**
+   * yuv.ts's packedYuvToRgba (packed Y, U, V, A to R, G, B, A in place, the same bytes); false when this
+   * kernel does not take it (too large for its scratch), and then the caller runs packedYuvToRgba.
+   */
+  packedYuvToRgba(pixels: Uint8ClampedArray, c: YuvColour): boolean {
+    const n = pixels.length >> 2;
+    if (!this.#pictures) this.pictures(n, 2);
+    if (align(pixels.length) > this.#scratchCap) return false;
+    const f = yuvToRgbFactors(c);
+    const at = this.#scratch;
+    const view = new Uint8ClampedArray(this.#k.memory.buffer, at, pixels.length);
+    view.set(pixels);
+    this.#k.packedYuvToRgba(at, n, f.ys, f.y0, f.rv, f.bu, f.gu, f.gv);
+    pixels.set(view);
     return true;
   }
 
