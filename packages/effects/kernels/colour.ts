@@ -35,20 +35,15 @@ export function packedYuvToRgba(
     const w = i16x8.extend_low_i8x16_u(v);
     const a = i32x4.extend_low_i16x8_u(w);
     const b = i32x4.extend_high_i16x8_u(w);
-    const y = f64x2.replace_lane(
-      f64x2.splat(<f64>i32x4.extract_lane(a, 0)),
-      1,
-      <f64>i32x4.extract_lane(b, 0),
+    // (Y0, Y1), (U0, U1), (V0, V1) in the low two i32 lanes, then to f64x2.
+    const y = f64x2.convert_low_i32x4_s(
+      i8x16.shuffle(a, b, 0, 1, 2, 3, 16, 17, 18, 19, 0, 1, 2, 3, 0, 1, 2, 3),
     );
-    const u0 = f64x2.replace_lane(
-      f64x2.splat(<f64>i32x4.extract_lane(a, 1)),
-      1,
-      <f64>i32x4.extract_lane(b, 1),
+    const u0 = f64x2.convert_low_i32x4_s(
+      i8x16.shuffle(a, b, 4, 5, 6, 7, 20, 21, 22, 23, 0, 1, 2, 3, 0, 1, 2, 3),
     );
-    const v0 = f64x2.replace_lane(
-      f64x2.splat(<f64>i32x4.extract_lane(a, 2)),
-      1,
-      <f64>i32x4.extract_lane(b, 2),
+    const v0 = f64x2.convert_low_i32x4_s(
+      i8x16.shuffle(a, b, 8, 9, 10, 11, 24, 25, 26, 27, 0, 1, 2, 3, 0, 1, 2, 3),
     );
     const l = f64x2.mul(f64x2.sub(y, y02), ys2);
     const u = f64x2.sub(u0, k128);
