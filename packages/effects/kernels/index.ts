@@ -1,6 +1,9 @@
 // The wasm kernels' module: one module, one memory (src/mask/wasm/ lays it out).
 
+export { bandRefine, bandWorkBytes } from './band';
 export { maskWeightedBlur } from './blur';
 export { boxPlane, fill } from './box';
+export { packedYuvToRgba } from './colour';
 export { compositeSmallPlane, scratchBytes } from './composite';
 export { compositePicturePlane, pictureScratchBytes } from './composite-picture';
+export { edgeBytes, flatNeighbourhoods, jointBilateral, smoothMask } from './refiner';

@@ -15,6 +15,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
+import { BandRefiner } from '../../../effects/src/mask/band-refine.js';
 import { maskWeightedBlur } from '../../../effects/src/mask/blur.js';
 import { ADAPTIVE_LEVELS, type QualityLevel, shouldSegment } from '../../../effects/src/mask/budget.js';
 import { CpuRefiner, workingSize } from '../../../effects/src/mask/cpu-refiner.js';
@@ -157,7 +158,6 @@ function breakdown(level: number, quality: QualityLevel): void {
     list.push(cpuMs() - t);
     times[name] = list;
   };
-  const refiner = new CpuRefiner();
   const scale = quality.frameScale ?? 1;
   const first = frames[0]!;
   const full = createI420(first.width, first.height);
@@ -165,7 +165,9 @@ function breakdown(level: number, quality: QualityLevel): void {
   const ch = scale < 1 ? Math.round(first.height * scale) : first.height;
   // As the compositor: with the wasm kernel, the working picture and the output live in its memory.
   const kernel = kernels === 'js' ? null : createWasmKernels();
+  const refiner = new CpuRefiner(kernel);
   const pictures = kernel?.pictures(cw, ch);
+  const band = new BandRefiner(kernel);
   const current = pictures ? pictures.src : scale < 1 ? createI420(cw, ch) : full;
   const out = pictures ? pictures.out : createI420(cw, ch);
   const low = new Uint8ClampedArray(256 * 144 * 4);
@@ -185,7 +187,7 @@ function breakdown(level: number, quality: QualityLevel): void {
       time('guide', () => {
         if (!kernel?.downsampleI420(current, w, h, guideYuv)) downsampleI420(current, w, h, guideYuv);
         guide.set(guideYuv);
-        packedYuvToRgba(guide, BT709);
+        if (!kernel?.packedYuvToRgba(guide, BT709)) packedYuvToRgba(guide, BT709);
       });
       if (shouldSegment(i, quality, i > 0)) {
         time('modelInput', () => {
@@ -193,7 +195,7 @@ function breakdown(level: number, quality: QualityLevel): void {
             if (!kernel?.downsamplePacked(guideYuv, w, h, 256, 144, low))
               downsamplePacked(guideYuv, w, h, 256, 144, low);
           } else if (!kernel?.downsampleI420(current, 256, 144, low)) downsampleI420(current, 256, 144, low);
-          packedYuvToRgba(low, BT709);
+          if (!kernel?.packedYuvToRgba(low, BT709)) packedYuvToRgba(low, BT709);
         });
         maskGuide = low.slice();
       }
@@ -209,6 +211,10 @@ function breakdown(level: number, quality: QualityLevel): void {
           radius: quality.bilateralRadius,
         }),
       );
+      if (quality.bandRefine)
+        time('band', () => band.refine({ alpha: refiner.alpha, guide, width: w, height: h }));
+      // As the compositor: the band refiner's alpha where the level runs it.
+      const final = quality.bandRefine ? band : refiner;
       const bs = blurWorkScale(quality.blurScale / 2, 0.6, current.height);
       const sw = Math.max(1, Math.round(current.width * bs));
       const sh = Math.max(1, Math.round(current.height * bs));
@@ -218,8 +224,8 @@ function breakdown(level: number, quality: QualityLevel): void {
         if (!kernel?.downsamplePacked(guideYuv, w, h, sw, sh, pixels))
           downsamplePacked(guideYuv, w, h, sw, sh, pixels);
         const weights = new Uint8Array(sw * sh);
-        if (!kernel?.downsamplePlane(refiner.alpha, refiner.width, refiner.height, sw, sh, weights))
-          downsamplePlane(refiner.alpha, refiner.width, refiner.height, sw, sh, weights);
+        if (!kernel?.downsamplePlane(final.alpha, final.width, final.height, sw, sh, weights))
+          downsamplePlane(final.alpha, final.width, final.height, sw, sh, weights);
         const blurInput = {
           rgba: pixels,
           alpha: weights,
@@ -233,9 +239,9 @@ function breakdown(level: number, quality: QualityLevel): void {
       time('composite', () => {
         const input = {
           src: current,
-          alpha: refiner.alpha,
-          alphaWidth: refiner.width,
-          alphaHeight: refiner.height,
+          alpha: final.alpha,
+          alphaWidth: final.width,
+          alphaHeight: final.height,
           background: { kind: 'small' as const, pixels, width: sw, height: sh },
           out,
         };
@@ -255,6 +261,7 @@ function breakdown(level: number, quality: QualityLevel): void {
       'modelInput',
       'guide',
       'refiner',
+      'band',
       'blur',
       'composite',
     ]

@@ -46,6 +46,23 @@ const PLANES = 13;
 /** The tile mark for "in the band" (tiles otherwise hold their constant alpha, 0..255). */
 const BAND = 256;
 
+/**
+ * A faster filter with the same bytes (the wasm kernel): refine()'s work after its checks into `out`, returning
+ * the band's pixels, or null when it declines (the JS runs then).
+ */
+export interface BandKernel {
+  bandRefine(
+    alpha: Uint8Array,
+    guide: Uint8Array | Uint8ClampedArray,
+    W: number,
+    H: number,
+    r: number,
+    eps: number,
+    curve: Uint8Array,
+    out: Uint8Array,
+  ): number | null;
+}
+
 /** Owns the refined alpha and the scratch buffers, reused from frame to frame. */
 export class BandRefiner {
   /** The last refined alpha, one byte per working pixel. */
@@ -59,6 +76,9 @@ export class BandRefiner {
   private coef = new Float32Array(0);
   private curve = new Uint8Array(256);
   private curveKey = '';
+
+  /** `kernel`: the wasm filter where the realm runs it (the same bytes); the JS below otherwise. */
+  constructor(private readonly kernel: BandKernel | null = null) {}
 
   get haveAlpha(): boolean {
     return this.alpha.length > 0 && this.alpha.length === this.width * this.height;
@@ -78,6 +98,11 @@ export class BandRefiner {
     this.buildCurve(options);
     const curve = this.curve;
     const out = this.alpha;
+    const pixels = this.kernel?.bandRefine(alpha, guide, W, H, r, eps, curve, out) ?? null;
+    if (pixels !== null) {
+      this.bandPixels = pixels;
+      return out;
+    }
     const tw = Math.ceil(W / BAND_TILE);
     const th = Math.ceil(H / BAND_TILE);
     const fill = this.markTiles(alpha, W, H, 2 * r, tw, th);

@@ -35,6 +35,21 @@ export interface RefineInput {
   radius: number;
 }
 
+/** One refinement's work for a faster kernel with the same bytes (the wasm one). */
+export interface CpuRefineWork extends RefineInput {
+  /** The last smoothed alpha and its guide, or null on a fresh start (no smoothing). */
+  previous: Float32Array | null;
+  previousGuide: Uint8ClampedArray | null;
+  /** Where the new refined alpha (f32, w x h) goes, and its bytes through EDGE_LUT. */
+  refined: Float32Array;
+  alpha: Uint8Array;
+}
+
+/** A faster refinement with the same bytes: true when it did `work`, false when it declines (the JS runs). */
+export interface CpuRefineKernel {
+  cpuRefine(work: CpuRefineWork): boolean;
+}
+
 export class CpuRefiner {
   private refined: Float32Array | null = null;
   private smoothed: Float32Array | null = null;
@@ -44,6 +59,9 @@ export class CpuRefiner {
   alpha: Uint8Array = new Uint8Array(0);
   width = 0;
   height = 0;
+
+  /** `kernel`: the wasm refinement where the realm runs it (the same bytes); the JS below otherwise. */
+  constructor(private readonly kernel: CpuRefineKernel | null = null) {}
 
   /** Forget the history: the next refinement is not smoothed with earlier ones. */
   reset(): void {
@@ -66,9 +84,22 @@ export class CpuRefiner {
       this.previousGuide = null;
     }
     const refined = this.refined!;
+    const fresh = this.fresh || !this.previousGuide;
+    const done = this.kernel?.cpuRefine({
+      ...input,
+      previous: fresh ? null : this.smoothed,
+      previousGuide: fresh ? null : this.previousGuide,
+      refined,
+      alpha: this.alpha,
+    });
+    if (done) {
+      [this.smoothed, this.refined] = [refined, this.smoothed];
+      this.previousGuide = input.guideHigh;
+      this.fresh = false;
+      return this.alpha;
+    }
     // NOTE: synchronous CPU work, ~1-5 ms at 384x216 (most pixels take the flat shortcut).
     jointBilateralUpsample({ ...input, out: refined });
-    const fresh = this.fresh || !this.previousGuide;
     smoothMaskInPlace(
       refined,
       fresh ? null : this.smoothed,

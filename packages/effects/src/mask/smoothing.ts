@@ -80,7 +80,7 @@ const factorLuts = new Map<TemporalParams, Float32Array>();
  * The motion and the mask-change smoothsteps and the confidence tabulated: luma differences 0..255, changes
  * 0..255/255, then estimates 0..1023/1023.
  */
-function factorLut(params: TemporalParams): Float32Array {
+export function factorLut(params: TemporalParams): Float32Array {
   let lut = factorLuts.get(params);
   if (!lut) {
     lut = new Float32Array(512 + 1024);

@@ -24,13 +24,13 @@ export interface UpsampleInput {
   out?: Float32Array;
 }
 
-const LUT_SHIFT = 6;
+export const LUT_SHIFT = 6;
 /** A kernel neighbourhood whose values span less than this counts as flat. */
-const FLAT_RANGE = 0.02;
+export const FLAT_RANGE = 0.02;
 const lutCache = new Map<number, Float32Array>();
 
 /** exp(-d2 / (2 sigma^2)) tabulated by d2 >> LUT_SHIFT, d2 being a squared RGB distance. */
-function rangeLut(sigmaRange: number): Float32Array {
+export function rangeLut(sigmaRange: number): Float32Array {
   let lut = lutCache.get(sigmaRange);
   if (!lut) {
     lut = new Float32Array(((3 * 255 * 255) >> LUT_SHIFT) + 1);
@@ -44,7 +44,7 @@ function rangeLut(sigmaRange: number): Float32Array {
 const axisCache = new Map<string, { centre: Int32Array; weights: Float32Array }>();
 
 /** For each output coordinate along one axis: the centre model index and 2r+1 spatial weights (cached). */
-function axisTable(outSize: number, lowSize: number, sigma: number, r: number) {
+export function axisTable(outSize: number, lowSize: number, sigma: number, r: number) {
   const key = `${outSize}:${lowSize}:${sigma}:${r}`;
   let table = axisCache.get(key);
   if (!table) {

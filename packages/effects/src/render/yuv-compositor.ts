@@ -104,6 +104,11 @@ export function createYuvCompositor(
     if (!kernel?.downsamplePlane(plane, w, h, outW, outH, out)) downsamplePlane(plane, w, h, outW, outH, out);
     return out;
   };
+  /** packedYuvToRgba in place in this frame's colour: the wasm kernel where it takes it, else the JS one. */
+  const toRgba = (pixels: Uint8ClampedArray) => {
+    if (!kernel?.packedYuvToRgba(pixels, colour)) packedYuvToRgba(pixels, colour);
+    return pixels;
+  };
   let current: I420 | null = null;
   /** The camera's full-size picture, when the budget works at a smaller scale (`current` is then shrunk). */
   let full: I420 | null = null;
@@ -133,9 +138,9 @@ export function createYuvCompositor(
   const guides = [new Uint8ClampedArray(0), new Uint8ClampedArray(0)];
   let guideIndex = 0;
   let mask: { data: Float32Array; width: number; height: number } | null = null;
-  const refiner = new CpuRefiner();
+  const refiner = new CpuRefiner(kernel);
   /** The outline's band refined again with a colour guided filter (levels with `bandRefine`). */
-  const band = new BandRefiner();
+  const band = new BandRefiner(kernel);
   /** Whether this frame's alpha is the band refiner's (else the CPU refiner's as it is). */
   let bandFresh = false;
   /** The alpha the composite and readAlpha() use, at the working size. */
@@ -346,7 +351,7 @@ export function createYuvCompositor(
           downsample(current, size.width, size.height, low.packed);
         }
         low.rgba.set(low.packed);
-        packedYuvToRgba(low.rgba, colour);
+        toRgba(low.rgba);
         low.fresh = true;
       }
       lowRgba = low.rgba;
@@ -370,7 +375,7 @@ export function createYuvCompositor(
         guides[guideIndex] = buffer;
       }
       buffer.set(frameGuide(w, h).pixels);
-      const guide = packedYuvToRgba(buffer, colour);
+      const guide = toRgba(buffer);
       refiner.refine({
         mask: mask.data,
         maskWidth: mask.width,

@@ -6,13 +6,19 @@
  * - downsampleI420(): yuv.ts's box average of the picture to a smaller packed picture (the guide pass), and
  *   downsamplePacked() / downsamplePlane(), the same box average of a packed picture (the guide to the model's
  *   input and to the blur's grid) and of one plane (the alpha to the blur's grid);
- * - maskWeightedBlur(): blur.ts's mask-weighted blur (the blurred background, at its small size).
+ * - maskWeightedBlur(): blur.ts's mask-weighted blur (the blurred background, at its small size);
+ * - cpuRefine(): cpu-refiner.ts's CpuRefiner.refine (joint bilateral upsampling, temporal smoothing, the
+ *   edge curve), and bandRefine(): band-refine.ts's BandRefiner.refine (the guided filter on the outline).
  * The pictures can live in the module's memory (`pictures()`), so a frame is copied in by the camera's copyTo
  * and out by the VideoFrame constructor, never by us; pictures from elsewhere are copied in and out around
  * the call. Pure: typed arrays and WebAssembly only.
  */
+import { BAND_REFINE, BAND_TILE } from '../band-refine.js';
 import { boxRadius, type WeightedBlurInput } from '../blur.js';
-import { boxTable, type I420, i420Bytes, i420View } from '../yuv.js';
+import { type CpuRefineWork, EDGE_LUT, workingSize } from '../cpu-refiner.js';
+import { DEFAULT_TEMPORAL, factorLut } from '../smoothing.js';
+import { axisTable as bilateralAxis, FLAT_RANGE, rangeLut, SURE_ENDS } from '../upsample.js';
+import { boxTable, type I420, i420Bytes, i420View, type YuvColour, yuvToRgbFactors } from '../yuv.js';
 import {
   axisTable,
   checkCompositeInput,
@@ -82,6 +88,68 @@ interface KernelExports {
     channels: number,
   ): void;
   fill(at: number, value: number, n: number): void;
+  bandRefine(
+    alpha: number,
+    guide: number,
+    W: number,
+    H: number,
+    r: number,
+    eps: number,
+    curve: number,
+    out: number,
+    tiles: number,
+    work: number,
+  ): number;
+  bandWorkBytes(W: number, r: number): number;
+  flatNeighbourhoods(
+    mask: number,
+    mw: number,
+    mh: number,
+    r: number,
+    range: number,
+    below: number,
+    above: number,
+    lo: number,
+    hi: number,
+    flat: number,
+  ): void;
+  jointBilateral(
+    mask: number,
+    mw: number,
+    mh: number,
+    guideLow: number,
+    guideHigh: number,
+    w: number,
+    h: number,
+    r: number,
+    flat: number,
+    xCentre: number,
+    xWeights: number,
+    yCentre: number,
+    yWeights: number,
+    lut: number,
+    out: number,
+  ): void;
+  smoothMask(
+    current: number,
+    previous: number,
+    frame: number,
+    previousFrame: number,
+    n: number,
+    lut: number,
+    stillFactor: number,
+  ): void;
+  edgeBytes(a: number, n: number, edge: number, out: number): void;
+  packedYuvToRgba(
+    pixels: number,
+    n: number,
+    ys: number,
+    y0: number,
+    rv: number,
+    bu: number,
+    gu: number,
+    gv: number,
+  ): void;
   maskWeightedBlur(
     rgba: number,
     alpha: number,
@@ -134,6 +202,9 @@ const BASE = PAGE;
 
 const align = (n: number) => (n + 15) & ~15;
 
+/** The largest model mask and bilateral radius the layout makes room for (larger ones run the JS). */
+const RESERVE_MASK = { width: 256, height: 256, radius: 3 };
+
 /** Hands out 16-byte-aligned blocks of the scratch area one after the other, for one kernel call. */
 function scratchTaker(start: number): (bytes: number) => number {
   let at = start;
@@ -167,8 +238,14 @@ export class WasmKernels {
     const outAt = align(srcAt + bytes);
     this.#scratch = align(outAt + bytes);
     // Room for the alpha, the small background, the tables and the rows of any working size up to the
-    // picture's own (the refinement never works larger than the picture).
-    this.#scratchCap = width * height * 2 + 8 * PAGE;
+    // picture's own (the refinement never works larger than the picture), or for the band refinement at
+    // the largest working size of this picture.
+    const work = workingSize(width, height, 1);
+    this.#scratchCap = Math.max(
+      width * height * 2 + 8 * PAGE,
+      this.#bandBytes(work.w, work.h, BAND_REFINE.radius),
+      this.#cpuRefineBytes(work.w, work.h, RESERVE_MASK.width, RESERVE_MASK.height, RESERVE_MASK.radius),
+    );
     // Past the scratch: the replacement picture's place (backgroundPicture()), so it never grows the memory.
     const need = align(this.#scratch + this.#scratchCap) + bytes;
     const memory = this.#k.memory;
@@ -533,6 +610,156 @@ export class WasmKernels {
     );
     out.set(new Uint8Array(k.memory.buffer, outAt, out.length));
     return true;
+  }
+
+  /**
+   * yuv.ts's packedYuvToRgba (packed Y, U, V, A to R, G, B, A in place, the same bytes); false when this
+   * kernel does not take it (too large for its scratch), and then the caller runs packedYuvToRgba.
+   */
+  packedYuvToRgba(pixels: Uint8ClampedArray, c: YuvColour): boolean {
+    const n = pixels.length >> 2;
+    if (!this.#pictures) this.pictures(n, 2);
+    if (align(pixels.length) > this.#scratchCap) return false;
+    const f = yuvToRgbFactors(c);
+    const at = this.#scratch;
+    const view = new Uint8ClampedArray(this.#k.memory.buffer, at, pixels.length);
+    view.set(pixels);
+    this.#k.packedYuvToRgba(at, n, f.ys, f.y0, f.rv, f.bu, f.gu, f.gv);
+    pixels.set(view);
+    return true;
+  }
+
+  /** The scratch bytes cpuRefine() takes for a w x h working picture, an mw x mh mask and radius r. */
+  #cpuRefineBytes(w: number, h: number, mw: number, mh: number, r: number): number {
+    const taps = 2 * r + 1;
+    const m = mw * mh;
+    const n = w * h;
+    return (
+      4 * align(4 * m) +
+      align(m) +
+      4 * align(4 * n) +
+      align(n) +
+      align(4 * w) +
+      align(4 * w * taps) +
+      align(4 * h) +
+      align(4 * h * taps) +
+      align(4 * rangeLut(30).length) +
+      align(4 * (512 + 1024)) +
+      align(1024)
+    );
+  }
+
+  /**
+   * cpu-refiner.ts's refinement (CpuRefiner.refine's steps, the same f32 values and bytes): the mask upsampled
+   * into `work.refined`, smoothed against `work.previous` when there is one, and the alpha bytes into
+   * `work.alpha`. False when this kernel does not take it (too large for its scratch): the caller runs the JS.
+   */
+  cpuRefine(work: CpuRefineWork): boolean {
+    const { mask, maskWidth: mw, maskHeight: mh, guideLow, guideHigh, width: w, height: h } = work;
+    const m = mw * mh;
+    const n = w * h;
+    if (mask.length !== m || guideLow.length !== m * 4 || guideHigh.length !== n * 4)
+      throw new RangeError('jointBilateralUpsample: sizes do not match');
+    if (work.refined.length !== n || work.alpha.length !== n)
+      throw new RangeError('cpuRefine: output sizes do not match');
+    const smooth = work.previous !== null && work.previousGuide !== null;
+    if (smooth && (work.previous!.length !== n || work.previousGuide!.length !== n * 4))
+      throw new RangeError('mask and frame sizes differ');
+    const r = Math.max(1, Math.round(work.radius));
+    if (!this.#pictures) this.pictures(w, h);
+    if (this.#cpuRefineBytes(w, h, mw, mh, r) > this.#scratchCap) return false;
+    const lut = rangeLut(30);
+    const sx = bilateralAxis(w, mw, r, r);
+    const sy = bilateralAxis(h, mh, r, r);
+    const factors = factorLut(DEFAULT_TEMPORAL);
+    const k = this.#k;
+    const buffer = k.memory.buffer;
+    const take = scratchTaker(this.#scratch);
+    const put = <T extends Float32Array | Int32Array | Uint8Array | Uint8ClampedArray>(data: T): number => {
+      const at = take(data.byteLength);
+      new Uint8Array(buffer, at, data.byteLength).set(
+        new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+      );
+      return at;
+    };
+    const maskAt = put(mask);
+    const lowAt = put(guideLow);
+    const highAt = put(guideHigh);
+    const lo = take(4 * m);
+    const hi = take(4 * m);
+    const flat = take(m);
+    const outAt = take(4 * n);
+    const alphaAt = take(n);
+    k.flatNeighbourhoods(maskAt, mw, mh, r, FLAT_RANGE, SURE_ENDS.below, SURE_ENDS.above, lo, hi, flat);
+    k.jointBilateral(
+      maskAt,
+      mw,
+      mh,
+      lowAt,
+      highAt,
+      w,
+      h,
+      r,
+      flat,
+      put(sx.centre),
+      put(sx.weights),
+      put(sy.centre),
+      put(sy.weights),
+      put(lut),
+      outAt,
+    );
+    if (smooth) {
+      const previousAt = put(work.previous!);
+      const previousGuideAt = put(work.previousGuide!);
+      k.smoothMask(outAt, previousAt, highAt, previousGuideAt, n, put(factors), DEFAULT_TEMPORAL.stillFactor);
+    }
+    k.edgeBytes(outAt, n, put(EDGE_LUT), alphaAt);
+    work.refined.set(new Float32Array(buffer, outAt, n));
+    work.alpha.set(new Uint8Array(buffer, alphaAt, n));
+    return true;
+  }
+
+  /** The scratch bytes bandRefine() takes for a W x H working picture and radius r. */
+  #bandBytes(W: number, H: number, r: number): number {
+    const tiles = Math.ceil(W / BAND_TILE) * Math.ceil(H / BAND_TILE);
+    return 3 * align(W * H) + align(4 * W * H) + align(256) + align(2 * tiles) + this.#k.bandWorkBytes(W, r);
+  }
+
+  /**
+   * band-refine.ts's filter (BandRefiner.refine after its checks: radius r, eps, the 256-byte edge `curve`) of
+   * `alpha` guided by `guide` into `out`; returns the band's pixels, or null when this kernel does not take it
+   * (too large for its scratch), and then the caller runs the JS.
+   */
+  bandRefine(
+    alpha: Uint8Array,
+    guide: Uint8Array | Uint8ClampedArray,
+    W: number,
+    H: number,
+    r: number,
+    eps: number,
+    curve: Uint8Array,
+    out: Uint8Array,
+  ): number | null {
+    const n = W * H;
+    if (alpha.length !== n || guide.length !== 4 * n || out.length !== n || curve.length !== 256)
+      throw new RangeError('bandRefine: sizes do not match');
+    if (!this.#pictures) this.pictures(W, H);
+    if (this.#bandBytes(W, H, r) > this.#scratchCap) return null;
+    const k = this.#k;
+    const take = scratchTaker(this.#scratch);
+    const alphaAt = take(n);
+    const guideAt = take(4 * n);
+    const curveAt = take(256);
+    const outAt = take(n);
+    const tilesAt = take(2 * Math.ceil(W / BAND_TILE) * Math.ceil(H / BAND_TILE));
+    const workAt = take(k.bandWorkBytes(W, r));
+    const buffer = k.memory.buffer;
+    new Uint8Array(buffer, alphaAt, n).set(alpha);
+    new Uint8Array(buffer, guideAt, 4 * n).set(guide);
+    new Uint8Array(buffer, curveAt, 256).set(curve);
+    const pixels = k.bandRefine(alphaAt, guideAt, W, H, r, eps, curveAt, outAt, tilesAt, workAt);
+    out.set(new Uint8Array(buffer, outAt, n));
+    return pixels;
   }
 
   /** Whether `p` is this kernel's current source (or output) picture, by its memory. */
