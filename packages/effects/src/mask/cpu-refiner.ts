@@ -85,33 +85,20 @@ export class CpuRefiner {
     }
     const refined = this.refined!;
     const fresh = this.fresh || !this.previousGuide;
-    const done = this.kernel?.cpuRefine({
-      ...input,
-      previous: fresh ? null : this.smoothed,
-      previousGuide: fresh ? null : this.previousGuide,
-      refined,
-      alpha: this.alpha,
-    });
-    if (done) {
-      [this.smoothed, this.refined] = [refined, this.smoothed];
-      this.previousGuide = input.guideHigh;
-      this.fresh = false;
-      return this.alpha;
+    const previous = fresh ? null : this.smoothed;
+    const previousGuide = fresh ? null : this.previousGuide;
+    const done = this.kernel?.cpuRefine({ ...input, previous, previousGuide, refined, alpha: this.alpha });
+    if (!done) {
+      // NOTE: synchronous CPU work, ~1-5 ms at 384x216 (most pixels take the flat shortcut).
+      jointBilateralUpsample({ ...input, out: refined });
+      smoothMaskInPlace(refined, previous, input.guideHigh, previousGuide);
+      const out = this.alpha;
+      for (let i = 0; i < refined.length; i++)
+        out[i] = EDGE_LUT[Math.min(1023, Math.max(0, (refined[i]! * 1023) | 0))]!;
     }
-    // NOTE: synchronous CPU work, ~1-5 ms at 384x216 (most pixels take the flat shortcut).
-    jointBilateralUpsample({ ...input, out: refined });
-    smoothMaskInPlace(
-      refined,
-      fresh ? null : this.smoothed,
-      input.guideHigh,
-      fresh ? null : this.previousGuide,
-    );
     [this.smoothed, this.refined] = [refined, this.smoothed];
     this.previousGuide = input.guideHigh;
     this.fresh = false;
-    const a = refined;
-    const out = this.alpha;
-    for (let i = 0; i < a.length; i++) out[i] = EDGE_LUT[Math.min(1023, Math.max(0, (a[i]! * 1023) | 0))]!;
-    return out;
+    return this.alpha;
   }
 }
