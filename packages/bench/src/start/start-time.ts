@@ -12,7 +12,7 @@ import { makeCamera, makePortraitCamera } from '../../../../test/support/cameras
 import { CHROMIUM_ARGS, type LaunchedBrowser, launchChromium } from '../../../../test/support/chromium.js';
 import { defineTranspilerHelpers } from '../../../../test/support/page-probes.js';
 import { ROOT, startTestServer, type TestServer } from '../../../../test/support/server.js';
-import { forgetKey, keySeenAt, watchForKey } from './receiver-probe.js';
+import { forgetKey, type KeySeen, keySeenAt, watchForKey } from './receiver-probe.js';
 import { formatSummary, ratios, type Sample, SCENARIO_TEXT, type Scenario, summarize } from './summary.js';
 
 interface Args {
@@ -76,17 +76,38 @@ type StartupReport = {
 const roundAll = (r: Record<string, number>) =>
   Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Math.round(v * 10) / 10]));
 
+const roundOrDash = (v: number | null) => (v === null ? '-' : `${Math.round(v)} ms`);
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function waitForState(page: Page, state: string, timeout: number): Promise<void> {
   await page.waitForFunction((s) => document.body.dataset.state === s, state, { timeout, polling: 100 });
 }
 
-/** Waits until every receiver saw `name`'s key colour; the latest of their times, or null past the deadline. */
-async function seenByAll(receivers: Page[], name: string, deadline: number): Promise<number | null> {
+/** The latest of the receivers' times (the last receiver to get there), or null if one has none. */
+function latest(values: ReadonlyArray<number | null>): number | null {
+  return values.some((v) => v === null) ? null : Math.max(...(values as number[]));
+}
+
+/**
+ * Waits until every receiver saw `name`'s key colour: the latest receiver's times (seen by the probe, that
+ * frame presented, its last packet in), or null past the deadline.
+ */
+async function seenByAll(
+  receivers: Page[],
+  name: string,
+  deadline: number,
+): Promise<{ at: number; presented: number | null; received: number | null } | null> {
   while (Date.now() < deadline) {
     const seen = await Promise.all(receivers.map((r) => keySeenAt(r, name)));
-    if (seen.every((t) => t !== null)) return Math.max(...(seen as number[]));
+    if (seen.every((t) => t !== null)) {
+      const all = seen as KeySeen[];
+      return {
+        at: Math.max(...all.map((s) => s.at)),
+        presented: latest(all.map((s) => s.presented)),
+        received: latest(all.map((s) => s.received)),
+      };
+    }
     await sleep(100);
   }
   return null;
@@ -240,11 +261,16 @@ async function measure(
           ...(marks.load !== null && { load: marks.load - startedAt }),
         };
     const first = report?.at.firstFrame;
+    const since = (t: number | null | undefined) => (t === null || t === undefined ? null : t - startedAt);
     return {
       build: build.name,
       run,
       scenario,
-      ms: seen === null ? null : seen - startedAt,
+      // The frame's presentation where the browser gives it (Chromium), else when the probe saw it.
+      ms: since(seen ? (seen.presented ?? seen.at) : undefined),
+      receivers: seen
+        ? { presented: since(seen.presented), received: since(seen.received), seen: seen.at - startedAt }
+        : null,
       senderFirstFrameMs: first === undefined ? null : first - startedAt,
       // `camera` (page loads only): start to the camera being open; `effectStarted`, `joining` and `inCall`
       // (page loads only): start to startEffect returning, to the join starting and to joined-and-published;
@@ -283,6 +309,7 @@ async function tryMeasure(...args: Parameters<typeof measure>): Promise<Sample> 
       run: args[1],
       scenario: args[2],
       ms: null,
+      receivers: null,
       senderFirstFrameMs: null,
       phases: null,
       details: null,
@@ -335,7 +362,7 @@ async function runBuild(
   }
   for (const s of samples)
     console.log(
-      `  ${s.build} run ${s.run} ${s.scenario}: ${s.ms === null ? 'NOT SEEN' : `${Math.round(s.ms)} ms`} at the receivers, sender ${s.senderFirstFrameMs === null ? '-' : `${Math.round(s.senderFirstFrameMs)} ms`}${s.phases ? ` ${JSON.stringify(roundAll(s.phases))} ${JSON.stringify(s.sources)}` : ''}${s.details ? ` steps ${JSON.stringify(roundAll(s.details))}` : ''}`,
+      `  ${s.build} run ${s.run} ${s.scenario}: ${s.ms === null ? 'NOT SEEN' : `${Math.round(s.ms)} ms`} at the receivers${s.receivers ? ` (last packet in ${roundOrDash(s.receivers.received)}, seen by the probe ${roundOrDash(s.receivers.seen)})` : ''}, sender ${s.senderFirstFrameMs === null ? '-' : `${Math.round(s.senderFirstFrameMs)} ms`}${s.phases ? ` ${JSON.stringify(roundAll(s.phases))} ${JSON.stringify(s.sources)}` : ''}${s.details ? ` steps ${JSON.stringify(roundAll(s.details))}` : ''}`,
     );
   return samples;
 }

@@ -39,8 +39,27 @@ describe('start bench summary', () => {
       'before:coldLoad',
     ]);
     expect(formatSummary(s).join('\n')).toMatch(/1 not seen within the deadline/);
+    expect(cold).toMatchObject({ receivedP50: null, seenP50: null });
+    expect(formatSummary(s).join('\n')).not.toMatch(/last packet in/);
     expect(ratios(s, 'before', 'after')).toEqual([
       'coldLoad: after/before p50 = 0.022 (55000 ms -> 1200 ms)',
     ]);
+  });
+
+  it("the receivers' frame times: p50 over the runs that have them, printed beside the probe's", () => {
+    const timed = (seen: number, presented: number | null, received: number | null): Sample => ({
+      ...sample('after', 'rechoose', presented ?? seen),
+      receivers: { presented, received, seen },
+    });
+    const [r] = summarize([
+      timed(500, 420, 380),
+      timed(700, 610, null),
+      timed(600, null, 500),
+      sample('after', 'rechoose', 900),
+    ]);
+    expect(r).toMatchObject({ p50: 600, receivedP50: 380, seenP50: 600 });
+    expect(formatSummary([r!]).join('\n')).toMatch(
+      /last packet in 380 ms, presented 600 ms, seen by the probe 600 ms/,
+    );
   });
 });

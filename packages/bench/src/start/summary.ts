@@ -15,8 +15,17 @@ export interface Sample {
   build: string;
   run: number;
   scenario: Scenario;
-  /** Start (navigation start or the choice) to every receiver showing the effect; null: not within the deadline. */
+  /**
+   * Start (navigation start or the choice) to every receiver showing the effect: the latest receiver's
+   * presentation of its first frame with the effect where the browser gives frame times, else when the probe
+   * saw it; null: not within the deadline.
+   */
   ms: number | null;
+  /**
+   * The latest receiver's times for its first frame with the effect: presented, its last packet in (null where
+   * the browser does not give them), and when the probe saw it (a check per presented frame).
+   */
+  receivers?: { presented: number | null; received: number | null; seen: number } | null;
   /** Start to the sender's first effected frame (its own timeline), when the build reports one. */
   senderFirstFrameMs: number | null;
   /** The sender's start-up timeline: ms per phase, and where the wasm, model and decisions came from. */
@@ -34,6 +43,9 @@ export interface ScenarioSummary {
   p50: number | null;
   max: number | null;
   senderP50: number | null;
+  /** p50 of `receivers.received` and `receivers.seen` over the runs that have them. */
+  receivedP50: number | null;
+  seenP50: number | null;
   /** Median ms of each start-up phase over the runs that reported it. */
   phasesP50: Record<string, number>;
   /** Median ms of each step inside the phases over the runs that reported it. */
@@ -57,6 +69,14 @@ export function summarize(samples: readonly Sample[]): ScenarioSummary[] {
       if (mine.length === 0) continue;
       const ok = mine.flatMap((s) => (s.ms === null ? [] : [s.ms]));
       const sender = mine.flatMap((s) => (s.senderFirstFrameMs === null ? [] : [s.senderFirstFrameMs]));
+      const of = (pick: (r: NonNullable<Sample['receivers']>) => number | null) =>
+        percentile(
+          mine.flatMap((s) => {
+            const v = s.receivers ? pick(s.receivers) : null;
+            return v === null ? [] : [v];
+          }),
+          50,
+        );
       const phasesP50 = mediansOf(mine.map((s) => s.phases ?? null));
       const detailsP50 = mediansOf(mine.map((s) => s.details ?? null));
       out.push({
@@ -67,6 +87,8 @@ export function summarize(samples: readonly Sample[]): ScenarioSummary[] {
         p50: percentile(ok, 50),
         max: ok.length > 0 ? Math.max(...ok) : null,
         senderP50: percentile(sender, 50),
+        receivedP50: of((r) => r.received),
+        seenP50: of((r) => r.seen),
         phasesP50,
         detailsP50,
       });
@@ -99,6 +121,10 @@ export function formatSummary(summaries: readonly ScenarioSummary[]): string[] {
     lines.push(
       `${s.build.padEnd(8)} ${s.scenario.padEnd(11)} p50 ${ms(s.p50).padStart(8)}  max ${ms(s.max).padStart(8)}  (n=${s.count}${failed}; sender's own first effected frame p50 ${ms(s.senderP50)})`,
     );
+    if (s.receivedP50 !== null || s.seenP50 !== null)
+      lines.push(
+        `${''.padEnd(21)}the first frame with the effect at the last receiver, p50: last packet in ${ms(s.receivedP50)}, presented ${ms(s.p50)}, seen by the probe ${ms(s.seenP50)}`,
+      );
     const list = (r: Record<string, number>) =>
       Object.entries(r)
         .map(([name, v]) => `${name} ${Math.round(v)}`)
