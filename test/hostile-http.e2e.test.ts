@@ -187,15 +187,24 @@ describe('the HTTP edge under hostile clients', () => {
     const size = (await stat(wasm)).size;
     const path = `/assets/${folder}/vision_wasm_internal.wasm`;
 
-    const head = await fetch(`${server.url}${path}`, { method: 'HEAD' });
+    // The file as it is (the aborted downloads below send no Accept-Encoding either).
+    const identity = { 'Accept-Encoding': 'identity' };
+    const head = await fetch(`${server.url}${path}`, { method: 'HEAD', headers: identity });
     expect(head.status).toBe(200);
     expect(head.headers.get('content-length')).toBe(String(size));
     expect(head.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect((await head.arrayBuffer()).byteLength).toBe(0);
-    const full = await fetch(`${server.url}${path}`);
+    const full = await fetch(`${server.url}${path}`, { headers: identity });
     expect((await full.arrayBuffer()).byteLength).toBe(size);
     const etag = full.headers.get('etag')!;
-    expect((await fetch(`${server.url}${path}`, { headers: { 'If-None-Match': etag } })).status).toBe(304);
+    expect(
+      (await fetch(`${server.url}${path}`, { headers: { ...identity, 'If-None-Match': etag } })).status,
+    ).toBe(304);
+    // The build's brotli copy, to a client that accepts it (fetch decompresses it back to the file).
+    const br = await fetch(`${server.url}${path}`, { headers: { 'Accept-Encoding': 'br' } });
+    expect(br.headers.get('content-encoding')).toBe('br');
+    expect(Number(br.headers.get('content-length'))).toBeLessThan(size / 3);
+    expect((await br.arrayBuffer()).byteLength).toBe(size);
     const html = await fetch(`${server.url}/r/some-room`);
     expect(html.headers.get('cache-control')).toBe('no-cache');
     await html.arrayBuffer();

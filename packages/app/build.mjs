@@ -4,6 +4,7 @@ import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { compressAssets } from './compress.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, 'dist');
@@ -122,4 +123,6 @@ export async function buildApp() {
     '/assets/app.js': outputFor(app.metafile, 'app'),
     '/app.css': cssName,
   });
+  // Last, so index.html is compressed as rewritten. Compressed bytes are cached by content under .cache/.
+  await compressAssets(dist, join(here, '.cache/compressed'));
 }

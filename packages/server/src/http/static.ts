@@ -2,6 +2,7 @@ import { type FileHandle, open } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { CODINGS, type ContentCoding, chooseCoding } from './content-coding.js';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -72,11 +73,56 @@ function isFresh(req: IncomingMessage, etag: string, mtime: Date): boolean {
   return Number.isFinite(ifModifiedSince) && Math.floor(mtime.getTime() / 1000) * 1000 <= ifModifiedSince;
 }
 
+/** Opens `path` if it is a regular file; undefined (and nothing left open) otherwise. */
+async function openFile(
+  path: string,
+): Promise<{ handle: FileHandle; size: number; mtime: Date } | undefined> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const info = await handle.stat();
+    if (info.isFile()) return { handle, size: info.size, mtime: info.mtime };
+  } catch {
+    // fall through: closed below
+  }
+  await handle.close();
+  return undefined;
+}
+
 /**
- * Sends a file if it exists, and returns false (nothing written) if it does not. The body is streamed with
- * `pipeline`, so a client that goes away mid-download destroys the stream and its file descriptor is closed;
- * the returned promise then rejects with the abort (ERR_STREAM_PREMATURE_CLOSE). HEAD and 304 never open a
- * stream.
+ * The form of `path` to send: the compressed copy the build wrote beside it (`.br`, `.gz`) that the request
+ * accepts, else the file itself. `codings`: which copies exist (the response varies with Accept-Encoding then).
+ */
+async function chooseForm(
+  req: IncomingMessage,
+  path: string,
+): Promise<{ coding: ContentCoding | null; codings: number; path: string }> {
+  const present = (
+    await Promise.all(
+      CODINGS.map(async ({ coding, suffix }) => ((await isFile(path + suffix)) ? coding : undefined)),
+    )
+  ).filter((c): c is ContentCoding => c !== undefined);
+  const coding = chooseCoding(req.headers['accept-encoding'], present);
+  const suffix = CODINGS.find((c) => c.coding === coding)?.suffix ?? '';
+  return { coding, codings: present.length, path: path + suffix };
+}
+
+async function isFile(path: string): Promise<boolean> {
+  const file = await openFile(path);
+  await file?.handle.close();
+  return file !== undefined;
+}
+
+/**
+ * Sends a file if it exists, and returns false (nothing written) if it does not. Where the app build wrote a
+ * compressed copy the browser accepts (brotli over HTTPS, gzip over plain HTTP in Chromium), that copy is sent
+ * with Content-Encoding, its own ETag and `Vary: Accept-Encoding`. The body is streamed with `pipeline`, so a
+ * client that goes away mid-download destroys the stream and its file descriptor is closed; the returned
+ * promise then rejects with the abort (ERR_STREAM_PREMATURE_CLOSE). HEAD and 304 never open a stream.
  */
 export async function sendFile(
   req: IncomingMessage,
@@ -84,30 +130,32 @@ export async function sendFile(
   path: string,
   cache: CachePolicy,
 ): Promise<boolean> {
-  let handle: FileHandle | undefined;
-  try {
-    handle = await open(path, 'r');
-  } catch {
-    return false;
-  }
+  if (!(await isFile(path))) return false;
+  const form = await chooseForm(req, path);
+  // The copy may be gone since (a rebuild): the file itself then.
+  const compressed = form.coding ? await openFile(form.path) : undefined;
+  const file = compressed ?? (await openFile(path));
+  if (!file) return false;
+  const coding = compressed ? form.coding : null;
   let streaming = false;
   try {
-    const info = await handle.stat();
-    if (!info.isFile()) return false;
-    const etag = `"${info.size.toString(36)}-${Math.floor(info.mtimeMs).toString(36)}"`;
-    const headers = {
+    const { size, mtime } = file;
+    const etag = `"${size.toString(36)}-${Math.floor(mtime.getTime()).toString(36)}${coding ? `-${coding}` : ''}"`;
+    const headers: Record<string, string> = {
       'Cache-Control': CACHE_CONTROL[cache],
       ETag: etag,
-      'Last-Modified': info.mtime.toUTCString(),
+      'Last-Modified': mtime.toUTCString(),
+      ...(form.codings > 0 ? { Vary: 'Accept-Encoding' } : {}),
     };
-    if (isFresh(req, etag, info.mtime)) {
+    if (isFresh(req, etag, mtime)) {
       res.writeHead(304, headers).end();
       return true;
     }
     res.writeHead(200, {
       ...headers,
       'Content-Type': CONTENT_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream',
-      'Content-Length': info.size,
+      'Content-Length': size,
+      ...(coding ? { 'Content-Encoding': coding } : {}),
     });
     if (req.method === 'HEAD') {
       res.end();
@@ -115,9 +163,9 @@ export async function sendFile(
     }
     streaming = true;
     // The stream owns the handle from here: it closes it at the end, on error and on destroy.
-    await pipeline(handle.createReadStream({ autoClose: true }), res);
+    await pipeline(file.handle.createReadStream({ autoClose: true }), res);
     return true;
   } finally {
-    if (!streaming) await handle.close();
+    if (!streaming) await file.handle.close();
   }
 }
