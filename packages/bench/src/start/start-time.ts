@@ -7,7 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import { makeCamera, makePortraitCamera } from '../../../../test/support/cameras.js';
 import { CHROMIUM_ARGS, type LaunchedBrowser, launchChromium } from '../../../../test/support/chromium.js';
 import { defineTranspilerHelpers } from '../../../../test/support/page-probes.js';
@@ -22,12 +22,24 @@ interface Args {
   timeoutMs: number;
   /** Only these scenarios (all when not given). */
   scenarios: readonly Scenario[];
+  /** The sender's HTTP downloads over an emulated link of this many Mbit/s (40 ms latency); null: loopback. */
+  linkMbit: number | null;
 }
+
+/** The emulated link's one-way latency (Chromium DevTools' network conditions), with --link-mbit. */
+const LINK_LATENCY_MS = 40;
 
 const ALL_SCENARIOS: readonly Scenario[] = ['coldLoad', 'warmLoad', 'warmChoose', 'rechoose', 'coldChoose'];
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { runs: 5, json: null, before: null, timeoutMs: 120_000, scenarios: ALL_SCENARIOS };
+  const args: Args = {
+    runs: 5,
+    json: null,
+    before: null,
+    timeoutMs: 120_000,
+    scenarios: ALL_SCENARIOS,
+    linkMbit: null,
+  };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i]!, argv[i + 1]];
     if (value === undefined) throw new Error(`${flag} needs a value`);
@@ -35,7 +47,11 @@ function parseArgs(argv: readonly string[]): Args {
     else if (flag === '--json') args.json = resolve(value);
     else if (flag === '--before') args.before = resolve(value);
     else if (flag === '--timeout-ms') args.timeoutMs = Number(value);
-    else if (flag === '--scenarios') {
+    else if (flag === '--link-mbit') {
+      args.linkMbit = Number(value);
+      if (!(args.linkMbit > 0 && args.linkMbit <= 10_000))
+        throw new Error('--link-mbit must be in (0, 10000]');
+    } else if (flag === '--scenarios') {
       const names = value.split(',');
       const unknown = names.filter((n) => !ALL_SCENARIOS.includes(n as Scenario));
       if (unknown.length > 0)
@@ -46,7 +62,7 @@ function parseArgs(argv: readonly string[]): Args {
       args.scenarios = names as Scenario[];
     } else
       throw new Error(
-        `unknown option ${flag} (--runs N, --json FILE, --before APP_DIST, --timeout-ms MS, --scenarios a,b)`,
+        `unknown option ${flag} (--runs N, --json FILE, --before APP_DIST, --timeout-ms MS, --scenarios a,b, --link-mbit N)`,
       );
   }
   if (!(args.runs >= 1) || !(args.timeoutMs > 0)) throw new Error('--runs and --timeout-ms must be positive');
@@ -170,10 +186,33 @@ async function measure(
   sender: LaunchedBrowser,
   receivers: Page[],
   timeoutMs: number,
+  linkMbit: number | null,
 ): Promise<Sample> {
   const name = `${scenario}-${run}`;
   const page = await sender.context.newPage();
   await defineTranspilerHelpers(page);
+  if (linkMbit !== null) {
+    // DevTools' network conditions: the page's and its worker's HTTP downloads (not the WebRTC media).
+    const cdp = await sender.context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: LINK_LATENCY_MS,
+      downloadThroughput: (linkMbit * 1e6) / 8,
+      uploadThroughput: (linkMbit * 1e6) / 8,
+    });
+  }
+  // What the sender's browser downloaded over HTTP (encoded bodies: compressed where the server compressed).
+  const downloads: Promise<number>[] = [];
+  const onDownload = (request: Request) => {
+    downloads.push(
+      request.sizes().then(
+        (sizes) => sizes.responseBodySize,
+        () => 0,
+      ),
+    );
+  };
+  sender.context.on('requestfinished', onDownload);
   const choose = scenario !== 'coldLoad' && scenario !== 'warmLoad';
   const query = new URLSearchParams({ name, autojoin: '1', effect: choose ? 'none' : 'remove' });
   if (!choose) query.set('background', KEY_HEX);
@@ -260,6 +299,8 @@ async function measure(
           ...(marks.domContentLoaded !== null && { domContentLoaded: marks.domContentLoaded - startedAt }),
           ...(marks.load !== null && { load: marks.load - startedAt }),
         };
+    sender.context.off('requestfinished', onDownload);
+    const downloaded = (await Promise.all(downloads)).reduce((a, b) => a + b, 0);
     const first = report?.at.firstFrame;
     const since = (t: number | null | undefined) => (t === null || t === undefined ? null : t - startedAt);
     return {
@@ -272,6 +313,7 @@ async function measure(
         ? { presented: since(seen.presented), received: since(seen.received), seen: seen.at - startedAt }
         : null,
       senderFirstFrameMs: first === undefined ? null : first - startedAt,
+      downloadedBytes: downloaded,
       // `camera` (page loads only): start to the camera being open; `effectStarted`, `joining` and `inCall`
       // (page loads only): start to startEffect returning, to the join starting and to joined-and-published;
       // `cameraAsked`/`cameraGranted`: the early script's getUserMedia called and resolved (builds with those
@@ -292,6 +334,7 @@ async function measure(
         : null,
     };
   } finally {
+    sender.context.off('requestfinished', onDownload);
     await page.close({ runBeforeUnload: true }).catch(() => undefined);
     // Let the server see the leave before the next sender joins.
     await sleep(1000);
@@ -343,7 +386,9 @@ async function runBuild(
       const loader = await launchChromium({ fakeCamera: portrait });
       try {
         for (const scenario of inLoader)
-          samples.push(await tryMeasure(build, run, scenario, loader, receivers, args.timeoutMs));
+          samples.push(
+            await tryMeasure(build, run, scenario, loader, receivers, args.timeoutMs, args.linkMbit),
+          );
       } finally {
         await loader.close();
       }
@@ -351,7 +396,9 @@ async function runBuild(
     if (wanted('coldChoose')) {
       const chooser = await launchChromium({ fakeCamera: portrait });
       try {
-        samples.push(await tryMeasure(build, run, 'coldChoose', chooser, receivers, args.timeoutMs));
+        samples.push(
+          await tryMeasure(build, run, 'coldChoose', chooser, receivers, args.timeoutMs, args.linkMbit),
+        );
       } finally {
         await chooser.close();
       }
@@ -406,13 +453,17 @@ const conditions = {
   browser: `headless Debian Chromium, flags in test/support/chromium.ts (${CHROMIUM_ARGS.length})`,
   cameras: 'sender: astronaut portrait 640x480 15 fps y4m; receivers: 640x480 15 fps colour quadrants',
   network: 'loopback-only network namespace, real server + Janus',
+  senderLink:
+    args.linkMbit === null
+      ? 'loopback'
+      : `${args.linkMbit} Mbit/s, ${LINK_LATENCY_MS} ms latency (DevTools network conditions, HTTP only)`,
   loadAverageAtStart: loadAtStart.map((l) => Math.round(l * 100) / 100),
   loadAverageAtEnd: loadavg().map((l) => Math.round(l * 100) / 100),
 };
 console.log(`\nstart benchmark: ${conditions.what}`);
 for (const [k, v] of Object.entries(SCENARIO_TEXT)) console.log(`  ${k}: ${v}`);
 console.log(
-  `conditions: ${conditions.machine}; ${conditions.browser}; ${conditions.cameras}; ${conditions.network}; load average ${conditions.loadAverageAtStart.join(' ')} at start, ${conditions.loadAverageAtEnd.join(' ')} at end`,
+  `conditions: ${conditions.machine}; ${conditions.browser}; ${conditions.cameras}; ${conditions.network}; sender's HTTP link: ${conditions.senderLink}; load average ${conditions.loadAverageAtStart.join(' ')} at start, ${conditions.loadAverageAtEnd.join(' ')} at end`,
 );
 for (const line of formatSummary(summaries)) console.log(line);
 if (args.before) for (const line of ratios(summaries, 'before', 'after')) console.log(line);

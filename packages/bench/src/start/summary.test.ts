@@ -39,7 +39,8 @@ describe('start bench summary', () => {
       'before:coldLoad',
     ]);
     expect(formatSummary(s).join('\n')).toMatch(/1 not seen within the deadline/);
-    expect(cold).toMatchObject({ receivedP50: null, seenP50: null });
+    expect(cold).toMatchObject({ receivedP50: null, seenP50: null, downloadedP50: null });
+    expect(formatSummary(s).join('\n')).not.toMatch(/downloaded/);
     expect(formatSummary(s).join('\n')).not.toMatch(/last packet in/);
     expect(ratios(s, 'before', 'after')).toEqual([
       'coldLoad: after/before p50 = 0.022 (55000 ms -> 1200 ms)',
@@ -61,5 +62,15 @@ describe('start bench summary', () => {
     expect(formatSummary([r!]).join('\n')).toMatch(
       /last packet in 380 ms, presented 600 ms, seen by the probe 600 ms/,
     );
+  });
+
+  it("the sender's downloaded bytes: p50 over the runs that measured them, in KiB", () => {
+    const bytes = (n: number | null): Sample => ({
+      ...sample('after', 'coldLoad', 1000),
+      downloadedBytes: n,
+    });
+    const [b] = summarize([bytes(3 * 1024 * 1024), bytes(800 * 1024), bytes(null), bytes(790 * 1024)]);
+    expect(b!.downloadedP50).toBe(800 * 1024);
+    expect(formatSummary([b!]).join('\n')).toMatch(/sender downloaded 800 KiB p50/);
   });
 });

@@ -28,6 +28,8 @@ export interface Sample {
   receivers?: { presented: number | null; received: number | null; seen: number } | null;
   /** Start to the sender's first effected frame (its own timeline), when the build reports one. */
   senderFirstFrameMs: number | null;
+  /** HTTP bytes the sender's browser downloaded in the sample (encoded bodies), when measured. */
+  downloadedBytes?: number | null;
   /** The sender's start-up timeline: ms per phase, and where the wasm, model and decisions came from. */
   phases: Record<string, number> | null;
   /** The steps inside the phases (the effects library's StartupReport.detailMs), when the build reports them. */
@@ -46,6 +48,8 @@ export interface ScenarioSummary {
   /** p50 of `receivers.received` and `receivers.seen` over the runs that have them. */
   receivedP50: number | null;
   seenP50: number | null;
+  /** p50 of the sender's downloaded bytes over the runs that measured them. */
+  downloadedP50: number | null;
   /** Median ms of each start-up phase over the runs that reported it. */
   phasesP50: Record<string, number>;
   /** Median ms of each step inside the phases over the runs that reported it. */
@@ -89,6 +93,10 @@ export function summarize(samples: readonly Sample[]): ScenarioSummary[] {
         senderP50: percentile(sender, 50),
         receivedP50: of((r) => r.received),
         seenP50: of((r) => r.seen),
+        downloadedP50: percentile(
+          mine.flatMap((s) => (s.downloadedBytes == null ? [] : [s.downloadedBytes])),
+          50,
+        ),
         phasesP50,
         detailsP50,
       });
@@ -119,7 +127,7 @@ export function formatSummary(summaries: readonly ScenarioSummary[]): string[] {
   for (const s of summaries) {
     const failed = s.failed > 0 ? `, ${s.failed} not seen within the deadline` : '';
     lines.push(
-      `${s.build.padEnd(8)} ${s.scenario.padEnd(11)} p50 ${ms(s.p50).padStart(8)}  max ${ms(s.max).padStart(8)}  (n=${s.count}${failed}; sender's own first effected frame p50 ${ms(s.senderP50)})`,
+      `${s.build.padEnd(8)} ${s.scenario.padEnd(11)} p50 ${ms(s.p50).padStart(8)}  max ${ms(s.max).padStart(8)}  (n=${s.count}${failed}; sender's own first effected frame p50 ${ms(s.senderP50)}${s.downloadedP50 === null ? '' : `; sender downloaded ${Math.round(s.downloadedP50 / 1024)} KiB p50`})`,
     );
     if (s.receivedP50 !== null || s.seenP50 !== null)
       lines.push(
