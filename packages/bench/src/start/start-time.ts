@@ -207,7 +207,8 @@ async function measure(
   const onDownload = (request: Request) => {
     downloads.push(
       request.sizes().then(
-        (sizes) => sizes.responseBodySize,
+        // Negative for a response the cache gave (nothing came over the link).
+        (sizes) => Math.max(0, sizes.responseBodySize),
         () => 0,
       ),
     );
