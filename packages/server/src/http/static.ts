@@ -95,12 +95,12 @@ async function openFile(
 
 /**
  * The form of `path` to send: the compressed copy the build wrote beside it (`.br`, `.gz`) that the request
- * accepts, else the file itself. `codings`: which copies exist (the response varies with Accept-Encoding then).
+ * accepts, else the file itself. `copies`: how many compressed copies exist (the response varies with Accept-Encoding if any).
  */
 async function chooseForm(
   req: IncomingMessage,
   path: string,
-): Promise<{ coding: ContentCoding | null; codings: number; path: string }> {
+): Promise<{ coding: ContentCoding | null; copies: number; path: string }> {
   const present = (
     await Promise.all(
       CODINGS.map(async ({ coding, suffix }) => ((await isFile(path + suffix)) ? coding : undefined)),
@@ -108,7 +108,7 @@ async function chooseForm(
   ).filter((c): c is ContentCoding => c !== undefined);
   const coding = chooseCoding(req.headers['accept-encoding'], present);
   const suffix = CODINGS.find((c) => c.coding === coding)?.suffix ?? '';
-  return { coding, codings: present.length, path: path + suffix };
+  return { coding, copies: present.length, path: path + suffix };
 }
 
 async function isFile(path: string): Promise<boolean> {
@@ -145,7 +145,7 @@ export async function sendFile(
       'Cache-Control': CACHE_CONTROL[cache],
       ETag: etag,
       'Last-Modified': mtime.toUTCString(),
-      ...(form.codings > 0 ? { Vary: 'Accept-Encoding' } : {}),
+      ...(form.copies > 0 ? { Vary: 'Accept-Encoding' } : {}),
     };
     if (isFresh(req, etag, mtime)) {
       res.writeHead(304, headers).end();
