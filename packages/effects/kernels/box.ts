@@ -1,14 +1,17 @@
 /**
  * The box average of a plane to a smaller size (mask/yuv.ts's boxPlane, the same bytes): the YUV back end's
  * one pass over the full picture per frame (the refinement's guide). Column sums down each output row's
- * source rows 16 columns a step (u16 lanes: up to 257 rows of 255), then the horizontal boxes over the sums.
+ * source rows 16 columns a step (u16 lanes: up to 257 rows of 255), then the horizontal boxes over the sums:
+ * each box's sum from two reads of the sums' running total, four boxes' quotients in f32x4 (horizontalBoxes;
+ * one at a time in f64 as before for boxes of 65536 samples or more).
  */
 
 /**
  * Box-averages the picture at `plane` (pw x ph pixels of `inStep` bytes: 1, a plane; 4, packed Y, U, V, A)
  * into bytes `channel` .. `channel + channels - 1` of each `step`-byte pixel of the outW x outH output at
  * `out`, from the first `channels` bytes of each input pixel. xs (outW + 1) and ys (outH + 1) are yuv.ts's
- * boxTable edges (i32); `sums` is scratch for pw * inStep + 16 u16 sums. The caller keeps a box under 257 rows.
+ * boxTable edges (i32); `sums` is scratch of boxScratchBytes(pw * inStep, inStep) bytes (u16 sums, then u32
+ * running sums). The caller keeps a box under 257 rows.
  */
 export function boxPlane(
   plane: usize,
@@ -26,6 +29,9 @@ export function boxPlane(
   channels: i32,
 ): void {
   const rowBytes = pw * inStep;
+  const prefix = sums + boxSumsAt(rowBytes);
+  const ends = prefix + <usize>((((rowBytes + inStep) << 2) + 15) & ~15);
+  boxEnds(xs, outW, pw, inStep, ends);
   for (let oy = 0; oy < outH; oy++) {
     const e = ys + ((<usize>oy) << 2);
     const y0 = min(load<i32>(e), ph - 1);
@@ -57,6 +63,12 @@ export function boxPlane(
       store<u16>(sums + ((<usize>x) << 1), sum);
     }
     const rows = y1 - y0;
+    // n = rows * width < 65536: the f32 quotient then rounds to the f64 one's byte (see horizontalBoxes).
+    if (rows * pw < 65536) {
+      const rowOut = out + <usize>(oy * outW * step);
+      horizontalBoxes(sums, prefix, rowBytes, inStep, channels, rows, ends, outW, rowOut, step, channel);
+      continue;
+    }
     let o = out + <usize>(oy * outW * step + channel);
     for (let ox = 0; ox < outW; ox++, o += <usize>step) {
       const t = xs + ((<usize>ox) << 2);
@@ -71,6 +83,135 @@ export function boxPlane(
       }
     }
   }
+}
+
+/**
+ * One output row's horizontal boxes over the column sums, four outputs a step: a running sum of the column
+ * sums (`prefix`, u32, one per input byte plus one pixel: prefix[i] = the sum of sums[j] for j < i, j = i mod
+ * inStep) gives each box's sum as two reads whatever its width; the quotients are f32x4, rounded half to even.
+ * The quotient differs from the JS's f64 sum / n only below 2^-17 (an f32 quotient under 256 is within 2^-17 of
+ * the true one), and a quotient of integers with n < 65536 that is not exactly k + 0.5 lies at least 1/(2n) >
+ * 2^-17 from it: both round to the same byte. The caller keeps n < 65536. `ends` holds each output's two
+ * byte offsets into the prefix and its width (boxEnds). The signed conversions are the unsigned ones here (sums
+ * under 2^24, quotients 0..255) and cost V8 fewer instructions. `o` is the output row's first pixel; the bytes go to
+ * `channel` + 0 .. channels - 1 of each `step`-byte pixel (step 4: four pixels written as one v128, the
+ * bytes of the other channels kept).
+ */
+function horizontalBoxes(
+  sums: usize,
+  prefix: usize,
+  rowBytes: i32,
+  inStep: i32,
+  channels: i32,
+  rows: i32,
+  ends: usize,
+  outW: i32,
+  o: usize,
+  step: i32,
+  channel: i32,
+): void {
+  // The running sums kept in registers (a sum read back from memory would chain each step on a store).
+  if (inStep === 4) {
+    let acc = i32x4.splat(0);
+    v128.store(prefix, acc);
+    for (let i = 0; i < rowBytes; i += 4) {
+      acc = i32x4.add(acc, i32x4.extend_low_i16x8_u(v128.load64_zero(sums + ((<usize>i) << 1))));
+      v128.store(prefix + ((<usize>(i + 4)) << 2), acc);
+    }
+  } else {
+    for (let ch = 0; ch < inStep; ch++) {
+      let acc: u32 = 0;
+      store<u32>(prefix + ((<usize>ch) << 2), 0);
+      for (let i = ch; i < rowBytes; i += inStep) {
+        acc += <u32>load<u16>(sums + ((<usize>i) << 1));
+        store<u32>(prefix + ((<usize>(i + inStep)) << 2), acc);
+      }
+    }
+  }
+  const rowsV = i32x4.splat(rows);
+  const us = <usize>step;
+  const lows = ends;
+  const highs = ends + ((<usize>outW) << 2);
+  const widths = ends + ((<usize>outW) << 3);
+  let ox = 0;
+  for (; ox + 4 <= outW; ox += 4) {
+    const e = (<usize>ox) << 2;
+    const n = f32x4.convert_i32x4_s(i32x4.mul(rowsV, v128.load(widths + e)));
+    const a0 = prefix + <usize>load<i32>(lows + e);
+    const a1 = prefix + <usize>load<i32>(lows + e, 4);
+    const a2 = prefix + <usize>load<i32>(lows + e, 8);
+    const a3 = prefix + <usize>load<i32>(lows + e, 12);
+    const b0 = prefix + <usize>load<i32>(highs + e);
+    const b1 = prefix + <usize>load<i32>(highs + e, 4);
+    const b2 = prefix + <usize>load<i32>(highs + e, 8);
+    const b3 = prefix + <usize>load<i32>(highs + e, 12);
+    const p = o + <usize>ox * us;
+    let packed = step === 4 ? v128.load(p) : i32x4.splat(0);
+    for (let ch = 0; ch < channels; ch++) {
+      const c = (<usize>ch) << 2;
+      let hi = i32x4.splat(load<i32>(b0 + c));
+      hi = i32x4.replace_lane(hi, 1, load<i32>(b1 + c));
+      hi = i32x4.replace_lane(hi, 2, load<i32>(b2 + c));
+      hi = i32x4.replace_lane(hi, 3, load<i32>(b3 + c));
+      let lo = i32x4.splat(load<i32>(a0 + c));
+      lo = i32x4.replace_lane(lo, 1, load<i32>(a1 + c));
+      lo = i32x4.replace_lane(lo, 2, load<i32>(a2 + c));
+      lo = i32x4.replace_lane(lo, 3, load<i32>(a3 + c));
+      const q = i32x4.trunc_sat_f32x4_s(
+        f32x4.nearest(f32x4.div(f32x4.convert_i32x4_s(i32x4.sub(hi, lo)), n)),
+      );
+      if (step === 4) {
+        // Four packed pixels: this channel's byte of each replaced, the others kept.
+        const shift = (channel + ch) << 3;
+        packed = v128.bitselect(i32x4.shl(q, shift), packed, i32x4.splat(0xff << shift));
+      } else {
+        const at = p + <usize>(channel + ch);
+        store<u8>(at, <u8>i32x4.extract_lane(q, 0));
+        store<u8>(at + us, <u8>i32x4.extract_lane(q, 1));
+        store<u8>(at + 2 * us, <u8>i32x4.extract_lane(q, 2));
+        store<u8>(at + 3 * us, <u8>i32x4.extract_lane(q, 3));
+      }
+    }
+    if (step === 4) v128.store(p, packed);
+  }
+  for (; ox < outW; ox++) {
+    const e = (<usize>ox) << 2;
+    const n = <f64>(rows * load<i32>(widths + e));
+    const p = o + <usize>ox * us;
+    for (let ch = 0; ch < channels; ch++) {
+      const c = (<usize>ch) << 2;
+      const sum =
+        load<u32>(prefix + <usize>load<i32>(highs + e) + c) -
+        load<u32>(prefix + <usize>load<i32>(lows + e) + c);
+      store<u8>(p + <usize>(channel + ch), <i32>nearest(<f64>sum / n));
+    }
+  }
+}
+
+/**
+ * Each output's box ends as byte offsets into the running sums (x0 and x1 pixels of `inStep` u32s; x0 clamped
+ * to the row, x1 at least x0 + 1, as boxPlane's edges) and its width, three i32 tables of outW at `ends`.
+ */
+function boxEnds(xs: usize, outW: i32, pw: i32, inStep: i32, ends: usize): void {
+  for (let ox = 0; ox < outW; ox++) {
+    const t = xs + ((<usize>ox) << 2);
+    const x0 = min(load<i32>(t), pw - 1);
+    const x1 = max(x0 + 1, load<i32>(t + 4));
+    const e = ends + ((<usize>ox) << 2);
+    store<i32>(e, (x0 * inStep) << 2);
+    store<i32>(e + ((<usize>outW) << 2), (x1 * inStep) << 2);
+    store<i32>(e + ((<usize>outW) << 3), x1 - x0);
+  }
+}
+
+/** Where the u32 running sums start in a box's scratch (after the u16 column sums, 16-byte aligned). */
+function boxSumsAt(rowBytes: i32): usize {
+  return <usize>(((rowBytes + 16) * 2 + 15) & ~15);
+}
+
+/** The scratch bytes boxPlane needs for rows of `rowBytes` bytes of `inStep`-byte pixels. */
+export function boxScratchBytes(rowBytes: i32, inStep: i32, outW: i32): i32 {
+  return <i32>boxSumsAt(rowBytes) + 4 * (rowBytes + inStep) + 16 + 12 * outW;
 }
 
 /** n bytes at `at` set to `value` (the packed output's fourth byte). */

@@ -2,7 +2,7 @@
 
 export { bandRefine, bandWorkBytes } from './band';
 export { maskWeightedBlur } from './blur';
-export { boxPlane, fill } from './box';
+export { boxPlane, boxScratchBytes, fill } from './box';
 export { packedYuvToRgba } from './colour';
 export { compositeSmallPlane, scratchBytes } from './composite';
 export { compositePicturePlane, pictureScratchBytes } from './composite-picture';

@@ -68,6 +68,13 @@ describe('effects: the model pass follows the camera shape (Chromium)', () => {
       // test waits for a model frame that ran one.
       const stats = await statsUntil(page, (s) => s.state === 'ready' && s.secondPass !== null);
       expect(stats?.secondPass).toBe('mirror');
+      // The model's runs alone and its input are parts of segment + mirror (the TFLite runtime reports them).
+      const ms = stats!.msPerStage;
+      log(`wide stats: ${JSON.stringify(ms)}`);
+      expect(ms.inference).toBeGreaterThan(0);
+      expect(ms.input).toBeGreaterThan(0);
+      expect(ms.inference).toBeLessThan(ms.segment + ms.mirror);
+      expect(ms.input).toBeLessThan(ms.segment);
       await sleep(1000);
       expect(squareFetches()).toBe(before);
     });

@@ -295,7 +295,7 @@ async function main(): Promise<void> {
   });
   if (stages.length > 0)
     console.log(
-      `\nBackdrop's ms per stage (moving averages in the worker; segment counts only frames that ran the model):\n${stages.join('\n')}`,
+      `\nBackdrop's ms per stage (moving averages in the worker; segment counts only frames that ran the model; input and inference are parts of segment/mirror/square, not added: the model's input picture, and the model's runs alone):\n${stages.join('\n')}`,
     );
   const threads = details.flatMap((d) => {
     const list = d.cpuByThreadMsPerFrame as Array<{ thread: string; msPerFrame: number | null }> | undefined;

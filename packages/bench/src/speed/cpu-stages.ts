@@ -7,7 +7,10 @@
  *
  * npm run bench:stages -- [--y4m file] [--masks dir] [--frames N] [--level N]... [--breakdown] [--kernels js]
  *
- * --breakdown: after the stages, each level's steps (copy, shrink, model input, guide, refiner, blur, composite).
+ * --breakdown: after the stages, each level's steps (copy, shrink, model input, tensor, output, guide, refiner,
+ * band, blur, composite). `tensor` and `output` are the segmenter's work around its inference (the RGB tensor
+ * written, twice at mirror-averaging levels; the output copied out, and averaged with the mirrored one), into
+ * and out of a Float32Array standing in for the runtime's heap: no model runs here.
  * --kernels js: the JS byte kernels even where wasm SIMD runs (default: as the worker, wasm where it can), so
  * the two can be compared in one session.
  */
@@ -20,6 +23,7 @@ import { maskWeightedBlur } from '../../../effects/src/mask/blur.js';
 import { ADAPTIVE_LEVELS, type QualityLevel, shouldSegment } from '../../../effects/src/mask/budget.js';
 import { CpuRefiner, workingSize } from '../../../effects/src/mask/cpu-refiner.js';
 import { blurParams, blurWorkScale } from '../../../effects/src/mask/kernels.js';
+import { averageIntoMirrored } from '../../../effects/src/mask/mirror.js';
 import { createWasmKernels } from '../../../effects/src/mask/wasm/wasm-kernels.js';
 import {
   BT709,
@@ -34,6 +38,7 @@ import {
 import { compositeI420 } from '../../../effects/src/mask/yuv-composite.js';
 import { installNodeVideoFrame, NodeVideoFrame } from '../../../effects/src/render/node-video-frame.js';
 import { createYuvCompositor } from '../../../effects/src/render/yuv-compositor.js';
+import { readPersonChannel, writeRgbTensor } from '../../../effects/src/segmentation/tensor.js';
 
 installNodeVideoFrame();
 
@@ -171,6 +176,8 @@ function breakdown(level: number, quality: QualityLevel): void {
   const current = pictures ? pictures.src : scale < 1 ? createI420(cw, ch) : full;
   const out = pictures ? pictures.out : createI420(cw, ch);
   const low = new Uint8ClampedArray(256 * 144 * 4);
+  /** A stand-in for the TFLite runtime's heap (its input tensor; its output read back from the same place). */
+  const heap = new Float32Array(64 + 256 * 144 * 3);
   let maskGuide = new Uint8ClampedArray(0);
   const { w, h } = workingSize(current.width, current.height, quality.refineScale);
   const guides = [new Uint8ClampedArray(w * h * 4), new Uint8ClampedArray(w * h * 4)];
@@ -198,6 +205,19 @@ function breakdown(level: number, quality: QualityLevel): void {
           if (!kernel?.packedYuvToRgba(low, BT709)) packedYuvToRgba(low, BT709);
         });
         maskGuide = low.slice();
+        // As the segmenter around its inference: the RGB tensor written into the runtime's heap, the
+        // output copied out of it; at mirror-averaging levels the mirrored tensor too and the averaging.
+        time('tensor', () => {
+          writeRgbTensor(low, 256, 144, heap, 64);
+          if (quality.mirrorAverage) writeRgbTensor(low, 256, 144, heap, 64, true);
+        });
+        time('output', () => {
+          const mask = readPersonChannel(heap, 64, 1, new Float32Array(256 * 144));
+          if (quality.mirrorAverage) {
+            const mirrored = readPersonChannel(heap, 64, 1, new Float32Array(256 * 144));
+            averageIntoMirrored(mask, mirrored, 256, 144);
+          }
+        });
       }
       time('refiner', () =>
         refiner.refine({
@@ -259,6 +279,8 @@ function breakdown(level: number, quality: QualityLevel): void {
       'copy',
       'shrink',
       'modelInput',
+      'tensor',
+      'output',
       'guide',
       'refiner',
       'band',

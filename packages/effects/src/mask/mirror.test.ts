@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { averageMirrored, mirrorRgba } from './mirror.js';
+import { averageIntoMirrored, averageMirrored, mirrorRgba } from './mirror.js';
 
 describe('mirrorRgba', () => {
   it('reverses each row, keeping each pixel’s four channels together', () => {
@@ -30,5 +30,32 @@ describe('averageMirrored', () => {
     const expected = Array.from(mask);
     const out = Array.from(averageMirrored(mask, mirrored, 2, 2));
     for (const [i, v] of out.entries()) expect(v).toBeCloseTo(expected[i]!, 6);
+  });
+});
+
+describe('averageIntoMirrored', () => {
+  for (const [width, height] of [
+    [256, 144],
+    [7, 3],
+    [1, 2],
+  ] as const) {
+    it(`gives averageMirrored's f32 bits at ${width}x${height}, into the mirrored output, keeping the mask`, () => {
+      let s = width * 31 + height;
+      const random = () => {
+        s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+        return s / 2 ** 32;
+      };
+      const mask = Float32Array.from({ length: width * height }, random);
+      const mirrored = Float32Array.from({ length: width * height }, random);
+      const keptMask = mask.slice();
+      const want = averageMirrored(mask.slice(), mirrored.slice(), width, height);
+      const got = averageIntoMirrored(mask, mirrored, width, height);
+      expect(got).toBe(mirrored);
+      expect(Array.from(new Uint32Array(got.buffer))).toEqual(Array.from(new Uint32Array(want.buffer)));
+      expect(Array.from(mask)).toEqual(Array.from(keptMask));
+    });
+  }
+  it('refuses sizes that do not match', () => {
+    expect(() => averageIntoMirrored(new Float32Array(4), new Float32Array(3), 2, 2)).toThrow(RangeError);
   });
 });

@@ -39,3 +39,28 @@ export function averageMirrored(
   }
   return mask;
 }
+
+/**
+ * The same average as averageMirrored, written into `mirrored` (flipped back) instead of `mask`, which stays
+ * the bare model output: the caller keeps it without a copy. Each row's two mirror-image pixels are done
+ * together, so every value is read before it is overwritten.
+ */
+export function averageIntoMirrored(
+  mask: Float32Array,
+  mirrored: Float32Array,
+  width: number,
+  height: number,
+): Float32Array {
+  if (mask.length !== width * height || mirrored.length !== mask.length)
+    throw new RangeError('averageIntoMirrored: sizes do not match');
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    for (let x = 0, r = width - 1; x <= r; x++, r--) {
+      const a = mirrored[row + x]!;
+      const b = mirrored[row + r]!;
+      mirrored[row + x] = (mask[row + x]! + b) / 2;
+      mirrored[row + r] = (mask[row + r]! + a) / 2;
+    }
+  }
+  return mirrored;
+}

@@ -48,7 +48,8 @@ export interface Compositor {
    * The current frame at a model's input size (default MODEL_INPUT), for the segmenter; the next setMask's
    * mask comes from the size last asked for. `refineScale`: the refinement this frame will run (its level's),
    * so the YUV back end can make the input from the refinement's guide instead of another pass over the
-   * full picture. NOTE: synchronous readback.
+   * full picture. The pixels may be the compositor's own (the YUV back end's, reused frame to frame): read
+   * them, do not change or keep them past the next prepare(). NOTE: synchronous readback.
    */
   modelInput(size?: { width: number; height: number }, refineScale?: number): ImageData;
   /** Stores a new model output (person probability, model resolution, top row first). */

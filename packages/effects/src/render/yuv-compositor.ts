@@ -121,7 +121,10 @@ export function createYuvCompositor(
   let colour: YuvColour = yuvColour('bt709', false);
   let colorSpace: VideoColorSpaceInit = RGB_SOURCE_SPACE;
   /** The frame at each model input size asked for (packed YUV scratch, RGBA), reused frame to frame. */
-  const lows = new Map<string, { packed: Uint8ClampedArray; rgba: Uint8ClampedArray; fresh: boolean }>();
+  const lows = new Map<
+    string,
+    { packed: Uint8ClampedArray; rgba: Uint8ClampedArray<ArrayBuffer>; image: ImageData; fresh: boolean }
+  >();
   /** The RGBA model input modelInput() last gave for this frame (null: none yet this frame). */
   let lowRgba: Uint8ClampedArray | null = null;
   /** The frame at model resolution that the stored mask was computed from: the refinement's low guide. */
@@ -336,7 +339,13 @@ export function createYuvCompositor(
       let low = lows.get(key);
       if (!low) {
         const bytes = size.width * size.height * 4;
-        low = { packed: new Uint8ClampedArray(bytes), rgba: new Uint8ClampedArray(bytes), fresh: false };
+        const rgba = new Uint8ClampedArray(bytes);
+        low = {
+          packed: new Uint8ClampedArray(bytes),
+          rgba,
+          image: new ImageData(rgba, size.width, size.height),
+          fresh: false,
+        };
         lows.set(key, low);
       }
       if (!low.fresh) {
@@ -355,7 +364,8 @@ export function createYuvCompositor(
         low.fresh = true;
       }
       lowRgba = low.rgba;
-      return new ImageData(new Uint8ClampedArray(low.rgba), size.width, size.height);
+      // The compositor's own pixels, not a copy: they are the mask's low guide once setMask() follows.
+      return low.image;
     },
     setMask(data, width, height) {
       mask = { data, width, height };

@@ -18,6 +18,14 @@ export interface Segmenter {
   readonly delegate: Delegate;
   /** NOTE: synchronous inference, ~10 ms on the CPU delegate here; call it off the main thread. */
   segment(image: ImageData, timestampMs: number): ModelMask;
+  /**
+   * The model on `image` mirrored left-right (its output is of the mirrored picture), where the segmenter
+   * can mirror while it writes its input tensor: no mirrored copy of the picture is made. Absent: the caller
+   * mirrors the picture and calls segment().
+   */
+  segmentMirrored?(image: ImageData, timestampMs: number): ModelMask;
+  /** The ms of the last call's inference alone (the model's run, without the input and output copies). */
+  readonly inferenceMs?: number | null;
   close(): void;
 }
 

@@ -260,6 +260,47 @@ describe('Engine privacy logic (fake segmenter and back end)', () => {
     expect(compositor.masks.at(-1)?.every((v) => v === 0.5)).toBe(true);
   });
 
+  it('a segmenter that mirrors its own input gets the picture itself; its inference ms make the inference stage', async () => {
+    const shown: { mirrored: boolean; image: ImageData }[] = [];
+    // The model on the picture says the left half; on the mirrored picture, mirrored back, the right half.
+    const halves = (image: ImageData, left: boolean) => ({
+      width: image.width,
+      height: image.height,
+      data: Float32Array.from({ length: image.width * image.height }, (_, i) =>
+        i % image.width < image.width / 2 === left ? 1 : 0,
+      ),
+    });
+    const mirroring: Segmenter = {
+      delegate: 'CPU',
+      inferenceMs: 2.5,
+      segment: (image) => {
+        shown.push({ mirrored: false, image });
+        return halves(image, true);
+      },
+      segmentMirrored: (image) => {
+        shown.push({ mirrored: true, image });
+        return halves(image, true);
+      },
+      close: () => undefined,
+    };
+    const { engine, compositor } = setup(async () => ({
+      segmenter: mirroring,
+      delegate: 'CPU',
+      measuredMs: {},
+    }));
+    await engine.start();
+    const { raw } = engine.processForMask(FRAME, 0);
+    // Both passes got the model input itself (no mirrored copy made by the engine).
+    expect(shown.map((s) => s.mirrored)).toEqual([false, true]);
+    expect(shown[1]!.image).toBe(shown[0]!.image);
+    // The raw output is the first pass as the model gave it; the average went elsewhere.
+    expect(raw.data[0]).toBe(1);
+    expect(raw.data[raw.width - 1]).toBe(0);
+    expect(compositor.masks.at(-1)?.every((v) => v === 0.5)).toBe(true);
+    // Both inferences of the frame: 2 x 2.5 ms.
+    expect(engine.stats('page').msPerStage.inference).toBe(5);
+  });
+
   it('owns replacement images: closes the old one on change and on dispose', async () => {
     const seg = fakeSegmenter();
     const { engine, compositor } = setup(async () => ({ segmenter: seg, delegate: 'CPU', measuredMs: {} }));

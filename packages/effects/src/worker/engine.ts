@@ -8,7 +8,7 @@ import {
   type QualityLevel,
   shouldSegment,
 } from '../mask/budget.js';
-import { averageMirrored, mirrorRgba } from '../mask/mirror.js';
+import { averageIntoMirrored, mirrorRgba } from '../mask/mirror.js';
 import { blendOnto } from '../mask/model-blend.js';
 import { outputVerdict } from '../mask/output-verdict.js';
 import type { ResolvedEffectMode } from '../mode.js';
@@ -610,30 +610,42 @@ export class Engine {
           throw new EffectError('segmentation_failed', 'injected fault (testing)');
         }
         const input = this.compositor.modelInput(undefined, quality.refineScale);
+        this.timer.add('input', performance.now() - t);
         const mask = segmenter.segment(input, timestampMs);
-        // The bare model output, kept for the mask processor's `raw` (what the rest of the pipeline adds to).
-        this.lastRaw = quality.mirrorAverage ? { ...mask, data: mask.data.slice() } : mask;
+        let inferenceMs = segmenter.inferenceMs ?? 0;
+        // The bare model output, kept for the mask processor's `raw` (what the rest of the pipeline adds to):
+        // the mirrored pass averages into its own output, so this stays as the model gave it.
+        this.lastRaw = mask;
         this.timer.add('segment', performance.now() - t);
         const pass = quality.mirrorAverage ? this.secondPass() : null;
         this.lastSecondPass = pass;
         let final: ModelMask = mask;
         if (pass === 'square') {
           const ts = performance.now();
+          const second = this.square!.segmenter!;
           // NOTE: a second synchronous inference (the square model, ~1.8x the landscape one's pixels).
-          const square = this.square!.segmenter!.segment(
+          const square = second.segment(
             this.compositor.modelInput(MODELS.square.input, quality.refineScale),
             timestampMs,
           );
+          inferenceMs += second.inferenceMs ?? 0;
+          // blendOnto writes into `square`: the raw mask stays as the model gave it.
           blendOnto(square, mask);
           final = square;
           this.timer.add('square', performance.now() - ts);
         } else if (pass === 'mirror') {
           const tm = performance.now();
-          // NOTE: a second synchronous inference (~the model's cost again), at full quality only.
-          const mirrored = segmenter.segment(this.mirrorOf(input), timestampMs);
-          averageMirrored(mask.data, mirrored.data, mask.width, mask.height);
+          // NOTE: a second synchronous inference (~the model's cost again), at full quality only. The
+          // segmenter mirrors while it writes its input where it can (no mirrored copy of the picture).
+          const mirrored = segmenter.segmentMirrored
+            ? segmenter.segmentMirrored(input, timestampMs)
+            : segmenter.segment(this.mirrorOf(input), timestampMs);
+          inferenceMs += segmenter.inferenceMs ?? 0;
+          averageIntoMirrored(mask.data, mirrored.data, mask.width, mask.height);
+          final = mirrored;
           this.timer.add('mirror', performance.now() - tm);
         }
+        if (segmenter.inferenceMs !== undefined) this.timer.add('inference', inferenceMs);
         this.compositor.setMask(final.data, final.width, final.height);
         this.haveMask = true;
       }

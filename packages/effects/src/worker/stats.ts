@@ -6,16 +6,22 @@ import type { FramesPipelineStats } from '../track/frames-pipeline.js';
 /**
  * Per-frame stages. `segment`: the model's input and one inference (frames that run the model only);
  * `mirror`: the mirrored second inference and the averaging (level 0, wide frames); `square`: the square model's
- * inference and the blending (level 0, upright frames; segmentation/models.ts); `total`: the whole frame in the
+ * inference and the blending (level 0, upright frames; segmentation/models.ts). Two parts of those, not added
+ * to them: `input`, the model's input picture (compositor.modelInput: at levels with a refineScale the
+ * frame's guide pass, shrunk and converted to RGB), the first thing `segment` does; `inference`, the model's
+ * runs alone on that frame (both of them at level 0), so segment + mirror/square - inference is our code
+ * around the model (the input, the tensor writes, the output copies, the averaging). `total`: the whole frame in the
  * worker (prepare to output). Outside the frame, in the streams pipeline's loop: `wait`, the time the worker
  * waited for the next camera frame (idle: the camera or the page is the limit), and `write`, the time it
  * waited for the page to take the output frame (backpressure).
  */
 export type Stage =
   | 'prepare'
+  | 'input'
   | 'segment'
   | 'mirror'
   | 'square'
+  | 'inference'
   | 'refine'
   | 'composite'
   | 'output'
@@ -24,9 +30,11 @@ export type Stage =
   | 'write';
 export const STAGES: readonly Stage[] = [
   'prepare',
+  'input',
   'segment',
   'mirror',
   'square',
+  'inference',
   'refine',
   'composite',
   'output',

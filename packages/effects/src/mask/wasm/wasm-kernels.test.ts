@@ -209,4 +209,37 @@ describe.skipIf(!hasWasmSimd())('wasm SIMD kernels: box average of packed pixels
       expect(differing).toBe(0);
     });
   }
+  it('rounds a box average that is exactly k + 0.5 half to even, as the JS (four at a time and one at a time)', () => {
+    // 2x2 boxes (n = 4) whose sums are 2, 6, 10 and 1018: averages 0.5, 1.5, 2.5, 254.5; and a fifth box,
+    // the one-at-a-time tail, at 3.5.
+    const rows = [
+      [1, 1, 1, 1, 2, 3, 255, 255, 3, 4],
+      [0, 0, 1, 3, 3, 2, 254, 254, 3, 4],
+    ];
+    const plane = Uint8Array.from(rows.flat());
+    const small = new Uint8Array(5);
+    expect(kernel.downsamplePlane(plane, 10, 2, 5, 1, small)).toBe(true);
+    expect(Array.from(small)).toEqual([0, 2, 2, 254, 4]);
+    expect(Array.from(small)).toEqual(Array.from(downsamplePlane(plane, 10, 2, 5, 1)));
+  });
+
+  // Boxes of n = rows x width near the f32 quotients' bound (n < 65536 runs four at a time; above, the f64 path).
+  for (const { w, h, ow } of [
+    { w: 1000, h: 65, ow: 1 },
+    { w: 1000, h: 65, ow: 5 },
+    { w: 1100, h: 65, ow: 1 },
+    { w: 1100, h: 65, ow: 6 },
+  ]) {
+    it(`gives the JS's bytes for ${w}x${h} to ${ow}x1 (boxes of up to ${h * Math.ceil(w / ow)} samples)`, () => {
+      const next = bytes(w + ow);
+      const plane = new Uint8Array(w * h).map(next);
+      const small = new Uint8Array(ow);
+      expect(kernel.downsamplePlane(plane, w, h, ow, 1, small)).toBe(true);
+      expect(Array.from(small)).toEqual(Array.from(downsamplePlane(plane, w, h, ow, 1)));
+      const packed = new Uint8ClampedArray(ow * 4);
+      const pixels = new Uint8ClampedArray(w * h * 4).map(next);
+      expect(kernel.downsamplePacked(pixels, w, h, ow, 1, packed)).toBe(true);
+      expect(Array.from(packed)).toEqual(Array.from(downsamplePacked(pixels, w, h, ow, 1)));
+    });
+  }
 });

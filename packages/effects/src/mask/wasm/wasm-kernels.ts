@@ -87,6 +87,7 @@ interface KernelExports {
     inStep: number,
     channels: number,
   ): void;
+  boxScratchBytes(rowBytes: number, inStep: number, outW: number): number;
   fill(at: number, value: number, n: number): void;
   bandRefine(
     alpha: number,
@@ -470,13 +471,13 @@ export class WasmKernels {
     const need =
       align(out.length) +
       align(tables) +
-      align(2 * (src.width + 16)) +
+      align(this.#k.boxScratchBytes(src.width, 1, outW)) +
       (inPlace ? 0 : align(src.data.length));
     if (need > this.#scratchCap) return false;
     const k = this.#k;
     const take = scratchTaker(this.#scratch);
     const outAt = take(out.length);
-    const sums = take(2 * (src.width + 16));
+    const sums = take(k.boxScratchBytes(src.width, 1, outW));
     const tableAt = take(tables);
     let base = src.data.byteOffset;
     if (!inPlace) {
@@ -579,7 +580,7 @@ export class WasmKernels {
     if (Math.ceil(height / outH) + 1 > 257) return false;
     if (!this.#pictures) this.pictures(width, height);
     const tables = 4 * (outW + 1 + outH + 1);
-    const sumsBytes = 2 * (width * inStep + 16);
+    const sumsBytes = this.#k.boxScratchBytes(width * inStep, inStep, outW);
     const need = align(input.length) + align(out.length) + align(tables) + align(sumsBytes);
     if (need > this.#scratchCap) return false;
     const k = this.#k;
