@@ -95,7 +95,8 @@ async function openFile(
 
 /**
  * The form of `path` to send: the compressed copy the build wrote beside it (`.br`, `.gz`) that the request
- * accepts, else the file itself. `copies`: how many compressed copies exist (the response varies with Accept-Encoding if any).
+ * accepts, else the file itself. `copies`: how many compressed copies exist (if any, the response varies with
+ * Accept-Encoding).
  */
 async function chooseForm(
   req: IncomingMessage,
