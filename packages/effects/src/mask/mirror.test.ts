@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { averageIntoMirrored, averageMirrored, mirrorRgba } from './mirror.js';
+import { averageIntoMirrored, mirrorRgba } from './mirror.js';
 
 describe('mirrorRgba', () => {
   it('reverses each row, keeping each pixel’s four channels together', () => {
@@ -59,3 +59,22 @@ describe('averageIntoMirrored', () => {
     expect(() => averageIntoMirrored(new Float32Array(4), new Float32Array(3), 2, 2)).toThrow(RangeError);
   });
 });
+
+/**
+ * The reference: `mask` averaged in place with `mirrored` flipped back, one pixel at a time (what the engine
+ * did before averageIntoMirrored; the test's oracle).
+ */
+function averageMirrored(
+  mask: Float32Array,
+  mirrored: Float32Array,
+  width: number,
+  height: number,
+): Float32Array {
+  if (mask.length !== width * height || mirrored.length !== mask.length)
+    throw new RangeError('averageMirrored: sizes do not match');
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) mask[row + x] = (mask[row + x]! + mirrored[row + width - 1 - x]!) / 2;
+  }
+  return mask;
+}

@@ -24,26 +24,10 @@ export function mirrorRgba(
   return out;
 }
 
-/** Averages `mask` in place with `mirrored` (the model's output on the mirrored picture), flipped back. */
-export function averageMirrored(
-  mask: Float32Array,
-  mirrored: Float32Array,
-  width: number,
-  height: number,
-): Float32Array {
-  if (mask.length !== width * height || mirrored.length !== mask.length)
-    throw new RangeError('averageMirrored: sizes do not match');
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    for (let x = 0; x < width; x++) mask[row + x] = (mask[row + x]! + mirrored[row + width - 1 - x]!) / 2;
-  }
-  return mask;
-}
-
 /**
- * The same average as averageMirrored, written into `mirrored` (flipped back) instead of `mask`, which stays
- * the bare model output: the caller keeps it without a copy. Each row's two mirror-image pixels are done
- * together, so every value is read before it is overwritten.
+ * `mask` averaged with `mirrored` (the model's output on the mirrored picture) flipped back, written into
+ * `mirrored` instead of `mask`, which stays the bare model output: the caller keeps it without a copy. Each
+ * row's two mirror-image pixels are done together, so every value is read before it is overwritten.
  */
 export function averageIntoMirrored(
   mask: Float32Array,
