@@ -1,4 +1,4 @@
-import { type FileHandle, open } from 'node:fs/promises';
+import { type FileHandle, open, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -93,29 +93,14 @@ async function openFile(
   return undefined;
 }
 
-/**
- * The form of `path` to send: the compressed copy the build wrote beside it (`.br`, `.gz`) that the request
- * accepts, else the file itself. `copies`: how many compressed copies exist (if any, the response varies with
- * Accept-Encoding).
- */
-async function chooseForm(
-  req: IncomingMessage,
-  path: string,
-): Promise<{ coding: ContentCoding | null; copies: number; path: string }> {
-  const present = (
-    await Promise.all(
-      CODINGS.map(async ({ coding, suffix }) => ((await isFile(path + suffix)) ? coding : undefined)),
-    )
-  ).filter((c): c is ContentCoding => c !== undefined);
-  const coding = chooseCoding(req.headers['accept-encoding'], present);
-  const suffix = CODINGS.find((c) => c.coding === coding)?.suffix ?? '';
-  return { coding, copies: present.length, path: path + suffix };
-}
-
-async function isFile(path: string): Promise<boolean> {
-  const file = await openFile(path);
-  await file?.handle.close();
-  return file !== undefined;
+/** Which compressed copies the build wrote beside `path` (`.br`, `.gz`), best first. */
+async function compressedCopies(path: string): Promise<ContentCoding[]> {
+  const found = await Promise.all(
+    CODINGS.map(async ({ coding, suffix }) =>
+      (await stat(path + suffix).catch(() => undefined))?.isFile() ? coding : undefined,
+    ),
+  );
+  return found.filter((c): c is ContentCoding => c !== undefined);
 }
 
 /**
@@ -131,13 +116,16 @@ export async function sendFile(
   path: string,
   cache: CachePolicy,
 ): Promise<boolean> {
-  if (!(await isFile(path))) return false;
-  const form = await chooseForm(req, path);
+  const original = await openFile(path);
+  if (!original) return false;
+  const copies = await compressedCopies(path);
+  const wanted = chooseCoding(req.headers['accept-encoding'], copies);
+  const suffix = CODINGS.find((c) => c.coding === wanted)?.suffix;
   // The copy may be gone since (a rebuild): the file itself then.
-  const compressed = form.coding ? await openFile(form.path) : undefined;
-  const file = compressed ?? (await openFile(path));
-  if (!file) return false;
-  const coding = compressed ? form.coding : null;
+  const compressed = suffix ? await openFile(path + suffix) : undefined;
+  if (compressed) await original.handle.close();
+  const file = compressed ?? original;
+  const coding = compressed ? wanted : null;
   let streaming = false;
   try {
     const { size, mtime } = file;
@@ -146,7 +134,7 @@ export async function sendFile(
       'Cache-Control': CACHE_CONTROL[cache],
       ETag: etag,
       'Last-Modified': mtime.toUTCString(),
-      ...(form.copies > 0 ? { Vary: 'Accept-Encoding' } : {}),
+      ...(copies.length > 0 ? { Vary: 'Accept-Encoding' } : {}),
     };
     if (isFresh(req, etag, mtime)) {
       res.writeHead(304, headers).end();
