@@ -81,7 +81,8 @@ export function createMaskProcessor(options: MaskProcessorOptions = {}): MaskPro
           width: alpha.width,
           height: alpha.height,
           alpha: alpha.data,
-          raw: { ...raw, data: raw.data },
+          // A copy: the segmenter writes its next output into the same buffer, and a result is the caller's.
+          raw: { ...raw, data: raw.data.slice() },
         };
       };
       const result = queue.then(run, run);

@@ -384,12 +384,17 @@ describe('background effect in headless Chromium (astronaut fake camera, 640x480
         face: number;
         cornerTopRight: number;
         raw: { width: number; height: number; length: number; max: number };
+        rawKept: number;
+        emptyRawMax: number;
         msPerImage: number[];
       };
       log(`mask processor: ${JSON.stringify({ ...r, stats: undefined })}`);
       expect([r.width, r.height, r.alphaLength]).toEqual([512, 512, 512 * 512]);
       expect([r.raw.width, r.raw.height, r.raw.length]).toEqual([256, 144, 256 * 144]);
       expect(r.raw.max).toBeGreaterThan(0.9);
+      // A later result (a picture with nobody in it) leaves an earlier result's raw mask as it was.
+      expect(r.emptyRawMax).toBeLessThan(0.5);
+      expect(r.rawKept).toBe(r.raw.max);
       expect(r.face).toBeGreaterThan(230);
       expect(r.cornerTopRight).toBeLessThan(20);
     });

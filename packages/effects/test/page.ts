@@ -465,9 +465,19 @@ const fx = {
       times.push(performance.now() - t);
     }
     const r = last!;
-    let rawMax = 0;
-    for (const v of r.raw.data) rawMax = Math.max(rawMax, v);
+    const maxOf = (data: Float32Array) => data.reduce((m, v) => Math.max(m, v), 0);
+    const rawMax = maxOf(r.raw.data);
+    // A picture with nobody in it, after: the astronaut's result must still hold the astronaut's raw mask
+    // (the segmenter writes each output into the same buffer; a result is the caller's own).
+    const black = new OffscreenCanvas(image.width, image.height);
+    const ctx = black.getContext('2d')!;
+    ctx.fillStyle = '#000';
+    ctx.fillRect(0, 0, black.width, black.height);
+    mp.reset();
+    const empty = await mp.process(black.transferToImageBitmap(), 6000);
     const out = {
+      rawKept: maxOf(r.raw.data),
+      emptyRawMax: maxOf(empty.raw.data),
       width: r.width,
       height: r.height,
       alphaLength: r.alpha.length,

@@ -16,7 +16,12 @@ export interface ModelMask {
 
 export interface Segmenter {
   readonly delegate: Delegate;
-  /** NOTE: synchronous inference, ~10 ms on the CPU delegate here; call it off the main thread. */
+  /**
+   * NOTE: synchronous inference, ~10 ms on the CPU delegate here; call it off the main thread. The mask's
+   * data may be the segmenter's own buffer, overwritten by the next call of the same method (segment and
+   * segmentMirrored do not share one): copy it to keep it. A segmenter without segmentMirrored returns a
+   * fresh buffer from every call (the engine's mirrored pass then calls segment twice on one frame).
+   */
   segment(image: ImageData, timestampMs: number): ModelMask;
   /**
    * The model on `image` mirrored left-right (its output is of the mirrored picture), where the segmenter
