@@ -15,6 +15,10 @@ const CASES = [
   { w: 641, h: 357, aw: 383, ah: 213, sw: 33, sh: 17 },
   // Alpha wider than the picture's chroma, a background wider than the picture's chroma (scaled down).
   { w: 97, h: 31, aw: 61, ah: 29, sw: 70, sh: 5 },
+  // Backgrounds nearly as wide as the luma (16 outputs spanning about 14 and 16 of its samples: the widened row
+  // by swizzles and, past 15, one sample at a time) and wider than the chroma.
+  { w: 160, h: 18, aw: 96, ah: 18, sw: 128, sh: 9 },
+  { w: 160, h: 18, aw: 96, ah: 18, sw: 152, sh: 9 },
 ];
 
 describe.skipIf(!hasWasmSimd())('wasm SIMD kernels: composite', () => {
