@@ -141,6 +141,21 @@ function horizontalBoxes(
   const highs = ends + ((<usize>outW) << 2);
   const widths = ends + ((<usize>outW) << 3);
   let ox = 0;
+  if (inStep === 4 && step === 4 && channel === 0 && channels === 3) {
+    // Packed to packed (Y, U, V; A kept): a box's four channel sums are one v128 of the running sums, so each
+    // output takes two v128 reads and one f32x4 quotient (the same quotient per channel as below).
+    const keepA = i32x4.splat(0xff000000);
+    for (; ox + 4 <= outW; ox += 4) {
+      const e = (<usize>ox) << 2;
+      const q0 = boxQuotients(prefix, lows + e, highs + e, rows * load<i32>(widths + e));
+      const q1 = boxQuotients(prefix, lows + e + 4, highs + e + 4, rows * load<i32>(widths + e, 4));
+      const q2 = boxQuotients(prefix, lows + e + 8, highs + e + 8, rows * load<i32>(widths + e, 8));
+      const q3 = boxQuotients(prefix, lows + e + 12, highs + e + 12, rows * load<i32>(widths + e, 12));
+      const p = o + ((<usize>ox) << 2);
+      const bytes = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(q0, q1), i16x8.narrow_i32x4_s(q2, q3));
+      v128.store(p, v128.bitselect(v128.load(p), bytes, keepA));
+    }
+  }
   for (; ox + 4 <= outW; ox += 4) {
     const e = (<usize>ox) << 2;
     const n = f32x4.convert_i32x4_s(i32x4.mul(rowsV, v128.load(widths + e)));
@@ -294,6 +309,15 @@ function pickedBoxes(
     for (let c = x0; c < x0 + width; c++) sum += <i32>load<u16>(sums + ((<usize>c) << 1));
     store<u8>(o + <usize>ox * us + <usize>channel, <i32>nearest(<f64>sum / <f64>(rows * width)));
   }
+}
+
+/**
+ * One packed output's four channel quotients (i32x4, 0..255): the box's sums from the running sums at the
+ * offsets stored at `lo` and `hi`, over n samples, in f32 rounded half to even, as horizontalBoxes's.
+ */
+function boxQuotients(prefix: usize, lo: usize, hi: usize, n: i32): v128 {
+  const sum = i32x4.sub(v128.load(prefix + <usize>load<i32>(hi)), v128.load(prefix + <usize>load<i32>(lo)));
+  return i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.div(f32x4.convert_i32x4_s(sum), f32x4.splat(<f32>n))));
 }
 
 /**
