@@ -49,6 +49,64 @@ function addRow(cols: usize, alpha: usize, guide: usize, W: i32, y: i32, sx0: i3
   }
 }
 
+/**
+ * The window moving down one row: guide row `yIn`'s products added to the column sums and row `yOut`'s taken
+ * from them in one pass (each column's four vectors loaded and stored once; i32 sums wrap exactly, so the same
+ * sums as addRow twice).
+ */
+function moveRow(
+  cols: usize,
+  alpha: usize,
+  guide: usize,
+  W: i32,
+  yIn: i32,
+  yOut: i32,
+  sx0: i32,
+  sw: i32,
+): void {
+  const iIn = yIn * W + sx0;
+  const iOut = yOut * W + sx0;
+  for (let x = 0; x < sw; x++) {
+    const to = cols + ((<usize>x) << 6);
+    const pIn = guide + ((<usize>(iIn + x)) << 2);
+    const pOut = guide + ((<usize>(iOut + x)) << 2);
+    const aIn = <i32>load<u8>(alpha + <usize>(iIn + x));
+    const aOut = <i32>load<u8>(alpha + <usize>(iOut + x));
+    const u0 = i32x4.replace_lane(
+      i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(pIn))),
+      3,
+      aIn,
+    );
+    const w0 = i32x4.replace_lane(
+      i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(pOut))),
+      3,
+      aOut,
+    );
+    const u1 = i32x4.mul(u0, i32x4.splat(aIn));
+    const w1 = i32x4.mul(w0, i32x4.splat(aOut));
+    const u2 = i32x4.mul(
+      i8x16.shuffle(u0, u0, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 4, 5, 6, 7),
+      i8x16.shuffle(u0, u0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 4, 5, 6, 7),
+    );
+    const w2 = i32x4.mul(
+      i8x16.shuffle(w0, w0, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 4, 5, 6, 7),
+      i8x16.shuffle(w0, w0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 4, 5, 6, 7),
+    );
+    const u3 = i32x4.mul(
+      i8x16.shuffle(u0, u0, 4, 5, 6, 7, 8, 9, 10, 11, 0, 1, 2, 3, 0, 1, 2, 3),
+      i8x16.shuffle(u0, u0, 8, 9, 10, 11, 8, 9, 10, 11, 0, 1, 2, 3, 0, 1, 2, 3),
+    );
+    const w3 = i32x4.mul(
+      i8x16.shuffle(w0, w0, 4, 5, 6, 7, 8, 9, 10, 11, 0, 1, 2, 3, 0, 1, 2, 3),
+      i8x16.shuffle(w0, w0, 8, 9, 10, 11, 8, 9, 10, 11, 0, 1, 2, 3, 0, 1, 2, 3),
+    );
+    v128.store(to, i32x4.add(v128.load(to), i32x4.sub(u0, w0)));
+    v128.store(to + 16, i32x4.add(v128.load(to + 16), i32x4.sub(u1, w1)));
+    v128.store(to + 32, i32x4.add(v128.load(to + 32), i32x4.sub(u2, w2)));
+    v128.store(to + 48, i32x4.add(v128.load(to + 48), i32x4.sub(u3, w3)));
+  }
+}
+
 /** Window sum j (0..12) of the prefix entries at k1 (right edge) and k0 (left edge), as f64. */
 function windowSum(k1: usize, k0: usize, lane: usize): f64 {
   return <f64>(load<i32>(k1 + lane) - load<i32>(k0 + lane));
@@ -243,8 +301,9 @@ function filterRun(
   for (let y = cy0; y < cy1; y++) {
     if (y > cy0) {
       // The window moves down one row: the row below comes in, the row above leaves.
-      if (y + r < H) addRow(cols, alpha, guide, W, y + r, sx0, sw, 1);
-      if (y - r - 1 >= 0) addRow(cols, alpha, guide, W, y - r - 1, sx0, sw, -1);
+      if (y + r < H && y - r - 1 >= 0) moveRow(cols, alpha, guide, W, y + r, y - r - 1, sx0, sw);
+      else if (y + r < H) addRow(cols, alpha, guide, W, y + r, sx0, sw, 1);
+      else if (y - r - 1 >= 0) addRow(cols, alpha, guide, W, y - r - 1, sx0, sw, -1);
     }
     // The row prefix of the column sums: entry x is the sum of columns 0 .. x - 1.
     let p0 = i32x4.splat(0);

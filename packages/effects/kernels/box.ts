@@ -1,9 +1,11 @@
 /**
  * The box average of a plane to a smaller size (mask/yuv.ts's boxPlane, the same bytes): the YUV back end's
  * one pass over the full picture per frame (the refinement's guide). Column sums down each output row's
- * source rows 16 columns a step (u16 lanes: up to 257 rows of 255), then the horizontal boxes over the sums:
- * each box's sum from two reads of the sums' running total, four boxes' quotients in f32x4 (horizontalBoxes;
- * one at a time in f64 as before for boxes of 65536 samples or more).
+ * source rows 16 columns a step (u16 lanes: up to 257 rows of 255), then the horizontal boxes over the sums,
+ * four boxes' quotients in f32x4 (one at a time in f64 as before for boxes of 65536 samples or more). A
+ * plane whose every four boxes lie within 16 columns (the guide's: 1280 or 640 to 384) takes each box's
+ * sum straight from the column sums by swizzles (pickedBoxes); other planes, and packed pixels, from two reads
+ * of the sums' running total (horizontalBoxes; packed to packed, one v128 read per box end).
  */
 
 /**
