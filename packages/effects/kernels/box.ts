@@ -1,9 +1,11 @@
 /**
  * The box average of a plane to a smaller size (mask/yuv.ts's boxPlane, the same bytes): the YUV back end's
  * one pass over the full picture per frame (the refinement's guide). Column sums down each output row's
- * source rows 16 columns a step (u16 lanes: up to 257 rows of 255), then the horizontal boxes over the sums:
- * each box's sum from two reads of the sums' running total, four boxes' quotients in f32x4 (horizontalBoxes;
- * one at a time in f64 as before for boxes of 65536 samples or more).
+ * source rows 16 columns a step (u16 lanes: up to 257 rows of 255), then the horizontal boxes over the sums,
+ * four boxes' quotients in f32x4 (one at a time in f64 as before for boxes of 65536 samples or more). A
+ * plane whose every four boxes lie within 16 columns (the guide's: 1280 or 640 to 384) takes each box's
+ * sum straight from the column sums by swizzles (pickedBoxes); other planes, and packed pixels, from two reads
+ * of the sums' running total (horizontalBoxes; packed to packed, one v128 read per box end).
  */
 
 /**
@@ -32,6 +34,9 @@ export function boxPlane(
   const prefix = sums + boxSumsAt(rowBytes);
   const ends = prefix + <usize>((((rowBytes + inStep) << 2) + 15) & ~15);
   boxEnds(xs, outW, pw, inStep, ends);
+  // A plane whose boxes are narrow: each four outputs' sums picked straight from the column sums (no running sum).
+  const tables = ends + <usize>((12 * outW + 15) & ~15);
+  const taps = inStep === 1 ? pickTables(ends, outW, tables) : 0;
   for (let oy = 0; oy < outH; oy++) {
     const e = ys + ((<usize>oy) << 2);
     const y0 = min(load<i32>(e), ph - 1);
@@ -66,6 +71,10 @@ export function boxPlane(
     // n = rows * width < 65536: the f32 quotient then rounds to the f64 one's byte (see horizontalBoxes).
     if (rows * pw < 65536) {
       const rowOut = out + <usize>(oy * outW * step);
+      if (taps > 0) {
+        pickedBoxes(sums, tables, taps, rows, ends, outW, rowOut, step, channel);
+        continue;
+      }
       horizontalBoxes(sums, prefix, rowBytes, inStep, channels, rows, ends, outW, rowOut, step, channel);
       continue;
     }
@@ -134,6 +143,21 @@ function horizontalBoxes(
   const highs = ends + ((<usize>outW) << 2);
   const widths = ends + ((<usize>outW) << 3);
   let ox = 0;
+  if (inStep === 4 && step === 4 && channel === 0 && channels === 3) {
+    // Packed to packed (Y, U, V; A kept): a box's four channel sums are one v128 of the running sums, so each
+    // output takes two v128 reads and one f32x4 quotient (the same quotient per channel as below).
+    const keepA = i32x4.splat(0xff000000);
+    for (; ox + 4 <= outW; ox += 4) {
+      const e = (<usize>ox) << 2;
+      const q0 = boxQuotients(prefix, lows + e, highs + e, rows * load<i32>(widths + e));
+      const q1 = boxQuotients(prefix, lows + e + 4, highs + e + 4, rows * load<i32>(widths + e, 4));
+      const q2 = boxQuotients(prefix, lows + e + 8, highs + e + 8, rows * load<i32>(widths + e, 8));
+      const q3 = boxQuotients(prefix, lows + e + 12, highs + e + 12, rows * load<i32>(widths + e, 12));
+      const p = o + ((<usize>ox) << 2);
+      const bytes = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(q0, q1), i16x8.narrow_i32x4_s(q2, q3));
+      v128.store(p, v128.bitselect(v128.load(p), bytes, keepA));
+    }
+  }
   for (; ox + 4 <= outW; ox += 4) {
     const e = (<usize>ox) << 2;
     const n = f32x4.convert_i32x4_s(i32x4.mul(rowsV, v128.load(widths + e)));
@@ -188,6 +212,116 @@ function horizontalBoxes(
   }
 }
 
+/** The widest box pickedBoxes takes (its tables hold this many pairs of swizzle masks per four outputs). */
+const PICK_TAPS = 8;
+
+/**
+ * For a plane (inStep 1) whose boxes are narrow: the swizzle masks with which pickedBoxes takes each four
+ * outputs' column sums from the 16 u16 sums at the first box's x0. At `tables`: outW / 4 i32 offsets (bytes into
+ * the column sums), 16-byte aligned, then per four outputs `taps` pairs of masks (tap j: lane k's u16 at x0 + j
+ * when j < its width, as an i32 lane; from the sums' first eight (first mask) or last eight (second); index
+ * 0x80, a zero, elsewhere). Returns taps (the widest box), or 0 where some four outputs span more than 16
+ * columns or a box is wider than PICK_TAPS: then the running-sum path runs.
+ */
+function pickTables(ends: usize, outW: i32, tables: usize): i32 {
+  const groups = outW >> 2;
+  if (groups === 0) return 0;
+  let taps = 0;
+  for (let g = 0; g < groups; g++) {
+    const e = ends + ((<usize>g) << 4);
+    const base = load<i32>(e) >> 2;
+    const last = (load<i32>(e + ((<usize>outW) << 2), 12) >> 2) - base;
+    if (last > 16) return 0;
+    for (let k = 0; k < 4; k++) taps = max(taps, load<i32>(e + ((<usize>outW) << 3) + ((<usize>k) << 2)));
+  }
+  if (taps > PICK_TAPS) return 0;
+  const masks = tables + <usize>(((groups << 2) + 15) & ~15);
+  for (let g = 0; g < groups; g++) {
+    const e = ends + ((<usize>g) << 4);
+    const base = load<i32>(e) >> 2;
+    store<i32>(tables + ((<usize>g) << 2), base << 1);
+    const m = masks + <usize>(g * taps * 32);
+    memory.fill(m, 0x80, <usize>(taps * 32));
+    for (let k = 0; k < 4; k++) {
+      const x0 = (load<i32>(e + ((<usize>k) << 2)) >> 2) - base;
+      const width = load<i32>(e + ((<usize>outW) << 3) + ((<usize>k) << 2));
+      for (let j = 0; j < width; j++) {
+        const c = x0 + j;
+        const at = m + <usize>(j * 32 + (c < 8 ? 0 : 16) + (k << 2));
+        store<u8>(at, <u8>((c & 7) << 1));
+        store<u8>(at, <u8>(((c & 7) << 1) + 1), 1);
+      }
+    }
+  }
+  return taps;
+}
+
+/**
+ * One output row's horizontal boxes of a plane, four outputs a step, from pickTables's masks: the 16 column
+ * sums at the first box's start, each tap's u16 of each box swizzled into its i32 lane and added (the exact
+ * integer sums, as horizontalBoxes's two reads of the running sum); then the same f32x4 quotients, rounding and
+ * stores as horizontalBoxes (the same bytes; the caller keeps n < 65536). The last outW % 4 outputs one at a
+ * time in f64 from the sums.
+ */
+function pickedBoxes(
+  sums: usize,
+  tables: usize,
+  taps: i32,
+  rows: i32,
+  ends: usize,
+  outW: i32,
+  o: usize,
+  step: i32,
+  channel: i32,
+): void {
+  const groups = outW >> 2;
+  const rowsV = i32x4.splat(rows);
+  const us = <usize>step;
+  const widths = ends + ((<usize>outW) << 3);
+  let m = tables + <usize>(((groups << 2) + 15) & ~15);
+  const shift = channel << 3;
+  const keep = i32x4.splat(0xff << shift);
+  for (let g = 0; g < groups; g++) {
+    const from = sums + <usize>load<i32>(tables + ((<usize>g) << 2));
+    const lo = v128.load(from);
+    const hi = v128.load(from, 16);
+    let acc = i32x4.add(i8x16.swizzle(lo, v128.load(m)), i8x16.swizzle(hi, v128.load(m, 16)));
+    m += 32;
+    for (let j = 1; j < taps; j++, m += 32)
+      acc = i32x4.add(acc, i32x4.add(i8x16.swizzle(lo, v128.load(m)), i8x16.swizzle(hi, v128.load(m, 16))));
+    const n = f32x4.convert_i32x4_s(i32x4.mul(rowsV, v128.load(widths + ((<usize>g) << 4))));
+    const q = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.div(f32x4.convert_i32x4_s(acc), n)));
+    const p = o + ((<usize>g) << 2) * us;
+    if (step === 4) {
+      // Four packed pixels: this channel's byte of each replaced, the others kept.
+      v128.store(p, v128.bitselect(i32x4.shl(q, shift), v128.load(p), keep));
+    } else {
+      const at = p + <usize>channel;
+      store<u8>(at, <u8>i32x4.extract_lane(q, 0));
+      store<u8>(at + us, <u8>i32x4.extract_lane(q, 1));
+      store<u8>(at + 2 * us, <u8>i32x4.extract_lane(q, 2));
+      store<u8>(at + 3 * us, <u8>i32x4.extract_lane(q, 3));
+    }
+  }
+  for (let ox = groups << 2; ox < outW; ox++) {
+    const e = ends + ((<usize>ox) << 2);
+    const x0 = load<i32>(e) >> 2;
+    const width = load<i32>(widths + ((<usize>ox) << 2));
+    let sum = 0;
+    for (let c = x0; c < x0 + width; c++) sum += <i32>load<u16>(sums + ((<usize>c) << 1));
+    store<u8>(o + <usize>ox * us + <usize>channel, <i32>nearest(<f64>sum / <f64>(rows * width)));
+  }
+}
+
+/**
+ * One packed output's four channel quotients (i32x4, 0..255): the box's sums from the running sums at the
+ * offsets stored at `lo` and `hi`, over n samples, in f32 rounded half to even, as horizontalBoxes's.
+ */
+function boxQuotients(prefix: usize, lo: usize, hi: usize, n: i32): v128 {
+  const sum = i32x4.sub(v128.load(prefix + <usize>load<i32>(hi)), v128.load(prefix + <usize>load<i32>(lo)));
+  return i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.div(f32x4.convert_i32x4_s(sum), f32x4.splat(<f32>n))));
+}
+
 /**
  * Each output's box ends as byte offsets into the running sums (x0 and x1 pixels of `inStep` u32s; x0 clamped
  * to the row, x1 at least x0 + 1, as boxPlane's edges) and its width, three i32 tables of outW at `ends`.
@@ -211,7 +345,14 @@ function boxSumsAt(rowBytes: i32): usize {
 
 /** The scratch bytes boxPlane needs for rows of `rowBytes` bytes of `inStep`-byte pixels. */
 export function boxScratchBytes(rowBytes: i32, inStep: i32, outW: i32): i32 {
-  return <i32>boxSumsAt(rowBytes) + 4 * (rowBytes + inStep) + 16 + 12 * outW;
+  return (
+    <i32>boxSumsAt(rowBytes) +
+    4 * (rowBytes + inStep) +
+    16 +
+    12 * outW +
+    32 +
+    (outW >> 2) * (4 + PICK_TAPS * 32)
+  );
 }
 
 /** n bytes at `at` set to `value` (the packed output's fourth byte). */

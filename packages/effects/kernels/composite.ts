@@ -29,6 +29,13 @@ let pairI0: i32 = -1;
 let pairI1: i32 = -1;
 let top: usize = 0;
 let bottom: usize = 0;
+// widen 16 outputs a step (pickTables): the small row's bytes padded as `wPadded`, and per 16 outputs the first
+// padded index (i32 at wFirst) and 64 bytes at wPick: the left and right sample's offset from it (16 + 16 bytes)
+// and the weight v (8 + 8 u16). 0: no tables (the outputs of 16 span more than 15 padded samples).
+let wFirst: usize = 0;
+let wPick: usize = 0;
+let wBytes: usize = 0;
+let wGroups: i32 = 0;
 
 /** Slot row pointer holding small row r widened; made now in the slot not holding `keep` if neither does. */
 function widen(r: i32, keep: i32): usize {
@@ -44,6 +51,47 @@ function widen(r: i32, keep: i32): usize {
   }
   const sw = wSmallWidth;
   const from = wSmall + <usize>(r * sw * 4 + wPlane);
+  if (wGroups > 0) {
+    // The row's bytes padded (the first and last repeated), then 16 outputs a step: each lane's two samples
+    // swizzled from the 16 bytes at its group's first index, the same (s0·(256 - v) + s1·v + 128) >> 8 in u16
+    // lanes (at most 255·256 + 128 < 65536).
+    const B = wBytes;
+    for (let i = 0; i < sw; i++) store<u8>(B + <usize>(i + 1), load<u8>(from + ((<usize>i) << 2)));
+    store<u8>(B, load<u8>(B + 1));
+    store<u8>(B + <usize>(sw + 1), load<u8>(B + <usize>sw));
+    const half = i16x8.splat(128);
+    const full = i16x8.splat(256);
+    for (let g = 0; g < wGroups; g++) {
+      const t = wPick + ((<usize>g) << 6);
+      const row = v128.load(B + <usize>load<i32>(wFirst + ((<usize>g) << 2)));
+      const a = i8x16.swizzle(row, v128.load(t));
+      const b = i8x16.swizzle(row, v128.load(t, 16));
+      const vLo = v128.load(t, 32);
+      const vHi = v128.load(t, 48);
+      const lo = i16x8.shr_u(
+        i16x8.add(
+          i16x8.add(
+            i16x8.mul(i16x8.extend_low_i8x16_u(a), i16x8.sub(full, vLo)),
+            i16x8.mul(i16x8.extend_low_i8x16_u(b), vLo),
+          ),
+          half,
+        ),
+        8,
+      );
+      const hi = i16x8.shr_u(
+        i16x8.add(
+          i16x8.add(
+            i16x8.mul(i16x8.extend_high_i8x16_u(a), i16x8.sub(full, vHi)),
+            i16x8.mul(i16x8.extend_high_i8x16_u(b), vHi),
+          ),
+          half,
+        ),
+        8,
+      );
+      v128.store(out + ((<usize>g) << 4), i8x16.narrow_i16x8_u(lo, hi));
+    }
+    return out;
+  }
   const P = wPadded;
   for (let i = 0; i < sw; i++)
     store<i32>(P + ((<usize>(i + 1)) << 2), <i32>load<u8>(from + ((<usize>i) << 2)));
@@ -57,6 +105,31 @@ function widen(r: i32, keep: i32): usize {
     store<u8>(out + <usize>x, (load<i32>(p) * (256 - v) + load<i32>(p + 4) * v + 128) >> 8);
   }
   return out;
+}
+
+/**
+ * widen's tables for 16 outputs a step (at wFirst and wPick, see there) for the plane width wWidth and the
+ * stepping wStart/wStep over a small row of wSmallWidth; wGroups = 0 where some 16 outputs' samples span more
+ * than the 16 bytes one load holds. Lanes past the row's end repeat its last output (the row's padding).
+ */
+function pickTables(): void {
+  const groups = (wWidth + 15) >> 4;
+  wGroups = 0;
+  for (let g = 0; g < groups; g++) {
+    const first = (wStart + (g << 4) * wStep) >> 16;
+    const x = min(wWidth - 1, (g << 4) + 15);
+    if (((wStart + x * wStep) >> 16) + 1 - first > 15) return;
+    store<i32>(wFirst + ((<usize>g) << 2), first);
+    const t = wPick + ((<usize>g) << 6);
+    for (let l = 0; l < 16; l++) {
+      const f = wStart + min(wWidth - 1, (g << 4) + l) * wStep;
+      const k = (f >> 16) - first;
+      store<u8>(t + <usize>l, <u8>k);
+      store<u8>(t + <usize>(16 + l), <u8>(k + 1));
+      store<u16>(t + <usize>(32 + 2 * l), <u16>((f >> 8) & 255));
+    }
+  }
+  wGroups = groups;
 }
 
 function wideRowPair(i0: i32, i1: i32): void {
@@ -188,6 +261,10 @@ export function compositeSmallPlane(
   const A = wPadded + ((<usize>(sw + 2)) << 2);
   const C = A + ((<usize>(aw + 2)) << 2);
   const runs = C + <usize>((aw + 2 + 3) & ~3);
+  const groups = (pw + 15) >> 4;
+  wBytes = (runs + 12 * <usize>(aw + 2) + 15) & ~15;
+  wFirst = (wBytes + <usize>(sw + 2 + 16) + 15) & ~15;
+  wPick = (wFirst + ((<usize>groups) << 2) + 15) & ~15;
   wSmall = small;
   wSmallWidth = sw;
   wPlane = plane;
@@ -198,6 +275,7 @@ export function compositeSmallPlane(
   held1 = -1;
   pairI0 = -1;
   pairI1 = -1;
+  pickTables();
   if (alpha === 0) {
     for (let y = 0; y < ph; y++) {
       const t = (<usize>y) << 2;
@@ -275,5 +353,17 @@ export function compositeSmallPlane(
 
 /** Bytes of scratch compositeSmallPlane needs for a plane width, background width and alpha width. */
 export function scratchBytes(pw: i32, sw: i32, aw: i32): i32 {
-  return 2 * ((pw + 15) & ~15) + 4 * (sw + 2) + 4 * (aw + 2) + ((aw + 2 + 3) & ~3) + 12 * (aw + 2) + 64;
+  const groups = (pw + 15) >> 4;
+  return (
+    2 * ((pw + 15) & ~15) +
+    4 * (sw + 2) +
+    4 * (aw + 2) +
+    ((aw + 2 + 3) & ~3) +
+    12 * (aw + 2) +
+    64 +
+    (sw + 2 + 16 + 15) +
+    (groups * 4 + 15) +
+    groups * 64 +
+    16
+  );
 }

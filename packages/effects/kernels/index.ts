@@ -1,6 +1,6 @@
 // The wasm kernels' module: one module, one memory (src/mask/wasm/ lays it out).
 
-export { bandRefine, bandWorkBytes } from './band';
+export { bandCoefficients, bandRefine, bandWorkBytes } from './band';
 export { maskWeightedBlur } from './blur';
 export { boxPlane, boxScratchBytes, fill } from './box';
 export { packedYuvToRgba } from './colour';

@@ -5,6 +5,7 @@ import { CpuRefiner, EDGE_LUT } from '../cpu-refiner.js';
 import { smoothMaskInPlace } from '../smoothing.js';
 import { jointBilateralUpsample } from '../upsample.js';
 import { packedYuvToRgba, yuvColour } from '../yuv.js';
+import { KERNELS_WASM_BASE64 } from './kernels-bytes.js';
 import { createWasmKernels } from './wasm-kernels.js';
 
 /** A seeded byte stream (the same inputs every run). */
@@ -159,6 +160,84 @@ describe.skipIf(!hasWasmSimd())('wasm SIMD kernels: band refine', () => {
     expect(k.bandRefine(...args, BAND_REFINE.radius, 65, new Uint8Array(256), out)).toBe(0);
     expect(() => k.bandRefine(...args, 8, 65, new Uint8Array(255), out)).toThrow(RangeError);
   });
+});
+
+// The band kernel's coefficients two pixels at a time (f64x2) against one at a time: the same f32 bits, and the
+// same f64 bits before that rounding (which hides most f64 differences), on window sums from random pixels, a
+// flat patch (variances 0: eps alone) and a saturated one, at windows cut by the row's ends, odd starts and
+// odd counts.
+describe.skipIf(!hasWasmSimd())('wasm SIMD kernels: band coefficients two at a time', () => {
+  const k = new WebAssembly.Instance(
+    new WebAssembly.Module(Uint8Array.from(atob(KERNELS_WASM_BASE64), (c) => c.charCodeAt(0))),
+  ).exports as unknown as {
+    memory: WebAssembly.Memory;
+    bandCoefficients(
+      prefix: number,
+      out: number,
+      x0: number,
+      count: number,
+      r: number,
+      W: number,
+      sx0: number,
+      ny: number,
+      eps: number,
+      paired: number,
+      wide: number,
+    ): void;
+  };
+  const W = 61;
+  const ny = 17;
+  const at = k.memory.buffer.byteLength;
+  k.memory.grow(2);
+  const prefixAt = at;
+  const outAt = [at + 64 * (W + 1), at + 64 * (W + 1) + 32 * W];
+  /** The row prefix (16 i32 a column plus one) of column sums over ny rows of one pixel's 13 products. */
+  function prefixOf(pixel: (x: number, y: number) => [number, number, number, number]): void {
+    const prefix = new Int32Array(k.memory.buffer, prefixAt, 16 * (W + 1)).fill(0);
+    for (let x = 0; x < W; x++) {
+      const col = new Array<number>(16).fill(0);
+      for (let y = 0; y < ny; y++) {
+        const [r, g, b, a] = pixel(x, y);
+        const p = [r, g, b, a, r * a, g * a, b * a, 0, r * r, r * g, r * b, g * g, g * b, b * b, 0, 0];
+        for (let j = 0; j < 16; j++) col[j]! += p[j]!;
+      }
+      for (let j = 0; j < 16; j++) prefix[16 * (x + 1) + j] = prefix[16 * x + j]! + col[j]!;
+    }
+  }
+  const next = bytes(97);
+  const inputs: [string, (x: number, y: number) => [number, number, number, number]][] = [
+    ['random pixels', () => [next(), next(), next(), next()]],
+    [
+      'a flat patch by a ramp',
+      (x) => (x < 30 ? [90, 90, 90, 255] : [x * 4, 255 - x * 3, 7 * x, (x * 9) & 255]),
+    ],
+    ['saturated colours, alpha 0 and 255', (x, y) => [255, (x + y) & 1 ? 255 : 0, 0, x & 2 ? 255 : 0]],
+  ];
+  for (const [name, pixel] of inputs)
+    for (const [x0, count, r] of [
+      [0, W, 8],
+      [3, 45, 8],
+      [1, 58, 4],
+      [0, W, 1],
+    ] as const)
+      it(`gives the same bits from ${name}, pixels ${x0} .. ${x0 + count - 1}, r ${r}`, () => {
+        prefixOf(pixel);
+        // f32 as filterRun stores them, then the f64 values before that rounding (32-bit halves compared).
+        for (const wide of [0, 1]) {
+          for (const paired of [0, 1])
+            k.bandCoefficients(prefixAt, outAt[paired]!, x0, count, r, W, 0, ny, 65, paired, wide);
+          const one = new Uint32Array(k.memory.buffer, outAt[0]!, 4 * count * (wide + 1));
+          const two = new Uint32Array(k.memory.buffer, outAt[1]!, 4 * count * (wide + 1));
+          let differing = 0;
+          for (let i = 0; i < one.length; i++) if (one[i] !== two[i]) differing++;
+          expect(differing).toBe(0);
+        }
+        k.bandCoefficients(prefixAt, outAt[0]!, x0, count, r, W, 0, ny, 65, 1, 0);
+        // Real coefficients (not NaN) that vary along the row.
+        const f = new Float32Array(k.memory.buffer, outAt[0]!, 4 * count);
+        expect(f.every(Number.isFinite)).toBe(true);
+        expect(new Set(f).size).toBeGreaterThan(4);
+      });
 });
 
 /**

@@ -15,6 +15,10 @@ const CASES = [
   { w: 641, h: 357, aw: 383, ah: 213, sw: 33, sh: 17 },
   // Alpha wider than the picture's chroma, a background wider than the picture's chroma (scaled down).
   { w: 97, h: 31, aw: 61, ah: 29, sw: 70, sh: 5 },
+  // Backgrounds nearly as wide as the luma (16 outputs spanning about 14 and 16 of its samples: the widened row
+  // by swizzles and, past 15, one sample at a time) and wider than the chroma.
+  { w: 160, h: 18, aw: 96, ah: 18, sw: 128, sh: 9 },
+  { w: 160, h: 18, aw: 96, ah: 18, sw: 152, sh: 9 },
 ];
 
 describe.skipIf(!hasWasmSimd())('wasm SIMD kernels: composite', () => {
@@ -222,6 +226,26 @@ describe.skipIf(!hasWasmSimd())('wasm SIMD kernels: box average of packed pixels
     expect(Array.from(small)).toEqual([0, 2, 2, 254, 4]);
     expect(Array.from(small)).toEqual(Array.from(downsamplePlane(plane, 10, 2, 5, 1)));
   });
+
+  // A plane's narrow boxes are summed by swizzles from the 16 column sums at each four outputs' first column:
+  // four boxes spanning 16 columns (the most that takes), 17 (the running-sum path), 9 (the upper eight in use)
+  // and boxes of one column (a plane scaled up); with a tail of one to three outputs.
+  for (const { w, ow } of [
+    { w: 16, ow: 4 },
+    { w: 17, ow: 4 },
+    { w: 33, ow: 9 },
+    { w: 9, ow: 4 },
+    { w: 11, ow: 7 },
+    { w: 5, ow: 14 },
+  ]) {
+    it(`gives the JS's bytes for a plane ${w}x3 to ${ow}x2 (four boxes spanning up to ${Math.ceil((4 * w) / ow)} columns)`, () => {
+      const next = bytes(w * 31 + ow);
+      const plane = new Uint8Array(w * 3).map(next);
+      const small = new Uint8Array(ow * 2);
+      expect(kernel.downsamplePlane(plane, w, 3, ow, 2, small)).toBe(true);
+      expect(Array.from(small)).toEqual(Array.from(downsamplePlane(plane, w, 3, ow, 2)));
+    });
+  }
 
   // Boxes of n = rows x width near the f32 quotients' bound (n < 65536 runs four at a time; above, the f64 path).
   for (const { w, h, ow } of [
