@@ -7,3 +7,4 @@ export { packedYuvToRgba } from './colour';
 export { compositeSmallPlane, scratchBytes } from './composite';
 export { compositePicturePlane, pictureScratchBytes } from './composite-picture';
 export { edgeBytes, flatNeighbourhoods, jointBilateral, smoothMask } from './refiner';
+export { rgbTensor } from './tensor';

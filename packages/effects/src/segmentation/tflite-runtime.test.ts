@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createTensorKernel } from '../mask/wasm/wasm-kernels.js';
 import { createTfliteSegmenter, type TfliteModule } from './tflite-runtime.js';
 
 const IN = { width: 4, height: 2 };
@@ -79,6 +80,20 @@ describe('createTfliteSegmenter', () => {
     expect(again.data).toBe(plain.data);
     expect(again.data[0]).toBe(Math.fround(3));
     expect(segmenter.segmentMirrored!(picture(), 0).data).toBe(mirrored.data);
+  });
+
+  it('writes the same input tensor with the wasm tensor kernel as with the JS', () => {
+    const tensorOf = (module: TfliteModule) =>
+      Array.from(module.HEAPF32.subarray(64, 64 + IN.width * IN.height * 3));
+    const js = fakeModule();
+    const wasm = fakeModule();
+    const a = createTfliteSegmenter(js, new Uint8Array(8), 'model.tflite');
+    const b = createTfliteSegmenter(wasm, new Uint8Array(8), 'model.tflite', createTensorKernel()!);
+    a.segmentMirrored!(picture(), 0);
+    b.segmentMirrored!(picture(), 0);
+    expect(tensorOf(wasm)).toEqual(tensorOf(js));
+    // The mirrored tensor starts with the row's last pixel (red 30 / 255).
+    expect(tensorOf(wasm)[0]).toBe(Math.fround(30 / 255));
   });
 
   it('refuses a picture of the wrong size, and any call once closed', () => {

@@ -7,6 +7,8 @@
  * can also be handed in (the page keeps them for a restart or a second start in the same page).
  */
 import { EffectError } from '../errors.js';
+import { hasWasmSimd } from '../features.js';
+import { createTensorKernel, type TensorWriter } from '../mask/wasm/wasm-kernels.js';
 import type { AssetSource } from '../startup/timeline.js';
 import { fetchWithProgress, type Progress } from './fetch-progress.js';
 import { runScript } from './run-script.js';
@@ -166,7 +168,9 @@ export async function loadTflite(options: {
   detail('instantiate', performance.now() - tInstantiate);
   options.onPhase('compiled');
   const tLoad = performance.now();
-  const segmenter = createTfliteSegmenter(tflite, model, options.modelUrl);
+  // The tensor written in wasm where the kernels run (the same f32 bits as the JS writeRgbTensor).
+  const writeTensor = (hasWasmSimd() ? createTensorKernel() : null) ?? writeRgbTensor;
+  const segmenter = createTfliteSegmenter(tflite, model, options.modelUrl, writeTensor);
   const tFirst = performance.now();
   detail('loadModel', tFirst - tLoad);
   // One inference so the first real frame does not pay XNNPACK's set-up.
@@ -191,7 +195,12 @@ async function timed<T>(step: () => Promise<T>, report: (ms: number) => void): P
   }
 }
 
-export function createTfliteSegmenter(tflite: TfliteModule, model: Uint8Array, modelUrl: string): Segmenter {
+export function createTfliteSegmenter(
+  tflite: TfliteModule,
+  model: Uint8Array,
+  modelUrl: string,
+  writeTensor: TensorWriter = writeRgbTensor,
+): Segmenter {
   tflite.HEAPU8.set(model, tflite._getModelBufferMemoryOffset());
   // NOTE: synchronous, tens of ms (XNNPACK prepares the graph); called in the worker.
   tflite._loadModel(model.byteLength);
@@ -221,7 +230,7 @@ export function createTfliteSegmenter(tflite: TfliteModule, model: Uint8Array, m
     if (image.width !== width || image.height !== height)
       throw new EffectError('segmentation_failed', `model input must be ${width}x${height}`);
     // Straight from the RGBA bytes into the runtime's input tensor (mirrored: each row right to left).
-    writeRgbTensor(image.data, width, height, tflite.HEAPF32, tflite._getInputMemoryOffset() / 4, mirrored);
+    writeTensor(image.data, width, height, tflite.HEAPF32, tflite._getInputMemoryOffset() / 4, mirrored);
     const t = performance.now();
     // NOTE: synchronous inference, ~3-4 ms at 256x144 here; called in the worker.
     tflite._runInference();

@@ -8,7 +8,9 @@
  *   input and to the blur's grid) and of one plane (the alpha to the blur's grid);
  * - maskWeightedBlur(): blur.ts's mask-weighted blur (the blurred background, at its small size);
  * - cpuRefine(): cpu-refiner.ts's CpuRefiner.refine (joint bilateral upsampling, temporal smoothing, the
- *   edge curve), and bandRefine(): band-refine.ts's BandRefiner.refine (the guided filter on the outline).
+ *   edge curve), and bandRefine(): band-refine.ts's BandRefiner.refine (the guided filter on the outline);
+ * - createTensorKernel(): segmentation/tensor.ts's writeRgbTensor (the model's input tensor), in an instance
+ *   of its own.
  * The pictures can live in the module's memory (`pictures()`), so a frame is copied in by the camera's copyTo
  * and out by the VideoFrame constructor, never by us; pictures from elsewhere are copied in and out around
  * the call. Pure: typed arrays and WebAssembly only.
@@ -30,6 +32,7 @@ import { KERNELS_WASM_BASE64 } from './kernels-bytes.js';
 
 interface KernelExports {
   memory: WebAssembly.Memory;
+  rgbTensor(src: number, width: number, height: number, dst: number, mirrored: number): void;
   compositeSmallPlane(
     src: number,
     dst: number,
@@ -181,12 +184,7 @@ function decodeBase64(text: string): Uint8Array {
 /** The compiled module, once per realm (null: no SIMD, or it would not compile). */
 let compiled: WebAssembly.Module | null | undefined;
 
-/**
- * The kernels with their own memory, or null when this realm cannot run them (the JS kernels run then).
- * Callers ask features.ts's hasWasmSimd() first; this also returns null by itself if the module will not compile.
- * NOTE: synchronous compile of ~4 KB of wasm, once per realm (well under a millisecond).
- */
-export function createWasmKernels(): WasmKernels | null {
+function compiledKernels(): WebAssembly.Module | null {
   if (compiled === undefined) {
     try {
       compiled = new WebAssembly.Module(decodeBase64(KERNELS_WASM_BASE64) as BufferSource);
@@ -195,13 +193,64 @@ export function createWasmKernels(): WasmKernels | null {
       compiled = null;
     }
   }
-  if (!compiled) return null;
+  return compiled;
+}
+
+/**
+ * The kernels with their own memory, or null when this realm cannot run them (the JS kernels run then).
+ * Callers ask features.ts's hasWasmSimd() first; this also returns null by itself if the module will not compile.
+ * NOTE: synchronous compile of ~4 KB of wasm, once per realm (well under a millisecond).
+ */
+export function createWasmKernels(): WasmKernels | null {
+  const module = compiledKernels();
+  if (!module) return null;
   try {
-    const instance = new WebAssembly.Instance(compiled, {});
+    const instance = new WebAssembly.Instance(module, {});
     return new WasmKernels(instance.exports as unknown as KernelExports);
   } catch {
     return null;
   }
+}
+
+/** Writes the model's input tensor (segmentation/tensor.ts's writeRgbTensor, the same f32 bits). */
+export type TensorWriter = (
+  pixels: Uint8ClampedArray,
+  width: number,
+  height: number,
+  heap: Float32Array,
+  at: number,
+  mirrored?: boolean,
+) => void;
+
+/**
+ * writeRgbTensor in wasm, in a kernels instance of its own (its memory holds one picture and its tensor), or
+ * null where the kernels cannot run. The tensor is made in that memory and copied into `heap` (another
+ * module's, the model runtime's) by one typed-array set. In the JS, a tensor write ran in the interpreter for
+ * the first frames of every start (8-15 ms each in a CPU profile) and cost ~0.13 ms a pass after.
+ */
+export function createTensorKernel(): TensorWriter | null {
+  const module = compiledKernels();
+  if (!module) return null;
+  let k: KernelExports;
+  try {
+    k = new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
+  } catch {
+    return null;
+  }
+  return (pixels, width, height, heap, at, mirrored = false) => {
+    const n = width * height;
+    if (pixels.length !== n * 4) throw new RangeError('writeRgbTensor: size does not match');
+    if (at < 0 || at + n * 3 > heap.length) throw new RangeError('writeRgbTensor: heap too small');
+    const srcAt = BASE;
+    const dstAt = align(srcAt + n * 4);
+    const need = dstAt + n * 12;
+    if (k.memory.buffer.byteLength < need)
+      k.memory.grow(Math.ceil((need - k.memory.buffer.byteLength) / PAGE));
+    const buffer = k.memory.buffer;
+    new Uint8ClampedArray(buffer, srcAt, n * 4).set(pixels);
+    k.rgbTensor(srcAt, width, height, dstAt, mirrored ? 1 : 0);
+    heap.set(new Float32Array(buffer, dstAt, n * 3), at);
+  };
 }
 
 const PAGE = 65536;
