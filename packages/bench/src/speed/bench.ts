@@ -10,6 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { startPageServer } from '../support/page-server.js';
 import { threadTicksDelta } from '../support/proc-stat.js';
 import { treeCpuMs, treePss, treeThreadCpuMs } from '../support/process-tree.js';
+import { withTimeout } from '../support/timeout.js';
 import { type Args, parseArgs } from './args.js';
 import { browserConditions, browserVersion, launchBenchBrowser } from './browsers.js';
 import { makeCamera } from './camera.js';
@@ -30,19 +31,6 @@ const repo = resolve(here, '../../../..');
 const benchDir = resolve(here, '../..');
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
-
-/** page.evaluate never times out by itself: a processor that never starts must fail the run, not hang it. */
-async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took over ${ms / 1000} s`)), ms);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 function version(pkg: string): string {
   const path = join(repo, 'node_modules', pkg, 'package.json');

@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { launchChromium } from '../../../../test/support/chromium.js';
 import { KERNELS_WASM_BASE64 } from '../../../effects/src/mask/wasm/kernels-bytes.js';
 import { startPageServer } from '../support/page-server.js';
+import { withTimeout } from '../support/timeout.js';
 import { browserVersion } from './browsers.js';
 import { makeCamera } from './camera.js';
 import type { SpeedApi } from './page/main.js';
@@ -96,17 +97,26 @@ async function main(): Promise<void> {
       if (m.error) w.reject(new Error(m.error.message));
       else w.resolve(m.result);
     });
-    const toWorker = <T>(sessionId: string, method: string, params: object = {}) =>
-      new Promise<T>((resolve, reject) => {
-        const id = nextId++;
+    // A worker that died never answers: each reply is waited for at most 30 s (Profiler.stop's, which carries
+    // the whole profile, 150 s).
+    const toWorker = <T>(sessionId: string, method: string, params: object = {}, ms = 30_000) => {
+      const id = nextId++;
+      const reply = new Promise<T>((resolve, reject) => {
         waiting.set(id, { resolve: resolve as (m: unknown) => void, reject });
         cdp
           .send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) })
           .catch(reject);
       });
-    const size = await page.evaluate(
-      (o) => (globalThis as unknown as { speedApi: SpeedApi }).speedApi.start(o),
-      { processor: args.processor, width: args.width, height: args.height },
+      return withTimeout(reply, ms, `the worker's ${method}`).finally(() => waiting.delete(id));
+    };
+    const size = await withTimeout(
+      page.evaluate((o) => (globalThis as unknown as { speedApi: SpeedApi }).speedApi.start(o), {
+        processor: args.processor,
+        width: args.width,
+        height: args.height,
+      }),
+      180_000,
+      `starting ${args.processor}`,
     );
     if (size.width !== args.width || size.height !== args.height)
       throw new Error(`camera is ${size.width}x${size.height}, wanted ${args.width}x${args.height}`);
@@ -123,7 +133,7 @@ async function main(): Promise<void> {
     await page.evaluate(() => (globalThis as unknown as { speedApi: SpeedApi }).speedApi.mark(), null);
     await toWorker(worker, 'Profiler.start');
     await sleep(args.seconds * 1000);
-    const { profile } = await toWorker<{ profile: CpuProfile }>(worker, 'Profiler.stop');
+    const { profile } = await toWorker<{ profile: CpuProfile }>(worker, 'Profiler.stop', {}, 150_000);
     const window = await page.evaluate(
       () => (globalThis as unknown as { speedApi: SpeedApi }).speedApi.read(),
       null,
