@@ -7,4 +7,5 @@ export { packedYuvToRgba } from './colour';
 export { compositeSmallPlane, scratchBytes } from './composite';
 export { compositePicturePlane, pictureScratchBytes } from './composite-picture';
 export { edgeBytes, flatNeighbourhoods, jointBilateral, smoothMask } from './refiner';
+export { i420ToRgba, rgbToI420 } from './rgb';
 export { rgbTensor } from './tensor';

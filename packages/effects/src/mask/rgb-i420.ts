@@ -16,6 +16,25 @@ export function rgbOrderOf(format: string | null | undefined): RgbOrder | null {
 }
 
 /**
+ * The constants of packedRgbToI420 (also the wasm kernel's): luma weights, luma scale and offset (with the 0.5
+ * that makes the Uint8Array store's truncation a rounding), chroma scales.
+ */
+export function rgbToYuvFactors(c: YuvColour) {
+  const kr = c.kr;
+  const kb = c.kb;
+  const lc = c.fullRange ? 1 : 224 / 255;
+  return {
+    kr,
+    kg: 1 - kr - kb,
+    kb,
+    ly: c.fullRange ? 1 : 219 / 255,
+    y0: (c.fullRange ? 0 : 16) + 0.5,
+    ub: lc / (2 * (1 - kb)),
+    vr: lc / (2 * (1 - kr)),
+  };
+}
+
+/**
  * Packed 4-byte pixels (rows `stride` bytes apart) into `out` (its size is the picture's): luma per pixel,
  * chroma averaged over each 2x2 block (fewer samples at an odd edge). Rounds as `rgbToYuv` does.
  */
@@ -31,14 +50,7 @@ export function packedRgbToI420(
     throw new RangeError('packedRgbToI420: the pixels do not cover the picture');
   const ri = order === 'rgb' ? 0 : 2;
   const bi = 2 - ri;
-  const kr = c.kr;
-  const kb = c.kb;
-  const kg = 1 - kr - kb;
-  const ly = c.fullRange ? 1 : 219 / 255;
-  const lc = c.fullRange ? 1 : 224 / 255;
-  const y0 = (c.fullRange ? 0 : 16) + 0.5;
-  const ub = lc / (2 * (1 - kb));
-  const vr = lc / (2 * (1 - kr));
+  const { kr, kg, kb, ly, y0, ub, vr } = rgbToYuvFactors(c);
   const Y = out.y;
   const U = out.u;
   const V = out.v;

@@ -112,6 +112,8 @@ export function createYuvCompositor(
   let current: I420 | null = null;
   /** The camera's full-size picture, when the budget works at a smaller scale (`current` is then shrunk). */
   let full: I420 | null = null;
+  /** `full` when it is ours (not in the kernel's frame area), kept for the next frame of the same size. */
+  let fullPicture: I420 | null = null;
   let output: I420 | null = null;
   let nv12: Uint8Array | null = null;
   /** An RGBX/BGRX camera frame's bytes (Firefox), reused. */
@@ -196,7 +198,7 @@ export function createYuvCompositor(
    * NOTE: relies on copyTo writing CPU-backed frames before it returns (Chromium, Firefox), as the rest of the
    * frame is synchronous.
    */
-  const copyFrame = (frame: VideoFrame, target: I420): 'yuv' | 'rgb' | null => {
+  const copyFrame = (frame: VideoFrame, target: I420, rgbArea: Uint8Array | null): 'yuv' | 'rgb' | null => {
     const rect = frame.visibleRect ?? undefined;
     const luma = target.width * target.height;
     const chroma = target.chromaWidth * target.chromaHeight;
@@ -229,14 +231,21 @@ export function createYuvCompositor(
       const order = rgbOrderOf(frame.format);
       if (order) {
         const stride = target.width * 4;
-        if (!rgbBytes || rgbBytes.length !== stride * target.height)
-          rgbBytes = new Uint8Array(stride * target.height);
-        void frame.copyTo(rgbBytes, {
+        let pixels = rgbArea;
+        if (pixels?.length !== stride * target.height) {
+          if (!rgbBytes || rgbBytes.length !== stride * target.height)
+            rgbBytes = new Uint8Array(stride * target.height);
+          pixels = rgbBytes;
+        }
+        void frame.copyTo(pixels, {
           ...(rect ? { rect } : {}),
           layout: [{ offset: 0, stride }],
         } as VideoFrameCopyToOptions);
-        // NOTE: synchronous, one pass over the picture (~2 ms at 640x480); replaces a canvas draw and readback.
-        packedRgbToI420(rgbBytes, stride, order, target, yuvColour('bt709', false));
+        // NOTE: synchronous, one pass over the picture; replaces a canvas draw and readback. In the JS it cost
+        // Firefox 8.6-10.8 ms a 640x480 frame (bench:speed); the kernel converts in its memory where it can.
+        const colour709 = yuvColour('bt709', false);
+        if (!kernel?.rgbToI420(pixels, stride, order, target, colour709))
+          packedRgbToI420(pixels, stride, order, target, colour709);
         return 'rgb';
       }
     } catch {
@@ -296,8 +305,16 @@ export function createYuvCompositor(
       const w = isFrame ? (source.visibleRect?.width ?? size.width) : size.width;
       const h = isFrame ? (source.visibleRect?.height ?? size.height) : size.height;
       const shrink = scale < 1 ? scaledSize({ width: w, height: h }, scale) : null;
+      const work = shrink ?? { width: w, height: h };
+      // A packed RGB camera frame (Firefox's) is copied into the kernel's memory and converted there. Asked for
+      // before the pictures: the area can grow the memory, which lays the pictures out anew.
+      const area =
+        kernel && isFrame && rgbOrderOf((source as VideoFrame).format)
+          ? kernel.frameArea(w, h, work.width, work.height)
+          : null;
       if (shrink) {
-        full = picture(w, h, full);
+        if (!area) fullPicture = picture(w, h, fullPicture);
+        full = area ? area.full : fullPicture;
         current = kernelPicture(shrink.width, shrink.height, current, 'src');
       } else {
         full = null;
@@ -305,7 +322,7 @@ export function createYuvCompositor(
       }
       // The camera's picture lands in `full` when it is to be shrunk, else straight in `current`.
       const target = full ?? current;
-      const copied = isFrame ? copyFrame(source, target) : null;
+      const copied = isFrame ? copyFrame(source, target, area?.rgb ?? null) : null;
       if (copied === 'yuv') {
         const space = (source as VideoFrame).colorSpace;
         colour = yuvColour(space?.matrix, space?.fullRange);
@@ -492,8 +509,8 @@ export function createYuvCompositor(
       const { width, height } = output;
       if (outputRgba?.width !== width || outputRgba.height !== height)
         outputRgba = new ImageData(width, height);
-      // NOTE: synchronous, one pass over the picture.
-      i420ToRgba(output, colour, outputRgba.data);
+      // NOTE: synchronous, one pass over the picture (the kernel's where it runs).
+      if (!kernel?.i420ToRgba(output, colour, outputRgba.data)) i420ToRgba(output, colour, outputRgba.data);
       if (canvas.width !== width || canvas.height !== height) {
         canvas.width = width;
         canvas.height = height;

@@ -10,7 +10,9 @@
  * - cpuRefine(): cpu-refiner.ts's CpuRefiner.refine (joint bilateral upsampling, temporal smoothing, the
  *   edge curve), and bandRefine(): band-refine.ts's BandRefiner.refine (the guided filter on the outline);
  * - createTensorKernel(): segmentation/tensor.ts's writeRgbTensor (the model's input tensor), in an instance
- *   of its own.
+ *   of its own;
+ * - rgbToI420() and i420ToRgba(): rgb-i420.ts's conversions (Firefox's RGBX camera frames in, RGBA out), with
+ *   frameArea() the place its camera frame is copied to.
  * The pictures can live in the module's memory (`pictures()`), so a frame is copied in by the camera's copyTo
  * and out by the VideoFrame constructor, never by us; pictures from elsewhere are copied in and out around
  * the call. Pure: typed arrays and WebAssembly only.
@@ -18,6 +20,7 @@
 import { BAND_REFINE, BAND_TILE } from '../band-refine.js';
 import { boxRadius, type WeightedBlurInput } from '../blur.js';
 import { type CpuRefineWork, EDGE_LUT, workingSize } from '../cpu-refiner.js';
+import { type RgbOrder, rgbToYuvFactors } from '../rgb-i420.js';
 import { DEFAULT_TEMPORAL, factorLut } from '../smoothing.js';
 import { axisTable as bilateralAxis, FLAT_RANGE, rangeLut, SURE_ENDS } from '../upsample.js';
 import { boxTable, type I420, i420Bytes, i420View, type YuvColour, yuvToRgbFactors } from '../yuv.js';
@@ -147,6 +150,37 @@ interface KernelExports {
   packedYuvToRgba(
     pixels: number,
     n: number,
+    ys: number,
+    y0: number,
+    rv: number,
+    bu: number,
+    gu: number,
+    gv: number,
+  ): void;
+  rgbToI420(
+    src: number,
+    stride: number,
+    ri: number,
+    w: number,
+    h: number,
+    y: number,
+    u: number,
+    v: number,
+    kr: number,
+    kg: number,
+    kb: number,
+    ly: number,
+    y0: number,
+    ub: number,
+    vr: number,
+  ): void;
+  i420ToRgba(
+    y: number,
+    u: number,
+    v: number,
+    w: number,
+    h: number,
+    out: number,
     ys: number,
     y0: number,
     rv: number,
@@ -300,6 +334,8 @@ export class WasmKernels {
     const work = workingSize(width, height, 1);
     this.#scratchCap = Math.max(
       width * height * 2 + 8 * PAGE,
+      // i420ToRgba()'s output.
+      width * height * 4,
       this.#bandBytes(work.w, work.h, BAND_REFINE.radius),
       this.#cpuRefineBytes(work.w, work.h, RESERVE_MASK.width, RESERVE_MASK.height, RESERVE_MASK.radius),
     );
@@ -683,6 +719,118 @@ export class WasmKernels {
     view.set(pixels);
     this.#k.packedYuvToRgba(at, n, f.ys, f.y0, f.rv, f.bu, f.gu, f.gv);
     pixels.set(view);
+    return true;
+  }
+
+  // ---- Firefox's camera frames (packed RGB) in, RGBA out (rgb-i420.ts) ----
+
+  #frame: {
+    layout: { src: I420; out: I420 };
+    width: number;
+    height: number;
+    rgb: Uint8Array;
+    full: I420;
+  } | null = null;
+
+  /**
+   * Room past the replacement picture's place for one camera frame of frameWidth x frameHeight: `rgb`, its packed
+   * 4-byte pixels (rows frameWidth x 4 bytes apart), and `full`, the I420 picture they convert to when the frame
+   * is shrunk to pictures(width, height) after. Ask for it before pictures(width, height) in a frame: when it
+   * grows the memory, every earlier view detaches and the layout's pictures are made anew.
+   */
+  frameArea(
+    frameWidth: number,
+    frameHeight: number,
+    width: number,
+    height: number,
+  ): { rgb: Uint8Array; full: I420 } {
+    let layout = this.pictures(width, height);
+    const f = this.#frame;
+    if (
+      f &&
+      f.layout === layout &&
+      f.width === frameWidth &&
+      f.height === frameHeight &&
+      f.rgb.byteLength > 0
+    )
+      return f;
+    const rgbAt = align(this.#scratch + this.#scratchCap) + align(i420Bytes(width, height));
+    const rgbBytes = frameWidth * frameHeight * 4;
+    const fullAt = align(rgbAt + rgbBytes);
+    const fullBytes = i420Bytes(frameWidth, frameHeight);
+    const memory = this.#k.memory;
+    if (memory.buffer.byteLength < fullAt + fullBytes) {
+      memory.grow(Math.ceil((fullAt + fullBytes - memory.buffer.byteLength) / PAGE));
+      this.#pictures = null;
+      layout = this.pictures(width, height);
+    }
+    this.#frame = {
+      layout,
+      width: frameWidth,
+      height: frameHeight,
+      rgb: new Uint8Array(memory.buffer, rgbAt, rgbBytes),
+      full: i420View(new Uint8Array(memory.buffer, fullAt, fullBytes), frameWidth, frameHeight),
+    };
+    return this.#frame;
+  }
+
+  /**
+   * rgb-i420.ts's packedRgbToI420 (the same bytes) of pixels and into a picture that are both in this kernel's
+   * memory (frameArea(), pictures()); false otherwise, and then the caller runs packedRgbToI420.
+   */
+  rgbToI420(pixels: Uint8Array, stride: number, order: RgbOrder, out: I420, c: YuvColour): boolean {
+    const { width: w, height: h } = out;
+    if (stride < w * 4 || pixels.length < stride * (h - 1) + w * 4)
+      throw new RangeError('packedRgbToI420: the pixels do not cover the picture');
+    const buffer = this.#k.memory.buffer;
+    if (pixels.buffer !== buffer || out.data.buffer !== buffer) return false;
+    const f = rgbToYuvFactors(c);
+    this.#k.rgbToI420(
+      pixels.byteOffset,
+      stride,
+      order === 'rgb' ? 0 : 2,
+      w,
+      h,
+      out.y.byteOffset,
+      out.u.byteOffset,
+      out.v.byteOffset,
+      f.kr,
+      f.kg,
+      f.kb,
+      f.ly,
+      f.y0,
+      f.ub,
+      f.vr,
+    );
+    return true;
+  }
+
+  /**
+   * rgb-i420.ts's i420ToRgba (the same bytes) of a picture in this kernel's memory (pictures()) into `out`;
+   * false otherwise (a picture from elsewhere, or too large for the scratch), and then the caller runs i420ToRgba.
+   */
+  i420ToRgba(src: I420, c: YuvColour, out: Uint8ClampedArray): boolean {
+    const { width: w, height: h } = src;
+    if (out.length !== w * h * 4) throw new RangeError('i420ToRgba: output size does not match');
+    const buffer = this.#k.memory.buffer;
+    if (src.data.buffer !== buffer || !this.#pictures || align(out.length) > this.#scratchCap) return false;
+    const f = yuvToRgbFactors(c);
+    const at = this.#scratch;
+    this.#k.i420ToRgba(
+      src.y.byteOffset,
+      src.u.byteOffset,
+      src.v.byteOffset,
+      w,
+      h,
+      at,
+      f.ys,
+      f.y0,
+      f.rv,
+      f.bu,
+      f.gu,
+      f.gv,
+    );
+    out.set(new Uint8ClampedArray(buffer, at, out.length));
     return true;
   }
 
