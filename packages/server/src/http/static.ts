@@ -118,11 +118,20 @@ export async function sendFile(
 ): Promise<boolean> {
   const original = await openFile(path);
   if (!original) return false;
-  const copies = await compressedCopies(path);
-  const wanted = chooseCoding(req.headers['accept-encoding'], copies);
-  const suffix = CODINGS.find((c) => c.coding === wanted)?.suffix;
-  // The copy may be gone since (a rebuild): the file itself then.
-  const compressed = suffix ? await openFile(path + suffix) : undefined;
+  let copies: ContentCoding[];
+  let wanted: ContentCoding | null;
+  let compressed: Awaited<ReturnType<typeof openFile>>;
+  try {
+    copies = await compressedCopies(path);
+    wanted = chooseCoding(req.headers['accept-encoding'], copies);
+    const suffix = CODINGS.find((c) => c.coding === wanted)?.suffix;
+    // The copy may be gone since (a rebuild): the file itself then.
+    compressed = suffix ? await openFile(path + suffix) : undefined;
+  } catch (error) {
+    // Nothing here is expected to throw; if it does, the file opened above is not left open.
+    await original.handle.close();
+    throw error;
+  }
   if (compressed) await original.handle.close();
   const file = compressed ?? original;
   const coding = compressed ? wanted : null;
