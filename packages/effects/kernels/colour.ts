@@ -5,7 +5,7 @@
  */
 
 /** f64x2 to two clamped, rounded bytes in lanes 0 and 1 of an i32x4. */
-function bytes(v: v128, lo: v128, hi: v128): v128 {
+export function bytes(v: v128, lo: v128, hi: v128): v128 {
   return i32x4.trunc_sat_f64x2_s_zero(f64x2.pmin(hi, f64x2.pmax(lo, f64x2.nearest(v))));
 }
 
@@ -88,7 +88,7 @@ export function packedYuvToRgba(
 }
 
 /** A Uint8ClampedArray store of v: clamped to 0..255, NaN 0, rounded half to even. */
-function clampByte(v: f64): i32 {
+export function clampByte(v: f64): i32 {
   if (!(v > 0)) return 0;
   if (v >= 255) return 255;
   return <i32>nearest(v);

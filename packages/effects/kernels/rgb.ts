@@ -2,8 +2,10 @@
  * mask/rgb-i420.ts with the same bytes, for Firefox's camera frames (RGBX/BGRX) and its frames pipeline (RGBA
  * out): packedRgbToI420 two chroma blocks a step and i420ToRgba two pixels a step, in f64x2, each lane the JS's
  * f64 operations in its order (no fused operations in wasm). Stores as the JS's typed arrays store: I420 planes
- * are a Uint8Array (truncated), RGBA a Uint8ClampedArray (rounded half to even, clamped).
+ * are a Uint8Array (truncated), RGBA a Uint8ClampedArray (rounded half to even, clamped: colour.ts's helpers).
  */
+
+import { bytes, clampByte } from './colour';
 
 /** The low two i32 lanes of `v` to f64x2 (values are bytes, so signed or not is the same). */
 function f64s(v: v128): v128 {
@@ -161,11 +163,6 @@ function block(
   store<u8>(V + i, <u8>(<i32>(v < 0 ? 0 : min(v, 255))));
 }
 
-/** f64x2 to two clamped, rounded bytes in i32 lanes 0 and 1. */
-function bytes(v: v128, lo: v128, hi: v128): v128 {
-  return i32x4.trunc_sat_f64x2_s_zero(f64x2.pmin(hi, f64x2.pmax(lo, f64x2.nearest(v))));
-}
-
 /**
  * A w x h I420 picture (chroma cw wide) to RGBA bytes (A 255) at `out`, each chroma sample shared by its 2x2
  * block; the constants are yuv.ts's yuvToRgbFactors.
@@ -232,11 +229,4 @@ export function i420ToRgba(
       store<u8>(p + 3, 255);
     }
   }
-}
-
-/** A Uint8ClampedArray store of v: clamped to 0..255, NaN 0, rounded half to even. */
-function clampByte(v: f64): u8 {
-  if (!(v > 0)) return 0;
-  if (v >= 255) return 255;
-  return <u8>(<i32>nearest(v));
 }
