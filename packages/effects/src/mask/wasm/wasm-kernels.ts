@@ -277,9 +277,7 @@ export function createTensorKernel(): TensorWriter | null {
     if (at < 0 || at + n * 3 > heap.length) throw new RangeError('writeRgbTensor: heap too small');
     const srcAt = BASE;
     const dstAt = align(srcAt + n * 4);
-    const need = dstAt + n * 12;
-    if (k.memory.buffer.byteLength < need)
-      k.memory.grow(Math.ceil((need - k.memory.buffer.byteLength) / PAGE));
+    growTo(k.memory, dstAt + n * 12);
     const buffer = k.memory.buffer;
     new Uint8ClampedArray(buffer, srcAt, n * 4).set(pixels);
     k.rgbTensor(srcAt, width, height, dstAt, mirrored ? 1 : 0);
@@ -292,6 +290,13 @@ const PAGE = 65536;
 const BASE = PAGE;
 
 const align = (n: number) => (n + 15) & ~15;
+
+/** Grows `memory` to at least `bytes`; true when it grew (every view of its old buffer detached then). */
+function growTo(memory: WebAssembly.Memory, bytes: number): boolean {
+  if (memory.buffer.byteLength >= bytes) return false;
+  memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
+  return true;
+}
 
 /** The largest model mask and bilateral radius the layout makes room for (larger ones run the JS). */
 const RESERVE_MASK = { width: 256, height: 256, radius: 3 };
@@ -340,9 +345,8 @@ export class WasmKernels {
       this.#cpuRefineBytes(work.w, work.h, RESERVE_MASK.width, RESERVE_MASK.height, RESERVE_MASK.radius),
     );
     // Past the scratch: the replacement picture's place (backgroundPicture()), so it never grows the memory.
-    const need = align(this.#scratch + this.#scratchCap) + bytes;
     const memory = this.#k.memory;
-    if (memory.buffer.byteLength < need) memory.grow(Math.ceil((need - memory.buffer.byteLength) / PAGE));
+    growTo(memory, this.#backgroundAt + bytes);
     const view = (at: number): I420 => i420View(new Uint8Array(memory.buffer, at, bytes), width, height);
     this.#pictures = { src: view(srcAt), out: view(outAt) };
     return this.#pictures;
@@ -419,6 +423,11 @@ export class WasmKernels {
 
   // ---- The composite over a picture or a colour (the replace and remove effects) ----
 
+  /** Where the replacement picture's place starts: past the scratch of the current layout. */
+  get #backgroundAt(): number {
+    return align(this.#scratch + this.#scratchCap);
+  }
+
   /** The replacement picture's place in memory and the layout (pictures()) it belongs to. */
   #background: { layout: { src: I420; out: I420 }; picture: I420 } | null = null;
 
@@ -432,8 +441,7 @@ export class WasmKernels {
     const layout = this.pictures(width, height);
     const b = this.#background;
     if (b && b.layout === layout && this.holdsBackground(b.picture)) return b.picture;
-    const at = align(this.#scratch + this.#scratchCap);
-    const data = new Uint8Array(this.#k.memory.buffer, at, i420Bytes(width, height));
+    const data = new Uint8Array(this.#k.memory.buffer, this.#backgroundAt, i420Bytes(width, height));
     this.#background = { layout, picture: i420View(data, width, height) };
     return this.#background.picture;
   }
@@ -754,16 +762,13 @@ export class WasmKernels {
       f.rgb.byteLength > 0
     )
       return f;
-    const rgbAt = align(this.#scratch + this.#scratchCap) + align(i420Bytes(width, height));
+    const rgbAt = this.#backgroundAt + align(i420Bytes(width, height));
     const rgbBytes = frameWidth * frameHeight * 4;
     const fullAt = align(rgbAt + rgbBytes);
     const fullBytes = i420Bytes(frameWidth, frameHeight);
     const memory = this.#k.memory;
-    if (memory.buffer.byteLength < fullAt + fullBytes) {
-      memory.grow(Math.ceil((fullAt + fullBytes - memory.buffer.byteLength) / PAGE));
-      this.#pictures = null;
-      layout = this.pictures(width, height);
-    }
+    // Growing detached the layout's views: pictures() lays it out anew (same places, new views).
+    if (growTo(memory, fullAt + fullBytes)) layout = this.pictures(width, height);
     this.#frame = {
       layout,
       width: frameWidth,
