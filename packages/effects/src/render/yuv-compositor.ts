@@ -35,6 +35,8 @@ import { type FrameSource, sourceSize } from './source-stage.js';
 /** Long side of the refinement buffer at full quality (scaled by the level's refineScale), as Canvas2D's. */
 
 /** The colour space written on frames made from RGB sources (converted with BT.709, limited range). */
+/** How RGB sources (canvas, Firefox's RGBX frames) are converted to YUV, and how the output is tagged. */
+const RGB_SOURCE_COLOUR: YuvColour = yuvColour('bt709', false);
 const RGB_SOURCE_SPACE: VideoColorSpaceInit = {
   matrix: 'bt709',
   primaries: 'bt709',
@@ -120,7 +122,7 @@ export function createYuvCompositor(
   let rgbBytes: Uint8Array | null = null;
   /** The output as RGBA for the frames pipeline's ImageBitmap, reused. */
   let outputRgba: ImageData | null = null;
-  let colour: YuvColour = yuvColour('bt709', false);
+  let colour: YuvColour = RGB_SOURCE_COLOUR;
   let colorSpace: VideoColorSpaceInit = RGB_SOURCE_SPACE;
   /** The frame at each model input size asked for (packed YUV scratch, RGBA), reused frame to frame. */
   const lows = new Map<
@@ -231,21 +233,18 @@ export function createYuvCompositor(
       const order = rgbOrderOf(frame.format);
       if (order) {
         const stride = target.width * 4;
-        let pixels = rgbArea;
-        if (pixels?.length !== stride * target.height) {
-          if (!rgbBytes || rgbBytes.length !== stride * target.height)
-            rgbBytes = new Uint8Array(stride * target.height);
-          pixels = rgbBytes;
-        }
+        // The kernel's frame area (sized for this frame) where there is a kernel, else our own buffer.
+        if (!rgbArea && rgbBytes?.length !== stride * target.height)
+          rgbBytes = new Uint8Array(stride * target.height);
+        const pixels = rgbArea ?? rgbBytes!;
         void frame.copyTo(pixels, {
           ...(rect ? { rect } : {}),
           layout: [{ offset: 0, stride }],
         } as VideoFrameCopyToOptions);
         // NOTE: synchronous, one pass over the picture; replaces a canvas draw and readback. Firefox 640x480
         // (bench:speed, timers): copyTo ~5 ms, the JS conversion 1.9-2.2 ms, the kernel's 0.8-1.0 ms.
-        const colour709 = yuvColour('bt709', false);
-        if (!kernel?.rgbToI420(pixels, stride, order, target, colour709))
-          packedRgbToI420(pixels, stride, order, target, colour709);
+        if (!kernel?.rgbToI420(pixels, stride, order, target, RGB_SOURCE_COLOUR))
+          packedRgbToI420(pixels, stride, order, target, RGB_SOURCE_COLOUR);
         return 'rgb';
       }
     } catch {
@@ -328,10 +327,10 @@ export function createYuvCompositor(
         colour = yuvColour(space?.matrix, space?.fullRange);
         colorSpace = space?.toJSON?.() ?? RGB_SOURCE_SPACE;
       } else if (copied === 'rgb') {
-        colour = yuvColour('bt709', false);
+        colour = RGB_SOURCE_COLOUR;
         colorSpace = RGB_SOURCE_SPACE;
       } else {
-        colour = yuvColour('bt709', false);
+        colour = RGB_SOURCE_COLOUR;
         colorSpace = RGB_SOURCE_SPACE;
         const rgba = rgbPixels(
           (ctx) => {
