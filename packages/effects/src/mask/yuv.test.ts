@@ -162,6 +162,16 @@ describe('shrinkI420 at exactly half size', () => {
     expect(Array.from(half.u)).toEqual(Array.from(downsamplePlane(src.u, 32, 18, 16, 9)));
     expect(Array.from(half.v)).toEqual(Array.from(downsamplePlane(src.v, 32, 18, 16, 9)));
   });
+
+  it('an odd half height (one chroma row more than half the source) averages every row, none left at 0', () => {
+    // 8x6 -> 4x3: chroma 4x3 -> 2x2, not 2x1.5: the 2x2 halving would read a row past the source's chroma.
+    const src = createI420(8, 6);
+    src.data.fill(200);
+    const half = shrinkI420(src, createI420(4, 3));
+    expect(Array.from(half.y)).toEqual(new Array(12).fill(200));
+    expect(Array.from(half.u)).toEqual(new Array(4).fill(200));
+    expect(Array.from(half.v)).toEqual(new Array(4).fill(200));
+  });
 });
 
 describe('box averages against the sample-by-sample reference', () => {

@@ -191,7 +191,9 @@ export function shrinkI420(src: I420, out: I420): I420 {
   if (
     2 * out.width === src.width &&
     2 * out.height === src.height &&
-    src.chromaWidth === 2 * out.chromaWidth
+    src.chromaWidth === 2 * out.chromaWidth &&
+    // An odd half height has one chroma row more than half the source's: the general path covers it.
+    src.chromaHeight === 2 * out.chromaHeight
   ) {
     // The budget's half-size level: 2x2 averages, with no tables (the same bytes as the general path).
     halvePlane(src.y, src.width, out.y, out.width, out.height);

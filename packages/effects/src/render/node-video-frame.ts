@@ -1,10 +1,11 @@
 /**
- * Just enough of WebCodecs' VideoFrame (and ImageData) for the YUV back end to run in Node: I420 frames whose
- * copyTo copies planes with the layout asked for, and whose constructor takes the bytes as the browser does
- * (`transfer` detaches them). For unit tests and the Node stage benchmark only; not exported by the package.
+ * Just enough of WebCodecs' VideoFrame (and ImageData) for the YUV back end to run in Node: I420 frames (or
+ * packed RGBX/BGRX ones, Firefox's camera frames) whose copyTo copies planes with the layout asked for, and
+ * whose constructor takes the bytes as the browser does (`transfer` detaches them). For unit tests and the Node
+ * stage benchmark only; not exported by the package.
  */
 export class NodeVideoFrame {
-  readonly format = 'I420';
+  readonly format: 'I420' | 'RGBX' | 'BGRX';
   readonly codedWidth: number;
   readonly codedHeight: number;
   readonly displayWidth: number;
@@ -17,8 +18,15 @@ export class NodeVideoFrame {
 
   constructor(
     data: Uint8Array,
-    init: { codedWidth: number; codedHeight: number; timestamp?: number; transfer?: ArrayBuffer[] },
+    init: {
+      codedWidth: number;
+      codedHeight: number;
+      format?: 'I420' | 'RGBX' | 'BGRX';
+      timestamp?: number;
+      transfer?: ArrayBuffer[];
+    },
   ) {
+    this.format = init.format ?? 'I420';
     this.codedWidth = this.displayWidth = init.codedWidth;
     this.codedHeight = this.displayHeight = init.codedHeight;
     this.timestamp = init.timestamp ?? 0;
@@ -37,11 +45,14 @@ export class NodeVideoFrame {
     const h = this.codedHeight;
     const cw = (w + 1) >> 1;
     const ch = (h + 1) >> 1;
-    const planes = [
-      { at: 0, w, h },
-      { at: w * h, w: cw, h: ch },
-      { at: w * h + cw * ch, w: cw, h: ch },
-    ];
+    const planes =
+      this.format === 'I420'
+        ? [
+            { at: 0, w, h },
+            { at: w * h, w: cw, h: ch },
+            { at: w * h + cw * ch, w: cw, h: ch },
+          ]
+        : [{ at: 0, w: w * 4, h }];
     planes.forEach((p, i) => {
       const { offset, stride } = options.layout[i]!;
       for (let y = 0; y < p.h; y++)

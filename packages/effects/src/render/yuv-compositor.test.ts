@@ -1,6 +1,7 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { hasWasmSimd } from '../features.js';
 import { QUALITY_LEVELS } from '../mask/budget.js';
+import { WasmKernels } from '../mask/wasm/wasm-kernels.js';
 import { BT709, createI420, downsampleI420, downsamplePacked, packedYuvToRgba } from '../mask/yuv.js';
 import { MODEL_INPUT } from './compositor.js';
 import { installNodeVideoFrame, NodeVideoFrame } from './node-video-frame.js';
@@ -177,6 +178,54 @@ describe('YUV compositor', () => {
       expect(differing(wasm.outs[1]!, wasm.outs[3]!)).toBeGreaterThan(1000);
       expect(differing(wasm.outs[2]!, frames[0]!.data)).toBeGreaterThan(1000);
       expect(differing(wasm.outs[2]!, wasm.outs[1]!)).toBeGreaterThan(1000);
+    },
+  );
+
+  it.skipIf(!hasWasmSimd())(
+    "halves Firefox's RGBX frames at the half-size level in the kernel, with the JS kernels' frames",
+    () => {
+      const { width: mw, height: mh } = MODEL_INPUT;
+      const mask = new Float32Array(mw * mh);
+      for (let y = 0; y < mh; y++)
+        for (let x = 0; x < mw; x++) mask[y * mw + x] = Math.hypot(x - mw / 2, y - mh) < mh * 0.7 ? 1 : 0;
+      // 128x72 halves exactly (to 64x36, the kernel's case); 132x74 shrinks to 66x38 (the JS's box average).
+      const sizes: [number, number, 'RGBX' | 'BGRX'][] = [
+        [128, 72, 'RGBX'],
+        [132, 74, 'BGRX'],
+      ];
+      const run = (kernels: 'auto' | 'js') => {
+        const c = createYuvCompositor(new OffscreenCanvas(1, 1), { kernels });
+        const outs: Uint8Array[] = [];
+        for (const [w, h, format] of sizes) {
+          const rgb = new Uint8Array(w * h * 4);
+          for (let i = 0; i < rgb.length; i++) rgb[i] = (i * 7 + (i >> 7) * 13 + (i % 5) * 29) & 255;
+          c.prepare(
+            new NodeVideoFrame(rgb, { codedWidth: w, codedHeight: h, format }) as unknown as VideoFrame,
+            0.5,
+          );
+          c.modelInput(undefined, level0.refineScale);
+          c.setMask(mask, mw, mh);
+          c.refine(level0);
+          c.composite({ kind: 'blur', strength: 0.6 }, level0);
+          outs.push(frameBytes(c.outputFrame(0)).slice());
+        }
+        return outs;
+      };
+      const shrink = vi.spyOn(WasmKernels.prototype, 'shrinkI420');
+      try {
+        const wasm = run('auto');
+        // The kernel took the exact half and declined the other.
+        expect(shrink.mock.results.map((r) => r.value)).toEqual([true, false]);
+        const js = run('js');
+        expect(wasm.map((o) => o.length)).toEqual([64 * 36 * 1.5, 66 * 38 * 1.5]);
+        for (let i = 0; i < wasm.length; i++)
+          expect(
+            wasm[i]!.every((b, j) => b === js[i]![j]),
+            `frame ${i}`,
+          ).toBe(true);
+      } finally {
+        shrink.mockRestore();
+      }
     },
   );
 });

@@ -343,8 +343,9 @@ export function createYuvCompositor(
         // NOTE: synchronous, ~10 ms at 720p; only for sources that are not YUV frames.
         rgbaToI420(rgba, target, colour);
       }
-      // NOTE: synchronous, one pass over the full picture (box average, plane by plane).
-      if (full) shrinkI420(full, current);
+      // NOTE: synchronous, one pass over the full picture (box average, plane by plane): the kernel's at the
+      // half-size level when both pictures are in its memory (Firefox's RGB frames), else the JS.
+      if (full && !kernel?.shrinkI420(full, current)) shrinkI420(full, current);
       for (const low of lows.values()) low.fresh = false;
       lowRgba = null;
       guideYuv = null;

@@ -12,7 +12,8 @@
  * - createTensorKernel(): segmentation/tensor.ts's writeRgbTensor (the model's input tensor), in an instance
  *   of its own;
  * - rgbToI420() and i420ToRgba(): rgb-i420.ts's conversions (Firefox's RGBX camera frames in, RGBA out), with
- *   frameArea() the place its camera frame is copied to.
+ *   frameArea() the place its camera frame is copied to, and shrinkI420(): yuv.ts's halving of that frame's
+ *   picture at the budget's half-size level.
  * The pictures can live in the module's memory (`pictures()`), so a frame is copied in by the camera's copyTo
  * and out by the VideoFrame constructor, never by us; pictures from elsewhere are copied in and out around
  * the call. Pure: typed arrays and WebAssembly only.
@@ -188,6 +189,7 @@ interface KernelExports {
     gu: number,
     gv: number,
   ): void;
+  halvePlane(src: number, sw: number, out: number, ow: number, oh: number): void;
   maskWeightedBlur(
     rgba: number,
     alpha: number,
@@ -233,7 +235,7 @@ function compiledKernels(): WebAssembly.Module | null {
 /**
  * The kernels with their own memory, or null when this realm cannot run them (the JS kernels run then).
  * Callers ask features.ts's hasWasmSimd() first; this also returns null by itself if the module will not compile.
- * NOTE: synchronous compile of ~19 KB of wasm, once per realm (~1 ms in Node).
+ * NOTE: synchronous compile of ~21 KB of wasm, once per realm (~1 ms in Node).
  */
 export function createWasmKernels(): WasmKernels | null {
   const module = compiledKernels();
@@ -296,6 +298,19 @@ function growTo(memory: WebAssembly.Memory, bytes: number): boolean {
   if (memory.buffer.byteLength >= bytes) return false;
   memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
   return true;
+}
+
+/** Whether all three planes of `p` are in `buffer`, as long as its sizes say (so a kernel stays inside them). */
+function isPictureIn(p: I420, buffer: ArrayBufferLike): boolean {
+  const chroma = p.chromaWidth * p.chromaHeight;
+  return (
+    p.y.buffer === buffer &&
+    p.u.buffer === buffer &&
+    p.v.buffer === buffer &&
+    p.y.length === p.width * p.height &&
+    p.u.length === chroma &&
+    p.v.length === chroma
+  );
 }
 
 /** The largest model mask and bilateral radius the layout makes room for (larger ones run the JS). */
@@ -836,6 +851,30 @@ export class WasmKernels {
       f.gv,
     );
     out.set(new Uint8ClampedArray(buffer, at, out.length));
+    return true;
+  }
+
+  /**
+   * yuv.ts's shrinkI420 (the same bytes) at the budget's half-size level, `out` exactly half of `src` (2x2
+   * averages, planes halved alike), both in this kernel's memory (frameArea(), pictures()); false otherwise,
+   * and then the caller runs shrinkI420.
+   */
+  shrinkI420(src: I420, out: I420): boolean {
+    const buffer = this.#k.memory.buffer;
+    if (
+      2 * out.width !== src.width ||
+      2 * out.height !== src.height ||
+      src.chromaWidth !== 2 * out.chromaWidth ||
+      // Not when out.height is odd (one chroma row more than half the source's): the JS's general path then.
+      src.chromaHeight !== 2 * out.chromaHeight ||
+      !isPictureIn(src, buffer) ||
+      !isPictureIn(out, buffer)
+    )
+      return false;
+    const k = this.#k;
+    k.halvePlane(src.y.byteOffset, src.width, out.y.byteOffset, out.width, out.height);
+    k.halvePlane(src.u.byteOffset, src.chromaWidth, out.u.byteOffset, out.chromaWidth, out.chromaHeight);
+    k.halvePlane(src.v.byteOffset, src.chromaWidth, out.v.byteOffset, out.chromaWidth, out.chromaHeight);
     return true;
   }
 
