@@ -80,7 +80,8 @@ export function measureCompositor(compositor: Compositor, frames = 4, warmup = 1
       compositor.refine(QUALITY_LEVELS[0]!);
       compositor.composite({ kind: 'blur', strength: DEFAULT_BLUR_STRENGTH }, QUALITY_LEVELS[0]!);
       if (typeof VideoFrame === 'function') compositor.outputFrame(i).close();
-      else compositor.outputBitmap().close();
+      // No VideoFrame in this realm: every back end makes its bitmap synchronously then.
+      else void Promise.resolve(compositor.outputBitmap()).then((bitmap) => bitmap.close());
       // The first frames include shader compilation (GL) or running before the JIT has compiled the loops (YUV).
       if (i >= warmup) times.push(performance.now() - t0);
     }

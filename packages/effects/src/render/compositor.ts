@@ -63,8 +63,11 @@ export interface Compositor {
   composite(composition: Composition, quality: QualityLevel): void;
   /** The output frame of the last composite (the caller owns and closes it). */
   outputFrame(timestamp: number): VideoFrame;
-  /** The output of the last composite as an ImageBitmap (the caller owns and closes it). */
-  outputBitmap(): ImageBitmap;
+  /**
+   * The output of the last composite as an ImageBitmap (the caller owns and closes it), for the frames pipeline;
+   * a promise where the bitmap is made asynchronously (the YUV back end's, from its I420 picture).
+   */
+  outputBitmap(): ImageBitmap | Promise<ImageBitmap>;
   /** The final alpha (0..255) at the size the compositor used. NOTE: synchronous readback. */
   readAlpha(): { width: number; height: number; data: Uint8Array };
   setBackground(image: ImageBitmap | null): void;

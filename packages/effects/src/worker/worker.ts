@@ -1,5 +1,6 @@
 /// <reference lib="webworker" />
 import { EffectError, serializeError } from '../errors.js';
+import { FRAMES_PIPELINE_BUDGET } from '../mask/budget.js';
 import type { PageRuntime } from '../segmentation/tflite-runtime.js';
 import { epochNow } from '../startup/timeline.js';
 import { Engine, REAL_ENGINE_DEPS } from './engine.js';
@@ -86,21 +87,39 @@ async function runStreams(
   }
 }
 
+/**
+ * The frames pipeline's replies, in the order the frames came: a bitmap may be made asynchronously
+ * (Compositor.outputBitmap), and the page counts one reply per frame it sent.
+ */
+let replies: Promise<void> = Promise.resolve();
+
 function processOne(frame: VideoFrame | ImageBitmap, timestampMs: number): void {
-  let bitmap: ImageBitmap | null = null;
+  let bitmap: ImageBitmap | Promise<ImageBitmap> | null = null;
+  let t = 0;
   try {
     if (engine && !idle) {
       engine.process(frame, timestampMs);
-      const t = performance.now();
+      t = performance.now();
       bitmap = engine.outputBitmap();
-      engine.frameDelivered(performance.now() - t);
     }
   } catch (error) {
     reportError(error, 'render_failed');
   } finally {
     frame.close();
   }
-  post({ type: 'frame', bitmap }, bitmap ? [bitmap] : []);
+  const made = Promise.resolve(bitmap);
+  replies = replies
+    .then(() => made)
+    .then(
+      (done) => {
+        if (done) engine?.frameDelivered(performance.now() - t);
+        post({ type: 'frame', bitmap: done }, done ? [done] : []);
+      },
+      (error: unknown) => {
+        reportError(error, 'render_failed');
+        post({ type: 'frame', bitmap: null });
+      },
+    );
 }
 
 self.onmessage = (event: MessageEvent<ToWorker>) => {
@@ -110,7 +129,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       const initAt = epochNow();
       pipeline = message.pipeline;
       engine = new Engine(
-        message.options,
+        pipeline === 'frames' ? { ...message.options, budget: FRAMES_PIPELINE_BUDGET } : message.options,
         {
           progress: (progress) => post({ type: 'progress', progress }),
           ready: (info) => post({ type: 'ready', ...info }),
