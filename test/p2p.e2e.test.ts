@@ -9,12 +9,14 @@ import { type FakeCamera, makeCamera, thumbnailDistance } from './support/camera
 import { type LaunchedBrowser, launchChromium } from './support/chromium.js';
 import { readRemoteFrames, recordPeerConnections } from './support/ice-call.js';
 import {
+  describeInbound,
   longestFreeze,
   pairPorts,
   percentile,
   recordMediaPaths,
   tileSources,
   watchFramePresentation,
+  watchSfuInbound,
 } from './support/p2p.js';
 import { poll } from './support/poll.js';
 import { startTestServer, type TestServer } from './support/server.js';
@@ -215,6 +217,7 @@ describe('two-person rooms go direct (P2P=on, the default)', () => {
     };
     for (let round = 0; round < ROUNDS; round++) {
       const boundToSfu = Math.max(await steadyFreeze('direct'), await loadFreeze());
+      const inbound = await Promise.all([watchSfuInbound(alice.page), watchSfuInbound(bob.page)]);
       const navigated = Date.now();
       const pathsBefore = alice.paths.length;
       await chandra.page.goto(url(server, 'p2p', 'Chandra'));
@@ -227,6 +230,11 @@ describe('two-person rooms go direct (P2P=on, the default)', () => {
       ]);
       const switched = Math.max(aliceSees, bobSees) - toSfu.at;
       switches.push(switched);
+      const [aliceInbound, bobInbound] = await Promise.all(inbound.map((w) => w.stop()));
+      if (switched > SWITCH_DEADLINE_MS)
+        console.log(
+          `round ${round + 1}: slow switch; SFU inbound video after told sfu, Alice:\n${describeInbound(aliceInbound!, toSfu.at)}\nBob:\n${describeInbound(bobInbound!, toSfu.at)}`,
+        );
       const chandraSees = await Promise.all([
         showsFrom(chandra, 'Alice', 'sfu', 120_000),
         showsFrom(chandra, 'Bob', 'sfu', 120_000),
@@ -243,7 +251,9 @@ describe('two-person rooms go direct (P2P=on, the default)', () => {
       freezes.push(freeze);
       console.log(
         `round ${round + 1}: told sfu -> Alice and Bob see each other through the SFU in ${switched} ms ` +
-          `(longest freeze ${freeze} ms, frames presented ${frozen.map((f) => f.frames).join('/')}); Chandra navigated -> all three see frames in ${joinToFrames.at(-1)} ms`,
+          `(longest freeze ${freeze} ms, frames presented ${frozen.map((f) => f.frames).join('/')}; ` +
+          `after told sfu: Alice's tile of Bob froze longest from +${frozen[0]!.gapFrom - toSfu.at} ms and showed the SFU at +${aliceSees - toSfu.at}, ` +
+          `Bob's of Alice from +${frozen[1]!.gapFrom - toSfu.at} and at +${bobSees - toSfu.at}); Chandra navigated -> all three see frames in ${joinToFrames.at(-1)} ms`,
       );
 
       const boundToDirect = await steadyFreeze('sfu, three people');

@@ -95,12 +95,17 @@ export async function longestFreeze(
   name: string,
   from: number,
   to: number,
-): Promise<{ longest: number; frames: number }> {
+): Promise<{
+  longest: number;
+  frames: number /** When the longest gap began (Date.now()). */;
+  gapFrom: number;
+}> {
   const samples = await page.evaluate(
     (n) => (window as unknown as { __frameTimes: Record<string, [number, number][]> }).__frameTimes[n] ?? [],
     name,
   );
   let longest = 0;
+  let gapFrom = from;
   let frames = 0;
   let at = from;
   let previous: number | undefined = samples.filter(([t]) => t <= from).at(-1)?.[1];
@@ -108,13 +113,19 @@ export async function longestFreeze(
     if (t <= from) continue;
     if (t >= to) break;
     const shown = previous === undefined || count <= previous ? 1 : count - previous;
-    longest = Math.max(longest, (t - at) / shown);
+    if ((t - at) / shown > longest) {
+      longest = (t - at) / shown;
+      gapFrom = at;
+    }
     frames += shown;
     at = t;
     previous = count;
   }
-  longest = Math.max(longest, to - at);
-  return { longest: Math.round(longest), frames };
+  if (to - at > longest) {
+    longest = to - at;
+    gapFrom = at;
+  }
+  return { longest: Math.round(longest), frames, gapFrom };
 }
 
 /** Every `mediaPath` message a page's signalling socket receives, with Date.now() at arrival. */
@@ -134,4 +145,74 @@ export function recordMediaPaths(page: Page): { at: number; path: string }[] {
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** One sample of the SFU PeerConnection's inbound video streams (see watchSfuInbound). */
+export interface InboundSample {
+  at: number;
+  /** By the receiver's mid: packets, frames received, frames decoded, key frames decoded, PLIs sent, width. */
+  streams: Record<string, [number, number, number, number, number, number]>;
+}
+
+/**
+ * Samples the inbound video of the page's SFU PeerConnections every 200 ms until `stop` is called, so a slow
+ * switch to the SFU can say where the time went (no packets, packets but no decodable frame, PLIs unanswered).
+ */
+export async function watchSfuInbound(page: Page): Promise<{ stop(): Promise<InboundSample[]> }> {
+  await page.evaluate(() => {
+    const w = window as unknown as {
+      __backdropPcs: RTCPeerConnection[];
+      __inbound?: { timer: number; samples: unknown[] };
+    };
+    if (w.__inbound) clearInterval(w.__inbound.timer);
+    const samples: unknown[] = [];
+    const timer = window.setInterval(async () => {
+      const streams: Record<string, number[]> = {};
+      for (const pc of w.__backdropPcs) {
+        if (pc.connectionState === 'closed' || pc.sctp) continue;
+        for (const s of (await pc.getStats()).values() as Iterable<Record<string, unknown>>) {
+          if (s.type !== 'inbound-rtp' || s.kind !== 'video') continue;
+          const n = (k: string) => (typeof s[k] === 'number' ? (s[k] as number) : 0);
+          streams[String(s.mid)] = [
+            n('packetsReceived'),
+            n('framesReceived'),
+            n('framesDecoded'),
+            n('keyFramesDecoded'),
+            n('pliCount'),
+            n('frameWidth'),
+          ];
+        }
+      }
+      samples.push({ at: Date.now(), streams });
+    }, 200);
+    w.__inbound = { timer, samples };
+  });
+  return {
+    stop: () =>
+      page.evaluate(() => {
+        const w = window as unknown as { __inbound?: { timer: number; samples: InboundSample[] } };
+        if (!w.__inbound) return [];
+        clearInterval(w.__inbound.timer);
+        const { samples } = w.__inbound;
+        w.__inbound = undefined;
+        return samples;
+      }),
+  };
+}
+
+/** The samples as lines relative to `from`, only where a stream's counts changed (a slow switch's story). */
+export function describeInbound(samples: readonly InboundSample[], from: number): string {
+  const lines: string[] = [];
+  let last = '';
+  for (const s of samples) {
+    const text = Object.entries(s.streams)
+      .map(
+        ([mid, [p, fr, fd, kf, pli, w]]) =>
+          `mid ${mid}: pkts ${p} recv ${fr} dec ${fd} key ${kf} pli ${pli} w ${w}`,
+      )
+      .join('; ');
+    if (text !== last) lines.push(`  +${s.at - from} ms ${text}`);
+    last = text;
+  }
+  return lines.join('\n');
 }
