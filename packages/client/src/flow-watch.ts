@@ -2,14 +2,17 @@
 const POLL_MS = 100;
 
 /**
- * Video counts as flowing once this many frames decoded after the watch began, not one. After a move to the SFU
- * the first frame can be the last of a camera's idle trickle (1 fps, simulcast.ts IDLE_LAYERS), and its top
- * layer can then fall silent for seconds while the sender's bandwidth estimate catches up (p2p.e2e, SFU inbound
- * stats: one frame at +113 ms, the next at +2465 ms, after Janus had dropped to the middle layer); switching on
- * that one frame froze the tile for 1.8 s while the direct path still flowed. A count, not a rate: a camera
- * that is slow for real (a few fps) still switches, ~3 of its frames later.
+ * Video counts as flowing at a live rate: FLOW_FRAMES frames decoded within FLOW_WINDOW_MS (~7 fps or more), or
+ * SLOW_FLOW_FRAMES frames since the watch began at any rate (a camera that is slow for real still switches). Not
+ * one frame, nor a few: after a move to the SFU, the first frames can be the idle trickle's (1 fps, simulcast.ts
+ * IDLE_LAYERS, and the key frames Janus's PLI on resume asks for), and the top layer can then fall silent for
+ * seconds while the sender's bandwidth estimate catches up. p2p.e2e's SFU inbound stats: one frame at +113 ms,
+ * the next at +2465 ms; three frames by +966 ms, the next at +2480 ms. Switching on those froze the tile for
+ * 1.6-1.8 s while the direct path still flowed.
  */
-export const FLOW_FRAMES = 3;
+export const FLOW_FRAMES = 4;
+export const FLOW_WINDOW_MS = 600;
+export const SLOW_FLOW_FRAMES = 10;
 
 /** Frames decoded (video) or packets received (audio) so far by the receiver, from its inbound-rtp stats. */
 async function received(receiver: RTCRtpReceiver): Promise<{ count: number; video: boolean }> {
@@ -24,9 +27,17 @@ async function received(receiver: RTCRtpReceiver): Promise<{ count: number; vide
   return { count, video };
 }
 
-/** Whether a receiver's count now, against its count when the watch began, shows media flowing. Pure. */
-export function isFlowing(baseline: number, now: number, video: boolean): boolean {
-  return now - baseline >= (video ? FLOW_FRAMES : 1);
+/**
+ * Whether a receiver's counts sampled over time (oldest first, the first one the baseline) show media flowing:
+ * audio once a packet came after the baseline; video at a live rate, or SLOW_FLOW_FRAMES frames at any. Pure.
+ */
+export function isFlowing(samples: readonly { at: number; count: number }[], video: boolean): boolean {
+  const first = samples[0];
+  const last = samples.at(-1);
+  if (!first || !last) return false;
+  if (!video) return last.count > first.count;
+  if (last.count - first.count >= SLOW_FLOW_FRAMES) return true;
+  return samples.some((s) => last.at - s.at <= FLOW_WINDOW_MS && last.count - s.count >= FLOW_FRAMES);
 }
 
 /**
@@ -36,6 +47,7 @@ export function isFlowing(baseline: number, now: number, video: boolean): boolea
  */
 export async function whenFlowing(receiver: RTCRtpReceiver, signal: AbortSignal): Promise<void> {
   const start = await received(receiver);
+  const samples = [{ at: performance.now(), count: start.count }];
   for (;;) {
     signal.throwIfAborted();
     await new Promise<void>((resolve) => {
@@ -51,6 +63,9 @@ export async function whenFlowing(receiver: RTCRtpReceiver, signal: AbortSignal)
     });
     signal.throwIfAborted();
     const now = await received(receiver);
-    if (isFlowing(start.count, now.count, now.video || start.video)) return;
+    samples.push({ at: performance.now(), count: now.count });
+    // The baseline and the window are all that matter.
+    while (samples.length > 2 && samples.at(-1)!.at - samples[1]!.at > FLOW_WINDOW_MS) samples.splice(1, 1);
+    if (isFlowing(samples, now.video || start.video)) return;
   }
 }
