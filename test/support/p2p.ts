@@ -97,7 +97,8 @@ export async function longestFreeze(
   to: number,
 ): Promise<{
   longest: number;
-  frames: number /** When the longest gap began (Date.now()). */;
+  frames: number;
+  /** When the longest gap began (Date.now()). */
   gapFrom: number;
 }> {
   const samples = await page.evaluate(

@@ -182,19 +182,26 @@ function columnSumsByWords(words: Uint32Array, pw: number, y0: number, y1: numbe
 const clamped = (plane: Uint8Array) => new Uint8ClampedArray(plane.buffer, plane.byteOffset, plane.length);
 
 /**
+ * Whether `out` is exactly half of `src` in every plane (the budget's half-size level): 2x2 averages then. An
+ * odd half height is not: its chroma has one row more than half the source's.
+ */
+export function isExactHalf(src: I420, out: I420): boolean {
+  return (
+    2 * out.width === src.width &&
+    2 * out.height === src.height &&
+    src.chromaWidth === 2 * out.chromaWidth &&
+    src.chromaHeight === 2 * out.chromaHeight
+  );
+}
+
+/**
  * `src` box-averaged into the smaller picture `out` (each plane on its own, so 4:2:0 stays 4:2:0): the YUV
  * back end's picture at the budget's half-size level, made without any canvas or colour conversion.
  */
 export function shrinkI420(src: I420, out: I420): I420 {
   if (out.width > src.width || out.height > src.height)
     throw new RangeError(`shrinkI420: ${out.width}x${out.height} is larger than ${src.width}x${src.height}`);
-  if (
-    2 * out.width === src.width &&
-    2 * out.height === src.height &&
-    src.chromaWidth === 2 * out.chromaWidth &&
-    // An odd half height has one chroma row more than half the source's: the general path covers it.
-    src.chromaHeight === 2 * out.chromaHeight
-  ) {
+  if (isExactHalf(src, out)) {
     // The budget's half-size level: 2x2 averages, with no tables (the same bytes as the general path).
     halvePlane(src.y, src.width, out.y, out.width, out.height);
     halvePlane(src.u, src.chromaWidth, out.u, out.chromaWidth, out.chromaHeight);

@@ -32,11 +32,9 @@ import { type Composition, type Compositor, drawable, MODEL_INPUT } from './comp
 import { scaledSize } from './frame-scaler.js';
 import { type FrameSource, sourceSize } from './source-stage.js';
 
-/** Long side of the refinement buffer at full quality (scaled by the level's refineScale), as Canvas2D's. */
-
-/** The colour space written on frames made from RGB sources (converted with BT.709, limited range). */
-/** How RGB sources (canvas, Firefox's RGBX frames) are converted to YUV, and how the output is tagged. */
+/** How RGB sources (canvas, Firefox's RGBX frames) are converted to YUV: BT.709, limited range. */
 const RGB_SOURCE_COLOUR: YuvColour = yuvColour('bt709', false);
+/** The colour space written on frames made from RGB sources (RGB_SOURCE_COLOUR's). */
 const RGB_SOURCE_SPACE: VideoColorSpaceInit = {
   matrix: 'bt709',
   primaries: 'bt709',

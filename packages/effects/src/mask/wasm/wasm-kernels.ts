@@ -24,7 +24,15 @@ import { type CpuRefineWork, EDGE_LUT, workingSize } from '../cpu-refiner.js';
 import { type RgbOrder, rgbToYuvFactors } from '../rgb-i420.js';
 import { DEFAULT_TEMPORAL, factorLut } from '../smoothing.js';
 import { axisTable as bilateralAxis, FLAT_RANGE, rangeLut, SURE_ENDS } from '../upsample.js';
-import { boxTable, type I420, i420Bytes, i420View, type YuvColour, yuvToRgbFactors } from '../yuv.js';
+import {
+  boxTable,
+  type I420,
+  i420Bytes,
+  i420View,
+  isExactHalf,
+  type YuvColour,
+  yuvToRgbFactors,
+} from '../yuv.js';
 import {
   axisTable,
   checkCompositeInput,
@@ -861,16 +869,7 @@ export class WasmKernels {
    */
   shrinkI420(src: I420, out: I420): boolean {
     const buffer = this.#k.memory.buffer;
-    if (
-      2 * out.width !== src.width ||
-      2 * out.height !== src.height ||
-      src.chromaWidth !== 2 * out.chromaWidth ||
-      // Not when out.height is odd (one chroma row more than half the source's): the JS's general path then.
-      src.chromaHeight !== 2 * out.chromaHeight ||
-      !isPictureIn(src, buffer) ||
-      !isPictureIn(out, buffer)
-    )
-      return false;
+    if (!isExactHalf(src, out) || !isPictureIn(src, buffer) || !isPictureIn(out, buffer)) return false;
     const k = this.#k;
     k.halvePlane(src.y.byteOffset, src.width, out.y.byteOffset, out.width, out.height);
     k.halvePlane(src.u.byteOffset, src.chromaWidth, out.u.byteOffset, out.chromaWidth, out.chromaHeight);
