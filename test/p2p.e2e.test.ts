@@ -10,6 +10,7 @@ import { type LaunchedBrowser, launchChromium } from './support/chromium.js';
 import { readRemoteFrames, recordPeerConnections } from './support/ice-call.js';
 import {
   describeInbound,
+  describeOutbound,
   longestFreeze,
   pairPorts,
   percentile,
@@ -17,6 +18,7 @@ import {
   tileSources,
   watchFramePresentation,
   watchSfuInbound,
+  watchSfuOutbound,
 } from './support/p2p.js';
 import { poll } from './support/poll.js';
 import { startTestServer, type TestServer } from './support/server.js';
@@ -218,6 +220,7 @@ describe('two-person rooms go direct (P2P=on, the default)', () => {
     for (let round = 0; round < ROUNDS; round++) {
       const boundToSfu = Math.max(await steadyFreeze('direct'), await loadFreeze());
       const inbound = await Promise.all([watchSfuInbound(alice.page), watchSfuInbound(bob.page)]);
+      const outbound = await Promise.all([watchSfuOutbound(alice.page), watchSfuOutbound(bob.page)]);
       const navigated = Date.now();
       const pathsBefore = alice.paths.length;
       await chandra.page.goto(url(server, 'p2p', 'Chandra'));
@@ -231,9 +234,11 @@ describe('two-person rooms go direct (P2P=on, the default)', () => {
       const switched = Math.max(aliceSees, bobSees) - toSfu.at;
       switches.push(switched);
       const [aliceInbound, bobInbound] = await Promise.all(inbound.map((w) => w.stop()));
-      if (switched > SWITCH_DEADLINE_MS)
+      const [aliceOutbound, bobOutbound] = await Promise.all(outbound.map((w) => w.stop()));
+      if (switched > SWITCH_DEADLINE_MS || process.env.BACKDROP_P2P_TRACE)
         console.log(
-          `round ${round + 1}: slow switch; SFU inbound video after told sfu, Alice:\n${describeInbound(aliceInbound!, toSfu.at)}\nBob:\n${describeInbound(bobInbound!, toSfu.at)}`,
+          `round ${round + 1}: ${switched > SWITCH_DEADLINE_MS ? 'slow ' : ''}switch; SFU video after told sfu, Alice in:\n${describeInbound(aliceInbound!, toSfu.at)}\nBob in:\n${describeInbound(bobInbound!, toSfu.at)}` +
+            `\nAlice out:\n${describeOutbound(aliceOutbound!, toSfu.at)}\nBob out:\n${describeOutbound(bobOutbound!, toSfu.at)}`,
         );
       const chandraSees = await Promise.all([
         showsFrom(chandra, 'Alice', 'sfu', 120_000),
@@ -256,6 +261,27 @@ describe('two-person rooms go direct (P2P=on, the default)', () => {
           `Bob's of Alice from +${frozen[1]!.gapFrom - toSfu.at} and at +${bobSees - toSfu.at}); Chandra navigated -> all three see frames in ${joinToFrames.at(-1)} ms`,
       );
 
+      // The server starts a resumed camera on the middle layer (RESUME_RAMP_MS): the top one must come back.
+      let widths = '';
+      const topLayer = await poll(
+        "Alice's and Bob's tiles of each other at full size again",
+        20_000,
+        async () => {
+          const [a, b] = await Promise.all([tileSources(alice.page), tileSources(bob.page)]);
+          widths = JSON.stringify({
+            alice: a.map((t) => [t.name, t.width]),
+            bob: b.map((t) => [t.name, t.width]),
+          });
+          const full = (tiles: typeof a, name: string) =>
+            tiles.some((t) => t.name === name && t.source === 'sfu' && t.width === alice.camera.width);
+          return full(a, 'Bob') && full(b, 'Alice') ? Date.now() : undefined;
+        },
+      ).catch((error: Error) => {
+        throw new Error(`${error.message} (tile widths ${widths})`);
+      });
+      console.log(
+        `round ${round + 1}: full size again by +${topLayer - toSfu.at} ms after told sfu; tiles ${widths}`,
+      );
       const boundToDirect = await steadyFreeze('sfu, three people');
       // The switch to the SFU goes from the direct state to the three-person SFU state: it may freeze a tile as
       // long as either state does anyway (each measured with no switch, just before and just after).

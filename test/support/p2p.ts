@@ -6,6 +6,8 @@ export interface TileSource {
   /** `direct`: a receiver of the browser-to-browser PeerConnection (it has the data channel); `sfu`: another. */
   source: 'direct' | 'sfu' | 'none';
   frames: number;
+  /** The video's width as shown now (the simulcast layer relayed, for an SFU track). */
+  width: number;
 }
 
 /** The path each remote tile's video track arrives on, and its decoded frame count. */
@@ -20,6 +22,7 @@ export function tileSources(page: Page): Promise<TileSource[]> {
         name: video.dataset.participantName ?? '',
         source: pc ? (pc.sctp ? 'direct' : 'sfu') : 'none',
         frames: video.getVideoPlaybackQuality().totalVideoFrames,
+        width: video.videoWidth,
       } as const;
     });
   });
@@ -214,6 +217,84 @@ export function describeInbound(samples: readonly InboundSample[], from: number)
       .join('; ');
     if (text !== last) lines.push(`  +${s.at - from} ms ${text}`);
     last = text;
+  }
+  return lines.join('\n');
+}
+
+/** One sample of the SFU PeerConnection's outbound video (see watchSfuOutbound). */
+export interface OutboundSample {
+  at: number;
+  /** The selected candidate pair's availableOutgoingBitrate (bit/s), 0 if none. */
+  available: number;
+  /** By rid: frames encoded, frames sent, bytes sent, width, target bitrate, quality limitation. */
+  layers: Record<string, [number, number, number, number, number, string]>;
+}
+
+/**
+ * Samples the outbound camera layers of the page's SFU PeerConnections every 200 ms until `stop` is called:
+ * whether a silent layer at the SFU was never sent (the encoder or the bandwidth estimate) or lost after.
+ */
+export async function watchSfuOutbound(page: Page): Promise<{ stop(): Promise<OutboundSample[]> }> {
+  await page.evaluate(() => {
+    const w = window as unknown as {
+      __backdropPcs: RTCPeerConnection[];
+      __outbound?: { timer: number; samples: unknown[] };
+    };
+    if (w.__outbound) clearInterval(w.__outbound.timer);
+    const samples: unknown[] = [];
+    const timer = window.setInterval(async () => {
+      const layers: Record<string, unknown[]> = {};
+      let available = 0;
+      for (const pc of w.__backdropPcs) {
+        if (pc.connectionState === 'closed' || pc.sctp) continue;
+        const stats = [...((await pc.getStats()).values() as Iterable<Record<string, unknown>>)];
+        const video = stats.filter((s) => s.type === 'outbound-rtp' && s.kind === 'video' && s.rid);
+        if (video.length < 2) continue;
+        const n = (s: Record<string, unknown>, k: string) =>
+          typeof s[k] === 'number' ? (s[k] as number) : 0;
+        for (const s of video)
+          layers[String(s.rid)] = [
+            n(s, 'framesEncoded'),
+            n(s, 'framesSent'),
+            n(s, 'bytesSent'),
+            n(s, 'frameWidth'),
+            n(s, 'targetBitrate'),
+            String(s.qualityLimitationReason ?? ''),
+          ];
+        const pair = stats.find((s) => s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded');
+        if (pair) available = n(pair, 'availableOutgoingBitrate');
+      }
+      samples.push({ at: Date.now(), available, layers });
+    }, 200);
+    w.__outbound = { timer, samples };
+  });
+  return {
+    stop: () =>
+      page.evaluate(() => {
+        const w = window as unknown as { __outbound?: { timer: number; samples: OutboundSample[] } };
+        if (!w.__outbound) return [];
+        clearInterval(w.__outbound.timer);
+        const { samples } = w.__outbound;
+        w.__outbound = undefined;
+        return samples;
+      }),
+  };
+}
+
+/** The samples as lines relative to `from`: per layer, frames encoded/sent in the last step, kbit/s, width. */
+export function describeOutbound(samples: readonly OutboundSample[], from: number): string {
+  const lines: string[] = [];
+  for (let i = 1; i < samples.length; i++) {
+    const [a, b] = [samples[i - 1]!, samples[i]!];
+    const seconds = (b.at - a.at) / 1000;
+    const text = Object.entries(b.layers)
+      .map(([rid, [enc, sent, bytes, width, target, limit]]) => {
+        const [enc0, sent0, bytes0] = a.layers[rid] ?? [enc, sent, bytes];
+        const kbps = Math.round(((bytes - bytes0) * 8) / 1000 / Math.max(seconds, 0.001));
+        return `${rid}: enc +${enc - enc0} sent +${sent - sent0} ${kbps} kbit/s w ${width} target ${Math.round(target / 1000)}k ${limit}`;
+      })
+      .join('; ');
+    lines.push(`  +${b.at - from} ms avail ${Math.round(b.available / 1000)}k ${text}`);
   }
   return lines.join('\n');
 }

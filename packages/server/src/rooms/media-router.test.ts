@@ -201,9 +201,10 @@ describe('Room with P2P on (registry and a fake SFU)', () => {
     await tick(20);
     expect(paths(0).at(-1)).toEqual({ type: 'mediaPath', path: 'sfu' });
     expect(paths(1).at(-1)).toEqual({ type: 'mediaPath', path: 'sfu' });
-    // B gets A from the SFU again by a resume alone: no subscription update, no new offer.
+    // B gets A from the SFU again by a resume alone (on the middle layer first: the resume's ramp): no
+    // subscription update, no new offer.
     expect(subB.pausedFeeds()).toEqual([]);
-    expect(subB.sendingCalls.at(-1)).toEqual([{ mid: '0', send: true }]);
+    expect(subB.sendingCalls.at(-1)).toEqual([{ mid: '0', send: true, substream: 1 }]);
     expect(subB.updates).toBe(updatesBefore);
     sfu.publishers[2]!.emit('connected');
     await tick(20);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { publisherSources, sameSetting, streamSetting } from './stream-sources.js';
+import { publisherSources, sameSetting, settingToApply, streamSetting } from './stream-sources.js';
 
 const offer = (sections: [string, string, number?][]) =>
   [
@@ -66,6 +66,33 @@ describe('streamSetting', () => {
     });
     expect(streamSetting({ ...video, source: 'screen', layer: 'low' })).toEqual({ send: true });
     expect(streamSetting({ ...video, source: 'screen', layer: 'off' })).toEqual({ send: false });
+  });
+  it('while resuming, a camera video gets the middle layer at most; audio, screen and pauses are as before', () => {
+    const resuming = { ...video, resuming: true };
+    expect(streamSetting({ ...resuming, layer: 'high' })).toEqual({ send: true, substream: 1 });
+    expect(streamSetting({ ...resuming, layer: undefined })).toEqual({ send: true, substream: 1 });
+    expect(streamSetting({ ...resuming, layer: 'medium' })).toEqual({ send: true, substream: 1 });
+    expect(streamSetting({ ...resuming, layer: 'low' })).toEqual({ send: true, substream: 0 });
+    expect(streamSetting({ ...resuming, layer: 'off' })).toEqual({ send: false });
+    expect(streamSetting({ ...resuming, feedPaused: true, layer: 'high' })).toEqual({ send: false });
+    expect(streamSetting({ ...resuming, source: 'screen', layer: 'high' })).toEqual({ send: true });
+    expect(streamSetting({ ...resuming, kind: 'audio', layer: undefined })).toEqual({ send: true });
+  });
+  it('settingToApply asks for the top layer back once a camera video no layer was asked for had one set', () => {
+    const camera = { kind: 'video' as const, source: 'camera' as const };
+    expect(settingToApply({ send: true }, { send: true, substream: 1 }, camera)).toEqual({
+      send: true,
+      substream: 2,
+    });
+    expect(settingToApply({ send: true }, undefined, camera)).toEqual({ send: true });
+    expect(settingToApply({ send: true }, { send: true }, camera)).toEqual({ send: true });
+    expect(settingToApply({ send: false }, { send: true, substream: 1 }, camera)).toEqual({ send: false });
+    expect(settingToApply({ send: true, substream: 0 }, { send: true, substream: 1 }, camera)).toEqual({
+      send: true,
+      substream: 0,
+    });
+    const screen = { kind: 'video' as const, source: 'screen' as const };
+    expect(settingToApply({ send: true }, { send: true, substream: 1 }, screen)).toEqual({ send: true });
   });
   it('sameSetting compares send and substream', () => {
     expect(sameSetting(undefined, { send: true })).toBe(false);

@@ -49,22 +49,58 @@ export interface StreamSetting {
 /** VideoRoom's substream index of each layer (rid l, m, h are published lowest first). */
 const SUBSTREAM: Record<Exclude<VideoLayer, 'off'>, 0 | 1 | 2> = { low: 0, medium: 1, high: 2 };
 
+/** VideoRoom's substream of the top layer: what it relays of a simulcast video unless told otherwise. */
+export const TOP_SUBSTREAM = 2;
+
+/**
+ * The highest substream of a camera video whose feed has just resumed (see RESUME_RAMP_MS): the middle one.
+ * A publisher lifts its idle caps (client simulcast.ts) when its two-person room moves to the SFU, and its
+ * bandwidth estimate can fall from ~1.5 Mbit/s to ~300 kbit/s at that burst; it then turns its top layer off
+ * for ~2 s. A subscriber that was on the top layer before the pause got no frames for that time, with the
+ * middle layer flowing (p2p.e2e, sender and receiver stats sampled every 200 ms). The resume's key frame
+ * request gives a key frame on every layer, so starting on the middle one costs no wait.
+ */
+export const RESUME_SUBSTREAM = 1;
+
 /**
  * The setting of one subscribed stream: paused when its feed is paused (the direct path carries it) or when
- * it is a video the receiver does not show (`off`); a camera video gets the substream of its layer; audio and
- * screen video get no substream (single layer). No preference yet: relayed, the SFU's default layer. Pure.
+ * it is a video the receiver does not show (`off`); a camera video gets the substream of its layer, at most
+ * RESUME_SUBSTREAM while `resuming`; audio and screen video get no substream (single layer). No preference
+ * yet: relayed, the SFU's default layer (or RESUME_SUBSTREAM while resuming). Pure.
  */
 export function streamSetting(options: {
   kind: 'audio' | 'video';
   source: MediaSource;
   feedPaused: boolean;
   layer: VideoLayer | undefined;
+  /** The feed resumed moments ago (the subscription's ramp). */
+  resuming?: boolean;
 }): StreamSetting {
-  const { kind, source, feedPaused, layer } = options;
+  const { kind, source, feedPaused, layer, resuming = false } = options;
   if (feedPaused) return { send: false };
-  if (kind === 'audio' || layer === undefined) return { send: true };
+  if (kind === 'audio') return { send: true };
   if (layer === 'off') return { send: false };
-  return source === 'camera' ? { send: true, substream: SUBSTREAM[layer] } : { send: true };
+  if (source !== 'camera') return { send: true };
+  const substream = layer === undefined ? undefined : SUBSTREAM[layer];
+  if (resuming)
+    return { send: true, substream: Math.min(substream ?? TOP_SUBSTREAM, RESUME_SUBSTREAM) as 0 | 1 };
+  return substream === undefined ? { send: true } : { send: true, substream };
+}
+
+/**
+ * What to ask of the SFU for a stream: `wanted`, except that a camera video with no layer asked for, whose
+ * substream the SFU was told before (by a resume's ramp), gets the top one back explicitly: the SFU keeps the
+ * last substream it was given. Pure.
+ */
+export function settingToApply(
+  wanted: StreamSetting,
+  applied: StreamSetting | undefined,
+  stream: { kind: 'audio' | 'video'; source: MediaSource },
+): StreamSetting {
+  const camera = stream.kind === 'video' && stream.source === 'camera';
+  if (camera && wanted.send && wanted.substream === undefined && applied?.substream !== undefined)
+    return { ...wanted, substream: TOP_SUBSTREAM };
+  return wanted;
 }
 
 export function sameSetting(a: StreamSetting | undefined, b: StreamSetting): boolean {

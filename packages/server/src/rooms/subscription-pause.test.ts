@@ -7,10 +7,10 @@ const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
 const logger = pino({ level: 'silent' });
 
 /** A subscription whose browser answers each offer only when the test says so. */
-function setup() {
+function setup(rampMs = 30) {
   const sfu = new FakeSubscriber();
   const offers: string[] = [];
-  const subscription = new Subscription(sfu, (offer) => offers.push(offer.sdp), logger);
+  const subscription = new Subscription(sfu, (offer) => offers.push(offer.sdp), logger, undefined, rampMs);
   return { sfu, offers, subscription };
 }
 
@@ -27,9 +27,82 @@ describe('Subscription.pause', () => {
     subscription.pause(7, false);
     await tick();
     expect(sfu.pausedFeeds()).toEqual([]);
-    expect(sfu.sendingCalls).toEqual([[{ mid: '0', send: false }], [{ mid: '0', send: true }]]);
+    expect(sfu.sendingCalls).toEqual([[{ mid: '0', send: false }], [{ mid: '0', send: true, substream: 1 }]]);
     expect(offers).toEqual(['offer-1']);
     expect(sfu.updates).toBe(1);
+  });
+
+  it('a resumed camera video starts on the middle layer, then gets the top one (none asked) after the ramp', async () => {
+    const { sfu, subscription } = setup();
+    subscription.want(7);
+    await tick();
+    subscription.answer('a1');
+    await tick();
+    subscription.pause(7, true);
+    await tick();
+    subscription.pause(7, false);
+    await tick();
+    expect(sfu.sendingCalls.at(-1)).toEqual([{ mid: '0', send: true, substream: 1 }]);
+    await tick(40);
+    expect(sfu.sendingCalls.at(-1)).toEqual([{ mid: '0', send: true, substream: 2 }]);
+    expect(sfu.sendingCalls).toHaveLength(3);
+  });
+
+  it('the ramp caps the layer asked for at the middle one, keeps a lower one, and ends with the one asked for', async () => {
+    const { sfu, subscription } = setup();
+    subscription.want(7);
+    await tick();
+    subscription.answer('a1');
+    await tick();
+    subscription.setLayer(7, 'camera', 'high');
+    subscription.pause(7, true);
+    await tick();
+    subscription.pause(7, false);
+    await tick();
+    expect(sfu.sendingCalls.at(-1)).toEqual([{ mid: '0', send: true, substream: 1 }]);
+    subscription.setLayer(7, 'camera', 'low'); // during the ramp: lower than the cap, applied at once
+    await tick();
+    expect(sfu.sendingCalls.at(-1)).toEqual([{ mid: '0', send: true, substream: 0 }]);
+    subscription.setLayer(7, 'camera', 'high');
+    await tick();
+    expect(sfu.sendingCalls.at(-1)).toEqual([{ mid: '0', send: true, substream: 1 }]);
+    await tick(40);
+    expect(sfu.sendingCalls.at(-1)).toEqual([{ mid: '0', send: true, substream: 2 }]);
+  });
+
+  it('a feed paused again within the ramp stays paused when the ramp would have ended', async () => {
+    const { sfu, subscription } = setup();
+    subscription.want(7);
+    await tick();
+    subscription.answer('a1');
+    await tick();
+    subscription.pause(7, true);
+    await tick();
+    subscription.pause(7, false);
+    await tick();
+    subscription.pause(7, true);
+    await tick(40);
+    expect(sfu.sendingCalls).toEqual([
+      [{ mid: '0', send: false }],
+      [{ mid: '0', send: true, substream: 1 }],
+      [{ mid: '0', send: false }],
+    ]);
+  });
+
+  it('close ends the ramps: nothing is sent after', async () => {
+    const { sfu, subscription } = setup();
+    subscription.want(7);
+    await tick();
+    subscription.answer('a1');
+    await tick();
+    subscription.pause(7, true);
+    await tick();
+    subscription.pause(7, false);
+    await tick();
+    const calls = sfu.sendingCalls.length;
+    await subscription.close();
+    await tick(40);
+    expect(sfu.sendingCalls).toHaveLength(calls);
   });
 
   it('applies at once while an offer waits for the browser, not after its answer', async () => {

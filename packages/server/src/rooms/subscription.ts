@@ -2,13 +2,20 @@ import type { MediaSource, VideoLayer } from '@backdrop/protocol';
 import { ServerError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { SfuCandidate, SfuOffer, SfuStream, SfuSubscriber } from '../sfu/sfu.js';
-import { type StreamSetting, sameSetting, streamSetting } from './stream-sources.js';
+import { type StreamSetting, sameSetting, settingToApply, streamSetting } from './stream-sources.js';
 import { TrickleGate } from './trickle-gate.js';
 
 /** A stream's configuration change sent to the SFU. */
 type StreamChange = { mid: string } & StreamSetting;
 
 const ANSWER_TIMEOUT_MS = 15_000;
+
+/**
+ * How long a resumed feed's camera video stays on the middle layer at most (stream-sources.ts,
+ * RESUME_SUBSTREAM) before the layer asked for is restored. The SFU then moves up at the top layer's next key
+ * frame and keeps relaying the middle one until it comes, so a top layer still off costs no frames.
+ */
+export const RESUME_RAMP_MS = 1_500;
 
 /**
  * Keeps one participant's subscriber PeerConnection in step with the feeds it should receive. Callers say what
@@ -29,6 +36,8 @@ export class Subscription {
   private readonly unsolicited: SfuOffer[] = [];
   private running: Promise<void> | undefined;
   private kickedWhileRunning = false;
+  /** Feeds resumed within the ramp (RESUME_RAMP_MS), each with the timer that ends its ramp. */
+  private readonly ramps = new Map<number, NodeJS.Timeout>();
   /** The pause changes being sent (never rejects). */
   private pauses: Promise<void> = Promise.resolve();
   private closed = false;
@@ -51,6 +60,7 @@ export class Subscription {
     private readonly logger: Logger,
     /** Which source (camera or screen share) a subscribed stream carries: the publisher's mids say. */
     private readonly sourceOf: (stream: SfuStream) => MediaSource = () => 'camera',
+    private readonly rampMs = RESUME_RAMP_MS,
   ) {
     this.ice = new TrickleGate(subscriber, logger);
     subscriber.on('offer', (offer) => {
@@ -73,12 +83,17 @@ export class Subscription {
   /**
    * Keeps a wanted feed's m-lines but stops (`true`) or resumes (`false`) relaying it: no renegotiation, so
    * resuming is one SFU request and a keyframe away. Applied at once, not behind a negotiation waiting for the
-   * browser's answer, for a feed already in an offer; otherwise once the offer that adds it is out.
+   * browser's answer, for a feed already in an offer; otherwise once the offer that adds it is out. A resumed
+   * camera video starts on the middle layer at most, and gets the layer asked for after RESUME_RAMP_MS.
    */
   pause(feedId: number, paused: boolean): void {
     if (paused === this.pausedWanted.has(feedId)) return;
+    this.endRampQuietly(feedId);
     if (paused) this.pausedWanted.add(feedId);
-    else this.pausedWanted.delete(feedId);
+    else {
+      this.pausedWanted.delete(feedId);
+      if (!this.closed) this.ramps.set(feedId, setTimeout(() => this.endRamp(feedId), this.rampMs).unref());
+    }
     this.kickPauses();
   }
 
@@ -94,6 +109,16 @@ export class Subscription {
     this.layers.set(key, layer);
     this.kickPauses();
     return true;
+  }
+
+  private endRamp(feedId: number): void {
+    this.ramps.delete(feedId);
+    this.kickPauses();
+  }
+
+  private endRampQuietly(feedId: number): void {
+    clearTimeout(this.ramps.get(feedId));
+    this.ramps.delete(feedId);
   }
 
   /** The layer last asked for (tests, logs). */
@@ -209,7 +234,10 @@ export class Subscription {
         for (const f of remove) this.current.delete(f);
         continue;
       }
-      for (const f of add) this.current.add(f);
+      for (const f of add) {
+        this.current.add(f);
+        this.endRampQuietly(f); // new m-lines: the SFU starts them on the first layer it has, no ramp
+      }
       for (const f of remove) {
         this.current.delete(f);
         for (const key of [...this.layers.keys()]) if (key.startsWith(`${f}/`)) this.layers.delete(key);
@@ -224,13 +252,19 @@ export class Subscription {
     for (const stream of this.streams) {
       if (!this.current.has(stream.feedId)) continue;
       const source = this.sourceOf(stream);
-      const wanted = streamSetting({
-        kind: stream.kind,
-        source,
-        feedPaused: this.pausedWanted.has(stream.feedId),
-        layer: stream.kind === 'video' ? this.layers.get(`${stream.feedId}/${source}`) : undefined,
-      });
-      if (sameSetting(this.applied.get(stream.mid) ?? { send: true }, wanted)) continue;
+      const applied = this.applied.get(stream.mid);
+      const wanted = settingToApply(
+        streamSetting({
+          kind: stream.kind,
+          source,
+          feedPaused: this.pausedWanted.has(stream.feedId),
+          layer: stream.kind === 'video' ? this.layers.get(`${stream.feedId}/${source}`) : undefined,
+          resuming: this.ramps.has(stream.feedId),
+        }),
+        applied,
+        { kind: stream.kind, source },
+      );
+      if (sameSetting(applied ?? { send: true }, wanted)) continue;
       changes.push({ mid: stream.mid, ...wanted });
     }
     return { changes };
@@ -297,6 +331,8 @@ export class Subscription {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const timer of this.ramps.values()) clearTimeout(timer);
+    this.ramps.clear();
     this.ice.close();
     this.waiting?.reject(new Error('subscription closed'));
     clearTimeout(this.waiting?.deadline);
