@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ADAPTIVE_LEVELS,
-  BudgetController,
-  FRAMES_PIPELINE_BUDGET,
-  QUALITY_LEVELS,
-  shouldSegment,
-} from './budget.js';
+import { ADAPTIVE_LEVELS, BudgetController, QUALITY_LEVELS, shouldSegment } from './budget.js';
 
 function feed(
   c: BudgetController,
@@ -110,16 +104,6 @@ describe('BudgetController', () => {
     feed(c, 200, 12, t);
     expect(c.snapshot().level).toBe(0);
     expect(c.snapshot().decisions.at(-1)!.reason).toMatch(/< target 13\.3 ms/);
-  });
-  it("gives the frames pipeline's worker three quarters of the share: 17 ms a frame at 30 fps steps down there", () => {
-    const streams = new BudgetController();
-    const frames = new BudgetController(FRAMES_PIPELINE_BUDGET);
-    feed(streams, 600, 17);
-    feed(frames, 600, 17);
-    expect(streams.snapshot().level).toBe(0);
-    expect(frames.snapshot().level).toBeGreaterThan(0);
-    expect(frames.snapshot().budgetMs).toBeCloseTo(15, 1);
-    expect(frames.snapshot().targetMs).toBeCloseTo(10, 1);
   });
   it('refuses a target that is not under the headroom', () => {
     expect(() => new BudgetController({ target: 0.6 })).toThrow(RangeError);

@@ -115,15 +115,6 @@ export const DEFAULT_BUDGET: BudgetOptions = {
   settleFrames: 8,
 };
 
-/**
- * The frames pipeline's budget (Firefox, Safari): the worker's share of the frame interval is three quarters of
- * the streams pipeline's. There every frame also costs the page's threads, which the worker cannot time: in
- * bench:speed (Firefox 153, 640x480 blur, the level held at 4) the content process's main thread took ~11 ms
- * and its ImageBridgeChild thread ~10 ms a frame beside the worker's ~13-14 ms. With DEFAULT_BUDGET the
- * worker settled at level 2 (~17 ms) and the output shown reached 20.6-20.9 fps; held at level 4, 23.6-24.1.
- */
-export const FRAMES_PIPELINE_BUDGET: Partial<BudgetOptions> = { headroom: 0.45, target: 0.3 };
-
 export interface BudgetSnapshot {
   level: number;
   quality: QualityLevel;

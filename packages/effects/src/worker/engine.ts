@@ -4,7 +4,6 @@ import { createLogger } from '../log.js';
 import {
   ADAPTIVE_LEVELS,
   BudgetController,
-  type BudgetOptions,
   QUALITY_LEVELS,
   type QualityLevel,
   shouldSegment,
@@ -60,8 +59,6 @@ export interface EngineOptions {
   lowerResolution?: boolean;
   /** The camera's frame rate, the rate the output must keep. */
   frameRate?: number;
-  /** The frame budget's options where they differ from DEFAULT_BUDGET (the frames pipeline's share). */
-  budget?: Partial<BudgetOptions>;
   /** Test-only fault injection: the model throws on the inference after this many. */
   failSegmentationAfter?: number;
   /** Test-only load injection: every processed frame costs at least this many ms more (a too-slow device). */
@@ -267,7 +264,7 @@ export class Engine {
       : options.lowerResolution === false
         ? QUALITY_LEVELS
         : ADAPTIVE_LEVELS;
-    this.budget = new BudgetController(options.budget, levels);
+    this.budget = new BudgetController({}, levels);
     this.scaler = deps.createFrameScaler();
     if (options.frameRate) this.budget.setNominalInterval(1000 / options.frameRate);
     if (options.createdAt !== undefined) this.timeline.mark('created', options.createdAt);

@@ -1,6 +1,5 @@
 /// <reference lib="webworker" />
 import { EffectError, serializeError } from '../errors.js';
-import { FRAMES_PIPELINE_BUDGET } from '../mask/budget.js';
 import type { PageRuntime } from '../segmentation/tflite-runtime.js';
 import { epochNow } from '../startup/timeline.js';
 import { Engine, REAL_ENGINE_DEPS } from './engine.js';
@@ -129,7 +128,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       const initAt = epochNow();
       pipeline = message.pipeline;
       engine = new Engine(
-        pipeline === 'frames' ? { ...message.options, budget: FRAMES_PIPELINE_BUDGET } : message.options,
+        message.options,
         {
           progress: (progress) => post({ type: 'progress', progress }),
           ready: (info) => post({ type: 'ready', ...info }),
