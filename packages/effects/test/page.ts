@@ -228,7 +228,8 @@ async function canvasCamera(upright = false): Promise<MediaStreamTrack> {
   };
   paint();
   painter = setInterval(paint, 1000 / 30);
-  return c.captureStream(30).getVideoTracks()[0]!;
+  // No rate: every paint is a frame (with one, Firefox drops a paint that comes a little early on its clock).
+  return c.captureStream().getVideoTracks()[0]!;
 }
 
 const fx = {

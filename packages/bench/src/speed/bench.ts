@@ -208,7 +208,7 @@ async function main(): Promise<void> {
     loadAverageAtStart: load.map((l) => round(l, 2)),
     loadAverageAtEnd: loadavg().map((l) => round(l, 2)),
     livekitDelegate: args.livekitDelegate ?? 'GPU (default)',
-    camera: `30 fps from ${args.frames}, scaled to cover and centre-cropped, looped: Chromium reads a y4m as its fake camera; Firefox's page paints the same frames on a canvas (captureStream(30), a 30 Hz timer)`,
+    camera: `30 fps from ${args.frames}, scaled to cover and centre-cropped, looped: Chromium reads a y4m as its fake camera; Firefox's page paints the same frames on a canvas (a 30 Hz timer; captureStream() with no rate: every paint a frame)`,
     warmupSeconds: args.warmup,
     measuredSeconds: args.seconds,
     versions: {
