@@ -32,8 +32,10 @@ export async function startTestServer(
       'media tests must run inside the network namespace that `npm test` creates (JANUS_ICE_ENFORCE_LIST unset)',
     );
   }
-  const node = [process.execPath, '--enable-source-maps', SERVER_MAIN];
-  // `ip netns exec` execs the command, so the child's pid is the server's own and signals reach it.
+  // The server dies with this test process (SIGTERM: it drains and stops its Janus), also when the runner is
+  // killed and `stop()` never runs. `ip netns exec` and setpriv exec the command, so the child's pid is the
+  // server's own and signals reach it.
+  const node = [...dieWithParent('SIGTERM'), process.execPath, '--enable-source-maps', SERVER_MAIN];
   const argv = options.netns ? ['ip', 'netns', 'exec', options.netns, ...node] : node;
   const child = spawn(argv[0]!, argv.slice(1), {
     // RESUME_WINDOW_MS 0 unless a suite asks: the suites written before resume assert that a lost or
@@ -98,4 +100,12 @@ export function janusFaults(server: TestServer): string[] {
   return server.logs.filter((line) =>
     /janus is down|janus exited unexpectedly|janus is not answering/.test(line),
   );
+}
+
+/**
+ * The prefix that makes a spawned command get `signal` when the process that spawned it dies (Linux's
+ * parent-death signal, set by util-linux's setpriv before it execs the command).
+ */
+export function dieWithParent(signal: 'SIGTERM' | 'SIGKILL'): string[] {
+  return ['setpriv', '--pdeathsig', signal, '--'];
 }
