@@ -14,6 +14,19 @@ function setup(rampMs = 30) {
   return { sfu, offers, subscription };
 }
 
+/** Subscribes feed 7 (offer answered), optionally asks for a layer, then pauses and resumes it. */
+async function resumed(subscription: Subscription, layer?: 'high'): Promise<void> {
+  subscription.want(7);
+  await tick();
+  subscription.answer('a1');
+  await tick();
+  if (layer) subscription.setLayer(7, 'camera', layer);
+  subscription.pause(7, true);
+  await tick();
+  subscription.pause(7, false);
+  await tick();
+}
+
 describe('Subscription.pause', () => {
   it('pauses and resumes a subscribed feed with no new offer', async () => {
     const { sfu, offers, subscription } = setup();
@@ -34,14 +47,7 @@ describe('Subscription.pause', () => {
 
   it('a resumed camera video starts on the middle layer, then gets the top one (none asked) after the ramp', async () => {
     const { sfu, subscription } = setup();
-    subscription.want(7);
-    await tick();
-    subscription.answer('a1');
-    await tick();
-    subscription.pause(7, true);
-    await tick();
-    subscription.pause(7, false);
-    await tick();
+    await resumed(subscription);
     expect(sfu.sendingCalls.at(-1)).toEqual([{ mid: '0', send: true, substream: 1 }]);
     await tick(40);
     expect(sfu.sendingCalls.at(-1)).toEqual([{ mid: '0', send: true, substream: 2 }]);
@@ -50,15 +56,7 @@ describe('Subscription.pause', () => {
 
   it('the ramp caps the layer asked for at the middle one, keeps a lower one, and ends with the one asked for', async () => {
     const { sfu, subscription } = setup();
-    subscription.want(7);
-    await tick();
-    subscription.answer('a1');
-    await tick();
-    subscription.setLayer(7, 'camera', 'high');
-    subscription.pause(7, true);
-    await tick();
-    subscription.pause(7, false);
-    await tick();
+    await resumed(subscription, 'high');
     expect(sfu.sendingCalls.at(-1)).toEqual([{ mid: '0', send: true, substream: 1 }]);
     subscription.setLayer(7, 'camera', 'low'); // during the ramp: lower than the cap, applied at once
     await tick();
@@ -72,14 +70,7 @@ describe('Subscription.pause', () => {
 
   it('a feed paused again within the ramp stays paused when the ramp would have ended', async () => {
     const { sfu, subscription } = setup();
-    subscription.want(7);
-    await tick();
-    subscription.answer('a1');
-    await tick();
-    subscription.pause(7, true);
-    await tick();
-    subscription.pause(7, false);
-    await tick();
+    await resumed(subscription);
     subscription.pause(7, true);
     await tick(40);
     expect(sfu.sendingCalls).toEqual([
@@ -91,14 +82,7 @@ describe('Subscription.pause', () => {
 
   it('close ends the ramps: nothing is sent after', async () => {
     const { sfu, subscription } = setup();
-    subscription.want(7);
-    await tick();
-    subscription.answer('a1');
-    await tick();
-    subscription.pause(7, true);
-    await tick();
-    subscription.pause(7, false);
-    await tick();
+    await resumed(subscription);
     const calls = sfu.sendingCalls.length;
     await subscription.close();
     await tick(40);
