@@ -137,6 +137,9 @@ async function measure(
       ...size,
       measuredSeconds: round(w.seconds, 2),
       framesOut: w.framesOut,
+      // Of the frames the effect made in the window, the share the display showed (1: none lost after it).
+      effectFramesOut: w.effectFramesOut,
+      shownOfEffectFrames: round(per(w.framesOut, w.effectFramesOut), 3),
       fpsIn: w.fpsInCounted
         ? browserName === 'firefox'
           ? 'counted (canvas paints)'
@@ -182,8 +185,10 @@ async function main(): Promise<void> {
             runs.push(m.run);
             details.push(m.details);
             userAgents[browser] = m.userAgent;
+            const shown = m.details.shownOfEffectFrames;
             console.log(
-              `${m.run.fpsOut ?? '–'} fps out, effect p50 ${m.run.effectMsP50 ?? '–'} ms, CPU ${m.run.cpuMsPerFrame ?? '–'} ms/frame, load ${loadavg()[0]!.toFixed(1)}`,
+              `${m.run.fpsOut ?? '–'} fps out, effect p50 ${m.run.effectMsP50 ?? '–'} ms, CPU ${m.run.cpuMsPerFrame ?? '–'} ms/frame, ` +
+                `${shown === null ? '' : `shown ${m.details.framesOut} of the effect's ${m.details.effectFramesOut} frames, `}load ${loadavg()[0]!.toFixed(1)}`,
             );
           } catch (error) {
             console.log(`failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -19,6 +19,11 @@ export type SpeedProcessor =
 export interface WindowResult {
   seconds: number;
   framesOut: number;
+  /**
+   * Frames Backdrop's effect made in the window (its own count), null for other processors: against
+   * `framesOut`, what the output track and the display lost after the effect.
+   */
+  effectFramesOut: number | null;
   fpsIn: number | null;
   /** True when fpsIn was counted (track stats or canvas paints), false when it is the camera's nominal rate. */
   fpsInCounted: boolean;
@@ -54,6 +59,7 @@ let effect: BackgroundEffect | undefined;
 let livekitMs: number[] = [];
 let frames = 0;
 let cameraFramesAtMark: number | null = null;
+let effectFramesAtMark: number | null = null;
 
 /** Frames the camera delivered so far (canvas paints, or MediaStreamTrack.stats in Chromium 121+), or null. */
 function cameraFrames(): number | null {
@@ -153,6 +159,7 @@ const api: SpeedApi = {
   mark() {
     frames = 0;
     cameraFramesAtMark = cameraFrames();
+    effectFramesAtMark = effect?.stats()?.framesOut ?? null;
     longTaskMs = 0;
     livekitMs = [];
     windowStart = performance.now();
@@ -164,6 +171,7 @@ const api: SpeedApi = {
     return {
       seconds,
       framesOut: frames,
+      effectFramesOut: stats && effectFramesAtMark !== null ? stats.framesOut - effectFramesAtMark : null,
       fpsIn:
         delivered !== null && cameraFramesAtMark !== null
           ? (delivered - cameraFramesAtMark) / seconds
