@@ -17,8 +17,7 @@ import {
   recordMediaPaths,
   tileSources,
   watchFramePresentation,
-  watchSfuInbound,
-  watchSfuOutbound,
+  watchSfuVideo,
 } from './support/p2p.js';
 import { poll } from './support/poll.js';
 import { startTestServer, type TestServer } from './support/server.js';
@@ -219,8 +218,7 @@ describe('two-person rooms go direct (P2P=on, the default)', () => {
     };
     for (let round = 0; round < ROUNDS; round++) {
       const boundToSfu = Math.max(await steadyFreeze('direct'), await loadFreeze());
-      const inbound = await Promise.all([watchSfuInbound(alice.page), watchSfuInbound(bob.page)]);
-      const outbound = await Promise.all([watchSfuOutbound(alice.page), watchSfuOutbound(bob.page)]);
+      const watches = await Promise.all([watchSfuVideo(alice.page), watchSfuVideo(bob.page)]);
       const navigated = Date.now();
       const pathsBefore = alice.paths.length;
       await chandra.page.goto(url(server, 'p2p', 'Chandra'));
@@ -233,12 +231,11 @@ describe('two-person rooms go direct (P2P=on, the default)', () => {
       ]);
       const switched = Math.max(aliceSees, bobSees) - toSfu.at;
       switches.push(switched);
-      const [aliceInbound, bobInbound] = await Promise.all(inbound.map((w) => w.stop()));
-      const [aliceOutbound, bobOutbound] = await Promise.all(outbound.map((w) => w.stop()));
+      const [aliceVideo, bobVideo] = await Promise.all(watches.map((w) => w.stop()));
       if (switched > SWITCH_DEADLINE_MS || process.env.BACKDROP_P2P_TRACE)
         console.log(
-          `round ${round + 1}: ${switched > SWITCH_DEADLINE_MS ? 'slow ' : ''}switch; SFU video after told sfu, Alice in:\n${describeInbound(aliceInbound!, toSfu.at)}\nBob in:\n${describeInbound(bobInbound!, toSfu.at)}` +
-            `\nAlice out:\n${describeOutbound(aliceOutbound!, toSfu.at)}\nBob out:\n${describeOutbound(bobOutbound!, toSfu.at)}`,
+          `round ${round + 1}: ${switched > SWITCH_DEADLINE_MS ? 'slow ' : ''}switch; SFU video after told sfu, Alice in:\n${describeInbound(aliceVideo!.inbound, toSfu.at)}\nBob in:\n${describeInbound(bobVideo!.inbound, toSfu.at)}` +
+            `\nAlice out:\n${describeOutbound(aliceVideo!.outbound, toSfu.at)}\nBob out:\n${describeOutbound(bobVideo!.outbound, toSfu.at)}`,
         );
       const chandraSees = await Promise.all([
         showsFrom(chandra, 'Alice', 'sfu', 120_000),

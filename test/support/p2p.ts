@@ -151,55 +151,90 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-/** One sample of the SFU PeerConnection's inbound video streams (see watchSfuInbound). */
+/** One sample of the SFU PeerConnection's inbound video streams (see watchSfuVideo). */
 export interface InboundSample {
   at: number;
   /** By the receiver's mid: packets, frames received, frames decoded, key frames decoded, PLIs sent, width. */
   streams: Record<string, [number, number, number, number, number, number]>;
 }
 
+/** One sample of the SFU PeerConnection's outbound video (see watchSfuVideo). */
+export interface OutboundSample {
+  at: number;
+  /** The selected candidate pair's availableOutgoingBitrate (bit/s), 0 if none. */
+  available: number;
+  /** By rid: frames encoded, frames sent, bytes sent, width, target bitrate, quality limitation. */
+  layers: Record<string, [number, number, number, number, number, string]>;
+}
+
 /**
- * Samples the inbound video of the page's SFU PeerConnections every 200 ms until `stop` is called, so a slow
- * switch to the SFU can say where the time went (no packets, packets but no decodable frame, PLIs unanswered).
+ * Samples the video of the page's SFU PeerConnections every 200 ms (one getStats per PeerConnection) until
+ * `stop` is called, so a slow switch to the SFU can say where the time went: inbound (no packets, packets but
+ * no decodable frame, PLIs unanswered) and the page's own simulcast layers (a layer never sent: the encoder or
+ * the bandwidth estimate).
  */
-export async function watchSfuInbound(page: Page): Promise<{ stop(): Promise<InboundSample[]> }> {
+export async function watchSfuVideo(
+  page: Page,
+): Promise<{ stop(): Promise<{ inbound: InboundSample[]; outbound: OutboundSample[] }> }> {
   await page.evaluate(() => {
     const w = window as unknown as {
       __backdropPcs: RTCPeerConnection[];
-      __inbound?: { timer: number; samples: unknown[] };
+      __sfuVideo?: { timer: number; inbound: unknown[]; outbound: unknown[] };
     };
-    if (w.__inbound) clearInterval(w.__inbound.timer);
-    const samples: unknown[] = [];
+    if (w.__sfuVideo) clearInterval(w.__sfuVideo.timer);
+    const inbound: unknown[] = [];
+    const outbound: unknown[] = [];
     const timer = window.setInterval(async () => {
-      const streams: Record<string, number[]> = {};
+      const streams: Record<string, unknown[]> = {};
+      const layers: Record<string, unknown[]> = {};
+      let available = 0;
       for (const pc of w.__backdropPcs) {
         if (pc.connectionState === 'closed' || pc.sctp) continue;
-        for (const s of (await pc.getStats()).values() as Iterable<Record<string, unknown>>) {
+        const stats = [...((await pc.getStats()).values() as Iterable<Record<string, unknown>>)];
+        const n = (s: Record<string, unknown>, k: string) =>
+          typeof s[k] === 'number' ? (s[k] as number) : 0;
+        for (const s of stats) {
           if (s.type !== 'inbound-rtp' || s.kind !== 'video') continue;
-          const n = (k: string) => (typeof s[k] === 'number' ? (s[k] as number) : 0);
           streams[String(s.mid)] = [
-            n('packetsReceived'),
-            n('framesReceived'),
-            n('framesDecoded'),
-            n('keyFramesDecoded'),
-            n('pliCount'),
-            n('frameWidth'),
+            n(s, 'packetsReceived'),
+            n(s, 'framesReceived'),
+            n(s, 'framesDecoded'),
+            n(s, 'keyFramesDecoded'),
+            n(s, 'pliCount'),
+            n(s, 'frameWidth'),
           ];
         }
+        const sent = stats.filter((s) => s.type === 'outbound-rtp' && s.kind === 'video' && s.rid);
+        if (sent.length < 2) continue;
+        for (const s of sent)
+          layers[String(s.rid)] = [
+            n(s, 'framesEncoded'),
+            n(s, 'framesSent'),
+            n(s, 'bytesSent'),
+            n(s, 'frameWidth'),
+            n(s, 'targetBitrate'),
+            String(s.qualityLimitationReason ?? ''),
+          ];
+        const pair = stats.find((s) => s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded');
+        if (pair) available = n(pair, 'availableOutgoingBitrate');
       }
-      samples.push({ at: Date.now(), streams });
+      const at = Date.now();
+      inbound.push({ at, streams });
+      outbound.push({ at, available, layers });
     }, 200);
-    w.__inbound = { timer, samples };
+    w.__sfuVideo = { timer, inbound, outbound };
   });
   return {
     stop: () =>
       page.evaluate(() => {
-        const w = window as unknown as { __inbound?: { timer: number; samples: InboundSample[] } };
-        if (!w.__inbound) return [];
-        clearInterval(w.__inbound.timer);
-        const { samples } = w.__inbound;
-        w.__inbound = undefined;
-        return samples;
+        const w = window as unknown as {
+          __sfuVideo?: { timer: number; inbound: InboundSample[]; outbound: OutboundSample[] };
+        };
+        if (!w.__sfuVideo) return { inbound: [], outbound: [] };
+        clearInterval(w.__sfuVideo.timer);
+        const { inbound, outbound } = w.__sfuVideo;
+        w.__sfuVideo = undefined;
+        return { inbound, outbound };
       }),
   };
 }
@@ -219,66 +254,6 @@ export function describeInbound(samples: readonly InboundSample[], from: number)
     last = text;
   }
   return lines.join('\n');
-}
-
-/** One sample of the SFU PeerConnection's outbound video (see watchSfuOutbound). */
-export interface OutboundSample {
-  at: number;
-  /** The selected candidate pair's availableOutgoingBitrate (bit/s), 0 if none. */
-  available: number;
-  /** By rid: frames encoded, frames sent, bytes sent, width, target bitrate, quality limitation. */
-  layers: Record<string, [number, number, number, number, number, string]>;
-}
-
-/**
- * Samples the outbound camera layers of the page's SFU PeerConnections every 200 ms until `stop` is called:
- * whether a silent layer at the SFU was never sent (the encoder or the bandwidth estimate) or lost after.
- */
-export async function watchSfuOutbound(page: Page): Promise<{ stop(): Promise<OutboundSample[]> }> {
-  await page.evaluate(() => {
-    const w = window as unknown as {
-      __backdropPcs: RTCPeerConnection[];
-      __outbound?: { timer: number; samples: unknown[] };
-    };
-    if (w.__outbound) clearInterval(w.__outbound.timer);
-    const samples: unknown[] = [];
-    const timer = window.setInterval(async () => {
-      const layers: Record<string, unknown[]> = {};
-      let available = 0;
-      for (const pc of w.__backdropPcs) {
-        if (pc.connectionState === 'closed' || pc.sctp) continue;
-        const stats = [...((await pc.getStats()).values() as Iterable<Record<string, unknown>>)];
-        const video = stats.filter((s) => s.type === 'outbound-rtp' && s.kind === 'video' && s.rid);
-        if (video.length < 2) continue;
-        const n = (s: Record<string, unknown>, k: string) =>
-          typeof s[k] === 'number' ? (s[k] as number) : 0;
-        for (const s of video)
-          layers[String(s.rid)] = [
-            n(s, 'framesEncoded'),
-            n(s, 'framesSent'),
-            n(s, 'bytesSent'),
-            n(s, 'frameWidth'),
-            n(s, 'targetBitrate'),
-            String(s.qualityLimitationReason ?? ''),
-          ];
-        const pair = stats.find((s) => s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded');
-        if (pair) available = n(pair, 'availableOutgoingBitrate');
-      }
-      samples.push({ at: Date.now(), available, layers });
-    }, 200);
-    w.__outbound = { timer, samples };
-  });
-  return {
-    stop: () =>
-      page.evaluate(() => {
-        const w = window as unknown as { __outbound?: { timer: number; samples: OutboundSample[] } };
-        if (!w.__outbound) return [];
-        clearInterval(w.__outbound.timer);
-        const { samples } = w.__outbound;
-        w.__outbound = undefined;
-        return samples;
-      }),
-  };
 }
 
 /** The samples as lines relative to `from`: per layer, frames encoded/sent in the last step, kbit/s, width. */
