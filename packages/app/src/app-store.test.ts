@@ -30,6 +30,8 @@ function setup(initial: Screen = { kind: 'lobby', room: 'r', name: 'Ada', autojo
   const medias: { closed: number }[] = [];
   let effectError: ((text: string) => void) | undefined;
   let deviceNotice: ((text: string, notice: DeviceNotice) => void) | undefined;
+  let settleMicrophone: (problem: string | undefined) => void = () => undefined;
+  const microphoneProblem = new Promise<string | undefined>((resolve) => (settleMicrophone = resolve));
   const deps: AppStoreDeps = {
     params: {
       name: undefined,
@@ -43,7 +45,7 @@ function setup(initial: Screen = { kind: 'lobby', room: 'r', name: 'Ada', autojo
     async openMedia(callbacks) {
       effectError = callbacks.onEffectError;
       deviceNotice = callbacks.onDeviceNotice;
-      const media = { closed: 0, close: () => void media.closed++ };
+      const media = { closed: 0, close: () => void media.closed++, microphoneProblem };
       medias.push(media);
       return { media: media as unknown as LocalMedia, problem: 'no microphone' };
     },
@@ -60,6 +62,7 @@ function setup(initial: Screen = { kind: 'lobby', room: 'r', name: 'Ada', autojo
     medias,
     effectError: (text: string) => effectError?.(text),
     deviceNotice: (text: string, notice: DeviceNotice) => deviceNotice?.(text, notice),
+    settleMicrophone: (problem: string | undefined) => settleMicrophone(problem),
   };
 }
 
@@ -71,6 +74,18 @@ describe('AppStore', () => {
     expect(medias).toHaveLength(1);
     expect(store.media.value).toBe(medias[0]);
     expect(store.lobbyMessage.value).toEqual({ text: 'no microphone', kind: 'error' });
+  });
+
+  it('says so when a microphone that follows the camera fails', async () => {
+    const { store, settleMicrophone } = setup();
+    await store.openMedia();
+    store.lobbyMessage.value = { text: '', kind: 'info' };
+    settleMicrophone('The microphone is in use by another app.');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(store.lobbyMessage.value).toEqual({
+      text: 'The microphone is in use by another app.',
+      kind: 'error',
+    });
   });
 
   it('Join starts one session with the same media; joined and ended move the screen and close it', async () => {

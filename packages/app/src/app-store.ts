@@ -120,10 +120,11 @@ export class AppStore {
         },
       })
       .then(({ media, problem }): LocalMedia => {
-        if (problem) {
-          this.lobbyMessage.value = { text: problem, kind: 'error' };
-          this.sessionSignal.peek()?.showMessage(problem, 'error');
-        }
+        if (problem) this.showMediaProblem(problem);
+        // A microphone that follows the camera (a camera-first open) tells its own failure when it settles.
+        void media.microphoneProblem.then((late) => {
+          if (late && this.mediaSignal.peek() === media) this.showMediaProblem(late);
+        });
         this.mediaSignal.value = media;
         return media;
       })
@@ -136,6 +137,12 @@ export class AppStore {
         this.opening = undefined;
       });
     return this.opening;
+  }
+
+  /** A camera or microphone problem: in the lobby's message line and in a running call's banner. */
+  private showMediaProblem(problem: string): void {
+    this.lobbyMessage.value = { text: problem, kind: 'error' };
+    this.sessionSignal.peek()?.showMessage(problem, 'error');
   }
 
   private startSession(roomName: string, name: string): void {

@@ -82,6 +82,11 @@ export class CallSession {
   private publishedVideo: MediaStreamTrack | undefined;
   private published = false;
   private publishedAudio: MediaStreamTrack | undefined;
+  /** The publish is done (with whatever tracks there were); later tracks are swapped in. */
+  private publishDone = false;
+  /** Anything was published (the publisher exists). */
+  private publishedAny = false;
+  private audioSwitching: Promise<void> = Promise.resolve();
   /** The local media once open (the session may start while it opens). */
   private media: LocalMedia | undefined;
   private readonly mediaOpened: Promise<LocalMedia | undefined>;
@@ -255,9 +260,10 @@ export class CallSession {
       if (tracks.length > 0) await this.room.publish(tracks);
       this.published = this.publishedVideo !== undefined;
       this.publishedAudio = tracks.find((t) => t.kind === 'audio');
-      // The microphone may have been switched while publishing.
-      if (media.audio && this.publishedAudio && media.audio !== this.publishedAudio)
-        await this.switchPublishedAudio(media.audio);
+      this.publishedAny = tracks.length > 0;
+      this.publishDone = true;
+      // The microphone may have been switched, or have come (it follows a camera-first open), while publishing.
+      if (media.audio && media.audio !== this.publishedAudio) await this.switchPublishedAudio(media.audio);
       // The choice may have changed while publishing.
       await this.syncPublishedVideo();
       if (this.ended) return;
@@ -318,12 +324,24 @@ export class CallSession {
     );
   }
 
-  /** Another microphone (a choice or a fallback) replaces the published one; nothing to do before publishing. */
-  private async switchPublishedAudio(track: MediaStreamTrack): Promise<void> {
-    // Before publishing, the publish takes the current microphone; with none published, nothing carries it.
-    if (!this.publishedAudio || track === this.publishedAudio) return;
+  /**
+   * Another microphone (a choice or a fallback) replaces the published one, or the first one (it follows a
+   * camera-first open) joins what is published. Nothing to do before publishing: the publish takes the current
+   * microphone. One at a time, so the publish's own check and the track's event cannot both publish it.
+   */
+  private switchPublishedAudio(track: MediaStreamTrack): Promise<void> {
+    const run = this.audioSwitching.then(() => this.applyPublishedAudio(track));
+    this.audioSwitching = run;
+    return run;
+  }
+
+  private async applyPublishedAudio(track: MediaStreamTrack): Promise<void> {
+    if (!this.publishDone || track === this.publishedAudio || this.ended) return;
     try {
-      await this.room.replaceAudioTrack(track);
+      // The publisher always has a microphone m-line: a first microphone is a track swap too.
+      if (this.publishedAny) await this.room.replaceAudioTrack(track);
+      else await this.room.publish([track]);
+      this.publishedAny = true;
       this.publishedAudio = track;
     } catch (error) {
       this.log.warn('could not switch the published microphone', { error });

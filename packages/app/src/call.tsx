@@ -47,7 +47,11 @@ function deviceControls(media: LocalMedia): ControlDescriptor[] {
     {
       control: 'mic',
       label: mic ? 'Mute' : 'Unmute',
-      title: media.audio ? `Microphone ${mic ? 'on' : 'off'}` : 'No microphone',
+      title: media.audio
+        ? `Microphone ${mic ? 'on' : 'off'}`
+        : media.microphoneStarting.value
+          ? 'Microphone starting'
+          : 'No microphone',
       off: !mic,
       pressed: mic,
       name: 'Microphone',

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { parsePrefs } from './devices.js';
 import { dropEarlyMedia, readRequestPrefs, startEarlyMedia, takeEarlyMedia } from './early-media.js';
-import { firstMediaRequest } from './media-request.js';
+import { firstMediaRequest, mediaPermissionsGranted } from './media-request.js';
 
 /** A stream whose tracks record stop(). */
 function fakeStream() {
@@ -11,54 +11,85 @@ function fakeStream() {
 
 describe('early media hand-off', () => {
   const request = firstMediaRequest({ audioProcessing: true });
+  const together = Promise.resolve(false);
+  const apart = Promise.resolve(true);
+  const settle = () => new Promise((r) => setTimeout(r, 0));
 
   it('gives the early stream to the same request, once', async () => {
     const holder = {};
     const { stream } = fakeStream();
     const getUserMedia = vi.fn(async () => stream);
-    startEarlyMedia(request, getUserMedia, holder);
-    expect(getUserMedia).toHaveBeenCalledWith(request);
+    startEarlyMedia(request, getUserMedia, holder, together);
     // The app builds its own (equal, not identical) constraints object.
-    const taken = takeEarlyMedia(firstMediaRequest({ audioProcessing: true }), holder);
-    expect(await taken).toBe(stream);
+    const taken = await takeEarlyMedia(firstMediaRequest({ audioProcessing: true }), holder);
+    expect(getUserMedia).toHaveBeenCalledWith(request);
+    expect(taken?.kind).toBe('together');
+    expect(taken?.kind === 'together' && (await taken.stream)).toBe(stream);
     expect(takeEarlyMedia(request, holder)).toBeUndefined();
   });
 
-  it('marks when the browser was asked and when it gave the tracks (not on a refusal)', async () => {
+  it('asks for the camera first, then the microphone, where the site may use both', async () => {
+    const holder = {};
+    const camera = fakeStream().stream;
+    const microphone = fakeStream().stream;
+    const getUserMedia = vi.fn(async (c: MediaStreamConstraints) => (c.video ? camera : microphone));
+    startEarlyMedia(request, getUserMedia, holder, apart);
+    const taken = await takeEarlyMedia(request, holder);
+    expect(getUserMedia.mock.calls.map(([c]) => c)).toEqual([
+      { video: request.video },
+      { audio: request.audio },
+    ]);
+    expect(taken?.kind).toBe('apart');
+    if (taken?.kind !== 'apart') return;
+    expect(await taken.camera).toBe(camera);
+    expect(await taken.microphone).toBe(microphone);
+  });
+
+  it('marks when the browser was asked and when it gave the camera (not on a refusal)', async () => {
     const marks = () => performance.getEntriesByType('mark').map((m) => m.name);
-    performance.clearMarks();
-    let grant: (s: MediaStream) => void = () => undefined;
-    const { stream } = fakeStream();
-    startEarlyMedia(request, () => new Promise((resolve) => (grant = resolve)), {});
-    expect(marks()).toEqual(['backdrop:camera-asked']);
-    grant(stream);
-    await Promise.resolve();
-    expect(marks()).toEqual(['backdrop:camera-asked', 'backdrop:camera-granted']);
+    for (const separately of [together, apart]) {
+      performance.clearMarks();
+      // The first request is the camera's (or both kinds'); apart, the microphone's stays unanswered.
+      const grants: ((s: MediaStream) => void)[] = [];
+      const { stream } = fakeStream();
+      startEarlyMedia(request, () => new Promise((resolve) => grants.push(resolve)), {}, separately);
+      await settle();
+      expect(marks()).toEqual(['backdrop:camera-asked']);
+      grants[0]!(stream);
+      await settle();
+      expect(marks()).toEqual(['backdrop:camera-asked', 'backdrop:camera-granted']);
+    }
 
     performance.clearMarks();
-    startEarlyMedia(request, async () => Promise.reject(new DOMException('no', 'NotAllowedError')), {});
-    await Promise.resolve();
-    await Promise.resolve();
+    startEarlyMedia(
+      request,
+      async () => Promise.reject(new DOMException('no', 'NotAllowedError')),
+      {},
+      together,
+    );
+    await settle();
     expect(marks()).toEqual(['backdrop:camera-asked']);
   });
 
   it('stops the early tracks when the app asks for something else', async () => {
-    const holder = {};
-    const { stream, tracks } = fakeStream();
-    startEarlyMedia(request, async () => stream, holder);
-    const other = firstMediaRequest({ audioProcessing: false });
-    expect(takeEarlyMedia(other, holder)).toBeUndefined();
-    await Promise.resolve();
-    await Promise.resolve();
-    for (const track of tracks) expect(track.stop).toHaveBeenCalledOnce();
+    for (const separately of [together, apart]) {
+      const holder = {};
+      const { stream, tracks } = fakeStream();
+      startEarlyMedia(request, async () => stream, holder, separately);
+      const other = firstMediaRequest({ audioProcessing: false });
+      expect(takeEarlyMedia(other, holder)).toBeUndefined();
+      await settle();
+      // Apart, the one fake stream came twice (camera and microphone): stopped for each.
+      for (const track of tracks) expect(track.stop).toHaveBeenCalledTimes(separately === apart ? 2 : 1);
+    }
   });
 
   it('stops the early tracks of a page that shows no lobby', async () => {
     const holder = {};
     const { stream, tracks } = fakeStream();
-    startEarlyMedia(request, async () => stream, holder);
+    startEarlyMedia(request, async () => stream, holder, together);
     dropEarlyMedia(holder);
-    await new Promise((r) => setTimeout(r, 0));
+    await settle();
     for (const track of tracks) expect(track.stop).toHaveBeenCalledOnce();
     expect(takeEarlyMedia(request, holder)).toBeUndefined();
   });
@@ -66,14 +97,37 @@ describe('early media hand-off', () => {
   it('hands over a refusal for the app to classify', async () => {
     const holder = {};
     const refused = Object.assign(new Error('denied'), { name: 'NotAllowedError' });
-    startEarlyMedia(request, () => Promise.reject(refused), holder);
-    await expect(takeEarlyMedia(request, holder)).rejects.toBe(refused);
+    startEarlyMedia(request, () => Promise.reject(refused), holder, apart);
+    const taken = await takeEarlyMedia(request, holder);
+    if (taken?.kind !== 'apart') throw new Error('expected an apart ask');
+    await expect(taken.camera).rejects.toBe(refused);
+    await expect(taken.microphone).rejects.toBe(refused);
   });
 
   it('does nothing without getUserMedia', () => {
     const holder = {};
-    startEarlyMedia(request, undefined, holder);
+    startEarlyMedia(request, undefined, holder, together);
     expect(takeEarlyMedia(request, holder)).toBeUndefined();
+  });
+});
+
+describe('mediaPermissionsGranted', () => {
+  const query = (states: Record<string, string>) => async (d: { name: string }) => {
+    const state = states[d.name];
+    if (state === undefined) throw new TypeError(`'${d.name}' is not a valid permission name`);
+    return { state };
+  };
+
+  it('is true only when both the camera and the microphone are granted', async () => {
+    expect(await mediaPermissionsGranted(query({ camera: 'granted', microphone: 'granted' }))).toBe(true);
+    expect(await mediaPermissionsGranted(query({ camera: 'granted', microphone: 'prompt' }))).toBe(false);
+    expect(await mediaPermissionsGranted(query({ camera: 'prompt', microphone: 'granted' }))).toBe(false);
+    expect(await mediaPermissionsGranted(query({ camera: 'denied', microphone: 'granted' }))).toBe(false);
+  });
+
+  it('is false where the browser cannot tell (one request, one prompt)', async () => {
+    expect(await mediaPermissionsGranted(query({ microphone: 'granted' }))).toBe(false);
+    expect(await mediaPermissionsGranted(undefined)).toBe(false);
   });
 });
 

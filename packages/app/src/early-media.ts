@@ -5,22 +5,31 @@
  * mounts, so this asks for nothing the page would not ask for anyway; it only asks earlier. Opening a camera
  * takes long (the first getUserMedia in a browser took 0.9-1.5 s here with Chromium's fake camera) and the
  * effect, the join and so what the others see all wait for it. `LocalMedia.open` adopts the request when it
- * would make exactly the same one; else the early tracks are stopped.
+ * would make exactly the same one; else the early tracks are stopped. Where the site may use both devices
+ * already, the camera and the microphone are asked for apart, camera first (`askMedia`).
  */
 
-import type { RequestPrefs } from './media-request.js';
+import { mediaPermissionsGranted, type RequestPrefs } from './media-request.js';
 
 const KEY = '__backdropEarlyMedia';
+
+type GetUserMedia = (constraints: MediaStreamConstraints) => Promise<MediaStream>;
+
+/**
+ * What a first media request gave: one stream for both kinds (one permission prompt), or the camera and the
+ * microphone asked apart, camera first (the site may use both already: see `mediaPermissionsGranted`).
+ */
+export type MediaAsk =
+  | { kind: 'together'; stream: Promise<MediaStream> }
+  | { kind: 'apart'; camera: Promise<MediaStream>; microphone: Promise<MediaStream> };
 
 interface EarlyMedia {
   /** The constraints asked for, as JSON (what `takeEarlyMedia` compares). */
   request: string;
-  stream: Promise<MediaStream>;
+  ask: Promise<MediaAsk>;
 }
 
 type Holder = { [KEY]?: EarlyMedia };
-
-type GetUserMedia = (constraints: MediaStreamConstraints) => Promise<MediaStream>;
 
 /** The remembered device choices' localStorage key (device-list.ts stores them there). */
 export const DEVICE_PREFS_KEY = 'backdrop.devices';
@@ -29,7 +38,46 @@ function mark(name: string): void {
   if (typeof performance !== 'undefined' && typeof performance.mark === 'function') performance.mark(name);
 }
 
-/** Asks for `constraints` now and keeps the promise for `takeEarlyMedia` (no-op without getUserMedia). */
+function streamsOf(ask: MediaAsk): Promise<MediaStream>[] {
+  return ask.kind === 'together' ? [ask.stream] : [ask.camera, ask.microphone];
+}
+
+/**
+ * Asks for `constraints`: in one request, or `apart`, the camera first and then the microphone (a browser
+ * opens them in the order asked, so the camera does not wait for the microphone). Rejections are the taker's
+ * to see; until then none is an unhandled one.
+ */
+export function askMedia(
+  constraints: MediaStreamConstraints,
+  apart: boolean,
+  getUserMedia: GetUserMedia,
+): MediaAsk {
+  const ask: MediaAsk = apart
+    ? {
+        kind: 'apart',
+        camera: getUserMedia({ video: constraints.video ?? false }),
+        microphone: getUserMedia({ audio: constraints.audio ?? false }),
+      }
+    : { kind: 'together', stream: getUserMedia(constraints) };
+  for (const stream of streamsOf(ask)) stream.catch(() => undefined);
+  return ask;
+}
+
+/** Stops every track the ask gave (or will give). */
+function stopAsk(ask: MediaAsk): void {
+  for (const stream of streamsOf(ask))
+    stream.then(
+      (s) => {
+        for (const track of s.getTracks()) track.stop();
+      },
+      () => undefined,
+    );
+}
+
+/**
+ * Asks for `constraints` now (once `apart` is known: whether the site may use both devices already) and keeps
+ * the ask for `takeEarlyMedia`. No-op without getUserMedia.
+ */
 export function startEarlyMedia(
   constraints: MediaStreamConstraints,
   getUserMedia: GetUserMedia | undefined = typeof navigator === 'undefined' ||
@@ -37,39 +85,36 @@ export function startEarlyMedia(
     ? undefined
     : (c) => navigator.mediaDevices.getUserMedia(c),
   holder: object = globalThis,
+  apart: Promise<boolean> = mediaPermissionsGranted(),
 ): void {
   if (!getUserMedia) return;
-  // Marks for scripts (bench:start): when the browser was asked, and when it gave the tracks, apart from when
-  // the app took them over (`backdrop:media-open`), so the camera's time shows as the browser's or the app's.
-  mark('backdrop:camera-asked');
-  const stream = getUserMedia(constraints);
-  stream.then(
-    () => mark('backdrop:camera-granted'),
-    () => undefined,
-  );
-  // Whoever takes it sees the rejection; until then it is not an unhandled one.
-  stream.catch(() => undefined);
-  (holder as Holder)[KEY] = { request: JSON.stringify(constraints), stream };
+  const ask = apart.then((separately) => {
+    // Marks for scripts (bench:start): when the browser was asked, and when it gave the camera, apart from
+    // when the app took it over (`backdrop:media-open`), so the camera's time shows as the browser's or the app's.
+    mark('backdrop:camera-asked');
+    const asked = askMedia(constraints, separately, getUserMedia);
+    (asked.kind === 'together' ? asked.stream : asked.camera).then(
+      () => mark('backdrop:camera-granted'),
+      () => undefined,
+    );
+    return asked;
+  });
+  (holder as Holder)[KEY] = { request: JSON.stringify(constraints), ask };
 }
 
 /**
- * The early request's stream if it asked for exactly `constraints`, once (then it is gone). A request for
- * other constraints (the app decided otherwise) is let go: its tracks are stopped.
+ * The early ask if it asked for exactly `constraints`, once (then it is gone). An ask for other constraints
+ * (the app decided otherwise) is let go: its tracks are stopped.
  */
 export function takeEarlyMedia(
   constraints: MediaStreamConstraints,
   holder: object = globalThis,
-): Promise<MediaStream> | undefined {
+): Promise<MediaAsk> | undefined {
   const early = (holder as Holder)[KEY];
   delete (holder as Holder)[KEY];
   if (!early) return undefined;
-  if (early.request === JSON.stringify(constraints)) return early.stream;
-  early.stream.then(
-    (stream) => {
-      for (const track of stream.getTracks()) track.stop();
-    },
-    () => undefined,
-  );
+  if (early.request === JSON.stringify(constraints)) return early.ask;
+  void early.ask.then(stopAsk);
   return undefined;
 }
 

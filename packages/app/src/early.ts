@@ -1,5 +1,6 @@
 // The app's first script on a room page (async, ahead of the app's bundle): asks for the camera and
-// microphone at once, the same request the lobby makes when it mounts (see early-media.ts).
+// microphone at once (in one request, or the camera first where the site may use both), the same request the
+// lobby makes when it mounts (see early-media.ts).
 import { DEVICE_PREFS_KEY, readRequestPrefs, startEarlyMedia } from './early-media.js';
 import { firstMediaRequest } from './media-request.js';
 

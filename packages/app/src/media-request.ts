@@ -38,3 +38,28 @@ export function videoConstraints(deviceId: string | undefined): MediaTrackConstr
     frameRate: { ideal: 30 },
   };
 }
+
+/** The Permissions API's query, as far as the permission check needs it (tests pass a fake). */
+export type PermissionQuery = (descriptor: { name: 'camera' | 'microphone' }) => Promise<{ state: string }>;
+
+/**
+ * Whether this site may use both the camera and the microphone without asking (a grant kept from an earlier
+ * visit). Then the two are asked for one after the other, camera first: browsers open the devices of one
+ * request one after the other, so the camera of a request for both comes only after the microphone (Chromium,
+ * measured: 1.9-2.7 s for both, 0.5-1.2 s for the camera alone while a 3-person call loaded the machine). When
+ * the browser would ask the user, one request for both, so there is one prompt. False where the Permissions API
+ * cannot tell (Firefox before 'camera' was queryable): one request.
+ */
+export async function mediaPermissionsGranted(
+  query: PermissionQuery | undefined = typeof navigator === 'undefined' || !navigator.permissions?.query
+    ? undefined
+    : (descriptor) => navigator.permissions.query(descriptor as PermissionDescriptor),
+): Promise<boolean> {
+  if (!query) return false;
+  try {
+    const states = await Promise.all([query({ name: 'camera' }), query({ name: 'microphone' })]);
+    return states.every((s) => s.state === 'granted');
+  } catch {
+    return false;
+  }
+}

@@ -19,10 +19,11 @@ import {
   matchRemembered,
   videoConstraints,
 } from './devices.js';
-import { takeEarlyMedia } from './early-media.js';
+import { askMedia, takeEarlyMedia } from './early-media.js';
 import { uploadedImage } from './effect-options.js';
 import { createLogger } from './log.js';
-import { classifyMediaError, describeMediaProblem } from './media-problems.js';
+import { classifyMediaError, type DeviceFailure, describeMediaProblem } from './media-problems.js';
+import { mediaPermissionsGranted } from './media-request.js';
 import { recordEffectStartup } from './metrics.js';
 
 const log = createLogger('media');
@@ -42,6 +43,19 @@ const EFFECTS_FILES =
  */
 export function preloadChosenEffect(mode: EffectMode | undefined): void {
   if (mode && mode.kind !== 'none' && effectsSupported()) void preloadEffects(EFFECTS_FILES);
+}
+
+/** The stream of `constraints` (or of the request already made for them), or why the browser gave none. */
+async function tryGet(
+  constraints: MediaStreamConstraints,
+  asked?: Promise<MediaStream>,
+): Promise<MediaStream | DeviceFailure> {
+  try {
+    return await (asked ?? navigator.mediaDevices.getUserMedia(constraints));
+  } catch (error) {
+    log.info('getUserMedia failed', { constraints, error });
+    return classifyMediaError((error as Error).name);
+  }
 }
 
 export interface MediaCallbacks {
@@ -70,6 +84,14 @@ export class LocalMedia {
   private readonly modeState = signal<EffectMode>({ kind: 'none' });
   private readonly videoState = signal<MediaStreamTrack | undefined>(undefined);
   private readonly micState = signal(false);
+  /** Whether the microphone should send once it is there (a host's mute can come before it does). */
+  private micWanted = true;
+  private readonly microphoneStartingState = signal(false);
+  /**
+   * Why the microphone of a camera-first open failed, once it settled (undefined: it came, or `open` waited
+   * for it and its `problem` said so).
+   */
+  microphoneProblem: Promise<string | undefined> = Promise.resolve(undefined);
   private readonly cameraState = signal(true);
   private readonly videoTrackListeners = new Set<(track: MediaStreamTrack | undefined) => void>();
   private readonly audioTrackListeners = new Set<(track: MediaStreamTrack) => void>();
@@ -129,8 +151,17 @@ export class LocalMedia {
     return this.micState;
   }
 
-  /** Mutes or unmutes the microphone (track.enabled: the SFU keeps the stream, unmuting is instant). */
+  /** Whether the microphone of a camera-first open is still being opened (the camera is there already). */
+  get microphoneStarting(): ReadonlySignal<boolean> {
+    return this.microphoneStartingState;
+  }
+
+  /**
+   * Mutes or unmutes the microphone (track.enabled: the SFU keeps the stream, unmuting is instant). Before a
+   * starting microphone is there, remembered for it.
+   */
   setMicEnabled(on: boolean): void {
+    this.micWanted = on;
     if (!this.audio) return;
     this.audio.enabled = on;
     this.micState.value = on;
@@ -141,7 +172,11 @@ export class LocalMedia {
     return this.cameraState;
   }
 
-  /** Opens camera and microphone; either may be missing (denied, absent, busy), which `problem` explains. */
+  /**
+   * Opens camera and microphone; either may be missing (denied, absent, busy), which `problem` explains. Where
+   * the site may use both already, the camera is asked for first and `open` returns with it: the microphone
+   * follows (`microphoneStarting` until then, `microphoneProblem` says if it failed).
+   */
   static async open(): Promise<{ media: LocalMedia; problem?: string }> {
     if (!navigator.mediaDevices?.getUserMedia) {
       return {
@@ -149,24 +184,32 @@ export class LocalMedia {
         problem: 'This browser cannot use a camera or microphone here (a secure https:// page is needed).',
       };
     }
-    const tryGet = async (constraints: MediaStreamConstraints, early?: Promise<MediaStream>) => {
-      try {
-        return await (early ?? navigator.mediaDevices.getUserMedia(constraints));
-      } catch (error) {
-        log.info('getUserMedia failed', { constraints, error });
-        return classifyMediaError((error as Error).name);
-      }
-    };
     // The remembered devices by id (valid while this site keeps its permission); a label match follows in
     // restoreRemembered() once labels can be read.
     const prefs = loadPrefs();
     const video = videoConstraints(undefined);
     const mic = audioConstraints(undefined, prefs.audioProcessing);
     // The remembered devices first, exactly (Chromium gave the default for an `ideal` id here), else the
-    // defaults: one request for both (one permission prompt). The page's early script (early-media.ts) may
-    // have made this very request already. If remembered devices are gone, the defaults.
+    // defaults. The page's early script (early-media.ts) may have made this very request already.
     const first = firstMediaRequest(prefs);
-    const firstResult = await tryGet(first, takeEarlyMedia(first));
+    const ask =
+      (await takeEarlyMedia(first)) ??
+      askMedia(first, await mediaPermissionsGranted(), (c) => navigator.mediaDevices.getUserMedia(c));
+    if (ask.kind === 'apart') {
+      const camera = tryGet({ video: first.video ?? false }, ask.camera).then((got) =>
+        typeof got === 'string' && prefs.videoinput ? tryGet({ video }) : got,
+      );
+      const microphone = tryGet({ audio: first.audio ?? false }, ask.microphone).then((got) =>
+        typeof got === 'string' && prefs.audioinput ? tryGet({ audio: mic }) : got,
+      );
+      const cameraGot = await camera;
+      // Without a camera there is nothing to show sooner: both failures in one message.
+      if (typeof cameraGot === 'string') return LocalMedia.fromEach(cameraGot, await microphone);
+      const media = new LocalMedia(undefined, cameraGot.getVideoTracks()[0]);
+      media.awaitMicrophone(microphone);
+      return { media };
+    }
+    const firstResult = await tryGet(first, ask.stream);
     const both =
       typeof firstResult !== 'string' || !(prefs.videoinput || prefs.audioinput)
         ? firstResult
@@ -178,8 +221,14 @@ export class LocalMedia {
       media.restoreInBackground();
       return { media };
     }
-    const cameraOnly = await tryGet({ video });
-    const micOnly = await tryGet({ audio: mic });
+    return LocalMedia.fromEach(await tryGet({ video }), await tryGet({ audio: mic }));
+  }
+
+  /** The media from a camera request and a microphone request of their own (either may have failed). */
+  private static fromEach(
+    cameraOnly: MediaStream | DeviceFailure,
+    micOnly: MediaStream | DeviceFailure,
+  ): { media: LocalMedia; problem?: string } {
     const camera = typeof cameraOnly === 'string' ? undefined : cameraOnly.getVideoTracks()[0];
     const audio = typeof micOnly === 'string' ? undefined : micOnly.getAudioTracks()[0];
     const problem = describeMediaProblem(
@@ -189,6 +238,32 @@ export class LocalMedia {
     const media = new LocalMedia(audio, camera);
     media.restoreInBackground();
     return { media, ...(problem ? { problem } : {}) };
+  }
+
+  /**
+   * The microphone of a camera-first open: adopted when it comes (muted if a host muted us meanwhile), or its
+   * failure told by `microphoneProblem`. Arriving after close(), or after a microphone chosen meanwhile, it is
+   * stopped.
+   */
+  private awaitMicrophone(microphone: Promise<MediaStream | DeviceFailure>): void {
+    this.microphoneStartingState.value = true;
+    this.microphoneProblem = microphone.then((got) => {
+      this.microphoneStartingState.value = false;
+      const track = typeof got === 'string' ? undefined : got.getAudioTracks()[0];
+      // Closed meanwhile, or another microphone was chosen in the settings before this one came: not used.
+      if (this.closed || this.audio !== undefined) {
+        track?.stop();
+        return undefined;
+      }
+      if (track) {
+        track.enabled = this.micWanted;
+        this.adoptAudio(track);
+        this.micState.value = track.enabled;
+        for (const listener of this.audioTrackListeners) listener(track);
+      }
+      this.restoreInBackground();
+      return typeof got === 'string' ? describeMediaProblem(undefined, got) : undefined;
+    });
   }
 
   /**

@@ -51,10 +51,18 @@ export class DirectPath extends TypedEmitter<DirectPathEvents> {
   private ignoreOffer = false;
   private readonly videoSenders: RTCRtpSender[] = [];
   private readonly audioSenders: RTCRtpSender[] = [];
+  /**
+   * Our tracks as they are now: a swap before `addLocal` (the polite side waits for the first offer) must not
+   * leave the path to send the track it was made with (the raw camera, when an effect was chosen meanwhile).
+   */
+  private tracks: MediaStreamTrack[];
+  /** The stream our tracks are sent in (one, so the peer plays them in sync); made by `addLocal`. */
+  private stream: MediaStream | undefined;
 
   constructor(private readonly options: DirectPathOptions) {
     super({ name: 'client.direct-path', ...(options.log && { log: options.log }) });
     this.peerId = options.peerId;
+    this.tracks = [...options.tracks];
     const pc = options.pc;
     this.pc = pc;
     // The first offer is the impolite side's only: the polite side adds its tracks and channel once that offer
@@ -88,13 +96,30 @@ export class DirectPath extends TypedEmitter<DirectPathEvents> {
     control.addEventListener('close', () => {
       if (this.state === 'finishing') this.close();
     });
-    const stream = new MediaStream([...this.options.tracks]);
-    for (const track of this.options.tracks) {
-      // addTrack, not addTransceiver: it reuses the transceivers of the peer's m-lines of the same kind.
-      const sender = this.pc.addTrack(track, stream);
-      if (track.kind === 'video') this.videoSenders.push(sender);
-      else this.audioSenders.push(sender);
+    const stream = new MediaStream([...this.tracks]);
+    this.stream = stream;
+    for (const track of this.tracks) this.addSender(track, stream);
+  }
+
+  private addSender(track: MediaStreamTrack, stream: MediaStream): void {
+    // addTrack, not addTransceiver: it reuses the transceivers of the peer's m-lines of the same kind.
+    const sender = this.pc.addTrack(track, stream);
+    if (track.kind === 'video') this.videoSenders.push(sender);
+    else this.audioSenders.push(sender);
+  }
+
+  /** Makes `track` our track of its kind: swapped in where one is sent, else added (which renegotiates). */
+  private async setTrack(track: MediaStreamTrack): Promise<void> {
+    this.tracks = [...this.tracks.filter((t) => t.kind !== track.kind), track];
+    // Before addLocal, it takes the tracks as they are then.
+    if (!this.stream || this.state === 'closed') return;
+    const senders = track.kind === 'video' ? this.videoSenders : this.audioSenders;
+    if (senders.length === 0) {
+      this.stream.addTrack(track);
+      this.addSender(track, this.stream);
+      return;
     }
+    await Promise.all(senders.map((s) => s.replaceTrack(track)));
   }
 
   private send(signal: PeerSignal): void {
@@ -146,14 +171,17 @@ export class DirectPath extends TypedEmitter<DirectPathEvents> {
     }
   }
 
-  /** Sends `track` instead of our current video, without renegotiating. */
-  async replaceVideoTrack(track: MediaStreamTrack): Promise<void> {
-    await Promise.all(this.videoSenders.map((s) => s.replaceTrack(track)));
+  /** Sends `track` instead of our current video, without renegotiating (or as our first video). */
+  replaceVideoTrack(track: MediaStreamTrack): Promise<void> {
+    return this.setTrack(track);
   }
 
-  /** Sends `track` instead of our current microphone (another device), without renegotiating. */
-  async replaceAudioTrack(track: MediaStreamTrack): Promise<void> {
-    await Promise.all(this.audioSenders.map((s) => s.replaceTrack(track)));
+  /**
+   * Sends `track` instead of our current microphone (another device), without renegotiating; a first
+   * microphone (it follows a camera-first open) is added, and the path renegotiates.
+   */
+  replaceAudioTrack(track: MediaStreamTrack): Promise<void> {
+    return this.setTrack(track);
   }
 
   /**
