@@ -7,17 +7,14 @@ import {
   type QualityLevel,
   shouldSegment,
 } from '../mask/budget.js';
-import { averageIntoMirrored, mirrorRgba } from '../mask/mirror.js';
-import { blendOnto } from '../mask/model-blend.js';
 import { outputVerdict } from '../mask/output-verdict.js';
 import type { ResolvedEffectMode } from '../mode.js';
 import type { chooseCompositor } from '../render/choose-compositor.js';
 import { type Compositor, PRIVACY_FRAME, type Renderer } from '../render/compositor.js';
 import type { FrameScaler } from '../render/frame-scaler.js';
 import { type FrameSource, sourceSize } from '../render/source-stage.js';
-import { MODELS, type SecondPass, secondPassFor } from '../segmentation/models.js';
-import type { Delegate, ModelMask, Segmenter } from '../segmentation/segmenter.js';
-import type { PageRuntime, RuntimeCache } from '../segmentation/tflite-runtime.js';
+import type { Delegate, Segmenter } from '../segmentation/segmenter.js';
+import type { PageRuntime } from '../segmentation/tflite-runtime.js';
 import { planRenderer } from '../startup/decisions.js';
 import { epochNow, StartupTimeline } from '../startup/timeline.js';
 import {
@@ -26,6 +23,7 @@ import {
   type EngineOptions,
   REAL_ENGINE_DEPS,
 } from './engine-deps.js';
+import { ModelPasses } from './model-passes.js';
 import { type EffectStats, RateMeter, StageTimer } from './stats.js';
 
 /** Frames that warm the refinement and compositing code while the model loads (see Engine.warmUp). */
@@ -64,25 +62,11 @@ export class Engine {
   private privacyFrames = 0;
   private frameIndex = 0;
   private haveMask = false;
-  private lastRaw: ModelMask | null = null;
-  /** The compiled TFLite runtime (null with MediaPipe Tasks): another model loads into a new instance of it. */
-  private runtime: RuntimeCache | null = null;
-  /** The square model, loaded when an upright frame first wants it (a wide camera never fetches it). */
-  private square: {
-    state: 'loading' | 'ready' | 'failed';
-    segmenter: Segmenter | null;
-    settled: Promise<void>;
-  } | null = null;
-  /** The size of the frame being processed (its shape picks the second model pass). */
-  private frameSize = { width: 0, height: 0 };
-  /** The second pass of the last model frame (null: none ran). */
-  private lastSecondPass: SecondPass | null = null;
-  /** The mirrored model input, reused (it was a fresh 147 KB array and ImageData per model frame). */
-  private mirroredInput: ImageData | null = null;
+  /** The model's passes on a model frame; owns the square model. */
+  private readonly passes: ModelPasses;
   private measuredMs: Partial<Record<Delegate, number>> = {};
   private readonly log = createLogger('effects.engine');
   private pending: { cost: number; timestampMs: number } | null = null;
-  private inferences = 0;
   private warmUps = 0;
   /** Effected frames made at START_QUALITY so far (a worker's start, not a resume: its code is warm). */
   private startFrames = 0;
@@ -107,6 +91,13 @@ export class Engine {
         : ADAPTIVE_LEVELS;
     this.budget = new BudgetController({}, levels);
     this.scaler = deps.createFrameScaler();
+    this.passes = new ModelPasses({
+      options,
+      loadModel: deps.loadModel,
+      timer: this.timer,
+      log: this.log,
+      disposed: () => this.state === 'disposed',
+    });
     if (options.frameRate) this.budget.setNominalInterval(1000 / options.frameRate);
     if (options.createdAt !== undefined) this.timeline.mark('created', options.createdAt);
     this.timeline.mark('workerStarted');
@@ -164,7 +155,7 @@ export class Engine {
       }
       this.segmenter = choice.segmenter;
       this.measuredMs = choice.measuredMs;
-      this.runtime = choice.cache ?? options.runtimeCache ?? null;
+      this.passes.runtime = choice.cache ?? options.runtimeCache ?? null;
       // Only what this worker loaded itself goes back to the page (it already holds what it gave).
       if (choice.cache && !options.runtimeCache) this.callbacks.runtimeCache?.(choice.cache);
       this.timeline.mark('calibrated');
@@ -229,7 +220,7 @@ export class Engine {
     // This frame's stages read 0 unless it runs them (the first effected frame's are start-up steps).
     this.timer.clearLast();
     this.fpsIn.tick(t0);
-    this.frameSize = sourceSize(frame);
+    this.passes.frameSize = sourceSize(frame);
     this.budget.frameArrived(timestampMs);
     const quality = this.frameQuality;
     const scale = quality.frameScale ?? 1;
@@ -333,9 +324,9 @@ export class Engine {
    * effect does not wait; it runs the mirrored pass meanwhile).
    */
   async modelFor(size: { width: number; height: number }): Promise<void> {
-    this.frameSize = size;
-    if (this.state === 'ready' && this.budget.quality.mirrorAverage) this.secondPass();
-    await this.square?.settled;
+    this.passes.frameSize = size;
+    if (this.state === 'ready' && this.budget.quality.mirrorAverage) this.passes.secondPass();
+    await this.passes.squareSettled;
   }
 
   /** The mask-processor path: the same stages, then the final alpha and the bare model output. */
@@ -343,15 +334,15 @@ export class Engine {
     if (this.state !== 'ready') throw new EffectError('model_load_failed', 'the model is not loaded');
     const t0 = performance.now();
     this.fpsIn.tick(t0);
-    this.frameSize = sourceSize(frame);
+    this.passes.frameSize = sourceSize(frame);
     this.compositor.prepare(frame);
-    if (!this.updateMask(timestampMs) || !this.lastRaw) {
+    if (!this.updateMask(timestampMs) || !this.passes.lastRaw) {
       throw new EffectError('segmentation_failed', 'segmentation failed');
     }
     const alpha = this.compositor.readAlpha();
     this.timer.add('total', performance.now() - t0);
     this.fpsOut.tick(performance.now());
-    return { alpha, raw: this.lastRaw };
+    return { alpha, raw: this.passes.lastRaw };
   }
 
   stats(pipeline: EffectStats['pipeline']): EffectStats {
@@ -375,7 +366,7 @@ export class Engine {
       msPerFrameP50: this.timer.percentile(0.5),
       msPerFrameP95: this.timer.percentile(0.95),
       budget,
-      secondPass: this.lastSecondPass,
+      secondPass: this.passes.lastSecondPass,
       // Judged only while an effect runs: privacy frames and 'none' are not held to the rule.
       degraded:
         this.state === 'ready' && this.mode.kind !== 'none' && this.options.adaptive
@@ -401,7 +392,7 @@ export class Engine {
     this.mode = { kind: 'none' };
     this.segmenter?.close();
     this.segmenter = null;
-    this.closeSquare();
+    this.passes.close();
     this.compositor.dispose();
     this.scaler.dispose();
   }
@@ -446,48 +437,8 @@ export class Engine {
     const quality = this.frameQuality;
     try {
       if (shouldSegment(this.frameIndex, quality, this.haveMask)) {
-        const t = performance.now();
-        if (this.inferences++ === this.options.failSegmentationAfter) {
-          throw new EffectError('segmentation_failed', 'injected fault (testing)');
-        }
-        const input = this.compositor.modelInput(undefined, quality.refineScale);
-        this.timer.add('input', performance.now() - t);
-        const mask = segmenter.segment(input, timestampMs);
-        let inferenceMs = segmenter.inferenceMs ?? 0;
-        // The bare model output, kept for the mask processor's `raw` (what the rest of the pipeline adds to):
-        // the mirrored pass averages into its own output, so this stays as the model gave it.
-        this.lastRaw = mask;
-        this.timer.add('segment', performance.now() - t);
-        const pass = quality.mirrorAverage ? this.secondPass() : null;
-        this.lastSecondPass = pass;
-        let final: ModelMask = mask;
-        if (pass === 'square') {
-          const ts = performance.now();
-          const second = this.square!.segmenter!;
-          // NOTE: a second synchronous inference (the square model, ~1.8x the landscape one's pixels).
-          const square = second.segment(
-            this.compositor.modelInput(MODELS.square.input, quality.refineScale),
-            timestampMs,
-          );
-          inferenceMs += second.inferenceMs ?? 0;
-          // blendOnto writes into `square`: the raw mask stays as the model gave it.
-          blendOnto(square, mask);
-          final = square;
-          this.timer.add('square', performance.now() - ts);
-        } else if (pass === 'mirror') {
-          const tm = performance.now();
-          // NOTE: a second synchronous inference (~the model's cost again), at full quality only. The
-          // segmenter mirrors while it writes its input where it can (no mirrored copy of the picture).
-          const mirrored = segmenter.segmentMirrored
-            ? segmenter.segmentMirrored(input, timestampMs)
-            : segmenter.segment(this.mirrorOf(input), timestampMs);
-          inferenceMs += segmenter.inferenceMs ?? 0;
-          averageIntoMirrored(mask.data, mirrored.data, mask.width, mask.height);
-          final = mirrored;
-          this.timer.add('mirror', performance.now() - tm);
-        }
-        if (segmenter.inferenceMs !== undefined) this.timer.add('inference', inferenceMs);
-        this.compositor.setMask(final.data, final.width, final.height);
+        const mask = this.passes.segment({ segmenter, compositor: this.compositor, quality, timestampMs });
+        this.compositor.setMask(mask.data, mask.width, mask.height);
         this.haveMask = true;
       }
       const t = performance.now();
@@ -501,73 +452,12 @@ export class Engine {
     }
   }
 
-  /**
-   * The second inference for this frame's shape: the square model for an upright frame once it is loaded (the
-   * first such frame starts loading it; until then the mirrored pass runs, so no frame waits), else the
-   * mirrored landscape pass.
-   */
-  private secondPass(): SecondPass {
-    const wanted = secondPassFor(this.frameSize, {
-      squareSupported:
-        this.runtime !== null && this.deps.loadModel !== undefined && this.square?.state !== 'failed',
-    });
-    if (wanted !== 'square') return 'mirror';
-    if (!this.square) this.loadSquare();
-    return this.square?.state === 'ready' ? 'square' : 'mirror';
-  }
-
-  private loadSquare(): void {
-    const runtime = this.runtime;
-    const load = this.deps.loadModel;
-    if (!runtime || !load) return;
-    const square: NonNullable<Engine['square']> = {
-      state: 'loading',
-      segmenter: null,
-      settled: Promise.resolve(),
-    };
-    this.square = square;
-    square.settled = load(this.options, MODELS.square, runtime).then(
-      (segmenter) => {
-        if (this.square !== square || this.state === 'disposed') {
-          segmenter.close();
-          return;
-        }
-        square.segmenter = segmenter;
-        square.state = 'ready';
-        this.log.info('square model ready');
-      },
-      (error: unknown) => {
-        if (this.square !== square) return;
-        square.state = 'failed';
-        // The effect goes on with the mirrored pass: no frame is lost, so this is a warning, not an error event.
-        this.log.warn('square model failed to load; upright frames keep the mirrored pass', { error });
-      },
-    );
-  }
-
-  private closeSquare(): void {
-    this.square?.segmenter?.close();
-    this.square = null;
-  }
-
-  /** The model input mirrored left-right, into a buffer kept between frames. */
-  private mirrorOf(input: ImageData): ImageData {
-    const reuse = this.mirroredInput;
-    const target =
-      reuse && reuse.width === input.width && reuse.height === input.height
-        ? reuse
-        : new ImageData(new Uint8ClampedArray(input.data.length), input.width, input.height);
-    mirrorRgba(input.data, input.width, input.height, target.data as Uint8ClampedArray<ArrayBuffer>);
-    this.mirroredInput = target;
-    return target;
-  }
-
   private fail(error: unknown, code: 'model_load_failed' | 'segmentation_failed'): void {
     if (this.state === 'disposed') return;
     this.state = 'failed';
     this.segmenter?.close();
     this.segmenter = null;
-    this.closeSquare();
+    this.passes.close();
     const e =
       error instanceof EffectError
         ? error
