@@ -15,33 +15,16 @@ import type { FrameScaler } from '../render/frame-scaler.js';
 import { type FrameSource, sourceSize } from '../render/source-stage.js';
 import type { Delegate, Segmenter } from '../segmentation/segmenter.js';
 import type { PageRuntime } from '../segmentation/tflite-runtime.js';
-import { planRenderer } from '../startup/decisions.js';
-import { epochNow, StartupTimeline } from '../startup/timeline.js';
+import type { StartupTimeline } from '../startup/timeline.js';
 import {
   type EngineCallbacks,
   type EngineDeps,
   type EngineOptions,
   REAL_ENGINE_DEPS,
 } from './engine-deps.js';
+import { EngineStartup, START_FRAMES, START_QUALITY } from './engine-startup.js';
 import { ModelPasses } from './model-passes.js';
 import { type EffectStats, RateMeter, StageTimer } from './stats.js';
-
-/** Frames that warm the refinement and compositing code while the model loads (see Engine.warmUp). */
-const WARM_UP_FRAMES = 2;
-/** The flat mask a warm-up refines: the model's output size. */
-const WARM_UP_MASK = { width: 256, height: 144 };
-/**
- * The first effected frames of a start run code V8 has not optimized yet (and under load its compiler threads
- * get little CPU): they refine at the cheap refinement's working size and run the model once (no mirrored pass),
- * a quarter of the pixels for the slowest loops, and their cost is kept from the budget like a warm-up's.
- */
-export const START_FRAMES = 4;
-/** The cheap refinement (the first level that refines below full size), the model on every frame, once. */
-export const START_QUALITY: QualityLevel = {
-  ...(QUALITY_LEVELS.find((level) => level.refineScale < 1) ?? QUALITY_LEVELS[0]!),
-  segmentEvery: 1,
-  mirrorAverage: false,
-};
 
 /**
  * Turns camera frames into output frames on one OffscreenCanvas: segmentation, refinement, composition and
@@ -67,20 +50,17 @@ export class Engine {
   private measuredMs: Partial<Record<Delegate, number>> = {};
   private readonly log = createLogger('effects.engine');
   private pending: { cost: number; timestampMs: number } | null = null;
-  private warmUps = 0;
   /** Effected frames made at START_QUALITY so far (a worker's start, not a resume: its code is warm). */
   private startFrames = 0;
-  readonly timeline = new StartupTimeline(epochNow);
-  /** A suspended effect chosen again: its own short timeline, up to its first effected frame. */
-  private resumeTimeline: StartupTimeline | null = null;
-  /** performance.now() when the model became ready (or the resumed mode arrived): the first frame's wait. */
-  private readyAt: number | null = null;
+  /** The warm-up frames and the start-up timelines. */
+  private readonly startup: EngineStartup;
 
   constructor(
     private readonly options: EngineOptions,
     private readonly callbacks: EngineCallbacks,
     private readonly deps: EngineDeps = REAL_ENGINE_DEPS,
   ) {
+    this.startup = new EngineStartup({ timer: this.timer, callbacks, log: this.log });
     // Until the measured choice is made, the cheap-to-create Canvas2D back end draws the privacy frames.
     const initial = options.renderer === 'auto' ? options.cachedRenderer : options.renderer;
     this.compositor = deps.createCompositor(initial ?? 'canvas2d');
@@ -108,6 +88,11 @@ export class Engine {
     return this.options.adaptive && this.state === 'ready' && this.startFrames < START_FRAMES
       ? START_QUALITY
       : this.budget.quality;
+  }
+
+  /** The start's timeline: from the page's creating the effect to its first effected frame. */
+  get timeline(): StartupTimeline {
+    return this.startup.timeline;
   }
 
   get renderer(): Renderer {
@@ -160,7 +145,7 @@ export class Engine {
       if (choice.cache && !options.runtimeCache) this.callbacks.runtimeCache?.(choice.cache);
       this.timeline.mark('calibrated');
       this.state = 'ready';
-      this.readyAt = performance.now();
+      this.startup.modelReady();
       this.log.info('ready', { delegate: this.segmenter.delegate, renderer: this.renderer });
       this.callbacks.ready({
         delegate: this.segmenter.delegate,
@@ -179,13 +164,7 @@ export class Engine {
    * reported as a 'resume' timeline (start-up event), so the time from the choice is known there too.
    */
   resumeRequested(requestedAt: number): void {
-    this.resumeTimeline = new StartupTimeline(epochNow, 'resume');
-    this.resumeTimeline.mark('created', requestedAt);
-    this.resumeTimeline.runtime = this.timeline.runtime;
-    this.resumeTimeline.wasm = 'page';
-    this.resumeTimeline.model = 'page';
-    this.resumeTimeline.decisions = this.timeline.decisions;
-    this.readyAt = performance.now();
+    this.startup.resumeRequested(requestedAt);
   }
 
   setMode(mode: ResolvedEffectMode): void {
@@ -242,8 +221,8 @@ export class Engine {
       this.reset();
       this.compositor.composite(mode, quality);
     } else if (this.state !== 'ready' || !this.updateMask(timestampMs)) {
-      if (this.state === 'loading' && this.warmUps < WARM_UP_FRAMES) {
-        warmMs = this.warmUp(mode, quality);
+      if (this.state === 'loading' && this.startup.wantsWarmUp) {
+        warmMs = this.startup.warmUp(this.compositor, mode, quality);
         this.timeline.detail('warmUp', warmMs);
       }
       this.privacyFrames++;
@@ -258,47 +237,10 @@ export class Engine {
         this.startFrames++;
         startFrame = true;
       }
-      for (const timeline of [this.timeline, this.resumeTimeline]) {
-        if (!timeline || timeline.has('firstFrame')) continue;
-        timeline.detail('frameWait', this.readyAt === null ? Number.NaN : t0 - this.readyAt);
-        timeline.detail('frameSegment', this.timer.last('segment'));
-        timeline.detail('frameMirror', this.timer.last('mirror'));
-        timeline.detail('frameRefine', this.timer.last('refine'));
-        timeline.detail('frameComposite', compositeMs);
-        timeline.mark('firstFrame');
-        this.callbacks.startup?.(timeline.report());
-      }
-      this.resumeTimeline = null;
+      this.startup.effectedFrame(t0, compositeMs);
     }
     // A warm-up, or a start's first frames, are start-up work, not what a frame costs: the budget does not see it.
     this.pending = startFrame ? null : { cost: performance.now() - t0 - warmMs, timestampMs };
-  }
-
-  /**
-   * While the model loads: refinement and compositing once on this frame with a flat mask, the result drawn
-   * over by the privacy frame, so the first effected frame runs code the JIT has seen (cold, it cost 100–500 ms
-   * more than warm here) rather than the start-up paying for it after the model is ready. The history is
-   * forgotten after. Returns the ms spent.
-   */
-  private warmUp(mode: ResolvedEffectMode, quality: QualityLevel): number {
-    const t = performance.now();
-    this.warmUps++;
-    try {
-      this.compositor.modelInput();
-      this.compositor.setMask(
-        new Float32Array(WARM_UP_MASK.width * WARM_UP_MASK.height).fill(0.5),
-        WARM_UP_MASK.width,
-        WARM_UP_MASK.height,
-      );
-      this.compositor.refine(quality);
-      this.compositor.composite(mode, quality);
-    } catch (error) {
-      // Not needed for anything but speed: the real first frame reports any real failure.
-      this.log.debug('warm-up failed', { error });
-    } finally {
-      this.compositor.resetTemporal();
-    }
-    return performance.now() - t;
   }
 
   /** Records time the frame loop spent outside a frame: waiting for a camera frame, or for the page to take one. */
@@ -402,16 +344,7 @@ export class Engine {
    * CPU back end with no trial; else measured.
    */
   private chooseRenderer(): void {
-    const { renderer, cachedRenderer } = this.options;
-    const glRenderer = this.timeline.glRenderer;
-    const plan = planRenderer({
-      requested: renderer,
-      cached: cachedRenderer ?? null,
-      webgl2: glRenderer !== null,
-      glRenderer,
-      videoFrame: typeof VideoFrame !== 'undefined',
-    });
-    this.timeline.decisions = plan.source;
+    const plan = this.startup.rendererPlan(this.options);
     if (plan.renderer === 'measure') this.swapCompositor(this.deps.chooseCompositor({ webgl2: plan.webgl2 }));
     else if (plan.renderer !== this.compositor.renderer) {
       this.swapCompositor({ compositor: this.deps.createCompositor(plan.renderer), measuredMs: {} });
