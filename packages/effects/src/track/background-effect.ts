@@ -8,7 +8,7 @@ import { isRenderer, type Renderer } from '../render/compositor.js';
 import type { Progress } from '../segmentation/fetch-progress.js';
 import type { Delegate } from '../segmentation/segmenter.js';
 import { epochNow, type StartupReport } from '../startup/timeline.js';
-import type { EngineOptions } from '../worker/engine.js';
+import type { EngineOptions } from '../worker/engine-deps.js';
 import type { FromWorker, ToWorker } from '../worker/protocol.js';
 import type { EffectStats } from '../worker/stats.js';
 import { createFramesPipeline, type FramesPipeline } from './frames-pipeline.js';

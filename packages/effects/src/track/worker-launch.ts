@@ -1,5 +1,5 @@
 import { type ResolvedEffectMode, transferablesOf } from '../mode.js';
-import type { EngineOptions } from '../worker/engine.js';
+import type { EngineOptions } from '../worker/engine-deps.js';
 import type { ToWorker } from '../worker/protocol.js';
 import type { FramesPipeline } from './frames-pipeline.js';
 import { cameraStream } from './insertable-streams.js';

@@ -5,7 +5,8 @@ import type { FrameSource } from '../render/source-stage.js';
 import type { SegmentationModel } from '../segmentation/models.js';
 import type { Segmenter } from '../segmentation/segmenter.js';
 import type { RuntimeCache } from '../segmentation/tflite-runtime.js';
-import { Engine, type EngineDeps, type EngineOptions } from './engine.js';
+import { Engine } from './engine.js';
+import type { EngineDeps, EngineOptions } from './engine-deps.js';
 
 // The second model pass by frame shape (segmentation/models.ts), with fake back end and models.
 

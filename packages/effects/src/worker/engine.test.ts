@@ -4,7 +4,9 @@ import { EffectError } from '../errors.js';
 import type { FrameSource } from '../render/source-stage.js';
 import type { Segmenter } from '../segmentation/segmenter.js';
 import type { StartupReport } from '../startup/timeline.js';
-import { Engine, type EngineDeps, type EngineOptions, START_FRAMES, START_QUALITY } from './engine.js';
+import { Engine } from './engine.js';
+import type { EngineDeps, EngineOptions } from './engine-deps.js';
+import { START_FRAMES, START_QUALITY } from './engine-startup.js';
 
 const OPTIONS: EngineOptions = { assetBase: '/a/', delegate: 'CPU', adaptive: false, renderer: 'canvas2d' };
 const FRAME = {} as FrameSource;

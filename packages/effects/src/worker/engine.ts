@@ -1,5 +1,4 @@
 import { EffectError } from '../errors.js';
-import { glRendererName, hasWebGL2 } from '../features.js';
 import { createLogger } from '../log.js';
 import {
   ADAPTIVE_LEVELS,
@@ -8,201 +7,24 @@ import {
   type QualityLevel,
   shouldSegment,
 } from '../mask/budget.js';
-import { averageIntoMirrored, mirrorRgba } from '../mask/mirror.js';
-import { blendOnto } from '../mask/model-blend.js';
 import { outputVerdict } from '../mask/output-verdict.js';
 import type { ResolvedEffectMode } from '../mode.js';
-import { chooseCompositor, createCompositor } from '../render/choose-compositor.js';
+import type { chooseCompositor } from '../render/choose-compositor.js';
 import { type Compositor, PRIVACY_FRAME, type Renderer } from '../render/compositor.js';
-import { createFrameScaler, type FrameScaler } from '../render/frame-scaler.js';
+import type { FrameScaler } from '../render/frame-scaler.js';
 import { type FrameSource, sourceSize } from '../render/source-stage.js';
-import { yuvCompositorSupported } from '../render/yuv-compositor.js';
-import { chooseDelegate, type DelegateChoice } from '../segmentation/delegate.js';
-import { fetchWithProgress, type Progress } from '../segmentation/fetch-progress.js';
-import { MODELS, type SecondPass, type SegmentationModel, secondPassFor } from '../segmentation/models.js';
+import type { Delegate, Segmenter } from '../segmentation/segmenter.js';
+import type { PageRuntime } from '../segmentation/tflite-runtime.js';
+import type { StartupTimeline } from '../startup/timeline.js';
 import {
-  type Delegate,
-  loadRuntime,
-  MODEL_FILE,
-  type ModelMask,
-  type Segmenter,
-} from '../segmentation/segmenter.js';
-import { loadTflite, type PageRuntime, type RuntimeCache } from '../segmentation/tflite-runtime.js';
-import { isSoftwareRenderer, planRenderer } from '../startup/decisions.js';
-import { type AssetSource, epochNow, type StartupReport, StartupTimeline } from '../startup/timeline.js';
+  type EngineCallbacks,
+  type EngineDeps,
+  type EngineOptions,
+  REAL_ENGINE_DEPS,
+} from './engine-deps.js';
+import { EngineStartup, START_FRAMES, START_QUALITY } from './engine-startup.js';
+import { ModelPasses } from './model-passes.js';
 import { type EffectStats, RateMeter, StageTimer } from './stats.js';
-
-/** Frames that warm the refinement and compositing code while the model loads (see Engine.warmUp). */
-const WARM_UP_FRAMES = 2;
-/** The flat mask a warm-up refines: the model's output size. */
-const WARM_UP_MASK = { width: 256, height: 144 };
-/**
- * The first effected frames of a start run code V8 has not optimized yet (and under load its compiler threads
- * get little CPU): they refine at the cheap refinement's working size and run the model once (no mirrored pass),
- * a quarter of the pixels for the slowest loops, and their cost is kept from the budget like a warm-up's.
- */
-export const START_FRAMES = 4;
-/** The cheap refinement (the first level that refines below full size), the model on every frame, once. */
-export const START_QUALITY: QualityLevel = {
-  ...(QUALITY_LEVELS.find((level) => level.refineScale < 1) ?? QUALITY_LEVELS[0]!),
-  segmentEvery: 1,
-  mirrorAverage: false,
-};
-
-export interface EngineOptions {
-  assetBase: string;
-  modelUrl?: string;
-  delegate: Delegate | 'auto';
-  /** Let the frame-budget controller lower quality under load (off for the mask processor). */
-  adaptive: boolean;
-  /** With `adaptive`: may halve the picture's size as the last resort (ADAPTIVE_LEVELS); default true. */
-  lowerResolution?: boolean;
-  /** The camera's frame rate, the rate the output must keep. */
-  frameRate?: number;
-  /** Test-only fault injection: the model throws on the inference after this many. */
-  failSegmentationAfter?: number;
-  /** Test-only load injection: every processed frame costs at least this many ms more (a too-slow device). */
-  slowFrameMs?: number;
-  /**
-   * The compositing back end; 'auto': no trial where WebGL is a software rasterizer, else both measured once
-   * the model is loaded and the faster kept.
-   */
-  renderer: Renderer | 'auto';
-  /** The segmentation runtime: 'tflite' (default: 2.6 MB, CPU/XNNPACK) or 'mediapipe' (11.2 MB, CPU or GPU). */
-  runtime?: 'tflite' | 'mediapipe';
-  /** The back end measured by an earlier start in this browser (the page's cache); used when renderer is 'auto'. */
-  cachedRenderer?: Renderer;
-  /** A compiled runtime and model from an earlier start in the same page (tflite only). */
-  runtimeCache?: RuntimeCache;
-  /** Where the page got `runtimeCache` (default 'page': kept from an earlier start). */
-  runtimeSources?: { wasm: AssetSource; model: AssetSource };
-  /**
-   * The page is loading the runtime and model itself and will send them (worker message 'runtime'): the engine
-   * waits for them rather than fetch the same files a second time (tflite only).
-   */
-  pageRuntime?: boolean;
-  /** Epoch ms at which the page created the effect (the start of the start-up timeline). */
-  createdAt?: number;
-}
-
-/** What loading the segmenter gives: the segmenter and, for reuse by a later start, its compiled runtime. */
-export interface LoadedSegmenter extends DelegateChoice {
-  cache?: RuntimeCache;
-}
-
-/** What the engine builds on; replaced by fakes in the Node logic tests (engine.test.ts). */
-export interface EngineDeps {
-  createCompositor(renderer: Renderer): Compositor;
-  chooseCompositor(options?: { webgl2?: boolean }): ReturnType<typeof chooseCompositor>;
-  loadSegmenter(
-    options: EngineOptions,
-    onProgress: (p: Progress) => void,
-    timeline: StartupTimeline,
-  ): Promise<LoadedSegmenter>;
-  /** The WebGL renderer string of this realm (null without WebGL), to skip trials on software GL. */
-  glRenderer(): string | null;
-  /** Shrinks frames at the budget's half-resolution level. */
-  createFrameScaler(): FrameScaler;
-  /**
-   * Loads another model into a new instance of the runtime already compiled (`runtime`: the first load's
-   * cache); absent where only one model can run (the Node fakes).
-   */
-  loadModel?(options: EngineOptions, model: SegmentationModel, runtime: RuntimeCache): Promise<Segmenter>;
-}
-
-async function loadSegmenter(
-  options: EngineOptions,
-  onProgress: (p: Progress) => void,
-  timeline: StartupTimeline,
-): Promise<LoadedSegmenter> {
-  const base = options.assetBase.endsWith('/') ? options.assetBase : `${options.assetBase}/`;
-  if ((options.runtime ?? 'tflite') === 'tflite') {
-    timeline.runtime = 'tflite';
-    const loaded = await loadTflite({
-      assetBase: base,
-      modelUrl: options.modelUrl ?? `${base}${MODEL_FILE}`,
-      ...(options.runtimeCache ? { cache: options.runtimeCache } : {}),
-      ...(options.runtimeSources ? { cacheSources: options.runtimeSources } : {}),
-      onProgress,
-      onPhase: (phase) => timeline.mark(phase),
-      onDetail: (step, ms) => timeline.detail(step, ms),
-    });
-    timeline.wasm = loaded.wasm;
-    timeline.model = loaded.model;
-    return { segmenter: loaded.segmenter, delegate: 'CPU', measuredMs: {}, cache: loaded.cache };
-  }
-  timeline.runtime = 'mediapipe';
-  // The GPU delegate is not worth a trial on a software rasterizer (75–600 ms per inference there).
-  const delegate =
-    options.delegate === 'auto' && isSoftwareRenderer(glRendererName()) ? 'CPU' : options.delegate;
-  const runtime = await loadRuntime({
-    assetBase: options.assetBase,
-    ...(options.modelUrl ? { modelUrl: options.modelUrl } : {}),
-    onProgress,
-  });
-  timeline.mark('fetched');
-  try {
-    const choice = await chooseDelegate(runtime, { width: 256, height: 144 }, delegate);
-    timeline.mark('compiled');
-    timeline.mark('modelReady');
-    return choice;
-  } finally {
-    runtime.release();
-  }
-}
-
-/**
- * The square model for upright frames, TFLite runtime only: MediaPipe Tasks refuses the model files that have
- * no TFLite metadata ("requires specifying NormalizationOptions metadata"), and the square model on npm has none.
- */
-async function loadModel(
-  options: EngineOptions,
-  model: SegmentationModel,
-  runtime: RuntimeCache,
-): Promise<Segmenter> {
-  const base = options.assetBase.endsWith('/') ? options.assetBase : `${options.assetBase}/`;
-  const modelUrl = `${base}${model.file}`;
-  const bytes = await fetchWithProgress(modelUrl, () => undefined);
-  const loaded = await loadTflite({
-    assetBase: base,
-    modelUrl,
-    cache: { build: runtime.build, module: runtime.module, model: bytes },
-    onProgress: () => undefined,
-    onPhase: () => undefined,
-  });
-  return loaded.segmenter;
-}
-
-export const REAL_ENGINE_DEPS: EngineDeps = {
-  createCompositor: (renderer) =>
-    createCompositor(
-      renderer === 'webgl2' && hasWebGL2()
-        ? 'webgl2'
-        : renderer === 'yuv' && yuvCompositorSupported()
-          ? 'yuv'
-          : 'canvas2d',
-    ),
-  chooseCompositor,
-  loadSegmenter,
-  glRenderer: glRendererName,
-  createFrameScaler,
-  loadModel,
-};
-
-export interface EngineCallbacks {
-  progress(p: Progress): void;
-  ready(info: {
-    delegate: Delegate;
-    renderer: Renderer;
-    measuredMs: Partial<Record<Delegate, number>>;
-    rendererMeasuredMs: Partial<Record<Renderer, number>>;
-  }): void;
-  error(error: EffectError): void;
-  /** The start-up timeline, sent when the model is ready and again at the first effected frame. */
-  startup?(report: StartupReport): void;
-  /** The compiled runtime and model, for the page to hand to a later start. */
-  runtimeCache?(cache: RuntimeCache): void;
-}
 
 /**
  * Turns camera frames into output frames on one OffscreenCanvas: segmentation, refinement, composition and
@@ -223,39 +45,22 @@ export class Engine {
   private privacyFrames = 0;
   private frameIndex = 0;
   private haveMask = false;
-  private lastRaw: ModelMask | null = null;
-  /** The compiled TFLite runtime (null with MediaPipe Tasks): another model loads into a new instance of it. */
-  private runtime: RuntimeCache | null = null;
-  /** The square model, loaded when an upright frame first wants it (a wide camera never fetches it). */
-  private square: {
-    state: 'loading' | 'ready' | 'failed';
-    segmenter: Segmenter | null;
-    settled: Promise<void>;
-  } | null = null;
-  /** The size of the frame being processed (its shape picks the second model pass). */
-  private frameSize = { width: 0, height: 0 };
-  /** The second pass of the last model frame (null: none ran). */
-  private lastSecondPass: SecondPass | null = null;
-  /** The mirrored model input, reused (it was a fresh 147 KB array and ImageData per model frame). */
-  private mirroredInput: ImageData | null = null;
+  /** The model's passes on a model frame; owns the square model. */
+  private readonly passes: ModelPasses;
   private measuredMs: Partial<Record<Delegate, number>> = {};
   private readonly log = createLogger('effects.engine');
   private pending: { cost: number; timestampMs: number } | null = null;
-  private inferences = 0;
-  private warmUps = 0;
   /** Effected frames made at START_QUALITY so far (a worker's start, not a resume: its code is warm). */
   private startFrames = 0;
-  readonly timeline = new StartupTimeline(epochNow);
-  /** A suspended effect chosen again: its own short timeline, up to its first effected frame. */
-  private resumeTimeline: StartupTimeline | null = null;
-  /** performance.now() when the model became ready (or the resumed mode arrived): the first frame's wait. */
-  private readyAt: number | null = null;
+  /** The warm-up frames and the start-up timelines. */
+  private readonly startup: EngineStartup;
 
   constructor(
     private readonly options: EngineOptions,
     private readonly callbacks: EngineCallbacks,
     private readonly deps: EngineDeps = REAL_ENGINE_DEPS,
   ) {
+    this.startup = new EngineStartup({ timer: this.timer, callbacks, log: this.log });
     // Until the measured choice is made, the cheap-to-create Canvas2D back end draws the privacy frames.
     const initial = options.renderer === 'auto' ? options.cachedRenderer : options.renderer;
     this.compositor = deps.createCompositor(initial ?? 'canvas2d');
@@ -266,6 +71,13 @@ export class Engine {
         : ADAPTIVE_LEVELS;
     this.budget = new BudgetController({}, levels);
     this.scaler = deps.createFrameScaler();
+    this.passes = new ModelPasses({
+      options,
+      loadModel: deps.loadModel,
+      timer: this.timer,
+      log: this.log,
+      disposed: () => this.state === 'disposed',
+    });
     if (options.frameRate) this.budget.setNominalInterval(1000 / options.frameRate);
     if (options.createdAt !== undefined) this.timeline.mark('created', options.createdAt);
     this.timeline.mark('workerStarted');
@@ -276,6 +88,11 @@ export class Engine {
     return this.options.adaptive && this.state === 'ready' && this.startFrames < START_FRAMES
       ? START_QUALITY
       : this.budget.quality;
+  }
+
+  /** The start's timeline: from the page's creating the effect to its first effected frame. */
+  get timeline(): StartupTimeline {
+    return this.startup.timeline;
   }
 
   get renderer(): Renderer {
@@ -323,12 +140,12 @@ export class Engine {
       }
       this.segmenter = choice.segmenter;
       this.measuredMs = choice.measuredMs;
-      this.runtime = choice.cache ?? options.runtimeCache ?? null;
+      this.passes.runtime = choice.cache ?? options.runtimeCache ?? null;
       // Only what this worker loaded itself goes back to the page (it already holds what it gave).
       if (choice.cache && !options.runtimeCache) this.callbacks.runtimeCache?.(choice.cache);
       this.timeline.mark('calibrated');
       this.state = 'ready';
-      this.readyAt = performance.now();
+      this.startup.modelReady();
       this.log.info('ready', { delegate: this.segmenter.delegate, renderer: this.renderer });
       this.callbacks.ready({
         delegate: this.segmenter.delegate,
@@ -347,13 +164,7 @@ export class Engine {
    * reported as a 'resume' timeline (start-up event), so the time from the choice is known there too.
    */
   resumeRequested(requestedAt: number): void {
-    this.resumeTimeline = new StartupTimeline(epochNow, 'resume');
-    this.resumeTimeline.mark('created', requestedAt);
-    this.resumeTimeline.runtime = this.timeline.runtime;
-    this.resumeTimeline.wasm = 'page';
-    this.resumeTimeline.model = 'page';
-    this.resumeTimeline.decisions = this.timeline.decisions;
-    this.readyAt = performance.now();
+    this.startup.resumeRequested(requestedAt);
   }
 
   setMode(mode: ResolvedEffectMode): void {
@@ -388,7 +199,7 @@ export class Engine {
     // This frame's stages read 0 unless it runs them (the first effected frame's are start-up steps).
     this.timer.clearLast();
     this.fpsIn.tick(t0);
-    this.frameSize = sourceSize(frame);
+    this.passes.frameSize = sourceSize(frame);
     this.budget.frameArrived(timestampMs);
     const quality = this.frameQuality;
     const scale = quality.frameScale ?? 1;
@@ -410,8 +221,8 @@ export class Engine {
       this.reset();
       this.compositor.composite(mode, quality);
     } else if (this.state !== 'ready' || !this.updateMask(timestampMs)) {
-      if (this.state === 'loading' && this.warmUps < WARM_UP_FRAMES) {
-        warmMs = this.warmUp(mode, quality);
+      if (this.state === 'loading' && this.startup.wantsWarmUp) {
+        warmMs = this.startup.warmUp(this.compositor, mode, quality);
         this.timeline.detail('warmUp', warmMs);
       }
       this.privacyFrames++;
@@ -426,47 +237,10 @@ export class Engine {
         this.startFrames++;
         startFrame = true;
       }
-      for (const timeline of [this.timeline, this.resumeTimeline]) {
-        if (!timeline || timeline.has('firstFrame')) continue;
-        timeline.detail('frameWait', this.readyAt === null ? Number.NaN : t0 - this.readyAt);
-        timeline.detail('frameSegment', this.timer.last('segment'));
-        timeline.detail('frameMirror', this.timer.last('mirror'));
-        timeline.detail('frameRefine', this.timer.last('refine'));
-        timeline.detail('frameComposite', compositeMs);
-        timeline.mark('firstFrame');
-        this.callbacks.startup?.(timeline.report());
-      }
-      this.resumeTimeline = null;
+      this.startup.effectedFrame(t0, compositeMs);
     }
     // A warm-up, or a start's first frames, are start-up work, not what a frame costs: the budget does not see it.
     this.pending = startFrame ? null : { cost: performance.now() - t0 - warmMs, timestampMs };
-  }
-
-  /**
-   * While the model loads: refinement and compositing once on this frame with a flat mask, the result drawn
-   * over by the privacy frame, so the first effected frame runs code the JIT has seen (cold, it cost 100–500 ms
-   * more than warm here) rather than the start-up paying for it after the model is ready. The history is
-   * forgotten after. Returns the ms spent.
-   */
-  private warmUp(mode: ResolvedEffectMode, quality: QualityLevel): number {
-    const t = performance.now();
-    this.warmUps++;
-    try {
-      this.compositor.modelInput();
-      this.compositor.setMask(
-        new Float32Array(WARM_UP_MASK.width * WARM_UP_MASK.height).fill(0.5),
-        WARM_UP_MASK.width,
-        WARM_UP_MASK.height,
-      );
-      this.compositor.refine(quality);
-      this.compositor.composite(mode, quality);
-    } catch (error) {
-      // Not needed for anything but speed: the real first frame reports any real failure.
-      this.log.debug('warm-up failed', { error });
-    } finally {
-      this.compositor.resetTemporal();
-    }
-    return performance.now() - t;
   }
 
   /** Records time the frame loop spent outside a frame: waiting for a camera frame, or for the page to take one. */
@@ -492,9 +266,9 @@ export class Engine {
    * effect does not wait; it runs the mirrored pass meanwhile).
    */
   async modelFor(size: { width: number; height: number }): Promise<void> {
-    this.frameSize = size;
-    if (this.state === 'ready' && this.budget.quality.mirrorAverage) this.secondPass();
-    await this.square?.settled;
+    this.passes.frameSize = size;
+    if (this.state === 'ready' && this.budget.quality.mirrorAverage) this.passes.secondPass();
+    await this.passes.squareSettled;
   }
 
   /** The mask-processor path: the same stages, then the final alpha and the bare model output. */
@@ -502,15 +276,15 @@ export class Engine {
     if (this.state !== 'ready') throw new EffectError('model_load_failed', 'the model is not loaded');
     const t0 = performance.now();
     this.fpsIn.tick(t0);
-    this.frameSize = sourceSize(frame);
+    this.passes.frameSize = sourceSize(frame);
     this.compositor.prepare(frame);
-    if (!this.updateMask(timestampMs) || !this.lastRaw) {
+    if (!this.updateMask(timestampMs) || !this.passes.lastRaw) {
       throw new EffectError('segmentation_failed', 'segmentation failed');
     }
     const alpha = this.compositor.readAlpha();
     this.timer.add('total', performance.now() - t0);
     this.fpsOut.tick(performance.now());
-    return { alpha, raw: this.lastRaw };
+    return { alpha, raw: this.passes.lastRaw };
   }
 
   stats(pipeline: EffectStats['pipeline']): EffectStats {
@@ -534,7 +308,7 @@ export class Engine {
       msPerFrameP50: this.timer.percentile(0.5),
       msPerFrameP95: this.timer.percentile(0.95),
       budget,
-      secondPass: this.lastSecondPass,
+      secondPass: this.passes.lastSecondPass,
       // Judged only while an effect runs: privacy frames and 'none' are not held to the rule.
       degraded:
         this.state === 'ready' && this.mode.kind !== 'none' && this.options.adaptive
@@ -560,7 +334,7 @@ export class Engine {
     this.mode = { kind: 'none' };
     this.segmenter?.close();
     this.segmenter = null;
-    this.closeSquare();
+    this.passes.close();
     this.compositor.dispose();
     this.scaler.dispose();
   }
@@ -570,16 +344,7 @@ export class Engine {
    * CPU back end with no trial; else measured.
    */
   private chooseRenderer(): void {
-    const { renderer, cachedRenderer } = this.options;
-    const glRenderer = this.timeline.glRenderer;
-    const plan = planRenderer({
-      requested: renderer,
-      cached: cachedRenderer ?? null,
-      webgl2: glRenderer !== null,
-      glRenderer,
-      videoFrame: typeof VideoFrame !== 'undefined',
-    });
-    this.timeline.decisions = plan.source;
+    const plan = this.startup.rendererPlan(this.options);
     if (plan.renderer === 'measure') this.swapCompositor(this.deps.chooseCompositor({ webgl2: plan.webgl2 }));
     else if (plan.renderer !== this.compositor.renderer) {
       this.swapCompositor({ compositor: this.deps.createCompositor(plan.renderer), measuredMs: {} });
@@ -605,48 +370,8 @@ export class Engine {
     const quality = this.frameQuality;
     try {
       if (shouldSegment(this.frameIndex, quality, this.haveMask)) {
-        const t = performance.now();
-        if (this.inferences++ === this.options.failSegmentationAfter) {
-          throw new EffectError('segmentation_failed', 'injected fault (testing)');
-        }
-        const input = this.compositor.modelInput(undefined, quality.refineScale);
-        this.timer.add('input', performance.now() - t);
-        const mask = segmenter.segment(input, timestampMs);
-        let inferenceMs = segmenter.inferenceMs ?? 0;
-        // The bare model output, kept for the mask processor's `raw` (what the rest of the pipeline adds to):
-        // the mirrored pass averages into its own output, so this stays as the model gave it.
-        this.lastRaw = mask;
-        this.timer.add('segment', performance.now() - t);
-        const pass = quality.mirrorAverage ? this.secondPass() : null;
-        this.lastSecondPass = pass;
-        let final: ModelMask = mask;
-        if (pass === 'square') {
-          const ts = performance.now();
-          const second = this.square!.segmenter!;
-          // NOTE: a second synchronous inference (the square model, ~1.8x the landscape one's pixels).
-          const square = second.segment(
-            this.compositor.modelInput(MODELS.square.input, quality.refineScale),
-            timestampMs,
-          );
-          inferenceMs += second.inferenceMs ?? 0;
-          // blendOnto writes into `square`: the raw mask stays as the model gave it.
-          blendOnto(square, mask);
-          final = square;
-          this.timer.add('square', performance.now() - ts);
-        } else if (pass === 'mirror') {
-          const tm = performance.now();
-          // NOTE: a second synchronous inference (~the model's cost again), at full quality only. The
-          // segmenter mirrors while it writes its input where it can (no mirrored copy of the picture).
-          const mirrored = segmenter.segmentMirrored
-            ? segmenter.segmentMirrored(input, timestampMs)
-            : segmenter.segment(this.mirrorOf(input), timestampMs);
-          inferenceMs += segmenter.inferenceMs ?? 0;
-          averageIntoMirrored(mask.data, mirrored.data, mask.width, mask.height);
-          final = mirrored;
-          this.timer.add('mirror', performance.now() - tm);
-        }
-        if (segmenter.inferenceMs !== undefined) this.timer.add('inference', inferenceMs);
-        this.compositor.setMask(final.data, final.width, final.height);
+        const mask = this.passes.segment({ segmenter, compositor: this.compositor, quality, timestampMs });
+        this.compositor.setMask(mask.data, mask.width, mask.height);
         this.haveMask = true;
       }
       const t = performance.now();
@@ -660,73 +385,12 @@ export class Engine {
     }
   }
 
-  /**
-   * The second inference for this frame's shape: the square model for an upright frame once it is loaded (the
-   * first such frame starts loading it; until then the mirrored pass runs, so no frame waits), else the
-   * mirrored landscape pass.
-   */
-  private secondPass(): SecondPass {
-    const wanted = secondPassFor(this.frameSize, {
-      squareSupported:
-        this.runtime !== null && this.deps.loadModel !== undefined && this.square?.state !== 'failed',
-    });
-    if (wanted !== 'square') return 'mirror';
-    if (!this.square) this.loadSquare();
-    return this.square?.state === 'ready' ? 'square' : 'mirror';
-  }
-
-  private loadSquare(): void {
-    const runtime = this.runtime;
-    const load = this.deps.loadModel;
-    if (!runtime || !load) return;
-    const square: NonNullable<Engine['square']> = {
-      state: 'loading',
-      segmenter: null,
-      settled: Promise.resolve(),
-    };
-    this.square = square;
-    square.settled = load(this.options, MODELS.square, runtime).then(
-      (segmenter) => {
-        if (this.square !== square || this.state === 'disposed') {
-          segmenter.close();
-          return;
-        }
-        square.segmenter = segmenter;
-        square.state = 'ready';
-        this.log.info('square model ready');
-      },
-      (error: unknown) => {
-        if (this.square !== square) return;
-        square.state = 'failed';
-        // The effect goes on with the mirrored pass: no frame is lost, so this is a warning, not an error event.
-        this.log.warn('square model failed to load; upright frames keep the mirrored pass', { error });
-      },
-    );
-  }
-
-  private closeSquare(): void {
-    this.square?.segmenter?.close();
-    this.square = null;
-  }
-
-  /** The model input mirrored left-right, into a buffer kept between frames. */
-  private mirrorOf(input: ImageData): ImageData {
-    const reuse = this.mirroredInput;
-    const target =
-      reuse && reuse.width === input.width && reuse.height === input.height
-        ? reuse
-        : new ImageData(new Uint8ClampedArray(input.data.length), input.width, input.height);
-    mirrorRgba(input.data, input.width, input.height, target.data as Uint8ClampedArray<ArrayBuffer>);
-    this.mirroredInput = target;
-    return target;
-  }
-
   private fail(error: unknown, code: 'model_load_failed' | 'segmentation_failed'): void {
     if (this.state === 'disposed') return;
     this.state = 'failed';
     this.segmenter?.close();
     this.segmenter = null;
-    this.closeSquare();
+    this.passes.close();
     const e =
       error instanceof EffectError
         ? error

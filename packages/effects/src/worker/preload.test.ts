@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fakeSegmenter } from '../../test/engine-fakes.js';
 import type { RuntimeCache } from '../segmentation/tflite-runtime.js';
 import { epochNow, StartupTimeline } from '../startup/timeline.js';
-import type { EngineDeps, EngineOptions, LoadedSegmenter } from './engine.js';
+import type { EngineDeps, EngineOptions, LoadedSegmenter } from './engine-deps.js';
 import { preloadFits, startPreload, withPreload } from './preload.js';
 
 const BASE = 'http://x/assets/effects-A/';

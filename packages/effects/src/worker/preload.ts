@@ -8,7 +8,7 @@
 import { MODEL_FILE } from '../segmentation/segmenter.js';
 import type { PageRuntime } from '../segmentation/tflite-runtime.js';
 import { epochNow, StartupTimeline } from '../startup/timeline.js';
-import type { EngineDeps, EngineOptions, LoadedSegmenter } from './engine.js';
+import type { EngineDeps, EngineOptions, LoadedSegmenter } from './engine-deps.js';
 
 /** What the page sends a spare worker: the files the effect will use and what the page loaded of them. */
 export interface PreloadRequest {

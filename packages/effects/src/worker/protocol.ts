@@ -5,7 +5,7 @@ import type { Progress } from '../segmentation/fetch-progress.js';
 import type { Delegate } from '../segmentation/segmenter.js';
 import type { PageRuntime, RuntimeCache } from '../segmentation/tflite-runtime.js';
 import type { StartupReport } from '../startup/timeline.js';
-import type { EngineOptions } from './engine.js';
+import type { EngineOptions } from './engine-deps.js';
 import type { PreloadRequest } from './preload.js';
 import type { EffectStats } from './stats.js';
 

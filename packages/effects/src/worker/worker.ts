@@ -2,7 +2,8 @@
 import { EffectError, serializeError } from '../errors.js';
 import type { PageRuntime } from '../segmentation/tflite-runtime.js';
 import { epochNow } from '../startup/timeline.js';
-import { Engine, REAL_ENGINE_DEPS } from './engine.js';
+import { Engine } from './engine.js';
+import { REAL_ENGINE_DEPS } from './engine-deps.js';
 import { type Preload, startPreload, withPreload } from './preload.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
