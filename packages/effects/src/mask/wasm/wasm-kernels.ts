@@ -7,23 +7,21 @@
  *   downsamplePacked() / downsamplePlane(), the same box average of a packed picture (the guide to the model's
  *   input and to the blur's grid) and of one plane (the alpha to the blur's grid);
  * - maskWeightedBlur(): blur.ts's mask-weighted blur (the blurred background, at its small size);
- * - cpuRefine(): cpu-refiner.ts's CpuRefiner.refine (joint bilateral upsampling, temporal smoothing, the
- *   edge curve), and bandRefine(): band-refine.ts's BandRefiner.refine (the guided filter on the outline);
+ * - refine-kernels.ts: cpuRefine(), cpu-refiner.ts's CpuRefiner.refine (joint bilateral upsampling, temporal
+ *   smoothing, the edge curve), and bandRefine(), band-refine.ts's BandRefiner.refine (the guided filter on
+ *   the outline);
  * - tensor-kernel.ts's createTensorKernel(): segmentation/tensor.ts's writeRgbTensor (the model's input
  *   tensor), in an instance of its own;
  * - rgbToI420() and i420ToRgba(): rgb-i420.ts's conversions (Firefox's RGBX camera frames in, RGBA out), with
  *   frameArea() the place its camera frame is copied to, and shrinkI420(): yuv.ts's halving of that frame's
  *   picture at the budget's half-size level.
- * The pictures can live in the module's memory (`pictures()`), so a frame is copied in by the camera's copyTo
- * and out by the VideoFrame constructor, never by us; pictures from elsewhere are copied in and out around
- * the call. Pure: typed arrays and WebAssembly only.
+ * The pictures can live in the module's memory (`pictures()`, kernel-memory.ts's layout), so a frame is copied
+ * in by the camera's copyTo and out by the VideoFrame constructor, never by us; pictures from elsewhere are
+ * copied in and out around the call. Pure: typed arrays and WebAssembly only.
  */
-import { BAND_REFINE, BAND_TILE } from '../band-refine.js';
 import { boxRadius, type WeightedBlurInput } from '../blur.js';
-import { type CpuRefineWork, EDGE_LUT, workingSize } from '../cpu-refiner.js';
+import type { CpuRefineWork } from '../cpu-refiner.js';
 import { type RgbOrder, rgbToYuvFactors } from '../rgb-i420.js';
-import { DEFAULT_TEMPORAL, factorLut } from '../smoothing.js';
-import { axisTable as bilateralAxis, FLAT_RANGE, rangeLut, SURE_ENDS } from '../upsample.js';
 import {
   boxTable,
   type I420,
@@ -40,8 +38,10 @@ import {
   stepping,
   type YuvCompositeInput,
 } from '../yuv-composite.js';
+import { KernelMemory } from './kernel-memory.js';
 import { compiledKernels, type KernelExports } from './kernels-module.js';
-import { align, BASE, growTo, isPictureIn, PAGE, RESERVE_MASK, scratchTaker } from './memory-layout.js';
+import { align, growTo, isPictureIn, scratchTaker } from './memory-layout.js';
+import { RefineKernels } from './refine-kernels.js';
 
 /**
  * The kernels with their own memory, or null when this realm cannot run them (the JS kernels run then).
@@ -61,43 +61,18 @@ export function createWasmKernels(): WasmKernels | null {
 
 export class WasmKernels {
   readonly #k: KernelExports;
-  #pictures: { src: I420; out: I420 } | null = null;
-  #scratch = 0;
-  #scratchCap = 0;
+  readonly #memory: KernelMemory;
+  readonly #refine: RefineKernels;
 
   constructor(exports: KernelExports) {
     this.#k = exports;
+    this.#memory = new KernelMemory(exports);
+    this.#refine = new RefineKernels(this.#memory);
   }
 
-  /**
-   * A source and an output picture of this size in the kernels' memory (the same two until the size changes;
-   * a new size lays the memory out anew and the old pictures must not be used again: their views detach when
-   * the memory grows). Compositing these needs no copy.
-   */
+  /** A source and an output picture of this size in the kernels' memory: {@link KernelMemory.pictures}. */
   pictures(width: number, height: number): { src: I420; out: I420 } {
-    const p = this.#pictures;
-    if (p && p.src.width === width && p.src.height === height && p.src.data.byteLength > 0) return p;
-    const bytes = i420Bytes(width, height);
-    const srcAt = BASE;
-    const outAt = align(srcAt + bytes);
-    this.#scratch = align(outAt + bytes);
-    // Room for the alpha, the small background, the tables and the rows of any working size up to the
-    // picture's own (the refinement never works larger than the picture), or for the band refinement at
-    // the largest working size of this picture.
-    const work = workingSize(width, height, 1);
-    this.#scratchCap = Math.max(
-      width * height * 2 + 8 * PAGE,
-      // i420ToRgba()'s output.
-      width * height * 4,
-      this.#bandBytes(work.w, work.h, BAND_REFINE.radius),
-      this.#cpuRefineBytes(work.w, work.h, RESERVE_MASK.width, RESERVE_MASK.height, RESERVE_MASK.radius),
-    );
-    // Past the scratch: the replacement picture's place (backgroundPicture()), so it never grows the memory.
-    const memory = this.#k.memory;
-    growTo(memory, this.#backgroundAt + bytes);
-    const view = (at: number): I420 => i420View(new Uint8Array(memory.buffer, at, bytes), width, height);
-    this.#pictures = { src: view(srcAt), out: view(outAt) };
-    return this.#pictures;
+    return this.#memory.pictures(width, height);
   }
 
   /**
@@ -108,19 +83,19 @@ export class WasmKernels {
     checkCompositeInput(input);
     const { src, out, background: bg, alpha } = input;
     if (bg.kind !== 'small') return this.#compositeOver(input);
-    const inPlace = this.#holds(src, 'src');
-    const outInPlace = this.#holds(out, 'out');
-    const pics = inPlace && outInPlace ? this.#pictures! : this.pictures(src.width, src.height);
+    const inPlace = this.#memory.holds(src, 'src');
+    const outInPlace = this.#memory.holds(out, 'out');
+    const pics = inPlace && outInPlace ? this.#memory.layout! : this.#memory.pictures(src.width, src.height);
     const aw = alpha ? input.alphaWidth : 0;
     const ah = alpha ? input.alphaHeight : 0;
     const k = this.#k;
     const lumaScratch = k.scratchBytes(src.width, bg.width, aw);
     const tables = 4 * (6 * src.height + aw + 3) + 64;
     const need = align(aw * ah) + align(bg.pixels.length) + 2 * align(tables) + align(lumaScratch);
-    if (need > this.#scratchCap) return false;
+    if (need > this.#memory.scratchCap) return false;
     if (!inPlace) pics.src.data.set(src.data);
     const buffer = k.memory.buffer;
-    const take = scratchTaker(this.#scratch);
+    const take = scratchTaker(this.#memory.scratch);
     const alphaAt = alpha ? take(aw * ah) : 0;
     if (alpha) new Uint8Array(buffer, alphaAt, aw * ah).set(alpha);
     const smallAt = take(bg.pixels.length);
@@ -171,11 +146,6 @@ export class WasmKernels {
 
   // ---- The composite over a picture or a colour (the replace and remove effects) ----
 
-  /** Where the replacement picture's place starts: past the scratch of the current layout. */
-  get #backgroundAt(): number {
-    return align(this.#scratch + this.#scratchCap);
-  }
-
   /** The replacement picture's place in memory and the layout (pictures()) it belongs to. */
   #background: { layout: { src: I420; out: I420 }; picture: I420 } | null = null;
 
@@ -186,10 +156,10 @@ export class WasmKernels {
    * the old pictures and this one must not be used again). holdsBackground() says whether it still holds.
    */
   backgroundPicture(width: number, height: number): I420 {
-    const layout = this.pictures(width, height);
+    const layout = this.#memory.pictures(width, height);
     const b = this.#background;
     if (b && b.layout === layout && this.holdsBackground(b.picture)) return b.picture;
-    const data = new Uint8Array(this.#k.memory.buffer, this.#backgroundAt, i420Bytes(width, height));
+    const data = new Uint8Array(this.#k.memory.buffer, this.#memory.backgroundAt, i420Bytes(width, height));
     this.#background = { layout, picture: i420View(data, width, height) };
     return this.#background.picture;
   }
@@ -203,7 +173,7 @@ export class WasmKernels {
     return (
       b !== null &&
       b.picture === p &&
-      b.layout === this.#pictures &&
+      b.layout === this.#memory.layout &&
       p.data.buffer === this.#k.memory.buffer &&
       p.data.byteLength > 0
     );
@@ -216,9 +186,9 @@ export class WasmKernels {
   #compositeOver(input: YuvCompositeInput): boolean {
     const { src, out, background: bg, alpha } = input;
     if (bg.kind === 'small') return false;
-    const inPlace = this.#holds(src, 'src');
-    const outInPlace = this.#holds(out, 'out');
-    const pics = inPlace && outInPlace ? this.#pictures! : this.pictures(src.width, src.height);
+    const inPlace = this.#memory.holds(src, 'src');
+    const outInPlace = this.#memory.holds(out, 'out');
+    const pics = inPlace && outInPlace ? this.#memory.layout! : this.#memory.pictures(src.width, src.height);
     const held = bg.kind === 'picture' && this.holdsBackground(bg.picture);
     const aw = alpha ? input.alphaWidth : 0;
     const ah = alpha ? input.alphaHeight : 0;
@@ -227,10 +197,10 @@ export class WasmKernels {
     const work = k.pictureScratchBytes(aw);
     const backBytes = bg.kind === 'colour' ? src.width : held ? 0 : i420Bytes(src.width, src.height);
     const need = align(aw * ah) + 2 * align(tables) + align(work) + align(backBytes);
-    if (need > this.#scratchCap) return false;
+    if (need > this.#memory.scratchCap) return false;
     if (!inPlace) pics.src.data.set(src.data);
     const buffer = k.memory.buffer;
-    const take = scratchTaker(this.#scratch);
+    const take = scratchTaker(this.#memory.scratch);
     const alphaAt = alpha ? take(aw * ah) : 0;
     if (alpha) new Uint8Array(buffer, alphaAt, aw * ah).set(alpha);
     const scratch = take(work);
@@ -313,17 +283,17 @@ export class WasmKernels {
     if (out.length !== outW * outH * 4) throw new RangeError('downsampleI420: output size does not match');
     // u16 column sums: a box may span at most 257 rows (as yuv.ts's word path).
     if (Math.ceil(src.height / outH) + 1 > 257 || Math.ceil(src.chromaHeight / outH) + 1 > 257) return false;
-    const inPlace = this.#holds(src, 'src') || this.#holds(src, 'out');
-    if (!this.#pictures && !inPlace) this.pictures(src.width, src.height);
+    const inPlace = this.#memory.holds(src, 'src') || this.#memory.holds(src, 'out');
+    if (!this.#memory.layout && !inPlace) this.#memory.pictures(src.width, src.height);
     const tables = 4 * (2 * (outW + 1) + 2 * (outH + 1));
     const need =
       align(out.length) +
       align(tables) +
       align(this.#k.boxScratchBytes(src.width, 1, outW)) +
       (inPlace ? 0 : align(src.data.length));
-    if (need > this.#scratchCap) return false;
+    if (need > this.#memory.scratchCap) return false;
     const k = this.#k;
-    const take = scratchTaker(this.#scratch);
+    const take = scratchTaker(this.#memory.scratch);
     const outAt = take(out.length);
     const sums = take(k.boxScratchBytes(src.width, 1, outW));
     const tableAt = take(tables);
@@ -363,11 +333,11 @@ export class WasmKernels {
     const n = width * height;
     if (rgba.length !== n * 4 || alpha.length !== n)
       throw new RangeError('maskWeightedBlur: sizes do not match');
-    if (!this.#pictures) this.pictures(width, height);
+    if (!this.#memory.layout) this.#memory.pictures(width, height);
     const need = 2 * align(4 * n) + align(n) + 2 * align(16 * n) + align(32 * width);
-    if (need > this.#scratchCap) return null;
+    if (need > this.#memory.scratchCap) return null;
     const k = this.#k;
-    const take = scratchTaker(this.#scratch);
+    const take = scratchTaker(this.#memory.scratch);
     const rgbaAt = take(4 * n);
     const alphaAt = take(n);
     const outAt = take(4 * n);
@@ -426,13 +396,13 @@ export class WasmKernels {
     channels: number,
   ): boolean {
     if (Math.ceil(height / outH) + 1 > 257) return false;
-    if (!this.#pictures) this.pictures(width, height);
+    if (!this.#memory.layout) this.#memory.pictures(width, height);
     const tables = 4 * (outW + 1 + outH + 1);
     const sumsBytes = this.#k.boxScratchBytes(width * inStep, inStep, outW);
     const need = align(input.length) + align(out.length) + align(tables) + align(sumsBytes);
-    if (need > this.#scratchCap) return false;
+    if (need > this.#memory.scratchCap) return false;
     const k = this.#k;
-    const take = scratchTaker(this.#scratch);
+    const take = scratchTaker(this.#memory.scratch);
     const inAt = take(input.length);
     const outAt = take(out.length);
     const tableAt = take(tables);
@@ -467,10 +437,10 @@ export class WasmKernels {
    */
   packedYuvToRgba(pixels: Uint8ClampedArray, c: YuvColour): boolean {
     const n = pixels.length >> 2;
-    if (!this.#pictures) this.pictures(n, 2);
-    if (align(pixels.length) > this.#scratchCap) return false;
+    if (!this.#memory.layout) this.#memory.pictures(n, 2);
+    if (align(pixels.length) > this.#memory.scratchCap) return false;
     const f = yuvToRgbFactors(c);
-    const at = this.#scratch;
+    const at = this.#memory.scratch;
     const view = new Uint8ClampedArray(this.#k.memory.buffer, at, pixels.length);
     view.set(pixels);
     this.#k.packedYuvToRgba(at, n, f.ys, f.y0, f.rv, f.bu, f.gu, f.gv);
@@ -500,7 +470,7 @@ export class WasmKernels {
     width: number,
     height: number,
   ): { rgb: Uint8Array; full: I420 } {
-    let layout = this.pictures(width, height);
+    let layout = this.#memory.pictures(width, height);
     const f = this.#frame;
     if (
       f &&
@@ -510,13 +480,13 @@ export class WasmKernels {
       f.rgb.byteLength > 0
     )
       return f;
-    const rgbAt = this.#backgroundAt + align(i420Bytes(width, height));
+    const rgbAt = this.#memory.backgroundAt + align(i420Bytes(width, height));
     const rgbBytes = frameWidth * frameHeight * 4;
     const fullAt = align(rgbAt + rgbBytes);
     const fullBytes = i420Bytes(frameWidth, frameHeight);
     const memory = this.#k.memory;
     // Growing detached the layout's views: pictures() lays it out anew (same places, new views).
-    if (growTo(memory, fullAt + fullBytes)) layout = this.pictures(width, height);
+    if (growTo(memory, fullAt + fullBytes)) layout = this.#memory.pictures(width, height);
     this.#frame = {
       layout,
       width: frameWidth,
@@ -566,9 +536,10 @@ export class WasmKernels {
     const { width: w, height: h } = src;
     if (out.length !== w * h * 4) throw new RangeError('i420ToRgba: output size does not match');
     const buffer = this.#k.memory.buffer;
-    if (src.data.buffer !== buffer || !this.#pictures || align(out.length) > this.#scratchCap) return false;
+    if (src.data.buffer !== buffer || !this.#memory.layout || align(out.length) > this.#memory.scratchCap)
+      return false;
     const f = yuvToRgbFactors(c);
-    const at = this.#scratch;
+    const at = this.#memory.scratch;
     this.#k.i420ToRgba(
       src.y.byteOffset,
       src.u.byteOffset,
@@ -602,151 +573,6 @@ export class WasmKernels {
     return true;
   }
 
-  /** The scratch bytes cpuRefine() takes for a w x h working picture, an mw x mh mask and radius r. */
-  #cpuRefineBytes(w: number, h: number, mw: number, mh: number, r: number): number {
-    const taps = 2 * r + 1;
-    const m = mw * mh;
-    const n = w * h;
-    return (
-      4 * align(4 * m) +
-      align(m) +
-      4 * align(4 * n) +
-      align(n) +
-      align(4 * w) +
-      align(4 * w * taps) +
-      align(4 * h) +
-      align(4 * h * taps) +
-      align(4 * rangeLut(30).length) +
-      align(4 * (512 + 1024)) +
-      align(1024)
-    );
-  }
-
-  /**
-   * cpu-refiner.ts's refinement (CpuRefiner.refine's steps, the same f32 values and bytes): the mask upsampled
-   * into `work.refined`, smoothed against `work.previous` when there is one, and the alpha bytes into
-   * `work.alpha`. False when this kernel does not take it (too large for its scratch): the caller runs the JS.
-   */
-  cpuRefine(work: CpuRefineWork): boolean {
-    const { mask, maskWidth: mw, maskHeight: mh, guideLow, guideHigh, width: w, height: h } = work;
-    const m = mw * mh;
-    const n = w * h;
-    if (mask.length !== m || guideLow.length !== m * 4 || guideHigh.length !== n * 4)
-      throw new RangeError('jointBilateralUpsample: sizes do not match');
-    if (work.refined.length !== n || work.alpha.length !== n)
-      throw new RangeError('cpuRefine: output sizes do not match');
-    const smooth = work.previous !== null && work.previousGuide !== null;
-    if (smooth && (work.previous!.length !== n || work.previousGuide!.length !== n * 4))
-      throw new RangeError('mask and frame sizes differ');
-    const r = Math.max(1, Math.round(work.radius));
-    if (!this.#pictures) this.pictures(w, h);
-    if (this.#cpuRefineBytes(w, h, mw, mh, r) > this.#scratchCap) return false;
-    const lut = rangeLut(30);
-    const sx = bilateralAxis(w, mw, r, r);
-    const sy = bilateralAxis(h, mh, r, r);
-    const factors = factorLut(DEFAULT_TEMPORAL);
-    const k = this.#k;
-    const buffer = k.memory.buffer;
-    const take = scratchTaker(this.#scratch);
-    const put = <T extends Float32Array | Int32Array | Uint8Array | Uint8ClampedArray>(data: T): number => {
-      const at = take(data.byteLength);
-      new Uint8Array(buffer, at, data.byteLength).set(
-        new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
-      );
-      return at;
-    };
-    const maskAt = put(mask);
-    const lowAt = put(guideLow);
-    const highAt = put(guideHigh);
-    const lo = take(4 * m);
-    const hi = take(4 * m);
-    const flat = take(m);
-    const outAt = take(4 * n);
-    const alphaAt = take(n);
-    k.flatNeighbourhoods(maskAt, mw, mh, r, FLAT_RANGE, SURE_ENDS.below, SURE_ENDS.above, lo, hi, flat);
-    k.jointBilateral(
-      maskAt,
-      mw,
-      mh,
-      lowAt,
-      highAt,
-      w,
-      h,
-      r,
-      flat,
-      put(sx.centre),
-      put(sx.weights),
-      put(sy.centre),
-      put(sy.weights),
-      put(lut),
-      outAt,
-    );
-    if (smooth) {
-      const previousAt = put(work.previous!);
-      const previousGuideAt = put(work.previousGuide!);
-      k.smoothMask(outAt, previousAt, highAt, previousGuideAt, n, put(factors), DEFAULT_TEMPORAL.stillFactor);
-    }
-    k.edgeBytes(outAt, n, put(EDGE_LUT), alphaAt);
-    work.refined.set(new Float32Array(buffer, outAt, n));
-    work.alpha.set(new Uint8Array(buffer, alphaAt, n));
-    return true;
-  }
-
-  /** The scratch bytes bandRefine() takes for a W x H working picture and radius r. */
-  #bandBytes(W: number, H: number, r: number): number {
-    const tiles = Math.ceil(W / BAND_TILE) * Math.ceil(H / BAND_TILE);
-    return 3 * align(W * H) + align(4 * W * H) + align(256) + align(2 * tiles) + this.#k.bandWorkBytes(W, r);
-  }
-
-  /**
-   * band-refine.ts's filter (BandRefiner.refine after its checks: radius r, eps, the 256-byte edge `curve`) of
-   * `alpha` guided by `guide` into `out`; returns the band's pixels, or null when this kernel does not take it
-   * (too large for its scratch), and then the caller runs the JS.
-   */
-  bandRefine(
-    alpha: Uint8Array,
-    guide: Uint8Array | Uint8ClampedArray,
-    W: number,
-    H: number,
-    r: number,
-    eps: number,
-    curve: Uint8Array,
-    out: Uint8Array,
-  ): number | null {
-    const n = W * H;
-    if (alpha.length !== n || guide.length !== 4 * n || out.length !== n || curve.length !== 256)
-      throw new RangeError('bandRefine: sizes do not match');
-    if (!this.#pictures) this.pictures(W, H);
-    if (this.#bandBytes(W, H, r) > this.#scratchCap) return null;
-    const k = this.#k;
-    const take = scratchTaker(this.#scratch);
-    const alphaAt = take(n);
-    const guideAt = take(4 * n);
-    const curveAt = take(256);
-    const outAt = take(n);
-    const tilesAt = take(2 * Math.ceil(W / BAND_TILE) * Math.ceil(H / BAND_TILE));
-    const workAt = take(k.bandWorkBytes(W, r));
-    const buffer = k.memory.buffer;
-    new Uint8Array(buffer, alphaAt, n).set(alpha);
-    new Uint8Array(buffer, guideAt, 4 * n).set(guide);
-    new Uint8Array(buffer, curveAt, 256).set(curve);
-    const pixels = k.bandRefine(alphaAt, guideAt, W, H, r, eps, curveAt, outAt, tilesAt, workAt);
-    out.set(new Uint8Array(buffer, outAt, n));
-    return pixels;
-  }
-
-  /** Whether `p` is this kernel's current source (or output) picture, by its memory. */
-  #holds(p: I420, which: 'src' | 'out'): boolean {
-    const mine = this.#pictures?.[which];
-    return (
-      mine !== undefined &&
-      p.data.buffer === this.#k.memory.buffer &&
-      p.data.byteOffset === mine.data.byteOffset &&
-      p.width === mine.width &&
-      p.height === mine.height
-    );
-  }
-
   /** The row tables of one plane size at `at` (i32): background rows, alpha rows, then the runs' first x. */
   #writeTables(at: number, pw: number, ph: number, aw: number, ah: number, sh: number): number {
     const i32 = new Int32Array(this.#k.memory.buffer, at, 6 * ph + aw + 3);
@@ -762,5 +588,24 @@ export class WasmKernels {
       i32.set(runStarts(pw, aw), 6 * ph);
     }
     return at;
+  }
+
+  /** cpu-refiner.ts's refinement: {@link RefineKernels.cpuRefine}. */
+  cpuRefine(work: CpuRefineWork): boolean {
+    return this.#refine.cpuRefine(work);
+  }
+
+  /** band-refine.ts's filter: {@link RefineKernels.bandRefine}. */
+  bandRefine(
+    alpha: Uint8Array,
+    guide: Uint8Array | Uint8ClampedArray,
+    W: number,
+    H: number,
+    r: number,
+    eps: number,
+    curve: Uint8Array,
+    out: Uint8Array,
+  ): number | null {
+    return this.#refine.bandRefine(alpha, guide, W, H, r, eps, curve, out);
   }
 }
