@@ -4,9 +4,10 @@
  * - composite-kernels.ts: composite(), compositeI420, yuv-composite.ts's blendPlane, over a small background
  *   (blur, privacy), a picture (the replacement image, kept in the module's memory: backgroundPicture()) or a
  *   colour;
- * - downsampleI420(): yuv.ts's box average of the picture to a smaller packed picture (the guide pass), and
- *   downsamplePacked() / downsamplePlane(), the same box average of a packed picture (the guide to the model's
- *   input and to the blur's grid) and of one plane (the alpha to the blur's grid);
+ * - resample-kernels.ts: downsampleI420(), yuv.ts's box average of the picture to a smaller packed picture
+ *   (the guide pass), and downsamplePacked() / downsamplePlane(), the same box average of a packed picture
+ *   (the guide to the model's input and to the blur's grid) and of one plane (the alpha to the blur's grid);
+ *   and shrinkI420(), yuv.ts's halving of Firefox's camera frame's picture at the budget's half-size level;
  * - maskWeightedBlur(): blur.ts's mask-weighted blur (the blurred background, at its small size);
  * - refine-kernels.ts: cpuRefine(), cpu-refiner.ts's CpuRefiner.refine (joint bilateral upsampling, temporal
  *   smoothing, the edge curve), and bandRefine(), band-refine.ts's BandRefiner.refine (the guided filter on
@@ -14,8 +15,7 @@
  * - tensor-kernel.ts's createTensorKernel(): segmentation/tensor.ts's writeRgbTensor (the model's input
  *   tensor), in an instance of its own;
  * - rgbToI420() and i420ToRgba(): rgb-i420.ts's conversions (Firefox's RGBX camera frames in, RGBA out), with
- *   frameArea() the place its camera frame is copied to, and shrinkI420(): yuv.ts's halving of that frame's
- *   picture at the budget's half-size level.
+ *   frameArea() the place its camera frame is copied to.
  * The pictures can live in the module's memory (`pictures()`, kernel-memory.ts's layout), so a frame is copied
  * in by the camera's copyTo and out by the VideoFrame constructor, never by us; pictures from elsewhere are
  * copied in and out around the call. Pure: typed arrays and WebAssembly only.
@@ -23,21 +23,14 @@
 import { boxRadius, type WeightedBlurInput } from '../blur.js';
 import type { CpuRefineWork } from '../cpu-refiner.js';
 import { type RgbOrder, rgbToYuvFactors } from '../rgb-i420.js';
-import {
-  boxTable,
-  type I420,
-  i420Bytes,
-  i420View,
-  isExactHalf,
-  type YuvColour,
-  yuvToRgbFactors,
-} from '../yuv.js';
+import { type I420, i420Bytes, i420View, type YuvColour, yuvToRgbFactors } from '../yuv.js';
 import type { YuvCompositeInput } from '../yuv-composite.js';
 import { CompositeKernels } from './composite-kernels.js';
 import { KernelMemory } from './kernel-memory.js';
 import { compiledKernels, type KernelExports } from './kernels-module.js';
-import { align, growTo, isPictureIn, scratchTaker } from './memory-layout.js';
+import { align, growTo, scratchTaker } from './memory-layout.js';
 import { RefineKernels } from './refine-kernels.js';
+import { ResampleKernels } from './resample-kernels.js';
 
 /**
  * The kernels with their own memory, or null when this realm cannot run them (the JS kernels run then).
@@ -59,12 +52,14 @@ export class WasmKernels {
   readonly #k: KernelExports;
   readonly #memory: KernelMemory;
   readonly #composite: CompositeKernels;
+  readonly #resample: ResampleKernels;
   readonly #refine: RefineKernels;
 
   constructor(exports: KernelExports) {
     this.#k = exports;
     this.#memory = new KernelMemory(exports);
     this.#composite = new CompositeKernels(this.#memory);
+    this.#resample = new ResampleKernels(this.#memory);
     this.#refine = new RefineKernels(this.#memory);
   }
 
@@ -88,54 +83,38 @@ export class WasmKernels {
     return this.#composite.holdsBackground(p);
   }
 
-  /**
-   * yuv.ts's downsampleI420 (the picture box-averaged to outW x outH, packed Y, U, V, 255) into `out`; returns
-   * true, or false when this kernel does not take it (a box over 257 rows, or too large for its scratch), and
-   * then the caller runs downsampleI420. The picture is read in place when it is this kernel's `pictures()`.
-   */
+  /** yuv.ts's downsampleI420 in wasm: {@link ResampleKernels.downsampleI420}. */
   downsampleI420(src: I420, outW: number, outH: number, out: Uint8ClampedArray): boolean {
-    if (out.length !== outW * outH * 4) throw new RangeError('downsampleI420: output size does not match');
-    // u16 column sums: a box may span at most 257 rows (as yuv.ts's word path).
-    if (Math.ceil(src.height / outH) + 1 > 257 || Math.ceil(src.chromaHeight / outH) + 1 > 257) return false;
-    const inPlace = this.#memory.holds(src, 'src') || this.#memory.holds(src, 'out');
-    if (!this.#memory.layout && !inPlace) this.#memory.pictures(src.width, src.height);
-    const tables = 4 * (2 * (outW + 1) + 2 * (outH + 1));
-    const need =
-      align(out.length) +
-      align(tables) +
-      align(this.#k.boxScratchBytes(src.width, 1, outW)) +
-      (inPlace ? 0 : align(src.data.length));
-    if (need > this.#memory.scratchCap) return false;
-    const k = this.#k;
-    const take = scratchTaker(this.#memory.scratch);
-    const outAt = take(out.length);
-    const sums = take(k.boxScratchBytes(src.width, 1, outW));
-    const tableAt = take(tables);
-    let base = src.data.byteOffset;
-    if (!inPlace) {
-      base = take(src.data.length);
-      new Uint8Array(k.memory.buffer, base, src.data.length).set(src.data);
-    }
-    const i32 = new Int32Array(k.memory.buffer, tableAt, tables >> 2);
-    const xsAt = (plane: number) => tableAt + (plane ? 4 * (outW + 1) : 0);
-    const ysAt = (plane: number) => tableAt + 4 * (2 * (outW + 1) + (plane ? outH + 1 : 0));
-    i32.set(boxTable(outW, src.width), 0);
-    i32.set(boxTable(outW, src.chromaWidth), outW + 1);
-    i32.set(boxTable(outH, src.height), 2 * (outW + 1));
-    i32.set(boxTable(outH, src.chromaHeight), 2 * (outW + 1) + outH + 1);
-    k.fill(outAt + 0, 255, out.length);
-    const planes: [Uint8Array, number, number][] = [
-      [src.y, src.width, src.height],
-      [src.u, src.chromaWidth, src.chromaHeight],
-      [src.v, src.chromaWidth, src.chromaHeight],
-    ];
-    for (let c = 0; c < 3; c++) {
-      const [plane, pw, ph] = planes[c]!;
-      const offset = base + (plane.byteOffset - src.data.byteOffset);
-      k.boxPlane(offset, pw, ph, outAt, outW, outH, c, 4, xsAt(c), ysAt(c), sums, 1, 1);
-    }
-    out.set(new Uint8ClampedArray(k.memory.buffer, outAt, out.length));
-    return true;
+    return this.#resample.downsampleI420(src, outW, outH, out);
+  }
+
+  /** yuv.ts's downsamplePacked in wasm: {@link ResampleKernels.downsamplePacked}. */
+  downsamplePacked(
+    pixels: Uint8ClampedArray,
+    width: number,
+    height: number,
+    outW: number,
+    outH: number,
+    out: Uint8ClampedArray,
+  ): boolean {
+    return this.#resample.downsamplePacked(pixels, width, height, outW, outH, out);
+  }
+
+  /** yuv.ts's downsamplePlane in wasm: {@link ResampleKernels.downsamplePlane}. */
+  downsamplePlane(
+    plane: Uint8Array | Uint8ClampedArray,
+    pw: number,
+    ph: number,
+    outW: number,
+    outH: number,
+    out: Uint8Array,
+  ): boolean {
+    return this.#resample.downsamplePlane(plane, pw, ph, outW, outH, out);
+  }
+
+  /** yuv.ts's shrinkI420 at the half-size level in wasm: {@link ResampleKernels.shrinkI420}. */
+  shrinkI420(src: I420, out: I420): boolean {
+    return this.#resample.shrinkI420(src, out);
   }
 
   /**
@@ -164,85 +143,6 @@ export class WasmKernels {
     const out = input.out ?? new Uint8ClampedArray(n * 4);
     out.set(new Uint8ClampedArray(k.memory.buffer, outAt, 4 * n));
     return out;
-  }
-
-  /**
-   * yuv.ts's downsamplePacked (packed Y, U, V, A pixels box-averaged, A 255) into `out`; false when this kernel
-   * does not take it (a box over 257 rows, or too large for its scratch): the caller runs downsamplePacked.
-   */
-  downsamplePacked(
-    pixels: Uint8ClampedArray,
-    width: number,
-    height: number,
-    outW: number,
-    outH: number,
-    out: Uint8ClampedArray,
-  ): boolean {
-    if (pixels.length !== width * height * 4) throw new RangeError('downsamplePacked: size does not match');
-    if (out.length !== outW * outH * 4) throw new RangeError('downsamplePacked: output size does not match');
-    return this.#box(pixels, width, height, 4, out, outW, outH, 4, 3);
-  }
-
-  /** yuv.ts's downsamplePlane (one byte a pixel) into `out`; false as downsamplePacked. */
-  downsamplePlane(
-    plane: Uint8Array | Uint8ClampedArray,
-    pw: number,
-    ph: number,
-    outW: number,
-    outH: number,
-    out: Uint8Array,
-  ): boolean {
-    if (plane.length !== pw * ph) throw new RangeError('downsamplePlane: size does not match');
-    if (out.length !== outW * outH) throw new RangeError('downsamplePlane: output size does not match');
-    return this.#box(plane, pw, ph, 1, out, outW, outH, 1, 1);
-  }
-
-  /** One box average of a picture from elsewhere (copied in; the output copied out). */
-  #box(
-    input: Uint8Array | Uint8ClampedArray,
-    width: number,
-    height: number,
-    inStep: number,
-    out: Uint8Array | Uint8ClampedArray,
-    outW: number,
-    outH: number,
-    step: number,
-    channels: number,
-  ): boolean {
-    if (Math.ceil(height / outH) + 1 > 257) return false;
-    if (!this.#memory.layout) this.#memory.pictures(width, height);
-    const tables = 4 * (outW + 1 + outH + 1);
-    const sumsBytes = this.#k.boxScratchBytes(width * inStep, inStep, outW);
-    const need = align(input.length) + align(out.length) + align(tables) + align(sumsBytes);
-    if (need > this.#memory.scratchCap) return false;
-    const k = this.#k;
-    const take = scratchTaker(this.#memory.scratch);
-    const inAt = take(input.length);
-    const outAt = take(out.length);
-    const tableAt = take(tables);
-    const sums = take(sumsBytes);
-    new Uint8Array(k.memory.buffer, inAt, input.length).set(input);
-    const i32 = new Int32Array(k.memory.buffer, tableAt, tables >> 2);
-    i32.set(boxTable(outW, width), 0);
-    i32.set(boxTable(outH, height), outW + 1);
-    if (step === 4) k.fill(outAt, 255, out.length);
-    k.boxPlane(
-      inAt,
-      width,
-      height,
-      outAt,
-      outW,
-      outH,
-      0,
-      step,
-      tableAt,
-      tableAt + 4 * (outW + 1),
-      sums,
-      inStep,
-      channels,
-    );
-    out.set(new Uint8Array(k.memory.buffer, outAt, out.length));
-    return true;
   }
 
   /**
@@ -369,21 +269,6 @@ export class WasmKernels {
       f.gv,
     );
     out.set(new Uint8ClampedArray(buffer, at, out.length));
-    return true;
-  }
-
-  /**
-   * yuv.ts's shrinkI420 (the same bytes) at the budget's half-size level, `out` exactly half of `src` (2x2
-   * averages, planes halved alike), both in this kernel's memory (frameArea(), pictures()); false otherwise,
-   * and then the caller runs shrinkI420.
-   */
-  shrinkI420(src: I420, out: I420): boolean {
-    const buffer = this.#k.memory.buffer;
-    if (!isExactHalf(src, out) || !isPictureIn(src, buffer) || !isPictureIn(out, buffer)) return false;
-    const k = this.#k;
-    k.halvePlane(src.y.byteOffset, src.width, out.y.byteOffset, out.width, out.height);
-    k.halvePlane(src.u.byteOffset, src.chromaWidth, out.u.byteOffset, out.chromaWidth, out.chromaHeight);
-    k.halvePlane(src.v.byteOffset, src.chromaWidth, out.v.byteOffset, out.chromaWidth, out.chromaHeight);
     return true;
   }
 
