@@ -13,17 +13,10 @@ import {
   type YuvCompositeInput,
 } from '../yuv-composite.js';
 import type { KernelMemory } from './kernel-memory.js';
-import type { KernelExports } from './kernels-module.js';
 import { align, scratchTaker } from './memory-layout.js';
 
 export class CompositeKernels {
-  readonly #memory: KernelMemory;
-  readonly #k: KernelExports;
-
-  constructor(memory: KernelMemory) {
-    this.#memory = memory;
-    this.#k = memory.exports;
-  }
+  constructor(private readonly memory: KernelMemory) {}
 
   /**
    * Writes the composite into `input.out`, as compositeI420 does, and returns true; false when this kernel does
@@ -33,19 +26,19 @@ export class CompositeKernels {
     checkCompositeInput(input);
     const { src, out, background: bg, alpha } = input;
     if (bg.kind !== 'small') return this.#compositeOver(input);
-    const inPlace = this.#memory.holds(src, 'src');
-    const outInPlace = this.#memory.holds(out, 'out');
-    const pics = inPlace && outInPlace ? this.#memory.layout! : this.#memory.pictures(src.width, src.height);
+    const inPlace = this.memory.holds(src, 'src');
+    const outInPlace = this.memory.holds(out, 'out');
+    const pics = inPlace && outInPlace ? this.memory.layout! : this.memory.pictures(src.width, src.height);
     const aw = alpha ? input.alphaWidth : 0;
     const ah = alpha ? input.alphaHeight : 0;
-    const k = this.#k;
+    const k = this.memory.exports;
     const lumaScratch = k.scratchBytes(src.width, bg.width, aw);
     const tables = 4 * (6 * src.height + aw + 3) + 64;
     const need = align(aw * ah) + align(bg.pixels.length) + 2 * align(tables) + align(lumaScratch);
-    if (need > this.#memory.scratchCap) return false;
+    if (need > this.memory.scratchCap) return false;
     if (!inPlace) pics.src.data.set(src.data);
     const buffer = k.memory.buffer;
-    const take = scratchTaker(this.#memory.scratch);
+    const take = scratchTaker(this.memory.scratch);
     const alphaAt = alpha ? take(aw * ah) : 0;
     if (alpha) new Uint8Array(buffer, alphaAt, aw * ah).set(alpha);
     const smallAt = take(bg.pixels.length);
@@ -106,10 +99,14 @@ export class CompositeKernels {
    * the old pictures and this one must not be used again). holdsBackground() says whether it still holds.
    */
   backgroundPicture(width: number, height: number): I420 {
-    const layout = this.#memory.pictures(width, height);
+    const layout = this.memory.pictures(width, height);
     const b = this.#background;
     if (b && b.layout === layout && this.holdsBackground(b.picture)) return b.picture;
-    const data = new Uint8Array(this.#k.memory.buffer, this.#memory.backgroundAt, i420Bytes(width, height));
+    const data = new Uint8Array(
+      this.memory.exports.memory.buffer,
+      this.memory.backgroundAt,
+      i420Bytes(width, height),
+    );
     this.#background = { layout, picture: i420View(data, width, height) };
     return this.#background.picture;
   }
@@ -123,8 +120,8 @@ export class CompositeKernels {
     return (
       b !== null &&
       b.picture === p &&
-      b.layout === this.#memory.layout &&
-      p.data.buffer === this.#k.memory.buffer &&
+      b.layout === this.memory.layout &&
+      p.data.buffer === this.memory.exports.memory.buffer &&
       p.data.byteLength > 0
     );
   }
@@ -136,21 +133,21 @@ export class CompositeKernels {
   #compositeOver(input: YuvCompositeInput): boolean {
     const { src, out, background: bg, alpha } = input;
     if (bg.kind === 'small') return false;
-    const inPlace = this.#memory.holds(src, 'src');
-    const outInPlace = this.#memory.holds(out, 'out');
-    const pics = inPlace && outInPlace ? this.#memory.layout! : this.#memory.pictures(src.width, src.height);
+    const inPlace = this.memory.holds(src, 'src');
+    const outInPlace = this.memory.holds(out, 'out');
+    const pics = inPlace && outInPlace ? this.memory.layout! : this.memory.pictures(src.width, src.height);
     const held = bg.kind === 'picture' && this.holdsBackground(bg.picture);
     const aw = alpha ? input.alphaWidth : 0;
     const ah = alpha ? input.alphaHeight : 0;
-    const k = this.#k;
+    const k = this.memory.exports;
     const tables = 4 * (3 * src.height + aw + 3);
     const work = k.pictureScratchBytes(aw);
     const backBytes = bg.kind === 'colour' ? src.width : held ? 0 : i420Bytes(src.width, src.height);
     const need = align(aw * ah) + 2 * align(tables) + align(work) + align(backBytes);
-    if (need > this.#memory.scratchCap) return false;
+    if (need > this.memory.scratchCap) return false;
     if (!inPlace) pics.src.data.set(src.data);
     const buffer = k.memory.buffer;
-    const take = scratchTaker(this.#memory.scratch);
+    const take = scratchTaker(this.memory.scratch);
     const alphaAt = alpha ? take(aw * ah) : 0;
     if (alpha) new Uint8Array(buffer, alphaAt, aw * ah).set(alpha);
     const scratch = take(work);
@@ -213,7 +210,7 @@ export class CompositeKernels {
 
   /** The alpha's row tables of one plane size at `at` (i32): alpha rows (i0, i1, w), then the runs' first x. */
   #writeAlphaTables(at: number, pw: number, ph: number, aw: number, ah: number): number {
-    const i32 = new Int32Array(this.#k.memory.buffer, at, 3 * ph + aw + 3);
+    const i32 = new Int32Array(this.memory.exports.memory.buffer, at, 3 * ph + aw + 3);
     const ay = axisTable(ph, ah);
     i32.set(ay.i0, 0);
     i32.set(ay.i1, ph);
@@ -226,7 +223,7 @@ export class CompositeKernels {
 
   /** The row tables of one plane size at `at` (i32): background rows, alpha rows, then the runs' first x. */
   #writeTables(at: number, pw: number, ph: number, aw: number, ah: number, sh: number): number {
-    const i32 = new Int32Array(this.#k.memory.buffer, at, 6 * ph + aw + 3);
+    const i32 = new Int32Array(this.memory.exports.memory.buffer, at, 6 * ph + aw + 3);
     const by = axisTable(ph, sh);
     i32.set(by.i0, 0);
     i32.set(by.i1, ph);

@@ -39,13 +39,7 @@ export function bandBytes(k: KernelExports, W: number, H: number, r: number): nu
 }
 
 export class RefineKernels {
-  readonly #memory: KernelMemory;
-  readonly #k: KernelExports;
-
-  constructor(memory: KernelMemory) {
-    this.#memory = memory;
-    this.#k = memory.exports;
-  }
+  constructor(private readonly memory: KernelMemory) {}
 
   /**
    * cpu-refiner.ts's refinement (CpuRefiner.refine's steps, the same f32 values and bytes): the mask upsampled
@@ -64,15 +58,15 @@ export class RefineKernels {
     if (smooth && (work.previous!.length !== n || work.previousGuide!.length !== n * 4))
       throw new RangeError('mask and frame sizes differ');
     const r = Math.max(1, Math.round(work.radius));
-    if (!this.#memory.layout) this.#memory.pictures(w, h);
-    if (cpuRefineBytes(w, h, mw, mh, r) > this.#memory.scratchCap) return false;
+    if (!this.memory.layout) this.memory.pictures(w, h);
+    if (cpuRefineBytes(w, h, mw, mh, r) > this.memory.scratchCap) return false;
     const lut = rangeLut(30);
     const sx = bilateralAxis(w, mw, r, r);
     const sy = bilateralAxis(h, mh, r, r);
     const factors = factorLut(DEFAULT_TEMPORAL);
-    const k = this.#k;
+    const k = this.memory.exports;
     const buffer = k.memory.buffer;
-    const take = scratchTaker(this.#memory.scratch);
+    const take = scratchTaker(this.memory.scratch);
     const put = <T extends Float32Array | Int32Array | Uint8Array | Uint8ClampedArray>(data: T): number => {
       const at = take(data.byteLength);
       new Uint8Array(buffer, at, data.byteLength).set(
@@ -135,10 +129,10 @@ export class RefineKernels {
     const n = W * H;
     if (alpha.length !== n || guide.length !== 4 * n || out.length !== n || curve.length !== 256)
       throw new RangeError('bandRefine: sizes do not match');
-    if (!this.#memory.layout) this.#memory.pictures(W, H);
-    if (bandBytes(this.#k, W, H, r) > this.#memory.scratchCap) return null;
-    const k = this.#k;
-    const take = scratchTaker(this.#memory.scratch);
+    if (!this.memory.layout) this.memory.pictures(W, H);
+    if (bandBytes(this.memory.exports, W, H, r) > this.memory.scratchCap) return null;
+    const k = this.memory.exports;
+    const take = scratchTaker(this.memory.scratch);
     const alphaAt = take(n);
     const guideAt = take(4 * n);
     const curveAt = take(256);

@@ -6,17 +6,10 @@
  */
 import { boxTable, type I420, isExactHalf } from '../yuv.js';
 import type { KernelMemory } from './kernel-memory.js';
-import type { KernelExports } from './kernels-module.js';
 import { align, isPictureIn, scratchTaker } from './memory-layout.js';
 
 export class ResampleKernels {
-  readonly #memory: KernelMemory;
-  readonly #k: KernelExports;
-
-  constructor(memory: KernelMemory) {
-    this.#memory = memory;
-    this.#k = memory.exports;
-  }
+  constructor(private readonly memory: KernelMemory) {}
 
   /**
    * yuv.ts's downsampleI420 (the picture box-averaged to outW x outH, packed Y, U, V, 255) into `out`; returns
@@ -27,17 +20,17 @@ export class ResampleKernels {
     if (out.length !== outW * outH * 4) throw new RangeError('downsampleI420: output size does not match');
     // u16 column sums: a box may span at most 257 rows (as yuv.ts's word path).
     if (Math.ceil(src.height / outH) + 1 > 257 || Math.ceil(src.chromaHeight / outH) + 1 > 257) return false;
-    const inPlace = this.#memory.holds(src, 'src') || this.#memory.holds(src, 'out');
-    if (!this.#memory.layout && !inPlace) this.#memory.pictures(src.width, src.height);
+    const inPlace = this.memory.holds(src, 'src') || this.memory.holds(src, 'out');
+    if (!this.memory.layout && !inPlace) this.memory.pictures(src.width, src.height);
     const tables = 4 * (2 * (outW + 1) + 2 * (outH + 1));
     const need =
       align(out.length) +
       align(tables) +
-      align(this.#k.boxScratchBytes(src.width, 1, outW)) +
+      align(this.memory.exports.boxScratchBytes(src.width, 1, outW)) +
       (inPlace ? 0 : align(src.data.length));
-    if (need > this.#memory.scratchCap) return false;
-    const k = this.#k;
-    const take = scratchTaker(this.#memory.scratch);
+    if (need > this.memory.scratchCap) return false;
+    const k = this.memory.exports;
+    const take = scratchTaker(this.memory.scratch);
     const outAt = take(out.length);
     const sums = take(k.boxScratchBytes(src.width, 1, outW));
     const tableAt = take(tables);
@@ -112,13 +105,13 @@ export class ResampleKernels {
     channels: number,
   ): boolean {
     if (Math.ceil(height / outH) + 1 > 257) return false;
-    if (!this.#memory.layout) this.#memory.pictures(width, height);
+    if (!this.memory.layout) this.memory.pictures(width, height);
     const tables = 4 * (outW + 1 + outH + 1);
-    const sumsBytes = this.#k.boxScratchBytes(width * inStep, inStep, outW);
+    const sumsBytes = this.memory.exports.boxScratchBytes(width * inStep, inStep, outW);
     const need = align(input.length) + align(out.length) + align(tables) + align(sumsBytes);
-    if (need > this.#memory.scratchCap) return false;
-    const k = this.#k;
-    const take = scratchTaker(this.#memory.scratch);
+    if (need > this.memory.scratchCap) return false;
+    const k = this.memory.exports;
+    const take = scratchTaker(this.memory.scratch);
     const inAt = take(input.length);
     const outAt = take(out.length);
     const tableAt = take(tables);
@@ -153,9 +146,9 @@ export class ResampleKernels {
    * and then the caller runs shrinkI420.
    */
   shrinkI420(src: I420, out: I420): boolean {
-    const buffer = this.#k.memory.buffer;
+    const buffer = this.memory.exports.memory.buffer;
     if (!isExactHalf(src, out) || !isPictureIn(src, buffer) || !isPictureIn(out, buffer)) return false;
-    const k = this.#k;
+    const k = this.memory.exports;
     k.halvePlane(src.y.byteOffset, src.width, out.y.byteOffset, out.width, out.height);
     k.halvePlane(src.u.byteOffset, src.chromaWidth, out.u.byteOffset, out.chromaWidth, out.chromaHeight);
     k.halvePlane(src.v.byteOffset, src.chromaWidth, out.v.byteOffset, out.chromaWidth, out.chromaHeight);

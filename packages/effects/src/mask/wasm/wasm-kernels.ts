@@ -21,10 +21,8 @@
  * copied in and out around the call. Pure: typed arrays and WebAssembly only.
  */
 import { boxRadius, type WeightedBlurInput } from '../blur.js';
-import type { CpuRefineWork } from '../cpu-refiner.js';
 import { type RgbOrder, rgbToYuvFactors } from '../rgb-i420.js';
 import { type I420, i420Bytes, i420View, type YuvColour, yuvToRgbFactors } from '../yuv.js';
-import type { YuvCompositeInput } from '../yuv-composite.js';
 import { CompositeKernels } from './composite-kernels.js';
 import { KernelMemory } from './kernel-memory.js';
 import { compiledKernels, type KernelExports } from './kernels-module.js';
@@ -64,57 +62,43 @@ export class WasmKernels {
   }
 
   /** A source and an output picture of this size in the kernels' memory: {@link KernelMemory.pictures}. */
-  pictures(width: number, height: number): { src: I420; out: I420 } {
-    return this.#memory.pictures(width, height);
+  pictures(...args: Parameters<KernelMemory['pictures']>): { src: I420; out: I420 } {
+    return this.#memory.pictures(...args);
   }
 
   /** compositeI420 in wasm: {@link CompositeKernels.composite}. */
-  composite(input: YuvCompositeInput): boolean {
-    return this.#composite.composite(input);
+  composite(...args: Parameters<CompositeKernels['composite']>): boolean {
+    return this.#composite.composite(...args);
   }
 
   /** The replacement background's picture in the kernels' memory: {@link CompositeKernels.backgroundPicture}. */
-  backgroundPicture(width: number, height: number): I420 {
-    return this.#composite.backgroundPicture(width, height);
+  backgroundPicture(...args: Parameters<CompositeKernels['backgroundPicture']>): I420 {
+    return this.#composite.backgroundPicture(...args);
   }
 
   /** Whether `p` is backgroundPicture()'s picture and still valid: {@link CompositeKernels.holdsBackground}. */
-  holdsBackground(p: I420): boolean {
-    return this.#composite.holdsBackground(p);
+  holdsBackground(...args: Parameters<CompositeKernels['holdsBackground']>): boolean {
+    return this.#composite.holdsBackground(...args);
   }
 
   /** yuv.ts's downsampleI420 in wasm: {@link ResampleKernels.downsampleI420}. */
-  downsampleI420(src: I420, outW: number, outH: number, out: Uint8ClampedArray): boolean {
-    return this.#resample.downsampleI420(src, outW, outH, out);
+  downsampleI420(...args: Parameters<ResampleKernels['downsampleI420']>): boolean {
+    return this.#resample.downsampleI420(...args);
   }
 
   /** yuv.ts's downsamplePacked in wasm: {@link ResampleKernels.downsamplePacked}. */
-  downsamplePacked(
-    pixels: Uint8ClampedArray,
-    width: number,
-    height: number,
-    outW: number,
-    outH: number,
-    out: Uint8ClampedArray,
-  ): boolean {
-    return this.#resample.downsamplePacked(pixels, width, height, outW, outH, out);
+  downsamplePacked(...args: Parameters<ResampleKernels['downsamplePacked']>): boolean {
+    return this.#resample.downsamplePacked(...args);
   }
 
   /** yuv.ts's downsamplePlane in wasm: {@link ResampleKernels.downsamplePlane}. */
-  downsamplePlane(
-    plane: Uint8Array | Uint8ClampedArray,
-    pw: number,
-    ph: number,
-    outW: number,
-    outH: number,
-    out: Uint8Array,
-  ): boolean {
-    return this.#resample.downsamplePlane(plane, pw, ph, outW, outH, out);
+  downsamplePlane(...args: Parameters<ResampleKernels['downsamplePlane']>): boolean {
+    return this.#resample.downsamplePlane(...args);
   }
 
   /** yuv.ts's shrinkI420 at the half-size level in wasm: {@link ResampleKernels.shrinkI420}. */
-  shrinkI420(src: I420, out: I420): boolean {
-    return this.#resample.shrinkI420(src, out);
+  shrinkI420(...args: Parameters<ResampleKernels['shrinkI420']>): boolean {
+    return this.#resample.shrinkI420(...args);
   }
 
   /**
@@ -273,21 +257,12 @@ export class WasmKernels {
   }
 
   /** cpu-refiner.ts's refinement: {@link RefineKernels.cpuRefine}. */
-  cpuRefine(work: CpuRefineWork): boolean {
-    return this.#refine.cpuRefine(work);
+  cpuRefine(...args: Parameters<RefineKernels['cpuRefine']>): boolean {
+    return this.#refine.cpuRefine(...args);
   }
 
   /** band-refine.ts's filter: {@link RefineKernels.bandRefine}. */
-  bandRefine(
-    alpha: Uint8Array,
-    guide: Uint8Array | Uint8ClampedArray,
-    W: number,
-    H: number,
-    r: number,
-    eps: number,
-    curve: Uint8Array,
-    out: Uint8Array,
-  ): number | null {
-    return this.#refine.bandRefine(alpha, guide, W, H, r, eps, curve, out);
+  bandRefine(...args: Parameters<RefineKernels['bandRefine']>): number | null {
+    return this.#refine.bandRefine(...args);
   }
 }
