@@ -8,7 +8,8 @@
  *   (the guide pass), and downsamplePacked() / downsamplePlane(), the same box average of a packed picture
  *   (the guide to the model's input and to the blur's grid) and of one plane (the alpha to the blur's grid);
  *   and shrinkI420(), yuv.ts's halving of Firefox's camera frame's picture at the budget's half-size level;
- * - maskWeightedBlur(): blur.ts's mask-weighted blur (the blurred background, at its small size);
+ * - blur-kernel.ts: maskWeightedBlur(), blur.ts's mask-weighted blur (the blurred background, at its small
+ *   size);
  * - refine-kernels.ts: cpuRefine(), cpu-refiner.ts's CpuRefiner.refine (joint bilateral upsampling, temporal
  *   smoothing, the edge curve), and bandRefine(), band-refine.ts's BandRefiner.refine (the guided filter on
  *   the outline);
@@ -20,13 +21,13 @@
  * in by the camera's copyTo and out by the VideoFrame constructor, never by us; pictures from elsewhere are
  * copied in and out around the call. Pure: typed arrays and WebAssembly only.
  */
-import { boxRadius, type WeightedBlurInput } from '../blur.js';
 import { type RgbOrder, rgbToYuvFactors } from '../rgb-i420.js';
 import { type I420, i420Bytes, i420View, type YuvColour, yuvToRgbFactors } from '../yuv.js';
+import { BlurKernel } from './blur-kernel.js';
 import { CompositeKernels } from './composite-kernels.js';
 import { KernelMemory } from './kernel-memory.js';
 import { compiledKernels, type KernelExports } from './kernels-module.js';
-import { align, growTo, scratchTaker } from './memory-layout.js';
+import { align, growTo } from './memory-layout.js';
 import { RefineKernels } from './refine-kernels.js';
 import { ResampleKernels } from './resample-kernels.js';
 
@@ -51,6 +52,7 @@ export class WasmKernels {
   readonly #memory: KernelMemory;
   readonly #composite: CompositeKernels;
   readonly #resample: ResampleKernels;
+  readonly #blur: BlurKernel;
   readonly #refine: RefineKernels;
 
   constructor(exports: KernelExports) {
@@ -58,6 +60,7 @@ export class WasmKernels {
     this.#memory = new KernelMemory(exports);
     this.#composite = new CompositeKernels(this.#memory);
     this.#resample = new ResampleKernels(this.#memory);
+    this.#blur = new BlurKernel(this.#memory);
     this.#refine = new RefineKernels(this.#memory);
   }
 
@@ -101,32 +104,9 @@ export class WasmKernels {
     return this.#resample.shrinkI420(...args);
   }
 
-  /**
-   * blur.ts's maskWeightedBlur (the same bytes) into `input.out` (or a new array); null when this kernel does
-   * not take it (too large for its scratch), and then the caller runs maskWeightedBlur.
-   */
-  maskWeightedBlur(input: WeightedBlurInput): Uint8ClampedArray | null {
-    const { rgba, alpha, width, height } = input;
-    const n = width * height;
-    if (rgba.length !== n * 4 || alpha.length !== n)
-      throw new RangeError('maskWeightedBlur: sizes do not match');
-    if (!this.#memory.layout) this.#memory.pictures(width, height);
-    const need = 2 * align(4 * n) + align(n) + 2 * align(16 * n) + align(32 * width);
-    if (need > this.#memory.scratchCap) return null;
-    const k = this.#k;
-    const take = scratchTaker(this.#memory.scratch);
-    const rgbaAt = take(4 * n);
-    const alphaAt = take(n);
-    const outAt = take(4 * n);
-    const planes = take(16 * n);
-    const scratch = take(16 * n);
-    const acc = take(32 * width);
-    new Uint8ClampedArray(k.memory.buffer, rgbaAt, 4 * n).set(rgba);
-    new Uint8Array(k.memory.buffer, alphaAt, n).set(alpha);
-    k.maskWeightedBlur(rgbaAt, alphaAt, width, height, boxRadius(input.sigma), planes, scratch, acc, outAt);
-    const out = input.out ?? new Uint8ClampedArray(n * 4);
-    out.set(new Uint8ClampedArray(k.memory.buffer, outAt, 4 * n));
-    return out;
+  /** blur.ts's maskWeightedBlur in wasm: {@link BlurKernel.maskWeightedBlur}. */
+  maskWeightedBlur(...args: Parameters<BlurKernel['maskWeightedBlur']>): Uint8ClampedArray | null {
+    return this.#blur.maskWeightedBlur(...args);
   }
 
   /**
