@@ -2,7 +2,7 @@
  * One kernels instance's memory, the state its kernel families share: from BASE up the source and output
  * pictures (pictures()), past them the scratch every kernel call takes its blocks from (scratch, scratchCap),
  * and past the scratch the replacement picture's place (backgroundAt), then the camera frame's area
- * (WasmKernels.frameArea()). A new picture size lays it out anew.
+ * (rgb-kernels.ts's frameArea()). A new picture size lays it out anew.
  * Pure: typed arrays and WebAssembly only.
  */
 import { BAND_REFINE } from '../band-refine.js';

@@ -1,7 +1,7 @@
 /**
- * The layout of a kernels instance's memory, the helpers its kernels share: our layout starts at BASE, blocks
- * are 16-byte aligned, the memory grows a page at a time, and a kernel call takes its scratch blocks one after
- * the other (scratchTaker). WasmKernels.pictures() lays the pictures and the scratch out with them.
+ * The layout of a kernels instance's memory, the helpers its kernels share: our layout starts at BASE,
+ * blocks are 16-byte aligned, the memory grows a page at a time, and a kernel call takes its scratch blocks
+ * one after the other (scratchTaker). kernel-memory.ts lays the pictures and the scratch out with them.
  * Pure: typed arrays and WebAssembly only.
  */
 import type { I420 } from '../yuv.js';

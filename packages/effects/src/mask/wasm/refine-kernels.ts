@@ -1,8 +1,8 @@
 /**
- * The refinement's kernels over a WasmKernels' memory: cpuRefine(), cpu-refiner.ts's CpuRefiner.refine (joint
- * bilateral upsampling, temporal smoothing, the edge curve), and bandRefine(), band-refine.ts's
- * BandRefiner.refine (the guided filter on the outline); and the scratch each takes, which kernel-memory.ts's
- * layout makes room for. Pure: typed arrays and WebAssembly only.
+ * The refinement's kernels over a kernels instance's memory (kernel-memory.ts): cpuRefine(), cpu-refiner.ts's
+ * CpuRefiner.refine (joint bilateral upsampling, temporal smoothing, the edge curve), and bandRefine(),
+ * band-refine.ts's BandRefiner.refine (the guided filter on the outline); and the scratch each takes, which
+ * kernel-memory.ts's layout makes room for. Pure: typed arrays and WebAssembly only.
  */
 import { BAND_TILE } from '../band-refine.js';
 import { type CpuRefineWork, EDGE_LUT } from '../cpu-refiner.js';

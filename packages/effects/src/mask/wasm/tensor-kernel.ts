@@ -1,6 +1,6 @@
 /**
- * The model's input tensor in wasm (segmentation/tensor.ts's writeRgbTensor, the same f32 bits), for the TFLite
- * segmenter: a kernels instance of its own, apart from wasm-kernels.ts's WasmKernels.
+ * The model's input tensor in wasm (segmentation/tensor.ts's writeRgbTensor, the same f32 bits), for the
+ * TFLite segmenter: a kernels instance of its own, apart from wasm-kernels.ts's WasmKernels.
  * Pure: typed arrays and WebAssembly only.
  */
 import { compiledKernels, type KernelExports } from './kernels-module.js';
