@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTensorKernel } from '../mask/wasm/wasm-kernels.js';
+import { createTensorKernel } from '../mask/wasm/tensor-kernel.js';
 import { createTfliteSegmenter, type TfliteModule } from './tflite-runtime.js';
 
 const IN = { width: 4, height: 2 };

@@ -8,7 +8,7 @@
  */
 import { EffectError } from '../errors.js';
 import { hasWasmSimd } from '../features.js';
-import { createTensorKernel, type TensorWriter } from '../mask/wasm/wasm-kernels.js';
+import { createTensorKernel, type TensorWriter } from '../mask/wasm/tensor-kernel.js';
 import type { AssetSource } from '../startup/timeline.js';
 import { fetchWithProgress, type Progress } from './fetch-progress.js';
 import { runScript } from './run-script.js';

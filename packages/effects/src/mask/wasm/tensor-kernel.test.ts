@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { writeRgbTensor } from '../../segmentation/tensor.js';
-import { createTensorKernel } from './wasm-kernels.js';
+import { createTensorKernel } from './tensor-kernel.js';
 
 /** A deterministic picture (xorshift bytes). */
 function picture(width: number, height: number, seed: number): Uint8ClampedArray {

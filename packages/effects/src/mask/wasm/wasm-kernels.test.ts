@@ -26,7 +26,7 @@ describe.skipIf(!hasWasmSimd())('wasm SIMD kernels: composite', () => {
 
   it('starts in Node (SIMD is there), from a module with no data of its own in memory', () => {
     expect(kernel).not.toBeNull();
-    // wasm-kernels.ts lays its pictures out from 64 KiB up: the module must not keep anything there.
+    // kernel-memory.ts lays its pictures out from 64 KiB up (BASE): the module must not keep anything there.
     const module = new WebAssembly.Module(Buffer.from(KERNELS_WASM_BASE64, 'base64'));
     const exports = new WebAssembly.Instance(module, {}).exports as { memory: WebAssembly.Memory };
     expect(exports.memory.buffer.byteLength).toBe(0);

@@ -1,244 +1,39 @@
 /**
  * The YUV back end's byte kernels in WebAssembly with SIMD, the same bytes as the JS ones (the AssemblyScript
- * source in packages/effects/kernels/ follows them step for step):
- * - composite(): compositeI420, yuv-composite.ts's blendPlane, over a small background (blur, privacy), a
- *   picture (the replacement image, kept in the module's memory: backgroundPicture()) or a colour;
- * - downsampleI420(): yuv.ts's box average of the picture to a smaller packed picture (the guide pass), and
- *   downsamplePacked() / downsamplePlane(), the same box average of a packed picture (the guide to the model's
- *   input and to the blur's grid) and of one plane (the alpha to the blur's grid);
- * - maskWeightedBlur(): blur.ts's mask-weighted blur (the blurred background, at its small size);
- * - cpuRefine(): cpu-refiner.ts's CpuRefiner.refine (joint bilateral upsampling, temporal smoothing, the
- *   edge curve), and bandRefine(): band-refine.ts's BandRefiner.refine (the guided filter on the outline);
- * - createTensorKernel(): segmentation/tensor.ts's writeRgbTensor (the model's input tensor), in an instance
- *   of its own;
- * - rgbToI420() and i420ToRgba(): rgb-i420.ts's conversions (Firefox's RGBX camera frames in, RGBA out), with
- *   frameArea() the place its camera frame is copied to, and shrinkI420(): yuv.ts's halving of that frame's
- *   picture at the budget's half-size level.
+ * source in packages/effects/kernels/ follows them step for step). WasmKernels is the one class callers use:
+ * an instance of the module with its own memory, each method handed to the module that does that job, all of
+ * them over one KernelMemory:
+ * - kernel-memory.ts: pictures(), the memory's layout (the source and output pictures, the scratch past them,
+ *   the replacement picture's place and the camera frame's area past that);
+ * - composite-kernels.ts: composite(), compositeI420, yuv-composite.ts's blendPlane, over a small background
+ *   (blur, privacy), a picture (the replacement image, kept in the module's memory: backgroundPicture()) or a
+ *   colour;
+ * - resample-kernels.ts: downsampleI420(), yuv.ts's box average of the picture to a smaller packed picture
+ *   (the guide pass), and downsamplePacked() / downsamplePlane(), the same box average of a packed picture
+ *   (the guide to the model's input and to the blur's grid) and of one plane (the alpha to the blur's grid);
+ *   and shrinkI420(), yuv.ts's halving of Firefox's camera frame's picture at the budget's half-size level;
+ * - blur-kernel.ts: maskWeightedBlur(), blur.ts's mask-weighted blur (the blurred background, at its small
+ *   size);
+ * - rgb-kernels.ts: packedYuvToRgba(), yuv.ts's, and rgbToI420() and i420ToRgba(), rgb-i420.ts's conversions
+ *   (Firefox's RGBX camera frames in, RGBA out), with frameArea() the place its camera frame is copied to;
+ * - refine-kernels.ts: cpuRefine(), cpu-refiner.ts's CpuRefiner.refine (joint bilateral upsampling, temporal
+ *   smoothing, the edge curve), and bandRefine(), band-refine.ts's BandRefiner.refine (the guided filter on
+ *   the outline).
+ * Beside them: kernels-module.ts, the module's exports and its compile once per realm; memory-layout.ts, the
+ * layout's helpers (BASE, align, growTo, scratchTaker); and tensor-kernel.ts's createTensorKernel(),
+ * segmentation/tensor.ts's writeRgbTensor (the model's input tensor), in an instance of its own.
  * The pictures can live in the module's memory (`pictures()`), so a frame is copied in by the camera's copyTo
  * and out by the VideoFrame constructor, never by us; pictures from elsewhere are copied in and out around
  * the call. Pure: typed arrays and WebAssembly only.
  */
-import { BAND_REFINE, BAND_TILE } from '../band-refine.js';
-import { boxRadius, type WeightedBlurInput } from '../blur.js';
-import { type CpuRefineWork, EDGE_LUT, workingSize } from '../cpu-refiner.js';
-import { type RgbOrder, rgbToYuvFactors } from '../rgb-i420.js';
-import { DEFAULT_TEMPORAL, factorLut } from '../smoothing.js';
-import { axisTable as bilateralAxis, FLAT_RANGE, rangeLut, SURE_ENDS } from '../upsample.js';
-import {
-  boxTable,
-  type I420,
-  i420Bytes,
-  i420View,
-  isExactHalf,
-  type YuvColour,
-  yuvToRgbFactors,
-} from '../yuv.js';
-import {
-  axisTable,
-  checkCompositeInput,
-  runStarts,
-  stepping,
-  type YuvCompositeInput,
-} from '../yuv-composite.js';
-import { KERNELS_WASM_BASE64 } from './kernels-bytes.js';
-
-interface KernelExports {
-  memory: WebAssembly.Memory;
-  rgbTensor(src: number, width: number, height: number, dst: number, mirrored: number): void;
-  compositeSmallPlane(
-    src: number,
-    dst: number,
-    pw: number,
-    ph: number,
-    alpha: number,
-    aw: number,
-    small: number,
-    sw: number,
-    plane: number,
-    byI0: number,
-    byI1: number,
-    byW: number,
-    ayI0: number,
-    ayI1: number,
-    ayW: number,
-    firstX: number,
-    saStart: number,
-    saStep: number,
-    bgStart: number,
-    bgStep: number,
-    scratch: number,
-  ): void;
-  scratchBytes(pw: number, sw: number, aw: number): number;
-  compositePicturePlane(
-    src: number,
-    dst: number,
-    pw: number,
-    ph: number,
-    alpha: number,
-    aw: number,
-    back: number,
-    backStride: number,
-    ayI0: number,
-    ayI1: number,
-    ayW: number,
-    firstX: number,
-    saStart: number,
-    saStep: number,
-    scratch: number,
-  ): void;
-  pictureScratchBytes(aw: number): number;
-  boxPlane(
-    plane: number,
-    pw: number,
-    ph: number,
-    out: number,
-    outW: number,
-    outH: number,
-    channel: number,
-    step: number,
-    xs: number,
-    ys: number,
-    sums: number,
-    inStep: number,
-    channels: number,
-  ): void;
-  boxScratchBytes(rowBytes: number, inStep: number, outW: number): number;
-  fill(at: number, value: number, n: number): void;
-  bandRefine(
-    alpha: number,
-    guide: number,
-    W: number,
-    H: number,
-    r: number,
-    eps: number,
-    curve: number,
-    out: number,
-    tiles: number,
-    work: number,
-  ): number;
-  bandWorkBytes(W: number, r: number): number;
-  flatNeighbourhoods(
-    mask: number,
-    mw: number,
-    mh: number,
-    r: number,
-    range: number,
-    below: number,
-    above: number,
-    lo: number,
-    hi: number,
-    flat: number,
-  ): void;
-  jointBilateral(
-    mask: number,
-    mw: number,
-    mh: number,
-    guideLow: number,
-    guideHigh: number,
-    w: number,
-    h: number,
-    r: number,
-    flat: number,
-    xCentre: number,
-    xWeights: number,
-    yCentre: number,
-    yWeights: number,
-    lut: number,
-    out: number,
-  ): void;
-  smoothMask(
-    current: number,
-    previous: number,
-    frame: number,
-    previousFrame: number,
-    n: number,
-    lut: number,
-    stillFactor: number,
-  ): void;
-  edgeBytes(a: number, n: number, edge: number, out: number): void;
-  packedYuvToRgba(
-    pixels: number,
-    n: number,
-    ys: number,
-    y0: number,
-    rv: number,
-    bu: number,
-    gu: number,
-    gv: number,
-  ): void;
-  rgbToI420(
-    src: number,
-    stride: number,
-    ri: number,
-    w: number,
-    h: number,
-    y: number,
-    u: number,
-    v: number,
-    kr: number,
-    kg: number,
-    kb: number,
-    ly: number,
-    y0: number,
-    ub: number,
-    vr: number,
-  ): void;
-  i420ToRgba(
-    y: number,
-    u: number,
-    v: number,
-    w: number,
-    h: number,
-    out: number,
-    ys: number,
-    y0: number,
-    rv: number,
-    bu: number,
-    gu: number,
-    gv: number,
-  ): void;
-  halvePlane(src: number, sw: number, out: number, ow: number, oh: number): void;
-  maskWeightedBlur(
-    rgba: number,
-    alpha: number,
-    width: number,
-    height: number,
-    r: number,
-    planes: number,
-    scratch: number,
-    acc: number,
-    out: number,
-  ): void;
-}
-
-/** Uint8Array.fromBase64: native where the browser has it (Chromium 156's workers do, checked), where a JS loop runs cold. */
-type FromBase64 = (text: string) => Uint8Array;
-
-function decodeBase64(text: string): Uint8Array {
-  // The module is decoded once per worker, at its start: the loop below ran there in the interpreter,
-  // 7-11 ms of a warm start's worker time (Chromium 156 CPU profile).
-  const native = (Uint8Array as unknown as { fromBase64?: FromBase64 }).fromBase64;
-  if (typeof native === 'function') return native(text);
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
-/** The compiled module, once per realm (null: no SIMD, or it would not compile). */
-let compiled: WebAssembly.Module | null | undefined;
-
-function compiledKernels(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      compiled = new WebAssembly.Module(decodeBase64(KERNELS_WASM_BASE64) as BufferSource);
-    } catch {
-      // No SIMD (the module does not validate) or no WebAssembly: the JS kernels.
-      compiled = null;
-    }
-  }
-  return compiled;
-}
+import type { I420 } from '../yuv.js';
+import { BlurKernel } from './blur-kernel.js';
+import { CompositeKernels } from './composite-kernels.js';
+import { KernelMemory } from './kernel-memory.js';
+import { compiledKernels, type KernelExports } from './kernels-module.js';
+import { RefineKernels } from './refine-kernels.js';
+import { ResampleKernels } from './resample-kernels.js';
+import { RgbKernels } from './rgb-kernels.js';
 
 /**
  * The kernels with their own memory, or null when this realm cannot run them (the JS kernels run then).
@@ -256,786 +51,99 @@ export function createWasmKernels(): WasmKernels | null {
   }
 }
 
-/** Writes the model's input tensor (segmentation/tensor.ts's writeRgbTensor, the same f32 bits). */
-export type TensorWriter = (
-  pixels: Uint8ClampedArray,
-  width: number,
-  height: number,
-  heap: Float32Array,
-  at: number,
-  mirrored?: boolean,
-) => void;
-
 /**
- * writeRgbTensor in wasm, in a kernels instance of its own (its memory holds one picture and its tensor), or
- * null where the kernels cannot run. The tensor is made in that memory and copied into `heap` (another
- * module's, the model runtime's) by one typed-array set. In the JS, a tensor write ran in the interpreter for
- * the first frames of every start (8-15 ms each in a CPU profile) and cost ~0.13 ms a pass after.
+ * The kernels over one memory (the families above share its layout), with the same bytes as the JS kernels;
+ * a kernel that does not take a call returns false (or null), and then the caller runs the JS.
  */
-export function createTensorKernel(): TensorWriter | null {
-  const module = compiledKernels();
-  if (!module) return null;
-  let k: KernelExports;
-  try {
-    k = new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
-  } catch {
-    return null;
-  }
-  return (pixels, width, height, heap, at, mirrored = false) => {
-    const n = width * height;
-    if (pixels.length !== n * 4) throw new RangeError('writeRgbTensor: size does not match');
-    if (at < 0 || at + n * 3 > heap.length) throw new RangeError('writeRgbTensor: heap too small');
-    const srcAt = BASE;
-    const dstAt = align(srcAt + n * 4);
-    growTo(k.memory, dstAt + n * 12);
-    const buffer = k.memory.buffer;
-    new Uint8ClampedArray(buffer, srcAt, n * 4).set(pixels);
-    k.rgbTensor(srcAt, width, height, dstAt, mirrored ? 1 : 0);
-    heap.set(new Float32Array(buffer, dstAt, n * 3), at);
-  };
-}
-
-const PAGE = 65536;
-/** Where our layout starts: the module's own data stays below (it has none: its memory starts empty, tested). */
-const BASE = PAGE;
-
-const align = (n: number) => (n + 15) & ~15;
-
-/** Grows `memory` to at least `bytes`; true when it grew (every view of its old buffer detached then). */
-function growTo(memory: WebAssembly.Memory, bytes: number): boolean {
-  if (memory.buffer.byteLength >= bytes) return false;
-  memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
-  return true;
-}
-
-/** Whether all three planes of `p` are in `buffer`, as long as its sizes say (so a kernel stays inside them). */
-function isPictureIn(p: I420, buffer: ArrayBufferLike): boolean {
-  const chroma = p.chromaWidth * p.chromaHeight;
-  return (
-    p.y.buffer === buffer &&
-    p.u.buffer === buffer &&
-    p.v.buffer === buffer &&
-    p.y.length === p.width * p.height &&
-    p.u.length === chroma &&
-    p.v.length === chroma
-  );
-}
-
-/** The largest model mask and bilateral radius the layout makes room for (larger ones run the JS). */
-const RESERVE_MASK = { width: 256, height: 256, radius: 3 };
-
-/** Hands out 16-byte-aligned blocks of the scratch area one after the other, for one kernel call. */
-function scratchTaker(start: number): (bytes: number) => number {
-  let at = start;
-  return (bytes) => {
-    const p = at;
-    at += align(bytes);
-    return p;
-  };
-}
-
 export class WasmKernels {
-  readonly #k: KernelExports;
-  #pictures: { src: I420; out: I420 } | null = null;
-  #scratch = 0;
-  #scratchCap = 0;
+  readonly #memory: KernelMemory;
+  readonly #composite: CompositeKernels;
+  readonly #resample: ResampleKernels;
+  readonly #blur: BlurKernel;
+  readonly #rgb: RgbKernels;
+  readonly #refine: RefineKernels;
 
   constructor(exports: KernelExports) {
-    this.#k = exports;
+    this.#memory = new KernelMemory(exports);
+    this.#composite = new CompositeKernels(this.#memory);
+    this.#resample = new ResampleKernels(this.#memory);
+    this.#blur = new BlurKernel(this.#memory);
+    this.#rgb = new RgbKernels(this.#memory);
+    this.#refine = new RefineKernels(this.#memory);
   }
 
-  /**
-   * A source and an output picture of this size in the kernels' memory (the same two until the size changes;
-   * a new size lays the memory out anew and the old pictures must not be used again: their views detach when
-   * the memory grows). Compositing these needs no copy.
-   */
-  pictures(width: number, height: number): { src: I420; out: I420 } {
-    const p = this.#pictures;
-    if (p && p.src.width === width && p.src.height === height && p.src.data.byteLength > 0) return p;
-    const bytes = i420Bytes(width, height);
-    const srcAt = BASE;
-    const outAt = align(srcAt + bytes);
-    this.#scratch = align(outAt + bytes);
-    // Room for the alpha, the small background, the tables and the rows of any working size up to the
-    // picture's own (the refinement never works larger than the picture), or for the band refinement at
-    // the largest working size of this picture.
-    const work = workingSize(width, height, 1);
-    this.#scratchCap = Math.max(
-      width * height * 2 + 8 * PAGE,
-      // i420ToRgba()'s output.
-      width * height * 4,
-      this.#bandBytes(work.w, work.h, BAND_REFINE.radius),
-      this.#cpuRefineBytes(work.w, work.h, RESERVE_MASK.width, RESERVE_MASK.height, RESERVE_MASK.radius),
-    );
-    // Past the scratch: the replacement picture's place (backgroundPicture()), so it never grows the memory.
-    const memory = this.#k.memory;
-    growTo(memory, this.#backgroundAt + bytes);
-    const view = (at: number): I420 => i420View(new Uint8Array(memory.buffer, at, bytes), width, height);
-    this.#pictures = { src: view(srcAt), out: view(outAt) };
-    return this.#pictures;
+  /** A source and an output picture of this size in the kernels' memory: {@link KernelMemory.pictures}. */
+  pictures(...args: Parameters<KernelMemory['pictures']>): { src: I420; out: I420 } {
+    return this.#memory.pictures(...args);
   }
 
-  /**
-   * Writes the composite into `input.out`, as compositeI420 does, and returns true; false when this kernel does
-   * not do this composite (inputs too large for its scratch), and then the caller runs compositeI420.
-   */
-  composite(input: YuvCompositeInput): boolean {
-    checkCompositeInput(input);
-    const { src, out, background: bg, alpha } = input;
-    if (bg.kind !== 'small') return this.#compositeOver(input);
-    const inPlace = this.#holds(src, 'src');
-    const outInPlace = this.#holds(out, 'out');
-    const pics = inPlace && outInPlace ? this.#pictures! : this.pictures(src.width, src.height);
-    const aw = alpha ? input.alphaWidth : 0;
-    const ah = alpha ? input.alphaHeight : 0;
-    const k = this.#k;
-    const lumaScratch = k.scratchBytes(src.width, bg.width, aw);
-    const tables = 4 * (6 * src.height + aw + 3) + 64;
-    const need = align(aw * ah) + align(bg.pixels.length) + 2 * align(tables) + align(lumaScratch);
-    if (need > this.#scratchCap) return false;
-    if (!inPlace) pics.src.data.set(src.data);
-    const buffer = k.memory.buffer;
-    const take = scratchTaker(this.#scratch);
-    const alphaAt = alpha ? take(aw * ah) : 0;
-    if (alpha) new Uint8Array(buffer, alphaAt, aw * ah).set(alpha);
-    const smallAt = take(bg.pixels.length);
-    new Uint8Array(buffer, smallAt, bg.pixels.length).set(bg.pixels);
-    const scratch = take(lumaScratch);
-    const s = pics.src;
-    const d = pics.out;
-    const planes: [Uint8Array, Uint8Array, number, number][] = [
-      [s.y, d.y, s.width, s.height],
-      [s.u, d.u, s.chromaWidth, s.chromaHeight],
-      [s.v, d.v, s.chromaWidth, s.chromaHeight],
-    ];
-    let tableAt = -1;
-    for (let plane = 0; plane < 3; plane++) {
-      const [sp, dp, pw, ph] = planes[plane]!;
-      // U and V share their tables (same size).
-      if (plane < 2) tableAt = this.#writeTables(take(tables), pw, ph, aw, ah, bg.height);
-      const sa = aw ? stepping(pw, aw) : { start: 0, step: 0 };
-      const sb = stepping(pw, bg.width);
-      const t = (i: number) => tableAt + 4 * ph * i;
-      k.compositeSmallPlane(
-        sp.byteOffset,
-        dp.byteOffset,
-        pw,
-        ph,
-        alphaAt,
-        aw,
-        smallAt,
-        bg.width,
-        plane,
-        t(0),
-        t(1),
-        t(2),
-        t(3),
-        t(4),
-        t(5),
-        t(6),
-        sa.start,
-        sa.step,
-        sb.start,
-        sb.step,
-        scratch,
-      );
-    }
-    if (!outInPlace) out.data.set(pics.out.data);
-    return true;
+  /** compositeI420 in wasm: {@link CompositeKernels.composite}. */
+  composite(...args: Parameters<CompositeKernels['composite']>): boolean {
+    return this.#composite.composite(...args);
   }
 
-  // ---- The composite over a picture or a colour (the replace and remove effects) ----
-
-  /** Where the replacement picture's place starts: past the scratch of the current layout. */
-  get #backgroundAt(): number {
-    return align(this.#scratch + this.#scratchCap);
+  /** The replacement picture's place in the kernels' memory: {@link CompositeKernels.backgroundPicture}. */
+  backgroundPicture(...args: Parameters<CompositeKernels['backgroundPicture']>): I420 {
+    return this.#composite.backgroundPicture(...args);
   }
 
-  /** The replacement picture's place in memory and the layout (pictures()) it belongs to. */
-  #background: { layout: { src: I420; out: I420 }; picture: I420 } | null = null;
-
-  /**
-   * A picture of this size in the kernels' memory for the replacement background: convert the image straight
-   * into it once per image and size, and composite() reads it in place, with no copy per frame. It belongs to
-   * the layout of pictures(width, height) (asked for here too: a new size lays the memory out anew, and then
-   * the old pictures and this one must not be used again). holdsBackground() says whether it still holds.
-   */
-  backgroundPicture(width: number, height: number): I420 {
-    const layout = this.pictures(width, height);
-    const b = this.#background;
-    if (b && b.layout === layout && this.holdsBackground(b.picture)) return b.picture;
-    const data = new Uint8Array(this.#k.memory.buffer, this.#backgroundAt, i420Bytes(width, height));
-    this.#background = { layout, picture: i420View(data, width, height) };
-    return this.#background.picture;
+  /** Whether `p` is backgroundPicture()'s, still valid: {@link CompositeKernels.holdsBackground}. */
+  holdsBackground(...args: Parameters<CompositeKernels['holdsBackground']>): boolean {
+    return this.#composite.holdsBackground(...args);
   }
 
-  /**
-   * Whether `p` is backgroundPicture()'s picture and still valid: the memory has not been laid out anew (a new
-   * size) nor grown (its views detach) since. When false, convert the image again.
-   */
-  holdsBackground(p: I420): boolean {
-    const b = this.#background;
-    return (
-      b !== null &&
-      b.picture === p &&
-      b.layout === this.#pictures &&
-      p.data.buffer === this.#k.memory.buffer &&
-      p.data.byteLength > 0
-    );
+  /** yuv.ts's downsampleI420 in wasm: {@link ResampleKernels.downsampleI420}. */
+  downsampleI420(...args: Parameters<ResampleKernels['downsampleI420']>): boolean {
+    return this.#resample.downsampleI420(...args);
   }
 
-  /**
-   * composite() over a picture or a colour: the picture read in place when it is backgroundPicture()'s (else
-   * copied into scratch for this call), a colour as one row per plane.
-   */
-  #compositeOver(input: YuvCompositeInput): boolean {
-    const { src, out, background: bg, alpha } = input;
-    if (bg.kind === 'small') return false;
-    const inPlace = this.#holds(src, 'src');
-    const outInPlace = this.#holds(out, 'out');
-    const pics = inPlace && outInPlace ? this.#pictures! : this.pictures(src.width, src.height);
-    const held = bg.kind === 'picture' && this.holdsBackground(bg.picture);
-    const aw = alpha ? input.alphaWidth : 0;
-    const ah = alpha ? input.alphaHeight : 0;
-    const k = this.#k;
-    const tables = 4 * (3 * src.height + aw + 3);
-    const work = k.pictureScratchBytes(aw);
-    const backBytes = bg.kind === 'colour' ? src.width : held ? 0 : i420Bytes(src.width, src.height);
-    const need = align(aw * ah) + 2 * align(tables) + align(work) + align(backBytes);
-    if (need > this.#scratchCap) return false;
-    if (!inPlace) pics.src.data.set(src.data);
-    const buffer = k.memory.buffer;
-    const take = scratchTaker(this.#scratch);
-    const alphaAt = alpha ? take(aw * ah) : 0;
-    if (alpha) new Uint8Array(buffer, alphaAt, aw * ah).set(alpha);
-    const scratch = take(work);
-    const backAt = take(backBytes);
-    /** Where plane `plane` of the background starts, and its row stride (0: a colour's one row). */
-    let back: (plane: number, pw: number) => [number, number];
-    if (bg.kind === 'colour') {
-      back = (plane, pw) => {
-        new Uint8Array(buffer, backAt, pw).fill(bg.yuv[plane as 0 | 1 | 2]);
-        return [backAt, 0];
-      };
-    } else {
-      const from = bg.picture;
-      const picture = held
-        ? from
-        : i420View(new Uint8Array(buffer, backAt, backBytes), src.width, src.height);
-      if (!held) {
-        picture.y.set(from.y);
-        picture.u.set(from.u);
-        picture.v.set(from.v);
-      }
-      back = (plane, pw) => [[picture.y, picture.u, picture.v][plane]!.byteOffset, pw];
-    }
-    const s = pics.src;
-    const d = pics.out;
-    const planes: [Uint8Array, Uint8Array, number, number][] = [
-      [s.y, d.y, s.width, s.height],
-      [s.u, d.u, s.chromaWidth, s.chromaHeight],
-      [s.v, d.v, s.chromaWidth, s.chromaHeight],
-    ];
-    let tableAt = 0;
-    for (let plane = 0; plane < 3; plane++) {
-      const [sp, dp, pw, ph] = planes[plane]!;
-      // U and V share their tables (same size).
-      if (aw && plane < 2) tableAt = this.#writeAlphaTables(take(tables), pw, ph, aw, ah);
-      const sa = aw ? stepping(pw, aw) : { start: 0, step: 0 };
-      const t = (i: number) => tableAt + 4 * ph * i;
-      const [backPlane, backStride] = back(plane, pw);
-      k.compositePicturePlane(
-        sp.byteOffset,
-        dp.byteOffset,
-        pw,
-        ph,
-        alphaAt,
-        aw,
-        backPlane,
-        backStride,
-        t(0),
-        t(1),
-        t(2),
-        t(3),
-        sa.start,
-        sa.step,
-        scratch,
-      );
-    }
-    if (!outInPlace) out.data.set(pics.out.data);
-    return true;
+  /** yuv.ts's downsamplePacked in wasm: {@link ResampleKernels.downsamplePacked}. */
+  downsamplePacked(...args: Parameters<ResampleKernels['downsamplePacked']>): boolean {
+    return this.#resample.downsamplePacked(...args);
   }
 
-  /** The alpha's row tables of one plane size at `at` (i32): alpha rows (i0, i1, w), then the runs' first x. */
-  #writeAlphaTables(at: number, pw: number, ph: number, aw: number, ah: number): number {
-    const i32 = new Int32Array(this.#k.memory.buffer, at, 3 * ph + aw + 3);
-    const ay = axisTable(ph, ah);
-    i32.set(ay.i0, 0);
-    i32.set(ay.i1, ph);
-    i32.set(ay.w, 2 * ph);
-    i32.set(runStarts(pw, aw), 3 * ph);
-    return at;
+  /** yuv.ts's downsamplePlane in wasm: {@link ResampleKernels.downsamplePlane}. */
+  downsamplePlane(...args: Parameters<ResampleKernels['downsamplePlane']>): boolean {
+    return this.#resample.downsamplePlane(...args);
   }
 
-  // ---- end of the composite over a picture or a colour ----
-
-  /**
-   * yuv.ts's downsampleI420 (the picture box-averaged to outW x outH, packed Y, U, V, 255) into `out`; returns
-   * true, or false when this kernel does not take it (a box over 257 rows, or too large for its scratch), and
-   * then the caller runs downsampleI420. The picture is read in place when it is this kernel's `pictures()`.
-   */
-  downsampleI420(src: I420, outW: number, outH: number, out: Uint8ClampedArray): boolean {
-    if (out.length !== outW * outH * 4) throw new RangeError('downsampleI420: output size does not match');
-    // u16 column sums: a box may span at most 257 rows (as yuv.ts's word path).
-    if (Math.ceil(src.height / outH) + 1 > 257 || Math.ceil(src.chromaHeight / outH) + 1 > 257) return false;
-    const inPlace = this.#holds(src, 'src') || this.#holds(src, 'out');
-    if (!this.#pictures && !inPlace) this.pictures(src.width, src.height);
-    const tables = 4 * (2 * (outW + 1) + 2 * (outH + 1));
-    const need =
-      align(out.length) +
-      align(tables) +
-      align(this.#k.boxScratchBytes(src.width, 1, outW)) +
-      (inPlace ? 0 : align(src.data.length));
-    if (need > this.#scratchCap) return false;
-    const k = this.#k;
-    const take = scratchTaker(this.#scratch);
-    const outAt = take(out.length);
-    const sums = take(k.boxScratchBytes(src.width, 1, outW));
-    const tableAt = take(tables);
-    let base = src.data.byteOffset;
-    if (!inPlace) {
-      base = take(src.data.length);
-      new Uint8Array(k.memory.buffer, base, src.data.length).set(src.data);
-    }
-    const i32 = new Int32Array(k.memory.buffer, tableAt, tables >> 2);
-    const xsAt = (plane: number) => tableAt + (plane ? 4 * (outW + 1) : 0);
-    const ysAt = (plane: number) => tableAt + 4 * (2 * (outW + 1) + (plane ? outH + 1 : 0));
-    i32.set(boxTable(outW, src.width), 0);
-    i32.set(boxTable(outW, src.chromaWidth), outW + 1);
-    i32.set(boxTable(outH, src.height), 2 * (outW + 1));
-    i32.set(boxTable(outH, src.chromaHeight), 2 * (outW + 1) + outH + 1);
-    k.fill(outAt + 0, 255, out.length);
-    const planes: [Uint8Array, number, number][] = [
-      [src.y, src.width, src.height],
-      [src.u, src.chromaWidth, src.chromaHeight],
-      [src.v, src.chromaWidth, src.chromaHeight],
-    ];
-    for (let c = 0; c < 3; c++) {
-      const [plane, pw, ph] = planes[c]!;
-      const offset = base + (plane.byteOffset - src.data.byteOffset);
-      k.boxPlane(offset, pw, ph, outAt, outW, outH, c, 4, xsAt(c), ysAt(c), sums, 1, 1);
-    }
-    out.set(new Uint8ClampedArray(k.memory.buffer, outAt, out.length));
-    return true;
+  /** yuv.ts's shrinkI420 at the half-size level in wasm: {@link ResampleKernels.shrinkI420}. */
+  shrinkI420(...args: Parameters<ResampleKernels['shrinkI420']>): boolean {
+    return this.#resample.shrinkI420(...args);
   }
 
-  /**
-   * blur.ts's maskWeightedBlur (the same bytes) into `input.out` (or a new array); null when this kernel does
-   * not take it (too large for its scratch), and then the caller runs maskWeightedBlur.
-   */
-  maskWeightedBlur(input: WeightedBlurInput): Uint8ClampedArray | null {
-    const { rgba, alpha, width, height } = input;
-    const n = width * height;
-    if (rgba.length !== n * 4 || alpha.length !== n)
-      throw new RangeError('maskWeightedBlur: sizes do not match');
-    if (!this.#pictures) this.pictures(width, height);
-    const need = 2 * align(4 * n) + align(n) + 2 * align(16 * n) + align(32 * width);
-    if (need > this.#scratchCap) return null;
-    const k = this.#k;
-    const take = scratchTaker(this.#scratch);
-    const rgbaAt = take(4 * n);
-    const alphaAt = take(n);
-    const outAt = take(4 * n);
-    const planes = take(16 * n);
-    const scratch = take(16 * n);
-    const acc = take(32 * width);
-    new Uint8ClampedArray(k.memory.buffer, rgbaAt, 4 * n).set(rgba);
-    new Uint8Array(k.memory.buffer, alphaAt, n).set(alpha);
-    k.maskWeightedBlur(rgbaAt, alphaAt, width, height, boxRadius(input.sigma), planes, scratch, acc, outAt);
-    const out = input.out ?? new Uint8ClampedArray(n * 4);
-    out.set(new Uint8ClampedArray(k.memory.buffer, outAt, 4 * n));
-    return out;
+  /** blur.ts's maskWeightedBlur in wasm: {@link BlurKernel.maskWeightedBlur}. */
+  maskWeightedBlur(...args: Parameters<BlurKernel['maskWeightedBlur']>): Uint8ClampedArray | null {
+    return this.#blur.maskWeightedBlur(...args);
   }
 
-  /**
-   * yuv.ts's downsamplePacked (packed Y, U, V, A pixels box-averaged, A 255) into `out`; false when this kernel
-   * does not take it (a box over 257 rows, or too large for its scratch): the caller runs downsamplePacked.
-   */
-  downsamplePacked(
-    pixels: Uint8ClampedArray,
-    width: number,
-    height: number,
-    outW: number,
-    outH: number,
-    out: Uint8ClampedArray,
-  ): boolean {
-    if (pixels.length !== width * height * 4) throw new RangeError('downsamplePacked: size does not match');
-    if (out.length !== outW * outH * 4) throw new RangeError('downsamplePacked: output size does not match');
-    return this.#box(pixels, width, height, 4, out, outW, outH, 4, 3);
+  /** yuv.ts's packedYuvToRgba in wasm: {@link RgbKernels.packedYuvToRgba}. */
+  packedYuvToRgba(...args: Parameters<RgbKernels['packedYuvToRgba']>): boolean {
+    return this.#rgb.packedYuvToRgba(...args);
   }
 
-  /** yuv.ts's downsamplePlane (one byte a pixel) into `out`; false as downsamplePacked. */
-  downsamplePlane(
-    plane: Uint8Array | Uint8ClampedArray,
-    pw: number,
-    ph: number,
-    outW: number,
-    outH: number,
-    out: Uint8Array,
-  ): boolean {
-    if (plane.length !== pw * ph) throw new RangeError('downsamplePlane: size does not match');
-    if (out.length !== outW * outH) throw new RangeError('downsamplePlane: output size does not match');
-    return this.#box(plane, pw, ph, 1, out, outW, outH, 1, 1);
+  /** Room in the kernels' memory for one camera frame: {@link RgbKernels.frameArea}. */
+  frameArea(...args: Parameters<RgbKernels['frameArea']>): { rgb: Uint8Array; full: I420 } {
+    return this.#rgb.frameArea(...args);
   }
 
-  /** One box average of a picture from elsewhere (copied in; the output copied out). */
-  #box(
-    input: Uint8Array | Uint8ClampedArray,
-    width: number,
-    height: number,
-    inStep: number,
-    out: Uint8Array | Uint8ClampedArray,
-    outW: number,
-    outH: number,
-    step: number,
-    channels: number,
-  ): boolean {
-    if (Math.ceil(height / outH) + 1 > 257) return false;
-    if (!this.#pictures) this.pictures(width, height);
-    const tables = 4 * (outW + 1 + outH + 1);
-    const sumsBytes = this.#k.boxScratchBytes(width * inStep, inStep, outW);
-    const need = align(input.length) + align(out.length) + align(tables) + align(sumsBytes);
-    if (need > this.#scratchCap) return false;
-    const k = this.#k;
-    const take = scratchTaker(this.#scratch);
-    const inAt = take(input.length);
-    const outAt = take(out.length);
-    const tableAt = take(tables);
-    const sums = take(sumsBytes);
-    new Uint8Array(k.memory.buffer, inAt, input.length).set(input);
-    const i32 = new Int32Array(k.memory.buffer, tableAt, tables >> 2);
-    i32.set(boxTable(outW, width), 0);
-    i32.set(boxTable(outH, height), outW + 1);
-    if (step === 4) k.fill(outAt, 255, out.length);
-    k.boxPlane(
-      inAt,
-      width,
-      height,
-      outAt,
-      outW,
-      outH,
-      0,
-      step,
-      tableAt,
-      tableAt + 4 * (outW + 1),
-      sums,
-      inStep,
-      channels,
-    );
-    out.set(new Uint8Array(k.memory.buffer, outAt, out.length));
-    return true;
+  /** rgb-i420.ts's packedRgbToI420 in wasm: {@link RgbKernels.rgbToI420}. */
+  rgbToI420(...args: Parameters<RgbKernels['rgbToI420']>): boolean {
+    return this.#rgb.rgbToI420(...args);
   }
 
-  /**
-   * yuv.ts's packedYuvToRgba (packed Y, U, V, A to R, G, B, A in place, the same bytes); false when this
-   * kernel does not take it (too large for its scratch), and then the caller runs packedYuvToRgba.
-   */
-  packedYuvToRgba(pixels: Uint8ClampedArray, c: YuvColour): boolean {
-    const n = pixels.length >> 2;
-    if (!this.#pictures) this.pictures(n, 2);
-    if (align(pixels.length) > this.#scratchCap) return false;
-    const f = yuvToRgbFactors(c);
-    const at = this.#scratch;
-    const view = new Uint8ClampedArray(this.#k.memory.buffer, at, pixels.length);
-    view.set(pixels);
-    this.#k.packedYuvToRgba(at, n, f.ys, f.y0, f.rv, f.bu, f.gu, f.gv);
-    pixels.set(view);
-    return true;
+  /** rgb-i420.ts's i420ToRgba in wasm: {@link RgbKernels.i420ToRgba}. */
+  i420ToRgba(...args: Parameters<RgbKernels['i420ToRgba']>): boolean {
+    return this.#rgb.i420ToRgba(...args);
   }
 
-  // ---- Firefox's camera frames (packed RGB) in, RGBA out (rgb-i420.ts) ----
-
-  #frame: {
-    layout: { src: I420; out: I420 };
-    width: number;
-    height: number;
-    rgb: Uint8Array;
-    full: I420;
-  } | null = null;
-
-  /**
-   * Room past the replacement picture's place for one camera frame of frameWidth x frameHeight: `rgb`, its packed
-   * 4-byte pixels (rows frameWidth x 4 bytes apart), and `full`, the I420 picture they convert to when the frame
-   * is shrunk to pictures(width, height) after. Ask for it before pictures(width, height) in a frame: when it
-   * grows the memory, every earlier view detaches and the layout's pictures are made anew.
-   */
-  frameArea(
-    frameWidth: number,
-    frameHeight: number,
-    width: number,
-    height: number,
-  ): { rgb: Uint8Array; full: I420 } {
-    let layout = this.pictures(width, height);
-    const f = this.#frame;
-    if (
-      f &&
-      f.layout === layout &&
-      f.width === frameWidth &&
-      f.height === frameHeight &&
-      f.rgb.byteLength > 0
-    )
-      return f;
-    const rgbAt = this.#backgroundAt + align(i420Bytes(width, height));
-    const rgbBytes = frameWidth * frameHeight * 4;
-    const fullAt = align(rgbAt + rgbBytes);
-    const fullBytes = i420Bytes(frameWidth, frameHeight);
-    const memory = this.#k.memory;
-    // Growing detached the layout's views: pictures() lays it out anew (same places, new views).
-    if (growTo(memory, fullAt + fullBytes)) layout = this.pictures(width, height);
-    this.#frame = {
-      layout,
-      width: frameWidth,
-      height: frameHeight,
-      rgb: new Uint8Array(memory.buffer, rgbAt, rgbBytes),
-      full: i420View(new Uint8Array(memory.buffer, fullAt, fullBytes), frameWidth, frameHeight),
-    };
-    return this.#frame;
+  /** cpu-refiner.ts's refinement: {@link RefineKernels.cpuRefine}. */
+  cpuRefine(...args: Parameters<RefineKernels['cpuRefine']>): boolean {
+    return this.#refine.cpuRefine(...args);
   }
 
-  /**
-   * rgb-i420.ts's packedRgbToI420 (the same bytes) of pixels and into a picture that are both in this kernel's
-   * memory (frameArea(), pictures()); false otherwise, and then the caller runs packedRgbToI420.
-   */
-  rgbToI420(pixels: Uint8Array, stride: number, order: RgbOrder, out: I420, c: YuvColour): boolean {
-    const { width: w, height: h } = out;
-    if (stride < w * 4 || pixels.length < stride * (h - 1) + w * 4)
-      throw new RangeError('packedRgbToI420: the pixels do not cover the picture');
-    const buffer = this.#k.memory.buffer;
-    if (pixels.buffer !== buffer || out.data.buffer !== buffer) return false;
-    const f = rgbToYuvFactors(c);
-    this.#k.rgbToI420(
-      pixels.byteOffset,
-      stride,
-      order === 'rgb' ? 0 : 2,
-      w,
-      h,
-      out.y.byteOffset,
-      out.u.byteOffset,
-      out.v.byteOffset,
-      f.kr,
-      f.kg,
-      f.kb,
-      f.ly,
-      f.y0,
-      f.ub,
-      f.vr,
-    );
-    return true;
-  }
-
-  /**
-   * rgb-i420.ts's i420ToRgba (the same bytes) of a picture in this kernel's memory (pictures()) into `out`;
-   * false otherwise (a picture from elsewhere, or too large for the scratch), and then the caller runs i420ToRgba.
-   */
-  i420ToRgba(src: I420, c: YuvColour, out: Uint8ClampedArray): boolean {
-    const { width: w, height: h } = src;
-    if (out.length !== w * h * 4) throw new RangeError('i420ToRgba: output size does not match');
-    const buffer = this.#k.memory.buffer;
-    if (src.data.buffer !== buffer || !this.#pictures || align(out.length) > this.#scratchCap) return false;
-    const f = yuvToRgbFactors(c);
-    const at = this.#scratch;
-    this.#k.i420ToRgba(
-      src.y.byteOffset,
-      src.u.byteOffset,
-      src.v.byteOffset,
-      w,
-      h,
-      at,
-      f.ys,
-      f.y0,
-      f.rv,
-      f.bu,
-      f.gu,
-      f.gv,
-    );
-    out.set(new Uint8ClampedArray(buffer, at, out.length));
-    return true;
-  }
-
-  /**
-   * yuv.ts's shrinkI420 (the same bytes) at the budget's half-size level, `out` exactly half of `src` (2x2
-   * averages, planes halved alike), both in this kernel's memory (frameArea(), pictures()); false otherwise,
-   * and then the caller runs shrinkI420.
-   */
-  shrinkI420(src: I420, out: I420): boolean {
-    const buffer = this.#k.memory.buffer;
-    if (!isExactHalf(src, out) || !isPictureIn(src, buffer) || !isPictureIn(out, buffer)) return false;
-    const k = this.#k;
-    k.halvePlane(src.y.byteOffset, src.width, out.y.byteOffset, out.width, out.height);
-    k.halvePlane(src.u.byteOffset, src.chromaWidth, out.u.byteOffset, out.chromaWidth, out.chromaHeight);
-    k.halvePlane(src.v.byteOffset, src.chromaWidth, out.v.byteOffset, out.chromaWidth, out.chromaHeight);
-    return true;
-  }
-
-  /** The scratch bytes cpuRefine() takes for a w x h working picture, an mw x mh mask and radius r. */
-  #cpuRefineBytes(w: number, h: number, mw: number, mh: number, r: number): number {
-    const taps = 2 * r + 1;
-    const m = mw * mh;
-    const n = w * h;
-    return (
-      4 * align(4 * m) +
-      align(m) +
-      4 * align(4 * n) +
-      align(n) +
-      align(4 * w) +
-      align(4 * w * taps) +
-      align(4 * h) +
-      align(4 * h * taps) +
-      align(4 * rangeLut(30).length) +
-      align(4 * (512 + 1024)) +
-      align(1024)
-    );
-  }
-
-  /**
-   * cpu-refiner.ts's refinement (CpuRefiner.refine's steps, the same f32 values and bytes): the mask upsampled
-   * into `work.refined`, smoothed against `work.previous` when there is one, and the alpha bytes into
-   * `work.alpha`. False when this kernel does not take it (too large for its scratch): the caller runs the JS.
-   */
-  cpuRefine(work: CpuRefineWork): boolean {
-    const { mask, maskWidth: mw, maskHeight: mh, guideLow, guideHigh, width: w, height: h } = work;
-    const m = mw * mh;
-    const n = w * h;
-    if (mask.length !== m || guideLow.length !== m * 4 || guideHigh.length !== n * 4)
-      throw new RangeError('jointBilateralUpsample: sizes do not match');
-    if (work.refined.length !== n || work.alpha.length !== n)
-      throw new RangeError('cpuRefine: output sizes do not match');
-    const smooth = work.previous !== null && work.previousGuide !== null;
-    if (smooth && (work.previous!.length !== n || work.previousGuide!.length !== n * 4))
-      throw new RangeError('mask and frame sizes differ');
-    const r = Math.max(1, Math.round(work.radius));
-    if (!this.#pictures) this.pictures(w, h);
-    if (this.#cpuRefineBytes(w, h, mw, mh, r) > this.#scratchCap) return false;
-    const lut = rangeLut(30);
-    const sx = bilateralAxis(w, mw, r, r);
-    const sy = bilateralAxis(h, mh, r, r);
-    const factors = factorLut(DEFAULT_TEMPORAL);
-    const k = this.#k;
-    const buffer = k.memory.buffer;
-    const take = scratchTaker(this.#scratch);
-    const put = <T extends Float32Array | Int32Array | Uint8Array | Uint8ClampedArray>(data: T): number => {
-      const at = take(data.byteLength);
-      new Uint8Array(buffer, at, data.byteLength).set(
-        new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
-      );
-      return at;
-    };
-    const maskAt = put(mask);
-    const lowAt = put(guideLow);
-    const highAt = put(guideHigh);
-    const lo = take(4 * m);
-    const hi = take(4 * m);
-    const flat = take(m);
-    const outAt = take(4 * n);
-    const alphaAt = take(n);
-    k.flatNeighbourhoods(maskAt, mw, mh, r, FLAT_RANGE, SURE_ENDS.below, SURE_ENDS.above, lo, hi, flat);
-    k.jointBilateral(
-      maskAt,
-      mw,
-      mh,
-      lowAt,
-      highAt,
-      w,
-      h,
-      r,
-      flat,
-      put(sx.centre),
-      put(sx.weights),
-      put(sy.centre),
-      put(sy.weights),
-      put(lut),
-      outAt,
-    );
-    if (smooth) {
-      const previousAt = put(work.previous!);
-      const previousGuideAt = put(work.previousGuide!);
-      k.smoothMask(outAt, previousAt, highAt, previousGuideAt, n, put(factors), DEFAULT_TEMPORAL.stillFactor);
-    }
-    k.edgeBytes(outAt, n, put(EDGE_LUT), alphaAt);
-    work.refined.set(new Float32Array(buffer, outAt, n));
-    work.alpha.set(new Uint8Array(buffer, alphaAt, n));
-    return true;
-  }
-
-  /** The scratch bytes bandRefine() takes for a W x H working picture and radius r. */
-  #bandBytes(W: number, H: number, r: number): number {
-    const tiles = Math.ceil(W / BAND_TILE) * Math.ceil(H / BAND_TILE);
-    return 3 * align(W * H) + align(4 * W * H) + align(256) + align(2 * tiles) + this.#k.bandWorkBytes(W, r);
-  }
-
-  /**
-   * band-refine.ts's filter (BandRefiner.refine after its checks: radius r, eps, the 256-byte edge `curve`) of
-   * `alpha` guided by `guide` into `out`; returns the band's pixels, or null when this kernel does not take it
-   * (too large for its scratch), and then the caller runs the JS.
-   */
-  bandRefine(
-    alpha: Uint8Array,
-    guide: Uint8Array | Uint8ClampedArray,
-    W: number,
-    H: number,
-    r: number,
-    eps: number,
-    curve: Uint8Array,
-    out: Uint8Array,
-  ): number | null {
-    const n = W * H;
-    if (alpha.length !== n || guide.length !== 4 * n || out.length !== n || curve.length !== 256)
-      throw new RangeError('bandRefine: sizes do not match');
-    if (!this.#pictures) this.pictures(W, H);
-    if (this.#bandBytes(W, H, r) > this.#scratchCap) return null;
-    const k = this.#k;
-    const take = scratchTaker(this.#scratch);
-    const alphaAt = take(n);
-    const guideAt = take(4 * n);
-    const curveAt = take(256);
-    const outAt = take(n);
-    const tilesAt = take(2 * Math.ceil(W / BAND_TILE) * Math.ceil(H / BAND_TILE));
-    const workAt = take(k.bandWorkBytes(W, r));
-    const buffer = k.memory.buffer;
-    new Uint8Array(buffer, alphaAt, n).set(alpha);
-    new Uint8Array(buffer, guideAt, 4 * n).set(guide);
-    new Uint8Array(buffer, curveAt, 256).set(curve);
-    const pixels = k.bandRefine(alphaAt, guideAt, W, H, r, eps, curveAt, outAt, tilesAt, workAt);
-    out.set(new Uint8Array(buffer, outAt, n));
-    return pixels;
-  }
-
-  /** Whether `p` is this kernel's current source (or output) picture, by its memory. */
-  #holds(p: I420, which: 'src' | 'out'): boolean {
-    const mine = this.#pictures?.[which];
-    return (
-      mine !== undefined &&
-      p.data.buffer === this.#k.memory.buffer &&
-      p.data.byteOffset === mine.data.byteOffset &&
-      p.width === mine.width &&
-      p.height === mine.height
-    );
-  }
-
-  /** The row tables of one plane size at `at` (i32): background rows, alpha rows, then the runs' first x. */
-  #writeTables(at: number, pw: number, ph: number, aw: number, ah: number, sh: number): number {
-    const i32 = new Int32Array(this.#k.memory.buffer, at, 6 * ph + aw + 3);
-    const by = axisTable(ph, sh);
-    i32.set(by.i0, 0);
-    i32.set(by.i1, ph);
-    i32.set(by.w, 2 * ph);
-    if (aw) {
-      const ay = axisTable(ph, ah);
-      i32.set(ay.i0, 3 * ph);
-      i32.set(ay.i1, 4 * ph);
-      i32.set(ay.w, 5 * ph);
-      i32.set(runStarts(pw, aw), 6 * ph);
-    }
-    return at;
+  /** band-refine.ts's filter: {@link RefineKernels.bandRefine}. */
+  bandRefine(...args: Parameters<RefineKernels['bandRefine']>): number | null {
+    return this.#refine.bandRefine(...args);
   }
 }
