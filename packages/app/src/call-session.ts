@@ -237,34 +237,41 @@ export class CallSession {
 
   /**
    * Joins and publishes our tracks; reports the end through `onEnd` if that fails. The join (signalling, the
-   * media server's handles, receiving the others) runs while the camera opens and the effect starts; the
-   * publish waits for the media, so what is published is what the lobby would have published: the effect's
+   * media server's handles, receiving the others) runs while the camera opens and the effect starts, and so
+   * does the publish: with the media still opening, the publisher is negotiated with empty m-lines, and the
+   * tracks go onto them when they come (a track swap), so the connection to the SFU and the others'
+   * subscriptions are ready by then. What is published is what the lobby would have published: the effect's
    * track when an effect was asked for (privacy frames until its model runs), never the raw camera.
    */
   async start(): Promise<void> {
     const { roomName, name } = this.options;
     try {
-      const joined = this.room.join(roomName, name, {
+      await this.room.join(roomName, name, {
         ...(this.options.hostKey !== undefined && { hostKey: this.options.hostKey }),
         ...(this.options.password !== undefined && { password: this.options.password }),
       });
-      const [, media] = await Promise.all([joined, this.mediaOpened]);
       if (this.ended) return;
       this.log.info('joined', {
         participant: this.room.localParticipantId,
         others: this.room.participants.size,
       });
+      // The media may be open already (the lobby's Join): its tracks are published as they are.
+      const open = this.media;
+      const tracks = open ? [open.audio, open.videoTrack].filter((t) => t !== undefined) : [];
+      const media = open ?? (await this.publishWhileOpening());
+      if (this.ended) return;
       if (!media) throw new Error('The camera and microphone could not be opened.');
-      this.publishedVideo = media.videoTrack;
-      const tracks = [media.audio, this.publishedVideo].filter((t) => t !== undefined);
-      if (tracks.length > 0) await this.room.publish(tracks);
-      this.published = this.publishedVideo !== undefined;
-      this.publishedAudio = tracks.find((t) => t.kind === 'audio');
-      this.publishedAny = tracks.length > 0;
-      this.publishDone = true;
+      if (open) {
+        this.publishedVideo = open.videoTrack;
+        if (tracks.length > 0) await this.room.publish(tracks);
+        this.published = this.publishedVideo !== undefined;
+        this.publishedAudio = tracks.find((t) => t.kind === 'audio');
+        this.publishedAny = tracks.length > 0;
+        this.publishDone = true;
+      }
       // The microphone may have been switched, or have come (it follows a camera-first open), while publishing.
       if (media.audio && media.audio !== this.publishedAudio) await this.switchPublishedAudio(media.audio);
-      // The choice may have changed while publishing.
+      // The choice may have changed while publishing (or the tracks came after an empty publish).
       await this.syncPublishedVideo();
       if (this.ended) return;
       this.inCall = true;
@@ -275,6 +282,18 @@ export class CallSession {
       await this.room.leave();
       this.finish({ kind: 'join-failed', error });
     }
+  }
+
+  /**
+   * The media still opens: publishes with no tracks (the publisher's m-lines wait for them), and resolves with
+   * the media once it is open (undefined if it could not be).
+   */
+  private async publishWhileOpening(): Promise<LocalMedia | undefined> {
+    await this.room.publish([]);
+    this.published = true;
+    this.publishedAny = true;
+    this.publishDone = true;
+    return this.mediaOpened;
   }
 
   /** The user's Leave: tells the server, then ends. */

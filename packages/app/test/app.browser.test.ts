@@ -324,11 +324,12 @@ describe('app pages', () => {
 });
 
 /**
- * An autojoin link with an effect joins while the camera opens (the camera is held back 2.5 s here, so the order
- * cannot come from timing luck), and publishes the effect's track once it exists, never the raw camera.
+ * An autojoin link with an effect joins and publishes while the camera opens (the camera is held back 2.5 s here,
+ * so the order cannot come from timing luck), and puts the effect's track on the sender once it exists, never the
+ * raw camera.
  */
 describe('an autojoin link with an effect', () => {
-  it('joins before the camera is open and never puts the raw camera on a sender', async () => {
+  it('joins and publishes before the camera is open and never puts the raw camera on a sender', async () => {
     const browser = await launchChromium();
     const answerer = await createSdpAnswerer(browser.context);
     const server = await serveDist(callServer((offer) => answerer.answer(offer, false), 'join-early'));
@@ -339,8 +340,10 @@ describe('an autojoin link with an effect', () => {
           __cameras: MediaStreamTrack[];
           __cameraOpenAt: number[];
           __joinSentAt: number | null;
+          __publishSentAt: number | null;
           __senders: { checks: number; raw: number; video: string[] };
         };
+        w.__publishSentAt = null;
         w.__cameras = [];
         w.__cameraOpenAt = [];
         w.__joinSentAt = null;
@@ -357,8 +360,9 @@ describe('an autojoin link with an effect', () => {
         };
         const send = WebSocket.prototype.send;
         WebSocket.prototype.send = function (data) {
-          if (w.__joinSentAt === null && typeof data === 'string' && JSON.parse(data).type === 'join')
-            w.__joinSentAt = performance.now();
+          const type = typeof data === 'string' ? JSON.parse(data).type : undefined;
+          if (w.__joinSentAt === null && type === 'join') w.__joinSentAt = performance.now();
+          if (w.__publishSentAt === null && type === 'publish') w.__publishSentAt = performance.now();
           send.call(this, data);
         };
         const pcs: RTCPeerConnection[] = [];
@@ -391,18 +395,23 @@ describe('an autojoin link with an effect', () => {
           __cameras: MediaStreamTrack[];
           __cameraOpenAt: number[];
           __joinSentAt: number | null;
+          __publishSentAt: number | null;
           __senders: { checks: number; raw: number; video: string[] };
         };
         return {
           cameraOpenAt: w.__cameraOpenAt,
           cameras: w.__cameras.map((t) => t.id),
           joinSentAt: w.__joinSentAt,
+          publishSentAt: w.__publishSentAt,
           senders: w.__senders,
         };
       });
       expect(seen.cameraOpenAt).toHaveLength(1);
       expect(seen.joinSentAt).not.toBeNull();
       expect(seen.joinSentAt!).toBeLessThan(seen.cameraOpenAt[0]!);
+      // The publish does not wait for the camera either: its m-lines get the effect's track when it comes.
+      expect(seen.publishSentAt).not.toBeNull();
+      expect(seen.publishSentAt!).toBeLessThan(seen.cameraOpenAt[0]!);
       expect(seen.senders.checks).toBeGreaterThan(0);
       expect(seen.senders.video).toHaveLength(1);
       expect(seen.cameras).not.toContain(seen.senders.video[0]);
