@@ -69,6 +69,24 @@ function parseArgs(argv: readonly string[]): Args {
   return args;
 }
 
+/**
+ * A first visit, in a page: the browser would ask the user for the camera and microphone, so the Permissions API
+ * says `prompt` and the app asks for both in one request (one prompt). Chromium's fake media UI grants every
+ * request at once and reports both as `granted` even in a fresh profile, which is a returning visitor's state.
+ */
+function firstVisitPermissions(): void {
+  const permissions = navigator.permissions;
+  const query = permissions.query.bind(permissions);
+  permissions.query = (descriptor) =>
+    descriptor.name === 'camera' || descriptor.name === ('microphone' as PermissionName)
+      ? Promise.resolve({
+          name: descriptor.name,
+          state: 'prompt',
+          onchange: null,
+        } as unknown as PermissionStatus)
+      : query(descriptor);
+}
+
 const KEY = [0, 200, 0] as const;
 const KEY_HEX = '#00c800';
 const ROOM = 'start-bench';
@@ -191,6 +209,8 @@ async function measure(
   const name = `${scenario}-${run}`;
   const page = await sender.context.newPage();
   await defineTranspilerHelpers(page);
+  // A fresh profile is a first visit (a second visit is the fake UI's `granted`, as for a returning visitor).
+  if (scenario === 'coldLoad' || scenario === 'coldChoose') await page.addInitScript(firstVisitPermissions);
   if (linkMbit !== null) {
     // DevTools' network conditions: the page's and its worker's HTTP downloads (not the WebRTC media).
     const cdp = await sender.context.newCDPSession(page);

@@ -4,9 +4,12 @@ export const SCENARIOS = ['coldLoad', 'warmLoad', 'coldChoose', 'warmChoose', 'r
 export type Scenario = (typeof SCENARIOS)[number];
 
 export const SCENARIO_TEXT: Record<Scenario, string> = {
-  coldLoad: 'page load -> receivers see the effect, fresh profile (autojoin link with effect=remove)',
-  warmLoad: 'page load -> receivers see the effect, second visit (same profile)',
-  coldChoose: 'choose effect in a running call -> receivers see it, fresh profile (None until then)',
+  coldLoad:
+    'page load -> receivers see the effect, fresh profile, camera and microphone not granted yet (autojoin link with effect=remove)',
+  warmLoad:
+    'page load -> receivers see the effect, second visit (same profile, camera and microphone granted)',
+  coldChoose:
+    'choose effect in a running call -> receivers see it, fresh profile, camera and microphone not granted yet (None until then)',
   warmChoose: 'choose effect in a running call -> receivers see it, second visit',
   rechoose: 'choose the effect again after None in the same call (an effect already ran in this page)',
 };
