@@ -370,7 +370,7 @@ export class Engine {
     const quality = this.frameQuality;
     try {
       if (shouldSegment(this.frameIndex, quality, this.haveMask)) {
-        const mask = this.passes.segment({ segmenter, compositor: this.compositor, quality, timestampMs });
+        const mask = this.passes.segment(segmenter, this.compositor, quality, timestampMs);
         this.compositor.setMask(mask.data, mask.width, mask.height);
         this.haveMask = true;
       }

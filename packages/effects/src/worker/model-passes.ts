@@ -65,17 +65,12 @@ export class ModelPasses {
   }
 
   /** Runs the model, and the second pass when `quality` asks for it, on the compositor's model input: the mask. */
-  segment({
-    segmenter,
-    compositor,
-    quality,
-    timestampMs,
-  }: {
-    segmenter: Segmenter;
-    compositor: Compositor;
-    quality: QualityLevel;
-    timestampMs: number;
-  }): ModelMask {
+  segment(
+    segmenter: Segmenter,
+    compositor: Compositor,
+    quality: QualityLevel,
+    timestampMs: number,
+  ): ModelMask {
     const { timer } = this.deps;
     const t = performance.now();
     if (this.inferences++ === this.deps.options.failSegmentationAfter) {
