@@ -257,18 +257,10 @@ export class CallSession {
       });
       // The media may be open already (the lobby's Join): its tracks are published as they are.
       const open = this.media;
-      const tracks = open ? [open.audio, open.videoTrack].filter((t) => t !== undefined) : [];
       const media = open ?? (await this.publishWhileOpening());
       if (this.ended) return;
       if (!media) throw new Error('The camera and microphone could not be opened.');
-      if (open) {
-        this.publishedVideo = open.videoTrack;
-        if (tracks.length > 0) await this.room.publish(tracks);
-        this.published = this.publishedVideo !== undefined;
-        this.publishedAudio = tracks.find((t) => t.kind === 'audio');
-        this.publishedAny = tracks.length > 0;
-        this.publishDone = true;
-      }
+      if (open) await this.publishOpen(open);
       // The microphone may have been switched, or have come (it follows a camera-first open), while publishing.
       if (media.audio && media.audio !== this.publishedAudio) await this.switchPublishedAudio(media.audio);
       // The choice may have changed while publishing (or the tracks came after an empty publish).
@@ -282,6 +274,17 @@ export class CallSession {
       await this.room.leave();
       this.finish({ kind: 'join-failed', error });
     }
+  }
+
+  /** Publishes the open media's tracks (nothing at all when it has none). */
+  private async publishOpen(media: LocalMedia): Promise<void> {
+    this.publishedVideo = media.videoTrack;
+    const tracks = [media.audio, this.publishedVideo].filter((t) => t !== undefined);
+    if (tracks.length > 0) await this.room.publish(tracks);
+    this.published = this.publishedVideo !== undefined;
+    this.publishedAudio = tracks.find((t) => t.kind === 'audio');
+    this.publishedAny = tracks.length > 0;
+    this.publishDone = true;
   }
 
   /**

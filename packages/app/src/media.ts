@@ -257,9 +257,7 @@ export class LocalMedia {
       }
       if (track) {
         track.enabled = this.micWanted;
-        this.adoptAudio(track);
-        this.micState.value = track.enabled;
-        for (const listener of this.audioTrackListeners) listener(track);
+        this.useMicrophone(track);
       }
       this.restoreInBackground();
       return typeof got === 'string' ? describeMediaProblem(undefined, got) : undefined;
@@ -417,6 +415,13 @@ export class LocalMedia {
     });
   }
 
+  /** `track` becomes the microphone in use: its state shows, and the call's publisher follows it. */
+  private useMicrophone(track: MediaStreamTrack): void {
+    this.adoptAudio(track);
+    this.micState.value = track.enabled;
+    for (const listener of this.audioTrackListeners) listener(track);
+  }
+
   private adoptAudio(track: MediaStreamTrack | undefined): void {
     this.audioTrack.value = track;
     track?.addEventListener('ended', () => {
@@ -516,9 +521,7 @@ export class LocalMedia {
     const old = this.audioTrack.peek();
     // A microphone found again after none was left starts muted: it was not sending before.
     fresh.enabled = old ? this.micState.peek() : false;
-    this.adoptAudio(fresh);
-    this.micState.value = fresh.enabled;
-    for (const listener of this.audioTrackListeners) listener(fresh);
+    this.useMicrophone(fresh);
     old?.stop();
     if (remember) this.remember('audioinput', fresh);
     void this.deviceList.refresh();
