@@ -83,4 +83,9 @@ describe('roomFromPath', () => {
     expect(roomFromPath('/r/Team')).toHaveProperty('problem');
     expect(roomFromPath('/')).toEqual({});
   });
+
+  it('answers a broken percent-encoding with a problem instead of throwing', () => {
+    expect(roomFromPath('/r/%E0%A4%A')).toHaveProperty('problem');
+    expect(roomFromPath('/r/team%2Dsync')).toEqual({ room: 'team-sync' });
+  });
 });
