@@ -29,7 +29,17 @@ interface Args {
 /** The emulated link's one-way latency (Chromium DevTools' network conditions), with --link-mbit. */
 const LINK_LATENCY_MS = 40;
 
-const ALL_SCENARIOS: readonly Scenario[] = ['coldLoad', 'warmLoad', 'warmChoose', 'rechoose', 'coldChoose'];
+const ALL_SCENARIOS: readonly Scenario[] = [
+  'coldLoad',
+  'warmLoad',
+  'warmChoose',
+  'rechoose',
+  'coldChoose',
+  'coldVisit',
+];
+
+/** coldVisit: how long its fresh browser runs (one blank page) before the link opens. */
+const SETTLE_MS = 5000;
 
 function parseArgs(argv: readonly string[]): Args {
   const args: Args = {
@@ -57,7 +67,7 @@ function parseArgs(argv: readonly string[]): Args {
       if (unknown.length > 0)
         throw new Error(`unknown scenario ${unknown.join(', ')} (${ALL_SCENARIOS.join(', ')})`);
       // A warm scenario is the profile's second visit: coldLoad makes it one.
-      if (!names.includes('coldLoad') && names.some((n) => n !== 'coldChoose'))
+      if (!names.includes('coldLoad') && names.some((n) => n !== 'coldChoose' && n !== 'coldVisit'))
         throw new Error('warmLoad, warmChoose and rechoose need coldLoad before them in the same profile');
       args.scenarios = names as Scenario[];
     } else
@@ -210,7 +220,8 @@ async function measure(
   const page = await sender.context.newPage();
   await defineTranspilerHelpers(page);
   // A fresh profile is a first visit (a second visit is the fake UI's `granted`, as for a returning visitor).
-  if (scenario === 'coldLoad' || scenario === 'coldChoose') await page.addInitScript(firstVisitPermissions);
+  if (scenario === 'coldLoad' || scenario === 'coldVisit' || scenario === 'coldChoose')
+    await page.addInitScript(firstVisitPermissions);
   if (linkMbit !== null) {
     // DevTools' network conditions: the page's and its worker's HTTP downloads (not the WebRTC media).
     const cdp = await sender.context.newCDPSession(page);
@@ -234,7 +245,7 @@ async function measure(
     );
   };
   sender.context.on('requestfinished', onDownload);
-  const choose = scenario !== 'coldLoad' && scenario !== 'warmLoad';
+  const choose = scenario !== 'coldLoad' && scenario !== 'coldVisit' && scenario !== 'warmLoad';
   const query = new URLSearchParams({ name, autojoin: '1', effect: choose ? 'none' : 'remove' });
   if (!choose) query.set('background', KEY_HEX);
   let startedAt: number;
@@ -400,7 +411,8 @@ async function runBuild(
   }
   const samples: Sample[] = [];
   try {
-    // The first four share one browser profile (a warm scenario is the second visit); coldChoose gets its own.
+    // The first four share one browser profile (a warm scenario is the second visit); coldChoose and coldVisit
+    // get their own.
     const wanted = (s: Scenario) => args.scenarios.includes(s);
     const inLoader = (['coldLoad', 'warmLoad', 'warmChoose', 'rechoose'] as const).filter(wanted);
     if (inLoader.length > 0) {
@@ -422,6 +434,20 @@ async function runBuild(
         );
       } finally {
         await chooser.close();
+      }
+    }
+    if (wanted('coldVisit')) {
+      // A first visit from a browser the user already runs: its start-up work is over before the link opens.
+      const visitor = await launchChromium({ fakeCamera: portrait });
+      try {
+        const blank = await visitor.context.newPage();
+        await sleep(SETTLE_MS);
+        samples.push(
+          await tryMeasure(build, run, 'coldVisit', visitor, receivers, args.timeoutMs, args.linkMbit),
+        );
+        await blank.close();
+      } finally {
+        await visitor.close();
       }
     }
   } finally {

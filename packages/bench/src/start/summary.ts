@@ -1,11 +1,20 @@
 // The start benchmark's numbers and how they read. Pure: no I/O.
 
-export const SCENARIOS = ['coldLoad', 'warmLoad', 'coldChoose', 'warmChoose', 'rechoose'] as const;
+export const SCENARIOS = [
+  'coldLoad',
+  'coldVisit',
+  'warmLoad',
+  'coldChoose',
+  'warmChoose',
+  'rechoose',
+] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export const SCENARIO_TEXT: Record<Scenario, string> = {
   coldLoad:
     'page load -> receivers see the effect, fresh profile, camera and microphone not granted yet (autojoin link with effect=remove)',
+  coldVisit:
+    'as coldLoad (fresh profile, first visit), in a browser already running for 5 s rather than just launched',
   warmLoad:
     'page load -> receivers see the effect, second visit (same profile, camera and microphone granted)',
   coldChoose:
