@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The three kinds of device the settings choose (enumerateDevices' `kind`). */
 export type DeviceKind = 'videoinput' | 'audioinput' | 'audiooutput';

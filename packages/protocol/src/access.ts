@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Hosts and room access (issue 11 item 6): roles, lock and waiting room, remove, ask everyone to mute, room

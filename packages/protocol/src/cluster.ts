@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Cluster mode (issue 12 item 2): several servers share Redis; a room lives on one node, and a node that

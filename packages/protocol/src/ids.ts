@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Optional request id echoed back as `replyTo`, so a client can match replies. */
 export const RequestId = z.union([z.string().max(64), z.number().int().safe()]).optional();

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Screen share and simulcast layer selection (issue 11, items 1 and 7). Kept apart from messages.ts so the

@@ -2,7 +2,7 @@
  * In-call features on top of the media: chat, each participant's mic/camera state, raise hand, reactions and
  * who is speaking. The server stamps every sender, time and sequence number; a client only says what it wants.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ParticipantId, RequestId } from './ids.js';
 
 /** Longest chat message, in UTF-8 bytes (after trimming). */

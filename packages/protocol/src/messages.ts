@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   ACCESS_CLIENT_MESSAGES,
   ACCESS_ERROR_CODES,

@@ -1,5 +1,5 @@
 import { ChatEntry, MediaSource, NodeId, ParticipantId, Role } from '@backdrop/protocol';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isPrivateIpv4 } from '../config/schema.js';
 
 /**

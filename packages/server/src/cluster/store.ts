@@ -1,5 +1,5 @@
 import { type ChatEntry, NodeId } from '@backdrop/protocol';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What each node says about itself every report period; read back by every node, so validated on read. */
 export const NodeReport = z.strictObject({

@@ -1,5 +1,5 @@
 import { NodeId } from '@backdrop/protocol';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const Port = z.coerce
   .number({ message: 'must be a number' })

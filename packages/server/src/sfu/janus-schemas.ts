@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A JSEP blob as Janus sends it. */
 export const Jsep = z.looseObject({ type: z.enum(['offer', 'answer']), sdp: z.string() });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type JanusClient, JanusError } from './janus-client.js';
 
 /** One m-line of a remote publisher, in the order of the real publisher's m-lines (its mindex). */

@@ -6,7 +6,7 @@ import {
   MAX_CONTROL_MESSAGE_BYTES,
   MAX_MESSAGE_BYTES,
 } from '@backdrop/protocol';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ServerError } from '../errors.js';
 
 export type ParseResult =
