@@ -12,6 +12,7 @@ import {
   describeInbound,
   describeOutbound,
   longestFreeze,
+  mediaState,
   pairPorts,
   percentile,
   recordMediaPaths,
@@ -91,6 +92,7 @@ async function showsFrom(who: Person, whom: string, source: 'direct' | 'sfu', ti
     const state = {
       tiles: await tileSources(who.page).catch(String),
       pcs: await pairPorts(who.page).catch(String),
+      media: await mediaState(who.page).catch(String),
       paths: who.paths,
       console: who.console.slice(-20),
     };

@@ -273,3 +273,60 @@ export function describeOutbound(samples: readonly OutboundSample[], from: numbe
   }
   return lines.join('\n');
 }
+
+/**
+ * For a failure's report: each open PeerConnection's transceivers (mid, direction, the tracks on both ends),
+ * its inbound RTP per mid (packets; frames received and decoded, key frames, PLIs sent for video), its outbound
+ * packets per mid, and each remote tile's video and audio element (its tracks, paused, ready state). Enough to
+ * tell a stalled element from a track that gets nothing.
+ */
+export function mediaState(page: Page): Promise<unknown> {
+  return page.evaluate(async () => {
+    const pcs = (window as unknown as { __backdropPcs: RTCPeerConnection[] }).__backdropPcs;
+    const track = (t: MediaStreamTrack | null) =>
+      t ? `${t.kind} ${t.id.slice(0, 8)} ${t.readyState}${t.muted ? ' muted' : ''}` : null;
+    const out: unknown[] = [];
+    for (const pc of pcs) {
+      if (pc.connectionState === 'closed') continue;
+      const inbound: unknown[] = [];
+      const outbound: unknown[] = [];
+      for (const s of (await pc.getStats()).values() as Iterable<Record<string, unknown>>) {
+        if (s.type === 'outbound-rtp')
+          outbound.push({ kind: s.kind, mid: s.mid, packetsSent: s.packetsSent });
+        if (s.type !== 'inbound-rtp') continue;
+        const { kind, mid, framesReceived, framesDecoded, keyFramesDecoded, pliCount, packetsReceived } = s;
+        inbound.push({
+          kind,
+          mid,
+          packetsReceived,
+          framesReceived,
+          framesDecoded,
+          keyFramesDecoded,
+          pliCount,
+        });
+      }
+      out.push({
+        direct: pc.sctp !== null,
+        signalingState: pc.signalingState,
+        transceivers: pc.getTransceivers().map((t) => ({
+          mid: t.mid,
+          direction: t.direction,
+          current: t.currentDirection,
+          receives: track(t.receiver.track),
+          sends: track(t.sender.track),
+        })),
+        inbound,
+        outbound,
+      });
+    }
+    const selector = 'video[data-participant-name], audio[data-participant-name]';
+    const tiles = [...document.querySelectorAll<HTMLMediaElement>(selector)].map((v) => ({
+      element: v.tagName.toLowerCase(),
+      name: v.dataset.participantName,
+      paused: v.paused,
+      readyState: v.readyState,
+      tracks: (v.srcObject as MediaStream | null)?.getTracks().map(track) ?? null,
+    }));
+    return { pcs: out, tiles };
+  });
+}
