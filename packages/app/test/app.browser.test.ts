@@ -239,20 +239,27 @@ describe('app pages', () => {
     try {
       // Records each getUserMedia call (page time) and the tracks it gave, before any script of the page runs.
       await fresh.addInitScript(() => {
-        const w = window as unknown as { __gum: { at: number; tracks: string[] }[] };
+        const w = window as unknown as { __gum: { at: number; tracks: string[]; done: boolean }[] };
         w.__gum = [];
         const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
         navigator.mediaDevices.getUserMedia = async (constraints) => {
-          const call = { at: performance.now(), tracks: [] as string[] };
+          const call = { at: performance.now(), tracks: [] as string[], done: false };
           w.__gum.push(call);
-          const stream = await gum(constraints);
-          call.tracks = stream.getTracks().map((t) => t.id);
-          return stream;
+          try {
+            const stream = await gum(constraints);
+            call.tracks = stream.getTracks().map((t) => t.id);
+            return stream;
+          } finally {
+            call.done = true;
+          }
         };
       });
       await fresh.goto(`${server.url}/r/early-camera`);
+      // The preview shows once the camera is open; where the two are asked apart, the microphone follows.
       await fresh.waitForFunction(
-        () => (document.querySelector<HTMLVideoElement>('.preview video')?.videoWidth ?? 0) > 0,
+        () =>
+          (document.querySelector<HTMLVideoElement>('.preview video')?.videoWidth ?? 0) > 0 &&
+          (window as unknown as { __gum: { done: boolean }[] }).__gum.every((call) => call.done),
         undefined,
         { timeout: 30_000 },
       );
