@@ -99,6 +99,39 @@ export class DirectPath extends TypedEmitter<DirectPathEvents> {
     const stream = new MediaStream([...this.tracks]);
     this.stream = stream;
     for (const track of this.tracks) this.addSender(track, stream);
+    for (const kind of ['audio', 'video'] as const)
+      if (!this.tracks.some((t) => t.kind === kind)) this.addEmptySender(kind, stream);
+  }
+
+  /**
+   * An m-line for a kind we have no track of yet, sending nothing: the track that comes later (the microphone
+   * that follows a camera-first open) is swapped in without a renegotiation. An m-line added later, with its
+   * renegotiation, stalled the peer's picture of us in about 1 in 13 joins (p2p.e2e and a scratch loop: the
+   * peer's receivers decoded our video and got our audio packets, but its video track showed no new frame and
+   * its audio track stayed muted); with both devices there from the start, 0 in 30. The polite side takes the
+   * m-line of the peer's offer, as addTrack would.
+   */
+  private addEmptySender(kind: 'audio' | 'video', stream: MediaStream): void {
+    const taken = new Set([...this.videoSenders, ...this.audioSenders]);
+    const offered = this.pc
+      .getTransceivers()
+      .find(
+        (t) =>
+          t.receiver.track.kind === kind &&
+          t.sender.track === null &&
+          !taken.has(t.sender) &&
+          (t.direction === 'recvonly' || t.direction === 'inactive'),
+      );
+    let sender: RTCRtpSender;
+    if (offered) {
+      offered.direction = 'sendrecv';
+      offered.sender.setStreams(stream);
+      sender = offered.sender;
+    } else {
+      sender = this.pc.addTransceiver(kind, { direction: 'sendrecv', streams: [stream] }).sender;
+    }
+    if (kind === 'video') this.videoSenders.push(sender);
+    else this.audioSenders.push(sender);
   }
 
   private addSender(track: MediaStreamTrack, stream: MediaStream): void {
@@ -108,17 +141,15 @@ export class DirectPath extends TypedEmitter<DirectPathEvents> {
     else this.audioSenders.push(sender);
   }
 
-  /** Makes `track` our track of its kind: swapped in where one is sent, else added (which renegotiates). */
+  /**
+   * Makes `track` our track of its kind: swapped in where one is sent, or onto the m-line kept empty for it
+   * (addEmptySender); before addLocal, only remembered.
+   */
   private async setTrack(track: MediaStreamTrack): Promise<void> {
     this.tracks = [...this.tracks.filter((t) => t.kind !== track.kind), track];
     // Before addLocal, it takes the tracks as they are then.
     if (!this.stream || this.state === 'closed') return;
     const senders = track.kind === 'video' ? this.videoSenders : this.audioSenders;
-    if (senders.length === 0) {
-      this.stream.addTrack(track);
-      this.addSender(track, this.stream);
-      return;
-    }
     await Promise.all(senders.map((s) => s.replaceTrack(track)));
   }
 
@@ -177,8 +208,8 @@ export class DirectPath extends TypedEmitter<DirectPathEvents> {
   }
 
   /**
-   * Sends `track` instead of our current microphone (another device), without renegotiating; a first
-   * microphone (it follows a camera-first open) is added, and the path renegotiates.
+   * Sends `track` instead of our current microphone (another device), or as our first (it follows a camera-first
+   * open), without renegotiating.
    */
   replaceAudioTrack(track: MediaStreamTrack): Promise<void> {
     return this.setTrack(track);
