@@ -108,8 +108,8 @@ export class DirectPath extends TypedEmitter<DirectPathEvents> {
    * that follows a camera-first open) is swapped in without a renegotiation. An m-line added later, with its
    * renegotiation, stalled the peer's picture of us in about 1 in 13 joins (p2p.e2e and a scratch loop: the
    * peer's receivers decoded our video and got our audio packets, but its video track showed no new frame and
-   * its audio track stayed muted); with both devices there from the start, 0 in 30. The polite side takes the
-   * m-line of the peer's offer, as addTrack would.
+   * its audio track stayed muted); with both devices there from the start, 0 in 30; with these m-lines and the
+   * late microphone, 0 in 40. The polite side takes the m-line of the peer's offer, as addTrack would.
    */
   private addEmptySender(kind: 'audio' | 'video', stream: MediaStream): void {
     const taken = new Set([...this.videoSenders, ...this.audioSenders]);
