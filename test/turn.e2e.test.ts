@@ -120,8 +120,10 @@ describe('our coturn (TURN=on)', () => {
     const wrongResult = await wrong.allocate(username, `${credential.slice(0, -4)}AAA=`);
     await wrong.close();
 
-    // Credentials signed with the right secret, but whose expiry (now + 600 s, issued 601 s ago) has passed.
-    clock = Date.now() - 601_000;
+    // Credentials signed with the right secret, but whose expiry (now + 600 s, issued 660 s ago) passed a minute
+    // ago. Not 1 s ago: coturn reads a clock it updates about once a second, and a fresh-clone CI run once let a
+    // username 1 s past its expiry through.
+    clock = Date.now() - 660_000;
     const [old] = turn.iceServersFor('bob');
     const expired = await TurnTestClient.connect('udp', '127.0.0.1', TURN_PORT);
     const expiredResult = await expired.allocate(old!.username, old!.credential);
