@@ -13,7 +13,15 @@ import { CHROMIUM_ARGS, type LaunchedBrowser, launchChromium } from '../../../..
 import { defineTranspilerHelpers } from '../../../../test/support/page-probes.js';
 import { ROOT, startTestServer, type TestServer } from '../../../../test/support/server.js';
 import { forgetKey, type KeySeen, keySeenAt, watchForKey } from './receiver-probe.js';
-import { formatSummary, ratios, type Sample, SCENARIO_TEXT, type Scenario, summarize } from './summary.js';
+import {
+  formatSummary,
+  ratios,
+  type Sample,
+  SCENARIO_TEXT,
+  SCENARIOS,
+  type Scenario,
+  summarize,
+} from './summary.js';
 
 interface Args {
   runs: number;
@@ -29,15 +37,6 @@ interface Args {
 /** The emulated link's one-way latency (Chromium DevTools' network conditions), with --link-mbit. */
 const LINK_LATENCY_MS = 40;
 
-const ALL_SCENARIOS: readonly Scenario[] = [
-  'coldLoad',
-  'warmLoad',
-  'warmChoose',
-  'rechoose',
-  'coldChoose',
-  'coldVisit',
-];
-
 /** coldVisit: how long its fresh browser runs (one blank page) before the link opens. */
 const SETTLE_MS = 5000;
 
@@ -47,7 +46,7 @@ function parseArgs(argv: readonly string[]): Args {
     json: null,
     before: null,
     timeoutMs: 120_000,
-    scenarios: ALL_SCENARIOS,
+    scenarios: SCENARIOS,
     linkMbit: null,
   };
   for (let i = 0; i < argv.length; i += 2) {
@@ -63,9 +62,9 @@ function parseArgs(argv: readonly string[]): Args {
         throw new Error('--link-mbit must be in (0, 10000]');
     } else if (flag === '--scenarios') {
       const names = value.split(',');
-      const unknown = names.filter((n) => !ALL_SCENARIOS.includes(n as Scenario));
+      const unknown = names.filter((n) => !SCENARIOS.includes(n as Scenario));
       if (unknown.length > 0)
-        throw new Error(`unknown scenario ${unknown.join(', ')} (${ALL_SCENARIOS.join(', ')})`);
+        throw new Error(`unknown scenario ${unknown.join(', ')} (${SCENARIOS.join(', ')})`);
       // A warm scenario is the profile's second visit: coldLoad makes it one.
       if (!names.includes('coldLoad') && names.some((n) => n !== 'coldChoose' && n !== 'coldVisit'))
         throw new Error('warmLoad, warmChoose and rechoose need coldLoad before them in the same profile');
@@ -426,28 +425,22 @@ async function runBuild(
         await loader.close();
       }
     }
-    if (wanted('coldChoose')) {
-      const chooser = await launchChromium({ fakeCamera: portrait });
+    // Each in a browser of its own; coldVisit's has run a while (one blank page) before the link opens, as a
+    // browser the user already runs: its start-up work is over.
+    for (const [scenario, settleMs] of [
+      ['coldChoose', 0],
+      ['coldVisit', SETTLE_MS],
+    ] as const) {
+      if (!wanted(scenario)) continue;
+      const own = await launchChromium({ fakeCamera: portrait });
       try {
-        samples.push(
-          await tryMeasure(build, run, 'coldChoose', chooser, receivers, args.timeoutMs, args.linkMbit),
-        );
+        if (settleMs > 0) {
+          await own.context.newPage();
+          await sleep(settleMs);
+        }
+        samples.push(await tryMeasure(build, run, scenario, own, receivers, args.timeoutMs, args.linkMbit));
       } finally {
-        await chooser.close();
-      }
-    }
-    if (wanted('coldVisit')) {
-      // A first visit from a browser the user already runs: its start-up work is over before the link opens.
-      const visitor = await launchChromium({ fakeCamera: portrait });
-      try {
-        const blank = await visitor.context.newPage();
-        await sleep(SETTLE_MS);
-        samples.push(
-          await tryMeasure(build, run, 'coldVisit', visitor, receivers, args.timeoutMs, args.linkMbit),
-        );
-        await blank.close();
-      } finally {
-        await visitor.close();
+        await own.close();
       }
     }
   } finally {
