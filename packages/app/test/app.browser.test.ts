@@ -332,9 +332,9 @@ describe('app pages', () => {
 });
 
 /**
- * An autojoin link with an effect joins and publishes while the camera opens (the camera is held back 2.5 s here,
- * so the order cannot come from timing luck), and puts the effect's track on the sender once it exists, never the
- * raw camera.
+ * An autojoin link with an effect joins and publishes while the camera opens (the camera is held back here until
+ * the publish is sent, or 20 s, so the order comes from neither timing luck nor a slow machine), and puts the
+ * effect's track on the sender once it exists, never the raw camera.
  */
 describe('an autojoin link with an effect', () => {
   it('joins and publishes before the camera is open and never puts the raw camera on a sender', async () => {
@@ -362,7 +362,11 @@ describe('an autojoin link with an effect', () => {
           // The camera's request is held back (a microphone asked for apart is not).
           if (stream.getVideoTracks().length === 0) return stream;
           w.__cameras.push(...stream.getVideoTracks());
-          await new Promise((r) => setTimeout(r, 2500));
+          // Until the publish is sent, or 20 s: an app that waited for the camera gets it only then, and fails.
+          const heldSince = performance.now();
+          while (w.__publishSentAt === null && performance.now() - heldSince < 20_000)
+            await new Promise((r) => setTimeout(r, 10));
+          await new Promise((r) => setTimeout(r, 50));
           w.__cameraOpenAt.push(performance.now());
           return stream;
         };
