@@ -5,6 +5,43 @@ import { type BrowserContext, chromium } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+/**
+ * Playwright's own `--disable-features` list (playwright-core 1.65.1, `chromiumSwitches`). Chromium keeps only the
+ * last `--disable-features` of its command line, and Playwright puts its list before ours: ours must carry it, or
+ * it silently drops all of it (it did until session 20). chromium.test.ts checks this list against the installed
+ * playwright-core.
+ */
+export const PLAYWRIGHT_DISABLED_FEATURES = [
+  'AvoidUnnecessaryBeforeUnloadCheckSync',
+  'DestroyProfileOnBrowserClose',
+  'HttpsUpgrades',
+  'HttpsFirstBalancedModeAutoEnable',
+  'LensOverlay',
+  'MediaRouter',
+  'PaintHolding',
+  'ThirdPartyStoragePartitioning',
+  'AvoidCorsURLLoaderRestartOnRedirect',
+  'TcpPortRandomizationWin',
+  'OptimizationHints',
+  'NetworkTimeServiceQuerying',
+  'AimEnabled',
+  'PreconnectToSearch',
+  'msForceBrowserSignIn',
+  'msEdgeUpdateLaunchServicesPreferredVersion',
+] as const;
+
+/** Every feature the test and benchmark browsers run without: Playwright's, then ours. */
+export const DISABLED_FEATURES = [
+  ...PLAYWRIGHT_DISABLED_FEATURES,
+  // Host candidates carry the namespace's address, not an mDNS name nobody in a test namespace resolves.
+  'WebRtcHideLocalIpsWithMdns',
+  // The omnibox's WebUI popups (chrome://omnibox-popup.top-chrome/, and its AI-mode page), which every fresh
+  // headless browser loads in its first seconds: ~1.4 CPU s per launch on this 2-core machine, while a test or a
+  // cold start benchmark runs. A headless browser never shows them.
+  'WebUIOmniboxPopup',
+  'WebUIOmniboxAimPopup',
+] as const;
+
 /** Flags that keep Debian Chromium quiet on a machine with no internet and let WebRTC use 127.0.0.1. */
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -17,7 +54,7 @@ export const CHROMIUM_ARGS = [
   '--disable-default-apps',
   '--disable-domain-reliability',
   '--allow-loopback-in-peer-connection',
-  '--disable-features=WebRtcHideLocalIpsWithMdns',
+  `--disable-features=${DISABLED_FEATURES.join(',')}`,
   '--autoplay-policy=no-user-gesture-required',
   // Background tabs of several headless browsers on two cores must not be throttled.
   '--disable-background-timer-throttling',
@@ -40,6 +77,10 @@ export interface LaunchedBrowser {
 
 /** Launches headless Debian Chromium with a fresh profile and a fake camera/microphone. */
 export async function launchChromium(options: LaunchOptions = {}): Promise<LaunchedBrowser> {
+  // A second feature switch would replace the first whole (see PLAYWRIGHT_DISABLED_FEATURES).
+  const featureSwitch = options.extraArgs?.find((a) => /^--(en|dis)able-features=/.test(a));
+  if (featureSwitch)
+    throw new Error(`${featureSwitch}: add features to DISABLED_FEATURES in chromium.ts instead`);
   const profile = await mkdtemp(join(tmpdir(), 'backdrop-chromium-'));
   const args = [
     ...CHROMIUM_ARGS,
