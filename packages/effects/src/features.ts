@@ -102,3 +102,8 @@ export function glRendererName(): string | null {
   }
   return rendererName;
 }
+
+/** Whether glRendererName() has read the renderer in this realm already. */
+export function glRendererRead(): boolean {
+  return rendererName !== undefined;
+}

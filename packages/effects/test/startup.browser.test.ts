@@ -88,6 +88,8 @@ describe('effect start-up (headless Chromium, software GL)', () => {
       expect(cold.model).toBe('network');
       expect(cold.decisions).toBe('software-gl');
       expect(cold.glRenderer).toMatch(/swiftshader/i);
+      // With no preload, the start itself made the GL context that reads the renderer.
+      expect(cold.detailMs.readRenderer).toBeGreaterThanOrEqual(0);
       // The TFLite runtime needs nothing of MediaPipe Tasks (its API script and wasm load only when chosen).
       expect((await first.evaluate(() => fx.loads())).mediapipeFetches).toBe(0);
 
@@ -134,6 +136,24 @@ describe('effect start-up (headless Chromium, software GL)', () => {
       expect(report.detailMs.instantiate).toBeUndefined();
       expect(report.detailMs.loadModel).toBeUndefined();
       expect(report.at.modelReady).toBeDefined();
+    } finally {
+      await page.evaluate(() => fx.stop()).catch(() => undefined);
+      await page.close();
+    }
+  });
+
+  it('a preload with no decision kept reads the GL renderer in its spare worker, so the start does not', async () => {
+    const page = await openPage();
+    try {
+      // The first test kept its decision in this origin's storage: this page is a first visit again.
+      await page.evaluate(() => localStorage.clear());
+      await page.evaluate(() => fx.preload());
+      const report = await startAndReport(page);
+      log(`start after a preload, no decision kept: ${JSON.stringify(report)}`);
+      expect((await page.evaluate(() => fx.loads())).workers).toBe(1);
+      expect(report.decisions).toBe('software-gl');
+      expect(report.glRenderer).toMatch(/swiftshader/i);
+      expect(report.detailMs.readRenderer).toBeUndefined();
     } finally {
       await page.evaluate(() => fx.stop()).catch(() => undefined);
       await page.close();

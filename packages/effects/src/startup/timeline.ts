@@ -37,6 +37,11 @@ export const STARTUP_DETAILS = [
   'workerInit',
   /** Making the engine from the init message (its compositor's tables, the wasm kernels compiled). */
   'engineInit',
+  /**
+   * Reading the WebGL renderer at the start (a GL context made and lost; absent when a cached decision made it
+   * unneeded, or a spare worker read it before the start).
+   */
+  'readRenderer',
   /** Waiting for the runtime and model the page loads (0 when the page already held them). */
   'runtimeWait',
   /** The TFLite loader script (importScripts). */

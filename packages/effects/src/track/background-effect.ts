@@ -4,13 +4,14 @@ import { deserializeError, EffectError } from '../errors.js';
 import { detectFeatures } from '../features.js';
 import { createLogger } from '../log.js';
 import { type EffectMode, type ResolvedEffectMode, resolveEffectMode, transferablesOf } from '../mode.js';
-import { isRenderer, type Renderer } from '../render/compositor.js';
+import type { Renderer } from '../render/compositor.js';
 import type { Progress } from '../segmentation/fetch-progress.js';
 import type { Delegate } from '../segmentation/segmenter.js';
 import { epochNow, type StartupReport } from '../startup/timeline.js';
 import type { EngineOptions } from '../worker/engine-deps.js';
 import type { FromWorker, ToWorker } from '../worker/protocol.js';
 import type { EffectStats } from '../worker/stats.js';
+import { cachedChoice, choiceKey, storeChoice } from './choice-cache.js';
 import { createFramesPipeline, type FramesPipeline } from './frames-pipeline.js';
 import { createOutputTrack } from './insertable-streams.js';
 import { createOutputMux, type OutputSink } from './output-mux.js';
@@ -68,42 +69,6 @@ export interface BackgroundEffectEvents {
    * effect chosen again, a report of kind 'resume' at its first effected frame (from the setMode() call).
    */
   startup: (report: StartupReport) => void;
-}
-
-const CHOICE_CACHE_KEY = 'backdrop.effects.choice.v2';
-
-interface CachedChoice {
-  delegate: Delegate;
-  renderer: Renderer;
-}
-
-/**
- * The back end (and delegate) measured last time in this browser, for these assets: keyed by the user agent
- * (browser version) and the asset base, which carries the hash of the wasm and model in the app build.
- */
-function cachedChoice(key: string): CachedChoice | null {
-  try {
-    const raw = globalThis.localStorage?.getItem(CHOICE_CACHE_KEY);
-    const parsed = raw ? (JSON.parse(raw) as { key?: string; delegate?: string; renderer?: string }) : null;
-    if (
-      parsed?.key === key &&
-      (parsed.delegate === 'CPU' || parsed.delegate === 'GPU') &&
-      isRenderer(parsed.renderer)
-    ) {
-      return { delegate: parsed.delegate, renderer: parsed.renderer };
-    }
-  } catch {
-    // No storage (privacy mode): decide again.
-  }
-  return null;
-}
-
-function storeChoice(key: string, choice: CachedChoice): void {
-  try {
-    globalThis.localStorage?.setItem(CHOICE_CACHE_KEY, JSON.stringify({ key, ...choice }));
-  } catch {
-    // Not fatal: the next start decides again.
-  }
 }
 
 /**
@@ -477,9 +442,8 @@ export async function createBackgroundEffect(
   const delegate = options.delegate ?? 'auto';
   const renderer = options.renderer ?? 'auto';
   const runtime = options.runtime ?? 'tflite';
-  const choiceKey =
-    delegate === 'auto' && renderer === 'auto' ? `${navigator.userAgent} ${assetBase} ${runtime}` : null;
-  const cached = choiceKey ? cachedChoice(choiceKey) : null;
+  const key = delegate === 'auto' && renderer === 'auto' ? choiceKey(assetBase, runtime) : null;
+  const cached = key ? cachedChoice(key) : null;
   const frameRate = cameraTrack.getSettings().frameRate;
   const engineOptions: EngineOptions = {
     assetBase,
@@ -506,7 +470,7 @@ export async function createBackgroundEffect(
       output: output.output,
       frames: null,
       sink: mux,
-      choiceKey,
+      choiceKey: key,
       modelUrl,
       mode,
       resolved,
@@ -528,7 +492,7 @@ export async function createBackgroundEffect(
     output: frames.track,
     frames,
     sink: frames,
-    choiceKey,
+    choiceKey: key,
     modelUrl,
     mode,
     resolved,

@@ -9,6 +9,7 @@ import {
   tfliteFiles,
 } from '../segmentation/tflite-runtime.js';
 import type { ToWorker } from '../worker/protocol.js';
+import { cachedChoice, choiceKey } from './choice-cache.js';
 
 const log = createLogger('effects.preload');
 
@@ -153,6 +154,12 @@ export function preloadEffects(options: PreloadOptions = {}): Promise<void> {
         worker.terminate();
       };
       spares.set(workerUrl, { worker, timer });
+      // While the runtime downloads and compiles, the worker would be idle: it reads the WebGL renderer then,
+      // unless a start kept the decision it feeds (the defaults: delegate and back end on `auto`, TFLite).
+      if (!cachedChoice(choiceKey(assetBase, 'tflite'))) {
+        const probe: ToWorker = { type: 'probeRenderer' };
+        worker.postMessage(probe);
+      }
     } catch (error) {
       log.warn('could not start the effects worker ahead', { error });
     }

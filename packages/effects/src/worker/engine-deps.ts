@@ -3,7 +3,7 @@
  * REAL_ENGINE_DEPS loads the real runtime and models, the Node logic tests pass fakes).
  */
 import type { EffectError } from '../errors.js';
-import { glRendererName, hasWebGL2 } from '../features.js';
+import { glRendererName, glRendererRead, hasWebGL2 } from '../features.js';
 import { chooseCompositor, createCompositor } from '../render/choose-compositor.js';
 import type { Compositor, Renderer } from '../render/compositor.js';
 import { createFrameScaler, type FrameScaler } from '../render/frame-scaler.js';
@@ -68,6 +68,8 @@ export interface EngineDeps {
   ): Promise<LoadedSegmenter>;
   /** The WebGL renderer string of this realm (null without WebGL), to skip trials on software GL. */
   glRenderer(): string | null;
+  /** Whether glRenderer() was read already in this realm (a spare worker's probe), so it costs nothing now. */
+  glRendererKnown?(): boolean;
   /** Shrinks frames at the budget's half-resolution level. */
   createFrameScaler(): FrameScaler;
   /**
@@ -152,6 +154,7 @@ export const REAL_ENGINE_DEPS: EngineDeps = {
   chooseCompositor,
   loadSegmenter,
   glRenderer: glRendererName,
+  glRendererKnown: glRendererRead,
   createFrameScaler,
   loadModel,
 };

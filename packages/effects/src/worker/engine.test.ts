@@ -15,6 +15,7 @@ function setup(
   load: EngineDeps['loadSegmenter'],
   options: EngineOptions = OPTIONS,
   glRenderer: string | null = null,
+  glRendererKnown?: boolean,
 ) {
   const compositor = new FakeCompositor();
   const events = {
@@ -23,6 +24,7 @@ function setup(
     trials: 0,
     webglTrials: 0,
     startups: [] as StartupReport[],
+    rendererReads: 0,
   };
   const deps: EngineDeps = {
     createCompositor: () => compositor,
@@ -33,7 +35,11 @@ function setup(
       return { compositor, renderer: 'canvas2d', measuredMs: {} };
     },
     loadSegmenter: load,
-    glRenderer: () => glRenderer,
+    glRenderer: () => {
+      events.rendererReads++;
+      return glRenderer;
+    },
+    ...(glRendererKnown !== undefined && { glRendererKnown: () => glRendererKnown }),
   };
   const engine = new Engine(
     options,
@@ -94,6 +100,27 @@ describe('Engine start-up decisions and timeline (fakes)', () => {
     await cached.engine.start();
     expect(cached.events.trials).toBe(0);
     expect(cached.events.startups.at(-1)?.decisions).toBe('cache');
+  });
+
+  it("reads the GL renderer at the start as a step of its own, unless a spare worker's probe read it first", async () => {
+    const swiftshader = 'ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero)))';
+    const cold = setup(load, auto, swiftshader, false);
+    await cold.engine.start();
+    expect(cold.events.startups.at(-1)?.detailMs.readRenderer).toBeGreaterThanOrEqual(0);
+    expect(cold.events.startups.at(-1)?.glRenderer).toBe(swiftshader);
+
+    const probed = setup(load, auto, swiftshader, true);
+    await probed.engine.start();
+    const report = probed.events.startups.at(-1);
+    expect(report?.detailMs.readRenderer).toBeUndefined();
+    // The value still comes from glRenderer() (kept by the realm), and decides as before.
+    expect(report?.glRenderer).toBe(swiftshader);
+    expect(report?.decisions).toBe('software-gl');
+
+    const cached = setup(load, { ...auto, cachedRenderer: 'canvas2d' }, swiftshader, false);
+    await cached.engine.start();
+    expect(cached.events.rendererReads).toBe(0);
+    expect(cached.events.startups.at(-1)?.detailMs.readRenderer).toBeUndefined();
   });
 
   it('marks the first effected frame once, not a privacy frame or a none frame', async () => {

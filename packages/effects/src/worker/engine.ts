@@ -117,8 +117,13 @@ export class Engine {
   async start(pageRuntime?: Promise<PageRuntime | null>): Promise<void> {
     // NOTE: synchronous (a GL context: ~0.1–0.6 s on SwiftShader): done before the downloads are awaited, so
     // it overlaps them instead of adding to them. Not needed when the back end is already known.
-    if (this.options.renderer === 'auto' && this.options.cachedRenderer === undefined)
+    if (this.options.renderer === 'auto' && this.options.cachedRenderer === undefined) {
+      // A spare worker may have read it while the camera opened (its 'probeRenderer'): then no step here.
+      const known = this.deps.glRendererKnown?.() ?? false;
+      const readAt = performance.now();
       this.timeline.glRenderer = this.deps.glRenderer();
+      if (!known) this.timeline.detail('readRenderer', performance.now() - readAt);
+    }
     try {
       // The back end needs no model: settled now, the privacy frames meanwhile already use (and warm) it.
       this.chooseRenderer();

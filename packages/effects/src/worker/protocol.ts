@@ -23,6 +23,12 @@ export type ToWorker =
   /** `requestedAt`: epoch ms of the page's setMode() (a suspended effect reports its resume from it). */
   /** A spare worker (preloadEffects): load the model now, before the effect's init (see preload.ts). */
   | { type: 'preload'; request: PreloadRequest }
+  /**
+   * A spare worker whose page has no back end kept from an earlier start: read the WebGL renderer now (a GL
+   * context, ~0.1–0.4 s on SwiftShader), while the page still waits for the camera and the runtime, instead of
+   * at the effect's start (the engine then finds it read).
+   */
+  | { type: 'probeRenderer' }
   | { type: 'mode'; id: number; mode: ResolvedEffectMode; requestedAt?: number }
   /**
    * Idle until the next 'mode': camera frames are dropped unread, nothing is output, the runtime and model stay

@@ -168,6 +168,10 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       }
       break;
     }
+    case 'probeRenderer':
+      // Kept by glRendererName for this realm: the engine's start reads it from there.
+      if (!engine) REAL_ENGINE_DEPS.glRenderer();
+      break;
     case 'preload':
       // Only before the effect's init: after it, the engine loads what the page sends it.
       if (!engine && !preload) preload = startPreload(message.request, REAL_ENGINE_DEPS.loadSegmenter);
