@@ -80,7 +80,9 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Launc
   // A second feature switch would replace the first whole (see PLAYWRIGHT_DISABLED_FEATURES).
   const featureSwitch = options.extraArgs?.find((a) => /^--(en|dis)able-features=/.test(a));
   if (featureSwitch)
-    throw new Error(`${featureSwitch}: add features to DISABLED_FEATURES in chromium.ts instead`);
+    throw new Error(
+      `${featureSwitch}: a second feature switch replaces the first whole; merge it into chromium.ts (DISABLED_FEATURES)`,
+    );
   const profile = await mkdtemp(join(tmpdir(), 'backdrop-chromium-'));
   const args = [
     ...CHROMIUM_ARGS,
