@@ -16,6 +16,8 @@ function setup(
   options: EngineOptions = OPTIONS,
   glRenderer: string | null = null,
   glRendererKnown?: boolean,
+  /** A back end createCompositor cannot make. */
+  failOn?: string,
 ) {
   const compositor = new FakeCompositor();
   const events = {
@@ -25,9 +27,15 @@ function setup(
     webglTrials: 0,
     startups: [] as StartupReport[],
     rendererReads: 0,
+    /** The back ends createCompositor was asked for, in order. */
+    made: [] as string[],
   };
   const deps: EngineDeps = {
-    createCompositor: () => compositor,
+    createCompositor: (renderer) => {
+      events.made.push(renderer);
+      if (renderer === failOn) throw new Error(`no ${renderer} here`);
+      return compositor;
+    },
     createFrameScaler: () => ({ scale: (frame) => frame, dispose: () => {} }),
     chooseCompositor: (o) => {
       events.trials++;
@@ -100,6 +108,41 @@ describe('Engine start-up decisions and timeline (fakes)', () => {
     await cached.engine.start();
     expect(cached.events.trials).toBe(0);
     expect(cached.events.startups.at(-1)?.decisions).toBe('cache');
+  });
+
+  it('makes only the back end it plans: no throwaway Canvas2D one first, unless it measures', async () => {
+    const swiftshader = 'ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero)))';
+    // As in a browser worker: with VideoFrame, software GL plans the YUV back end.
+    vi.stubGlobal('VideoFrame', class {});
+    try {
+      const software = setup(load, auto, swiftshader);
+      expect(software.events.made).toEqual(['yuv']);
+      await software.engine.start();
+      expect(software.events.made).toEqual(['yuv']);
+      expect(software.events.startups.at(-1)?.decisions).toBe('software-gl');
+
+      const cached = setup(load, { ...auto, cachedRenderer: 'webgl2' }, swiftshader);
+      await cached.engine.start();
+      expect(cached.events.made).toEqual(['webgl2']);
+
+      // Measured: Canvas2D draws the privacy frames until the trial's choice replaces it.
+      const gpu = setup(load, auto, 'Mesa Intel(R) UHD Graphics 620');
+      expect(gpu.events.made).toEqual(['canvas2d']);
+      await gpu.engine.start();
+      expect(gpu.events.webglTrials).toBe(1);
+
+      // A planned back end that cannot be made: privacy frames from Canvas2D, and the start fails saying why.
+      const broken = setup(load, auto, swiftshader, undefined, 'yuv');
+      expect(broken.events.made).toEqual(['yuv', 'canvas2d']);
+      broken.engine.setMode({ kind: 'blur', strength: 0.5 });
+      await broken.engine.start();
+      expect(broken.engine.state).toBe('failed');
+      expect(broken.events.errors[0]?.cause).toEqual(new Error('no yuv here'));
+      broken.engine.process(FRAME, 0);
+      expect(broken.compositor.composites()).toEqual(['privacy']);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it("reads the GL renderer at the start as a step of its own, unless a spare worker's probe read it first", async () => {

@@ -15,6 +15,7 @@ import type { FrameScaler } from '../render/frame-scaler.js';
 import { type FrameSource, sourceSize } from '../render/source-stage.js';
 import type { Delegate, Segmenter } from '../segmentation/segmenter.js';
 import type { PageRuntime } from '../segmentation/tflite-runtime.js';
+import type { RendererPlan } from '../startup/decisions.js';
 import type { StartupTimeline } from '../startup/timeline.js';
 import {
   type EngineCallbacks,
@@ -34,6 +35,10 @@ import { type EffectStats, RateMeter, StageTimer } from './stats.js';
 export class Engine {
   state: 'loading' | 'ready' | 'failed' | 'disposed' = 'loading';
   private compositor: Compositor;
+  /** The back end's plan, made before the first frame (see the constructor). */
+  private readonly plan: RendererPlan;
+  /** The planned back end could not be made: start() fails with this (privacy frames from Canvas2D). */
+  private planError: unknown = null;
   private rendererMeasuredMs: Partial<Record<Renderer, number>> = {};
   private segmenter: Segmenter | null = null;
   private mode: ResolvedEffectMode = { kind: 'none' };
@@ -61,9 +66,12 @@ export class Engine {
     private readonly deps: EngineDeps = REAL_ENGINE_DEPS,
   ) {
     this.startup = new EngineStartup({ timer: this.timer, callbacks, log: this.log });
-    // Until the measured choice is made, the cheap-to-create Canvas2D back end draws the privacy frames.
-    const initial = options.renderer === 'auto' ? options.cachedRenderer : options.renderer;
-    this.compositor = deps.createCompositor(initial ?? 'canvas2d');
+    // The back end needs no model: planned here, before any frame, so a start whose back end is known (an
+    // option, the page's cached choice, software GL) makes no other one first. A throwaway Canvas2D back end
+    // cost ~190 ms of canvas flushes in the worker's first task (a trace of a cold link). Only a measured choice
+    // starts on Canvas2D, which draws the privacy frames until start() has timed the back ends.
+    this.plan = this.planRenderer();
+    this.compositor = this.firstCompositor();
     const levels = !options.adaptive
       ? [QUALITY_LEVELS[0]!]
       : options.lowerResolution === false
@@ -115,18 +123,12 @@ export class Engine {
    * files itself).
    */
   async start(pageRuntime?: Promise<PageRuntime | null>): Promise<void> {
-    // NOTE: synchronous (a GL context: ~0.1–0.6 s on SwiftShader): done before the downloads are awaited, so
-    // it overlaps them instead of adding to them. Not needed when the back end is already known.
-    if (this.options.renderer === 'auto' && this.options.cachedRenderer === undefined) {
-      // A spare worker may have read it while the camera opened (its 'probeRenderer'): then no step here.
-      const known = this.deps.glRendererKnown?.() ?? false;
-      const readAt = performance.now();
-      this.timeline.glRenderer = this.deps.glRenderer();
-      if (!known) this.timeline.detail('readRenderer', performance.now() - readAt);
-    }
     try {
-      // The back end needs no model: settled now, the privacy frames meanwhile already use (and warm) it.
-      this.chooseRenderer();
+      if (this.planError !== null) throw this.planError;
+      // NOTE: a measured choice times the back ends on a few frames (a second under software GL); done once,
+      // then cached by the page. Before the downloads are awaited, so it overlaps them.
+      if (this.plan.renderer === 'measure')
+        this.swapCompositor(this.deps.chooseCompositor({ webgl2: this.plan.webgl2 }));
       const waitFrom = performance.now();
       const given = pageRuntime ? await pageRuntime : null;
       if (pageRuntime) this.timeline.detail('runtimeWait', performance.now() - waitFrom);
@@ -345,18 +347,37 @@ export class Engine {
   }
 
   /**
-   * Settles the back end: the option or the page's cached choice as given; 'auto' on a software rasterizer: a
-   * CPU back end with no trial; else measured.
+   * The back end's plan: the option or the page's cached choice as given; 'auto' on a software rasterizer: a
+   * CPU back end with no trial; else measured (in start()).
    */
-  private chooseRenderer(): void {
-    const plan = this.startup.rendererPlan(this.options);
-    if (plan.renderer === 'measure') this.swapCompositor(this.deps.chooseCompositor({ webgl2: plan.webgl2 }));
-    else if (plan.renderer !== this.compositor.renderer) {
-      this.swapCompositor({ compositor: this.deps.createCompositor(plan.renderer), measuredMs: {} });
+  private planRenderer(): RendererPlan {
+    // NOTE: synchronous (a GL context: ~0.1–0.6 s on SwiftShader), in the worker's init task, before start()
+    // awaits the downloads. Not needed when the back end is already known.
+    if (this.options.renderer === 'auto' && this.options.cachedRenderer === undefined) {
+      // A spare worker may have read it while the camera opened (its 'probeRenderer'): then no step here.
+      const known = this.deps.glRendererKnown?.() ?? false;
+      const readAt = performance.now();
+      this.timeline.glRenderer = this.deps.glRenderer();
+      if (!known) this.timeline.detail('readRenderer', performance.now() - readAt);
+    }
+    return this.startup.rendererPlan(this.options);
+  }
+
+  /**
+   * The planned back end (Canvas2D until a measured choice is made). If it cannot be made, Canvas2D draws the
+   * privacy frames and start() fails with why.
+   */
+  private firstCompositor(): Compositor {
+    if (this.plan.renderer === 'measure') return this.deps.createCompositor('canvas2d');
+    try {
+      return this.deps.createCompositor(this.plan.renderer);
+    } catch (error) {
+      this.planError = error;
+      return this.deps.createCompositor('canvas2d');
     }
   }
 
-  /** NOTE: measuring takes a few frames' time (a second under software GL); done once, then cached by the page. */
+  /** Replaces the back end by a measured choice's. */
   private swapCompositor(
     choice: Pick<ReturnType<typeof chooseCompositor>, 'compositor' | 'measuredMs'>,
   ): void {
