@@ -289,6 +289,73 @@ describe('app pages', () => {
     }
   });
 
+  it("the camera preview does not hold the page's load event (which an autojoin waits for)", async () => {
+    const fresh = await browser.context.newPage();
+    try {
+      // The page's load event waits ~1.5 s for an image (as it may for anything slow on a page)...
+      await fresh.route('**/slow-image.png', async (route) => {
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        await route.fulfill({ status: 404, body: '' });
+      });
+      // ...and the camera opens at once but gives its first frame only 5 s after the page opened (a slow
+      // camera, or an effect whose model still loads). A <video> given it before `load` would hold `load` until
+      // that frame.
+      await fresh.addInitScript(() => {
+        addEventListener('DOMContentLoaded', () => {
+          const img = document.createElement('img');
+          img.src = '/slow-image.png';
+          img.hidden = true;
+          document.body.append(img);
+        });
+        // A track generator: no frame at all until one is written (a canvas's capture gives one at once).
+        const Generator = (
+          window as unknown as {
+            MediaStreamTrackGenerator: new (init: {
+              kind: 'video';
+            }) => MediaStreamTrack & { writable: WritableStream<VideoFrame> };
+          }
+        ).MediaStreamTrackGenerator;
+        const video = new Generator({ kind: 'video' });
+        setTimeout(() => {
+          const writer = video.writable.getWriter();
+          const canvas = new OffscreenCanvas(64, 48);
+          const ctx = canvas.getContext('2d')!;
+          let timestamp = 0;
+          setInterval(() => {
+            ctx.fillStyle = `hsl(${timestamp % 360} 50% 50%)`;
+            ctx.fillRect(0, 0, 64, 48);
+            timestamp += 50_000;
+            void writer.write(new VideoFrame(canvas, { timestamp }));
+          }, 50);
+        }, 5000);
+        const audio = new AudioContext().createMediaStreamDestination().stream.getAudioTracks()[0]!;
+        navigator.mediaDevices.getUserMedia = async (constraints) => {
+          performance.mark('test:camera-given');
+          return new MediaStream([
+            ...(constraints?.video ? [video] : []),
+            ...(constraints?.audio ? [audio.clone()] : []),
+          ]);
+        };
+      });
+      await fresh.goto(`${server.url}/r/load-check`);
+      const timing = await fresh.evaluate(() => ({
+        given: performance.getEntriesByName('test:camera-given')[0]?.startTime ?? Number.NaN,
+        load: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventStart,
+      }));
+      // The camera was there before `load`, and `load` came with the image, not 5 s later with the frame.
+      expect(timing.given).toBeLessThan(timing.load);
+      expect(timing.load).toBeLessThan(4000);
+      // Then the preview shows the camera, once it gives frames.
+      await fresh.waitForFunction(
+        () => (document.querySelector<HTMLVideoElement>('.preview video')?.videoWidth ?? 0) > 0,
+        undefined,
+        { timeout: 30_000 },
+      );
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('a malformed room path leaves no camera on', async () => {
     const fresh = await browser.context.newPage();
     try {
