@@ -66,6 +66,9 @@ export class Engine {
     private readonly deps: EngineDeps = REAL_ENGINE_DEPS,
   ) {
     this.startup = new EngineStartup({ timer: this.timer, callbacks, log: this.log });
+    if (options.createdAt !== undefined) this.timeline.mark('created', options.createdAt);
+    // Before the plan: its GL read is the 'readRenderer' step of the next phase, as when start() made it.
+    this.timeline.mark('workerStarted');
     // The back end needs no model: planned here, before any frame, so a start whose back end is known (an
     // option, the page's cached choice, software GL) makes no other one first. A throwaway Canvas2D back end
     // cost ~190 ms of canvas flushes in the worker's first task (a trace of a cold link). Only a measured choice
@@ -87,8 +90,6 @@ export class Engine {
       disposed: () => this.state === 'disposed',
     });
     if (options.frameRate) this.budget.setNominalInterval(1000 / options.frameRate);
-    if (options.createdAt !== undefined) this.timeline.mark('created', options.createdAt);
-    this.timeline.mark('workerStarted');
   }
 
   /** The quality of the next frame: START_QUALITY for a start's first effected frames, else the budget's. */
