@@ -44,6 +44,7 @@ describe('start bench summary', () => {
     expect(formatSummary(s).join('\n')).not.toMatch(/last packet in/);
     expect(ratios(s, 'before', 'after')).toEqual([
       'coldLoad: after/before p50 = 0.022 (55000 ms -> 1200 ms)',
+      '  sender -> receivers: 1.000 (100 ms -> 100 ms)',
     ]);
   });
 
@@ -72,5 +73,35 @@ describe('start bench summary', () => {
     const [b] = summarize([bytes(3 * 1024 * 1024), bytes(800 * 1024), bytes(null), bytes(790 * 1024)]);
     expect(b!.downloadedP50).toBe(800 * 1024);
     expect(formatSummary([b!]).join('\n')).toMatch(/sender downloaded 800 KiB p50/);
+  });
+
+  it('the legs after the camera: from its open (a page load) or the choice to the sender, then to the receivers', () => {
+    const load = (build: string, camera: number | undefined, sender: number, ms: number): Sample => ({
+      ...sample(build, 'coldLoad', ms),
+      senderFirstFrameMs: sender,
+      phases: camera === undefined ? { fetched: 1 } : { camera, fetched: 1 },
+    });
+    const s = summarize([
+      load('before', 2000, 2800, 3600),
+      load('before', 2400, 3000, 4000),
+      load('before', undefined, 3000, 3900),
+      load('after', 2600, 3000, 3700),
+      { ...sample('after', 'rechoose', 500), senderFirstFrameMs: 80 },
+    ]);
+    const before = s.find((x) => x.build === 'before')!;
+    // The run without its camera time has no first leg; every run has the second.
+    expect(before.legsP50).toEqual({ cameraToSender: 600, senderToReceivers: 900 });
+    expect(s.find((x) => x.scenario === 'rechoose')!.legsP50).toEqual({
+      cameraToSender: 80,
+      senderToReceivers: 420,
+    });
+    expect(formatSummary([before]).join('\n')).toMatch(
+      /legs p50: camera open \(or the choice\) -> sender's first effected frame 600 ms, -> last receiver 900 ms/,
+    );
+    expect(ratios(s, 'before', 'after')).toEqual([
+      'coldLoad: after/before p50 = 0.949 (3900 ms -> 3700 ms)',
+      '  camera open -> sender: 0.667 (600 ms -> 400 ms)',
+      '  sender -> receivers: 0.778 (900 ms -> 700 ms)',
+    ]);
   });
 });

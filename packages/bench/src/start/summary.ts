@@ -10,6 +10,9 @@ export const SCENARIOS = [
 ] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
+/** The scenarios that start at a page load (the others at a choice in a running call). */
+const PAGE_LOADS: ReadonlySet<Scenario> = new Set(['coldLoad', 'coldVisit', 'warmLoad']);
+
 export const SCENARIO_TEXT: Record<Scenario, string> = {
   coldLoad:
     'page load -> receivers see the effect, fresh profile, camera and microphone not granted yet (autojoin link with effect=remove)',
@@ -66,6 +69,12 @@ export interface ScenarioSummary {
   phasesP50: Record<string, number>;
   /** Median ms of each step inside the phases over the runs that reported it. */
   detailsP50: Record<string, number>;
+  /**
+   * The two legs after the camera, p50 over the runs that have them: the camera open (page loads: the `camera`
+   * phase; a choice: the choice itself) to the sender's first effected frame, and that frame to the last
+   * receiver's. They leave out the browser's camera grant, which a first visit spends most of its time in here.
+   */
+  legsP50: { cameraToSender: number | null; senderToReceivers: number | null };
 }
 
 /** The value at rank ceil(p/100 * n) of the sorted values (nearest rank); null for none. */
@@ -94,6 +103,14 @@ export function summarize(samples: readonly Sample[]): ScenarioSummary[] {
           50,
         );
       const phasesP50 = mediansOf(mine.map((s) => s.phases ?? null));
+      const leg = (pick: (s: Sample) => number | null) =>
+        percentile(
+          mine.flatMap((s) => {
+            const v = pick(s);
+            return v === null ? [] : [v];
+          }),
+          50,
+        );
       const detailsP50 = mediansOf(mine.map((s) => s.details ?? null));
       out.push({
         build,
@@ -111,6 +128,16 @@ export function summarize(samples: readonly Sample[]): ScenarioSummary[] {
         ),
         phasesP50,
         detailsP50,
+        legsP50: {
+          cameraToSender: leg((s) => {
+            if (s.senderFirstFrameMs === null || !PAGE_LOADS.has(s.scenario)) return s.senderFirstFrameMs;
+            const camera = s.phases?.camera;
+            return camera === undefined ? null : s.senderFirstFrameMs - camera;
+          }),
+          senderToReceivers: leg((s) =>
+            s.ms === null || s.senderFirstFrameMs === null ? null : s.ms - s.senderFirstFrameMs,
+          ),
+        },
       });
     }
   }
@@ -149,6 +176,11 @@ export function formatSummary(summaries: readonly ScenarioSummary[]): string[] {
       Object.entries(r)
         .map(([name, v]) => `${name} ${Math.round(v)}`)
         .join(', ');
+    const { cameraToSender, senderToReceivers } = s.legsP50;
+    if (cameraToSender !== null || senderToReceivers !== null)
+      lines.push(
+        `${''.padEnd(21)}legs p50: camera open (or the choice) -> sender's first effected frame ${ms(cameraToSender)}, -> last receiver ${ms(senderToReceivers)}`,
+      );
     const phases = list(s.phasesP50);
     if (phases) lines.push(`${''.padEnd(21)}phases p50 ms: ${phases}`);
     const details = list(s.detailsP50);
@@ -167,6 +199,13 @@ export function ratios(summaries: readonly ScenarioSummary[], before: string, af
     lines.push(
       `${scenario}: ${after}/${before} p50 = ${(a.p50 / b.p50).toFixed(3)} (${ms(b.p50)} -> ${ms(a.p50)})`,
     );
+    const legs = [
+      ['camera open -> sender', b.legsP50.cameraToSender, a.legsP50.cameraToSender],
+      ['sender -> receivers', b.legsP50.senderToReceivers, a.legsP50.senderToReceivers],
+    ] as const;
+    for (const [name, was, now] of legs)
+      if (was !== null && now !== null && was > 0)
+        lines.push(`  ${name}: ${(now / was).toFixed(3)} (${ms(was)} -> ${ms(now)})`);
   }
   return lines;
 }
