@@ -7,6 +7,7 @@ import { glRendererName, glRendererRead, hasWebGL2 } from '../features.js';
 import { chooseCompositor, createCompositor } from '../render/choose-compositor.js';
 import type { Compositor, Renderer } from '../render/compositor.js';
 import { createFrameScaler, type FrameScaler } from '../render/frame-scaler.js';
+import type { FrameSource } from '../render/source-stage.js';
 import { yuvCompositorSupported } from '../render/yuv-compositor.js';
 import { chooseDelegate, type DelegateChoice } from '../segmentation/delegate.js';
 import { fetchWithProgress, type Progress } from '../segmentation/fetch-progress.js';
@@ -77,6 +78,20 @@ export interface EngineDeps {
    * cache); absent where only one model can run (the Node fakes).
    */
   loadModel?(options: EngineOptions, model: SegmentationModel, runtime: RuntimeCache): Promise<Segmenter>;
+  /** A blank camera-sized frame for the warm-up before the first frame (the caller closes it); absent: none. */
+  syntheticFrame?(): FrameSource & { close(): void };
+}
+
+/** The warm-up's blank frame: 640x480 I420, the size of a usual camera's. */
+function blankFrame(): VideoFrame {
+  const width = 640;
+  const height = 480;
+  return new VideoFrame(new Uint8Array((width * height * 3) / 2), {
+    format: 'I420',
+    codedWidth: width,
+    codedHeight: height,
+    timestamp: 0,
+  });
 }
 
 async function loadSegmenter(
@@ -157,6 +172,7 @@ export const REAL_ENGINE_DEPS: EngineDeps = {
   glRendererKnown: glRendererRead,
   createFrameScaler,
   loadModel,
+  ...(typeof VideoFrame === 'function' && { syntheticFrame: blankFrame }),
 };
 
 export interface EngineCallbacks {

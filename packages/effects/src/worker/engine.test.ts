@@ -16,8 +16,8 @@ function setup(
   options: EngineOptions = OPTIONS,
   glRenderer: string | null = null,
   glRendererKnown?: boolean,
-  /** A back end createCompositor cannot make. */
-  failOn?: string,
+  /** `failOn`: a back end createCompositor cannot make; `synthetic`: give the warm-up a blank frame. */
+  more: { failOn?: string; synthetic?: boolean } = {},
 ) {
   const compositor = new FakeCompositor();
   const events = {
@@ -29,11 +29,13 @@ function setup(
     rendererReads: 0,
     /** The back ends createCompositor was asked for, in order. */
     made: [] as string[],
+    blankFrames: 0,
+    blankFramesClosed: 0,
   };
   const deps: EngineDeps = {
     createCompositor: (renderer) => {
       events.made.push(renderer);
-      if (renderer === failOn) throw new Error(`no ${renderer} here`);
+      if (renderer === more.failOn) throw new Error(`no ${renderer} here`);
       return compositor;
     },
     createFrameScaler: () => ({ scale: (frame) => frame, dispose: () => {} }),
@@ -48,6 +50,12 @@ function setup(
       return glRenderer;
     },
     ...(glRendererKnown !== undefined && { glRendererKnown: () => glRendererKnown }),
+    ...(more.synthetic && {
+      syntheticFrame: () => {
+        events.blankFrames++;
+        return { close: () => events.blankFramesClosed++ } as unknown as FrameSource & { close(): void };
+      },
+    }),
   };
   const engine = new Engine(
     options,
@@ -132,7 +140,7 @@ describe('Engine start-up decisions and timeline (fakes)', () => {
       expect(gpu.events.webglTrials).toBe(1);
 
       // A planned back end that cannot be made: privacy frames from Canvas2D, and the start fails saying why.
-      const broken = setup(load, auto, swiftshader, undefined, 'yuv');
+      const broken = setup(load, auto, swiftshader, undefined, { failOn: 'yuv' });
       expect(broken.events.made).toEqual(['yuv', 'canvas2d']);
       broken.engine.setMode({ kind: 'blur', strength: 0.5 });
       await broken.engine.start();
@@ -143,6 +151,39 @@ describe('Engine start-up decisions and timeline (fakes)', () => {
     } finally {
       vi.unstubAllGlobals();
     }
+  });
+
+  it('warms its code on a blank frame when the model is ready before any frame, and only then', async () => {
+    const preloaded = setup(load, auto, 'llvmpipe', undefined, { synthetic: true });
+    preloaded.engine.setMode({ kind: 'blur', strength: 0.5 });
+    await preloaded.engine.start();
+    // Refinement and compositing once on the blank frame, its picture forgotten; the frame is closed.
+    expect(preloaded.compositor.log).toEqual(['prepare', 'setMask', 'refine', 'composite:blur']);
+    expect(preloaded.events).toMatchObject({ blankFrames: 1, blankFramesClosed: 1 });
+    expect(preloaded.events.startups.at(-1)?.detailMs.warmUp).toBeGreaterThanOrEqual(0);
+    // The first real frame is the first effected frame, with the model run on it.
+    preloaded.engine.process(FRAME, 0);
+    expect(preloaded.compositor.composites()).toEqual(['blur', 'blur']);
+    const first = preloaded.events.startups.filter((r) => r.at.firstFrame !== undefined);
+    expect(first).toHaveLength(1);
+
+    // None: nothing to warm.
+    const none = setup(load, auto, 'llvmpipe', undefined, { synthetic: true });
+    await none.engine.start();
+    expect(none.events.blankFrames).toBe(0);
+
+    // Frames came while the model loaded: they warmed the code already.
+    let finish: (v: Awaited<ReturnType<typeof load>>) => void = () => {};
+    const slow = setup(() => new Promise((resolve) => (finish = resolve)), auto, 'llvmpipe', undefined, {
+      synthetic: true,
+    });
+    slow.engine.setMode({ kind: 'blur', strength: 0.5 });
+    const started = slow.engine.start();
+    slow.engine.process(FRAME, 0);
+    slow.engine.process(FRAME, 33);
+    finish(await load());
+    await started;
+    expect(slow.events.blankFrames).toBe(0);
   });
 
   it("reads the GL renderer at the start as a step of its own, unless a spare worker's probe read it first", async () => {
