@@ -93,24 +93,16 @@ export function summarize(samples: readonly Sample[]): ScenarioSummary[] {
       const mine = samples.filter((s) => s.build === build && s.scenario === scenario);
       if (mine.length === 0) continue;
       const ok = mine.flatMap((s) => (s.ms === null ? [] : [s.ms]));
-      const sender = mine.flatMap((s) => (s.senderFirstFrameMs === null ? [] : [s.senderFirstFrameMs]));
-      const of = (pick: (r: NonNullable<Sample['receivers']>) => number | null) =>
+      /** The p50 of what `pick` gives, over the runs where it gives a number. */
+      const p50Of = (pick: (s: Sample) => number | null | undefined) =>
         percentile(
           mine.flatMap((s) => {
-            const v = s.receivers ? pick(s.receivers) : null;
-            return v === null ? [] : [v];
+            const v = pick(s);
+            return v === null || v === undefined ? [] : [v];
           }),
           50,
         );
       const phasesP50 = mediansOf(mine.map((s) => s.phases ?? null));
-      const leg = (pick: (s: Sample) => number | null) =>
-        percentile(
-          mine.flatMap((s) => {
-            const v = pick(s);
-            return v === null ? [] : [v];
-          }),
-          50,
-        );
       const detailsP50 = mediansOf(mine.map((s) => s.details ?? null));
       out.push({
         build,
@@ -119,22 +111,19 @@ export function summarize(samples: readonly Sample[]): ScenarioSummary[] {
         failed: mine.length - ok.length,
         p50: percentile(ok, 50),
         max: ok.length > 0 ? Math.max(...ok) : null,
-        senderP50: percentile(sender, 50),
-        receivedP50: of((r) => r.received),
-        seenP50: of((r) => r.seen),
-        downloadedP50: percentile(
-          mine.flatMap((s) => (s.downloadedBytes == null ? [] : [s.downloadedBytes])),
-          50,
-        ),
+        senderP50: p50Of((s) => s.senderFirstFrameMs),
+        receivedP50: p50Of((s) => s.receivers?.received),
+        seenP50: p50Of((s) => s.receivers?.seen),
+        downloadedP50: p50Of((s) => s.downloadedBytes),
         phasesP50,
         detailsP50,
         legsP50: {
-          cameraToSender: leg((s) => {
+          cameraToSender: p50Of((s) => {
             if (s.senderFirstFrameMs === null || !PAGE_LOADS.has(s.scenario)) return s.senderFirstFrameMs;
             const camera = s.phases?.camera;
             return camera === undefined ? null : s.senderFirstFrameMs - camera;
           }),
-          senderToReceivers: leg((s) =>
+          senderToReceivers: p50Of((s) =>
             s.ms === null || s.senderFirstFrameMs === null ? null : s.ms - s.senderFirstFrameMs,
           ),
         },
