@@ -94,6 +94,18 @@ describe('early media hand-off', () => {
     expect(takeEarlyMedia(request, holder)).toBeUndefined();
   });
 
+  it('asks for nothing once the app has taken the early ask or let it go (the early script ran late)', async () => {
+    for (const close of [(h: object) => takeEarlyMedia(request, h), dropEarlyMedia]) {
+      const holder = {};
+      close(holder);
+      const getUserMedia = vi.fn(async () => fakeStream().stream);
+      startEarlyMedia(request, getUserMedia, holder, together);
+      await settle();
+      expect(getUserMedia).not.toHaveBeenCalled();
+      expect(takeEarlyMedia(request, holder)).toBeUndefined();
+    }
+  });
+
   it('hands over a refusal for the app to classify', async () => {
     const holder = {};
     const refused = Object.assign(new Error('denied'), { name: 'NotAllowedError' });

@@ -29,7 +29,11 @@ interface EarlyMedia {
   ask: Promise<MediaAsk>;
 }
 
-type Holder = { [KEY]?: EarlyMedia };
+/**
+ * `closed`: the app has taken the early ask or let it go. An early script that runs only after that (the two
+ * scripts race: it is `async`, the app's bundle is not) must ask for nothing: nobody would take or stop it.
+ */
+type Holder = { [KEY]?: EarlyMedia | 'closed' };
 
 /** The remembered device choices' localStorage key (device-list.ts stores them there). */
 export const DEVICE_PREFS_KEY = 'backdrop.devices';
@@ -87,7 +91,7 @@ export function startEarlyMedia(
   holder: object = globalThis,
   apart: Promise<boolean> = mediaPermissionsGranted(),
 ): void {
-  if (!getUserMedia) return;
+  if (!getUserMedia || (holder as Holder)[KEY] === 'closed') return;
   const ask = apart.then((separately) => {
     // Marks for scripts (bench:start): when the browser was asked, and when it gave the camera, apart from
     // when the app took it over (`backdrop:media-open`), so the camera's time shows as the browser's or the app's.
@@ -103,22 +107,26 @@ export function startEarlyMedia(
 }
 
 /**
- * The early ask if it asked for exactly `constraints`, once (then it is gone). An ask for other constraints
- * (the app decided otherwise) is let go: its tracks are stopped.
+ * The early ask if it asked for exactly `constraints`, once (then it is gone, and an early script that has yet
+ * to run asks for nothing). An ask for other constraints (the app decided otherwise) is let go: its tracks are
+ * stopped.
  */
 export function takeEarlyMedia(
   constraints: MediaStreamConstraints,
   holder: object = globalThis,
 ): Promise<MediaAsk> | undefined {
   const early = (holder as Holder)[KEY];
-  delete (holder as Holder)[KEY];
-  if (!early) return undefined;
+  (holder as Holder)[KEY] = 'closed';
+  if (!early || early === 'closed') return undefined;
   if (early.request === JSON.stringify(constraints)) return early.ask;
   void early.ask.then(stopAsk);
   return undefined;
 }
 
-/** Lets an early request go (the page shows no lobby: a malformed room link): its tracks are stopped. */
+/**
+ * Lets an early request go (the page shows no lobby: a malformed room link): its tracks are stopped, and an
+ * early script that has yet to run asks for nothing.
+ */
 export function dropEarlyMedia(holder: object = globalThis): void {
   takeEarlyMedia({}, holder);
 }

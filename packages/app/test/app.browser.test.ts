@@ -387,6 +387,72 @@ describe('app pages', () => {
     }
   });
 
+  it('an early script that runs after the app has decided asks for nothing (a malformed path, a lobby with its camera)', async () => {
+    // The two scripts race (the early one is async); here it is held back until the app has shown what it shows.
+    for (const path of ['/r/UPPER', '/r/late-early-script']) {
+      const fresh = await browser.context.newPage();
+      try {
+        await fresh.addInitScript(() => {
+          const w = window as unknown as { __tracks: MediaStreamTrack[]; __earlyRan: Promise<void> };
+          w.__tracks = [];
+          const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+          navigator.mediaDevices.getUserMedia = async (constraints) => {
+            const stream = await gum(constraints);
+            w.__tracks.push(...stream.getTracks());
+            return stream;
+          };
+          // A module script's load event follows its evaluation.
+          w.__earlyRan = new Promise((resolve) => {
+            document.addEventListener(
+              'load',
+              (event) => {
+                if ((event.target as HTMLScriptElement).src?.includes('/assets/early-')) resolve();
+              },
+              true,
+            );
+          });
+        });
+        let release = () => {};
+        const held = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        await fresh.route(/\/assets\/early-[A-Z0-9]{8}\.js$/, async (route) => {
+          await held;
+          await route.continue();
+        });
+        await fresh.goto(`${server.url}${path}`, { waitUntil: 'commit' });
+        // The app's own outcome: the error page, or the lobby's preview from its own request.
+        await fresh.waitForFunction(
+          () =>
+            document.body.dataset.state === 'error' ||
+            (document.querySelector<HTMLVideoElement>('.preview video')?.videoWidth ?? 0) > 0,
+          undefined,
+          { timeout: 30_000 },
+        );
+        const before = await fresh.evaluate(
+          () => (window as unknown as { __tracks: MediaStreamTrack[] }).__tracks.length,
+        );
+        release();
+        await fresh.evaluate(() => (window as unknown as { __earlyRan: Promise<void> }).__earlyRan);
+        // Its ask would follow a permissions query: give it time to be made.
+        await fresh.waitForTimeout(1000);
+        const after = await fresh.evaluate(() => {
+          const w = window as unknown as { __tracks: MediaStreamTrack[] };
+          return {
+            tracks: w.__tracks.length,
+            live: w.__tracks.filter((t) => t.readyState === 'live').length,
+            asked: performance.getEntriesByName('backdrop:camera-asked').length,
+          };
+        });
+        expect(after.asked, path).toBe(0);
+        expect(after.tracks, path).toBe(before);
+        if (path === '/r/UPPER') expect(after.live, path).toBe(0);
+      } finally {
+        await fresh.close();
+      }
+    }
+  });
+
   it('rejects a malformed room path with an error page', async () => {
     await page.goto(`${server.url}/r/UPPER`);
     await waitForState('error');
