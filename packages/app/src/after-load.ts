@@ -26,3 +26,21 @@ export function afterLoad(attach: () => void, maxWaitMs = ATTACH_WAIT_MS): () =>
   addEventListener('load', run);
   return cancel;
 }
+
+/**
+ * Shows `stream` in a media element once the page has loaded (see afterLoad) and plays it; returns a cancel.
+ * A play that fails other than by being aborted (the stream changed again before playback started) goes to
+ * `onPlayError`.
+ */
+export function playAfterLoad(
+  element: HTMLMediaElement,
+  stream: MediaStream | null,
+  onPlayError: (error: unknown) => void,
+): () => void {
+  return afterLoad(() => {
+    if (element.srcObject !== stream) element.srcObject = stream;
+    element.play().catch((error: unknown) => {
+      if ((error as Error).name !== 'AbortError') onPlayError(error);
+    });
+  });
+}

@@ -1,6 +1,6 @@
 import type { ReadonlySignal } from '@preact/signals';
 import { useContext, useEffect, useRef } from 'preact/hooks';
-import { afterLoad } from './after-load.js';
+import { playAfterLoad } from './after-load.js';
 import { LayerContext } from './layer-context.js';
 import { createLogger } from './log.js';
 import type { ParticipantView } from './participants.js';
@@ -45,13 +45,9 @@ function OffScreenPerson({ view }: { view: ReadonlySignal<ParticipantView> }) {
     const el = audio.current;
     if (!el) return;
     // After the page's load event, as a tile's video (see after-load.ts).
-    return afterLoad(() => {
-      if (el.srcObject !== (v.stream ?? null)) el.srcObject = v.stream ?? null;
-      el.play().catch((error: unknown) => {
-        if ((error as Error).name !== 'AbortError')
-          log.warn('audio did not start playing', { participant: v.id, error });
-      });
-    });
+    return playAfterLoad(el, v.stream ?? null, (error) =>
+      log.warn('audio did not start playing', { participant: v.id, error }),
+    );
   }, [v.stream, v.tracks]);
   useEffect(() => (audio.current ? applySpeaker(audio.current) : undefined), []);
   return (

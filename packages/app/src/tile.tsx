@@ -1,6 +1,6 @@
 import type { ReadonlySignal } from '@preact/signals';
 import { useContext, useEffect, useRef } from 'preact/hooks';
-import { afterLoad } from './after-load.js';
+import { playAfterLoad } from './after-load.js';
 import { peerTileView } from './connection-view.js';
 import { LayerContext } from './layer-context.js';
 import { createLogger } from './log.js';
@@ -44,16 +44,11 @@ export function Tile({ view, label }: TileProps) {
   useEffect(() => {
     const el = video.current;
     if (!el) return;
-    // After the page's load event: a stream on a <video> would hold `load` (and so an autojoin) back.
-    return afterLoad(() => {
-      if (el.srcObject !== (v.stream ?? null)) el.srcObject = v.stream ?? null;
-      // The SDK adds tracks from script, which fires no `addtrack`: a change of `tracks` plays again.
-      el.play().catch((error: unknown) => {
-        // Aborted when the stream changes again before playback starts; anything else is worth a line.
-        if ((error as Error).name !== 'AbortError')
-          log.warn('video did not start playing', { participant: v.id, error });
-      });
-    });
+    // After the page's load event: a stream on a <video> would hold `load` (and so an autojoin) back. The SDK
+    // adds tracks from script, which fires no `addtrack`: a change of `tracks` plays again.
+    return playAfterLoad(el, v.stream ?? null, (error) =>
+      log.warn('video did not start playing', { participant: v.id, error }),
+    );
   }, [v.stream, v.tracks]);
 
   useEffect(() => {
