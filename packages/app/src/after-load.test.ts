@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { afterLoad } from './after-load.js';
+import { afterLoad, playAfterLoad } from './after-load.js';
 
 describe('afterLoad', () => {
   let page: EventTarget;
@@ -53,5 +53,31 @@ describe('afterLoad', () => {
     page.dispatchEvent(new Event('load'));
     vi.advanceTimersByTime(5000);
     expect(attach).not.toHaveBeenCalled();
+  });
+
+  it('playAfterLoad sets the stream once loaded, plays it, and reports a failed play but not an aborted one', async () => {
+    const stream = {} as MediaStream;
+    const failures: unknown[] = [];
+    const element = (reason: string | null) => ({
+      srcObject: null as MediaStream | null,
+      play: vi.fn(() =>
+        reason === null ? Promise.resolve() : Promise.reject(new DOMException('no', reason)),
+      ),
+    });
+    const played = element(null);
+    playAfterLoad(played as unknown as HTMLMediaElement, stream, (e) => failures.push(e));
+    expect(played.srcObject).toBeNull();
+    page.dispatchEvent(new Event('load'));
+    expect(played.srcObject).toBe(stream);
+    expect(played.play).toHaveBeenCalledTimes(1);
+
+    doc.readyState = 'complete';
+    const aborted = element('AbortError');
+    const refused = element('NotAllowedError');
+    playAfterLoad(aborted as unknown as HTMLMediaElement, stream, (e) => failures.push(e));
+    playAfterLoad(refused as unknown as HTMLMediaElement, stream, (e) => failures.push(e));
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(failures.map((e) => (e as DOMException).name)).toEqual(['NotAllowedError']);
   });
 });
