@@ -570,6 +570,59 @@ describe('an autojoin link with an effect', () => {
   }, 120_000);
 });
 
+describe('an autojoin link with an effect, camera and microphone in one request', () => {
+  it("puts the effect's track on the sender without waiting for the microphone's swap", async () => {
+    const browser = await launchChromium();
+    const answerer = await createSdpAnswerer(browser.context);
+    const server = await serveDist(callServer((offer) => answerer.answer(offer, false), 'swap-order'));
+    try {
+      const page = await browser.context.newPage();
+      await page.addInitScript(() => {
+        // A first visit: the browser would prompt, so the app asks for both devices in one request.
+        const permissions = navigator.permissions;
+        const query = permissions.query.bind(permissions);
+        permissions.query = (descriptor) =>
+          descriptor.name === 'camera' || descriptor.name === ('microphone' as PermissionName)
+            ? Promise.resolve({
+                name: descriptor.name,
+                state: 'prompt',
+                onchange: null,
+              } as unknown as PermissionStatus)
+            : query(descriptor);
+        // Every swap onto a sender, timed; the microphone's takes 2 s (a slow one, as under load).
+        const w = window as unknown as { __swaps: { kind: string; start: number; end: number | null }[] };
+        w.__swaps = [];
+        const replace = RTCRtpSender.prototype.replaceTrack;
+        RTCRtpSender.prototype.replaceTrack = async function (track) {
+          const swap = { kind: track?.kind ?? 'none', start: performance.now(), end: null as number | null };
+          w.__swaps.push(swap);
+          if (track?.kind === 'audio') await new Promise((r) => setTimeout(r, 2000));
+          await replace.call(this, track);
+          swap.end = performance.now();
+        };
+      });
+      await page.goto(`${server.url}/r/swap-order?name=Ann&autojoin=1&effect=blur`);
+      await page.waitForFunction(() => document.body.dataset.state === 'in-call', undefined, {
+        timeout: 90_000,
+      });
+      const swaps = await page.evaluate(
+        () =>
+          (window as unknown as { __swaps: { kind: string; start: number; end: number | null }[] }).__swaps,
+      );
+      const audio = swaps.find((s) => s.kind === 'audio');
+      const video = swaps.find((s) => s.kind === 'video');
+      expect(audio?.end, JSON.stringify(swaps)).toBeTypeOf('number');
+      expect(video?.end, JSON.stringify(swaps)).toBeTypeOf('number');
+      expect(video!.end!).toBeLessThan(audio!.end!);
+      await page.close();
+    } finally {
+      await answerer.close();
+      await browser.close();
+      await server.close();
+    }
+  }, 120_000);
+});
+
 describe('lobby without camera permission', () => {
   it('says the camera was denied and still lets you join', async () => {
     const server = await serveDist();
