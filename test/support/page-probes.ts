@@ -101,3 +101,21 @@ export function tileSamples(page: Page, since = 0): Promise<TileSample[]> {
     since,
   );
 }
+
+/**
+ * A first visit, in a page: the browser would ask the user for the camera and microphone, so the Permissions API
+ * says `prompt` and the app asks for both in one request (one prompt). Chromium's fake media UI grants every
+ * request at once and reports both as `granted` even in a fresh profile, which is a returning visitor's state.
+ */
+export function firstVisitPermissions(): void {
+  const permissions = navigator.permissions;
+  const query = permissions.query.bind(permissions);
+  permissions.query = (descriptor) =>
+    descriptor.name === 'camera' || descriptor.name === ('microphone' as PermissionName)
+      ? Promise.resolve({
+          name: descriptor.name,
+          state: 'prompt',
+          onchange: null,
+        } as unknown as PermissionStatus)
+      : query(descriptor);
+}

@@ -6,9 +6,22 @@ import {
   type LaunchedBrowser,
   launchChromium,
 } from '../../../test/support/chromium.js';
+import { firstVisitPermissions } from '../../../test/support/page-probes.js';
 import { callServer } from './call-server.js';
 import { createSdpAnswerer } from './sdp-answerer.js';
 import { type StaticServer, serveDist } from './static-server.js';
+
+/** In the page, before its scripts run: every track getUserMedia gives is kept in `window.__tracks`. */
+function recordTracks(): void {
+  const w = window as unknown as { __tracks: MediaStreamTrack[] };
+  w.__tracks = [];
+  const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  navigator.mediaDevices.getUserMedia = async (constraints) => {
+    const stream = await gum(constraints);
+    w.__tracks.push(...stream.getTracks());
+    return stream;
+  };
+}
 
 /** The pages in real Chromium against the built app, without a signalling server (joins fail on purpose). */
 describe('app pages', () => {
@@ -359,16 +372,7 @@ describe('app pages', () => {
   it('a malformed room path leaves no camera on', async () => {
     const fresh = await browser.context.newPage();
     try {
-      await fresh.addInitScript(() => {
-        const w = window as unknown as { __tracks: MediaStreamTrack[] };
-        w.__tracks = [];
-        const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-        navigator.mediaDevices.getUserMedia = async (constraints) => {
-          const stream = await gum(constraints);
-          w.__tracks.push(...stream.getTracks());
-          return stream;
-        };
-      });
+      await fresh.addInitScript(recordTracks);
       await fresh.goto(`${server.url}/r/UPPER`);
       await fresh.waitForFunction(() => document.body.dataset.state === 'error', undefined, {
         timeout: 30_000,
@@ -392,15 +396,9 @@ describe('app pages', () => {
     for (const path of ['/r/UPPER', '/r/late-early-script']) {
       const fresh = await browser.context.newPage();
       try {
+        await fresh.addInitScript(recordTracks);
         await fresh.addInitScript(() => {
-          const w = window as unknown as { __tracks: MediaStreamTrack[]; __earlyRan: Promise<void> };
-          w.__tracks = [];
-          const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-          navigator.mediaDevices.getUserMedia = async (constraints) => {
-            const stream = await gum(constraints);
-            w.__tracks.push(...stream.getTracks());
-            return stream;
-          };
+          const w = window as unknown as { __earlyRan: Promise<void> };
           // A module script's load event follows its evaluation.
           w.__earlyRan = new Promise((resolve) => {
             document.addEventListener(
@@ -465,17 +463,32 @@ describe('app pages', () => {
 });
 
 /**
+ * Runs `test` on a page (and the app's URL) of a browser of its own, against a signalling server whose SFU is a PeerConnection in
+ * another page of that browser (`createSdpAnswerer`); everything is closed after.
+ */
+async function withCallPage(room: string, test: (page: Page, url: string) => Promise<void>): Promise<void> {
+  const browser = await launchChromium();
+  const answerer = await createSdpAnswerer(browser.context);
+  const server = await serveDist(callServer((offer) => answerer.answer(offer, false), room));
+  try {
+    const page = await browser.context.newPage();
+    await test(page, server.url);
+    await page.close();
+  } finally {
+    await answerer.close();
+    await browser.close();
+    await server.close();
+  }
+}
+
+/**
  * An autojoin link with an effect joins and publishes while the camera opens (the camera is held back here until
  * the publish is sent, or 20 s, so the order comes from neither timing luck nor a slow machine), and puts the
  * effect's track on the sender once it exists, never the raw camera.
  */
 describe('an autojoin link with an effect', () => {
   it('joins and publishes before the camera is open and never puts the raw camera on a sender', async () => {
-    const browser = await launchChromium();
-    const answerer = await createSdpAnswerer(browser.context);
-    const server = await serveDist(callServer((offer) => answerer.answer(offer, false), 'join-early'));
-    try {
-      const page = await browser.context.newPage();
+    await withCallPage('join-early', async (page, url) => {
       await page.addInitScript(() => {
         const w = window as unknown as {
           __cameras: MediaStreamTrack[];
@@ -529,7 +542,7 @@ describe('an autojoin link with an effect', () => {
             }
         }, 10);
       });
-      await page.goto(`${server.url}/r/join-early?name=Ann&autojoin=1&effect=blur`);
+      await page.goto(`${url}/r/join-early?name=Ann&autojoin=1&effect=blur`);
       await page.waitForFunction(() => document.body.dataset.state === 'in-call', undefined, {
         timeout: 90_000,
       });
@@ -561,34 +574,16 @@ describe('an autojoin link with an effect', () => {
       expect(seen.senders.video).toHaveLength(1);
       expect(seen.cameras).not.toContain(seen.senders.video[0]);
       expect(seen.senders.raw).toBe(0);
-      await page.close();
-    } finally {
-      await answerer.close();
-      await browser.close();
-      await server.close();
-    }
+    });
   }, 120_000);
 });
 
 describe('an autojoin link with an effect, camera and microphone in one request', () => {
   it("puts the effect's track on the sender without waiting for the microphone's swap", async () => {
-    const browser = await launchChromium();
-    const answerer = await createSdpAnswerer(browser.context);
-    const server = await serveDist(callServer((offer) => answerer.answer(offer, false), 'swap-order'));
-    try {
-      const page = await browser.context.newPage();
+    await withCallPage('swap-order', async (page, url) => {
+      // A first visit: the browser would prompt, so the app asks for both devices in one request.
+      await page.addInitScript(firstVisitPermissions);
       await page.addInitScript(() => {
-        // A first visit: the browser would prompt, so the app asks for both devices in one request.
-        const permissions = navigator.permissions;
-        const query = permissions.query.bind(permissions);
-        permissions.query = (descriptor) =>
-          descriptor.name === 'camera' || descriptor.name === ('microphone' as PermissionName)
-            ? Promise.resolve({
-                name: descriptor.name,
-                state: 'prompt',
-                onchange: null,
-              } as unknown as PermissionStatus)
-            : query(descriptor);
         // Every swap onto a sender, timed; the microphone's takes 2 s (a slow one, as under load).
         const w = window as unknown as { __swaps: { kind: string; start: number; end: number | null }[] };
         w.__swaps = [];
@@ -601,7 +596,7 @@ describe('an autojoin link with an effect, camera and microphone in one request'
           swap.end = performance.now();
         };
       });
-      await page.goto(`${server.url}/r/swap-order?name=Ann&autojoin=1&effect=blur`);
+      await page.goto(`${url}/r/swap-order?name=Ann&autojoin=1&effect=blur`);
       await page.waitForFunction(() => document.body.dataset.state === 'in-call', undefined, {
         timeout: 90_000,
       });
@@ -614,12 +609,7 @@ describe('an autojoin link with an effect, camera and microphone in one request'
       expect(audio?.end, JSON.stringify(swaps)).toBeTypeOf('number');
       expect(video?.end, JSON.stringify(swaps)).toBeTypeOf('number');
       expect(video!.end!).toBeLessThan(audio!.end!);
-      await page.close();
-    } finally {
-      await answerer.close();
-      await browser.close();
-      await server.close();
-    }
+    });
   }, 120_000);
 });
 

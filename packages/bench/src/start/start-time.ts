@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Page, Request } from 'playwright-core';
 import { makeCamera, makePortraitCamera } from '../../../../test/support/cameras.js';
 import { CHROMIUM_ARGS, type LaunchedBrowser, launchChromium } from '../../../../test/support/chromium.js';
-import { defineTranspilerHelpers } from '../../../../test/support/page-probes.js';
+import { defineTranspilerHelpers, firstVisitPermissions } from '../../../../test/support/page-probes.js';
 import { ROOT, startTestServer, type TestServer } from '../../../../test/support/server.js';
 import { forgetKey, type KeySeen, keySeenAt, watchForKey } from './receiver-probe.js';
 import {
@@ -76,24 +76,6 @@ function parseArgs(argv: readonly string[]): Args {
   }
   if (!(args.runs >= 1) || !(args.timeoutMs > 0)) throw new Error('--runs and --timeout-ms must be positive');
   return args;
-}
-
-/**
- * A first visit, in a page: the browser would ask the user for the camera and microphone, so the Permissions API
- * says `prompt` and the app asks for both in one request (one prompt). Chromium's fake media UI grants every
- * request at once and reports both as `granted` even in a fresh profile, which is a returning visitor's state.
- */
-function firstVisitPermissions(): void {
-  const permissions = navigator.permissions;
-  const query = permissions.query.bind(permissions);
-  permissions.query = (descriptor) =>
-    descriptor.name === 'camera' || descriptor.name === ('microphone' as PermissionName)
-      ? Promise.resolve({
-          name: descriptor.name,
-          state: 'prompt',
-          onchange: null,
-        } as unknown as PermissionStatus)
-      : query(descriptor);
 }
 
 const KEY = [0, 200, 0] as const;
