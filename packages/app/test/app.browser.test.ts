@@ -463,8 +463,8 @@ describe('app pages', () => {
 });
 
 /**
- * Runs `test` on a page (and the app's URL) of a browser of its own, against a signalling server whose SFU is a PeerConnection in
- * another page of that browser (`createSdpAnswerer`); everything is closed after.
+ * Runs `test` on a page (and the app's URL) of a browser of its own, against a signalling server whose SFU is a
+ * PeerConnection in another page of that browser (`createSdpAnswerer`); everything is closed after.
  */
 async function withCallPage(room: string, test: (page: Page, url: string) => Promise<void>): Promise<void> {
   const browser = await launchChromium();
